@@ -1,0 +1,100 @@
+/*
+ * Stream decoder for byte streams (TCP, serial): docs/PROTOCOL.md §5.
+ *
+ * Fed chunks of any size, it reports frames and runs of junk through a
+ * callback, in stream order, each with its absolute stream offset. A junk run
+ * is reported before the frame that ends it and at the end of every feed, so
+ * a caller that feeds one record at a time can tell which record revealed
+ * which bytes to be junk; a frame is reported during the feed in which it is
+ * accepted (§5: normally the one holding its last byte).
+ */
+#ifndef MCP_STREAM_H
+#define MCP_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mcp/frame.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum mcp_stream_mode {
+    /* §5 serial: a candidate is a frame only once its check matches; a false
+     * start is skipped one byte at a time. */
+    MCP_STREAM_SERIAL,
+    /* TCP: the stream starts on a frame boundary, and while in step each frame
+     * is taken by its length (a bad check is reported on the frame, not turned
+     * into junk). After junk, only a frame whose check matches re-synchronises. */
+    MCP_STREAM_FRAMED
+};
+
+struct mcp_stream_config {
+    struct mcp_codec codec;
+    enum mcp_stream_mode mode;
+    /* false: the check is not verified at all; frames are taken by magic and
+     * length alone (the dissector's "check_crc" preference switched off). */
+    bool verify_crc;
+};
+
+enum mcp_stream_event_kind {
+    MCP_STREAM_FRAME,
+    MCP_STREAM_JUNK
+};
+
+struct mcp_stream_event {
+    enum mcp_stream_event_kind kind;
+    uint64_t offset;      /* stream offset of the first byte */
+    const uint8_t *bytes; /* the frame or the junk; valid during the callback only */
+    size_t len;
+    /* MCP_STREAM_FRAME: the decoded frame (payload points into bytes) */
+    struct mcp_frame frame;
+    bool crc_ok; /* false only in FRAMED mode or with verify_crc off */
+    /* MCP_STREAM_JUNK: true when emitted by mcp_stream_finish (a frame cut
+     * short by the end of the stream, or trailing junk) */
+    bool at_end;
+};
+
+typedef void (*mcp_stream_cb)(void *ctx, const struct mcp_stream_event *event);
+
+#define MCP_STREAM_BUFFER (2 * MCP_MAX_FRAME)
+
+struct mcp_stream {
+    struct mcp_stream_config config;
+    bool in_step;       /* FRAMED mode: the next byte should start a frame */
+    uint64_t buf_offset; /* stream offset of buf[start] */
+    size_t start;        /* first byte held */
+    size_t scan;         /* buf[start..scan) is junk not yet reported */
+    size_t len;          /* end of the bytes held */
+    uint64_t junk_total;
+    uint64_t frames_total;
+    uint8_t buf[MCP_STREAM_BUFFER];
+};
+
+void mcp_stream_init(struct mcp_stream *stream, const struct mcp_stream_config *config);
+
+/* Feeds bytes; events are delivered through cb before it returns. */
+void mcp_stream_feed(struct mcp_stream *stream, const uint8_t *data, size_t len,
+                     mcp_stream_cb cb, void *ctx);
+
+/* End of stream: whatever is held is reported as junk with at_end set. */
+void mcp_stream_finish(struct mcp_stream *stream, mcp_stream_cb cb, void *ctx);
+
+/* Bytes held waiting for the rest of a possible frame. */
+size_t mcp_stream_pending(const struct mcp_stream *stream);
+
+/*
+ * For a buffer that should start with a frame but may not (a TCP segment after
+ * a hole): the number of leading bytes that cannot start a frame under §5's
+ * rule (magic, length <= 4096, and a matching check once the whole candidate
+ * is in the buffer; a candidate cut off by the end of the buffer is kept).
+ * Returns len when no byte can start a frame.
+ */
+size_t mcp_stream_resync_offset(const struct mcp_codec *codec, const uint8_t *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,161 @@
+/* Stream decoder for byte streams (docs/PROTOCOL.md §5). */
+#include "mcp/stream.h"
+
+#include <string.h>
+
+void mcp_stream_init(struct mcp_stream *stream, const struct mcp_stream_config *config)
+{
+    stream->config = *config;
+    stream->in_step = true;
+    stream->buf_offset = 0;
+    stream->len = 0;
+    stream->start = 0;
+    stream->scan = 0;
+    stream->junk_total = 0;
+    stream->frames_total = 0;
+}
+
+/* The held bytes are buf[start..len); buf[start..scan) is junk not yet
+ * reported. buf_offset is the stream offset of buf[start]. */
+
+static void emit_junk(struct mcp_stream *s, bool at_end, mcp_stream_cb cb, void *ctx)
+{
+    size_t n = s->scan - s->start;
+    if (n == 0)
+        return;
+    struct mcp_stream_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = MCP_STREAM_JUNK;
+    ev.offset = s->buf_offset;
+    ev.bytes = s->buf + s->start;
+    ev.len = n;
+    ev.at_end = at_end;
+    s->junk_total += n;
+    s->start = s->scan;
+    s->buf_offset += n;
+    cb(ctx, &ev);
+}
+
+static void emit_frame(struct mcp_stream *s, const struct mcp_frame *frame, bool crc_ok,
+                       mcp_stream_cb cb, void *ctx)
+{
+    emit_junk(s, false, cb, ctx);
+    struct mcp_stream_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = MCP_STREAM_FRAME;
+    ev.offset = s->buf_offset;
+    ev.bytes = s->buf + s->start;
+    ev.len = frame->frame_len;
+    ev.frame = *frame;
+    ev.crc_ok = crc_ok;
+    s->frames_total++;
+    s->start += frame->frame_len;
+    s->scan = s->start;
+    s->buf_offset += frame->frame_len;
+    cb(ctx, &ev);
+}
+
+/* Outcome of judging the candidate that starts at buf[pos]. */
+enum candidate {
+    CANDIDATE_JUNK,  /* this byte cannot start a frame */
+    CANDIDATE_WAIT,  /* it may: more bytes are needed */
+    CANDIDATE_FRAME, /* a frame; crc_ok tells whether its check matched */
+};
+
+static enum candidate judge(const struct mcp_stream *s, struct mcp_frame *frame, bool *crc_ok)
+{
+    const struct mcp_stream_config *cfg = &s->config;
+    switch (mcp_frame_decode(&cfg->codec, s->buf + s->scan, s->len - s->scan, frame, NULL)) {
+    case MCP_DECODE_OK:
+        *crc_ok = true;
+        return CANDIDATE_FRAME;
+    case MCP_DECODE_NEED_MORE:
+        return CANDIDATE_WAIT;
+    case MCP_DECODE_BAD_CRC:
+        *crc_ok = false;
+        /* Without verification, or in step on a framed stream, the length is
+         * trusted and the bad check is the frame's own problem. */
+        if (!cfg->verify_crc || (cfg->mode == MCP_STREAM_FRAMED && s->in_step))
+            return CANDIDATE_FRAME;
+        return CANDIDATE_JUNK;
+    case MCP_DECODE_BAD_MAGIC:
+    case MCP_DECODE_BAD_LENGTH:
+        break;
+    }
+    return CANDIDATE_JUNK;
+}
+
+/* Scans the held bytes, reporting frames; stops at a candidate that needs more. */
+static void scan(struct mcp_stream *s, mcp_stream_cb cb, void *ctx)
+{
+    while (s->scan < s->len) {
+        struct mcp_frame frame;
+        bool crc_ok = false;
+        switch (judge(s, &frame, &crc_ok)) {
+        case CANDIDATE_JUNK:
+            s->in_step = false;
+            s->scan++;
+            break;
+        case CANDIDATE_WAIT:
+            return;
+        case CANDIDATE_FRAME:
+            emit_frame(s, &frame, crc_ok, cb, ctx);
+            s->in_step = true;
+            break;
+        }
+    }
+}
+
+/* Moves the held bytes to the front of the buffer. */
+static void compact(struct mcp_stream *s)
+{
+    if (s->start == 0)
+        return;
+    memmove(s->buf, s->buf + s->start, s->len - s->start);
+    s->len -= s->start;
+    s->scan -= s->start;
+    s->start = 0;
+}
+
+void mcp_stream_feed(struct mcp_stream *stream, const uint8_t *data, size_t len,
+                     mcp_stream_cb cb, void *ctx)
+{
+    while (len > 0) {
+        compact(stream);
+        size_t room = MCP_STREAM_BUFFER - stream->len;
+        size_t n = len < room ? len : room;
+        memcpy(stream->buf + stream->len, data, n);
+        stream->len += n;
+        data += n;
+        len -= n;
+        scan(stream, cb, ctx);
+        /* Junk found so far is reported now, so it is attributed to this
+         * feed; what remains is one candidate shorter than a whole frame,
+         * so the next round always has room for the rest of it. */
+        emit_junk(stream, false, cb, ctx);
+    }
+}
+
+void mcp_stream_finish(struct mcp_stream *stream, mcp_stream_cb cb, void *ctx)
+{
+    stream->scan = stream->len;
+    emit_junk(stream, true, cb, ctx);
+    stream->start = stream->scan = stream->len = 0;
+    stream->in_step = true;
+}
+
+size_t mcp_stream_pending(const struct mcp_stream *stream)
+{
+    return stream->len - stream->start;
+}
+
+size_t mcp_stream_resync_offset(const struct mcp_codec *codec, const uint8_t *buf, size_t len)
+{
+    for (size_t pos = 0; pos < len; pos++) {
+        struct mcp_frame frame;
+        enum mcp_decode_status st = mcp_frame_decode(codec, buf + pos, len - pos, &frame, NULL);
+        if (st == MCP_DECODE_OK || st == MCP_DECODE_NEED_MORE)
+            return pos;
+    }
+    return len;
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on a fresh Debian 12 machine (run as root).
+set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then
+    echo "setup-debian.sh: run as root (sudo $0): it installs Debian packages" >&2
+    exit 2
+fi
+export DEBIAN_FRONTEND=noninteractive
+# Keep dumpcap unprivileged and the install non-interactive.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -q
+apt-get install -y -q --no-install-recommends \
+    build-essential cmake pkg-config clang libclang-rt-14-dev \
+    libglib2.0-dev libpcap-dev libwireshark-dev wireshark-dev tshark \
+    python3 valgrind tcpdump tcpreplay iproute2 util-linux procps time

@@ -37,9 +37,9 @@ static void emit_junk(struct mcp_stream *s, bool at_end, mcp_stream_cb cb, void 
 }
 
 static void emit_frame(struct mcp_stream *s, const struct mcp_frame *frame, bool crc_ok,
-                       mcp_stream_cb cb, void *ctx)
+                       bool at_end, mcp_stream_cb cb, void *ctx)
 {
-    emit_junk(s, false, cb, ctx);
+    emit_junk(s, at_end, cb, ctx);
     struct mcp_stream_event ev;
     memset(&ev, 0, sizeof ev);
     ev.kind = MCP_STREAM_FRAME;
@@ -85,8 +85,9 @@ static enum candidate judge(const struct mcp_stream *s, struct mcp_frame *frame,
     return CANDIDATE_JUNK;
 }
 
-/* Scans the held bytes, reporting frames; stops at a candidate that needs more. */
-static void scan(struct mcp_stream *s, mcp_stream_cb cb, void *ctx)
+/* Scans the held bytes, reporting frames; stops at a candidate that needs more.
+ * at_end marks the junk reported on the way (mcp_stream_finish). */
+static void scan(struct mcp_stream *s, bool at_end, mcp_stream_cb cb, void *ctx)
 {
     while (s->scan < s->len) {
         struct mcp_frame frame;
@@ -99,7 +100,7 @@ static void scan(struct mcp_stream *s, mcp_stream_cb cb, void *ctx)
         case CANDIDATE_WAIT:
             return;
         case CANDIDATE_FRAME:
-            emit_frame(s, &frame, crc_ok, cb, ctx);
+            emit_frame(s, &frame, crc_ok, at_end, cb, ctx);
             s->in_step = true;
             break;
         }
@@ -128,7 +129,7 @@ void mcp_stream_feed(struct mcp_stream *stream, const uint8_t *data, size_t len,
         stream->len += n;
         data += n;
         len -= n;
-        scan(stream, cb, ctx);
+        scan(stream, false, cb, ctx);
         /* Junk found so far is reported now, so it is attributed to this
          * feed; what remains is one candidate shorter than a whole frame,
          * so the next round always has room for the rest of it. */
@@ -138,7 +139,16 @@ void mcp_stream_feed(struct mcp_stream *stream, const uint8_t *data, size_t len,
 
 void mcp_stream_finish(struct mcp_stream *stream, mcp_stream_cb cb, void *ctx)
 {
-    stream->scan = stream->len;
+    /* No byte will follow: a candidate still waiting for more can never be
+     * completed, so it does not start a valid frame and its first byte is
+     * junk (§5). The scan goes on inside it, where a whole frame may be. */
+    while (stream->scan < stream->len) {
+        scan(stream, true, cb, ctx);
+        if (stream->scan < stream->len) {
+            stream->in_step = false;
+            stream->scan++;
+        }
+    }
     emit_junk(stream, true, cb, ctx);
     stream->start = stream->scan = stream->len = 0;
     stream->in_step = true;

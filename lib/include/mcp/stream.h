@@ -53,7 +53,7 @@ struct mcp_stream_event {
     struct mcp_frame frame;
     bool crc_ok; /* false only in FRAMED mode or with verify_crc off */
     /* MCP_STREAM_JUNK: true when emitted by mcp_stream_finish (a frame cut
-     * short by the end of the stream, or trailing junk) */
+     * short by the end of the stream, a false start, or trailing junk) */
     bool at_end;
 };
 
@@ -79,7 +79,11 @@ void mcp_stream_init(struct mcp_stream *stream, const struct mcp_stream_config *
 void mcp_stream_feed(struct mcp_stream *stream, const uint8_t *data, size_t len,
                      mcp_stream_cb cb, void *ctx);
 
-/* End of stream: whatever is held is reported as junk with at_end set. */
+/*
+ * End of stream. A candidate still waiting for more bytes can never complete:
+ * it is junk, and the bytes after its first one are scanned again, so a whole
+ * frame inside it is still reported (§5). Junk reported here has at_end set.
+ */
 void mcp_stream_finish(struct mcp_stream *stream, mcp_stream_cb cb, void *ctx);
 
 /* Bytes held waiting for the rest of a possible frame. */

@@ -1,0 +1,96 @@
+/*
+ * The simulator's shared state and the pieces every transport uses: a client
+ * (one conversation), where a client's frames go (a peer), and the frame
+ * handler that turns a received frame into answers and NAKs.
+ */
+#ifndef MCPSIM_CORE_H
+#define MCPSIM_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <glib.h>
+
+#include "device.h"
+#include "mcp/frame.h"
+#include "options.h"
+#include "session.h"
+#include "stats.h"
+
+enum sim_peer_kind { SIM_PEER_UDP, SIM_PEER_TCP, SIM_PEER_SERIAL };
+
+/* How to reach a client later (a delayed answer, an EVENT). */
+struct sim_peer {
+    enum sim_peer_kind kind;
+    int fd;                       /* UDP: the listening socket */
+    uint64_t conn_id;             /* TCP: the connection */
+    struct sockaddr_storage addr; /* UDP: the client's address */
+    socklen_t addr_len;
+};
+
+struct sim_client {
+    struct sim_session session;
+    struct sim_peer peer;
+    char name[80]; /* "udp 127.0.0.1:40000", for logs */
+    uint64_t last_seen_ns;
+    bool seen;      /* has sent at least one byte */
+    GList lru_link; /* UDP client table */
+};
+
+/* Where answers go while a frame is handled (the transport batches them). */
+struct sim_out {
+    void (*emit)(struct sim_out *out, struct sim_client *client, const uint8_t *frame, size_t len);
+};
+
+struct sim_delay_queue;
+struct sim_udp_table;
+struct sim_tcp;
+struct sim_link;
+
+struct sim_core {
+    const struct sim_config *cfg;
+    struct sim_devices devices;
+    struct sim_stats stats;
+    GRand *rand;
+    uint64_t start_ns;
+    int epfd;
+    bool stop;
+    struct sim_delay_queue *delay;
+    struct sim_udp_table *udp;
+    struct sim_tcp *tcp;
+    struct sim_link *serial;
+    GPtrArray *listeners; /* struct sim_listener *, closed at exit */
+};
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t sim_now_ns(void);
+
+/* One frame the stream decoder found for client c (crc_ok false: a bad check). */
+void sim_handle_frame(struct sim_core *core, struct sim_client *c, const struct mcp_frame *f,
+                      bool crc_ok, struct sim_out *out);
+
+/*
+ * Bytes skipped while resynchronising. On a serial line (§5 mode) a frame with
+ * a bad check is skipped as junk: when a junk run is exactly such a frame (or
+ * starts with one), it is counted as a CRC error and NAKed like on TCP.
+ */
+void sim_handle_junk(struct sim_core *core, struct sim_client *c, const uint8_t *bytes, size_t len,
+                     bool serial, struct sim_out *out);
+
+/*
+ * Numbers, encodes and sends one frame from the simulator to c, now through
+ * out, or through the delay queue with --latency when delayable.
+ */
+void sim_send(struct sim_core *core, struct sim_client *c, struct sim_out *out, uint8_t cmd,
+              const uint8_t *payload, size_t len, bool delayable);
+
+/* Sends bytes to a peer outside of a handler (delayed answers, EVENTs). */
+void sim_peer_send(struct sim_core *core, const struct sim_peer *peer, const uint8_t *bytes,
+                   size_t len);
+
+/* A uniform draw against a rate (0 never, 1 always). */
+bool sim_roll(struct sim_core *core, double rate);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * A byte-stream client: a TCP connection or the serial line. Reads feed the
+ * library's stream decoder; answers queue in a bounded output buffer that is
+ * written as the peer accepts it. Reading pauses while much output is pending,
+ * so a client that sends without reading cannot grow it without bound.
+ */
+#ifndef MCPSIM_LINK_H
+#define MCPSIM_LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core.h"
+#include "mcp/stream.h"
+#include "watch.h"
+
+#define SIM_LINK_READ      4096       /* bytes per read */
+#define SIM_LINK_OUT_HIGH  (64 << 10) /* stop reading above this much pending output */
+#define SIM_LINK_OUT_LIMIT (1 << 20)  /* a peer this far behind is cut off (serial: dropped) */
+
+struct sim_link {
+    struct sim_watch watch;
+    int fd;
+    bool serial;
+    struct sim_client client;
+    struct mcp_stream stream;
+    uint8_t *out;
+    size_t out_off, out_len, out_cap;
+    uint32_t events; /* registered with epoll */
+    bool in_handler; /* inside on_event: closing waits until it returns */
+    bool doomed;     /* close as soon as possible */
+    bool eof;        /* the peer closed its side (serial: never) */
+    /* Called once the link is finished (TCP: forget and free it). */
+    void (*on_close)(struct sim_core *core, struct sim_link *link);
+};
+
+/* Sets the link up around an open non-blocking fd and registers it with epoll. */
+bool sim_link_start(struct sim_core *core, struct sim_link *link, int fd, bool serial,
+                    const char *name);
+
+/* Queues bytes for the peer and tries to write them. */
+void sim_link_send(struct sim_core *core, struct sim_link *link, const uint8_t *bytes, size_t len);
+
+/* Closes the fd and calls on_close. */
+void sim_link_close(struct sim_core *core, struct sim_link *link);
+
+/* Releases the buffers of a closed link. */
+void sim_link_release(struct sim_link *link);
+
+#endif

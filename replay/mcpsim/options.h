@@ -1,0 +1,57 @@
+/* Command-line options of mcpsim. */
+#ifndef MCPSIM_OPTIONS_H
+#define MCPSIM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "endpoint.h"
+#include "mcp/frame.h"
+
+#define SIM_MAX_LISTENERS 16
+
+/* Exit codes. */
+enum {
+    SIM_EXIT_OK = 0,
+    SIM_EXIT_RUNTIME = 1,  /* a system call failed while running */
+    SIM_EXIT_USAGE = 2,    /* bad options */
+    SIM_EXIT_LISTEN = 3,   /* a listener, serial line or pty could not be opened */
+    SIM_EXIT_REGISTERS = 4 /* bad --registers file */
+};
+
+struct sim_config {
+    struct mcp_endpoint listen[SIM_MAX_LISTENERS];
+    size_t listen_count;
+    char *serial_path; /* --serial */
+    unsigned baud;
+    bool pty;
+    bool devices[256];
+    char *registers_file;
+    bool have_seed;
+    uint64_t seed;
+    double latency_ms, jitter_ms;
+    double drop_rate, busy_rate;
+    double events_rate;    /* EVENT frames per second to each client seen */
+    double stats_interval; /* seconds; 0 = only on exit */
+    char *stats_json;
+    int verbose;
+    int cpu; /* -1: not pinned */
+    unsigned max_udp_clients;
+    unsigned max_tcp_clients;
+    double udp_idle_s; /* idle UDP clients are forgotten after this */
+    struct mcp_codec codec;
+};
+
+/*
+ * Parses argv into cfg. On error returns false with a one-line message in err.
+ * *help_shown is set when --help printed the help (exit 0 then).
+ */
+bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err, size_t err_len);
+
+/* Parses a device list such as "1-4,7" into present[]; false on a bad list. */
+bool sim_parse_device_list(const char *text, bool present[256]);
+
+void sim_config_free(struct sim_config *cfg);
+
+#endif

@@ -1,0 +1,27 @@
+/* epoll registration: every watched descriptor carries a struct sim_watch. */
+#ifndef MCPSIM_WATCH_H
+#define MCPSIM_WATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core.h"
+
+struct sim_watch {
+    void (*on_event)(struct sim_core *core, struct sim_watch *w, uint32_t events);
+};
+
+/* A listening socket; the core closes and frees these at exit. */
+struct sim_listener {
+    struct sim_watch watch;
+    int fd;
+};
+
+bool sim_watch_add(struct sim_core *core, int fd, uint32_t events, struct sim_watch *w);
+bool sim_watch_mod(struct sim_core *core, int fd, uint32_t events, struct sim_watch *w);
+void sim_watch_del(struct sim_core *core, int fd);
+
+/* Registers a listener (epoll and the core's list); false with errno set on failure. */
+bool sim_listener_add(struct sim_core *core, struct sim_listener *l);
+
+#endif

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Writes the fuzzers' seed corpus from docs/PROTOCOL.md §1's test vectors.
+
+Run from anywhere: python3 test/fuzz/make_corpus.py. The files are committed;
+rerun only when the seeds should change.
+"""
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+HEARTBEAT = bytes.fromhex("5a 00 00 00 01 20")
+READ = bytes.fromhex("5a 01 00 05 02 03 00 10 00 04 d4")
+READ_RSP = bytes.fromhex("5a ff 00 0b 82 01 00 03 00 10 00 02 12 34 ab cd b3")
+# READ with a little-endian length; its crc8-smbus trailer is appended below.
+READ_LE = bytes.fromhex("5a 01 05 00 02 03 00 10 00 04")
+
+
+def crc8_smbus(data):
+    crc = 0
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
+    return crc
+
+
+READ_LE += bytes([crc8_smbus(READ_LE)])
+BAD_CRC = HEARTBEAT[:-1] + b"\x21"
+FALSE_START = bytes.fromhex("5a 07 00 08") + HEARTBEAT + bytes.fromhex("01 02 03 04")
+TOO_LONG = bytes.fromhex("5a 00 10 01") + HEARTBEAT
+
+FRAME_SEEDS = {
+    "heartbeat": HEARTBEAT,
+    "read": READ,
+    "read_response": READ_RSP,
+    "read_le": READ_LE,
+    "bad_crc": BAD_CRC,
+    "too_long": TOO_LONG,
+    "prefix": READ_RSP[:9],
+    "payload_write": bytes.fromhex("03 07 01 00 00 02 12 34 56 78"),
+    "payload_event": bytes.fromhex("04 01 03 00 00 10 00 aa bb"),
+    "payload_nak": bytes.fromhex("05 10 02"),
+}
+
+# Stream seeds: config byte, four chunk sizes, then the stream (see fuzz_stream.c).
+STREAM = HEARTBEAT + READ + READ_RSP
+STREAM_SEEDS = {
+    "serial_vectors": bytes([0x00, 1, 5, 17, 0]) + STREAM,
+    "framed_vectors": bytes([0x01, 3, 3, 7, 2]) + STREAM,
+    "serial_junk": bytes([0x00, 2, 9, 1, 4]) + b"\xff\xee" + HEARTBEAT + b"\x00\x11\x22" + READ + b"\x33",
+    "serial_false_start": bytes([0x00, 10, 3, 1, 0]) + FALSE_START,
+    "framed_bad_crc": bytes([0x01, 6, 11, 0, 0]) + HEARTBEAT + READ[:-1] + b"\xd5" + READ_RSP,
+    "unverified_false_start": bytes([0x02, 4, 4, 4, 4]) + FALSE_START,
+    "le_serial": bytes([0x04, 1, 2, 3, 4]) + b"\x5a" + READ_LE + READ_LE,
+    "too_long": bytes([0x00, 4, 1, 0, 0]) + TOO_LONG,
+}
+
+for name, seeds in (("frame", FRAME_SEEDS), ("stream", STREAM_SEEDS)):
+    d = os.path.join(HERE, "corpus", name)
+    os.makedirs(d, exist_ok=True)
+    for seed, data in seeds.items():
+        with open(os.path.join(d, seed), "wb") as f:
+            f.write(data)

@@ -1,0 +1,220 @@
+/* One frame: header, payload subtree, CRC, analysis, expert infos, Info, tap. */
+#include "mcp5a.h"
+
+#include "analysis.h"
+#include "info_col.h"
+#include "payload_tree.h"
+
+/* What the header and trailer say, as far as they were captured. */
+struct frame_view {
+    guint captured;
+    guint frame_len;
+    guint8 seq, cmd;
+    guint16 length;
+    const guint8 *bytes;  /* the captured bytes */
+    guint payload_avail;  /* payload bytes captured */
+    gboolean cut;         /* the snaplen cut the frame */
+    gboolean crc_checked; /* the check was computed and compared */
+    gboolean crc_bad;
+    guint8 crc, crc_computed;
+};
+
+static void read_frame(tvbuff_t *tvb, const struct mcp_codec *codec, struct frame_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->frame_len = tvb_reported_length(tvb);
+    v->captured = tvb_captured_length(tvb);
+    v->bytes = tvb_get_ptr(tvb, 0, v->captured);
+    v->seq = v->bytes[1];
+    v->cmd = v->bytes[4];
+    v->length = mcp_frame_length_field(codec, v->bytes);
+    v->cut = v->captured < v->frame_len;
+    v->payload_avail = MIN(v->length, v->captured - MCP_HEADER_LEN);
+    if (!v->cut) {
+        v->crc = v->bytes[v->frame_len - 1];
+        v->crc_computed = mcp_crc(codec->crc, v->bytes, v->frame_len - 1);
+        v->crc_checked = mcp5a_prefs.check_crc;
+        v->crc_bad = v->crc_checked && v->crc != v->crc_computed;
+    }
+}
+
+/* "valid as crc8-maxim" when another §1 variant matches a bad check. */
+static const char *other_valid_variant(const struct frame_view *v, enum mcp_crc_variant chosen)
+{
+    for (int i = 0; i < MCP_CRC_VARIANT_COUNT; i++) {
+        if (i != (int)chosen &&
+            mcp_crc((enum mcp_crc_variant)i, v->bytes, v->frame_len - 1) == v->crc)
+            return mcp_crc_variant_name((enum mcp_crc_variant)i);
+    }
+    return NULL;
+}
+
+static void add_header(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
+                       const struct mcp_codec *codec, const struct frame_view *v)
+{
+    proto_tree_add_item(t, mcp5a_hf.magic, tvb, 0, 1, ENC_NA);
+    proto_tree_add_item(t, mcp5a_hf.seq, tvb, 1, 1, ENC_NA);
+    proto_tree_add_item(t, mcp5a_hf.len, tvb, 2, 2,
+                        codec->length_le ? ENC_LITTLE_ENDIAN : ENC_BIG_ENDIAN);
+    proto_item *ci = proto_tree_add_item(t, mcp5a_hf.cmd, tvb, 4, 1, ENC_NA);
+    proto_tree *ct = proto_item_add_subtree(ci, mcp5a_ett.cmd);
+    proto_tree_add_item(ct, mcp5a_hf.cmd_response, tvb, 4, 1, ENC_NA);
+    if (mcp_name_of(mcp_cmd_names, v->cmd) == NULL)
+        expert_add_info_format(pinfo, ci, &mcp5a_ei.unknown_cmd, "Unknown command 0x%02x (%s)",
+                               v->cmd, mcp_cmd_name(v->cmd));
+}
+
+static void add_crc(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const struct mcp_codec *codec,
+                    const struct frame_view *v)
+{
+    if (v->cut) {
+        proto_item *si =
+            proto_tree_add_uint(t, mcp5a_hf.crc_status, tvb, 0, 0, PROTO_CHECKSUM_E_UNVERIFIED);
+        proto_item_set_generated(si);
+        expert_add_info_format(pinfo, si, &mcp5a_ei.cut,
+                               "Frame cut by the capture's snaplen: %u of %u bytes captured; "
+                               "CRC unverified",
+                               v->captured, v->frame_len);
+        return;
+    }
+    proto_item *ci = proto_tree_add_checksum(
+        t, tvb, v->frame_len - 1, mcp5a_hf.crc, mcp5a_hf.crc_status, NULL, pinfo, v->crc_computed,
+        ENC_NA, v->crc_checked ? PROTO_CHECKSUM_VERIFY : PROTO_CHECKSUM_NO_FLAGS);
+    if (!v->crc_bad)
+        return;
+    const char *other = other_valid_variant(v, codec->crc);
+    if (other != NULL)
+        expert_add_info_format(pinfo, ci, &mcp5a_ei.crc_bad,
+                               "Bad CRC 0x%02x (%s expects 0x%02x); valid as %s", v->crc,
+                               mcp_crc_variant_name(codec->crc), v->crc_computed, other);
+    else
+        expert_add_info_format(pinfo, ci, &mcp5a_ei.crc_bad, "Bad CRC 0x%02x (%s expects 0x%02x)",
+                               v->crc, mcp_crc_variant_name(codec->crc), v->crc_computed);
+}
+
+static void add_analysis(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
+                         const struct frame_view *v, const struct mcp5a_result *r)
+{
+    if (r->verdict == MCP5A_VERDICT_IGNORED)
+        return;
+    proto_item *ai = proto_tree_add_item(t, mcp5a_hf.analysis, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ai);
+    proto_tree *at = proto_item_add_subtree(ai, mcp5a_ett.analysis);
+    proto_item *pi;
+    if (r->has_expected) {
+        pi = proto_tree_add_uint(at, mcp5a_hf.expected_seq, tvb, 1, 1, r->expected_seq);
+        proto_item_set_generated(pi);
+    }
+    switch (r->verdict) {
+    case MCP5A_VERDICT_GAP:
+        pi = proto_tree_add_uint(at, mcp5a_hf.missing, tvb, 1, 1, r->missing);
+        proto_item_set_generated(pi);
+        expert_add_info_format(pinfo, pi, &mcp5a_ei.gap,
+                               "Sequence gap: %u frame%s missing (expected seq %u, got %u)",
+                               r->missing, plurality(r->missing, "", "s"), r->expected_seq, v->seq);
+        break;
+    case MCP5A_VERDICT_DUPLICATE:
+        expert_add_info_format(pinfo, ai, &mcp5a_ei.duplicate,
+                               "Duplicate frame: seq %u again (expected %u)", v->seq,
+                               r->expected_seq);
+        break;
+    case MCP5A_VERDICT_OUT_OF_ORDER:
+        pi = proto_tree_add_uint(at, mcp5a_hf.behind, tvb, 1, 1, r->behind);
+        proto_item_set_generated(pi);
+        expert_add_info_format(pinfo, pi, &mcp5a_ei.out_of_order,
+                               "Out-of-order frame: seq %u is %u behind (expected %u)", v->seq,
+                               r->behind, r->expected_seq);
+        break;
+    case MCP5A_VERDICT_RETRANSMISSION:
+        expert_add_info_format(pinfo, ai, &mcp5a_ei.retransmission,
+                               "Retransmission of NAKed seq %u (expected %u)", v->seq,
+                               r->expected_seq);
+        break;
+    default:
+        break;
+    }
+    if (r->request_in != 0) {
+        pi = proto_tree_add_uint(t, mcp5a_hf.request_in, tvb, 0, 0, r->request_in);
+        proto_item_set_generated(pi);
+        if (r->has_time) {
+            pi = proto_tree_add_time(t, mcp5a_hf.time, tvb, 0, 0, &r->time);
+            proto_item_set_generated(pi);
+        }
+    }
+    if (r->response_in != 0) {
+        pi = proto_tree_add_uint(t, mcp5a_hf.response_in, tvb, 0, 0, r->response_in);
+        proto_item_set_generated(pi);
+    }
+}
+
+static void fill_facts(const struct frame_view *v, const struct mcp_pdu *pdu,
+                       struct mcp5a_frame_facts *f)
+{
+    memset(f, 0, sizeof *f);
+    f->seq = v->seq;
+    f->cmd = v->cmd;
+    f->crc_bad = v->crc_bad;
+    f->expects_answer = mcp_expects_answer(v->cmd, v->bytes + MCP_HEADER_LEN, v->payload_avail);
+    f->has_req_seq = pdu->has_req_seq;
+    f->req_seq = pdu->req_seq;
+    f->has_nak = v->cmd == MCP_CMD_NAK && pdu->has_nak;
+    f->nak_seq = pdu->nak_seq;
+}
+
+static void queue_tap(packet_info *pinfo, const struct frame_view *v, const struct mcp_pdu *pdu,
+                      const struct mcp5a_result *r, gboolean have_result, enum mcp5a_link link)
+{
+    struct mcp5a_tap_info info;
+    memset(&info, 0, sizeof info);
+    info.cmd = v->cmd;
+    info.has_status = pdu->has_req_seq;
+    info.status = pdu->status;
+    info.crc_bad = v->crc_bad;
+    info.verdict = have_result ? r->verdict : -1;
+    info.link = link;
+    mcp5a_tap_queue(pinfo, &info);
+}
+
+int mcp5a_dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, enum mcp5a_link link)
+{
+    struct mcp_codec codec = mcp5a_codec();
+    if (tvb_captured_length(tvb) < MCP_HEADER_LEN) {
+        /* Not even the header was captured: nothing to analyse. */
+        proto_item *ti = proto_tree_add_item(tree, proto_mcp5a, tvb, 0, -1, ENC_NA);
+        expert_add_info(pinfo, ti, &mcp5a_ei.cut);
+        mcp5a_info_add(pinfo, "[CUT] MCP frame header");
+        return tvb_reported_length(tvb);
+    }
+    struct frame_view v;
+    read_frame(tvb, &codec, &v);
+
+    struct mcp_pdu pdu;
+    mcp_pdu_parse(v.cmd, v.bytes + MCP_HEADER_LEN, v.payload_avail, &pdu);
+
+    struct mcp5a_frame_facts facts;
+    fill_facts(&v, &pdu, &facts);
+    guint16 index = mcp5a_packet_state(pinfo)->pdus++;
+    struct mcp5a_result result;
+    gboolean have_result = mcp5a_analyse(pinfo, index, link, &facts, &result);
+
+    proto_item *ti = proto_tree_add_item(tree, proto_mcp5a, tvb, 0, v.captured, ENC_NA);
+    proto_item_append_text(ti, ", %s, seq=%u", mcp_cmd_name(v.cmd), v.seq);
+    proto_tree *t = proto_item_add_subtree(ti, mcp5a_ett.frame);
+    add_header(t, tvb, pinfo, &codec, &v);
+    mcp5a_add_payload(t, tvb, pinfo, v.length, v.payload_avail, &pdu, v.cut);
+    add_crc(t, tvb, pinfo, &codec, &v);
+    if (have_result)
+        add_analysis(t, tvb, pinfo, &v, &result);
+
+    struct mcp5a_summary s = {
+        .seq = v.seq,
+        .cmd = v.cmd,
+        .pdu = &pdu,
+        .result = have_result ? &result : NULL,
+        .crc_bad = v.crc_bad,
+        .cut = v.cut,
+    };
+    mcp5a_info_add(pinfo, mcp5a_info_summary(pinfo->pool, &s));
+    queue_tap(pinfo, &v, &pdu, &result, have_result, link);
+    return (int)v.frame_len;
+}

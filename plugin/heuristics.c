@@ -1,0 +1,49 @@
+/*
+ * Heuristic dissectors for TCP and UDP (§6), enabled by default: a payload is
+ * claimed only when it begins with a whole frame (0x5A, length <= 4096, all
+ * 6 + length bytes present) whose check matches. A TCP stream whose first
+ * segment holds only part of a frame is left to Decode As.
+ */
+#include "mcp5a.h"
+
+#include <epan/conversation.h>
+
+static dissector_handle_t mcp5a_tcp_handle;
+
+static gboolean begins_with_frame(tvbuff_t *tvb)
+{
+    guint avail = tvb_captured_length(tvb);
+    if (avail < MCP_OVERHEAD)
+        return FALSE;
+    struct mcp_codec codec = mcp5a_codec();
+    struct mcp_frame frame;
+    return mcp_frame_decode(&codec, tvb_get_ptr(tvb, 0, avail), avail, &frame, NULL) ==
+           MCP_DECODE_OK;
+}
+
+static gboolean heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (!begins_with_frame(tvb))
+        return FALSE;
+    mcp5a_dissect_udp(tvb, pinfo, tree, data);
+    return TRUE;
+}
+
+static gboolean heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    if (!begins_with_frame(tvb))
+        return FALSE;
+    /* The rest of the stream goes to mcp5a, frames split across segments included. */
+    conversation_set_dissector(find_or_create_conversation(pinfo), mcp5a_tcp_handle);
+    mcp5a_dissect_tcp(tvb, pinfo, tree, data);
+    return TRUE;
+}
+
+void mcp5a_register_heuristics(dissector_handle_t tcp_handle, dissector_handle_t udp_handle _U_)
+{
+    mcp5a_tcp_handle = tcp_handle;
+    heur_dissector_add("tcp", heur_tcp, "MCP5A over TCP", "mcp5a_tcp", proto_mcp5a,
+                       HEURISTIC_ENABLE);
+    heur_dissector_add("udp", heur_udp, "MCP5A over UDP", "mcp5a_udp", proto_mcp5a,
+                       HEURISTIC_ENABLE);
+}

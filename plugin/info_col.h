@@ -1,0 +1,20 @@
+/* The Info column: one readable summary per frame, joined per packet. */
+#ifndef MCP5A_INFO_COL_H
+#define MCP5A_INFO_COL_H
+
+#include "analysis.h"
+
+/* What a frame's summary is made of. */
+struct mcp5a_summary {
+    guint8 seq;
+    guint8 cmd;
+    const struct mcp_pdu *pdu;
+    const struct mcp5a_result *result; /* NULL: no analysis */
+    gboolean crc_bad;
+    gboolean cut;
+};
+
+/* e.g. "[GAP: 2 missing] READ dev=3 addr=0x0010 n=4 seq=17" */
+const char *mcp5a_info_summary(wmem_allocator_t *scope, const struct mcp5a_summary *s);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * The mcp5a Wireshark plugin: declarations shared by its files.
+ *
+ * The plugin is epan glue. Every protocol rule (check, framing, resync,
+ * layouts, sequence verdicts, matching) comes from the protocol library
+ * (lib/include/mcp); these files map the library's results to tree items,
+ * expert infos, columns and taps.
+ */
+#ifndef MCP5A_H
+#define MCP5A_H
+
+#define WS_BUILD_DLL
+#include <wireshark.h>
+
+#include <epan/expert.h>
+#include <epan/packet.h>
+#include <epan/proto_data.h>
+#include <epan/to_str.h>
+#include <epan/addr_resolv.h>
+#include <wsutil/str_util.h>
+
+#include "mcp/mcp.h"
+
+#define MCP5A_PROTO_NAME   "Modular Communication Protocol"
+#define MCP5A_PROTO_SHORT  "MCP5A"
+#define MCP5A_PROTO_FILTER "mcp5a"
+#define MCP5A_COLUMN_NAME  "MCP"
+
+extern int proto_mcp5a;
+
+/* Header-field ids (hf), one per display-filter field of docs/PROTOCOL.md §6. */
+struct mcp5a_hf {
+    int magic, seq, len, cmd, cmd_response, crc, crc_status, payload;
+    int req_seq, status, device, addr, count, value, uptime;
+    int event_code, event_timestamp, event_data;
+    int nak_seq, nak_reason, sync_reason;
+    int analysis, expected_seq, missing, behind;
+    int response_in, request_in, time;
+    int junk_len, junk_data;
+};
+extern struct mcp5a_hf mcp5a_hf;
+
+struct mcp5a_ett {
+    gint frame, cmd, payload, crc, analysis, junk;
+};
+extern struct mcp5a_ett mcp5a_ett;
+
+struct mcp5a_ei {
+    expert_field crc_bad, gap, duplicate, out_of_order, retransmission;
+    expert_field nak, status, malformed, unknown_cmd, junk, bad_length, cut;
+};
+extern struct mcp5a_ei mcp5a_ei;
+
+/* fields.c */
+void mcp5a_register_fields(void);
+
+/* prefs.c: the §6 preferences. */
+struct mcp5a_prefs {
+    gboolean check_crc;
+    gint crc_variant; /* enum mcp_crc_variant */
+    gboolean length_le;
+};
+extern struct mcp5a_prefs mcp5a_prefs;
+void mcp5a_register_prefs(module_t *module);
+struct mcp_codec mcp5a_codec(void);
+
+/* Counters of what one packet holds so far (packet scope). */
+struct mcp5a_packet_state {
+    guint16 pdus;  /* MCP frames shown in this packet: the per-PDU key */
+    guint16 items; /* frames and junk runs, for joining Info texts */
+};
+struct mcp5a_packet_state *mcp5a_packet_state(packet_info *pinfo);
+
+/* How a frame's sender is identified (§3). */
+enum mcp5a_link {
+    MCP5A_LINK_CONVERSATION, /* TCP/UDP: one direction of the conversation */
+    MCP5A_LINK_SERIAL        /* serial: pinfo->p2p_dir */
+};
+
+/*
+ * frame_tree.c: shows one frame. tvb holds exactly the frame (its reported
+ * length is 6 + length; fewer bytes may be captured when the capture's snaplen
+ * cut it). Runs the analysis on the first pass. Returns the frame's length.
+ */
+int mcp5a_dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, enum mcp5a_link link);
+
+/* junk.c: shows `shown` bytes of tvb at offset as junk; `total` counts every
+ * junk byte this run reveals (serial: some may sit in earlier records). */
+void mcp5a_dissect_junk(tvbuff_t *tvb, int offset, int shown, guint total, packet_info *pinfo,
+                        proto_tree *tree);
+
+/* info_col.c: joins one item's summary into the Info column. */
+void mcp5a_info_add(packet_info *pinfo, const char *text);
+
+/* Transports: transport_tcp.c, transport_udp.c, transport_serial.c, heuristics.c */
+int mcp5a_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
+int mcp5a_dissect_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
+int mcp5a_dissect_serial(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
+void mcp5a_serial_init(void);
+void mcp5a_serial_cleanup(void);
+void mcp5a_register_heuristics(dissector_handle_t tcp_handle, dissector_handle_t udp_handle);
+
+/* stats.c: the tap and the stats tree (tshark -z mcp5a,tree). */
+struct mcp5a_tap_info {
+    gboolean is_junk;
+    guint junk_bytes;
+    guint8 cmd;
+    gboolean has_status;
+    guint8 status;
+    gboolean crc_bad;
+    gint verdict; /* enum mcp5a_verdict */
+    enum mcp5a_link link;
+};
+void mcp5a_register_tap(void);
+void mcp5a_tap_queue(packet_info *pinfo, const struct mcp5a_tap_info *info);
+void mcp5a_register_stats_tree(void);
+
+#endif

@@ -1,0 +1,51 @@
+/* The §6 preferences: mcp5a.check_crc, mcp5a.crc_variant, mcp5a.length_le. */
+#include "mcp5a.h"
+
+#include <epan/prefs.h>
+
+struct mcp5a_prefs mcp5a_prefs = {
+    .check_crc = TRUE,
+    .crc_variant = MCP_CRC8_SMBUS,
+    .length_le = FALSE,
+};
+
+/* Values are the library's variant names, so `-o mcp5a.crc_variant:crc8-maxim` works. */
+static enum_val_t crc_variant_vals[MCP_CRC_VARIANT_COUNT + 1];
+
+static void fill_variant_vals(void)
+{
+    for (int v = 0; v < MCP_CRC_VARIANT_COUNT; v++) {
+        const char *name = mcp_crc_variant_name((enum mcp_crc_variant)v);
+        crc_variant_vals[v].name = name;
+        crc_variant_vals[v].description = name;
+        crc_variant_vals[v].value = v;
+    }
+    crc_variant_vals[MCP_CRC_VARIANT_COUNT].name = NULL;
+    crc_variant_vals[MCP_CRC_VARIANT_COUNT].description = NULL;
+    crc_variant_vals[MCP_CRC_VARIANT_COUNT].value = 0;
+}
+
+void mcp5a_register_prefs(module_t *module)
+{
+    fill_variant_vals();
+    prefs_register_bool_preference(module, "check_crc", "Verify the CRC",
+                                   "Check each frame's CRC. Switched off, every frame's CRC "
+                                   "shows as unverified and every frame takes part in the "
+                                   "sequence analysis.",
+                                   &mcp5a_prefs.check_crc);
+    prefs_register_enum_preference(module, "crc_variant", "CRC variant",
+                                   "The frame check the devices use (docs/PROTOCOL.md section 1)",
+                                   &mcp5a_prefs.crc_variant, crc_variant_vals, FALSE);
+    prefs_register_bool_preference(module, "length_le", "Length is little-endian",
+                                   "Some firmware sends the length field little-endian",
+                                   &mcp5a_prefs.length_le);
+}
+
+struct mcp_codec mcp5a_codec(void)
+{
+    struct mcp_codec codec = mcp_codec_default();
+    if (mcp5a_prefs.crc_variant >= 0 && mcp5a_prefs.crc_variant < MCP_CRC_VARIANT_COUNT)
+        codec.crc = (enum mcp_crc_variant)mcp5a_prefs.crc_variant;
+    codec.length_le = mcp5a_prefs.length_le != FALSE;
+    return codec;
+}

@@ -1,0 +1,61 @@
+/* Protocol registration, handoff to TCP/UDP/exported PDUs, per-file state. */
+#include "mcp5a.h"
+
+#include <epan/prefs.h>
+
+#include "analysis.h"
+
+int proto_mcp5a = -1;
+
+static dissector_handle_t tcp_handle;
+static dissector_handle_t udp_handle;
+
+struct mcp5a_packet_state *mcp5a_packet_state(packet_info *pinfo)
+{
+    struct mcp5a_packet_state *st = p_get_proto_data(pinfo->pool, pinfo, proto_mcp5a, 0);
+    if (st == NULL) {
+        st = wmem_new0(pinfo->pool, struct mcp5a_packet_state);
+        p_add_proto_data(pinfo->pool, pinfo, proto_mcp5a, 0, st);
+    }
+    return st;
+}
+
+static void init_file(void)
+{
+    mcp5a_analysis_init();
+    mcp5a_serial_init();
+}
+
+static void cleanup_file(void)
+{
+    mcp5a_analysis_cleanup();
+    mcp5a_serial_cleanup();
+}
+
+void proto_register_mcp5a(void);
+void proto_reg_handoff_mcp5a(void);
+
+void proto_register_mcp5a(void)
+{
+    proto_mcp5a = proto_register_protocol(MCP5A_PROTO_NAME, MCP5A_PROTO_SHORT, MCP5A_PROTO_FILTER);
+    mcp5a_register_fields();
+    module_t *module = prefs_register_protocol(proto_mcp5a, NULL);
+    mcp5a_register_prefs(module);
+
+    tcp_handle = register_dissector("mcp5a.tcp", mcp5a_dissect_tcp, proto_mcp5a);
+    udp_handle = register_dissector("mcp5a.udp", mcp5a_dissect_udp, proto_mcp5a);
+    /* Exported-PDU records name this dissector (§5, serial captures). */
+    register_dissector("mcp5a.serial", mcp5a_dissect_serial, proto_mcp5a);
+
+    register_init_routine(init_file);
+    register_cleanup_routine(cleanup_file);
+    mcp5a_register_tap();
+}
+
+void proto_reg_handoff_mcp5a(void)
+{
+    /* Creates the mcp5a.tcp.port / mcp5a.udp.port preferences and Decode As entries. */
+    dissector_add_uint_range_with_preference("tcp.port", "23130", tcp_handle);
+    dissector_add_uint_range_with_preference("udp.port", "23130", udp_handle);
+    mcp5a_register_heuristics(tcp_handle, udp_handle);
+}

@@ -1,0 +1,338 @@
+/*
+ * End-to-end robustness: junk and split frames on TCP and the pty, clients
+ * vanishing mid-frame, 256 concurrent TCP clients, SIGTERM/SIGINT with the
+ * counters, the knobs, IPv6, the bounded UDP client table, bad options.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "endpoint.h"
+#include "mcp/frame.h"
+#include "simclient.h"
+
+static void start_default(struct sim_proc *p, const char *extra1, const char *extra2)
+{
+    const char *args[] = {
+        "--listen", "udp://127.0.0.1:0", "--listen", "tcp://127.0.0.1:0", "--pty", extra1, extra2,
+        NULL};
+    simproc_start(p, args);
+}
+
+/* Stops with sig, asserts exit 0 and that the report contains every needle. */
+static void stop_expecting(struct sim_proc *p, int sig, const char *const *needles)
+{
+    GString *out = g_string_new(NULL);
+    g_assert_cmpint(simproc_stop(p, sig, out), ==, 0);
+    g_assert_nonnull(strstr(out->str, "mcpsim stats"));
+    for (const char *const *n = needles; n && *n; n++) {
+        if (strstr(out->str, *n) == NULL)
+            g_error("report lacks '%s':\n%s", *n, out->str);
+    }
+    g_string_free(out, TRUE);
+}
+
+/* Writes bytes one at a time with a pause so the simulator reads them apart. */
+static void send_slowly(struct tconn *c, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        tconn_send(c, b + i, 1);
+        g_usleep(2000);
+    }
+}
+
+static void test_junk_and_split(gconstpointer data)
+{
+    enum tkind kind = (enum tkind)GPOINTER_TO_INT(data);
+    struct sim_proc p;
+    start_default(&p, NULL, NULL);
+    struct tconn c;
+    tconn_open(&c, kind, &p);
+
+    /* 6 junk bytes: noise, then a 0x5A whose length is over 4096 */
+    uint8_t junk[] = {0x00, 0x13, 0x37, 0x5a, 0xff, 0xff};
+    uint8_t frames[64];
+    size_t n = build_frame(0, 0x01, "", frames, sizeof frames);
+    send_slowly(&c, junk, sizeof junk);
+    send_slowly(&c, frames, n);
+    expect_frame(&c, 0, 0x81, "00 00");
+    /* three frames in one write, the last one split across two */
+    n = build_frame(1, 0x01, "", frames, sizeof frames);
+    n += build_frame(2, 0x02, "01 00 00 00 01", frames + n, sizeof frames - n);
+    size_t third = build_frame(3, 0x01, "", frames + n, sizeof frames - n);
+    tconn_send(&c, frames, n + 3);
+    g_usleep(20000);
+    tconn_send(&c, frames + n + 3, third - 3);
+    expect_frame(&c, 1, 0x81, "01 00");
+    expect_frame(&c, 2, 0x82, "02 00 01 00 00 00 01 00 00");
+    expect_frame(&c, 3, 0x81, "03 00");
+    tconn_close(&c);
+    const char *needles[] = {"junk_bytes=6 ", "HEARTBEAT=3", "gap=0", "in_order=3", NULL};
+    stop_expecting(&p, SIGTERM, needles);
+}
+
+static void test_vanishing_client(void)
+{
+    struct sim_proc p;
+    start_default(&p, NULL, NULL);
+    struct tconn gone, stays;
+    tconn_open(&gone, T_TCP, &p);
+    tconn_open(&stays, T_TCP, &p);
+    uint8_t frame[32];
+    size_t n = build_frame(0, 0x02, "01 00 00 00 01", frame, sizeof frame);
+    tconn_send(&gone, frame, 7); /* 7 of 11 bytes, then gone */
+    tconn_close(&gone);
+    g_usleep(50000);
+    tconn_send_frame(&stays, 0, 0x01, "");
+    expect_frame(&stays, 0, 0x81, "00 00");
+    tconn_close(&stays);
+    (void)n;
+    const char *needles[] = {"junk_bytes=7 ", "tcp=0 (total 2", NULL};
+    stop_expecting(&p, SIGINT, needles);
+}
+
+#define MANY 256
+
+static void test_many_tcp_clients(void)
+{
+    struct sim_proc p;
+    start_default(&p, NULL, NULL);
+    static struct tconn conns[MANY];
+    for (int i = 0; i < MANY; i++) {
+        tconn_open(&conns[i], T_TCP, &p);
+        tconn_send_frame(&conns[i], (uint8_t)i, 0x01, "");
+    }
+    /* Everyone is connected at once; each gets its own answer, then a READ. */
+    for (int i = 0; i < MANY; i++) {
+        char rsp[16];
+        snprintf(rsp, sizeof rsp, "%02x 00", i & 0xff);
+        expect_frame(&conns[i], 0, 0x81, rsp);
+        tconn_send_frame(&conns[i], (uint8_t)(i + 1), 0x02, "01 00 00 00 01");
+    }
+    for (int i = 0; i < MANY; i++) {
+        char rsp[64];
+        snprintf(rsp, sizeof rsp, "%02x 00 01 00 00 00 01 00 00", (i + 1) & 0xff);
+        expect_frame(&conns[i], 1, 0x82, rsp);
+    }
+    for (int i = 0; i < MANY; i++)
+        tconn_close(&conns[i]);
+    g_usleep(100000);
+    const char *needles[] = {"tcp=0 (total 256", "HEARTBEAT=256", "READ=256", NULL};
+    stop_expecting(&p, SIGTERM, needles);
+}
+
+static void test_stats_json(void)
+{
+    char *json = write_temp_file("stats.json", "");
+    const char *args[] = {"--listen", "udp://127.0.0.1:0", "--stats-json", json, NULL};
+    struct sim_proc p;
+    simproc_start(&p, args);
+    struct tconn c;
+    tconn_open(&c, T_UDP, &p);
+    tconn_send_frame(&c, 0, 0x01, "");
+    expect_frame(&c, 0, 0x81, "00 00");
+    tconn_send_frame(&c, 3, 0x01, "");
+    expect_frame(&c, 1, 0x05, "01 02");
+    expect_frame(&c, 2, 0x05, "02 02");
+    expect_frame(&c, 3, 0x81, "03 00");
+    tconn_close(&c);
+    const char *needles[] = {"gap=1", "SEQ_GAP=2", NULL};
+    stop_expecting(&p, SIGTERM, needles);
+    gchar *text = NULL;
+    g_assert_true(g_file_get_contents(json, &text, NULL, NULL));
+    g_assert_nonnull(strstr(text, "\"HEARTBEAT\": 2"));
+    g_assert_nonnull(strstr(text, "\"gap\": 1"));
+    g_assert_nonnull(strstr(text, "\"SEQ_GAP\": 2"));
+    g_assert_nonnull(strstr(text, "\"udp_total\": 1"));
+    g_free(text);
+    g_unlink(json);
+    char *dir = g_path_get_dirname(json);
+    g_rmdir(dir);
+    g_free(dir);
+    g_free(json);
+}
+
+static void test_busy_and_drop(void)
+{
+    struct sim_proc p;
+    start_default(&p, "--busy-rate", "1");
+    struct tconn c;
+    tconn_open(&c, T_TCP, &p);
+    tconn_send_frame(&c, 0, 0x01, "");
+    expect_frame(&c, 0, 0x81, "00 03");
+    tconn_send_frame(&c, 1, 0x02, "01 00 00 00 01");
+    expect_frame(&c, 1, 0x82, "01 03");
+    tconn_send_frame(&c, 2, 0x02, "09 00 00 00 01"); /* no such device: not busy */
+    expect_frame(&c, 2, 0x82, "02 05");
+    tconn_close(&c);
+    const char *needles[] = {"busy=2", NULL};
+    stop_expecting(&p, SIGTERM, needles);
+
+    start_default(&p, "--drop-rate", "1");
+    tconn_open(&c, T_UDP, &p);
+    tconn_send_frame(&c, 0, 0x01, "");
+    tconn_send_frame(&c, 2, 0x01, ""); /* NAKs are not dropped */
+    expect_frame(&c, 0, 0x05, "01 02");
+    expect_silence(&c, 200);
+    tconn_close(&c);
+    const char *needles2[] = {"dropped=2", NULL};
+    stop_expecting(&p, SIGTERM, needles2);
+}
+
+static void test_latency(void)
+{
+    struct sim_proc p;
+    start_default(&p, "--latency", "80");
+    struct tconn c;
+    tconn_open(&c, T_UDP, &p);
+    gint64 t0 = g_get_monotonic_time();
+    tconn_send_frame(&c, 0, 0x01, "");
+    expect_frame(&c, 0, 0x81, "00 00");
+    /* a lower bound only: the answer may not come before its latency */
+    g_assert_cmpint(g_get_monotonic_time() - t0, >=, 80000);
+    tconn_close(&c);
+    stop_expecting(&p, SIGTERM, NULL);
+}
+
+static void test_events(void)
+{
+    struct sim_proc p;
+    const char *args[] = {"--listen", "tcp://127.0.0.1:0", "--devices", "7", "--events", "20",
+                          NULL};
+    simproc_start(&p, args);
+    struct tconn c;
+    tconn_open(&c, T_TCP, &p);
+    tconn_send_frame(&c, 0, 0x06, ""); /* be seen */
+    uint8_t got[64];
+    size_t len = 0;
+    for (uint8_t want_seq = 0; want_seq < 3; want_seq++) {
+        g_assert_true(tconn_recv_frame(&c, got, &len, 3000));
+        g_assert_cmpuint(len, ==, 12); /* EVENT without data */
+        g_assert_cmpuint(got[1], ==, want_seq);
+        g_assert_cmpuint(got[4], ==, 0x04); /* EVENT */
+        g_assert_cmpuint(got[5], ==, 7);    /* the only device */
+        g_assert_cmpuint(got[6], >=, 1);    /* ALARM .. RESTART */
+        g_assert_cmpuint(got[6], <=, 4);
+    }
+    tconn_close(&c);
+    stop_expecting(&p, SIGTERM, NULL);
+}
+
+static void test_ipv6(void)
+{
+    struct sim_proc p;
+    const char *args[] = {"--listen", "udp://[::1]:0", "--listen", "tcp://[::1]:0", NULL};
+    simproc_start(&p, args);
+    g_assert_true(g_str_has_prefix(p.udp, "udp://[::1]:"));
+    for (int k = T_UDP; k <= T_TCP; k++) {
+        struct tconn c;
+        tconn_open(&c, (enum tkind)k, &p);
+        tconn_send_frame(&c, 0, 0x01, "");
+        expect_frame(&c, 0, 0x81, "00 00");
+        tconn_close(&c);
+    }
+    stop_expecting(&p, SIGTERM, NULL);
+}
+
+static void test_udp_client_eviction(void)
+{
+    struct sim_proc p;
+    start_default(&p, "--max-udp-clients", "2");
+    struct tconn c[3];
+    for (int i = 0; i < 3; i++) {
+        tconn_open(&c[i], T_UDP, &p);
+        tconn_send_frame(&c[i], 0, 0x01, "");
+        expect_frame(&c[i], 0, 0x81, "00 00");
+    }
+    /* The first client was forgotten: it starts afresh (seq 0, no gap NAKs). */
+    tconn_send_frame(&c[0], 9, 0x01, "");
+    expect_frame(&c[0], 0, 0x81, "09 00");
+    for (int i = 0; i < 3; i++)
+        tconn_close(&c[i]);
+    const char *needles[] = {"udp=2 (total 4, evicted 2)", NULL};
+    stop_expecting(&p, SIGTERM, needles);
+}
+
+static void test_stats_interval(void)
+{
+    struct sim_proc p;
+    start_default(&p, "--stats-interval", "0.05");
+    g_usleep(300000);
+    GString *out = g_string_new(NULL);
+    g_assert_cmpint(simproc_stop(&p, SIGTERM, out), ==, 0);
+    /* periodic reports, then the one on exit */
+    const char *s = out->str;
+    int reports = 0;
+    while ((s = strstr(s, "mcpsim stats")) != NULL) {
+        reports++;
+        s++;
+    }
+    g_assert_cmpint(reports, >=, 3);
+    g_string_free(out, TRUE);
+}
+
+struct bad_case {
+    const char *args[8];
+    int exit_code;
+    const char *message;
+};
+
+static void test_bad_options(void)
+{
+    char *regs = write_temp_file("bad.txt", "1 0x10 0x1234\n1 0x20 zzz\n");
+    const struct bad_case cases[] = {
+        {{"--bogus", NULL}, 2, "Unknown option"},
+        {{"--devices", "1-300", NULL}, 2, "--devices"},
+        {{"--devices", "4-2", NULL}, 2, "--devices"},
+        {{"--drop-rate", "1.5", NULL}, 2, "--drop-rate"},
+        {{"--latency", "ten", NULL}, 2, "--latency"},
+        {{"--listen", "serial:/dev/null", NULL}, 2, "--listen"},
+        {{"--listen", "udp://127.0.0.1:99999", NULL}, 2, "port"},
+        {{"--crc", "crc32", NULL}, 2, "--crc"},
+        {{"--serial", "/dev/null", "--pty", NULL}, 2, "exclude"},
+        {{"--listen", "tcp://192.0.2.1:0", NULL}, 3, "cannot listen"},
+        {{"--serial", "/nonexistent/tty", NULL}, 3, "cannot open serial"},
+        {{"--listen", "udp://127.0.0.1:0", "--registers", "/nonexistent", NULL}, 4, "cannot open"},
+        {{"--listen", "udp://127.0.0.1:0", "--registers", regs, NULL}, 4, "bad.txt:2:"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        GString *err = g_string_new(NULL);
+        int rc = simproc_run(cases[i].args, err);
+        if (rc != cases[i].exit_code || strstr(err->str, cases[i].message) == NULL ||
+            strchr(err->str, '\n') != err->str + err->len - 1)
+            g_error("case %zu (%s): exit %d, stderr '%s'", i, cases[i].args[0], rc, err->str);
+        g_string_free(err, TRUE);
+    }
+    g_unlink(regs);
+    char *dir = g_path_get_dirname(regs);
+    g_rmdir(dir);
+    g_free(dir);
+    g_free(regs);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_data_func("/mcpsim/robust/junk-and-split/tcp", GINT_TO_POINTER(T_TCP),
+                         test_junk_and_split);
+    g_test_add_data_func("/mcpsim/robust/junk-and-split/pty", GINT_TO_POINTER(T_PTY),
+                         test_junk_and_split);
+    g_test_add_func("/mcpsim/robust/vanishing-client", test_vanishing_client);
+    g_test_add_func("/mcpsim/robust/many-tcp-clients", test_many_tcp_clients);
+    g_test_add_func("/mcpsim/robust/udp-client-eviction", test_udp_client_eviction);
+    g_test_add_func("/mcpsim/robust/ipv6", test_ipv6);
+    g_test_add_func("/mcpsim/robust/bad-options", test_bad_options);
+    g_test_add_func("/mcpsim/knobs/busy-and-drop", test_busy_and_drop);
+    g_test_add_func("/mcpsim/knobs/latency", test_latency);
+    g_test_add_func("/mcpsim/knobs/events", test_events);
+    g_test_add_func("/mcpsim/stats/json-and-signal", test_stats_json);
+    g_test_add_func("/mcpsim/stats/interval", test_stats_interval);
+    return g_test_run();
+}

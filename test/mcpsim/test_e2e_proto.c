@@ -79,7 +79,9 @@ static void test_commands(gconstpointer data)
     /* the last register, and the longest read that ends on it */
     tconn_send_frame(c, 7, 0x02, "01 ff ff 00 01");
     expect_frame(c, 7, 0x82, "07 00 01 ff ff 00 01 00 00");
-    char *long_read = g_strdup_printf("08 00 01 ff 83 00 7d%s", zeros(125));
+    char *z = zeros(125);
+    char *long_read = g_strdup_printf("08 00 01 ff 83 00 7d%s", z);
+    g_free(z);
     tconn_send_frame(c, 8, 0x02, "01 ff 83 00 7d");
     expect_frame(c, 8, 0x82, long_read);
     g_free(long_read);
@@ -104,7 +106,9 @@ static void test_statuses(gconstpointer data)
     expect_frame(c, 4, 0x82, "04 01");
     tconn_send_frame(c, 5, 0x03, "01 00 00 00 00"); /* WRITE count 0 */
     expect_frame(c, 5, 0x83, "05 02");
-    char *w126 = g_strdup_printf("01 00 00 00 7e%s", zeros(126));
+    char *z = zeros(126);
+    char *w126 = g_strdup_printf("01 00 00 00 7e%s", z);
+    g_free(z);
     tconn_send_frame(c, 6, 0x03, w126); /* WRITE count 126 */
     g_free(w126);
     expect_frame(c, 6, 0x83, "06 02");

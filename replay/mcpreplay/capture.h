@@ -1,0 +1,48 @@
+/*
+ * Reads one or more capture files (pcap or pcapng, through libpcap) in order,
+ * one record at a time, with nanosecond timestamps. Problems in a file come
+ * back with the file name and the record number.
+ */
+#ifndef MR_CAPTURE_H
+#define MR_CAPTURE_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mr_record {
+    const char *file;
+    unsigned file_index;
+    uint64_t number;  /* 1-based within its file */
+    uint64_t ordinal; /* 1-based across all the files */
+    int64_t ts_ns;    /* capture timestamp, ns since the epoch */
+    int linktype;     /* pcap DLT_* value */
+    const uint8_t *data;
+    uint32_t caplen;
+    uint32_t wirelen;
+};
+
+enum mr_read_status {
+    MR_READ_OK,
+    MR_READ_END,   /* after the last record of the last file */
+    MR_READ_ERROR, /* *error set: the file is truncated or invalid */
+};
+
+struct mr_capture;
+
+/* Checks that every file opens as a capture; reads nothing yet. */
+struct mr_capture *mr_capture_open(char **files, size_t file_count, GError **error);
+void mr_capture_free(struct mr_capture *cap);
+
+/* The next record. Zero-length records are skipped (counted, with a warning). */
+enum mr_read_status mr_capture_next(struct mr_capture *cap, struct mr_record *rec, GError **error);
+
+/* Starts again at the first record of the first file (for --loop). */
+bool mr_capture_rewind(struct mr_capture *cap, GError **error);
+
+uint64_t mr_capture_skipped_empty(const struct mr_capture *cap);
+
+#define MR_ERROR mr_error_quark()
+GQuark mr_error_quark(void);
+
+#endif

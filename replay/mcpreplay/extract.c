@@ -1,0 +1,349 @@
+/* Frame extraction from decoded records. */
+#include "extract.h"
+
+#include <string.h>
+
+#include "mcp/stream.h"
+#include "tcp_reasm.h"
+
+/* Per-direction state. */
+struct direction {
+    struct mr_sender info;
+    struct mr_tcp_reasm reasm;
+    struct mcp_stream *stream; /* TCP and serial */
+    uint32_t index;            /* in the extractor's table */
+    bool resync;               /* TCP: the next bytes follow a hole */
+};
+
+struct conv_key {
+    uint8_t kind;
+    uint8_t family;
+    uint16_t port_a, port_b;
+    uint8_t addr_a[16], addr_b[16];
+};
+
+struct mr_extractor {
+    struct mcp_codec codec;
+    uint16_t mcp_port;
+    GHashTable *convs; /* conv_key -> index of the direction "a -> b" (+1) */
+    GPtrArray *dirs;   /* struct direction * */
+    uint32_t serial_dir[2];
+    bool serial_seen;
+    struct mr_extract_stats stats;
+    uint64_t next_uid;
+    /* The record being processed, for the stream callbacks. */
+    const struct mr_record *rec;
+    struct direction *cur;
+    mr_frame_cb cb;
+    void *ctx;
+};
+
+void mr_frame_free(struct mr_frame *frame)
+{
+    if (frame == NULL)
+        return;
+    g_free(frame->bytes);
+    g_free(frame);
+}
+
+struct mr_frame *mr_frame_copy(const struct mr_frame *frame)
+{
+    struct mr_frame *c = g_memdup2(frame, sizeof *frame);
+    c->bytes = g_memdup2(frame->bytes, frame->len);
+    return c;
+}
+
+static guint conv_hash(gconstpointer p)
+{
+    const struct conv_key *k = p;
+    guint h = k->kind * 31u + k->family;
+    h = h * 31u + k->port_a;
+    h = h * 31u + k->port_b;
+    for (int i = 0; i < 16; i++)
+        h = h * 31u + k->addr_a[i] + 7u * k->addr_b[i];
+    return h;
+}
+
+static gboolean conv_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(struct conv_key)) == 0;
+}
+
+static void direction_free(gpointer p)
+{
+    struct direction *d = p;
+    mr_tcp_reasm_clear(&d->reasm);
+    g_free(d->stream);
+    g_free(d);
+}
+
+struct mr_extractor *mr_extractor_new(const struct mcp_codec *codec, uint16_t mcp_port)
+{
+    struct mr_extractor *ex = g_new0(struct mr_extractor, 1);
+    ex->codec = *codec;
+    ex->mcp_port = mcp_port;
+    ex->convs = g_hash_table_new_full(conv_hash, conv_equal, g_free, NULL);
+    ex->dirs = g_ptr_array_new_with_free_func(direction_free);
+    return ex;
+}
+
+void mr_extractor_free(struct mr_extractor *ex)
+{
+    if (ex == NULL)
+        return;
+    g_hash_table_destroy(ex->convs);
+    g_ptr_array_free(ex->dirs, TRUE);
+    g_free(ex);
+}
+
+const struct mr_sender *mr_extractor_sender(const struct mr_extractor *ex, uint32_t index)
+{
+    if (index >= ex->dirs->len)
+        return NULL;
+    return &((struct direction *)g_ptr_array_index(ex->dirs, index))->info;
+}
+
+const struct mr_extract_stats *mr_extractor_stats(const struct mr_extractor *ex)
+{
+    return &ex->stats;
+}
+
+static struct direction *new_direction(struct mr_extractor *ex, enum mr_packet_kind kind)
+{
+    struct direction *d = g_new0(struct direction, 1);
+    d->info.kind = kind;
+    d->index = ex->dirs->len;
+    mr_tcp_reasm_init(&d->reasm);
+    if (kind != MR_PACKET_UDP) {
+        d->stream = g_new(struct mcp_stream, 1);
+        struct mcp_stream_config cfg = {
+            .codec = ex->codec,
+            .mode = kind == MR_PACKET_SERIAL ? MCP_STREAM_SERIAL : MCP_STREAM_FRAMED,
+            .verify_crc = true,
+        };
+        mcp_stream_init(d->stream, &cfg);
+    }
+    g_ptr_array_add(ex->dirs, d);
+    return d;
+}
+
+/*
+ * The direction a packet travels in, created with its reverse on first sight.
+ * Which side is the master is settled then: TCP, the client (the sender of a
+ * bare SYN, else the side talking to the MCP port); UDP, the side sending to
+ * the MCP port (both or neither: the side that speaks first).
+ */
+static struct direction *find_direction(struct mr_extractor *ex, const struct mr_packet *pkt)
+{
+    struct conv_key key;
+    memset(&key, 0, sizeof key);
+    key.kind = (uint8_t)pkt->kind;
+    key.family = pkt->src.family;
+    /* Canonical order: the smaller (address, port) first. */
+    int cmp = memcmp(pkt->src.bytes, pkt->dst.bytes, 16);
+    bool src_first = cmp < 0 || (cmp == 0 && pkt->sport <= pkt->dport);
+    memcpy(key.addr_a, src_first ? pkt->src.bytes : pkt->dst.bytes, 16);
+    memcpy(key.addr_b, src_first ? pkt->dst.bytes : pkt->src.bytes, 16);
+    key.port_a = src_first ? pkt->sport : pkt->dport;
+    key.port_b = src_first ? pkt->dport : pkt->sport;
+
+    gpointer found = g_hash_table_lookup(ex->convs, &key);
+    if (found != NULL) {
+        uint32_t ab = GPOINTER_TO_UINT(found) - 1;
+        struct direction *d = g_ptr_array_index(ex->dirs, ab);
+        if (src_first)
+            return d;
+        return g_ptr_array_index(ex->dirs, d->info.reverse);
+    }
+    uint32_t fwd_index = ex->dirs->len;
+    struct direction *fwd = new_direction(ex, pkt->kind);
+    struct direction *rev = new_direction(ex, pkt->kind);
+    fwd->info.reverse = fwd_index + 1;
+    rev->info.reverse = fwd_index;
+    fwd->info.src = pkt->src;
+    fwd->info.sport = pkt->sport;
+    rev->info.src = pkt->dst;
+    rev->info.sport = pkt->dport;
+    char s[64], d[64];
+    mr_endpoint_format(&pkt->src, pkt->sport, s, sizeof s);
+    mr_endpoint_format(&pkt->dst, pkt->dport, d, sizeof d);
+    g_snprintf(fwd->info.name, sizeof fwd->info.name, "%s>%s", s, d);
+    g_snprintf(rev->info.name, sizeof rev->info.name, "%s>%s", d, s);
+
+    bool fwd_master;
+    if (pkt->kind == MR_PACKET_TCP && (pkt->tcp_flags & (MR_TCP_SYN | MR_TCP_ACK)) == MR_TCP_SYN)
+        fwd_master = true;
+    else if (pkt->kind == MR_PACKET_TCP && (pkt->tcp_flags & MR_TCP_SYN))
+        fwd_master = false; /* a SYN-ACK comes from the server */
+    else if (pkt->dport == ex->mcp_port && pkt->sport != ex->mcp_port)
+        fwd_master = true;
+    else if (pkt->sport == ex->mcp_port && pkt->dport != ex->mcp_port)
+        fwd_master = false;
+    else
+        fwd_master = true;
+    fwd->info.master = fwd_master;
+    rev->info.master = !fwd_master;
+
+    struct conv_key *stored = g_memdup2(&key, sizeof key);
+    g_hash_table_insert(ex->convs, stored,
+                        GUINT_TO_POINTER((src_first ? fwd_index : fwd_index + 1) + 1));
+    return fwd;
+}
+
+static struct direction *serial_direction(struct mr_extractor *ex, int dir)
+{
+    if (!ex->serial_seen) {
+        ex->serial_seen = true;
+        ex->serial_dir[0] = ex->dirs->len;
+        ex->serial_dir[1] = ex->dirs->len + 1;
+        for (int i = 0; i < 2; i++) {
+            struct direction *d = new_direction(ex, MR_PACKET_SERIAL);
+            g_snprintf(d->info.name, sizeof d->info.name, "serial:%d", i);
+            d->info.master = i == 0;
+            d->info.reverse = ex->serial_dir[1 - i];
+        }
+    }
+    return g_ptr_array_index(ex->dirs, ex->serial_dir[dir == 0 ? 0 : 1]);
+}
+
+static void emit(struct mr_extractor *ex, struct direction *d, const uint8_t *bytes, size_t len,
+                 bool crc_ok)
+{
+    struct mr_frame *f = g_new(struct mr_frame, 1);
+    f->ts_ns = ex->rec->ts_ns;
+    f->record = ex->rec->ordinal;
+    f->uid = ++ex->next_uid;
+    f->sender = d->index;
+    f->from_master = d->info.master;
+    f->crc_ok = crc_ok;
+    f->seq = f->orig_seq = bytes[1];
+    f->cmd = bytes[4];
+    f->corrupted = false;
+    f->len = len;
+    f->bytes = g_memdup2(bytes, len);
+    ex->stats.frames++;
+    ex->cb(ex->ctx, f);
+}
+
+static void on_stream_event(void *ctx, const struct mcp_stream_event *ev)
+{
+    struct mr_extractor *ex = ctx;
+    if (ev->kind == MCP_STREAM_JUNK) {
+        ex->stats.junk_bytes += ev->len;
+        return;
+    }
+    emit(ex, ex->cur, ev->bytes, ev->len, ev->crc_ok);
+}
+
+/* Reassembled TCP bytes go to the stream decoder; a hole restarts it. */
+static void on_tcp_bytes(void *ctx, const uint8_t *data, size_t len)
+{
+    struct mr_extractor *ex = ctx;
+    struct direction *d = ex->cur;
+    if (data == NULL) {
+        ex->stats.tcp_holes++;
+        ex->stats.tcp_hole_bytes += len;
+        g_printerr("mcpreplay: %s: record %" G_GUINT64_FORMAT ": TCP stream %s lost %zu bytes; "
+                   "resynchronising\n",
+                   ex->rec->file, ex->rec->number, d->info.name, len);
+        ex->stats.junk_bytes += mcp_stream_pending(d->stream);
+        struct mcp_stream_config cfg = d->stream->config;
+        mcp_stream_init(d->stream, &cfg);
+        d->resync = true;
+        return;
+    }
+    if (d->resync) {
+        /* After a hole the bytes need not start on a frame boundary. */
+        size_t skip = mcp_stream_resync_offset(&ex->codec, data, len);
+        ex->stats.junk_bytes += skip;
+        data += skip;
+        len -= skip;
+        d->resync = len == 0; /* nothing could start a frame yet */
+    }
+    mcp_stream_feed(d->stream, data, len, on_stream_event, ex);
+}
+
+static void extract_udp(struct mr_extractor *ex, struct direction *d, const struct mr_packet *pkt)
+{
+    const uint8_t *p = pkt->payload;
+    size_t left = pkt->payload_len;
+    while (left > 0) {
+        struct mcp_frame frame;
+        switch (mcp_frame_decode(&ex->codec, p, left, &frame, NULL)) {
+        case MCP_DECODE_OK:
+        case MCP_DECODE_BAD_CRC:
+            emit(ex, d, p, frame.frame_len, frame.crc == frame.crc_computed);
+            p += frame.frame_len;
+            left -= frame.frame_len;
+            continue;
+        case MCP_DECODE_NEED_MORE:
+            if (pkt->truncated)
+                ex->stats.truncated++;
+            else
+                ex->stats.junk_bytes += left;
+            return;
+        case MCP_DECODE_BAD_MAGIC:
+        case MCP_DECODE_BAD_LENGTH:
+            ex->stats.junk_bytes += left;
+            return;
+        }
+    }
+}
+
+void mr_extractor_record(struct mr_extractor *ex, const struct mr_record *rec, mr_frame_cb cb,
+                         void *ctx)
+{
+    struct mr_packet pkt;
+    ex->stats.records++;
+    if (!mr_packet_decode(rec->linktype, rec->data, rec->caplen, &pkt)) {
+        ex->stats.records_other++;
+        return;
+    }
+    ex->rec = rec;
+    ex->cb = cb;
+    ex->ctx = ctx;
+    switch (pkt.kind) {
+    case MR_PACKET_UDP:
+        extract_udp(ex, find_direction(ex, &pkt), &pkt);
+        break;
+    case MR_PACKET_TCP:
+        ex->cur = find_direction(ex, &pkt);
+        if (pkt.truncated)
+            ex->stats.truncated++; /* the missing bytes become a hole */
+        mr_tcp_reasm_segment(&ex->cur->reasm, pkt.tcp_seq, (pkt.tcp_flags & MR_TCP_SYN) != 0,
+                             pkt.payload, pkt.payload_len, on_tcp_bytes, ex);
+        break;
+    case MR_PACKET_SERIAL:
+        ex->cur = serial_direction(ex, pkt.serial_direction);
+        mcp_stream_feed(ex->cur->stream, pkt.payload, pkt.payload_len, on_stream_event, ex);
+        break;
+    case MR_PACKET_OTHER:
+        break;
+    }
+}
+
+void mr_extractor_finish(struct mr_extractor *ex, mr_frame_cb cb, void *ctx)
+{
+    ex->cb = cb;
+    ex->ctx = ctx;
+    for (guint i = 0; i < ex->dirs->len; i++) {
+        struct direction *d = g_ptr_array_index(ex->dirs, i);
+        ex->cur = d;
+        if (d->info.kind == MR_PACKET_TCP && ex->rec != NULL)
+            mr_tcp_reasm_flush(&d->reasm, on_tcp_bytes, ex);
+        if (d->stream != NULL)
+            mcp_stream_finish(d->stream, on_stream_event, ex);
+    }
+}
+
+void mr_extractor_restart(struct mr_extractor *ex)
+{
+    for (guint i = 0; i < ex->dirs->len; i++) {
+        struct direction *d = g_ptr_array_index(ex->dirs, i);
+        mr_tcp_reasm_clear(&d->reasm);
+        if (d->stream != NULL) {
+            struct mcp_stream_config cfg = d->stream->config;
+            mcp_stream_init(d->stream, &cfg);
+        }
+    }
+}

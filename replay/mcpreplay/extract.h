@@ -1,0 +1,73 @@
+/*
+ * Turns decoded capture records into MCP frames, each with its capture
+ * timestamp, record number and sender: every frame of a UDP datagram, the
+ * frames of each reassembled TCP direction (stream decoder, FRAMED mode) and
+ * of each serial direction (stream decoder, SERIAL mode). Decides which side
+ * of each conversation is the master (docs/PROTOCOL.md §5).
+ */
+#ifndef MR_EXTRACT_H
+#define MR_EXTRACT_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "mcp/frame.h"
+#include "packet.h"
+
+struct mr_frame {
+    int64_t ts_ns;   /* timestamp of the record in which the frame was accepted */
+    uint64_t record; /* that record's number across all files (1-based) */
+    uint64_t uid;    /* extraction order, unique for the whole run */
+    uint32_t sender; /* index into the extractor's sender table */
+    bool from_master;
+    bool crc_ok;
+    uint8_t seq, cmd;
+    uint8_t orig_seq; /* seq as captured, before --renumber */
+    bool corrupted;   /* --corrupt-crc spoiled its check */
+    size_t len;
+    uint8_t *bytes; /* owned (g_malloc) */
+};
+
+void mr_frame_free(struct mr_frame *frame);
+struct mr_frame *mr_frame_copy(const struct mr_frame *frame);
+
+/* One direction of one conversation (§3's sender). */
+struct mr_sender {
+    enum mr_packet_kind kind;
+    char name[112]; /* "SRC:PORT>DST:PORT" or "serial:0" */
+    struct mr_addr src;
+    uint16_t sport;
+    bool master;
+    uint32_t reverse; /* index of the other direction */
+};
+
+struct mr_extract_stats {
+    uint64_t records;
+    uint64_t records_other; /* carried no UDP/TCP/serial payload */
+    uint64_t frames;
+    uint64_t junk_bytes; /* bytes between frames that start no frame */
+    uint64_t truncated;  /* frames cut short by the snaplen */
+    uint64_t tcp_holes;
+    uint64_t tcp_hole_bytes;
+};
+
+typedef void (*mr_frame_cb)(void *ctx, struct mr_frame *frame); /* takes ownership */
+
+struct mr_extractor;
+
+struct mr_extractor *mr_extractor_new(const struct mcp_codec *codec, uint16_t mcp_port);
+void mr_extractor_free(struct mr_extractor *ex);
+
+void mr_extractor_record(struct mr_extractor *ex, const struct mr_record *rec, mr_frame_cb cb,
+                         void *ctx);
+/* End of the capture: flushes TCP streams held behind holes and partial frames. */
+void mr_extractor_finish(struct mr_extractor *ex, mr_frame_cb cb, void *ctx);
+/* Forgets the stream state (not the sender table) before a new loop. */
+void mr_extractor_restart(struct mr_extractor *ex);
+
+const struct mr_sender *mr_extractor_sender(const struct mr_extractor *ex, uint32_t index);
+const struct mr_extract_stats *mr_extractor_stats(const struct mr_extractor *ex);
+
+#endif

@@ -1,0 +1,35 @@
+/* mcpreplay: replays the MCP frames of captures to a device. See docs/mcpreplay.md. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "options.h"
+#include "replay.h"
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    mr_replay_request_stop();
+}
+
+int main(int argc, char **argv)
+{
+    struct mr_options o;
+    GError *error = NULL;
+    if (!mr_options_parse(argc, argv, &o, &error)) {
+        g_printerr("mcpreplay: %s (see mcpreplay --help)\n", error->message);
+        g_error_free(error);
+        mr_options_clear(&o);
+        return 2;
+    }
+    /* Ctrl-C ends the run after the current frame, with the summary. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    int code = mr_replay_run(&o);
+    mr_options_clear(&o);
+    return code;
+}

@@ -1,0 +1,266 @@
+/* Command-line parsing. */
+#include "options.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "capture.h"
+#include "expect.h"
+#include "mcp/crc.h"
+
+/* Raw values as GOption fills them; checked and converted afterwards. */
+struct raw {
+    gchar *target, *from, *cmd, *frames, *crc, *record, *json;
+    gint port;
+    gboolean length_le;
+    gdouble speed, pps, mbps;
+    gboolean topspeed;
+    gint loop;
+    gint64 limit;
+    gdouble duration;
+    gboolean preload;
+    gint reconnect;
+    gboolean renumber, fix_crc;
+    gdouble corrupt_crc, drop, duplicate, reorder;
+    gint64 seed;
+    gboolean expect;
+    gchar **ignore;
+    gint timeout_ms, stall_ms;
+    gboolean dry_run, quiet;
+    gchar **files;
+};
+
+static bool fail(GError **error, const char *fmt, const char *what)
+{
+    g_set_error(error, MR_ERROR, 2, fmt, what);
+    return false;
+}
+
+static bool probability(double p, const char *name, GError **error)
+{
+    if (!(p >= 0 && p <= 1))
+        return fail(error, "%s takes a probability from 0 to 1", name);
+    return true;
+}
+
+static bool check_pacing(struct raw *r, struct mr_options *o, GError **error)
+{
+    int modes = (r->speed >= 0) + (r->pps >= 0) + (r->mbps >= 0) + (r->topspeed != FALSE);
+    if (modes > 1)
+        return fail(error, "%s: choose one of them",
+                    "--speed, --pps, --mbps and --topspeed exclude each other");
+    if (r->pps >= 0) {
+        if (!(r->pps > 0) || !isfinite(r->pps))
+            return fail(error, "%s must be a positive number", "--pps");
+        o->pace = MR_PACE_PPS;
+        o->pace_value = r->pps;
+        o->pace_text = g_strdup_printf("%g packets/s", r->pps);
+    } else if (r->mbps >= 0) {
+        if (!(r->mbps > 0) || !isfinite(r->mbps))
+            return fail(error, "%s must be a positive number", "--mbps");
+        o->pace = MR_PACE_MBPS;
+        o->pace_value = r->mbps;
+        o->pace_text = g_strdup_printf("%g Mbit/s", r->mbps);
+    } else if (r->topspeed) {
+        o->pace = MR_PACE_TOP;
+        o->pace_text = g_strdup("top speed");
+    } else {
+        double speed = r->speed >= 0 ? r->speed : 1.0;
+        if (!(speed > 0) || !isfinite(speed))
+            return fail(error, "%s must be a positive number", "--speed");
+        o->pace = MR_PACE_CAPTURE;
+        o->pace_value = speed;
+        o->pace_text = g_strdup_printf("capture timing x%g", speed);
+    }
+    return true;
+}
+
+static bool convert(struct raw *r, struct mr_options *o, GError **error)
+{
+    if (r->files == NULL || r->files[0] == NULL)
+        return fail(error, "%s", "no capture file given (usage: mcpreplay -t URL FILE...)");
+    o->files = g_strdupv(r->files);
+    o->file_count = g_strv_length(r->files);
+    if (r->target == NULL && !r->dry_run)
+        return fail(error, "%s",
+                    "no target given: --target udp://HOST:PORT, tcp://HOST:PORT, "
+                    "serial:/dev/X?baud=N or iface:NAME (or --dry-run)");
+    o->target = g_strdup(r->target);
+    if (r->port < 1 || r->port > 65535)
+        return fail(error, "%s must be from 1 to 65535", "--port");
+    o->port = r->port;
+    o->codec = mcp_codec_default();
+    o->codec.length_le = r->length_le;
+    if (r->crc != NULL && !mcp_crc_variant_from_name(r->crc, &o->codec.crc)) {
+        g_set_error(error, MR_ERROR, 2, "--crc: unknown variant '%s' (one of: %s)", r->crc,
+                    mcp_crc_variant_list());
+        return false;
+    }
+    o->select.from = MR_FROM_MASTER;
+    if (r->from != NULL && !mr_select_parse_from(&o->select, r->from, error))
+        return false;
+    if (r->cmd != NULL && !mr_select_parse_cmds(&o->select, r->cmd, error))
+        return false;
+    if (r->frames != NULL && !mr_select_parse_frames(&o->select, r->frames, error))
+        return false;
+    if (!check_pacing(r, o, error))
+        return false;
+    if (r->loop < 1)
+        return fail(error, "%s must be 1 or more", "--loop");
+    o->loops = r->loop;
+    if (r->limit < 0)
+        return fail(error, "%s must not be negative", "--limit");
+    o->limit = r->limit;
+    if (!(r->duration >= 0) || !isfinite(r->duration))
+        return fail(error, "%s must be a number of seconds, 0 or more", "--duration");
+    o->duration = r->duration;
+    o->preload = r->preload;
+    if (r->reconnect < 0)
+        return fail(error, "%s must not be negative", "--reconnect");
+    o->reconnect = r->reconnect;
+    /* A loop resends the same seqs: fresh ones keep the device from seeing duplicates. */
+    o->renumber = r->renumber || r->loop > 1;
+    o->fix_crc = r->fix_crc;
+    if (!probability(r->corrupt_crc, "--corrupt-crc", error) ||
+        !probability(r->drop, "--drop", error) ||
+        !probability(r->duplicate, "--duplicate", error) ||
+        !probability(r->reorder, "--reorder", error))
+        return false;
+    o->corrupt_crc = r->corrupt_crc;
+    o->drop = r->drop;
+    o->duplicate = r->duplicate;
+    o->reorder = r->reorder;
+    o->seed = r->seed;
+    o->expect = r->expect;
+    if (!mr_expect_parse_ignore((const char *const *)r->ignore, &o->ignore_mask, error))
+        return false;
+    if (r->timeout_ms < 1)
+        return fail(error, "%s must be 1 ms or more", "--timeout");
+    o->timeout_ms = r->timeout_ms;
+    if (r->stall_ms < 1)
+        return fail(error, "%s must be 1 ms or more", "--stall-timeout");
+    o->stall_ms = r->stall_ms;
+    o->record = g_strdup(r->record);
+    o->json = g_strdup(r->json);
+    o->dry_run = r->dry_run;
+    o->quiet = r->quiet;
+    bool iface = o->target != NULL && g_str_has_prefix(o->target, "iface:");
+    if (iface && (r->from != NULL || r->cmd != NULL || o->expect || r->renumber || r->fix_crc ||
+                  r->corrupt_crc > 0))
+        return fail(error, "%s",
+                    "iface: targets inject whole packets: --from, --cmd, --expect, --renumber, "
+                    "--fix-crc and --corrupt-crc do not apply");
+    return true;
+}
+
+bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **error)
+{
+    struct raw r = {.port = MCP_DEFAULT_PORT,
+                    .speed = -1,
+                    .pps = -1,
+                    .mbps = -1,
+                    .loop = 1,
+                    .seed = 1,
+                    .timeout_ms = 1000,
+                    .stall_ms = 5000};
+    GOptionEntry entries[] = {
+        {"target", 't', 0, G_OPTION_ARG_STRING, &r.target,
+         "Where to send: udp://HOST:PORT, tcp://HOST:PORT, serial:/dev/X?baud=N, iface:NAME "
+         "(IPv6 hosts in brackets)",
+         "URL"},
+        {"port", 0, 0, G_OPTION_ARG_INT, &r.port,
+         "The MCP port in the capture (default 23130): UDP frames sent to it are the master's",
+         "N"},
+        {"from", 0, 0, G_OPTION_ARG_STRING, &r.from,
+         "Whose frames: master (default), device, all, or ADDR[:PORT]", "WHO"},
+        {"cmd", 0, 0, G_OPTION_ARG_STRING, &r.cmd, "Only these commands, e.g. READ,WRITE or 0x02",
+         "LIST"},
+        {"frames", 0, 0, G_OPTION_ARG_STRING, &r.frames,
+         "Only frames in these capture records (Wireshark frame numbers), e.g. 1-100,250,300-",
+         "RANGE"},
+        {"crc", 0, 0, G_OPTION_ARG_STRING, &r.crc,
+         "Check variant of the frames (default crc8-smbus)", "VARIANT"},
+        {"length-le", 0, 0, G_OPTION_ARG_NONE, &r.length_le, "The length field is little-endian",
+         NULL},
+        {"speed", 'x', 0, G_OPTION_ARG_DOUBLE, &r.speed,
+         "Capture timing sped up X times (default 1)", "X"},
+        {"pps", 'p', 0, G_OPTION_ARG_DOUBLE, &r.pps, "A fixed rate in frames per second", "N"},
+        {"mbps", 'M', 0, G_OPTION_ARG_DOUBLE, &r.mbps, "A fixed rate in Mbit/s of frame bytes",
+         "X"},
+        {"topspeed", 'T', 0, G_OPTION_ARG_NONE, &r.topspeed, "As fast as possible (batched)", NULL},
+        {"loop", 'l', 0, G_OPTION_ARG_INT, &r.loop, "Replay the capture N times (renumbers)", "N"},
+        {"limit", 'L', 0, G_OPTION_ARG_INT64, &r.limit, "Stop after N frames", "N"},
+        {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &r.duration, "Stop after S seconds", "S"},
+        {"preload", 'K', 0, G_OPTION_ARG_NONE, &r.preload,
+         "Read the capture into memory first (highest rates)", NULL},
+        {"reconnect", 0, 0, G_OPTION_ARG_INT, &r.reconnect,
+         "TCP: reconnect up to N times after a reset (default 0: a reset ends the run)", "N"},
+        {"renumber", 0, 0, G_OPTION_ARG_NONE, &r.renumber,
+         "Give the frames fresh seqs and recompute the check", NULL},
+        {"fix-crc", 0, 0, G_OPTION_ARG_NONE, &r.fix_crc, "Recompute bad checks", NULL},
+        {"corrupt-crc", 0, 0, G_OPTION_ARG_DOUBLE, &r.corrupt_crc,
+         "Spoil the check of a frame with probability P", "P"},
+        {"drop", 0, 0, G_OPTION_ARG_DOUBLE, &r.drop, "Leave out a frame with probability P", "P"},
+        {"duplicate", 0, 0, G_OPTION_ARG_DOUBLE, &r.duplicate,
+         "Send a frame twice with probability P", "P"},
+        {"reorder", 0, 0, G_OPTION_ARG_DOUBLE, &r.reorder,
+         "Swap a frame with the next with probability P", "P"},
+        {"seed", 0, 0, G_OPTION_ARG_INT64, &r.seed, "Seed of the fault generator (default 1)", "N"},
+        {"expect", 'e', 0, G_OPTION_ARG_NONE, &r.expect,
+         "Compare the target's answers with the capture's", NULL},
+        {"ignore", 0, 0, G_OPTION_ARG_STRING_ARRAY, &r.ignore,
+         "With --expect: do not compare FIELD (uptime, value, status...; repeatable)", "FIELD"},
+        {"timeout", 0, 0, G_OPTION_ARG_INT, &r.timeout_ms,
+         "With --expect: an answer later than MS is missing (default 1000)", "MS"},
+        {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &r.stall_ms,
+         "A target that accepts no data for MS is lost (default 5000)", "MS"},
+        {"record", 'w', 0, G_OPTION_ARG_FILENAME, &r.record,
+         "Write everything sent and received to a capture", "FILE"},
+        {"json", 0, 0, G_OPTION_ARG_FILENAME, &r.json, "Write the results as JSON", "FILE"},
+        {"dry-run", 'n', 0, G_OPTION_ARG_NONE, &r.dry_run, "Print the schedule, send nothing",
+         NULL},
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r.quiet, "No summary", NULL},
+        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r.files, NULL, "FILE..."},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    GOptionContext *ctx = g_option_context_new("- replay MCP frames from captures to a device");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_summary(
+        ctx, "Sends the MCP frames of pcap/pcapng captures to a real target with the capture's "
+             "timing\n(or a fixed rate), optionally checking the answers against the capture.");
+    g_option_context_set_description(
+        ctx, "Exit codes: 0 success; 1 answers missing or mismatched (--expect); 2 usage error "
+             "or\nunreadable/invalid capture; 3 target unreachable, refused or lost.\n"
+             "See mcpreplay(1).");
+    memset(o, 0, sizeof *o);
+    GError *err = NULL;
+    bool ok = g_option_context_parse(ctx, &argc, &argv, &err);
+    if (!ok) {
+        g_set_error(error, MR_ERROR, 2, "%s", err->message);
+        g_error_free(err);
+    } else {
+        ok = convert(&r, o, error);
+    }
+    g_option_context_free(ctx);
+    g_free(r.target);
+    g_free(r.from);
+    g_free(r.cmd);
+    g_free(r.frames);
+    g_free(r.crc);
+    g_free(r.record);
+    g_free(r.json);
+    g_strfreev(r.ignore);
+    g_strfreev(r.files);
+    return ok;
+}
+
+void mr_options_clear(struct mr_options *o)
+{
+    g_strfreev(o->files);
+    g_free(o->target);
+    g_free(o->pace_text);
+    g_free(o->record);
+    g_free(o->json);
+    mr_select_clear(&o->select);
+    memset(o, 0, sizeof *o);
+}

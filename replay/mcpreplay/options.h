@@ -1,0 +1,47 @@
+/* Command-line options of mcpreplay (GOption) and their checks. */
+#ifndef MR_OPTIONS_H
+#define MR_OPTIONS_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mcp/frame.h"
+#include "pacer.h"
+#include "select.h"
+
+struct mr_options {
+    char **files;
+    size_t file_count;
+    char *target;
+    int port;
+    struct mr_select select;
+    struct mcp_codec codec;
+    enum mr_pace_mode pace;
+    double pace_value; /* speed, pps or mbps */
+    char *pace_text;   /* for the report: "speed x1" */
+    int loops;
+    gint64 limit;    /* 0: none */
+    double duration; /* seconds, 0: none */
+    bool preload;
+    int reconnect;
+    bool renumber;
+    bool fix_crc;
+    double corrupt_crc, drop, duplicate, reorder;
+    gint64 seed;
+    bool expect;
+    uint32_t ignore_mask;
+    int timeout_ms;
+    int stall_ms;
+    char *record;
+    char *json;
+    bool dry_run;
+    bool quiet;
+};
+
+/* Parses argv (--help prints and exits 0). False with *error (code 2, one line) on a usage error.
+ */
+bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **error);
+void mr_options_clear(struct mr_options *o);
+
+#endif

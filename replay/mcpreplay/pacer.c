@@ -1,0 +1,95 @@
+/* Deadlines and waiting. */
+#include "pacer.h"
+
+#include <errno.h>
+#include <sys/prctl.h>
+#include <time.h>
+
+void mr_pacer_init(struct mr_pacer *p, enum mr_pace_mode mode, double value)
+{
+    *p = (struct mr_pacer){.mode = mode, .speed = 1.0};
+    switch (mode) {
+    case MR_PACE_CAPTURE:
+        p->speed = value > 0 ? value : 1.0;
+        break;
+    case MR_PACE_PPS:
+        p->pps = value;
+        break;
+    case MR_PACE_MBPS:
+        p->mbps = value;
+        break;
+    case MR_PACE_TOP:
+        break;
+    }
+}
+
+void mr_pacer_start(struct mr_pacer *p, int64_t now_ns)
+{
+    p->anchor_ns = now_ns;
+}
+
+int64_t mr_pacer_next(struct mr_pacer *p, int64_t ts_ns, size_t len)
+{
+    int64_t due = 0;
+    if (!p->started) {
+        p->started = true;
+        p->ts0_ns = ts_ns;
+    }
+    switch (p->mode) {
+    case MR_PACE_CAPTURE:
+        due = (int64_t)((double)(ts_ns - p->ts0_ns) / p->speed);
+        break;
+    case MR_PACE_PPS:
+        due = (int64_t)((double)p->count * 1e9 / p->pps);
+        break;
+    case MR_PACE_MBPS:
+        /* bits / (mbps * 1e6) seconds = bits * 1000 / mbps ns */
+        due = (int64_t)((double)p->bytes * 8.0 * 1000.0 / p->mbps);
+        break;
+    case MR_PACE_TOP:
+        due = 0;
+        break;
+    }
+    if (due < p->last_deadline)
+        due = p->last_deadline;
+    p->last_deadline = due;
+    p->count++;
+    p->bytes += len;
+    return due;
+}
+
+int64_t mr_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t mr_realtime_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void mr_pacer_tighten_timer_slack(void)
+{
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+}
+
+void mr_spin_until(int64_t deadline_ns)
+{
+    while (mr_now_ns() < deadline_ns)
+        ;
+}
+
+void mr_wait_until(int64_t deadline_ns)
+{
+    int64_t wake = deadline_ns - MR_SPIN_NS;
+    if (mr_now_ns() < wake) {
+        struct timespec ts = {.tv_sec = wake / 1000000000, .tv_nsec = wake % 1000000000};
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+            ;
+    }
+    mr_spin_until(deadline_ns);
+}

@@ -1,0 +1,241 @@
+/* Writing what was sent and received as a capture. */
+#include "recorder.h"
+
+#include <netinet/in.h>
+#include <pcap/pcap.h>
+#include <string.h>
+
+#include "capture.h"
+
+#define LINKTYPE_UPPER_PDU 252
+#define MAX_HEADERS        (40 + 20 + 64)
+
+struct mr_recorder {
+    enum mr_record_kind kind;
+    pcap_t *dead;
+    pcap_dumper_t *dumper;
+    struct sockaddr_storage local, peer;
+    uint32_t seq_out, seq_in; /* TCP: next sequence numbers of each side */
+    uint16_t ip_id;
+    uint8_t *buf;
+};
+
+static uint32_t sum16(const uint8_t *p, size_t n, uint32_t sum)
+{
+    for (size_t i = 0; i + 1 < n; i += 2)
+        sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+    if (n & 1)
+        sum += (uint32_t)p[n - 1] << 8;
+    return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+    while (sum >> 16)
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)(v >> 16));
+    put16(p + 2, (uint16_t)v);
+}
+
+static void address_of(const struct sockaddr_storage *ss, const uint8_t **addr, size_t *len,
+                       uint16_t *port)
+{
+    if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+        *addr = s6->sin6_addr.s6_addr;
+        *len = 16;
+        *port = ntohs(s6->sin6_port);
+    } else {
+        const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+        *addr = (const uint8_t *)&s4->sin_addr;
+        *len = 4;
+        *port = ntohs(s4->sin_port);
+    }
+}
+
+static void dump(struct mr_recorder *r, int64_t realtime_ns, const uint8_t *data, size_t len)
+{
+    struct pcap_pkthdr hdr;
+    hdr.ts.tv_sec = realtime_ns / 1000000000;
+    hdr.ts.tv_usec = realtime_ns % 1000000000; /* nanoseconds: the file is ns-precision */
+    hdr.caplen = hdr.len = (bpf_u_int32)len;
+    pcap_dump((u_char *)r->dumper, &hdr, data);
+}
+
+/* One IP packet carrying a UDP datagram or a TCP segment from `from` to `to`. */
+static void write_ip(struct mr_recorder *r, bool to_target, int64_t realtime_ns, uint8_t tcp_flags,
+                     const uint8_t *payload, size_t len)
+{
+    const struct sockaddr_storage *from = to_target ? &r->local : &r->peer;
+    const struct sockaddr_storage *to = to_target ? &r->peer : &r->local;
+    const uint8_t *saddr, *daddr;
+    size_t alen;
+    uint16_t sport, dport;
+    address_of(from, &saddr, &alen, &sport);
+    address_of(to, &daddr, &alen, &dport);
+    bool tcp = r->kind == MR_RECORD_TCP;
+    size_t l4_len = (tcp ? 20 : 8) + len;
+    size_t ip_len = alen == 16 ? 40 : 20;
+    uint8_t *p = r->buf;
+    memset(p, 0, ip_len + (tcp ? 20 : 8));
+    if (alen == 16) {
+        p[0] = 0x60;
+        put16(p + 4, (uint16_t)l4_len);
+        p[6] = tcp ? 6 : 17;
+        p[7] = 64;
+        memcpy(p + 8, saddr, 16);
+        memcpy(p + 24, daddr, 16);
+    } else {
+        p[0] = 0x45;
+        put16(p + 2, (uint16_t)(20 + l4_len));
+        put16(p + 4, r->ip_id++);
+        p[6] = 0x40; /* don't fragment */
+        p[8] = 64;
+        p[9] = tcp ? 6 : 17;
+        memcpy(p + 12, saddr, 4);
+        memcpy(p + 16, daddr, 4);
+        put16(p + 10, fold(sum16(p, 20, 0)));
+    }
+    uint8_t *l4 = p + ip_len;
+    put16(l4, sport);
+    put16(l4 + 2, dport);
+    if (tcp) {
+        uint32_t *mine = to_target ? &r->seq_out : &r->seq_in;
+        uint32_t *theirs = to_target ? &r->seq_in : &r->seq_out;
+        put32(l4 + 4, *mine);
+        put32(l4 + 8, (tcp_flags & 0x10) ? *theirs : 0);
+        l4[12] = 5 << 4;
+        l4[13] = tcp_flags;
+        put16(l4 + 14, 65535);
+        *mine += (uint32_t)len + ((tcp_flags & 0x02) ? 1u : 0u);
+    } else {
+        put16(l4 + 4, (uint16_t)l4_len);
+    }
+    memcpy(l4 + (tcp ? 20 : 8), payload, len);
+    /* Transport checksum over the pseudo-header. */
+    uint32_t sum = sum16(saddr, alen, 0);
+    sum = sum16(daddr, alen, sum);
+    sum += (uint32_t)(tcp ? 6 : 17) + (uint32_t)l4_len;
+    uint16_t check = fold(sum16(l4, l4_len, sum));
+    if (!tcp && check == 0)
+        check = 0xFFFF;
+    put16(l4 + (tcp ? 16 : 6), check);
+    dump(r, realtime_ns, p, ip_len + l4_len);
+}
+
+static void handshake(struct mr_recorder *r, int64_t realtime_ns)
+{
+    r->seq_out = 0x10000000;
+    r->seq_in = 0x20000000;
+    write_ip(r, true, realtime_ns, 0x02, NULL, 0);  /* SYN */
+    write_ip(r, false, realtime_ns, 0x12, NULL, 0); /* SYN, ACK */
+    write_ip(r, true, realtime_ns, 0x10, NULL, 0);  /* ACK */
+}
+
+struct mr_recorder *mr_recorder_open(const char *path, enum mr_record_kind kind,
+                                     const struct sockaddr_storage *local,
+                                     const struct sockaddr_storage *peer, int linktype,
+                                     GError **error)
+{
+    int dlt = kind == MR_RECORD_SERIAL ? LINKTYPE_UPPER_PDU
+              : kind == MR_RECORD_L2   ? linktype
+                                       : DLT_RAW;
+    struct mr_recorder *r = g_new0(struct mr_recorder, 1);
+    r->kind = kind;
+    r->buf = g_malloc(MAX_HEADERS + 65536 + 8192);
+    if (local != NULL)
+        r->local = *local;
+    if (peer != NULL)
+        r->peer = *peer;
+    r->dead = pcap_open_dead_with_tstamp_precision(dlt, 262144, PCAP_TSTAMP_PRECISION_NANO);
+    r->dumper = r->dead != NULL ? pcap_dump_open(r->dead, path) : NULL;
+    if (r->dumper == NULL) {
+        g_set_error(error, MR_ERROR, 2, "--record %s: %s", path,
+                    r->dead != NULL ? pcap_geterr(r->dead) : "cannot create a capture");
+        if (r->dead != NULL)
+            pcap_close(r->dead);
+        g_free(r->buf);
+        g_free(r);
+        return NULL;
+    }
+    if (kind == MR_RECORD_TCP)
+        handshake(r, g_get_real_time() * 1000);
+    return r;
+}
+
+void mr_recorder_reconnected(struct mr_recorder *r, const struct sockaddr_storage *local,
+                             int64_t realtime_ns)
+{
+    if (r->kind != MR_RECORD_TCP)
+        return;
+    r->local = *local;
+    handshake(r, realtime_ns);
+}
+
+bool mr_recorder_close(struct mr_recorder *r, GError **error)
+{
+    if (r == NULL)
+        return true;
+    bool ok = pcap_dump_flush(r->dumper) == 0;
+    if (!ok)
+        g_set_error(error, MR_ERROR, 2, "--record: writing the capture failed");
+    pcap_dump_close(r->dumper);
+    pcap_close(r->dead);
+    g_free(r->buf);
+    g_free(r);
+    return ok;
+}
+
+static void write_serial(struct mr_recorder *r, bool to_target, int64_t realtime_ns,
+                         const uint8_t *bytes, size_t len)
+{
+    static const char name[] = "mcp5a.serial"; /* 12 bytes: a multiple of 4, no padding */
+    uint8_t *p = r->buf;
+    size_t off = 0;
+    put16(p + off, 12); /* EXP_PDU_TAG_DISSECTOR_NAME */
+    put16(p + off + 2, (uint16_t)(sizeof name - 1));
+    memcpy(p + off + 4, name, sizeof name - 1);
+    off += 4 + sizeof name - 1;
+    put16(p + off, 35); /* EXP_PDU_TAG_P2P_DIRECTION */
+    put16(p + off + 2, 4);
+    put32(p + off + 4, to_target ? 0 : 1);
+    off += 8;
+    put16(p + off, 0); /* end of tags */
+    put16(p + off + 2, 0);
+    off += 4;
+    memcpy(p + off, bytes, len);
+    dump(r, realtime_ns, p, off + len);
+}
+
+void mr_recorder_add(struct mr_recorder *r, bool to_target, int64_t realtime_ns,
+                     const uint8_t *bytes, size_t len)
+{
+    if (r == NULL)
+        return;
+    switch (r->kind) {
+    case MR_RECORD_UDP:
+        write_ip(r, to_target, realtime_ns, 0, bytes, len);
+        break;
+    case MR_RECORD_TCP:
+        write_ip(r, to_target, realtime_ns, 0x18, bytes, len); /* PSH, ACK */
+        break;
+    case MR_RECORD_SERIAL:
+        write_serial(r, to_target, realtime_ns, bytes, len);
+        break;
+    case MR_RECORD_L2:
+        if (to_target)
+            dump(r, realtime_ns, bytes, len);
+        break;
+    }
+}

@@ -1,0 +1,44 @@
+/*
+ * --record FILE: a capture of everything sent to and received from the
+ * target, with real timestamps (ns). UDP and TCP conversations are written as
+ * raw IPv4/IPv6 packets (LINKTYPE_RAW) with synthesised UDP or TCP headers
+ * between the real addresses (TCP with a handshake, sequence and ack
+ * numbers); serial lines as exported-PDU records (LINKTYPE 252, tags
+ * "mcp5a.serial" and direction, docs/PROTOCOL.md §5); iface: targets as the
+ * injected packets themselves.
+ */
+#ifndef MR_RECORDER_H
+#define MR_RECORDER_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+enum mr_record_kind {
+    MR_RECORD_UDP,
+    MR_RECORD_TCP,
+    MR_RECORD_SERIAL,
+    MR_RECORD_L2 /* whole packets of the given link type */
+};
+
+struct mr_recorder;
+
+/* local/peer: the socket's addresses (UDP/TCP); linktype: for MR_RECORD_L2. */
+struct mr_recorder *mr_recorder_open(const char *path, enum mr_record_kind kind,
+                                     const struct sockaddr_storage *local,
+                                     const struct sockaddr_storage *peer, int linktype,
+                                     GError **error);
+/* Writes what is buffered and closes the file; false with *error if writing failed. */
+bool mr_recorder_close(struct mr_recorder *r, GError **error);
+
+/* to_target: sent by us; realtime_ns: when. */
+void mr_recorder_add(struct mr_recorder *r, bool to_target, int64_t realtime_ns,
+                     const uint8_t *bytes, size_t len);
+
+/* TCP: the connection was re-established from a new local address. */
+void mr_recorder_reconnected(struct mr_recorder *r, const struct sockaddr_storage *local,
+                             int64_t realtime_ns);
+
+#endif

@@ -1,0 +1,537 @@
+/* The replay loop. */
+#include "replay.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "expect.h"
+#include "mcp/names.h"
+#include "pacer.h"
+#include "recorder.h"
+#include "report.h"
+#include "rewrite.h"
+#include "source.h"
+#include "target.h"
+
+#define BATCH              32
+#define PROGRESS_EVERY_NS  250000000LL
+#define DRAIN_MS_NO_EXPECT 200
+
+static volatile sig_atomic_t stop_requested;
+
+void mr_replay_request_stop(void)
+{
+    stop_requested = 1;
+}
+
+struct runner {
+    const struct mr_options *o;
+    struct mr_source *src;
+    struct mr_target *target;
+    struct mr_pacer pacer;
+    struct mr_rewriter rw;
+    struct mr_expect *expect;
+    struct mr_recorder *rec;
+    struct mr_run_stats stats;
+    bool started;
+    int64_t first_send_ns, last_send_ns;
+    int64_t duration_ns;
+    uint64_t reconnects_seen;
+    bool progress;
+    int64_t next_progress_ns;
+    GError *error; /* what stopped the run */
+    /* --topspeed to UDP: frames waiting for one sendmmsg */
+    struct mr_frame *batch[BATCH];
+    size_t batch_len;
+};
+
+/* ---- answers ---- */
+
+static void on_answer(void *ctx, const uint8_t *bytes, size_t len, bool crc_ok)
+{
+    struct runner *r = ctx;
+    int64_t now = mr_now_ns();
+    r->stats.received++;
+    if (!crc_ok)
+        r->stats.received_bad_crc++;
+    if (crc_ok && bytes[4] == 0x05 /* NAK */ && len >= MCP_OVERHEAD + 2) {
+        uint8_t reason = bytes[MCP_HEADER_LEN + 1];
+        r->stats.naks[reason < 8 ? reason : 0]++;
+    }
+    mr_recorder_add(r->rec, false, mr_realtime_ns(), bytes, len);
+    if (r->expect != NULL)
+        mr_expect_received(r->expect, bytes, len, crc_ok, now);
+}
+
+static void note_reconnects(struct runner *r)
+{
+    uint64_t n = mr_target_reconnects(r->target);
+    if (n == r->reconnects_seen)
+        return;
+    r->reconnects_seen = n;
+    struct sockaddr_storage local, peer;
+    if (r->rec != NULL && mr_target_addresses(r->target, &local, &peer))
+        mr_recorder_reconnected(r->rec, &local, mr_realtime_ns());
+}
+
+static bool receive(struct runner *r)
+{
+    if (r->error != NULL)
+        return false;
+    bool ok = mr_target_receive(r->target, on_answer, r, &r->error);
+    note_reconnects(r);
+    return ok;
+}
+
+static void show_progress(struct runner *r, int64_t now)
+{
+    if (!r->progress || now < r->next_progress_ns)
+        return;
+    r->next_progress_ns = now + PROGRESS_EVERY_NS;
+    uint64_t total = mr_source_selected_per_pass(r->src) * (uint64_t)r->o->loops;
+    if (r->o->limit > 0 && (total == 0 || total > (uint64_t)r->o->limit))
+        total = (uint64_t)r->o->limit;
+    int64_t elapsed = now - r->first_send_ns;
+    int64_t eta = -1;
+    if (total > r->stats.sent && r->stats.sent > 0)
+        eta = (int64_t)((double)elapsed / (double)r->stats.sent * (double)(total - r->stats.sent));
+    mr_report_progress(r->stats.sent, total, elapsed, eta);
+}
+
+/*
+ * Waits for a deadline while serving the target's answers and the expect
+ * timeouts: sleeps in ppoll until shortly before it, then spins.
+ */
+static bool wait_for(struct runner *r, int64_t deadline)
+{
+    int fd = mr_target_fd(r->target);
+    for (;;) {
+        int64_t now = mr_now_ns();
+        if (r->expect != NULL)
+            mr_expect_tick(r->expect, now);
+        show_progress(r, now);
+        if (stop_requested)
+            return false;
+        int64_t wake = deadline - MR_SPIN_NS;
+        if (r->expect != NULL && mr_expect_next_timeout(r->expect) < wake)
+            wake = mr_expect_next_timeout(r->expect);
+        if (r->progress && r->next_progress_ns < wake)
+            wake = r->next_progress_ns;
+        if (now >= deadline - MR_SPIN_NS)
+            break;
+        if (wake < now)
+            wake = now;
+        int64_t wait = wake - now;
+        struct timespec ts = {.tv_sec = wait / 1000000000, .tv_nsec = wait % 1000000000};
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int rc = ppoll(&p, fd >= 0 ? 1 : 0, &ts, NULL);
+        if (rc > 0 && !receive(r))
+            return false;
+    }
+    mr_spin_until(deadline);
+    return true;
+}
+
+/* ---- sending ---- */
+
+static void account(struct runner *r, struct mr_frame *f, int64_t sent_ns)
+{
+    r->stats.sent++;
+    r->stats.bytes += f->len;
+    r->last_send_ns = sent_ns;
+    mr_recorder_add(r->rec, true, mr_realtime_ns(), f->bytes, f->len);
+    if (r->expect != NULL)
+        mr_expect_sent(r->expect, f, sent_ns);
+}
+
+static bool flush_batch(struct runner *r)
+{
+    if (r->batch_len == 0)
+        return true;
+    const uint8_t *bytes[BATCH];
+    size_t lens[BATCH];
+    for (size_t i = 0; i < r->batch_len; i++) {
+        bytes[i] = r->batch[i]->bytes;
+        lens[i] = r->batch[i]->len;
+    }
+    int64_t now = mr_now_ns();
+    size_t sent = mr_target_send_batch(r->target, bytes, lens, r->batch_len, &r->error);
+    for (size_t i = 0; i < r->batch_len; i++) {
+        if (i < sent)
+            account(r, r->batch[i], now);
+        mr_frame_free(r->batch[i]);
+    }
+    r->batch_len = 0;
+    if (sent < BATCH && r->error != NULL)
+        return false;
+    /* Answers are read between batches so the socket buffer never fills. */
+    return receive(r);
+}
+
+/* Schedules and sends one frame (takes ownership). False: stop. */
+static bool send_frame(struct runner *r, struct mr_frame *f)
+{
+    int64_t due = mr_pacer_next(&r->pacer, f->ts_ns, f->len);
+    if (!r->started) {
+        r->started = true;
+        r->first_send_ns = mr_now_ns();
+        r->next_progress_ns = r->first_send_ns + PROGRESS_EVERY_NS;
+        mr_pacer_start(&r->pacer, r->first_send_ns);
+    }
+    if (r->duration_ns > 0 && due >= r->duration_ns) {
+        mr_frame_free(f);
+        return false;
+    }
+    if (r->o->pace == MR_PACE_TOP && mr_target_kind(r->target) == MCP_ENDPOINT_UDP) {
+        r->batch[r->batch_len++] = f;
+        if (r->batch_len < BATCH)
+            return true;
+        bool ok = flush_batch(r);
+        show_progress(r, mr_now_ns());
+        return ok && !stop_requested &&
+               !(r->duration_ns > 0 && mr_now_ns() - r->first_send_ns >= r->duration_ns);
+    }
+    int64_t deadline = r->pacer.anchor_ns + due;
+    bool ok = true;
+    if (r->o->pace != MR_PACE_TOP)
+        ok = wait_for(r, deadline);
+    else
+        ok = !stop_requested &&
+             (r->expect == NULL || (mr_expect_tick(r->expect, mr_now_ns()), true));
+    if (!ok) {
+        mr_frame_free(f);
+        return false;
+    }
+    int64_t now = mr_now_ns();
+    if (r->o->pace != MR_PACE_TOP)
+        mr_histogram_add(&r->stats.lateness, now - deadline);
+    ok = mr_target_send(r->target, f->bytes, f->len, &r->error);
+    note_reconnects(r);
+    if (ok)
+        account(r, f, now);
+    mr_frame_free(f);
+    if (ok && r->o->pace == MR_PACE_TOP) {
+        show_progress(r, now);
+        if ((r->stats.sent & 31) == 0)
+            ok = receive(r);
+    }
+    if (r->duration_ns > 0 && mr_now_ns() - r->first_send_ns >= r->duration_ns)
+        return false;
+    return ok;
+}
+
+/* After the last frame: answers still due (--expect), or a short drain for the summary. */
+static void drain(struct runner *r)
+{
+    int64_t end = mr_now_ns() + (int64_t)DRAIN_MS_NO_EXPECT * 1000000;
+    if (r->expect != NULL)
+        end = mr_expect_next_timeout(r->expect);
+    while (r->error == NULL && !stop_requested) {
+        int64_t now = mr_now_ns();
+        if (r->expect != NULL) {
+            mr_expect_tick(r->expect, now);
+            if (mr_expect_waiting(r->expect) == 0)
+                break;
+            end = mr_expect_next_timeout(r->expect);
+        }
+        if (now >= end)
+            break;
+        int fd = mr_target_fd(r->target);
+        int64_t wait = end - now;
+        struct timespec ts = {.tv_sec = wait / 1000000000, .tv_nsec = wait % 1000000000};
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (ppoll(&p, fd >= 0 ? 1 : 0, &ts, NULL) > 0 && !receive(r))
+            break;
+    }
+}
+
+/* ---- dry run ---- */
+
+static int dry_run(struct runner *r)
+{
+    GError *err = NULL;
+    struct mr_frame *f;
+    printf("%-14s %-8s %-5s %-5s %-22s %s\n", "due_s", "record", "seq", "len", "cmd", "sender");
+    while ((f = mr_source_next(r->src, &err)) != NULL) {
+        struct mr_frame *out[3];
+        size_t n = mr_rewrite(&r->rw, f, out);
+        for (size_t i = 0; i < n; i++) {
+            if (r->o->limit > 0 && r->stats.sent >= (uint64_t)r->o->limit) {
+                mr_frame_free(out[i]);
+                continue;
+            }
+            int64_t due = mr_pacer_next(&r->pacer, out[i]->ts_ns, out[i]->len);
+            const struct mr_extractor *ex = mr_source_extractor(r->src);
+            const struct mr_sender *s = ex != NULL ? mr_extractor_sender(ex, out[i]->sender) : NULL;
+            if (r->duration_ns == 0 || due < r->duration_ns) {
+                printf("%-14.9f %-8" G_GUINT64_FORMAT " %-5u %-5zu %-22s %s%s\n", (double)due / 1e9,
+                       out[i]->record, out[i]->seq, out[i]->len,
+                       s != NULL ? mcp_cmd_name(out[i]->cmd) : "packet", s != NULL ? s->name : "-",
+                       out[i]->corrupted ? " (bad CRC injected)" : "");
+                r->stats.sent++;
+                r->stats.bytes += out[i]->len;
+            }
+            mr_frame_free(out[i]);
+        }
+    }
+    if (err != NULL) {
+        g_printerr("mcpreplay: %s\n", err->message);
+        g_error_free(err);
+        return MR_EXIT_USAGE;
+    }
+    printf("%" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT " bytes\n", r->stats.sent,
+           r->stats.bytes);
+    return MR_EXIT_OK;
+}
+
+/* ---- set-up ---- */
+
+static bool open_recorder(struct runner *r, GError **error)
+{
+    if (r->o->record == NULL)
+        return true;
+    enum mr_record_kind kind;
+    struct sockaddr_storage local, peer;
+    memset(&local, 0, sizeof local);
+    memset(&peer, 0, sizeof peer);
+    switch (mr_target_kind(r->target)) {
+    case MCP_ENDPOINT_UDP:
+        kind = MR_RECORD_UDP;
+        break;
+    case MCP_ENDPOINT_TCP:
+        kind = MR_RECORD_TCP;
+        break;
+    case MCP_ENDPOINT_SERIAL:
+        kind = MR_RECORD_SERIAL;
+        break;
+    default:
+        kind = MR_RECORD_L2;
+        break;
+    }
+    mr_target_addresses(r->target, &local, &peer);
+    r->rec =
+        mr_recorder_open(r->o->record, kind, &local, &peer, mr_target_linktype(r->target), error);
+    return r->rec != NULL;
+}
+
+static void on_capture_frame(void *ctx, const struct mr_frame *frame, bool selected,
+                             const struct mr_extractor *ex)
+{
+    struct runner *r = ctx;
+    mr_expect_observe(r->expect, frame, selected, ex);
+}
+
+static bool check_link_type(struct runner *r, GError **error)
+{
+    int want = mr_target_linktype(r->target);
+    int have = mr_source_linktype(r->src);
+    if (want < 0 || have < 0 || want == have)
+        return true;
+    g_set_error(error, MR_ERROR, MR_EXIT_USAGE,
+                "the capture's link type %s cannot be injected on %s (link type %s)",
+                pcap_datalink_val_to_name(have), r->o->target, pcap_datalink_val_to_name(want));
+    return false;
+}
+
+static void finish_stats(struct runner *r)
+{
+    r->stats.target = r->o->target != NULL ? r->o->target : "(dry run)";
+    r->stats.mode = r->o->pace_text;
+    r->stats.elapsed_ns = r->started ? r->last_send_ns - r->first_send_ns : 0;
+    r->stats.timed = r->o->pace != MR_PACE_TOP;
+    r->stats.loops = mr_source_loop(r->src) + 1;
+    r->stats.reconnects = r->target != NULL ? mr_target_reconnects(r->target) : 0;
+    r->stats.extract = mr_source_extractor(r->src) != NULL
+                           ? mr_extractor_stats(mr_source_extractor(r->src))
+                           : NULL;
+    r->stats.faults = &r->rw.stats;
+    if (r->expect != NULL) {
+        r->stats.expect = mr_expect_stats(r->expect);
+        r->stats.expect_reports = mr_expect_reports(r->expect);
+    }
+}
+
+static int run(struct runner *r)
+{
+    const struct mr_options *o = r->o;
+    GError *src_error = NULL;
+    bool raw = o->target != NULL && g_str_has_prefix(o->target, "iface:");
+    struct mr_source_config scfg = {
+        .files = o->files,
+        .file_count = o->file_count,
+        .codec = o->codec,
+        .mcp_port = (uint16_t)o->port,
+        .select = &o->select,
+        .loops = (unsigned)o->loops,
+        .preload = o->preload,
+        .raw = raw,
+    };
+    struct mr_rewrite_config rcfg = {
+        .codec = o->codec,
+        .renumber = o->renumber,
+        .fix_crc = o->fix_crc,
+        .corrupt_crc = o->corrupt_crc,
+        .drop = o->drop,
+        .duplicate = o->duplicate,
+        .reorder = o->reorder,
+        .seed = (uint64_t)o->seed,
+        .raw = raw,
+    };
+    mr_rewriter_init(&r->rw, &rcfg);
+    mr_pacer_init(&r->pacer, o->pace, o->pace_value);
+    mr_histogram_init(&r->stats.lateness);
+    r->duration_ns = (int64_t)(o->duration * 1e9);
+
+    if (o->expect) {
+        struct mr_expect_config ecfg = {
+            .codec = o->codec,
+            .timeout_ms = o->timeout_ms,
+            .ignore_mask = o->ignore_mask,
+            .keep_recorded = o->preload,
+            .diff_out = stdout,
+            .max_printed = 50,
+        };
+        r->expect = mr_expect_new(&ecfg);
+    }
+    if (r->expect != NULL) {
+        scfg.observer = on_capture_frame;
+        scfg.observer_ctx = r;
+    }
+    r->src = mr_source_new(&scfg, &src_error);
+    if (r->src == NULL) {
+        g_printerr("mcpreplay: %s\n", src_error->message);
+        g_error_free(src_error);
+        return MR_EXIT_USAGE;
+    }
+
+    if (o->dry_run)
+        return dry_run(r);
+
+    struct mr_target_config tcfg = {
+        .url = o->target,
+        .codec = o->codec,
+        .reconnect = (unsigned)o->reconnect,
+        .stall_ms = o->stall_ms,
+    };
+    GError *err = NULL;
+    r->target = mr_target_open(&tcfg, &err);
+    if (r->target == NULL) {
+        g_printerr("mcpreplay: %s\n", err->message);
+        int code = err->code;
+        g_error_free(err);
+        return code;
+    }
+    if (!open_recorder(r, &err)) {
+        g_printerr("mcpreplay: %s\n", err->message);
+        g_error_free(err);
+        return MR_EXIT_USAGE;
+    }
+    r->progress = !o->quiet && isatty(STDERR_FILENO);
+    mr_pacer_tighten_timer_slack();
+
+    bool go = true;
+    bool checked_link = false;
+    while (go && !stop_requested) {
+        struct mr_frame *f = mr_source_next(r->src, &src_error);
+        if (f == NULL)
+            break;
+        if (!checked_link) {
+            checked_link = true;
+            if (!check_link_type(r, &src_error)) {
+                mr_frame_free(f);
+                break;
+            }
+        }
+        struct mr_frame *out[3];
+        size_t n = mr_rewrite(&r->rw, f, out);
+        for (size_t i = 0; i < n; i++) {
+            bool over = o->limit > 0 && r->stats.sent + r->batch_len >= (uint64_t)o->limit;
+            if (!go || over) {
+                go = !over && go;
+                mr_frame_free(out[i]);
+                continue;
+            }
+            go = send_frame(r, out[i]);
+        }
+    }
+    if (go && src_error == NULL && r->error == NULL) {
+        struct mr_frame *held = mr_rewrite_flush(&r->rw);
+        if (held != NULL)
+            send_frame(r, held);
+    }
+    if (r->error == NULL)
+        flush_batch(r);
+    if (r->progress)
+        mr_report_progress_done();
+    if (r->error == NULL)
+        drain(r);
+    if (r->error == NULL && mr_target_kind(r->target) == MCP_ENDPOINT_UDP)
+        mr_target_check_refused(r->target, &r->error);
+    if (r->expect != NULL)
+        mr_expect_finish(r->expect);
+
+    int code = MR_EXIT_OK;
+    const char *why = NULL;
+    if (src_error != NULL) {
+        code = src_error->code ? src_error->code : MR_EXIT_USAGE;
+        why = src_error->message;
+        g_printerr("mcpreplay: %s\n", why);
+    } else if (r->error != NULL) {
+        code = r->error->code ? r->error->code : MR_EXIT_UNREACHABLE;
+        why = r->error->message;
+        g_printerr("mcpreplay: %s\n", why);
+    } else if (r->expect != NULL) {
+        const struct mr_expect_stats *es = mr_expect_stats(r->expect);
+        if (es->missing > 0 || es->mismatched > 0)
+            code = MR_EXIT_MISMATCH;
+    }
+    GError *close_err = NULL;
+    if (!mr_recorder_close(r->rec, &close_err)) {
+        g_printerr("mcpreplay: %s\n", close_err->message);
+        g_error_free(close_err);
+        if (code == MR_EXIT_OK)
+            code = MR_EXIT_USAGE;
+    }
+    r->rec = NULL;
+    r->stats.exit_code = code;
+    r->stats.error = why;
+    finish_stats(r);
+    if (!o->quiet)
+        mr_report_summary(stdout, &r->stats);
+    if (o->json != NULL) {
+        GError *jerr = NULL;
+        if (!mr_report_json(o->json, &r->stats, &jerr)) {
+            g_printerr("mcpreplay: %s\n", jerr->message);
+            g_error_free(jerr);
+            if (code == MR_EXIT_OK)
+                code = MR_EXIT_USAGE;
+        }
+    }
+    if (src_error != NULL)
+        g_error_free(src_error);
+    return code;
+}
+
+int mr_replay_run(const struct mr_options *o)
+{
+    struct runner *r = g_new0(struct runner, 1);
+    r->o = o;
+    int code = run(r);
+    for (size_t i = 0; i < r->batch_len; i++)
+        mr_frame_free(r->batch[i]);
+    mr_recorder_close(r->rec, NULL);
+    mr_target_close(r->target);
+    mr_source_free(r->src);
+    mr_expect_free(r->expect);
+    mr_rewriter_clear(&r->rw);
+    if (r->error != NULL)
+        g_error_free(r->error);
+    g_free(r);
+    return code;
+}

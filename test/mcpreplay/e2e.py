@@ -1,0 +1,585 @@
+#!/usr/bin/env python3
+"""End-to-end tests of mcpreplay: one case per ctest test.
+
+    e2e.py CASE --build BUILD_DIR [--plugin PATH]
+
+Captures come from mcpreplay_mkcap (libpcap), which also writes the master's
+frames as hex: what must arrive, byte for byte, in order. Targets are a
+loopback sink written here, mcpsim, or a pty opened here. Every process and
+socket is bounded in time; loopback only (and a network namespace of our own
+for the layer-2 case).
+"""
+import argparse
+import json
+import os
+import pty
+import select
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tty
+
+ARGS = None
+TMP = None
+FAILS = []
+
+
+def path(*parts):
+    return os.path.join(ARGS.build, *parts)
+
+
+def mcpreplay():
+    return path("replay", "mcpreplay", "mcpreplay")
+
+
+def mkcap(out, *extra, frames=True):
+    cmd = [path("test", "mcpreplay", "mcpreplay_mkcap"), "--out", out]
+    if frames:
+        cmd += ["--frames-out", out + ".hex"]
+    subprocess.run(cmd + list(extra), check=True, timeout=30)
+    if frames:
+        with open(out + ".hex") as f:
+            return [bytes.fromhex(line.strip()) for line in f if line.strip()]
+    return None
+
+
+def run(args, timeout=60, expect_rc=None, what=""):
+    p = subprocess.run([mcpreplay()] + args, capture_output=True, text=True, timeout=timeout)
+    if expect_rc is not None and p.returncode != expect_rc:
+        fail(f"{what}: exit {p.returncode}, expected {expect_rc}\n"
+             f"args: {args}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}")
+    return p
+
+
+def fail(msg):
+    FAILS.append(msg)
+    print("not ok: " + msg, flush=True)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+    else:
+        print("ok: " + msg.split("\n")[0], flush=True)
+
+
+class Sink:
+    """Loopback UDP or TCP receiver that keeps every payload (UDP) or the byte stream (TCP)."""
+
+    def __init__(self, kind, family=socket.AF_INET):
+        self.kind = kind
+        host = "127.0.0.1" if family == socket.AF_INET else "::1"
+        self.sock = socket.socket(family, socket.SOCK_DGRAM if kind == "udp" else socket.SOCK_STREAM)
+        self.sock.bind((host, 0))
+        self.port = self.sock.getsockname()[1]
+        self.url = f"{kind}://{host if family == socket.AF_INET else '[' + host + ']'}:{self.port}"
+        self.datagrams = []
+        self.stream = bytearray()
+        self.stop = False
+        if kind == "tcp":
+            self.sock.listen(1)
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    def loop(self):
+        conn = None
+        deadline = time.monotonic() + 60
+        while not self.stop and time.monotonic() < deadline:
+            socks = [self.sock] + ([conn] if conn else [])
+            r, _, _ = select.select(socks, [], [], 0.05)
+            for s in r:
+                if s is self.sock and self.kind == "tcp":
+                    conn, _ = self.sock.accept()
+                elif self.kind == "udp":
+                    self.datagrams.append(self.sock.recv(65536))
+                else:
+                    data = s.recv(65536)
+                    if not data:
+                        conn = None
+                    self.stream += data
+
+    def close(self):
+        time.sleep(0.1)
+        self.stop = True
+        self.thread.join(5)
+        self.sock.close()
+
+    def frames(self):
+        """The frames received, split by their length field (TCP) or one per datagram (UDP)."""
+        if self.kind == "udp":
+            return list(self.datagrams)
+        out, b = [], bytes(self.stream)
+        while len(b) >= 6:
+            n = 6 + (b[2] << 8 | b[3])
+            out.append(b[:n])
+            b = b[n:]
+        return out
+
+
+class Sim:
+    """mcpsim on loopback UDP + TCP + a pty; stopped (by its pid) on close."""
+
+    def __init__(self, *extra):
+        self.stats = os.path.join(TMP, f"sim{time.monotonic_ns()}.json")
+        self.p = subprocess.Popen(
+            [path("replay", "mcpsim", "mcpsim"), "--listen", "udp://127.0.0.1:0", "--listen",
+             "tcp://127.0.0.1:0", "--pty", "--stats-json", self.stats] + list(extra),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.urls = {}
+        deadline = time.monotonic() + 10
+        while len(self.urls) < 3 and time.monotonic() < deadline:
+            line = self.p.stdout.readline()
+            if not line:
+                break
+            if line.startswith("listening "):
+                url = line.split()[1]
+                self.urls[url.split(":")[0]] = url
+        if len(self.urls) < 3:
+            raise RuntimeError("mcpsim did not start: " + self.p.stderr.read())
+
+    def close(self):
+        self.p.terminate()
+        try:
+            self.p.wait(10)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+        try:
+            with open(self.stats) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
+
+
+def hexlist(frames):
+    return [f.hex() for f in frames]
+
+
+# ---------------------------------------------------------------- cases
+
+def case_links():
+    """Every link type and timestamp precision: each master frame arrives byte-identical, in order."""
+    for link in ["eth", "vlan", "sll", "sll2", "raw", "null", "ipv6"]:
+        for ns in ([], ["--ns"]):
+            cap = os.path.join(TMP, f"{link}{len(ns)}.pcap")
+            want = mkcap(cap, "--link", link, "--count", "30", "--gap-us", "200", "--responses", *ns)
+            sink = Sink("udp")
+            p = run(["-q", "-t", sink.url, cap], expect_rc=0, what=f"{link} {ns}")
+            sink.close()
+            check(hexlist(sink.frames()) == hexlist(want),
+                  f"{link}{' ns' if ns else ''}: {len(sink.frames())}/{len(want)} frames byte-identical in order")
+    # IPv6 target, and --from device picks the answers instead.
+    cap = os.path.join(TMP, "v6.pcap")
+    want = mkcap(cap, "--link", "ipv6", "--count", "10", "--gap-us", "100")
+    sink = Sink("udp", socket.AF_INET6)
+    run(["-q", "-t", sink.url, cap], expect_rc=0, what="ipv6 target")
+    sink.close()
+    check(hexlist(sink.frames()) == hexlist(want), "IPv6 target udp://[::1]:PORT")
+    # Several files in order.
+    cap2 = os.path.join(TMP, "second.pcap")
+    want2 = mkcap(cap2, "--count", "5", "--gap-us", "100")
+    sink = Sink("udp")
+    run(["-q", "-t", sink.url, cap, cap2], expect_rc=0, what="two files")
+    sink.close()
+    check(hexlist(sink.frames()) == hexlist(want + want2), "two files replayed in order")
+
+
+def case_select():
+    cap = os.path.join(TMP, "sel.pcap")
+    want = mkcap(cap, "--count", "12", "--gap-us", "100", "--responses")
+    sink = Sink("udp")
+    run(["-q", "-t", sink.url, "--cmd", "READ,heartbeat", cap], expect_rc=0, what="--cmd")
+    sink.close()
+    check(hexlist(sink.frames()) == hexlist([f for f in want if f[4] in (1, 2)]),
+          "--cmd READ,heartbeat sends exactly the READ and HEARTBEAT frames")
+    sink = Sink("udp")
+    run(["-q", "-t", sink.url, "--frames", "1-6,11", cap], expect_rc=0, what="--frames")
+    sink.close()
+    # records 1,3,5 are requests 0,1,2 (each followed by its answer); 11 is request 5
+    check(hexlist(sink.frames()) == hexlist([want[0], want[1], want[2], want[5]]),
+          "--frames 1-6,11 selects by record number")
+    sink = Sink("udp")
+    run(["-q", "-t", sink.url, "--from", "device", cap], expect_rc=0, what="--from device")
+    sink.close()
+    got = sink.frames()
+    check(len(got) == 12 and all(f[4] & 0x80 for f in got), "--from device sends the 12 answers")
+    sink = Sink("udp")
+    run(["-q", "-t", sink.url, "--from", "10.0.0.1:40001", "--limit", "4", cap], expect_rc=0,
+        what="--from ADDR:PORT --limit")
+    sink.close()
+    check(hexlist(sink.frames()) == hexlist(want[:4]), "--from 10.0.0.1:40001 --limit 4")
+
+
+def case_tcp():
+    """TCP reassembly: split, retransmitted, overlapping, out-of-order segments and a hole."""
+    variants = {
+        "split": ["--tcp-split"],
+        "retransmit": ["--tcp-split", "--tcp-retransmit"],
+        "overlap": ["--tcp-split", "--tcp-overlap"],
+        "ooo": ["--tcp-split", "--tcp-ooo"],
+        "all": ["--tcp-split", "--tcp-retransmit", "--tcp-overlap", "--tcp-ooo"],
+        "hole": ["--tcp-split", "--tcp-hole", "10"],
+        "ipv6": ["--link", "ipv6"],
+    }
+    for name, extra in variants.items():
+        cap = os.path.join(TMP, f"tcp-{name}.pcap")
+        want = mkcap(cap, "--transport", "tcp", "--count", "40", "--gap-us", "100", "--responses", *extra)
+        sink = Sink("tcp")
+        p = run(["-t", sink.url, cap], expect_rc=0, what=f"tcp {name}")
+        sink.close()
+        check(hexlist(sink.frames()) == hexlist(want),
+              f"tcp {name}: {len(sink.frames())}/{len(want)} frames byte-identical in order")
+        if name == "hole":
+            check("lost" in p.stderr and "resynchronising" in p.stderr, "tcp hole reported on stderr")
+            check("1 TCP holes" in p.stdout, "tcp hole counted in the summary")
+
+
+def case_sim_udp():
+    sim_case("udp")
+
+
+def case_sim_tcp():
+    sim_case("tcp")
+
+
+def case_sim_pty():
+    sim_case("serial")
+    # Byte identity on a pty of our own: the master side must read exactly the frames.
+    cap = os.path.join(TMP, "pty.pcap")
+    want = mkcap(cap, "--transport", "serial", "--count", "40", "--gap-us", "200", "--serial-noise")
+    master, slave = pty.openpty()
+    tty.setraw(master)
+    name = os.ttyname(slave)
+    p = subprocess.Popen([mcpreplay(), "-q", "-t", f"serial:{name}?baud=115200", cap],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    got = bytearray()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(got) < sum(map(len, want)):
+        r, _, _ = select.select([master], [], [], 0.1)
+        if r:
+            got += os.read(master, 65536)
+    out, err = p.communicate(timeout=20)
+    os.close(master)
+    os.close(slave)
+    check(p.returncode == 0 and bytes(got) == b"".join(want),
+          f"pty: {len(got)} bytes, the 40 frames byte-identical in order without the line noise ({err.strip()})")
+
+
+def sim_case(kind):
+    """Against mcpsim: frames arrive in order; --expect passes on a recording of mcpsim and
+    fails (exit 1, with a diff) when mcpsim drops answers or holds other registers."""
+    transport = "udp" if kind == "udp" else ("tcp" if kind == "tcp" else "serial")
+    cap = os.path.join(TMP, f"sim-{kind}.pcap")
+    want = mkcap(cap, "--transport", transport, "--count", "60", "--gap-us", "300", "--responses",
+                 "--tcp-split", "--serial-noise")
+    rec = os.path.join(TMP, f"rec-{kind}.pcap")
+    sim = Sim("--seed", "5")
+    p = run(["-t", sim.urls[kind], "--record", rec, cap], expect_rc=0, what=f"{kind}: record")
+    stats = sim.close()
+    check("received:  60 frames (0 bad CRC)" in p.stdout, f"{kind}: 60 answers came back")
+    if stats is None:
+        fail(f"{kind}: mcpsim wrote no stats")
+    else:
+        seq = stats.get("sequence", {})
+        check(stats.get("frames_in", {}).get("total") == 60 and seq.get("in_order") == 59 and
+              stats.get("crc_errors") == 0 and seq.get("gap") == 0,
+              f"{kind}: mcpsim got 60 frames, in order, good CRC ({json.dumps(stats)[:300]})")
+    # The recording holds exactly the frames sent, byte for byte, then the answers.
+    frames = run(["-n", "--from", "all", rec], expect_rc=0, what=f"{kind}: read recording").stdout
+    lines = [l for l in frames.splitlines()[1:-1]]
+    check(len(lines) == 120, f"{kind}: recording holds 60 requests and 60 answers ({len(lines)})")
+    # Replay the recording against a fresh mcpsim with the same registers: all as recorded.
+    sim = Sim("--seed", "5")
+    js = os.path.join(TMP, f"expect-{kind}.json")
+    p = run(["-t", sim.urls[kind], "--expect", "--json", js, rec], expect_rc=0,
+            what=f"{kind}: --expect on the recording")
+    sim.close()
+    try:
+        with open(js) as f:
+            j = json.load(f)
+        check(j["expect"]["matched"] == 60 and j["expect"]["missing"] == 0 and j["exit_code"] == 0,
+              f"{kind}: --expect matched 60/60, JSON written")
+    except (OSError, ValueError, KeyError) as e:
+        fail(f"{kind}: JSON: {e}")
+    # Answers dropped: missing, exit 1.
+    sim = Sim("--seed", "5", "--drop-rate", "0.3")
+    p = run(["-t", sim.urls[kind], "--expect", "--timeout", "200", rec], expect_rc=1,
+            what=f"{kind}: --expect with --drop-rate")
+    sim.close()
+    check("missing: no answer to" in p.stdout, f"{kind}: dropped answers reported as missing")
+    # Other registers: mismatches with a readable diff, exit 1.
+    sim = Sim("--seed", "6")
+    p = run(["-t", sim.urls[kind], "--expect", rec], expect_rc=1, what=f"{kind}: --expect other registers")
+    sim.close()
+    check("mismatch: answer to READ" in p.stdout and "value[0]: recorded 0x" in p.stdout,
+          f"{kind}: changed registers reported as a value diff")
+    # --ignore value makes the same run pass.
+    sim = Sim("--seed", "6")
+    run(["-q", "-t", sim.urls[kind], "--expect", "--ignore", "value", rec], expect_rc=0,
+        what=f"{kind}: --ignore value")
+    sim.close()
+
+
+def case_faults():
+    """Injected faults draw the NAKs mcpsim should send (§3)."""
+    cap = os.path.join(TMP, "faults.pcap")
+    mkcap(cap, "--count", "100", "--gap-us", "100")
+    sim = Sim("--seed", "5")
+    js = os.path.join(TMP, "faults.json")
+    run(["-q", "-t", sim.urls["udp"], "--corrupt-crc", "0.1", "--seed", "3", "--json", js, cap],
+        expect_rc=0, what="--corrupt-crc")
+    sim.close()
+    j = json.load(open(js))
+    n = j["faults"]["corrupt_crc"]
+    check(n > 0 and j["naks"].get("BAD_CRC") == n,
+          f"--corrupt-crc: {n} bad frames drew {j['naks'].get('BAD_CRC')} NAK BAD_CRC")
+    sim = Sim("--seed", "5")
+    run(["-q", "-t", sim.urls["udp"], "--drop", "0.1", "--seed", "4", "--json", js, cap],
+        expect_rc=0, what="--drop")
+    sim.close()
+    j = json.load(open(js))
+    n = j["faults"]["drop"]
+    check(n > 0 and j["naks"].get("SEQ_GAP") == n,
+          f"--drop: {n} dropped frames drew {j['naks'].get('SEQ_GAP')} NAK SEQ_GAP")
+    # --expect with drops: the dropped requests are simply not expected; all others match.
+    sim = Sim("--seed", "5")
+    run(["-q", "-t", sim.urls["tcp"], "--duplicate", "0.2", "--reorder", "0.1", "--seed", "4",
+         "--json", js, cap], expect_rc=0, what="--duplicate --reorder")
+    sim.close()
+    j = json.load(open(js))
+    check(j["faults"]["duplicate"] > 0 and j["faults"]["reorder"] > 0 and
+          j["sent"] == 100 + j["faults"]["duplicate"], "--duplicate/--reorder: counts and sent frames agree")
+    # --loop renumbers: the device sees no duplicates.
+    sim = Sim("--seed", "5")
+    run(["-q", "-t", sim.urls["udp"], "--loop", "3", "--pps", "20000", "--json", js, cap],
+        expect_rc=0, what="--loop 3")
+    sim.close()
+    j = json.load(open(js))
+    check(j["sent"] == 300 and not j["naks"], f"--loop 3: 300 frames, no NAKs ({j['naks']})")
+
+
+def case_bad_input():
+    """Bad inputs: a clear one-line message and the documented exit code, never a hang."""
+    sink = Sink("udp")
+    for kind in ["empty", "notcap", "short-header", "truncated", "caplen", "zero"]:
+        cap = os.path.join(TMP, f"bad-{kind}.pcap")
+        mkcap(cap, "--broken", kind, frames=False)
+        p = run(["-q", "-t", sink.url, cap], timeout=20)
+        msg = p.stderr.strip()
+        if kind == "zero":
+            check(p.returncode == 0 and "record 4: zero-length record skipped" in msg,
+                  f"zero-length record: warned and skipped ({p.returncode}: {msg})")
+        else:
+            check(p.returncode == 2 and cap in msg and "mcpreplay:" in msg,
+                  f"{kind}: exit 2 with the file named ({p.returncode}: {msg})")
+        if kind in ("truncated", "caplen"):
+            check("record " in msg, f"{kind}: the record number is given")
+    sink.close()
+    good = os.path.join(TMP, "good.pcap")
+    mkcap(good, "--count", "5", "--gap-us", "100")
+    # A port where nothing listens.
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    p = run(["-q", "-t", f"udp://127.0.0.1:{port}", good], timeout=20)
+    check(p.returncode == 3 and "refused" in p.stderr, f"refused UDP port: exit 3 ({p.stderr.strip()})")
+    p = run(["-q", "-t", f"tcp://127.0.0.1:{port}", good], timeout=20)
+    check(p.returncode == 3 and "refused" in p.stderr.lower(),
+          f"refused TCP port: exit 3 ({p.stderr.strip()})")
+    for args, what in [(["-t", "ftp://x:1", good], "unknown URL scheme"),
+                       (["-t", "udp://127.0.0.1:1", "--speed", "0", good], "bad --speed"),
+                       (["-t", "udp://127.0.0.1:1", "--pps", "10", "--topspeed", good], "two pacing modes"),
+                       (["-t", "udp://127.0.0.1:1", "--cmd", "FROB", good], "unknown --cmd"),
+                       (["-t", "udp://127.0.0.1:1", "--ignore", "nonsense", good], "unknown --ignore"),
+                       (["-t", "udp://127.0.0.1:1"], "no capture"),
+                       (["-t", "udp://127.0.0.1:1", os.path.join(TMP, "absent.pcap")], "missing file")]:
+        p = run(args, timeout=20)
+        check(p.returncode == 2 and p.stderr.startswith("mcpreplay: ") and
+              len(p.stderr.strip().splitlines()) == 1,
+              f"{what}: exit 2, one line ({p.stderr.strip()})")
+    # A target that stops answering (--expect): exit 1, missing; bounded by --timeout.
+    rec = os.path.join(TMP, "answered.pcap")
+    mkcap(rec, "--count", "5", "--gap-us", "100", "--responses")
+    mute = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    mute.bind(("127.0.0.1", 0))
+    t0 = time.monotonic()
+    p = run(["-t", f"udp://127.0.0.1:{mute.getsockname()[1]}", "--expect", "--timeout", "300", rec], timeout=20)
+    mute.close()
+    check(p.returncode == 1 and p.stdout.count("missing: no answer") == 5 and time.monotonic() - t0 < 5,
+          "silent target under --expect: exit 1, 5 missing, within the timeout")
+    # A TCP reset mid-run: exit 3 (or reconnect with --reconnect).
+    for reconnect in (False, True):
+        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(4)
+        got = bytearray()
+
+        def resetter():
+            conn, _ = srv.accept()
+            got.extend(conn.recv(20))
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            conn.close()  # RST
+            if reconnect:
+                srv.settimeout(5)
+                try:
+                    c2, _ = srv.accept()
+                    deadline = time.monotonic() + 5
+                    c2.settimeout(0.5)
+                    while time.monotonic() < deadline:
+                        try:
+                            if not c2.recv(65536):
+                                break
+                        except socket.timeout:
+                            pass
+                except OSError:
+                    pass
+        th = threading.Thread(target=resetter, daemon=True)
+        th.start()
+        cap = os.path.join(TMP, "long.pcap")
+        mkcap(cap, "--transport", "tcp", "--count", "50", "--gap-us", "5000")
+        args = ["-t", f"tcp://127.0.0.1:{srv.getsockname()[1]}", cap]
+        if reconnect:
+            args[:0] = ["--reconnect", "2"]
+        p = run(args, timeout=30)
+        th.join(10)
+        srv.close()
+        if reconnect:
+            check(p.returncode == 0 and "reconnects: 1" in p.stdout,
+                  f"TCP reset with --reconnect 2: reconnected, exit 0 ({p.returncode} {p.stderr.strip()})")
+        else:
+            check(p.returncode == 3 and "connection lost" in p.stderr,
+                  f"TCP reset: exit 3 ({p.stderr.strip()})")
+
+
+def case_live_loop():
+    """Replay against mcpsim while tcpdump records loopback; the plugin finds no gap, no bad
+    CRC and every request answered."""
+    plugin = ARGS.plugin
+    if not plugin or not os.path.exists(plugin):
+        print("SKIP: the mcp5a plugin is not built")
+        return
+    if shutil.which("tcpdump") is None:
+        print("SKIP: tcpdump is not installed")
+        return
+    cap = os.path.join(TMP, "live-src.pcap")
+    mkcap(cap, "--count", "200", "--gap-us", "500")
+    sim = Sim("--seed", "5")
+    port = sim.urls["udp"].rsplit(":", 1)[1]
+    out = os.path.join(TMP, "live.pcap")
+    dump = subprocess.Popen(["tcpdump", "-i", "lo", "-U", "-w", out, "--immediate-mode",
+                             f"udp port {port}"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # tcpdump says when it listens
+        line = dump.stderr.readline()
+        if "listening" in line or not line:
+            break
+    run(["-q", "-t", sim.urls["udp"], "--renumber", cap], expect_rc=0, what="live loop")
+    time.sleep(0.3)
+    dump.terminate()
+    dump.wait(10)
+    sim.close()
+    os.chmod(out, 0o644)
+    os.chmod(TMP, 0o755)
+    env = dict(os.environ, MCP5A_PLUGIN=plugin, WIRESHARK_ABORT_ON_DISSECTOR_BUG="1")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tshark-unpriv.sh")
+
+    def tshark(*a):
+        return subprocess.run([script, "-r", out, "-2", "-d", f"udp.port=={port},mcp5a"] + list(a),
+                              capture_output=True, text=True, timeout=60, env=env)
+    total = tshark("-Y", "mcp5a", "-T", "fields", "-e", "frame.number")
+    n = len(total.stdout.split())
+    check(n == 400, f"live loop: the plugin sees 400 MCP frames ({n}; {total.stderr.strip()[:200]})")
+    for flt, what in [("mcp5a.analysis.gap", "gap"), ("mcp5a.crc.bad", "bad CRC"),
+                      ("mcp5a.analysis.duplicate or mcp5a.analysis.out_of_order", "duplicate/out of order"),
+                      ("!mcp5a.cmd.response and !mcp5a.response_in", "unanswered request")]:
+        p = tshark("-Y", flt)
+        check(p.returncode == 0 and p.stdout.strip() == "", f"live loop: no {what} ({p.stdout.strip()[:200]})")
+
+
+def case_l2():
+    """iface: mode injects whole captured packets on a veth pair inside our own network
+    namespaces; tcpdump on the other end records exactly those packets."""
+    if os.geteuid() != 0 or shutil.which("ip") is None or shutil.which("tcpdump") is None:
+        print("SKIP: needs root, ip and tcpdump")
+        return
+    ns_a, ns_b = f"mra{os.getpid()}", f"mrb{os.getpid()}"
+    try:
+        subprocess.run(["ip", "netns", "add", ns_a], check=True, capture_output=True, timeout=10)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+        print(f"SKIP: network namespaces unavailable ({e})")
+        return
+    try:
+        sh = lambda *c: subprocess.run(list(c), check=True, capture_output=True, timeout=10)
+        sh("ip", "netns", "add", ns_b)
+        sh("ip", "link", "add", "mrv0", "netns", ns_a, "type", "veth", "peer", "name", "mrv1",
+           "netns", ns_b)
+        sh("ip", "-n", ns_a, "link", "set", "mrv0", "up")
+        sh("ip", "-n", ns_b, "link", "set", "mrv1", "up")
+        cap = os.path.join(TMP, "l2.pcap")
+        mkcap(cap, "--count", "50", "--gap-us", "200", "--responses", "--link", "vlan")
+        out = os.path.join(TMP, "l2-out.pcap")
+        dump = subprocess.Popen(["ip", "netns", "exec", ns_b, "tcpdump", "-i", "mrv1", "-U", "-w", out,
+                                 "--immediate-mode", "-Q", "in", "vlan and udp"],
+                                stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            line = dump.stderr.readline()
+            if "listening" in line or not line:
+                break
+        p = subprocess.run(["ip", "netns", "exec", ns_a, mcpreplay(), "-q", "-t", "iface:mrv0", cap],
+                           capture_output=True, text=True, timeout=30)
+        check(p.returncode == 0, f"iface: replay exit 0 ({p.stderr.strip()})")
+        time.sleep(0.3)
+        dump.terminate()
+        dump.wait(10)
+        # Compare the packets' bytes, record by record, as tcpdump prints them.
+        a = subprocess.run(["tcpdump", "-r", cap, "-xx", "-nn"], capture_output=True, text=True).stdout
+        b = subprocess.run(["tcpdump", "-r", out, "-xx", "-nn"], capture_output=True, text=True).stdout
+        strip = lambda t: [l for l in t.splitlines() if l.startswith("\t0x")]
+        check(strip(a) == strip(b) and len(strip(a)) > 0,
+              "iface: the 100 packets arrive on the peer byte-identical and in order")
+        # Without CAP_NET_RAW: a clear message.
+        os.chmod(TMP, 0o755)
+        os.chmod(cap, 0o644)
+        if shutil.which("setpriv"):
+            p = subprocess.run(["ip", "netns", "exec", ns_a, "setpriv", "--reuid=65534", "--regid=65534",
+                                "--clear-groups", "--inh-caps=-all", mcpreplay(), "-q", "-t", "iface:mrv0", cap],
+                               capture_output=True, text=True, timeout=30)
+            check(p.returncode == 3 and "CAP_NET_RAW" in p.stderr,
+                  f"iface without CAP_NET_RAW: exit 3, says so ({p.stderr.strip()})")
+        # A capture whose link type the interface cannot carry is refused, not sent.
+        sll = os.path.join(TMP, "sll.pcap")
+        mkcap(sll, "--count", "3", "--link", "sll")
+        p = subprocess.run(["ip", "netns", "exec", ns_a, mcpreplay(), "-q", "-t", "iface:mrv0", sll],
+                           capture_output=True, text=True, timeout=30)
+        check(p.returncode == 2 and "cannot be injected" in p.stderr,
+              f"iface: a Linux-cooked capture is refused ({p.stderr.strip()})")
+    finally:
+        for ns in (ns_a, ns_b):
+            subprocess.run(["ip", "netns", "del", ns], capture_output=True, timeout=10)
+
+
+def main():
+    global ARGS, TMP
+    ap = argparse.ArgumentParser()
+    ap.add_argument("case")
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--plugin", default="")
+    ARGS = ap.parse_args()
+    TMP = tempfile.mkdtemp(prefix="mcpreplay-test-")
+    try:
+        globals()["case_" + ARGS.case]()
+    finally:
+        shutil.rmtree(TMP, ignore_errors=True)
+    if FAILS:
+        print(f"{len(FAILS)} check(s) failed", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

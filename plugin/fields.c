@@ -118,10 +118,9 @@ void mcp5a_register_fields(void)
         {&mcp5a_ei.unknown_cmd,
          {"mcp5a.cmd.unknown", PI_UNDECODED, PI_WARN, "Unknown command", EXPFILL}},
         {&mcp5a_ei.junk,
-         {"mcp5a.junk", PI_MALFORMED, PI_WARN, "Junk bytes skipped while resynchronising",
-          EXPFILL}},
+         {"mcp5a.junk", PI_PROTOCOL, PI_WARN, "Junk bytes skipped while resynchronising", EXPFILL}},
         {&mcp5a_ei.bad_length,
-         {"mcp5a.len.too_long", PI_MALFORMED, PI_ERROR, "Length over 4096", EXPFILL}},
+         {"mcp5a.len.too_long", PI_PROTOCOL, PI_WARN, "Length over 4096", EXPFILL}},
         {&mcp5a_ei.cut,
          {"mcp5a.cut", PI_UNDECODED, PI_NOTE, "Frame cut short by the capture's snaplen", EXPFILL}},
     };

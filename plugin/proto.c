@@ -10,6 +10,35 @@ int proto_mcp5a = -1;
 static dissector_handle_t tcp_handle;
 static dissector_handle_t udp_handle;
 
+/* The port ranges in force, so a changed preference can take them back. */
+static range_t *tcp_ports_applied;
+static range_t *udp_ports_applied;
+
+/*
+ * Wireshark 4.0 adds a changed port range but leaves the old ports in the
+ * table (measured: -o mcp5a.udp.port:9999 kept decoding 23130), so the
+ * module's apply callback moves the ports itself.
+ */
+static void apply_ports(const char *table, const char *pref, dissector_handle_t handle,
+                        range_t **applied)
+{
+    range_t *now = prefs_get_range_value(MCP5A_PROTO_FILTER, pref);
+    if (now == NULL)
+        return;
+    if (*applied != NULL) {
+        dissector_delete_uint_range(table, *applied, handle);
+        wmem_free(wmem_epan_scope(), *applied);
+    }
+    *applied = range_copy(wmem_epan_scope(), now);
+    dissector_add_uint_range(table, *applied, handle);
+}
+
+static void apply_prefs(void)
+{
+    apply_ports("tcp.port", "tcp.port", tcp_handle, &tcp_ports_applied);
+    apply_ports("udp.port", "udp.port", udp_handle, &udp_ports_applied);
+}
+
 struct mcp5a_packet_state *mcp5a_packet_state(packet_info *pinfo)
 {
     struct mcp5a_packet_state *st = p_get_proto_data(pinfo->pool, pinfo, proto_mcp5a, 0);
@@ -39,7 +68,7 @@ void proto_register_mcp5a(void)
 {
     proto_mcp5a = proto_register_protocol(MCP5A_PROTO_NAME, MCP5A_PROTO_SHORT, MCP5A_PROTO_FILTER);
     mcp5a_register_fields();
-    module_t *module = prefs_register_protocol(proto_mcp5a, NULL);
+    module_t *module = prefs_register_protocol(proto_mcp5a, apply_prefs);
     mcp5a_register_prefs(module);
 
     tcp_handle = register_dissector("mcp5a.tcp", mcp5a_dissect_tcp, proto_mcp5a);
@@ -57,5 +86,6 @@ void proto_reg_handoff_mcp5a(void)
     /* Creates the mcp5a.tcp.port / mcp5a.udp.port preferences and Decode As entries. */
     dissector_add_uint_range_with_preference("tcp.port", "23130", tcp_handle);
     dissector_add_uint_range_with_preference("udp.port", "23130", udp_handle);
+    apply_prefs();
     mcp5a_register_heuristics(tcp_handle, udp_handle);
 }

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# tshark -G fields lists every display-filter field of docs/PROTOCOL.md §6
+# (names copied from the spec), and the §6 preferences exist with their defaults
+# (the port ranges are not listed there: prefs_test.sh covers them).
+#   MCP5A_PLUGIN=mcp5a.so fields_test.sh
+set -euo pipefail
+runner="$(cd "$(dirname "$0")/.." && pwd)/tshark-unpriv.sh"
+fields=$("$runner" -G fields)
+prefs=$("$runner" -G defaultprefs)
+protos=$("$runner" -G protocols)
+status=0
+for f in mcp5a.magic mcp5a.seq mcp5a.len mcp5a.cmd mcp5a.crc mcp5a.cmd.response \
+    mcp5a.crc.status mcp5a.payload mcp5a.req_seq mcp5a.status mcp5a.device mcp5a.addr \
+    mcp5a.count mcp5a.value mcp5a.uptime mcp5a.event.code mcp5a.event.timestamp \
+    mcp5a.event.data mcp5a.nak.seq mcp5a.nak.reason mcp5a.sync.reason \
+    mcp5a.analysis.expected_seq mcp5a.analysis.missing mcp5a.analysis.duplicate \
+    mcp5a.analysis.out_of_order mcp5a.analysis.retransmission mcp5a.analysis.gap \
+    mcp5a.crc.bad mcp5a.junk mcp5a.response_in mcp5a.request_in mcp5a.time; do
+    # F rows are header fields, E rows expert infos: name is the third column.
+    if ! awk -F'\t' -v f="$f" '($1=="F" || $1=="E") && $3==f {found=1} END {exit !found}' \
+        <<<"$fields"; then
+        echo "field $f missing from tshark -G fields" >&2
+        status=1
+    fi
+done
+for p in "mcp5a.check_crc: TRUE" "mcp5a.crc_variant: crc8-smbus" "mcp5a.length_le: FALSE"; do
+    if ! grep -qxF "#$p" <<<"$prefs"; then
+        echo "preference '$p' missing from tshark -G defaultprefs" >&2
+        status=1
+    fi
+done
+if ! grep -qP '^Modular Communication Protocol\tMCP5A\tmcp5a' <<<"$protos"; then
+    echo "protocol names differ from §6" >&2
+    status=1
+fi
+[ $status -eq 0 ] && echo "all §6 fields, preferences and names present"
+exit $status

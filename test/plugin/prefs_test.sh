@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The §6 preferences change results as the spec says. Expected counts come
+# from how the vector captures were written (vectors/*.vec).
+#   MCP5A_PLUGIN=mcp5a.so prefs_test.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+runner="$here/../tshark-unpriv.sh"
+work=$(mktemp -d /tmp/mcp5a-prefs.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+chmod a+rx "$work"
+for v in udp_variant udp_basic udp_port9999 tcp_basic; do
+    python3 "$here/mkcap.py" "$here/vectors/$v.vec" "$work/$v.pcap"
+done
+fails=0
+
+# check NAME EXPECTED CAPTURE FILTER [tshark options...]: packets matching FILTER.
+check() {
+    local name=$1 want=$2 cap=$3 filter=$4
+    shift 4
+    local got
+    got=$("$runner" -n -2 -r "$work/$cap.pcap" -Y "$filter" "$@" | wc -l)
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL $name: $got packets match '$filter', expected $want" >&2
+        fails=$((fails + 1))
+    else
+        echo "ok   $name"
+    fi
+}
+# values NAME EXPECTED CAPTURE FIELD [options...]: the field's values per packet,
+# packets joined by '|', several values in one packet by ','.
+values() {
+    local name=$1 want=$2 cap=$3 field=$4
+    shift 4
+    local got
+    got=$("$runner" -n -2 -r "$work/$cap.pcap" -T fields -E occurrence=a -E separator=, \
+        -e "$field" "$@" | paste -sd'|')
+    if [ "$got" != "$want" ]; then
+        echo "FAIL $name: $field is '$got', expected '$want'" >&2
+        fails=$((fails + 1))
+    else
+        echo "ok   $name"
+    fi
+}
+
+le="-o mcp5a.length_le:TRUE"
+maxim="-o mcp5a.crc_variant:crc8-maxim"
+# udp_variant: crc8-maxim, little-endian length, 3 datagrams, 4 frames.
+# Big-endian, the READ's length reads 0x0500: longer than the datagram, so
+# datagrams 1 and 2 are all junk (datagram 3 starts with a HEARTBEAT, length 0
+# either way, then junk).
+check "default prefs: LE frames are junk" 2 udp_variant "mcp5a.junk && !mcp5a.seq"
+check "default prefs: and the HEARTBEAT's check fails" 1 udp_variant "mcp5a.crc.bad"
+values "right byte order, wrong variant: every check bad" "0|0|0,0" udp_variant mcp5a.crc.status $le
+check "bad check names the variant that matches" 3 udp_variant \
+    '_ws.expert.message contains "valid as crc8-maxim"' $le
+values "right byte order and variant: every check good" "1|1|1,1" udp_variant \
+    mcp5a.crc.status $le $maxim
+values "check off: every check unverified" "2|2|2,2" udp_variant mcp5a.crc.status $le \
+    -o mcp5a.check_crc:FALSE
+values "check off: every frame takes part in the analysis" "||1,2" udp_variant \
+    mcp5a.analysis.expected_seq $le -o mcp5a.check_crc:FALSE
+values "check off: requests and responses still link" "|1|" udp_variant mcp5a.request_in $le \
+    -o mcp5a.check_crc:FALSE
+values "check off: the bad-check frame is analysed (udp_basic frame 8)" "5" udp_basic \
+    mcp5a.analysis.expected_seq -o mcp5a.check_crc:FALSE -Y frame.number==8
+values "check on: the bad-check frame is not analysed" "" udp_basic \
+    mcp5a.analysis.expected_seq -Y frame.number==8
+
+# Ports (§6 mcp5a.udp.port / mcp5a.tcp.port). The heuristics still claim
+# CRC-valid frames on any port, so they are switched off where a port must not decode.
+noheur="--disable-heuristic mcp5a_udp"
+check "port 9999 off by default (heuristic off)" 0 udp_port9999 mcp5a $noheur
+check "udp.port 9999 decodes port 9999, bad checks too" 3 udp_port9999 mcp5a \
+    -o mcp5a.udp.port:9999 $noheur
+check "udp.port moved: 23130 no longer decoded (heuristic off)" 0 udp_basic mcp5a \
+    -o mcp5a.udp.port:9999 $noheur
+check "udp.port moved: heuristic still claims datagrams starting with a good frame" 18 \
+    udp_basic mcp5a -o mcp5a.udp.port:9999
+check "Decode As (-d udp.port==9999,mcp5a)" 3 udp_port9999 mcp5a \
+    -d udp.port==9999,mcp5a $noheur
+check "tcp.port moved: 23130 no longer decoded (heuristic off)" 0 tcp_basic mcp5a \
+    -o mcp5a.tcp.port:9999 --disable-heuristic mcp5a_tcp
+check "tcp.port default decodes" 8 tcp_basic mcp5a --disable-heuristic mcp5a_tcp
+
+if [ $fails -ne 0 ]; then
+    echo "$fails preference check(s) failed" >&2
+    exit 1
+fi

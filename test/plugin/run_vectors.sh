@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds each hand-written vector capture (vectors/*.vec) and compares the
+# plugin's output with its hand-written truth, in two passes and in one.
+#   MCP5A_PLUGIN=mcp5a.so run_vectors.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+runner="$here/../tshark-unpriv.sh"
+work=$(mktemp -d /tmp/mcp5a-vectors.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+chmod a+rx "$work"
+status=0
+for vec in "$here"/vectors/*.vec; do
+    name=$(basename "$vec" .vec)
+    python3 "$here/mkcap.py" "$vec" "$work/$name.pcap"
+    for mode in "" --one-pass; do
+        python3 "$here/compare_truth.py" $mode --runner "$runner" "$work/$name.pcap" \
+            "$here/vectors/$name.truth.jsonl" || status=1
+    done
+done
+exit $status

@@ -9,6 +9,12 @@ static double rate(uint64_t n, int64_t ns)
     return ns > 0 ? (double)n * 1e9 / (double)ns : 0.0;
 }
 
+/* Frames per second between the first and the last send: n frames span n - 1 gaps. */
+static double frame_rate(uint64_t n, int64_t ns)
+{
+    return n > 1 ? rate(n - 1, ns) : 0.0;
+}
+
 void mr_report_progress(uint64_t sent, uint64_t total, int64_t elapsed_ns, int64_t eta_ns)
 {
     if (total > 0 && eta_ns >= 0)
@@ -37,7 +43,7 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
     fprintf(out,
             "sent:      %" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT
             " bytes in %.6f s: %.1f frames/s, %.3f Mbit/s\n",
-            s->sent, s->bytes, (double)s->elapsed_ns / 1e9, rate(s->sent, s->elapsed_ns),
+            s->sent, s->bytes, (double)s->elapsed_ns / 1e9, frame_rate(s->sent, s->elapsed_ns),
             rate(s->bytes, s->elapsed_ns) * 8 / 1e6);
     if (s->timed && s->lateness.count > 0)
         fprintf(out, "lateness:  p50 %.1f us, p99 %.1f us, max %.1f us (against the schedule)\n",
@@ -134,7 +140,7 @@ bool mr_report_json(const char *path, const struct mr_run_stats *s, GError **err
                            ",\"bytes\":%" G_GUINT64_FORMAT ",\"elapsed_s\":%.9f"
                            ",\"rate_fps\":%.3f,\"loops\":%" G_GUINT64_FORMAT,
                            s->exit_code, s->sent, s->bytes, (double)s->elapsed_ns / 1e9,
-                           rate(s->sent, s->elapsed_ns), s->loops);
+                           frame_rate(s->sent, s->elapsed_ns), s->loops);
     if (s->timed)
         json_hist(j, "lateness", &s->lateness);
     g_string_append_printf(j,

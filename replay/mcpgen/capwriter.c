@@ -1,0 +1,93 @@
+/* Capture output: libpcap's dumper for pcap, pcapng.c for pcapng. */
+#include "capwriter.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pcapng.h"
+
+struct capwriter {
+    char *path;
+    bool nano;
+    bool failed;
+    pcap_t *dead;
+    pcap_dumper_t *dumper;
+    FILE *ng;
+    char *buf;
+};
+
+struct capwriter *capwriter_open(const char *path, bool pcapng, int linktype, bool nano)
+{
+    struct capwriter *w = g_new0(struct capwriter, 1);
+    w->path = g_strdup(path);
+    w->nano = nano;
+    if (pcapng) {
+        w->ng = fopen(path, "wb");
+        if (w->ng != NULL) {
+            w->buf = g_malloc(1 << 20);
+            setvbuf(w->ng, w->buf, _IOFBF, 1 << 20);
+            if (pcapng_write_header(w->ng, (uint16_t)linktype, CAPWRITER_SNAPLEN, nano))
+                return w;
+        }
+        fprintf(stderr, "mcpgen: cannot write %s: %s\n", path, strerror(errno));
+    } else {
+        w->dead = pcap_open_dead_with_tstamp_precision(linktype, CAPWRITER_SNAPLEN,
+                                                       nano ? PCAP_TSTAMP_PRECISION_NANO
+                                                            : PCAP_TSTAMP_PRECISION_MICRO);
+        if (w->dead != NULL) {
+            w->dumper = pcap_dump_open(w->dead, path);
+            if (w->dumper != NULL)
+                return w;
+            fprintf(stderr, "mcpgen: cannot write %s: %s\n", path, pcap_geterr(w->dead));
+        } else {
+            fprintf(stderr, "mcpgen: libpcap cannot open a dead handle\n");
+        }
+    }
+    capwriter_close(w);
+    return NULL;
+}
+
+bool capwriter_write(struct capwriter *w, uint64_t ts_ns, const uint8_t *data, size_t len)
+{
+    uint64_t ts = w->nano ? ts_ns : ts_ns / 1000;
+    if (w->ng != NULL) {
+        if (!pcapng_write_packet(w->ng, ts, data, (uint32_t)len))
+            w->failed = true;
+        return !w->failed;
+    }
+    struct pcap_pkthdr hdr;
+    uint64_t per_sec = w->nano ? 1000000000ULL : 1000000ULL;
+    hdr.ts.tv_sec = (time_t)(ts / per_sec);
+    hdr.ts.tv_usec = (suseconds_t)(ts % per_sec); /* ns for a nanosecond dumper */
+    hdr.caplen = (bpf_u_int32)len;
+    hdr.len = (bpf_u_int32)len;
+    pcap_dump((u_char *)w->dumper, &hdr, data);
+    return true;
+}
+
+bool capwriter_close(struct capwriter *w)
+{
+    bool ok = !w->failed;
+    if (w->ng != NULL) {
+        if (fflush(w->ng) != 0 || ferror(w->ng))
+            ok = false;
+        if (fclose(w->ng) != 0)
+            ok = false;
+    }
+    if (w->dumper != NULL) {
+        if (pcap_dump_flush(w->dumper) != 0 || ferror(pcap_dump_file(w->dumper)))
+            ok = false;
+        pcap_dump_close(w->dumper);
+    }
+    if (w->dead != NULL)
+        pcap_close(w->dead);
+    if (!ok && (w->ng != NULL || w->dumper != NULL))
+        fprintf(stderr, "mcpgen: error writing %s: %s\n", w->path, strerror(errno));
+    g_free(w->buf);
+    g_free(w->path);
+    g_free(w);
+    return ok;
+}

@@ -1,0 +1,361 @@
+/* Command-line parsing and validation for mcpgen (GOption). */
+#include "options.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const fault_names[FAULT_COUNT] = {"none",      "bad-crc", "gap",
+                                                     "duplicate", "reorder", "nak"};
+static const char *const mix_names[MIX_COUNT] = {"heartbeat", "read",      "write",
+                                                 "unknown",   "write-all", "event"};
+
+const char *gen_transport_name(enum gen_transport t)
+{
+    switch (t) {
+    case GEN_UDP:
+        return "udp";
+    case GEN_TCP:
+        return "tcp";
+    case GEN_SERIAL:
+        return "serial";
+    }
+    return "?";
+}
+
+const char *gen_link_name(enum gen_link l)
+{
+    switch (l) {
+    case GEN_LINK_ETHERNET:
+        return "ethernet";
+    case GEN_LINK_VLAN:
+        return "vlan";
+    case GEN_LINK_SLL:
+        return "sll";
+    case GEN_LINK_UPPER_PDU:
+        return "upper_pdu";
+    }
+    return "?";
+}
+
+const char *gen_fault_name(enum gen_fault f)
+{
+    return f < FAULT_COUNT ? fault_names[f] : "?";
+}
+
+static bool fail(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "mcpgen: ");
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    return false;
+}
+
+static bool parse_mix(const char *text, double mix[MIX_COUNT])
+{
+    for (int i = 0; i < MIX_COUNT; i++)
+        mix[i] = 0.0;
+    gchar **parts = g_strsplit(text, ",", -1);
+    bool ok = true;
+    double total = 0.0;
+    for (gchar **p = parts; ok && *p != NULL; p++) {
+        gchar **kv = g_strsplit(*p, "=", 2);
+        int which = -1;
+        for (int i = 0; i < MIX_COUNT && kv[0] != NULL; i++)
+            if (strcmp(kv[0], mix_names[i]) == 0)
+                which = i;
+        char *end = NULL;
+        double w = kv[0] != NULL && kv[1] != NULL ? g_ascii_strtod(kv[1], &end) : -1.0;
+        if (which < 0 || end == NULL || *end != '\0' || w < 0.0)
+            ok = fail("bad --mix entry '%s' (want NAME=WEIGHT, NAME one of heartbeat, read, "
+                      "write, unknown, write-all, event)",
+                      *p);
+        else
+            mix[which] = w, total += w;
+        g_strfreev(kv);
+    }
+    g_strfreev(parts);
+    if (ok && total <= 0.0)
+        ok = fail("--mix '%s' has no positive weight", text);
+    return ok;
+}
+
+static bool parse_fault_at(const char *text, struct gen_options *opt)
+{
+    gchar **parts = g_strsplit(text, ",", -1);
+    bool ok = true;
+    for (gchar **p = parts; ok && *p != NULL; p++) {
+        gchar **kv = g_strsplit(*p, ":", 2);
+        int which = -1;
+        for (int i = 1; i < FAULT_COUNT && kv[0] != NULL; i++)
+            if (strcmp(kv[0], fault_names[i]) == 0)
+                which = i;
+        guint64 n = 0;
+        if (which < 0 || kv[1] == NULL ||
+            !g_ascii_string_to_unsigned(kv[1], 10, 1, G_MAXUINT64, &n, NULL)) {
+            ok = fail("bad --fault-at entry '%s' (want FAULT:N, FAULT one of bad-crc, gap, "
+                      "duplicate, reorder, nak; N >= 1)",
+                      *p);
+        } else {
+            opt->fault_at = g_renew(struct fault_at, opt->fault_at, opt->n_fault_at + 1);
+            opt->fault_at[opt->n_fault_at].fault = (enum gen_fault)which;
+            opt->fault_at[opt->n_fault_at].fresh_index = n;
+            opt->n_fault_at++;
+        }
+        g_strfreev(kv);
+    }
+    g_strfreev(parts);
+    return ok;
+}
+
+static bool check_probability(const char *name, double p)
+{
+    if (p >= 0.0 && p <= 1.0)
+        return true;
+    return fail("%s must be a probability between 0 and 1", name);
+}
+
+static void set_defaults(struct gen_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->seed = 1;
+    opt->masters = 1;
+    opt->devices = 2;
+    opt->frames = 100;
+    opt->rate = 100.0;
+    opt->latency_ms = 5.0;
+    opt->jitter = 0.5;
+    opt->vlan_id = 10;
+    const double mix[MIX_COUNT] = {20, 30, 25, 5, 5, 15};
+    memcpy(opt->mix, mix, sizeof mix);
+    opt->bad_request = 0.05;
+    opt->busy = 0.03;
+    opt->burst = 0.1;
+    opt->split = 0.3;
+    opt->noise = 0.0;
+    opt->first_seq = -1;
+    opt->big_frames = -1;
+    opt->codec = mcp_codec_default();
+}
+
+bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
+{
+    set_defaults(opt);
+    gchar *transport = NULL, *link = NULL, *format = NULL, *crc = NULL, *mix = NULL,
+          *fault_at = NULL;
+    gint64 seed = 1, frames = -1, requests = 0;
+    gint masters = 1, devices = 2, vlan = -1, first_seq = -1, gap_size = 0, big = -1;
+    gboolean nano = FALSE, ipv6 = FALSE, length_le = FALSE, subnet = FALSE, steady = FALSE;
+
+    GOptionEntry entries[] = {
+        {"transport", 't', 0, G_OPTION_ARG_STRING, &transport, "udp (default), tcp or serial", "T"},
+        {"out", 'o', 0, G_OPTION_ARG_FILENAME, &opt->out, "capture file to write (required)",
+         "FILE"},
+        {"truth", 0, 0, G_OPTION_ARG_FILENAME, &opt->truth,
+         "answer key to write (docs/truth-format.md)", "FILE"},
+        {"seed", 's', 0, G_OPTION_ARG_INT64, &seed, "PRNG seed (default 1)", "N"},
+        {"format", 0, 0, G_OPTION_ARG_STRING, &format, "pcap (default) or pcapng", "F"},
+        {"nano", 0, 0, G_OPTION_ARG_NONE, &nano, "nanosecond timestamps", NULL},
+        {"link", 0, 0, G_OPTION_ARG_STRING, &link, "ethernet (default), vlan or sll (UDP/TCP only)",
+         "L"},
+        {"vlan-id", 0, 0, G_OPTION_ARG_INT, &vlan, "802.1Q VLAN id (implies --link vlan)", "N"},
+        {"ipv6", '6', 0, G_OPTION_ARG_NONE, &ipv6, "IPv6 instead of IPv4", NULL},
+        {"masters", 'm', 0, G_OPTION_ARG_INT, &masters, "masters (default 1; serial: 1)", "N"},
+        {"devices", 'd', 0, G_OPTION_ARG_INT, &devices, "devices (default 2)", "N"},
+        {"frames", 'n', 0, G_OPTION_ARG_INT64, &frames,
+         "stop starting exchanges after N frames (default 100)", "N"},
+        {"requests", 0, 0, G_OPTION_ARG_INT64, &requests,
+         "stop after N traffic ticks (requests or events)", "N"},
+        {"rate", 'r', 0, G_OPTION_ARG_DOUBLE, &opt->rate, "traffic ticks per second (default 100)",
+         "R"},
+        {"steady", 0, 0, G_OPTION_ARG_NONE, &steady, "ticks exactly 1/rate apart", NULL},
+        {"latency", 0, 0, G_OPTION_ARG_DOUBLE, &opt->latency_ms,
+         "mean response latency in ms (default 5)", "MS"},
+        {"jitter", 0, 0, G_OPTION_ARG_DOUBLE, &opt->jitter,
+         "latency varies by +-J*latency (default 0.5)", "J"},
+        {"broadcast", 0, 0, G_OPTION_ARG_DOUBLE, &opt->broadcast,
+         "UDP: share of requests sent to the broadcast address", "P"},
+        {"subnet-broadcast", 0, 0, G_OPTION_ARG_NONE, &subnet,
+         "broadcast to 10.0.0.255 instead of 255.255.255.255", NULL},
+        {"mix", 0, 0, G_OPTION_ARG_STRING, &mix,
+         "traffic mix, e.g. heartbeat=20,read=30,write=25,unknown=5,write-all=5,event=15", "MIX"},
+        {"bad-request", 0, 0, G_OPTION_ARG_DOUBLE, &opt->bad_request,
+         "share of requests a device must refuse (default 0.05)", "P"},
+        {"busy", 0, 0, G_OPTION_ARG_DOUBLE, &opt->busy,
+         "share of answers DEVICE_BUSY/DEVICE_FAILURE (default 0.03)", "P"},
+        {"burst", 0, 0, G_OPTION_ARG_DOUBLE, &opt->burst,
+         "share of ticks sending 2-3 requests at once (default 0.1)", "P"},
+        {"split", 0, 0, G_OPTION_ARG_DOUBLE, &opt->split,
+         "share of bursts cut at random points (TCP segments, serial chunks) or into several "
+         "datagrams (UDP) (default 0.3)",
+         "P"},
+        {"noise", 0, 0, G_OPTION_ARG_DOUBLE, &opt->noise,
+         "serial: share of bursts preceded by line noise or a false start", "P"},
+        {"bad-crc", 0, 0, G_OPTION_ARG_DOUBLE, &opt->fault_p[FAULT_BAD_CRC],
+         "frames sent with a bad check (then NAKed and resent)", "P"},
+        {"gap", 0, 0, G_OPTION_ARG_DOUBLE, &opt->fault_p[FAULT_GAP],
+         "frames lost before the capture point (then NAKed and resent)", "P"},
+        {"gap-size", 0, 0, G_OPTION_ARG_INT, &gap_size, "frames lost per gap (default 1..3)", "K"},
+        {"duplicate", 0, 0, G_OPTION_ARG_DOUBLE, &opt->fault_p[FAULT_DUPLICATE],
+         "frames sent twice", "P"},
+        {"reorder", 0, 0, G_OPTION_ARG_DOUBLE, &opt->fault_p[FAULT_REORDER],
+         "frames overtaken by the sender's next frame", "P"},
+        {"nak", 0, 0, G_OPTION_ARG_DOUBLE, &opt->fault_p[FAULT_NAK],
+         "frames NAKed BUSY by the receiver and retransmitted", "P"},
+        {"sync", 0, 0, G_OPTION_ARG_DOUBLE, &opt->sync_p,
+         "frames preceded by a SYNC restarting the sequence", "P"},
+        {"fault-at", 0, 0, G_OPTION_ARG_STRING, &fault_at,
+         "inject FAULT on the Nth fresh frame, e.g. gap:3,duplicate:7", "LIST"},
+        {"crc", 0, 0, G_OPTION_ARG_STRING, &crc, "check variant (default crc8-smbus)", "V"},
+        {"length-le", 0, 0, G_OPTION_ARG_NONE, &length_le, "little-endian length field", NULL},
+        {"first-seq", 0, 0, G_OPTION_ARG_INT, &first_seq,
+         "first seq of every sender (default random)", "N"},
+        {"big-frames", 0, 0, G_OPTION_ARG_INT, &big,
+         "4 KiB EVENT frames (default 1 for TCP, 0 otherwise)", "N"},
+        G_OPTION_ENTRY_NULL};
+
+    GOptionContext *ctx = g_option_context_new("- write MCP v1 sample captures with an answer key");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_description(
+        ctx, "Exit status: 0 ok, 2 bad options, 3 cannot write output, 4 internal "
+             "cross-check failure.\n");
+    GError *err = NULL;
+    bool ok = g_option_context_parse(ctx, &argc, &argv, &err);
+    if (!ok) {
+        fprintf(stderr, "mcpgen: %s\n", err->message);
+        g_error_free(err);
+    }
+    g_option_context_free(ctx);
+
+    if (ok && argc > 1)
+        ok = fail("unexpected argument '%s'", argv[1]);
+    if (ok && opt->out == NULL)
+        ok = fail("%s", "--out FILE is required");
+    if (ok && transport != NULL) {
+        if (strcmp(transport, "udp") == 0)
+            opt->transport = GEN_UDP;
+        else if (strcmp(transport, "tcp") == 0)
+            opt->transport = GEN_TCP;
+        else if (strcmp(transport, "serial") == 0)
+            opt->transport = GEN_SERIAL;
+        else
+            ok = fail("unknown --transport '%s' (udp, tcp or serial)", transport);
+    }
+    opt->link = opt->transport == GEN_SERIAL ? GEN_LINK_UPPER_PDU : GEN_LINK_ETHERNET;
+    if (ok && vlan >= 0) {
+        if (vlan < 1 || vlan > 4094)
+            ok = fail("%s", "--vlan-id must be 1..4094");
+        opt->vlan_id = (uint16_t)vlan;
+        opt->link = GEN_LINK_VLAN;
+    }
+    if (ok && link != NULL) {
+        if (opt->transport == GEN_SERIAL)
+            ok = fail("--link '%s' does not apply to serial captures", link);
+        else if (strcmp(link, "ethernet") == 0 && vlan < 0)
+            opt->link = GEN_LINK_ETHERNET;
+        else if (strcmp(link, "vlan") == 0)
+            opt->link = GEN_LINK_VLAN;
+        else if (strcmp(link, "sll") == 0 && vlan < 0)
+            opt->link = GEN_LINK_SLL;
+        else
+            ok = fail("bad --link '%s' (ethernet, vlan or sll; --vlan-id implies vlan)", link);
+    }
+    if (ok && format != NULL) {
+        if (strcmp(format, "pcap") == 0)
+            opt->format = GEN_FORMAT_PCAP;
+        else if (strcmp(format, "pcapng") == 0)
+            opt->format = GEN_FORMAT_PCAPNG;
+        else
+            ok = fail("unknown --format '%s' (pcap or pcapng)", format);
+    }
+    if (ok && crc != NULL && !mcp_crc_variant_from_name(crc, &opt->codec.crc)) {
+        fprintf(stderr, "mcpgen: unknown --crc '%s' (one of %s)\n", crc, mcp_crc_variant_list());
+        ok = false;
+    }
+    if (ok && mix != NULL)
+        ok = parse_mix(mix, opt->mix);
+    if (ok && fault_at != NULL)
+        ok = parse_fault_at(fault_at, opt);
+
+    opt->seed = (uint64_t)seed;
+    opt->nano = nano;
+    opt->ipv6 = ipv6;
+    opt->codec.length_le = length_le;
+    opt->subnet_broadcast = subnet;
+    opt->steady = steady;
+    opt->masters = masters;
+    opt->devices = devices;
+    opt->first_seq = first_seq;
+    opt->gap_size = gap_size;
+    opt->requests = requests > 0 ? (uint64_t)requests : 0;
+    if (frames >= 0)
+        opt->frames = (uint64_t)frames;
+    else if (requests > 0)
+        opt->frames = UINT64_MAX;
+
+    if (ok && seed < 0)
+        ok = fail("%s", "--seed must be >= 0");
+    if (ok && (masters < 1 || masters > 99))
+        ok = fail("%s", "--masters must be 1..99");
+    if (ok && (devices < 1 || devices > 150))
+        ok = fail("%s", "--devices must be 1..150");
+    if (ok && opt->transport == GEN_SERIAL && masters != 1)
+        ok = fail("%s", "a serial line has one master: --masters must be 1");
+    if (ok && opt->transport == GEN_SERIAL && ipv6)
+        ok = fail("%s", "--ipv6 does not apply to serial captures");
+    if (ok && frames == 0)
+        ok = fail("%s", "--frames must be >= 1");
+    if (ok && requests < 0)
+        ok = fail("%s", "--requests must be >= 1");
+    if (ok && !(opt->rate > 0.0 && opt->rate <= 1e7))
+        ok = fail("%s", "--rate must be > 0 and <= 1e7");
+    if (ok && !(opt->latency_ms >= 0.0 && opt->latency_ms <= 60000.0))
+        ok = fail("%s", "--latency must be 0..60000 ms");
+    if (ok && !(opt->jitter >= 0.0 && opt->jitter <= 1.0))
+        ok = fail("%s", "--jitter must be 0..1");
+    if (ok && (first_seq < -1 || first_seq > 255))
+        ok = fail("%s", "--first-seq must be 0..255");
+    if (ok && (gap_size < 0 || gap_size > 16))
+        ok = fail("%s", "--gap-size must be 1..16");
+    ok = ok && check_probability("--broadcast", opt->broadcast) &&
+         check_probability("--bad-request", opt->bad_request) &&
+         check_probability("--busy", opt->busy) && check_probability("--burst", opt->burst) &&
+         check_probability("--split", opt->split) && check_probability("--noise", opt->noise) &&
+         check_probability("--sync", opt->sync_p);
+    double fault_sum = 0.0;
+    for (int f = 1; ok && f < FAULT_COUNT; f++) {
+        char name[32];
+        snprintf(name, sizeof name, "--%s", fault_names[f]);
+        ok = check_probability(name, opt->fault_p[f]);
+        fault_sum += opt->fault_p[f];
+    }
+    if (ok && fault_sum > 1.0)
+        ok = fail("%s", "the fault probabilities add up to more than 1");
+    if (ok && opt->broadcast > 0.0 && opt->transport != GEN_UDP)
+        ok = fail("%s", "--broadcast needs --transport udp");
+    if (ok && opt->noise > 0.0 && opt->transport != GEN_SERIAL)
+        ok = fail("%s", "--noise needs --transport serial");
+    if (ok && big > 0 && opt->transport == GEN_UDP)
+        ok = fail("%s", "--big-frames needs tcp or serial (a 4 KiB datagram would need IP "
+                        "fragmentation)");
+    if (ok && big > 1000)
+        ok = fail("%s", "--big-frames must be 0..1000");
+    opt->big_frames = big >= 0 ? big : (opt->transport == GEN_TCP ? 1 : 0);
+
+    g_free(transport);
+    g_free(link);
+    g_free(format);
+    g_free(crc);
+    g_free(mix);
+    g_free(fault_at);
+    return ok;
+}
+
+void gen_options_free(struct gen_options *opt)
+{
+    g_free(opt->out);
+    g_free(opt->truth);
+    g_free(opt->fault_at);
+    opt->out = opt->truth = NULL;
+    opt->fault_at = NULL;
+}

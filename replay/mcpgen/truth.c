@@ -1,0 +1,162 @@
+/* The answer key: bookkeeping and the JSON Lines writer. */
+#include "truth.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+void truth_init(struct truth *t)
+{
+    t->pdus = g_array_sized_new(FALSE, FALSE, sizeof(struct truth_pdu), 1024);
+    t->junk = g_array_new(FALSE, FALSE, sizeof(struct truth_junk));
+    t->sender = g_ptr_array_new_with_free_func(g_free);
+}
+
+void truth_free(struct truth *t)
+{
+    g_array_free(t->pdus, TRUE);
+    g_array_free(t->junk, TRUE);
+    g_ptr_array_free(t->sender, TRUE);
+}
+
+uint32_t truth_add_sender(struct truth *t, const char *name)
+{
+    g_ptr_array_add(t->sender, g_strdup(name));
+    return t->sender->len - 1;
+}
+
+uint32_t truth_add(struct truth *t, const struct truth_pdu *pdu)
+{
+    g_array_append_vals(t->pdus, pdu, 1);
+    return t->pdus->len - 1;
+}
+
+void truth_place(struct truth *t, uint32_t i, uint32_t record)
+{
+    truth_at(t, i)->record = record;
+}
+
+void truth_add_junk(struct truth *t, uint32_t record, uint32_t bytes)
+{
+    if (bytes == 0)
+        return;
+    if (t->junk->len > 0) {
+        struct truth_junk *last = &g_array_index(t->junk, struct truth_junk, t->junk->len - 1);
+        if (last->record == record) {
+            last->bytes += bytes;
+            return;
+        }
+    }
+    struct truth_junk j = {record, bytes};
+    g_array_append_val(t->junk, j);
+}
+
+bool truth_finalize(struct truth *t)
+{
+    uint32_t prev_record = 0;
+    uint16_t index = 0;
+    for (guint i = 0; i < t->pdus->len; i++) {
+        struct truth_pdu *p = truth_at(t, i);
+        if (p->record == 0 || p->record < prev_record) {
+            fprintf(stderr, "mcpgen: internal error: frame %u placed in record %u after %u\n", i,
+                    p->record, prev_record);
+            return false;
+        }
+        index = p->record == prev_record ? (uint16_t)(index + 1) : 0;
+        p->index = index;
+        prev_record = p->record;
+    }
+    for (guint i = 1; i < t->junk->len; i++) {
+        if (g_array_index(t->junk, struct truth_junk, i).record <=
+            g_array_index(t->junk, struct truth_junk, i - 1).record) {
+            fprintf(stderr, "mcpgen: internal error: junk records out of order\n");
+            return false;
+        }
+    }
+    return true;
+}
+
+const char *truth_verdict_name(uint8_t verdict)
+{
+    switch (verdict) {
+    case MCP_SEQ_NONE:
+        return "none";
+    case MCP_SEQ_IN_ORDER:
+        return "in_order";
+    case MCP_SEQ_DUPLICATE:
+        return "duplicate";
+    case MCP_SEQ_GAP:
+        return "gap";
+    case MCP_SEQ_OUT_OF_ORDER:
+        return "out_of_order";
+    case MCP_SEQ_RETRANSMISSION:
+        return "retransmission";
+    case TRUTH_IGNORED:
+        return "ignored";
+    default:
+        return "?";
+    }
+}
+
+static void write_record_number(FILE *f, const struct truth *t, uint32_t idx)
+{
+    if (idx == TRUTH_NONE)
+        fputs("null", f);
+    else
+        fprintf(f, "%u", g_array_index(t->pdus, struct truth_pdu, idx).record);
+}
+
+static void write_pdu(FILE *f, const struct truth *t, const struct truth_pdu *p)
+{
+    fprintf(f,
+            "{\"type\":\"pdu\",\"frame\":%u,\"index\":%u,\"sender\":\"%s\",\"seq\":%u,\"cmd\":%u,"
+            "\"crc_ok\":%s,\"verdict\":\"%s\",\"missing\":%u,\"expected_seq\":",
+            p->record, p->index, (const char *)g_ptr_array_index(t->sender, p->sender), p->seq,
+            p->cmd, p->crc_ok ? "true" : "false", truth_verdict_name(p->verdict), p->missing);
+    if (p->expected < 0)
+        fputs("null", f);
+    else
+        fprintf(f, "%d", p->expected);
+    fputs(",\"request_in\":", f);
+    write_record_number(f, t, p->request_in);
+    fputs(",\"response_in\":", f);
+    write_record_number(f, t, p->response_in);
+    fputs("}\n", f);
+}
+
+bool truth_write(const struct truth *t, const struct truth_header *h, const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "mcpgen: cannot write %s: %s\n", path, strerror(errno));
+        return false;
+    }
+    static char buf[1 << 16];
+    setvbuf(f, buf, _IOFBF, sizeof buf);
+    fprintf(f,
+            "{\"type\":\"capture\",\"transport\":\"%s\",\"link\":\"%s\",\"crc\":\"%s\","
+            "\"length_le\":%s,\"frames\":%u,\"records\":%u,\"seed\":%" G_GUINT64_FORMAT "}\n",
+            h->transport, h->link, h->crc, h->length_le ? "true" : "false", t->pdus->len,
+            h->records, h->seed);
+    /* Within a record the junk line comes first: junk is reported before the frame it precedes. */
+    guint j = 0;
+    for (guint i = 0; i < t->pdus->len; i++) {
+        const struct truth_pdu *p = &g_array_index(t->pdus, struct truth_pdu, i);
+        for (; j < t->junk->len && g_array_index(t->junk, struct truth_junk, j).record <= p->record;
+             j++) {
+            const struct truth_junk *jk = &g_array_index(t->junk, struct truth_junk, j);
+            fprintf(f, "{\"type\":\"junk\",\"frame\":%u,\"bytes\":%u}\n", jk->record, jk->bytes);
+        }
+        write_pdu(f, t, p);
+    }
+    for (; j < t->junk->len; j++) {
+        const struct truth_junk *jk = &g_array_index(t->junk, struct truth_junk, j);
+        fprintf(f, "{\"type\":\"junk\",\"frame\":%u,\"bytes\":%u}\n", jk->record, jk->bytes);
+    }
+    bool ok = !ferror(f);
+    if (fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        fprintf(stderr, "mcpgen: error writing %s: %s\n", path, strerror(errno));
+    return ok;
+}

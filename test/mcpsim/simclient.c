@@ -61,7 +61,7 @@ void simproc_start(struct sim_proc *p, const char *const *args)
     GError *err = NULL;
     size_t expected = 0;
     for (const char *const *a = args; a && *a; a++)
-        if (strcmp(*a, "--listen") == 0 || strcmp(*a, "--pty") == 0)
+        if (strcmp(*a, "--listen") == 0 || strcmp(*a, "--pty") == 0 || strcmp(*a, "--serial") == 0)
             expected++;
     gboolean ok = g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                                            &p->pid, NULL, &p->out_fd, NULL, &err);

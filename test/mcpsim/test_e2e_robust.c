@@ -4,6 +4,9 @@
  * counters, the knobs, IPv6, the bounded UDP client table, bad options.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <termios.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -278,6 +281,70 @@ static void test_stats_interval(void)
     g_string_free(out, TRUE);
 }
 
+/* --serial on the far side of a pty pair the test owns: the tty code path with a baud rate. */
+static void test_serial_option(void)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    g_assert_cmpint(master, >=, 0);
+    g_assert_cmpint(grantpt(master), ==, 0);
+    g_assert_cmpint(unlockpt(master), ==, 0);
+    char slave[128];
+    g_assert_cmpint(ptsname_r(master, slave, sizeof slave), ==, 0);
+    const char *args[] = {"--serial", slave, "--baud", "115200", NULL};
+    struct sim_proc p;
+    simproc_start(&p, args);
+    g_assert_cmpstr(p.serial, ==, slave);
+    struct tconn c = {.kind = T_PTY, .fd = master, .len = 0};
+    tconn_send_frame(&c, 0, 0x02, "01 00 00 00 01");
+    expect_frame(&c, 0, 0x82, "00 00 01 00 00 00 01 00 00");
+    /* a frame with a bad check on the line: NAK BAD_CRC for L + 1 */
+    uint8_t bad[16];
+    size_t n = build_frame(1, 0x01, "", bad, sizeof bad);
+    bad[n - 1] ^= 1;
+    tconn_send(&c, bad, n);
+    expect_frame(&c, 1, 0x05, "01 01");
+    const char *needles[] = {"serial=1", "crc_errors=1", NULL};
+    stop_expecting(&p, SIGTERM, needles);
+    close(master);
+}
+
+/* Random bytes, then a long run of zeros (ends any half-seen candidate), then a HEARTBEAT:
+ * the simulator survives and answers it. Frames the noise happens to form are skipped. */
+static void test_garbage(gconstpointer data)
+{
+    enum tkind kind = (enum tkind)GPOINTER_TO_INT(data);
+    struct sim_proc p;
+    start_default(&p, NULL, NULL);
+    struct tconn c;
+    tconn_open(&c, kind, &p);
+    GRand *rand = g_rand_new_with_seed(1234);
+    uint8_t chunk[1400];
+    for (int round = 0; round < 200; round++) {
+        for (size_t i = 0; i < sizeof chunk; i++)
+            chunk[i] = (uint8_t)g_rand_int_range(rand, 0, 256);
+        if (round % 7 == 0)
+            chunk[g_rand_int_range(rand, 0, sizeof chunk)] = 0x5a;
+        tconn_send(&c, chunk, sizeof chunk);
+        if (kind == T_PTY && round % 16 == 0)
+            g_usleep(5000); /* let the line drain */
+    }
+    g_rand_free(rand);
+    if (kind != T_UDP) {
+        memset(chunk, 0, sizeof chunk);
+        for (int i = 0; i < 4; i++)
+            tconn_send(&c, chunk, sizeof chunk);
+    }
+    tconn_send_frame(&c, 0x33, 0x01, "");
+    uint8_t got[4200];
+    size_t len;
+    bool answered = false;
+    while (!answered && tconn_recv_frame(&c, got, &len, 3000))
+        answered = len == 8 && got[4] == 0x81 && got[5] == 0x33 && got[6] == 0;
+    g_assert_true(answered);
+    tconn_close(&c);
+    stop_expecting(&p, SIGTERM, NULL);
+}
+
 struct bad_case {
     const char *args[8];
     int exit_code;
@@ -320,11 +387,15 @@ static void test_bad_options(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_data_func("/mcpsim/robust/junk-and-split/tcp", GINT_TO_POINTER(T_TCP),
+    g_test_add_data_func("/mcpsim/robust/junk-and-split-tcp", GINT_TO_POINTER(T_TCP),
                          test_junk_and_split);
-    g_test_add_data_func("/mcpsim/robust/junk-and-split/pty", GINT_TO_POINTER(T_PTY),
+    g_test_add_data_func("/mcpsim/robust/junk-and-split-pty", GINT_TO_POINTER(T_PTY),
                          test_junk_and_split);
     g_test_add_func("/mcpsim/robust/vanishing-client", test_vanishing_client);
+    g_test_add_func("/mcpsim/robust/serial-option", test_serial_option);
+    g_test_add_data_func("/mcpsim/robust/garbage-udp", GINT_TO_POINTER(T_UDP), test_garbage);
+    g_test_add_data_func("/mcpsim/robust/garbage-tcp", GINT_TO_POINTER(T_TCP), test_garbage);
+    g_test_add_data_func("/mcpsim/robust/garbage-pty", GINT_TO_POINTER(T_PTY), test_garbage);
     g_test_add_func("/mcpsim/robust/many-tcp-clients", test_many_tcp_clients);
     g_test_add_func("/mcpsim/robust/udp-client-eviction", test_udp_client_eviction);
     g_test_add_func("/mcpsim/robust/ipv6", test_ipv6);

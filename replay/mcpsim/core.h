@@ -33,7 +33,7 @@ struct sim_peer {
 struct sim_client {
     struct sim_session session;
     struct sim_peer peer;
-    char name[80]; /* "udp 127.0.0.1:40000", for logs */
+    char name[96]; /* "udp 127.0.0.1:40000", for logs */
     uint64_t last_seen_ns;
     bool seen;      /* has sent at least one byte */
     GList lru_link; /* UDP client table */
@@ -41,6 +41,8 @@ struct sim_client {
 
 /* Where answers go while a frame is handled (the transport batches them). */
 struct sim_out {
+    /* The frame went to a broadcast address: it acts, but nothing is sent back. */
+    bool silent;
     void (*emit)(struct sim_out *out, struct sim_client *client, const uint8_t *frame, size_t len);
 };
 

@@ -45,6 +45,8 @@ static uint64_t latency_ns(struct sim_core *core)
 static void deliver(struct sim_core *core, struct sim_client *c, struct sim_out *out,
                     const uint8_t *bytes, size_t len, bool delayable)
 {
+    if (out->silent)
+        return; /* nobody answers a broadcast datagram, not even with a NAK */
     core->stats.frames_out[bytes[4]]++;
     if (core->cfg->verbose)
         log_frame(c, "tx", bytes, len, NULL);
@@ -60,6 +62,8 @@ static void deliver(struct sim_core *core, struct sim_client *c, struct sim_out 
 void sim_send(struct sim_core *core, struct sim_client *c, struct sim_out *out, uint8_t cmd,
               const uint8_t *payload, size_t len, bool delayable)
 {
+    if (out->silent)
+        return; /* nobody answers a broadcast datagram, not even with a NAK */
     uint8_t frame[SIM_MAX_OUT_FRAME];
     size_t n = sim_session_encode(&c->session, &core->cfg->codec, cmd, payload, len, frame);
     if (n > 0)
@@ -71,15 +75,16 @@ static void send_nak(struct sim_core *core, struct sim_client *c, struct sim_out
 {
     uint8_t payload[2];
     size_t n = mcp_build_nak(nak->seq, nak->reason, payload, sizeof payload);
-    core->stats.naks_sent[nak->reason < 6 ? nak->reason : 0]++;
+    if (!out->silent)
+        core->stats.naks_sent[nak->reason < 6 ? nak->reason : 0]++;
     sim_send(core, c, out, MCP_CMD_NAK, payload, n, true);
 }
 
 static void resend(struct sim_core *core, struct sim_client *c, struct sim_out *out, uint8_t seq)
 {
     const struct sim_sent_frame *sent = sim_session_sent(&c->session, seq);
-    if (sent == NULL)
-        return; /* too old, or never sent: nothing to repeat */
+    if (sent == NULL || out->silent)
+        return; /* too old, never sent, or asked for by broadcast: nothing to repeat */
     core->stats.resent++;
     uint8_t copy[SIM_MAX_OUT_FRAME];
     memcpy(copy, sent->bytes, sent->len);
@@ -90,7 +95,7 @@ static void serve(struct sim_core *core, struct sim_client *c, struct sim_out *o
                   const struct mcp_frame *f, const struct mcp_pdu *pdu)
 {
     const struct sim_config *cfg = core->cfg;
-    bool broadcast = !mcp_expects_answer(f->cmd, f->payload, f->length);
+    bool broadcast = out->silent || !mcp_expects_answer(f->cmd, f->payload, f->length);
     if (broadcast)
         core->stats.broadcasts++;
     if (!broadcast && sim_roll(core, cfg->drop_rate)) {
@@ -100,7 +105,7 @@ static void serve(struct sim_core *core, struct sim_client *c, struct sim_out *o
     bool busy = sim_roll(core, cfg->busy_rate);
     struct sim_answer ans;
     sim_devices_serve(&core->devices, f->seq, pdu, f->payload, busy, &ans);
-    if (!ans.answer)
+    if (!ans.answer || out->silent)
         return;
     if (ans.len >= 2 && ans.payload[1] == MCP_STATUS_DEVICE_BUSY)
         core->stats.busy++;

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bcast.h"
 #include "mcp/stream.h"
 #include "watch.h"
 
@@ -24,6 +25,7 @@
 
 struct udp_key {
     int fd;
+    bool broadcast; /* to a broadcast address: another conversation (§3), never answered */
     struct sockaddr_storage addr;
     socklen_t len;
 };
@@ -38,6 +40,7 @@ struct sim_udp_table {
     GQueue lru;          /* most recently heard first */
     unsigned max_clients;
     uint64_t idle_ns;
+    struct sim_bcast_set bcast;
 };
 
 /* The batch being answered. */
@@ -60,13 +63,14 @@ struct udp_out {
 
 static uint8_t rx_bufs[BATCH][RX_SIZE];
 static struct sockaddr_storage rx_addrs[BATCH];
+static uint8_t rx_ctrl[BATCH][SIM_BCAST_CMSG_SPACE] __attribute__((aligned(8)));
 static struct tx_slot tx_slots[TX_SLOTS];
 static struct mcp_stream udp_stream;
 
 static guint key_hash(gconstpointer p)
 {
     const struct udp_key *k = p;
-    guint h = 2166136261u ^ (guint)k->fd;
+    guint h = 2166136261u ^ (guint)k->fd ^ ((guint)k->broadcast << 16);
     const uint8_t *b = (const uint8_t *)&k->addr;
     for (socklen_t i = 0; i < k->len; i++)
         h = (h ^ b[i]) * 16777619u;
@@ -76,7 +80,8 @@ static guint key_hash(gconstpointer p)
 static gboolean key_equal(gconstpointer a, gconstpointer b)
 {
     const struct udp_key *x = a, *y = b;
-    return x->fd == y->fd && x->len == y->len && memcmp(&x->addr, &y->addr, x->len) == 0;
+    return x->fd == y->fd && x->broadcast == y->broadcast && x->len == y->len &&
+           memcmp(&x->addr, &y->addr, x->len) == 0;
 }
 
 struct sim_udp_table *sim_udp_new(unsigned max_clients, uint64_t idle_ns)
@@ -86,6 +91,7 @@ struct sim_udp_table *sim_udp_new(unsigned max_clients, uint64_t idle_ns)
     g_queue_init(&t->lru);
     t->max_clients = max_clients ? max_clients : 1;
     t->idle_ns = idle_ns;
+    sim_bcast_refresh(&t->bcast);
     return t;
 }
 
@@ -106,20 +112,22 @@ static void forget(struct sim_core *core, struct udp_client *uc)
 }
 
 /* Normalises an address so that padding never makes two keys differ. */
-static void make_key(struct udp_key *k, int fd, const struct sockaddr_storage *addr, socklen_t len)
+static void make_key(struct udp_key *k, int fd, bool broadcast, const struct sockaddr_storage *addr,
+                     socklen_t len)
 {
     memset(k, 0, sizeof *k);
     k->fd = fd;
+    k->broadcast = broadcast;
     k->len = len <= sizeof k->addr ? len : sizeof k->addr;
     memcpy(&k->addr, addr, k->len);
 }
 
-static struct udp_client *lookup(struct sim_core *core, int fd, const struct sockaddr_storage *addr,
-                                 socklen_t len, uint64_t now)
+static struct udp_client *lookup(struct sim_core *core, int fd, bool broadcast,
+                                 const struct sockaddr_storage *addr, socklen_t len, uint64_t now)
 {
     struct sim_udp_table *t = core->udp;
     struct udp_key key;
-    make_key(&key, fd, addr, len);
+    make_key(&key, fd, broadcast, addr, len);
     struct udp_client *uc = g_hash_table_lookup(t->by_addr, &key);
     if (uc != NULL) {
         g_queue_unlink(&t->lru, &uc->c.lru_link);
@@ -138,7 +146,7 @@ static struct udp_client *lookup(struct sim_core *core, int fd, const struct soc
         uc->c.peer.addr_len = key.len;
         char text[72];
         mcp_sockaddr_format((const struct sockaddr *)addr, text, sizeof text);
-        snprintf(uc->c.name, sizeof uc->c.name, "udp %s", text);
+        snprintf(uc->c.name, sizeof uc->c.name, "udp %s%s", text, broadcast ? " (broadcast)" : "");
         uc->c.lru_link.data = uc;
         g_hash_table_insert(t->by_addr, &uc->key, uc);
         core->stats.udp_clients++;
@@ -153,6 +161,7 @@ static struct udp_client *lookup(struct sim_core *core, int fd, const struct soc
 void sim_udp_sweep(struct sim_core *core, uint64_t now_ns)
 {
     struct sim_udp_table *t = core->udp;
+    sim_bcast_refresh(&t->bcast); /* interfaces come and go */
     while (t->lru.tail != NULL) {
         struct udp_client *uc = t->lru.tail->data;
         if (now_ns - uc->c.last_seen_ns < t->idle_ns)
@@ -255,6 +264,8 @@ static void on_readable(struct sim_core *core, struct sim_watch *w, uint32_t eve
             msgs[i].msg_hdr.msg_namelen = sizeof rx_addrs[i];
             msgs[i].msg_hdr.msg_iov = &iovs[i];
             msgs[i].msg_hdr.msg_iovlen = 1;
+            msgs[i].msg_hdr.msg_control = rx_ctrl[i];
+            msgs[i].msg_hdr.msg_controllen = sizeof rx_ctrl[i];
         }
         int n = recvmmsg(l->fd, msgs, BATCH, MSG_DONTWAIT, NULL);
         if (n <= 0)
@@ -263,8 +274,10 @@ static void on_readable(struct sim_core *core, struct sim_watch *w, uint32_t eve
         for (int i = 0; i < n; i++) {
             core->stats.datagrams_in++;
             core->stats.bytes_in += msgs[i].msg_len;
+            bool bcast = sim_bcast_datagram(&core->udp->bcast, &msgs[i].msg_hdr);
             struct udp_client *uc =
-                lookup(core, l->fd, &rx_addrs[i], msgs[i].msg_hdr.msg_namelen, now);
+                lookup(core, l->fd, bcast, &rx_addrs[i], msgs[i].msg_hdr.msg_namelen, now);
+            o.out.silent = bcast;
             o.src = &uc->key.addr;
             o.src_len = uc->key.len;
             o.current = -1;
@@ -292,6 +305,7 @@ bool sim_udp_listen(struct sim_core *core, const struct mcp_endpoint *ep, char *
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (ep->addr.ss_family == AF_INET6)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    sim_bcast_enable_pktinfo(fd, ep->addr.ss_family);
     int bufsize = 4 << 20; /* room for bursts from a load generator */
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof bufsize);
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof bufsize);

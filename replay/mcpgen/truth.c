@@ -124,13 +124,16 @@ static void write_pdu(FILE *f, const struct truth *t, const struct truth_pdu *p)
     fputs("}\n", f);
 }
 
-bool truth_write(const struct truth *t, const struct truth_header *h, const char *path)
+FILE *truth_open(const char *path)
 {
     FILE *f = fopen(path, "w");
-    if (f == NULL) {
+    if (f == NULL)
         fprintf(stderr, "mcpgen: cannot write %s: %s\n", path, strerror(errno));
-        return false;
-    }
+    return f;
+}
+
+bool truth_write(const struct truth *t, const struct truth_header *h, FILE *f, const char *path)
+{
     static char buf[1 << 16];
     setvbuf(f, buf, _IOFBF, sizeof buf);
     fprintf(f,

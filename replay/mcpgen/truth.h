@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mcp/seq.h"
 
@@ -67,7 +68,9 @@ struct truth_header {
     uint64_t seed;
 };
 
-/* Writes the JSON Lines file; false with errno-style message on failure. */
-bool truth_write(const struct truth *t, const struct truth_header *h, const char *path);
+/* Opens the answer key's file before the work starts, so a bad path fails fast. */
+FILE *truth_open(const char *path);
+/* Writes the JSON Lines file and closes it; false (with a message) on failure. */
+bool truth_write(const struct truth *t, const struct truth_header *h, FILE *f, const char *path);
 
 #endif

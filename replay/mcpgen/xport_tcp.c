@@ -75,7 +75,9 @@ static size_t cut_points(struct xport *x, const struct burst *b, bool first_data
         /* The first segment of a direction starts with a whole frame, for the heuristic. */
         if (b->frames[0].len <= mss && b->n_frames > 1)
             cuts[n_cuts++] = b->frames[0].len;
-    } else if (rng_chance(&x->rng, x->opt->split)) {
+    } else if (rng_chance(&x->rng, x->opt->split) && b->len <= mss) {
+        /* (a burst over one MSS is cut at MSS boundaries only: a 4 KiB frame
+         * takes exactly three segments) */
         size_t k = rng_range(&x->rng, 1, 3);
         for (size_t i = 0; i < k && b->len > 1; i++)
             cuts[n_cuts++] = 1 + rng_below(&x->rng, (uint32_t)(b->len - 1));

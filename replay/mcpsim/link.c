@@ -86,6 +86,8 @@ static void update_events(struct sim_core *core, struct sim_link *link)
         want |= EPOLLIN;
     if (pending > 0)
         want |= EPOLLOUT;
+    if ((link->events & EPOLLIN) && !(want & EPOLLIN) && !link->eof)
+        core->stats.read_pauses++;
     if (want != link->events) {
         sim_watch_mod(core, link->fd, want, &link->watch);
         link->events = want;

@@ -15,9 +15,13 @@
 #include "mcp/stream.h"
 #include "watch.h"
 
-#define SIM_LINK_READ      4096       /* bytes per read */
-#define SIM_LINK_OUT_HIGH  (64 << 10) /* stop reading above this much pending output */
-#define SIM_LINK_OUT_LIMIT (1 << 20)  /* a peer this far behind is cut off (serial: dropped) */
+#define SIM_LINK_READ     4096       /* bytes per read */
+#define SIM_LINK_OUT_HIGH (64 << 10) /* stop reading above this much pending output */
+/* A peer this far behind is cut off (serial: output dropped). Reading stops at
+ * OUT_HIGH, and one read of 4 KiB can add at most ~150 KiB (a READ answer and
+ * 16 gap NAKs per 11-byte request): only a peer that stops reading while
+ * EVENTs or delayed answers pile up reaches it. */
+#define SIM_LINK_OUT_LIMIT (256 << 10)
 
 struct sim_link {
     struct sim_watch watch;

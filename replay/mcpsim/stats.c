@@ -72,9 +72,11 @@ void sim_stats_print(const struct sim_stats *st, double uptime_s, FILE *out)
             st->bytes_in, st->bytes_out, st->datagrams_in, st->datagrams_out);
     fprintf(out,
             "  clients: udp=%" PRIu64 " (total %" PRIu64 ", evicted %" PRIu64 ") tcp=%" PRIu64
-            " (total %" PRIu64 ", refused %" PRIu64 ", overflows %" PRIu64 ") serial=%" PRIu64 "\n",
+            " (total %" PRIu64 ", refused %" PRIu64 ", overflows %" PRIu64 ") serial=%" PRIu64
+            " read_pauses=%" PRIu64 "\n",
             st->udp_clients, st->udp_clients_total, st->udp_evicted, st->tcp_clients,
-            st->tcp_clients_total, st->tcp_refused, st->tcp_overflows, st->serial_lines);
+            st->tcp_clients_total, st->tcp_refused, st->tcp_overflows, st->serial_lines,
+            st->read_pauses);
     fflush(out);
 }
 
@@ -128,10 +130,11 @@ bool sim_stats_write_json(const struct sim_stats *st, double uptime_s, const cha
                            "  \"clients\": {\"udp\": %" PRIu64 ", \"udp_total\": %" PRIu64
                            ", \"udp_evicted\": %" PRIu64 ", \"tcp\": %" PRIu64
                            ", \"tcp_total\": %" PRIu64 ", \"tcp_refused\": %" PRIu64
-                           ", \"tcp_overflows\": %" PRIu64 ", \"serial\": %" PRIu64 "}\n}\n",
+                           ", \"tcp_overflows\": %" PRIu64 ", \"serial\": %" PRIu64
+                           ", \"read_pauses\": %" PRIu64 "}\n}\n",
                            st->udp_clients, st->udp_clients_total, st->udp_evicted, st->tcp_clients,
                            st->tcp_clients_total, st->tcp_refused, st->tcp_overflows,
-                           st->serial_lines);
+                           st->serial_lines, st->read_pauses);
 
     GError *gerr = NULL;
     bool ok = g_file_set_contents(path, j->str, (gssize)j->len, &gerr);

@@ -28,6 +28,7 @@ struct sim_stats {
     uint64_t send_errors; /* datagrams the kernel refused, late answers to gone clients */
     uint64_t udp_clients, udp_clients_total, udp_evicted;
     uint64_t tcp_clients, tcp_clients_total, tcp_refused, tcp_overflows;
+    uint64_t read_pauses; /* a stream client's reading paused for pending output */
     uint64_t serial_lines;
 };
 

@@ -345,6 +345,48 @@ static void test_garbage(gconstpointer data)
     stop_expecting(&p, SIGTERM, NULL);
 }
 
+/* A client that writes many requests before reading: reading pauses, nothing is lost. */
+static void test_slow_reader(void)
+{
+    struct sim_proc p;
+    start_default(&p, NULL, NULL);
+    /* a small receive window keeps the answers in the simulator's own buffer */
+    struct mcp_endpoint ep;
+    char err[256];
+    g_assert_true(mcp_endpoint_parse(p.tcp, &ep, err, sizeof err));
+    struct tconn c = {.kind = T_TCP, .len = 0};
+    c.fd = socket(AF_INET, SOCK_STREAM, 0);
+    int small = 4096;
+    setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    g_assert_cmpint(connect(c.fd, (struct sockaddr *)&ep.addr, ep.addr_len), ==, 0);
+    enum { REQUESTS = 20000 };
+    static uint8_t burst[REQUESTS * 11];
+    size_t n = 0;
+    for (unsigned i = 0; i < REQUESTS; i++)
+        n += build_frame((uint8_t)i, 0x02, "01 00 00 00 7d", burst + n, sizeof burst - n);
+    tconn_send(&c, burst, n); /* 220 kB of READs answered by 5.3 MB */
+    g_usleep(200000);
+    for (unsigned i = 0; i < REQUESTS; i++) {
+        uint8_t got[300];
+        size_t len = 0;
+        g_assert_true(tconn_recv_frame(&c, got, &len, 3000));
+        g_assert_cmpuint(len, ==, 6 + 7 + 250);
+        g_assert_cmpuint(got[1], ==, i & 0xff);
+        g_assert_cmpuint(got[5], ==, i & 0xff);
+    }
+    tconn_close(&c);
+    const char *needles[] = {"READ=20000", "overflows 0", NULL};
+    GString *out = g_string_new(NULL);
+    g_assert_cmpint(simproc_stop(&p, SIGTERM, out), ==, 0);
+    for (const char *const *nd = needles; *nd; nd++)
+        g_assert_nonnull(strstr(out->str, *nd));
+    /* the backpressure did kick in */
+    const char *pauses = strstr(out->str, "read_pauses=");
+    g_assert_nonnull(pauses);
+    g_assert_cmpint(atoi(pauses + strlen("read_pauses=")), >, 0);
+    g_string_free(out, TRUE);
+}
+
 struct bad_case {
     const char *args[8];
     int exit_code;
@@ -392,6 +434,7 @@ int main(int argc, char **argv)
     g_test_add_data_func("/mcpsim/robust/junk-and-split-pty", GINT_TO_POINTER(T_PTY),
                          test_junk_and_split);
     g_test_add_func("/mcpsim/robust/vanishing-client", test_vanishing_client);
+    g_test_add_func("/mcpsim/robust/slow-reader", test_slow_reader);
     g_test_add_func("/mcpsim/robust/serial-option", test_serial_option);
     g_test_add_data_func("/mcpsim/robust/garbage-udp", GINT_TO_POINTER(T_UDP), test_garbage);
     g_test_add_data_func("/mcpsim/robust/garbage-tcp", GINT_TO_POINTER(T_TCP), test_garbage);

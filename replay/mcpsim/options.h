@@ -45,7 +45,7 @@ struct sim_config {
 
 /*
  * Parses argv into cfg. On error returns false with a one-line message in err.
- * *help_shown is set when --help printed the help (exit 0 then).
+ * --help prints the help and exits 0 (GOption does that itself).
  */
 bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err, size_t err_len);
 

@@ -267,7 +267,7 @@ static void test_stats_interval(void)
 {
     struct sim_proc p;
     start_default(&p, "--stats-interval", "0.05");
-    g_usleep(300000);
+    g_usleep(500000);
     GString *out = g_string_new(NULL);
     g_assert_cmpint(simproc_stop(&p, SIGTERM, out), ==, 0);
     /* periodic reports, then the one on exit */
@@ -387,6 +387,28 @@ static void test_slow_reader(void)
     g_string_free(out, TRUE);
 }
 
+/* --crc and --length-le: both directions use the chosen codec. */
+static void test_codec_options(void)
+{
+    const char *args[] = {"--listen", "udp://127.0.0.1:0", "--crc", "xor8", "--length-le", NULL};
+    struct sim_proc p;
+    simproc_start(&p, args);
+    struct tconn c;
+    tconn_open(&c, T_UDP, &p);
+    /* READ dev 1 0x0010 x1, length 5 little-endian, xor8 check, all by hand */
+    const uint8_t req[] = {0x5a, 0x00, 0x05, 0x00, 0x02, 0x01, 0x00, 0x10, 0x00, 0x01, 0x4d};
+    tconn_send(&c, req, sizeof req);
+    /* READ response seq 0, length 9 LE: req_seq 0, OK, dev 1, addr 0x0010, count 1, value 0 */
+    const uint8_t want[] = {0x5a, 0x00, 0x09, 0x00, 0x82, 0x00, 0x00, 0x01,
+                            0x00, 0x10, 0x00, 0x01, 0x00, 0x00, 0xc1};
+    uint8_t got[64];
+    size_t len = 0;
+    g_assert_true(tconn_recv_datagram(&c, got, &len, 3000));
+    g_assert_cmpmem(got, len, want, sizeof want);
+    tconn_close(&c);
+    stop_expecting(&p, SIGTERM, NULL);
+}
+
 struct bad_case {
     const char *args[8];
     int exit_code;
@@ -434,6 +456,7 @@ int main(int argc, char **argv)
     g_test_add_data_func("/mcpsim/robust/junk-and-split-pty", GINT_TO_POINTER(T_PTY),
                          test_junk_and_split);
     g_test_add_func("/mcpsim/robust/vanishing-client", test_vanishing_client);
+    g_test_add_func("/mcpsim/robust/codec-options", test_codec_options);
     g_test_add_func("/mcpsim/robust/slow-reader", test_slow_reader);
     g_test_add_func("/mcpsim/robust/serial-option", test_serial_option);
     g_test_add_data_func("/mcpsim/robust/garbage-udp", GINT_TO_POINTER(T_UDP), test_garbage);

@@ -5,7 +5,7 @@
 #   bench/mcpsim_bench.sh [BUILD_DIR]      (default: build)
 #   env: ROUNDS=3 SECONDS_PER_RUN=3 CONNECTIONS=4 WINDOW=16 SIM_CPU=0 GEN_CPU=1
 #
-# Each round runs the echo server and then mcpsim, each pinned to SIM_CPU,
+# Each round runs the echo server and then mcpsim, both pinned to SIM_CPU,
 # with mcp_loadgen pinned to GEN_CPU keeping CONNECTIONS x WINDOW READ
 # requests in flight. Figures are medians over the rounds; the ratio is
 # mcpsim / echo. Target: >= 200,000 requests/s over UDP with p99 < 1 ms.
@@ -62,13 +62,16 @@ load() {
         --seconds "$secs"
 }
 
+# Echo and mcpsim runs alternate closely so that both see the same machine.
 for r in $(seq "$rounds"); do
-    start_server taskset -c "$sim_cpu" "$echo_srv" udp://127.0.0.1:0 tcp://127.0.0.1:0
-    for t in udp tcp; do load "$(url $t)" >"$tmp/echo.$t.$r"; done
-    stop_server
-    start_server "$sim" --listen udp://127.0.0.1:0 --listen tcp://127.0.0.1:0 --cpu "$sim_cpu"
-    for t in udp tcp; do load "$(url $t)" >"$tmp/sim.$t.$r"; done
-    stop_server
+    for t in udp tcp; do
+        start_server taskset -c "$sim_cpu" "$echo_srv" udp://127.0.0.1:0 tcp://127.0.0.1:0
+        load "$(url $t)" >"$tmp/echo.$t.$r"
+        stop_server
+        start_server "$sim" --listen udp://127.0.0.1:0 --listen tcp://127.0.0.1:0 --cpu "$sim_cpu"
+        load "$(url $t)" >"$tmp/sim.$t.$r"
+        stop_server
+    done
 done
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }

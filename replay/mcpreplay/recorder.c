@@ -122,7 +122,8 @@ static void write_ip(struct mr_recorder *r, bool to_target, int64_t realtime_ns,
     } else {
         put16(l4 + 4, (uint16_t)l4_len);
     }
-    memcpy(l4 + (tcp ? 20 : 8), payload, len);
+    if (len > 0)
+        memcpy(l4 + (tcp ? 20 : 8), payload, len);
     /* Transport checksum over the pseudo-header. */
     uint32_t sum = sum16(saddr, alen, 0);
     sum = sum16(daddr, alen, sum);

@@ -138,7 +138,8 @@ static void write_l4(const struct flow *f, bool tcp, uint8_t flags, uint32_t seq
     } else {
         put16(h + 4, (uint16_t)(8 + len));
     }
-    memcpy(h + l4, payload, len);
+    if (len > 0)
+        memcpy(h + l4, payload, len);
     write_ip(pkt, ip_len + l4 + len, v6);
 }
 

@@ -409,6 +409,27 @@ static void test_codec_options(void)
     stop_expecting(&p, SIGTERM, NULL);
 }
 
+static void test_tcp_client_limit(void)
+{
+    struct sim_proc p;
+    start_default(&p, "--max-tcp-clients", "2");
+    struct tconn c[3];
+    for (int i = 0; i < 2; i++) {
+        tconn_open(&c[i], T_TCP, &p);
+        tconn_send_frame(&c[i], 0, 0x01, "");
+        expect_frame(&c[i], 0, 0x81, "00 00");
+    }
+    tconn_open(&c[2], T_TCP, &p); /* accepted by the kernel, closed by mcpsim */
+    uint8_t b;
+    g_assert_cmpint(read(c[2].fd, &b, 1), <=, 0);
+    tconn_send_frame(&c[1], 1, 0x01, ""); /* the others carry on */
+    expect_frame(&c[1], 1, 0x81, "01 00");
+    for (int i = 0; i < 3; i++)
+        tconn_close(&c[i]);
+    const char *needles[] = {"refused 1", NULL};
+    stop_expecting(&p, SIGTERM, needles);
+}
+
 struct bad_case {
     const char *args[8];
     int exit_code;
@@ -456,6 +477,7 @@ int main(int argc, char **argv)
     g_test_add_data_func("/mcpsim/robust/junk-and-split-pty", GINT_TO_POINTER(T_PTY),
                          test_junk_and_split);
     g_test_add_func("/mcpsim/robust/vanishing-client", test_vanishing_client);
+    g_test_add_func("/mcpsim/robust/tcp-client-limit", test_tcp_client_limit);
     g_test_add_func("/mcpsim/robust/codec-options", test_codec_options);
     g_test_add_func("/mcpsim/robust/slow-reader", test_slow_reader);
     g_test_add_func("/mcpsim/robust/serial-option", test_serial_option);

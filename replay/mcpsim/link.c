@@ -134,6 +134,35 @@ static void read_some(struct sim_core *core, struct sim_link *link)
     link->eof = true;
 }
 
+uint64_t sim_link_idle_due(const struct sim_link *link)
+{
+    if (!link->serial || mcp_stream_pending(&link->stream) == 0)
+        return UINT64_MAX;
+    return link->client.last_seen_ns + SIM_LINE_IDLE_NS;
+}
+
+void sim_link_idle(struct sim_core *core, struct sim_link *link, uint64_t now_ns)
+{
+    uint64_t due = sim_link_idle_due(link);
+    if (due > now_ns)
+        return;
+    /* The held bytes are the public buf[start..len) of the decoder (stream.h). */
+    size_t n = mcp_stream_pending(&link->stream);
+    uint8_t held[MCP_STREAM_BUFFER];
+    memcpy(held, link->stream.buf + link->stream.start, n);
+    struct mcp_stream_config scfg = link->stream.config;
+    mcp_stream_init(&link->stream, &scfg);
+    struct link_out lo = {.out = {.emit = link_emit}, .core = core, .link = link};
+    struct feed_ctx fc = {.core = core, .link = link, .out = &lo};
+    sim_handle_junk(core, &link->client, held, 1, true, &lo.out);
+    link->client.last_seen_ns = now_ns; /* a new candidate gets its own silence */
+    link->in_handler = true;
+    mcp_stream_feed(&link->stream, held + 1, n - 1, on_stream_event, &fc);
+    link->in_handler = false;
+    write_pending(core, link);
+    update_events(core, link);
+}
+
 static void on_event(struct sim_core *core, struct sim_watch *w, uint32_t events)
 {
     struct sim_link *link = (struct sim_link *)w;

@@ -39,6 +39,22 @@ struct sim_link {
     void (*on_close)(struct sim_core *core, struct sim_link *link);
 };
 
+/*
+ * Serial only: how long the line may stay silent while the decoder waits for
+ * the rest of a candidate frame. A noise byte that looks like a frame start
+ * with a long length would otherwise hold back every frame behind it until
+ * 4 KiB more arrive (§5's decoder waits); after this much silence the
+ * candidate's first byte is dropped as junk and the rest is decoded again,
+ * like a device's inter-frame timeout.
+ */
+#define SIM_LINE_IDLE_NS (100 * 1000000ull)
+
+/* When the serial line's idle rule is due (UINT64_MAX when nothing waits). */
+uint64_t sim_link_idle_due(const struct sim_link *link);
+
+/* Applies the idle rule if it is due at now_ns. */
+void sim_link_idle(struct sim_core *core, struct sim_link *link, uint64_t now_ns);
+
 /* Sets the link up around an open non-blocking fd and registers it with epoll. */
 bool sim_link_start(struct sim_core *core, struct sim_link *link, int fd, bool serial,
                     const char *name);

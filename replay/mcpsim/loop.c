@@ -193,6 +193,8 @@ int sim_run(struct sim_core *core)
     while (!core->stop) {
         uint64_t due = min_u64(min_u64(next_stats, next_event), next_sweep);
         due = min_u64(due, sim_delay_next_due(core->delay));
+        if (core->serial != NULL)
+            due = min_u64(due, sim_link_idle_due(core->serial));
         now = sim_now_ns();
         uint64_t wait = due > now ? due - now : 0;
         struct timespec ts = {.tv_sec = (time_t)(wait / 1000000000u),
@@ -210,6 +212,8 @@ int sim_run(struct sim_core *core)
          * below, after the batch, so no event of a batch names a freed link. */
         now = sim_now_ns();
         sim_delay_run(core->delay, core, now);
+        if (core->serial != NULL)
+            sim_link_idle(core, core->serial, now);
         if (now >= next_event) {
             send_events(core);
             next_event += event_every;

@@ -27,6 +27,7 @@ struct item {
     uint8_t naks[16];    /* ITEM_NAKS: the seqs named */
     int target;          /* ITEM_NAKS: the sender that must resend */
     enum item_kind then; /* ITEM_NAKS: what the target does next */
+    bool released;       /* ITEM_FRESH: comes back from the sender's wait queue */
 };
 
 struct heap {

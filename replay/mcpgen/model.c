@@ -35,7 +35,7 @@ enum sender_state {
     S_STASH,        /* a frame is held back and goes out after the next one */
     S_LOSING,       /* the next frames are lost before the capture point */
     S_LOST_PENDING, /* frames were lost: the next frame reveals the gap */
-    S_RECOVERING    /* the receiver NAKs the missing frames, then they are resent */
+    S_RECOVERING /* the receiver NAKs the missing frames, then they are resent; new frames wait */
 };
 
 struct msender {
@@ -103,6 +103,34 @@ static struct msg *msg_new(struct model *m, uint8_t cmd, const uint8_t *payload,
     return g;
 }
 
+/*
+ * A master never reuses a seq whose request is still unanswered, or a late
+ * answer would match the newer request (§4). The seqs a new request may take
+ * (the next one, or up to 16 further when a gap fault loses frames) must all
+ * be free; otherwise the request waits for answers (flow control).
+ */
+#define SEQ_REUSE_GUARD 17
+static bool seqs_busy(const struct msender *S)
+{
+    for (int i = 0; i < SEQ_REUSE_GUARD; i++)
+        if (S->pending[(uint8_t)(S->next + i)] > 0)
+            return true;
+    return false;
+}
+
+/* Frames that wait go out one after the other, first come first served: the
+ * head goes back to the schedule, and each one handled lets the next go. */
+static void release_one(struct model *m, struct msender *S, uint64_t t)
+{
+    struct item *d = g_queue_pop_head(&S->deferred);
+    if (d == NULL)
+        return;
+    d->t = t;
+    d->released = true;
+    heap_push(&m->heap, d);
+    g_free(d);
+}
+
 static bool stale(const struct msender *s, uint8_t seq)
 {
     return (s->stale[seq >> 5] >> (seq & 31)) & 1u;
@@ -159,8 +187,13 @@ static void link_frame(struct model *m, int s, const struct msg *g, uint8_t seq,
         g_array_index(m->linked, uint8_t, g->id) = 1;
         uint32_t rq = g_array_index(m->last_good, uint32_t, g->req_msg);
         struct msender *requester = &m->snd[m->topo->senders[s].peer];
-        if (g->len >= 1 && requester->pending[g->payload[0]] > 0)
+        if (g->len >= 1 && requester->pending[g->payload[0]] > 0) {
             requester->pending[g->payload[0]]--;
+            /* requests that waited for a free seq may go now */
+            if (requester->state != S_HOLD && requester->state != S_RECOVERING &&
+                !seqs_busy(requester))
+                release_one(m, requester, m->now);
+        }
         if (rq != TRUTH_NONE) {
             truth_at(m->truth, rq)->response_in = ti;
             truth_at(m->truth, ti)->request_in = rq;
@@ -290,10 +323,13 @@ static enum gen_fault applicable(struct model *m, int s, const struct msg *g, en
     int peer = m->topo->senders[s].peer;
     if (peer < 0 && f != FAULT_DUPLICATE && f != FAULT_REORDER)
         return FAULT_NONE; /* nobody to NAK */
-    /* A second good copy of a response would match an older unanswered copy of
-     * the request if one exists (§4): only copy responses when none does. */
+    /* A second good copy of a response matches any other unanswered request
+     * with its req_seq (§4): copy a response only when there is none, neither
+     * an older copy of the request nor another request (the seq stays
+     * reserved until a resent answer is out). */
     if ((f == FAULT_DUPLICATE || f == FAULT_NAK) && g->req_msg != TRUTH_NONE &&
-        (g->len < 1 || stale(&m->snd[peer], g->payload[0])))
+        (g->len < 1 || stale(&m->snd[peer], g->payload[0]) ||
+         m->snd[peer].pending[g->payload[0]] > 1))
         return FAULT_NONE;
     if (f == FAULT_BAD_CRC && m->opt->transport == GEN_SERIAL) {
         /* junk on the line must not hold a second 0x5A, or the decoder would try it */
@@ -342,16 +378,38 @@ static void emit_sync(struct model *m, int s, uint64_t t)
     g_free(g);
 }
 
+static void handle_fresh(struct model *m, const struct item *it);
+
 static void fresh(struct model *m, const struct item *it)
 {
     int s = it->sender;
     struct msender *S = &m->snd[s];
     struct msg *g = it->msg;
     uint64_t t = it->t;
-    if (S->state == S_HOLD) {
+    /* While a gap is being repaired new frames wait too: a NAKed seq must be
+     * consumed by its resend (§3), never by a new frame after a wrap-around. */
+    bool must_wait =
+        S->state == S_HOLD || S->state == S_RECOVERING || (g->expects_answer && seqs_busy(S));
+    if (must_wait && it->released) {
+        g_queue_push_head(&S->deferred, g_memdup2(it, sizeof *it)); /* keeps its place */
+        return;
+    }
+    if (must_wait || (!it->released && !g_queue_is_empty(&S->deferred))) {
         g_queue_push_tail(&S->deferred, g_memdup2(it, sizeof *it));
         return;
     }
+    handle_fresh(m, it);
+    if (S->state != S_HOLD && S->state != S_RECOVERING)
+        release_one(m, S, t);
+}
+
+/* A sender's new frame: faults, then out it goes (or is held, lost, stashed). */
+static void handle_fresh(struct model *m, const struct item *it)
+{
+    int s = it->sender;
+    struct msender *S = &m->snd[s];
+    struct msg *g = it->msg;
+    uint64_t t = it->t;
     m->fresh_count++;
     int peer = m->topo->senders[s].peer;
     bool clean = S->state == S_CLEAN && (peer < 0 || m->snd[peer].state == S_CLEAN);
@@ -455,6 +513,8 @@ static void fresh(struct model *m, const struct item *it)
     case FAULT_NAK: {
         /* Received but refused (BUSY): NAKed and resent with the same seq. */
         uint8_t seq = emit_next(m, s, t, g);
+        if (g->req_msg != TRUTH_NONE) /* the resent answer's req_seq stays reserved */
+            m->snd[peer].pending[g->payload[0]]++;
         S->held = g;
         S->held_seq = seq;
         S->held_after_nak = true;
@@ -493,16 +553,17 @@ static void resend_held(struct model *m, const struct item *it)
         S->last = seq;
     }
     take_in(m, s, it->t, S->held, seq);
+    if (S->held_after_nak && S->held->req_msg != TRUTH_NONE) {
+        struct msender *requester = &m->snd[m->topo->senders[s].peer];
+        requester->pending[S->held->payload[0]]--;
+        if (requester->state != S_HOLD && requester->state != S_RECOVERING && !seqs_busy(requester))
+            release_one(m, requester, it->t);
+    }
     g_free(S->held);
     S->held = NULL;
     S->state = S_CLEAN;
     /* Frames that waited go out now, in their order. */
-    struct item *d;
-    while ((d = g_queue_pop_head(&S->deferred)) != NULL) {
-        d->t = it->t;
-        heap_push(&m->heap, d);
-        g_free(d);
-    }
+    release_one(m, S, it->t);
 }
 
 static void resend_lost(struct model *m, const struct item *it)
@@ -517,6 +578,7 @@ static void resend_lost(struct model *m, const struct item *it)
     }
     S->n_lost = 0;
     S->state = S_CLEAN;
+    release_one(m, S, it->t);
 }
 
 /* ---- the traffic source ---- */

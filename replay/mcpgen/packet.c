@@ -110,7 +110,8 @@ size_t net_build(const struct net_config *cfg, const struct net_host *src,
         put16(l4 + 4, (uint16_t)(8 + len));
         put16(l4 + 6, 0);
     }
-    memcpy(l4 + l4_hlen, payload, len);
+    if (len > 0)
+        memcpy(l4 + l4_hlen, payload, len);
     size_t l4_len = l4_hlen + len;
     uint16_t ck = net_fold(net_sum(pseudo_sum(src, dst, proto, l4_len), l4, l4_len));
     if (tcp == NULL && ck == 0)

@@ -136,9 +136,13 @@ static void read_some(struct sim_core *core, struct sim_link *link)
 
 uint64_t sim_link_idle_due(const struct sim_link *link)
 {
-    if (!link->serial || mcp_stream_pending(&link->stream) == 0)
+    if (mcp_stream_pending(&link->stream) == 0)
         return UINT64_MAX;
-    return link->client.last_seen_ns + SIM_LINE_IDLE_NS;
+    if (link->serial)
+        return link->client.last_seen_ns + SIM_LINE_IDLE_NS;
+    if (!link->stream.in_step)
+        return link->client.last_seen_ns + SIM_TCP_IDLE_NS;
+    return UINT64_MAX;
 }
 
 void sim_link_idle(struct sim_core *core, struct sim_link *link, uint64_t now_ns)
@@ -160,6 +164,10 @@ void sim_link_idle(struct sim_core *core, struct sim_link *link, uint64_t now_ns
     mcp_stream_feed(&link->stream, held + 1, n - 1, on_stream_event, &fc);
     link->in_handler = false;
     write_pending(core, link);
+    if (link->doomed) {
+        sim_link_close(core, link);
+        return;
+    }
     update_events(core, link);
 }
 

@@ -48,11 +48,13 @@ struct sim_link {
  * like a device's inter-frame timeout.
  */
 #define SIM_LINE_IDLE_NS (100 * 1000000ull)
+/* The same on TCP, only after junk (out of step), checked by the 1 s sweep. */
+#define SIM_TCP_IDLE_NS (1000 * 1000000ull)
 
-/* When the serial line's idle rule is due (UINT64_MAX when nothing waits). */
+/* When the idle rule is due (UINT64_MAX when nothing waits). */
 uint64_t sim_link_idle_due(const struct sim_link *link);
 
-/* Applies the idle rule if it is due at now_ns. */
+/* Applies the idle rule if it is due at now_ns (may close a TCP link whose peer is gone). */
 void sim_link_idle(struct sim_core *core, struct sim_link *link, uint64_t now_ns);
 
 /* Sets the link up around an open non-blocking fd and registers it with epoll. */

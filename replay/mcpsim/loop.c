@@ -222,6 +222,7 @@ int sim_run(struct sim_core *core)
         }
         if (now >= next_sweep) {
             sim_udp_sweep(core, now);
+            sim_tcp_sweep(core, now);
             next_sweep = now + SWEEP_INTERVAL_NS;
         }
         if (now >= next_stats) {

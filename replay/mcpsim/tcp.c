@@ -71,6 +71,17 @@ void sim_tcp_foreach(struct sim_core *core, void (*fn)(struct sim_core *, struct
     g_list_free(ids);
 }
 
+void sim_tcp_sweep(struct sim_core *core, uint64_t now_ns)
+{
+    GList *ids = g_hash_table_get_keys(core->tcp->conns);
+    for (GList *l = ids; l != NULL; l = l->next) {
+        struct sim_link *link = sim_tcp_find(core, *(uint64_t *)l->data);
+        if (link != NULL)
+            sim_link_idle(core, link, now_ns);
+    }
+    g_list_free(ids);
+}
+
 static void accept_one(struct sim_core *core, int lfd, int fd, const struct sockaddr_storage *ss)
 {
     struct sim_tcp *tcp = core->tcp;

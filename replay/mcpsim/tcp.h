@@ -19,6 +19,9 @@ bool sim_tcp_listen(struct sim_core *core, const struct mcp_endpoint *ep, char *
 /* The open connection with this id, or NULL when it has gone. */
 struct sim_link *sim_tcp_find(struct sim_core *core, uint64_t conn_id);
 
+/* The idle rule of link.h for every connection (from the 1 s sweep). */
+void sim_tcp_sweep(struct sim_core *core, uint64_t now_ns);
+
 void sim_tcp_foreach(struct sim_core *core, void (*fn)(struct sim_core *, struct sim_client *));
 
 #endif

@@ -438,14 +438,30 @@ static void test_serial_false_start(void)
     start_default(&p, NULL, NULL);
     struct tconn c;
     tconn_open(&c, T_PTY, &p);
-    const uint8_t noise[] = {0x5a, 0x00, 0x10}; /* claims 16 payload bytes */
+    const uint8_t noise[] = {0x5a, 0x00, 0x00, 0x10}; /* seq 0, claims 16 payload bytes */
     tconn_send(&c, noise, sizeof noise);
     tconn_send_frame(&c, 0, 0x01, "");
     expect_frame(&c, 0, 0x81, "00 00");
     tconn_send_frame(&c, 1, 0x02, "01 00 00 00 01"); /* and the line works on */
     expect_frame(&c, 1, 0x82, "01 00 01 00 00 00 01 00 00");
     tconn_close(&c);
-    const char *needles[] = {"junk_bytes=3 ", NULL};
+    const char *needles[] = {"junk_bytes=4 ", NULL};
+    stop_expecting(&p, SIGTERM, needles);
+}
+
+/* The same on TCP after junk (checked about once a second). */
+static void test_tcp_false_start(void)
+{
+    struct sim_proc p;
+    start_default(&p, NULL, NULL);
+    struct tconn c;
+    tconn_open(&c, T_TCP, &p);
+    const uint8_t noise[] = {0x00, 0x5a, 0x00, 0x00, 0x10};
+    tconn_send(&c, noise, sizeof noise);
+    tconn_send_frame(&c, 0, 0x01, "");
+    expect_frame(&c, 0, 0x81, "00 00");
+    tconn_close(&c);
+    const char *needles[] = {"junk_bytes=5 ", NULL};
     stop_expecting(&p, SIGTERM, needles);
 }
 
@@ -496,6 +512,7 @@ int main(int argc, char **argv)
     g_test_add_data_func("/mcpsim/robust/junk-and-split-pty", GINT_TO_POINTER(T_PTY),
                          test_junk_and_split);
     g_test_add_func("/mcpsim/robust/vanishing-client", test_vanishing_client);
+    g_test_add_func("/mcpsim/robust/tcp-false-start", test_tcp_false_start);
     g_test_add_func("/mcpsim/robust/serial-false-start", test_serial_false_start);
     g_test_add_func("/mcpsim/robust/tcp-client-limit", test_tcp_client_limit);
     g_test_add_func("/mcpsim/robust/codec-options", test_codec_options);

@@ -46,9 +46,4 @@ struct topology {
 void topology_build(struct topology *topo, const struct gen_options *opt, struct truth *truth);
 void topology_free(struct topology *topo);
 
-static inline int topology_master_host(int m)
-{
-    return m;
-}
-
 #endif

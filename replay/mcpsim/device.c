@@ -160,9 +160,9 @@ static void write_values(uint16_t *regs, const struct mcp_pdu *pdu, const uint8_
 
 /* Broadcast: every device acts (a READ has no effect), nobody answers. */
 static void serve_broadcast(struct sim_devices *devs, const struct mcp_pdu *pdu,
-                            const uint8_t *payload, bool busy)
+                            const uint8_t *payload, enum mcp_status fault)
 {
-    if (busy || pdu->cmd != MCP_CMD_WRITE)
+    if (fault != MCP_STATUS_OK || pdu->cmd != MCP_CMD_WRITE)
         return;
     for (unsigned id = 0; id < 256; id++) {
         if (devs->regs[id] != NULL &&
@@ -172,11 +172,11 @@ static void serve_broadcast(struct sim_devices *devs, const struct mcp_pdu *pdu,
 }
 
 static void serve_registers(struct sim_devices *devs, uint8_t seq, const struct mcp_pdu *pdu,
-                            const uint8_t *payload, bool busy, struct sim_answer *ans)
+                            const uint8_t *payload, enum mcp_status fault, struct sim_answer *ans)
 {
     enum mcp_status st = sim_register_status(devs, pdu->device, pdu->addr, pdu->count);
-    if (st == MCP_STATUS_OK && busy)
-        st = MCP_STATUS_DEVICE_BUSY;
+    if (st == MCP_STATUS_OK)
+        st = fault;
     if (st != MCP_STATUS_OK) {
         status_only(ans, pdu->cmd, seq, (uint8_t)st);
         return;
@@ -195,20 +195,20 @@ static void serve_registers(struct sim_devices *devs, uint8_t seq, const struct 
 }
 
 void sim_devices_serve(struct sim_devices *devs, uint8_t seq, const struct mcp_pdu *pdu,
-                       const uint8_t *payload, bool busy, struct sim_answer *ans)
+                       const uint8_t *payload, enum mcp_status fault, struct sim_answer *ans)
 {
     ans->answer = false;
     ans->len = 0;
     switch (pdu->cmd) {
     case MCP_CMD_HEARTBEAT:
-        status_only(ans, pdu->cmd, seq, busy ? MCP_STATUS_DEVICE_BUSY : MCP_STATUS_OK);
+        status_only(ans, pdu->cmd, seq, (uint8_t)fault);
         return;
     case MCP_CMD_READ:
     case MCP_CMD_WRITE:
         if (pdu->device == MCP_BROADCAST_DEVICE)
-            serve_broadcast(devs, pdu, payload, busy);
+            serve_broadcast(devs, pdu, payload, fault);
         else
-            serve_registers(devs, seq, pdu, payload, busy, ans);
+            serve_registers(devs, seq, pdu, payload, fault, ans);
         return;
     default:
         if (mcp_cmd_is_request(pdu->cmd))

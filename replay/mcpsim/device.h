@@ -56,11 +56,12 @@ struct sim_answer {
 
 /*
  * Serves a well-formed request (pdu parsed from payload, seq its frame seq).
- * busy: the device cannot serve it now (DEVICE_BUSY; a broadcast then has no
+ * fault: MCP_STATUS_OK, or the status a device that cannot serve it now gives
+ * (DEVICE_BUSY, DEVICE_FAILURE) instead of acting (a broadcast then has no
  * effect). Broadcast (device 0xFF) applies a WRITE to every device and is
  * never answered. Unknown requests get UNSUPPORTED_COMMAND.
  */
 void sim_devices_serve(struct sim_devices *devs, uint8_t seq, const struct mcp_pdu *pdu,
-                       const uint8_t *payload, bool busy, struct sim_answer *ans);
+                       const uint8_t *payload, enum mcp_status fault, struct sim_answer *ans);
 
 #endif

@@ -102,13 +102,19 @@ static void serve(struct sim_core *core, struct sim_client *c, struct sim_out *o
         core->stats.dropped++;
         return;
     }
-    bool busy = sim_roll(core, cfg->busy_rate);
+    enum mcp_status fault = MCP_STATUS_OK;
+    if (sim_roll(core, cfg->busy_rate))
+        fault = MCP_STATUS_DEVICE_BUSY;
+    else if (sim_roll(core, cfg->failure_rate))
+        fault = MCP_STATUS_DEVICE_FAILURE;
     struct sim_answer ans;
-    sim_devices_serve(&core->devices, f->seq, pdu, f->payload, busy, &ans);
+    sim_devices_serve(&core->devices, f->seq, pdu, f->payload, fault, &ans);
     if (!ans.answer || out->silent)
         return;
     if (ans.len >= 2 && ans.payload[1] == MCP_STATUS_DEVICE_BUSY)
         core->stats.busy++;
+    if (ans.len >= 2 && ans.payload[1] == MCP_STATUS_DEVICE_FAILURE)
+        core->stats.failures++;
     sim_send(core, c, out, ans.cmd, ans.payload, ans.len, true);
 }
 

@@ -63,9 +63,9 @@ void sim_stats_print(const struct sim_stats *st, double uptime_s, FILE *out)
         fprintf(out, " %s=%" PRIu64, mcp_name_of(mcp_nak_reason_names, r), st->naks_sent[r]);
     fprintf(out, "; naks received=%" PRIu64 " resent=%" PRIu64 "\n", st->naks_received, st->resent);
     fprintf(out,
-            "  knobs: dropped=%" PRIu64 " busy=%" PRIu64 " broadcasts=%" PRIu64
+            "  knobs: dropped=%" PRIu64 " busy=%" PRIu64 " failures=%" PRIu64 " broadcasts=%" PRIu64
             " events_sent=%" PRIu64 "\n",
-            st->dropped, st->busy, st->broadcasts, st->events_sent);
+            st->dropped, st->busy, st->failures, st->broadcasts, st->events_sent);
     fprintf(out,
             "  traffic: bytes_in=%" PRIu64 " bytes_out=%" PRIu64 " datagrams_in=%" PRIu64
             " datagrams_out=%" PRIu64 "\n",
@@ -119,6 +119,7 @@ bool sim_stats_write_json(const struct sim_stats *st, double uptime_s, const cha
     JSON_U64(j, "resent", st->resent);
     JSON_U64(j, "dropped", st->dropped);
     JSON_U64(j, "busy", st->busy);
+    JSON_U64(j, "failures", st->failures);
     JSON_U64(j, "broadcasts", st->broadcasts);
     JSON_U64(j, "events_sent", st->events_sent);
     JSON_U64(j, "bytes_in", st->bytes_in);

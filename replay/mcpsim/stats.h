@@ -21,6 +21,7 @@ struct sim_stats {
     uint64_t resent;      /* own frames resent after a client's NAK */
     uint64_t dropped;     /* --drop-rate: requests left unanswered */
     uint64_t busy;        /* --busy-rate: DEVICE_BUSY answers */
+    uint64_t failures;    /* --failure-rate: DEVICE_FAILURE answers */
     uint64_t broadcasts;  /* requests to device 0xFF */
     uint64_t events_sent; /* --events */
     uint64_t bytes_in, bytes_out;

@@ -121,12 +121,12 @@ static void test_status_decisions(void)
 }
 
 /* Serves a request given as payload hex; returns the answer. */
-static void serve(struct sim_devices *d, uint8_t cmd, const uint8_t *payload, size_t len, bool busy,
-                  struct sim_answer *ans)
+static void serve(struct sim_devices *d, uint8_t cmd, const uint8_t *payload, size_t len,
+                  enum mcp_status fault, struct sim_answer *ans)
 {
     struct mcp_pdu pdu;
     g_assert_true(mcp_pdu_parse(cmd, payload, len, &pdu));
-    sim_devices_serve(d, 0x21, &pdu, payload, busy, ans);
+    sim_devices_serve(d, 0x21, &pdu, payload, fault, ans);
 }
 
 static void test_serve(void)
@@ -136,7 +136,7 @@ static void test_serve(void)
     struct sim_answer ans;
 
     const uint8_t write[] = {0x01, 0x00, 0x10, 0x00, 0x02, 0x12, 0x34, 0xab, 0xcd};
-    serve(&d, MCP_CMD_WRITE, write, sizeof write, false, &ans);
+    serve(&d, MCP_CMD_WRITE, write, sizeof write, MCP_STATUS_OK, &ans);
     const uint8_t write_ok[] = {0x21, 0x00, 0x01, 0x00, 0x10, 0x00, 0x02};
     g_assert_true(ans.answer);
     g_assert_cmpuint(ans.cmd, ==, 0x83);
@@ -145,50 +145,61 @@ static void test_serve(void)
     g_assert_cmpuint(d.regs[1][0x11], ==, 0xabcd);
 
     const uint8_t read[] = {0x01, 0x00, 0x10, 0x00, 0x02};
-    serve(&d, MCP_CMD_READ, read, sizeof read, false, &ans);
+    serve(&d, MCP_CMD_READ, read, sizeof read, MCP_STATUS_OK, &ans);
     const uint8_t read_ok[] = {0x21, 0x00, 0x01, 0x00, 0x10, 0x00, 0x02, 0x12, 0x34, 0xab, 0xcd};
     g_assert_cmpuint(ans.cmd, ==, 0x82);
     g_assert_cmpmem(ans.payload, ans.len, read_ok, sizeof read_ok);
 
     /* busy: status 3, nothing written */
     const uint8_t write2[] = {0x01, 0x00, 0x10, 0x00, 0x01, 0x00, 0x00};
-    serve(&d, MCP_CMD_WRITE, write2, sizeof write2, true, &ans);
+    serve(&d, MCP_CMD_WRITE, write2, sizeof write2, MCP_STATUS_DEVICE_BUSY, &ans);
     const uint8_t busy[] = {0x21, 0x03};
     g_assert_cmpmem(ans.payload, ans.len, busy, sizeof busy);
     g_assert_cmpuint(d.regs[1][0x10], ==, 0x1234);
 
-    serve(&d, MCP_CMD_HEARTBEAT, NULL, 0, false, &ans);
+    /* failure: status 4, nothing written */
+    serve(&d, MCP_CMD_WRITE, write2, sizeof write2, MCP_STATUS_DEVICE_FAILURE, &ans);
+    const uint8_t failure[] = {0x21, 0x04};
+    g_assert_cmpmem(ans.payload, ans.len, failure, sizeof failure);
+    g_assert_cmpuint(d.regs[1][0x10], ==, 0x1234);
+    /* a fault never hides UNKNOWN_DEVICE or a bad count */
+    const uint8_t nodev[] = {0x05, 0x00, 0x10, 0x00, 0x01};
+    serve(&d, MCP_CMD_READ, nodev, sizeof nodev, MCP_STATUS_DEVICE_BUSY, &ans);
+    const uint8_t unknown[] = {0x21, 0x05};
+    g_assert_cmpmem(ans.payload, ans.len, unknown, sizeof unknown);
+
+    serve(&d, MCP_CMD_HEARTBEAT, NULL, 0, MCP_STATUS_OK, &ans);
     const uint8_t hb[] = {0x21, 0x00};
     g_assert_cmpuint(ans.cmd, ==, 0x81);
     g_assert_cmpmem(ans.payload, ans.len, hb, sizeof hb);
 
     /* broadcast WRITE: every device, no answer */
     const uint8_t bcast[] = {0xff, 0x00, 0x20, 0x00, 0x01, 0x55, 0xaa};
-    serve(&d, MCP_CMD_WRITE, bcast, sizeof bcast, false, &ans);
+    serve(&d, MCP_CMD_WRITE, bcast, sizeof bcast, MCP_STATUS_OK, &ans);
     g_assert_false(ans.answer);
     g_assert_cmpuint(d.regs[1][0x20], ==, 0x55aa);
     g_assert_cmpuint(d.regs[2][0x20], ==, 0x55aa);
     /* broadcast while busy has no effect */
     const uint8_t bcast2[] = {0xff, 0x00, 0x21, 0x00, 0x01, 0x55, 0xaa};
-    serve(&d, MCP_CMD_WRITE, bcast2, sizeof bcast2, true, &ans);
+    serve(&d, MCP_CMD_WRITE, bcast2, sizeof bcast2, MCP_STATUS_DEVICE_BUSY, &ans);
     g_assert_false(ans.answer);
     g_assert_cmpuint(d.regs[1][0x21], ==, 0);
     const uint8_t bread[] = {0xff, 0x00, 0x20, 0x00, 0x01};
-    serve(&d, MCP_CMD_READ, bread, sizeof bread, false, &ans);
+    serve(&d, MCP_CMD_READ, bread, sizeof bread, MCP_STATUS_OK, &ans);
     g_assert_false(ans.answer);
 
     /* unknown request */
     const uint8_t raw[] = {0x01, 0x02};
-    serve(&d, 0x42, raw, sizeof raw, false, &ans);
+    serve(&d, 0x42, raw, sizeof raw, MCP_STATUS_OK, &ans);
     const uint8_t unsupported[] = {0x21, 0x06};
     g_assert_cmpuint(ans.cmd, ==, 0xc2);
     g_assert_cmpmem(ans.payload, ans.len, unsupported, sizeof unsupported);
 
     /* notifications are never answered */
     const uint8_t event[] = {0x01, 0x01, 0, 0, 0, 0};
-    serve(&d, MCP_CMD_EVENT, event, sizeof event, false, &ans);
+    serve(&d, MCP_CMD_EVENT, event, sizeof event, MCP_STATUS_OK, &ans);
     g_assert_false(ans.answer);
-    serve(&d, MCP_CMD_SYNC, NULL, 0, false, &ans);
+    serve(&d, MCP_CMD_SYNC, NULL, 0, MCP_STATUS_OK, &ans);
     g_assert_false(ans.answer);
     sim_devices_free(&d);
 }

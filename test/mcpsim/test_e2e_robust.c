@@ -162,7 +162,7 @@ static void test_stats_json(void)
     g_free(json);
 }
 
-static void test_busy_and_drop(void)
+static void test_busy_failure_drop(void)
 {
     struct sim_proc p;
     start_default(&p, "--busy-rate", "1");
@@ -187,6 +187,16 @@ static void test_busy_and_drop(void)
     tconn_close(&c);
     const char *needles2[] = {"dropped=2", NULL};
     stop_expecting(&p, SIGTERM, needles2);
+
+    start_default(&p, "--failure-rate", "1");
+    tconn_open(&c, T_PTY, &p);
+    tconn_send_frame(&c, 0, 0x03, "01 00 00 00 01 12 34");
+    expect_frame(&c, 0, 0x83, "00 04"); /* DEVICE_FAILURE */
+    tconn_send_frame(&c, 1, 0x01, "");
+    expect_frame(&c, 1, 0x81, "01 04");
+    tconn_close(&c);
+    const char *needles3[] = {"failures=2", NULL};
+    stop_expecting(&p, SIGTERM, needles3);
 }
 
 static void test_latency(void)
@@ -525,7 +535,7 @@ int main(int argc, char **argv)
     g_test_add_func("/mcpsim/robust/udp-client-eviction", test_udp_client_eviction);
     g_test_add_func("/mcpsim/robust/ipv6", test_ipv6);
     g_test_add_func("/mcpsim/robust/bad-options", test_bad_options);
-    g_test_add_func("/mcpsim/knobs/busy-and-drop", test_busy_and_drop);
+    g_test_add_func("/mcpsim/knobs/busy-failure-drop", test_busy_failure_drop);
     g_test_add_func("/mcpsim/knobs/latency", test_latency);
     g_test_add_func("/mcpsim/knobs/events", test_events);
     g_test_add_func("/mcpsim/stats/json-and-signal", test_stats_json);

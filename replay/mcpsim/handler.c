@@ -102,6 +102,13 @@ static void serve(struct sim_core *core, struct sim_client *c, struct sim_out *o
         core->stats.dropped++;
         return;
     }
+    if (!broadcast && sim_roll(core, cfg->nak_busy_rate)) {
+        /* refused unseen: the client should resend it, a retransmission */
+        struct sim_nak nak = {.seq = f->seq, .reason = MCP_NAK_BUSY};
+        mcp_seq_note_nak(&c->session.rx, f->seq);
+        send_nak(core, c, out, &nak);
+        return;
+    }
     enum mcp_status fault = MCP_STATUS_OK;
     if (sim_roll(core, cfg->busy_rate))
         fault = MCP_STATUS_DEVICE_BUSY;

@@ -88,7 +88,7 @@ struct raw_options {
     gchar *registers;
     gchar *seed;
     gchar *latency;
-    gdouble drop_rate, busy_rate, failure_rate, events, stats_interval;
+    gdouble drop_rate, busy_rate, failure_rate, nak_busy_rate, events, stats_interval;
     gchar *stats_json;
     gboolean verbose;
     gint cpu;
@@ -156,11 +156,13 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
         return fail(err, err_len, "--latency takes MS or MS:JITTER_MS, not '%s'", r->latency);
     if (!check_rate("--drop-rate", r->drop_rate, err, err_len) ||
         !check_rate("--busy-rate", r->busy_rate, err, err_len) ||
-        !check_rate("--failure-rate", r->failure_rate, err, err_len))
+        !check_rate("--failure-rate", r->failure_rate, err, err_len) ||
+        !check_rate("--nak-busy-rate", r->nak_busy_rate, err, err_len))
         return false;
     cfg->drop_rate = r->drop_rate;
     cfg->busy_rate = r->busy_rate;
     cfg->failure_rate = r->failure_rate;
+    cfg->nak_busy_rate = r->nak_busy_rate;
     if (!(r->events >= 0 && r->events <= 1e6))
         return fail(err, err_len, "%s", "--events must be a rate from 0 to 1e6 per second");
     cfg->events_rate = r->events;
@@ -213,6 +215,8 @@ bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err,
          "Answer this fraction of requests DEVICE_BUSY", "P"},
         {"failure-rate", 0, 0, G_OPTION_ARG_DOUBLE, &r.failure_rate,
          "Answer this fraction of requests DEVICE_FAILURE", "P"},
+        {"nak-busy-rate", 0, 0, G_OPTION_ARG_DOUBLE, &r.nak_busy_rate,
+         "Refuse this fraction of requests with NAK reason BUSY (to be resent)", "P"},
         {"events", 0, 0, G_OPTION_ARG_DOUBLE, &r.events,
          "Send RATE unsolicited EVENT frames per second to each client seen", "RATE"},
         {"stats-interval", 0, 0, G_OPTION_ARG_DOUBLE, &r.stats_interval,

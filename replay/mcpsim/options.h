@@ -31,7 +31,7 @@ struct sim_config {
     bool have_seed;
     uint64_t seed;
     double latency_ms, jitter_ms;
-    double drop_rate, busy_rate, failure_rate;
+    double drop_rate, busy_rate, failure_rate, nak_busy_rate;
     double events_rate;    /* EVENT frames per second to each client seen */
     double stats_interval; /* seconds; 0 = only on exit */
     char *stats_json;

@@ -197,6 +197,16 @@ static void test_busy_failure_drop(void)
     tconn_close(&c);
     const char *needles3[] = {"failures=2", NULL};
     stop_expecting(&p, SIGTERM, needles3);
+
+    start_default(&p, "--nak-busy-rate", "1");
+    tconn_open(&c, T_UDP, &p);
+    tconn_send_frame(&c, 0, 0x02, "01 00 00 00 01");
+    expect_frame(&c, 0, 0x05, "00 05");              /* NAK BUSY for seq 0 */
+    tconn_send_frame(&c, 0, 0x02, "01 00 00 00 01"); /* its resend: refused again */
+    expect_frame(&c, 1, 0x05, "00 05");
+    tconn_close(&c);
+    const char *needles4[] = {"BUSY=2", "retransmission=1", NULL};
+    stop_expecting(&p, SIGTERM, needles4);
 }
 
 static void test_latency(void)

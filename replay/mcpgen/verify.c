@@ -37,6 +37,7 @@ struct vsender {
 struct verifier {
     const struct gen_options *opt;
     GHashTable *senders; /* name -> struct vsender* (lookups only: order never matters) */
+    GHashTable *by_addr; /* struct addr_key -> struct vsender*: skips formatting names */
     GArray *seen;
     GArray *junk; /* struct truth_junk */
     struct mcp_stream *udp_stream;
@@ -45,6 +46,26 @@ struct verifier {
     const char *current;
     char *error;
 };
+
+/* The raw addresses and ports of one direction, as a lookup key. */
+struct addr_key {
+    uint8_t src[16], dst[16];
+    uint16_t sport, dport;
+};
+
+static guint addr_key_hash(gconstpointer p)
+{
+    const uint8_t *b = p;
+    guint h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < sizeof(struct addr_key); i++)
+        h = (h ^ b[i]) * 16777619u;
+    return h;
+}
+
+static gboolean addr_key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(struct addr_key)) == 0;
+}
 
 static void vsender_free(gpointer p)
 {
@@ -61,6 +82,7 @@ struct verifier *verifier_new(const struct gen_options *opt)
     struct verifier *v = g_new0(struct verifier, 1);
     v->opt = opt;
     v->senders = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, vsender_free);
+    v->by_addr = g_hash_table_new_full(addr_key_hash, addr_key_equal, g_free, NULL);
     v->seen = g_array_new(FALSE, FALSE, sizeof(struct seen_pdu));
     v->junk = g_array_new(FALSE, FALSE, sizeof(struct truth_junk));
     v->udp_stream = g_new(struct mcp_stream, 1);
@@ -69,6 +91,7 @@ struct verifier *verifier_new(const struct gen_options *opt)
 
 void verifier_free(struct verifier *v)
 {
+    g_hash_table_destroy(v->by_addr);
     g_hash_table_destroy(v->senders);
     g_array_free(v->seen, TRUE);
     g_array_free(v->junk, TRUE);
@@ -283,13 +306,24 @@ static bool ip_record(struct verifier *v, const uint8_t *d, size_t len)
     if (net_fold(net_sum(sum, d + pos, l4_len)) != 0)
         return record_error(v, "bad UDP/TCP checksum");
     const uint8_t *l4 = d + pos;
-    char a[64], b[64], name[140], rev[140];
-    net_format_endpoint(&src, get16(l4), a, sizeof a);
-    net_format_endpoint(&dst, get16(l4 + 2), b, sizeof b);
-    snprintf(name, sizeof name, "%s>%s", a, b);
-    snprintf(rev, sizeof rev, "%s>%s", b, a);
+    struct addr_key key;
+    memset(&key, 0, sizeof key);
+    memcpy(key.src, src.addr, 16);
+    memcpy(key.dst, dst.addr, 16);
+    key.sport = get16(l4);
+    key.dport = get16(l4 + 2);
+    struct vsender *snd = g_hash_table_lookup(v->by_addr, &key);
+    if (snd == NULL) {
+        char a[64], b[64], name[140], rev[140];
+        net_format_endpoint(&src, key.sport, a, sizeof a);
+        net_format_endpoint(&dst, key.dport, b, sizeof b);
+        snprintf(name, sizeof name, "%s>%s", a, b);
+        snprintf(rev, sizeof rev, "%s>%s", b, a);
+        snd = sender_get(v, name, rev, MCP_STREAM_FRAMED);
+        g_hash_table_insert(v->by_addr, g_memdup2(&key, sizeof key), snd);
+    }
     if (proto == 17 && v->opt->transport == GEN_UDP) {
-        struct feed_ctx c = {v, sender_get(v, name, rev, MCP_STREAM_FRAMED)};
+        struct feed_ctx c = {v, snd};
         struct mcp_stream_config cfg = {v->opt->codec, MCP_STREAM_FRAMED, true};
         mcp_stream_init(v->udp_stream, &cfg);
         mcp_stream_feed(v->udp_stream, l4 + 8, l4_len - 8, stream_cb, &c);
@@ -298,7 +332,7 @@ static bool ip_record(struct verifier *v, const uint8_t *d, size_t len)
         size_t hlen = (size_t)(l4[12] >> 4) * 4;
         uint32_t seq = get32(l4 + 4);
         uint8_t flags = l4[13];
-        struct feed_ctx c = {v, sender_get(v, name, rev, MCP_STREAM_FRAMED)};
+        struct feed_ctx c = {v, snd};
         if (flags & TCP_SYN) {
             c.s->tcp_synced = true;
             c.s->tcp_next = seq + 1;
@@ -359,6 +393,17 @@ static void describe_record(char *out, size_t cap, uint32_t idx, const struct tr
         snprintf(out, cap, "%u", g_array_index(seen, struct seen_pdu, idx).record);
 }
 
+/* The record number a link points to, 0 for none. */
+static uint32_t truth_record(const struct truth *t, uint32_t idx)
+{
+    return idx == TRUTH_NONE ? 0 : g_array_index(t->pdus, struct truth_pdu, idx).record;
+}
+
+static uint32_t seen_record(const GArray *seen, uint32_t idx)
+{
+    return idx == TRUTH_NONE ? 0 : g_array_index(seen, struct seen_pdu, idx).record;
+}
+
 bool verifier_compare(struct verifier *v, const struct truth *t)
 {
     finish_streams(v);
@@ -372,22 +417,30 @@ bool verifier_compare(struct verifier *v, const struct truth *t)
         const struct truth_pdu *x = &g_array_index(t->pdus, struct truth_pdu, i);
         const struct seen_pdu *y = &g_array_index(v->seen, struct seen_pdu, i);
         const char *xs = g_ptr_array_index(t->sender, x->sender);
-        snprintf(a, sizeof a, "record %u #%u %s seq %u cmd 0x%02x crc %d %s missing %u exp %d",
-                 x->record, x->index, xs, x->seq, x->cmd, x->crc_ok, truth_verdict_name(x->verdict),
-                 x->missing, x->expected);
-        snprintf(b, sizeof b, "record %u #%u %s seq %u cmd 0x%02x crc %d %s missing %u exp %d",
-                 y->record, y->index, y->sender, y->seq, y->cmd, y->crc_ok,
-                 truth_verdict_name(y->verdict), y->missing, y->expected);
-        if (strcmp(a, b) != 0)
+        /* compared field by field; formatted only to report a difference */
+        bool same = x->record == y->record && x->index == y->index && x->seq == y->seq &&
+                    x->cmd == y->cmd && x->crc_ok == y->crc_ok && x->verdict == y->verdict &&
+                    x->missing == y->missing && x->expected == y->expected &&
+                    strcmp(xs, y->sender) == 0;
+        if (!same) {
+            snprintf(a, sizeof a, "record %u #%u %s seq %u cmd 0x%02x crc %d %s missing %u exp %d",
+                     x->record, x->index, xs, x->seq, x->cmd, x->crc_ok,
+                     truth_verdict_name(x->verdict), x->missing, x->expected);
+            snprintf(b, sizeof b, "record %u #%u %s seq %u cmd 0x%02x crc %d %s missing %u exp %d",
+                     y->record, y->index, y->sender, y->seq, y->cmd, y->crc_ok,
+                     truth_verdict_name(y->verdict), y->missing, y->expected);
             return differ("frame", i, a, b);
-        describe_record(a, sizeof a, x->request_in, t, v->seen, true);
-        describe_record(b, sizeof b, y->request_in, t, v->seen, false);
-        if (strcmp(a, b) != 0)
+        }
+        if (truth_record(t, x->request_in) != seen_record(v->seen, y->request_in)) {
+            describe_record(a, sizeof a, x->request_in, t, v->seen, true);
+            describe_record(b, sizeof b, y->request_in, t, v->seen, false);
             return differ("request_in", i, a, b);
-        describe_record(a, sizeof a, x->response_in, t, v->seen, true);
-        describe_record(b, sizeof b, y->response_in, t, v->seen, false);
-        if (strcmp(a, b) != 0)
+        }
+        if (truth_record(t, x->response_in) != seen_record(v->seen, y->response_in)) {
+            describe_record(a, sizeof a, x->response_in, t, v->seen, true);
+            describe_record(b, sizeof b, y->response_in, t, v->seen, false);
             return differ("response_in", i, a, b);
+        }
     }
     if (t->pdus->len != v->seen->len) {
         snprintf(a, sizeof a, "%u frames", t->pdus->len);

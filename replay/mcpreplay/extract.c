@@ -38,18 +38,27 @@ struct mr_extractor {
     void *ctx;
 };
 
+struct mr_frame *mr_frame_new(size_t len)
+{
+    struct mr_frame *f = g_malloc(sizeof *f + len);
+    memset(f, 0, sizeof *f);
+    f->bytes = (uint8_t *)(f + 1);
+    f->len = len;
+    return f;
+}
+
 void mr_frame_free(struct mr_frame *frame)
 {
-    if (frame == NULL)
-        return;
-    g_free(frame->bytes);
     g_free(frame);
 }
 
 struct mr_frame *mr_frame_copy(const struct mr_frame *frame)
 {
-    struct mr_frame *c = g_memdup2(frame, sizeof *frame);
-    c->bytes = g_memdup2(frame->bytes, frame->len);
+    struct mr_frame *c = mr_frame_new(frame->len);
+    uint8_t *bytes = c->bytes;
+    *c = *frame;
+    c->bytes = bytes;
+    memcpy(bytes, frame->bytes, frame->len);
     return c;
 }
 
@@ -209,7 +218,7 @@ static struct direction *serial_direction(struct mr_extractor *ex, int dir)
 static void emit(struct mr_extractor *ex, struct direction *d, const uint8_t *bytes, size_t len,
                  bool crc_ok)
 {
-    struct mr_frame *f = g_new(struct mr_frame, 1);
+    struct mr_frame *f = mr_frame_new(len);
     f->ts_ns = ex->rec->ts_ns;
     f->record = ex->rec->ordinal;
     f->uid = ++ex->next_uid;
@@ -219,8 +228,7 @@ static void emit(struct mr_extractor *ex, struct direction *d, const uint8_t *by
     f->seq = f->orig_seq = bytes[1];
     f->cmd = bytes[4];
     f->corrupted = false;
-    f->len = len;
-    f->bytes = g_memdup2(bytes, len);
+    memcpy(f->bytes, bytes, len);
     ex->stats.frames++;
     ex->cb(ex->ctx, f);
 }

@@ -27,9 +27,11 @@ struct mr_frame {
     uint8_t orig_seq; /* seq as captured, before --renumber */
     bool corrupted;   /* --corrupt-crc spoiled its check */
     size_t len;
-    uint8_t *bytes; /* owned (g_malloc) */
+    uint8_t *bytes; /* the frame's bytes, in the same allocation as the struct */
 };
 
+/* One allocation for the struct and len bytes (zeroed struct, bytes uninitialised). */
+struct mr_frame *mr_frame_new(size_t len);
 void mr_frame_free(struct mr_frame *frame);
 struct mr_frame *mr_frame_copy(const struct mr_frame *frame);
 

@@ -83,13 +83,31 @@ void mr_spin_until(int64_t deadline_ns)
         ;
 }
 
-void mr_wait_until(int64_t deadline_ns)
+void mr_spin_margin_init(struct mr_spin_margin *m)
 {
-    int64_t wake = deadline_ns - MR_SPIN_NS;
+    m->ns = MR_SPIN_MIN_NS;
+}
+
+void mr_spin_margin_observe(struct mr_spin_margin *m, int64_t asked, int64_t woke)
+{
+    int64_t over = woke - asked;
+    if (over + 50000 > m->ns) {
+        m->ns = over + over / 4 + 50000;
+        if (m->ns > MR_SPIN_MAX_NS)
+            m->ns = MR_SPIN_MAX_NS;
+    } else {
+        m->ns -= (m->ns - MR_SPIN_MIN_NS) / 64; /* drifts back over a few hundred sleeps */
+    }
+}
+
+void mr_wait_until(struct mr_spin_margin *m, int64_t deadline_ns)
+{
+    int64_t wake = deadline_ns - m->ns;
     if (mr_now_ns() < wake) {
         struct timespec ts = {.tv_sec = wake / 1000000000, .tv_nsec = wake % 1000000000};
         while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
             ;
+        mr_spin_margin_observe(m, wake, mr_now_ns());
     }
     mr_spin_until(deadline_ns);
 }

@@ -28,8 +28,22 @@ struct mr_pacer {
     int64_t last_deadline;
 };
 
-/* How long before a deadline sleeping stops and spinning starts. */
-#define MR_SPIN_NS 100000
+/*
+ * How long before a deadline sleeping stops and spinning starts. It adapts:
+ * on a virtual machine a sleep of a few ms can end ms late (the vCPU has to be
+ * woken), so the margin follows the worst recent oversleep (x1.25 + 50 us,
+ * between 100 us and 5 ms) and decays slowly back when sleeps end on time.
+ */
+#define MR_SPIN_MIN_NS 100000
+#define MR_SPIN_MAX_NS 5000000
+
+struct mr_spin_margin {
+    int64_t ns;
+};
+
+void mr_spin_margin_init(struct mr_spin_margin *m);
+/* A sleep asked to end at `asked` ended at `woke`. */
+void mr_spin_margin_observe(struct mr_spin_margin *m, int64_t asked, int64_t woke);
 
 void mr_pacer_init(struct mr_pacer *p, enum mr_pace_mode mode, double value);
 
@@ -50,8 +64,8 @@ int64_t mr_realtime_ns(void);
 /* Sets the calling thread's timer slack to 1 ns so sleeps end on time. */
 void mr_pacer_tighten_timer_slack(void);
 
-/* Sleeps (clock_nanosleep, absolute) to deadline - MR_SPIN_NS, then spins to it. */
-void mr_wait_until(int64_t deadline_ns);
+/* Sleeps (clock_nanosleep, absolute) to deadline - margin, then spins to it. */
+void mr_wait_until(struct mr_spin_margin *m, int64_t deadline_ns);
 
 /* Spins (no sleep) until deadline. */
 void mr_spin_until(int64_t deadline_ns);

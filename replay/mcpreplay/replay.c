@@ -46,6 +46,7 @@ struct runner {
     bool progress;
     int64_t next_progress_ns;
     GError *error; /* what stopped the run */
+    struct mr_spin_margin margin;
     /* --topspeed to UDP: frames waiting for one sendmmsg */
     struct mr_frame *batch[BATCH];
     size_t batch_len;
@@ -118,12 +119,12 @@ static bool wait_for(struct runner *r, int64_t deadline)
         show_progress(r, now);
         if (stop_requested)
             return false;
-        int64_t wake = deadline - MR_SPIN_NS;
+        int64_t wake = deadline - r->margin.ns;
         if (r->expect != NULL && mr_expect_next_timeout(r->expect) < wake)
             wake = mr_expect_next_timeout(r->expect);
         if (r->progress && r->next_progress_ns < wake)
             wake = r->next_progress_ns;
-        if (now >= deadline - MR_SPIN_NS)
+        if (now >= deadline - r->margin.ns)
             break;
         if (wake < now)
             wake = now;
@@ -131,6 +132,8 @@ static bool wait_for(struct runner *r, int64_t deadline)
         struct timespec ts = {.tv_sec = wait / 1000000000, .tv_nsec = wait % 1000000000};
         struct pollfd p = {.fd = fd, .events = POLLIN};
         int rc = ppoll(&p, fd >= 0 ? 1 : 0, &ts, NULL);
+        if (rc == 0)
+            mr_spin_margin_observe(&r->margin, wake, mr_now_ns());
         if (rc > 0 && !receive(r))
             return false;
     }
@@ -167,11 +170,14 @@ static bool flush_batch(struct runner *r)
             account(r, r->batch[i], now);
         mr_frame_free(r->batch[i]);
     }
+    size_t n = r->batch_len;
     r->batch_len = 0;
-    if (sent < BATCH && r->error != NULL)
+    if (sent < n && r->error != NULL)
         return false;
-    /* Answers are read between batches so the socket buffer never fills. */
-    return receive(r);
+    /* Answers are read every few batches so the socket buffer never fills. */
+    if ((r->stats.sent & 0xFF) < n)
+        return receive(r);
+    return true;
 }
 
 /* Schedules and sends one frame (takes ownership). False: stop. */
@@ -385,6 +391,7 @@ static int run(struct runner *r)
     };
     mr_rewriter_init(&r->rw, &rcfg);
     mr_pacer_init(&r->pacer, o->pace, o->pace_value);
+    mr_spin_margin_init(&r->margin);
     mr_histogram_init(&r->stats.lateness);
     r->duration_ns = (int64_t)(o->duration * 1e9);
 

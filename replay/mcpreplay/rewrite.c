@@ -53,7 +53,9 @@ size_t mr_rewrite(struct mr_rewriter *rw, struct mr_frame *in, struct mr_frame *
             mcp_frame_fix_crc(&rw->cfg.codec, in->bytes, in->len);
             rw->stats.fixed++;
         }
-        in->crc_ok = in->bytes[in->len - 1] == mcp_crc(rw->cfg.codec.crc, in->bytes, in->len - 1);
+        if (rw->cfg.renumber || rw->cfg.fix_crc)
+            in->crc_ok =
+                in->bytes[in->len - 1] == mcp_crc(rw->cfg.codec.crc, in->bytes, in->len - 1);
     }
     bool corrupt = chance(rw, rw->cfg.corrupt_crc);
     bool drop = chance(rw, rw->cfg.drop);

@@ -40,14 +40,13 @@ static void raw_frame(struct mr_source *src, const struct mr_record *rec)
     struct mr_frame probe = {.record = rec->ordinal, .from_master = true};
     if (!mr_select_match(src->cfg.select, &probe, NULL))
         return;
-    struct mr_frame *f = g_new0(struct mr_frame, 1);
+    struct mr_frame *f = mr_frame_new(rec->caplen);
     f->ts_ns = rec->ts_ns;
     f->record = rec->ordinal;
     f->uid = ++src->next_uid;
     f->from_master = true;
     f->crc_ok = true;
-    f->len = rec->caplen;
-    f->bytes = g_memdup2(rec->data, rec->caplen);
+    memcpy(f->bytes, rec->data, rec->caplen);
     src->selected_this_pass++;
     g_queue_push_tail(&src->ready, f);
 }
@@ -176,7 +175,14 @@ static struct mr_frame *next_preloaded(struct mr_source *src)
         src->loop++;
         src->loaded_next = 0;
     }
-    struct mr_frame *f = mr_frame_copy(g_ptr_array_index(src->loaded, src->loaded_next++));
+    struct mr_frame *f;
+    if (src->loop + 1 >= src->cfg.loops) { /* the last pass hands the frames over */
+        f = g_ptr_array_index(src->loaded, src->loaded_next);
+        g_ptr_array_index(src->loaded, src->loaded_next) = NULL;
+    } else {
+        f = mr_frame_copy(g_ptr_array_index(src->loaded, src->loaded_next));
+    }
+    src->loaded_next++;
     f->ts_ns += src->shift_ns;
     return f;
 }

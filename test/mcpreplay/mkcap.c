@@ -125,6 +125,12 @@ static void write_l4(const struct flow *f, bool tcp, uint8_t flags, uint32_t seq
         pkt[9] = tcp ? 6 : 17;
         memcpy(pkt + 12, f->src, 4);
         memcpy(pkt + 16, f->dst, 4);
+        uint32_t sum = 0; /* header checksum, so a real stack accepts injected copies */
+        for (int i = 0; i < 20; i += 2)
+            sum += (uint32_t)(pkt[i] << 8 | pkt[i + 1]);
+        while (sum >> 16)
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        put16(pkt + 10, (uint16_t)~sum);
     }
     uint8_t *h = pkt + ip_len;
     put16(h, f->sport);

@@ -246,11 +246,11 @@ static struct mr_frame *frame_of(uint8_t seq, uint8_t cmd, bool bad_crc)
     struct mcp_codec codec = mcp_codec_default();
     uint8_t payload[8], buf[32];
     size_t plen = cmd == MCP_CMD_READ ? mcp_build_read(1, 0x10, 2, payload, sizeof payload) : 0;
-    struct mr_frame *f = g_new0(struct mr_frame, 1);
-    f->len = mcp_frame_encode(&codec, seq, cmd, payload, plen, buf, sizeof buf);
+    size_t n = mcp_frame_encode(&codec, seq, cmd, payload, plen, buf, sizeof buf);
     if (bad_crc)
-        buf[f->len - 1] ^= 0x0F;
-    f->bytes = g_memdup2(buf, f->len);
+        buf[n - 1] ^= 0x0F;
+    struct mr_frame *f = mr_frame_new(n);
+    memcpy(f->bytes, buf, n);
     f->seq = f->orig_seq = seq;
     f->cmd = cmd;
     f->crc_ok = !bad_crc;
@@ -353,9 +353,9 @@ static struct mr_frame *answer(uint8_t seq, uint8_t req_seq, uint16_t value, uin
     uint8_t payload[32], buf[48];
     uint16_t values[2] = {value, 0x0002};
     size_t plen = mcp_build_read_response_ok(req_seq, 1, 0x10, 2, values, payload, sizeof payload);
-    struct mr_frame *f = g_new0(struct mr_frame, 1);
-    f->len = mcp_frame_encode(&codec, seq, MCP_CMD_READ_RSP, payload, plen, buf, sizeof buf);
-    f->bytes = g_memdup2(buf, f->len);
+    size_t n = mcp_frame_encode(&codec, seq, MCP_CMD_READ_RSP, payload, plen, buf, sizeof buf);
+    struct mr_frame *f = mr_frame_new(n);
+    memcpy(f->bytes, buf, n);
     f->seq = seq;
     f->cmd = MCP_CMD_READ_RSP;
     f->crc_ok = true;

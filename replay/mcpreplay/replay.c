@@ -263,7 +263,8 @@ static int dry_run(struct runner *r)
 {
     GError *err = NULL;
     struct mr_frame *f;
-    printf("%-14s %-8s %-5s %-5s %-22s %s\n", "due_s", "record", "seq", "len", "cmd", "sender");
+    printf("%-14s %-8s %-5s %-5s %-4s %-46s %s\n", "due_s", "record", "seq", "len", "cmd", "sender",
+           "name");
     while ((f = mr_source_next(r->src, &err)) != NULL) {
         struct mr_frame *out[3];
         size_t n = mr_rewrite(&r->rw, f, out);
@@ -276,10 +277,10 @@ static int dry_run(struct runner *r)
             const struct mr_extractor *ex = mr_source_extractor(r->src);
             const struct mr_sender *s = ex != NULL ? mr_extractor_sender(ex, out[i]->sender) : NULL;
             if (r->duration_ns == 0 || due < r->duration_ns) {
-                printf("%-14.9f %-8" G_GUINT64_FORMAT " %-5u %-5zu %-22s %s%s\n", (double)due / 1e9,
-                       out[i]->record, out[i]->seq, out[i]->len,
-                       s != NULL ? mcp_cmd_name(out[i]->cmd) : "packet", s != NULL ? s->name : "-",
-                       out[i]->corrupted ? " (bad CRC injected)" : "");
+                printf("%-14.9f %-8" G_GUINT64_FORMAT " %-5u %-5zu 0x%02x %-46s %s%s%s\n",
+                       (double)due / 1e9, out[i]->record, out[i]->seq, out[i]->len, out[i]->cmd,
+                       s != NULL ? s->name : "-", s != NULL ? mcp_cmd_name(out[i]->cmd) : "packet",
+                       out[i]->crc_ok ? "" : " (bad CRC)", out[i]->corrupted ? " (injected)" : "");
                 r->stats.sent++;
                 r->stats.bytes += out[i]->len;
             }

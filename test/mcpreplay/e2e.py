@@ -456,6 +456,54 @@ def case_bad_input():
                   f"TCP reset: exit 3 ({p.stderr.strip()})")
 
 
+def case_mcpgen():
+    """Captures from mcpgen (an independent generator with its own answer key): the frames
+    mcpreplay extracts - record, seq, cmd, sender, in order - are exactly the truth file's."""
+    gen = path("replay", "mcpgen", "mcpgen")
+    if not os.access(gen, os.X_OK):
+        print("SKIP: mcpgen is not built")
+        return
+    variants = [
+        ("udp", []), ("udp", ["-6", "--format", "pcapng", "--nano"]), ("udp", ["--link", "vlan"]),
+        ("udp", ["--link", "sll", "--masters", "3", "--broadcast", "0.1"]),
+        ("udp", ["--crc", "crc8-maxim", "--length-le", "--bad-crc", "0.05"]),
+        ("tcp", []), ("tcp", ["--masters", "2", "--split", "0.8", "--duplicate", "0.05",
+                              "--reorder", "0.05", "--gap", "0.05", "--bad-crc", "0.05"]),
+        ("tcp", ["-6", "--format", "pcapng"]),
+        ("serial", []), ("serial", ["--noise", "0.3", "--split", "0.8", "--bad-crc", "0.05"]),
+    ]
+    for i, (transport, extra) in enumerate(variants):
+        cap = os.path.join(TMP, f"gen{i}.pcap")
+        truth = cap + ".truth"
+        subprocess.run([gen, "-t", transport, "-o", cap, "--truth", truth, "-s", str(i + 1),
+                        "-n", "300"] + extra, check=True, timeout=60, capture_output=True)
+        want = []
+        with open(truth) as f:
+            head = json.loads(f.readline())
+            for line in f:
+                o = json.loads(line)
+                if o["type"] == "pdu":
+                    want.append((o["frame"], o["seq"], o["cmd"], o["sender"]))
+        args = ["-n", "--from", "all", "--crc", head["crc"]] + (["--length-le"] if head["length_le"] else [])
+        p = run(args + [cap], expect_rc=0, what=f"mcpgen {transport} {extra}")
+        got = []
+        for line in p.stdout.splitlines()[1:-1]:
+            c = line.split()
+            got.append((int(c[1]), int(c[2]), int(c[4], 16), c[5]))
+        same = got == want
+        detail = ""
+        if not same:
+            diff = next((k for k in range(min(len(got), len(want))) if got[k] != want[k]), None)
+            detail = f" first difference at #{diff}: got {got[diff] if diff is not None else None} " \
+                     f"want {want[diff] if diff is not None else None}"
+        check(same, f"mcpgen {transport} {' '.join(extra)}: {len(got)}/{len(want)} frames as in the truth file{detail}")
+        # By default only the master's: sent to port 23130 (UDP/TCP client) or serial direction 0.
+        p = run(["-n"] + args[3:] + [cap], expect_rc=0, what=f"mcpgen {transport} master")
+        masters = [(int(c[1]), int(c[2])) for c in (l.split() for l in p.stdout.splitlines()[1:-1])]
+        want_m = [(w[0], w[1]) for w in want if w[3].endswith(":23130") or w[3] == "serial:0"]
+        check(masters == want_m, f"mcpgen {transport}: the {len(want_m)} master frames by default ({len(masters)})")
+
+
 def case_live_loop():
     """Replay against mcpsim while tcpdump records loopback; the plugin finds no gap, no bad
     CRC and every request answered."""

@@ -59,6 +59,7 @@ struct sim_core {
     uint64_t start_ns;
     int epfd;
     bool stop;
+    int exit_code; /* returned by sim_run once stopped */
     struct sim_delay_queue *delay;
     struct sim_udp_table *udp;
     struct sim_tcp *tcp;

@@ -126,7 +126,14 @@ static void read_some(struct sim_core *core, struct sim_link *link)
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return;
     if (link->serial) {
-        /* A pty master reads EIO while no one has the other side open. */
+        /* The line itself failed (a USB adapter unplugged...): nothing more will
+         * come, and epoll would report it for ever. mcpsim keeps a pty's other
+         * side open, so a pty never gets here. */
+        fprintf(stderr, "mcpsim: %s: %s\n", link->client.name,
+                n == 0 ? "hung up" : strerror(errno));
+        core->exit_code = SIM_EXIT_RUNTIME;
+        core->stop = true;
+        link->eof = true;
         return;
     }
     /* EOF or a reset: a frame cut short is junk. */
@@ -156,6 +163,7 @@ void sim_link_idle(struct sim_core *core, struct sim_link *link, uint64_t now_ns
     memcpy(held, link->stream.buf + link->stream.start, n);
     struct mcp_stream_config scfg = link->stream.config;
     mcp_stream_init(&link->stream, &scfg);
+    link->stream.in_step = false; /* still after junk: only a good frame resynchronises */
     struct link_out lo = {.out = {.emit = link_emit}, .core = core, .link = link};
     struct feed_ctx fc = {.core = core, .link = link, .out = &lo};
     sim_handle_junk(core, &link->client, held, 1, true, &lo.out);

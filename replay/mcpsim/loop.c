@@ -231,5 +231,5 @@ int sim_run(struct sim_core *core)
         }
     }
     report(core);
-    return SIM_EXIT_OK;
+    return core->exit_code;
 }

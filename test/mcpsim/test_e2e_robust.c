@@ -328,6 +328,25 @@ static void test_serial_option(void)
     close(master);
 }
 
+/* The line going away (the far side of the pty closes) ends mcpsim with exit 1. */
+static void test_serial_hangup(void)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    g_assert_cmpint(master, >=, 0);
+    g_assert_cmpint(grantpt(master), ==, 0);
+    g_assert_cmpint(unlockpt(master), ==, 0);
+    char slave[128];
+    g_assert_cmpint(ptsname_r(master, slave, sizeof slave), ==, 0);
+    const char *args[] = {"--serial", slave, NULL};
+    struct sim_proc p;
+    simproc_start(&p, args);
+    close(master);
+    GString *out = g_string_new(NULL);
+    g_assert_cmpint(simproc_stop(&p, 0, out), ==, 1); /* signal 0: just wait */
+    g_assert_nonnull(strstr(out->str, "mcpsim stats"));
+    g_string_free(out, TRUE);
+}
+
 /* Random bytes, then a long run of zeros (ends any half-seen candidate), then a HEARTBEAT:
  * the simulator survives and answers it. Frames the noise happens to form are skipped. */
 static void test_garbage(gconstpointer data)
@@ -538,6 +557,7 @@ int main(int argc, char **argv)
     g_test_add_func("/mcpsim/robust/codec-options", test_codec_options);
     g_test_add_func("/mcpsim/robust/slow-reader", test_slow_reader);
     g_test_add_func("/mcpsim/robust/serial-option", test_serial_option);
+    g_test_add_func("/mcpsim/robust/serial-hangup", test_serial_hangup);
     g_test_add_data_func("/mcpsim/robust/garbage-udp", GINT_TO_POINTER(T_UDP), test_garbage);
     g_test_add_data_func("/mcpsim/robust/garbage-tcp", GINT_TO_POINTER(T_TCP), test_garbage);
     g_test_add_data_func("/mcpsim/robust/garbage-pty", GINT_TO_POINTER(T_PTY), test_garbage);

@@ -102,7 +102,7 @@ static void add_bad_length_start(struct xport *x)
  * noise), and only then rejects it: frames inside that window are shown in
  * the record where the false start was rejected.
  */
-static void finish_plausible_start(struct xport *x, size_t o)
+static size_t finish_plausible_start(struct xport *x, size_t o, size_t first_frame_end)
 {
     struct serial_state *st = x->state;
     const struct mcp_codec *codec = &x->opt->codec;
@@ -111,8 +111,12 @@ static void finish_plausible_start(struct xport *x, size_t o)
     size_t max_n = total - o - 6; /* window o .. o+5+n must end inside the burst */
     if (max_n > MCP_MAX_PAYLOAD)
         max_n = MCP_MAX_PAYLOAD;
+    /* Mostly a window that reaches past the first frame, so that frame waits. */
+    size_t min_n = 0;
+    if (first_frame_end + 1 < total && first_frame_end - o - 4 <= max_n && rng_chance(&x->rng, 0.7))
+        min_n = first_frame_end - o - 4;
     for (int attempt = 0; attempt < 16; attempt++) {
-        uint16_t n = (uint16_t)rng_range(&x->rng, 0, (uint32_t)max_n);
+        uint16_t n = (uint16_t)rng_range(&x->rng, (uint32_t)min_n, (uint32_t)max_n);
         put_length(codec, b + o + 2, n);
         if (b[o + 2] == MCP_MAGIC || b[o + 3] == MCP_MAGIC)
             continue;
@@ -124,7 +128,7 @@ static void finish_plausible_start(struct xport *x, size_t o)
             if (u->kind == UNIT_FALSE_START && u->start == o)
                 u->need = o + 5 + n;
         }
-        return;
+        return o + 5 + (size_t)n;
     }
     /* No usable length: the 0x5A becomes a plain noise byte. */
     b[o] = rng_byte_not_magic(&x->rng);
@@ -139,6 +143,7 @@ static void finish_plausible_start(struct xport *x, size_t o)
             break;
         }
     }
+    return 0;
 }
 
 static void send_records(struct xport *x, const struct burst *b, int dir, size_t *ends,
@@ -196,7 +201,7 @@ void serial_burst(struct xport *x, const struct burst *b)
 
     /* Line noise before the burst: plain bytes, a bad-length start, or a plausible start. */
     int noise = rng_chance(&x->rng, x->opt->noise) ? (int)rng_range(&x->rng, 0, 2) : -1;
-    size_t plausible_at = SIZE_MAX;
+    size_t plausible_at = SIZE_MAX, window_end = 0, first_frame_end = 0;
     if (noise >= 0)
         add_noise(x, rng_range(&x->rng, noise == 0 ? 1 : 0, 6));
     if (noise == 1)
@@ -216,16 +221,18 @@ void serial_burst(struct xport *x, const struct burst *b)
             add_unit(st, UNIT_FALSE_START, o, f->len, o + f->len - 1, TRUTH_NONE);
         else
             add_unit(st, UNIT_FRAME, o, f->len, o + f->len - 1, f->truth);
+        if (i == 0)
+            first_frame_end = o + f->len - 1;
         g_byte_array_append(st->buf, b->bytes + f->offset, (guint)f->len);
     }
     if (noise == 2) {
-        add_noise(x, rng_range(&x->rng, 0, 8));
-        finish_plausible_start(x, plausible_at);
+        add_noise(x, rng_range(&x->rng, 2, 10));
+        window_end = finish_plausible_start(x, plausible_at, first_frame_end);
     }
 
     /* The UART hands the bytes over in one chunk or (--split) in 2-4 pieces cut anywhere. */
     size_t total = st->buf->len;
-    size_t ends[4];
+    size_t ends[6];
     size_t n_chunks = 0;
     if (total > 1 && rng_chance(&x->rng, x->opt->split)) {
         size_t k = rng_range(&x->rng, 1, 3);
@@ -241,6 +248,26 @@ void serial_burst(struct xport *x, const struct burst *b)
         for (size_t i = 0; i < n_chunks; i++)
             if (w == 0 || ends[i] != ends[w - 1])
                 ends[w++] = ends[i];
+        n_chunks = w;
+    }
+    /* Now and then a record ends between the first frame and the end of a
+     * false start's window: that frame is shown one record late (§5). */
+    if (window_end > first_frame_end && rng_chance(&x->rng, 0.7)) {
+        size_t cut = rng_range(&x->rng, (uint32_t)first_frame_end + 1, (uint32_t)window_end);
+        size_t w = 0;
+        bool placed = false;
+        size_t merged[5];
+        for (size_t i = 0; i < n_chunks; i++) {
+            if (!placed && cut <= ends[i]) {
+                if (cut < ends[i])
+                    merged[w++] = cut;
+                placed = true;
+            }
+            merged[w++] = ends[i];
+        }
+        if (!placed)
+            merged[w++] = cut;
+        memcpy(ends, merged, w * sizeof ends[0]);
         n_chunks = w;
     }
     ends[n_chunks++] = total;

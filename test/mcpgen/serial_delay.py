@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""The §5 false-start delay is really exercised by a serial capture.
+
+Reads the capture's exported-PDU records directly (pcap, crc8-smbus,
+big-endian lengths), rebuilds each direction's byte stream with its record
+boundaries, finds every frame of the truth file in it (magic, seq, cmd and a
+matching CRC-8/SMBUS, after the previous frame), and checks that the truth
+never shows a frame before the record holding its last byte, and shows at
+least MIN frames later (a false start's window made the decoder wait).
+
+  serial_delay.py CAPTURE TRUTH MIN
+"""
+import json
+import struct
+import sys
+
+
+def crc8_smbus(data):
+    c = 0
+    for b in data:
+        c ^= b
+        for _ in range(8):
+            c = ((c << 1) ^ 0x07) & 0xFF if c & 0x80 else (c << 1) & 0xFF
+    return c
+
+
+def main():
+    cap, truth_path, minimum = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    d = open(cap, "rb").read()
+    if struct.unpack("<I", d[:4])[0] != 0xA1B2C3D4 or struct.unpack("<I", d[20:24])[0] != 252:
+        print(f"{cap}: not a little-endian µs pcap of LINKTYPE 252", file=sys.stderr)
+        return 1
+    streams, bounds = {0: bytearray(), 1: bytearray()}, {0: [], 1: []}
+    pos, rec = 24, 0
+    while pos < len(d):
+        caplen = struct.unpack("<I", d[pos + 8:pos + 12])[0]
+        pkt = d[pos + 16:pos + 16 + caplen]
+        pos += 16 + caplen
+        rec += 1
+        p, direction = 0, None
+        while True:
+            tag, ln = struct.unpack(">HH", pkt[p:p + 4])
+            p += 4
+            if tag == 0:
+                break
+            if tag == 35:
+                direction = struct.unpack(">I", pkt[p:p + 4])[0]
+            p += ln
+        streams[direction] += pkt[p:]
+        bounds[direction].append((len(streams[direction]), rec))
+    lines = [json.loads(l) for l in open(truth_path)]
+    if lines[0]["crc"] != "crc8-smbus" or lines[0]["length_le"]:
+        print(f"{truth_path}: this check needs crc8-smbus and big-endian lengths", file=sys.stderr)
+        return 1
+    late = errors = 0
+    for direction in (0, 1):
+        s, i = streams[direction], 0
+        for t in (l for l in lines[1:]
+                  if l["type"] == "pdu" and l["sender"] == f"serial:{direction}"):
+            while True:
+                if i + 6 > len(s):
+                    print(f"frame {t} not found in the stream", file=sys.stderr)
+                    return 1
+                ln = s[i + 2] << 8 | s[i + 3]
+                if (s[i] == 0x5A and ln <= 4096 and i + 6 + ln <= len(s) and s[i + 1] == t["seq"]
+                        and s[i + 4] == t["cmd"] and crc8_smbus(s[i:i + 5 + ln]) == s[i + 5 + ln]):
+                    break
+                i += 1
+            last = i + 5 + ln
+            holding = next(r for end, r in bounds[direction] if last < end)
+            if t["frame"] < holding:
+                print(f"frame in record {holding} shown earlier, in {t['frame']}", file=sys.stderr)
+                errors += 1
+            late += t["frame"] > holding
+            i = last + 1
+    print(f"{cap}: {late} frames shown after the record holding their last byte")
+    if late < minimum:
+        print(f"want at least {minimum}", file=sys.stderr)
+        errors += 1
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -402,6 +402,9 @@ def case_bad_input():
         check(p.returncode == 2 and p.stderr.startswith("mcpreplay: ") and
               len(p.stderr.strip().splitlines()) == 1,
               f"{what}: exit 2, one line ({p.stderr.strip()})")
+    p = run(["--help"], timeout=20)
+    check(p.returncode == 0 and "--expect" in p.stdout and "Exit codes" in p.stdout,
+          "--help: options and exit codes, exit 0")
     # A target that stops answering (--expect): exit 1, missing; bounded by --timeout.
     rec = os.path.join(TMP, "answered.pcap")
     mkcap(rec, "--count", "5", "--gap-us", "100", "--responses")

@@ -36,9 +36,7 @@ if [ -n "$capdir" ]; then
 fi
 
 # Only tshark gets the preloaded runtime (other tools may hang under it).
-asan=$(gcc -print-file-name=libasan.so)
-export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:halt_on_error=1
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export MCP5A_TSHARK="$here/tshark-asan.sh"
 export WIRESHARK_ABORT_ON_DISSECTOR_BUG=1
 
 per_input=$(((count + ${#inputs[@]} - 1) / ${#inputs[@]}))
@@ -51,7 +49,7 @@ run_batch() {
     chmod a+r "$merged"
     [ $((runs % 2)) -eq 1 ] && two=-2
     local rc=0
-    LD_PRELOAD="$asan" "$runner" -nVx $two -r "$merged" >/dev/null 2>"$log" || rc=$?
+    "$runner" -nVx $two -r "$merged" >/dev/null 2>"$log" || rc=$?
     if [ $rc -ne 0 ] || grep -qE "AddressSanitizer|runtime error|LeakSanitizer|Dissector bug" "$log"; then
         failures=$((failures + 1))
         keep="/tmp/mcp5a-fuzz-failure-$seed-$runs.pcapng"

@@ -32,9 +32,9 @@ struct mr_pacer {
  * How long before a deadline sleeping stops and spinning starts. It adapts:
  * on a virtual machine a sleep of a few ms can end ms late (the vCPU has to be
  * woken), so the margin follows the worst recent oversleep (x1.25 + 50 us,
- * between 100 us and 5 ms) and decays slowly back when sleeps end on time.
+ * between 400 us and 5 ms) and decays slowly back when sleeps end on time.
  */
-#define MR_SPIN_MIN_NS 100000
+#define MR_SPIN_MIN_NS 400000
 #define MR_SPIN_MAX_NS 5000000
 
 struct mr_spin_margin {

@@ -82,6 +82,16 @@ check "tcp.port moved: 23130 no longer decoded (heuristic off)" 0 tcp_basic mcp5
     -o mcp5a.tcp.port:9999 --disable-heuristic mcp5a_tcp
 check "tcp.port default decodes" 8 tcp_basic mcp5a --disable-heuristic mcp5a_tcp
 
+# A frame cut by the capture's snaplen: CRC unverified, never bad, no exception
+# escapes (udp_basic frame 13 holds two frames; cut at 62 bytes the second
+# keeps 5 of its 8 payload+CRC bytes).
+editcap -s 62 "$work/udp_basic.pcap" "$work/udp_cut.pcap" && chmod a+r "$work/udp_cut.pcap"
+values "snaplen cut: the cut frame's CRC is unverified" "1,2" udp_cut mcp5a.crc.status \
+    -Y frame.number==13
+check "snaplen cut: no exception escapes" 0 udp_cut "_ws.malformed && !mcp5a.payload.malformed"
+values "snaplen cut: the cut frame is still analysed" "3,4" udp_cut \
+    mcp5a.analysis.expected_seq -Y frame.number==13
+
 if [ $fails -ne 0 ]; then
     echo "$fails preference check(s) failed" >&2
     exit 1

@@ -14,7 +14,7 @@ CPU 1; figures are medians over the rounds.
 - rate: --pps 1000 / 10000 / 100000 for 3 s each: rate error and p99 gap error
   on the receiving side, mcpreplay beside tcpreplay --pps (both over the veth
   pair into the same sink). Target <= 0.01% and <= 15 us.
-- speed: --speed 1 on a capture with irregular gaps (exponential, bursts of equal
+- speed (also with --realtime, SCHED_FIFO): --speed 1 on a capture with irregular gaps (exponential, bursts of equal
   timestamps, pauses): total span error and p99 per-gap error against the
   capture's own timestamps (read by tcpdump), beside tcpreplay --multiplier 1.
   Target <= 0.01% and <= 30 us.
@@ -203,11 +203,15 @@ def bench_speed():
     print(f"\n== --speed 1 on an irregular capture: {len(ts)} frames over {span / 1e9:.3f} s "
           f"({equal} equal timestamps), measured at the receiver")
     print(f"  {'tool':28s} {'span error':>11s} {'gap err p50':>12s} {'p99':>9s} {'max':>9s}")
-    rows = {"mcpreplay (loopback)": [], "mcpreplay (veth)": [], "tcpreplay -x 1 (veth)": []}
+    rows = {"mcpreplay (loopback)": [], "mcpreplay --realtime (loopb.)": [],
+            "mcpreplay (veth)": [], "tcpreplay -x 1 (veth)": []}
     for _ in range(A.rounds):
         s = Sink(count=len(ts))
         sender([REPLAY(), "-q", "-t", s.url, cap])
         rows["mcpreplay (loopback)"].append(s.stamps())
+        s = Sink(count=len(ts))
+        sender([REPLAY(), "-q", "--realtime", "-t", s.url, cap])
+        rows["mcpreplay --realtime (loopb.)"].append(s.stamps())
         if HAVE_NETNS:
             s = Sink(bind="10.0.0.100:23130", ns=NS_B, count=len(ts))
             sender([REPLAY(), "-q", "-t", "udp://10.0.0.100:23130", cap], ns=NS_A)

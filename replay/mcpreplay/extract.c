@@ -31,6 +31,9 @@ struct mr_extractor {
     bool serial_seen;
     struct mr_extract_stats stats;
     uint64_t next_uid;
+    /* The last conversation looked up: consecutive records mostly share one. */
+    struct conv_key last_key;
+    uint32_t last_ab; /* direction index "a -> b" + 1; 0: none */
     /* The record being processed, for the stream callbacks. */
     const struct mr_record *rec;
     struct direction *cur;
@@ -156,7 +159,13 @@ static struct direction *find_direction(struct mr_extractor *ex, const struct mr
     key.port_a = src_first ? pkt->sport : pkt->dport;
     key.port_b = src_first ? pkt->dport : pkt->sport;
 
-    gpointer found = g_hash_table_lookup(ex->convs, &key);
+    gpointer found = NULL;
+    if (ex->last_ab != 0 && memcmp(&key, &ex->last_key, sizeof key) == 0)
+        found = GUINT_TO_POINTER(ex->last_ab);
+    else if ((found = g_hash_table_lookup(ex->convs, &key)) != NULL) {
+        ex->last_key = key;
+        ex->last_ab = GPOINTER_TO_UINT(found);
+    }
     if (found != NULL) {
         uint32_t ab = GPOINTER_TO_UINT(found) - 1;
         struct direction *d = g_ptr_array_index(ex->dirs, ab);

@@ -26,7 +26,7 @@ struct raw {
     gboolean expect;
     gchar **ignore;
     gint timeout_ms, stall_ms;
-    gboolean dry_run, quiet;
+    gboolean dry_run, quiet, realtime;
     gchar **files;
 };
 
@@ -144,6 +144,7 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     o->json = g_strdup(r->json);
     o->dry_run = r->dry_run;
     o->quiet = r->quiet;
+    o->realtime = r->realtime;
     bool iface = o->target != NULL && g_str_has_prefix(o->target, "iface:");
     if (iface && (r->from != NULL || r->cmd != NULL || o->expect || r->renumber || r->fix_crc ||
                   r->corrupt_crc > 0))
@@ -220,6 +221,8 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
         {"dry-run", 'n', 0, G_OPTION_ARG_NONE, &r.dry_run, "Print the schedule, send nothing",
          NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r.quiet, "No summary", NULL},
+        {"realtime", 0, 0, G_OPTION_ARG_NONE, &r.realtime,
+         "Run under SCHED_FIFO (needs CAP_SYS_NICE) so other tasks cannot delay a send", NULL},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r.files, NULL, "FILE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };

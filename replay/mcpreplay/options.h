@@ -37,6 +37,7 @@ struct mr_options {
     char *json;
     bool dry_run;
     bool quiet;
+    bool realtime; /* SCHED_FIFO while replaying */
 };
 
 /* Parses argv (--help prints and exits 0). False with *error (code 2, one line) on a usage error.

@@ -2,6 +2,7 @@
 #include "pacer.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <time.h>
 
@@ -75,6 +76,12 @@ int64_t mr_realtime_ns(void)
 void mr_pacer_tighten_timer_slack(void)
 {
     prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+}
+
+bool mr_pacer_go_realtime(void)
+{
+    struct sched_param sp = {.sched_priority = 10};
+    return sched_setscheduler(0, SCHED_FIFO, &sp) == 0;
 }
 
 void mr_spin_until(int64_t deadline_ns)

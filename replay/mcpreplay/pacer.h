@@ -64,6 +64,10 @@ int64_t mr_realtime_ns(void);
 /* Sets the calling thread's timer slack to 1 ns so sleeps end on time. */
 void mr_pacer_tighten_timer_slack(void);
 
+/* SCHED_FIFO for the calling thread: a waking sender preempts ordinary tasks at
+ * once. False (errno set) when not permitted. */
+bool mr_pacer_go_realtime(void);
+
 /* Sleeps (clock_nanosleep, absolute) to deadline - margin, then spins to it. */
 void mr_wait_until(struct mr_spin_margin *m, int64_t deadline_ns);
 

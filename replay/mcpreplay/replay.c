@@ -442,6 +442,9 @@ static int run(struct runner *r)
     }
     r->progress = !o->quiet && isatty(STDERR_FILENO);
     mr_pacer_tighten_timer_slack();
+    if (o->realtime && !mr_pacer_go_realtime())
+        g_printerr("mcpreplay: --realtime: cannot switch to SCHED_FIFO (%s); going on without\n",
+                   g_strerror(errno));
 
     bool go = true;
     bool checked_link = false;

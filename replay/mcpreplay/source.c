@@ -5,7 +5,8 @@ struct mr_source {
     struct mr_source_config cfg;
     struct mr_capture *cap;
     struct mr_extractor *ex;
-    GQueue ready;      /* selected frames waiting to be pulled */
+    GPtrArray *ready; /* selected frames waiting to be pulled, from ready_head on */
+    guint ready_head;
     GPtrArray *loaded; /* --preload: one pass of selected frames */
     guint loaded_next;
     unsigned loop;
@@ -32,7 +33,7 @@ static void on_frame(void *ctx, struct mr_frame *frame)
         return;
     }
     src->selected_this_pass++;
-    g_queue_push_tail(&src->ready, frame);
+    g_ptr_array_add(src->ready, frame);
 }
 
 static void raw_frame(struct mr_source *src, const struct mr_record *rec)
@@ -48,14 +49,33 @@ static void raw_frame(struct mr_source *src, const struct mr_record *rec)
     f->crc_ok = true;
     memcpy(f->bytes, rec->data, rec->caplen);
     src->selected_this_pass++;
-    g_queue_push_tail(&src->ready, f);
+    g_ptr_array_add(src->ready, f);
+}
+
+static bool ready_empty(const struct mr_source *src)
+{
+    return src->ready_head >= src->ready->len;
+}
+
+/* The oldest ready frame, or NULL. */
+static struct mr_frame *ready_pop(struct mr_source *src)
+{
+    if (ready_empty(src)) {
+        g_ptr_array_set_size(src->ready, 0);
+        src->ready_head = 0;
+        return NULL;
+    }
+    struct mr_frame *f = g_ptr_array_index(src->ready, src->ready_head);
+    g_ptr_array_index(src->ready, src->ready_head) = NULL;
+    src->ready_head++;
+    return f;
 }
 
 /* Reads records until a frame is ready or the pass ends. */
 static bool fill(struct mr_source *src, GError **error)
 {
     uint64_t last_record = mr_select_last_record(src->cfg.select);
-    while (g_queue_is_empty(&src->ready) && !src->pass_done) {
+    while (ready_empty(src) && !src->pass_done) {
         struct mr_record rec;
         switch (mr_capture_next(src->cap, &rec, error)) {
         case MR_READ_ERROR:
@@ -135,7 +155,7 @@ struct mr_source *mr_source_new(const struct mr_source_config *config, GError **
         src->cfg.loops = 1;
     src->cap = cap;
     src->linktype = -1;
-    g_queue_init(&src->ready);
+    src->ready = g_ptr_array_new_with_free_func((GDestroyNotify)mr_frame_free);
     if (!config->raw)
         src->ex = mr_extractor_new(&config->codec, config->mcp_port);
     if (config->preload) {
@@ -145,8 +165,9 @@ struct mr_source *mr_source_new(const struct mr_source_config *config, GError **
                 mr_source_free(src);
                 return NULL;
             }
-            while (!g_queue_is_empty(&src->ready))
-                g_ptr_array_add(src->loaded, g_queue_pop_head(&src->ready));
+            struct mr_frame *f;
+            while ((f = ready_pop(src)) != NULL)
+                g_ptr_array_add(src->loaded, f);
         }
     }
     return src;
@@ -156,7 +177,7 @@ void mr_source_free(struct mr_source *src)
 {
     if (src == NULL)
         return;
-    g_queue_clear_full(&src->ready, (GDestroyNotify)mr_frame_free);
+    g_ptr_array_free(src->ready, TRUE);
     if (src->loaded != NULL)
         g_ptr_array_free(src->loaded, TRUE);
     mr_extractor_free(src->ex);
@@ -194,7 +215,7 @@ struct mr_frame *mr_source_next(struct mr_source *src, GError **error)
     for (;;) {
         if (!fill(src, error))
             return NULL;
-        struct mr_frame *f = g_queue_pop_head(&src->ready);
+        struct mr_frame *f = ready_pop(src);
         if (f != NULL) {
             f->ts_ns += src->shift_ns;
             return f;

@@ -232,10 +232,18 @@ static bool send_frame(struct runner *r, struct mr_frame *f)
     return ok;
 }
 
-/* After the last frame: answers still due (--expect), or a short drain for the summary. */
+/*
+ * After the last frame: under --expect, until every answer is in or overdue;
+ * otherwise until the target has been quiet for DRAIN_MS_NO_EXPECT (answers
+ * still arriving keep it going), at most --timeout, so the summary and
+ * --record hold the late answers too.
+ */
 static void drain(struct runner *r)
 {
-    int64_t end = mr_now_ns() + (int64_t)DRAIN_MS_NO_EXPECT * 1000000;
+    int64_t start = mr_now_ns();
+    int64_t limit = start + (int64_t)r->o->timeout_ms * 1000000;
+    int64_t quiet = (int64_t)DRAIN_MS_NO_EXPECT * 1000000;
+    int64_t end = start + quiet;
     if (r->expect != NULL)
         end = mr_expect_next_timeout(r->expect);
     while (r->error == NULL && !stop_requested) {
@@ -245,6 +253,8 @@ static void drain(struct runner *r)
             if (mr_expect_waiting(r->expect) == 0)
                 break;
             end = mr_expect_next_timeout(r->expect);
+        } else if (end > limit) {
+            end = limit;
         }
         if (now >= end)
             break;
@@ -252,8 +262,12 @@ static void drain(struct runner *r)
         int64_t wait = end - now;
         struct timespec ts = {.tv_sec = wait / 1000000000, .tv_nsec = wait % 1000000000};
         struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (ppoll(&p, fd >= 0 ? 1 : 0, &ts, NULL) > 0 && !receive(r))
-            break;
+        if (ppoll(&p, fd >= 0 ? 1 : 0, &ts, NULL) > 0) {
+            if (!receive(r))
+                break;
+            if (r->expect == NULL)
+                end = mr_now_ns() + quiet;
+        }
     }
 }
 

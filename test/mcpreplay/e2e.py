@@ -415,6 +415,19 @@ def case_bad_input():
     mute.close()
     check(p.returncode == 1 and p.stdout.count("missing: no answer") == 5 and time.monotonic() - t0 < 5,
           "silent target under --expect: exit 1, 5 missing, within the timeout")
+    # A TCP target that accepts but stops reading: lost after --stall-timeout (exit 3).
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    big = os.path.join(TMP, "big.pcap")
+    mkcap(big, "--count", "10000", "--gap-us", "1", frames=False)
+    t0 = time.monotonic()
+    p = run(["-q", "--topspeed", "--loop", "400", "--stall-timeout", "500", "-t",
+             f"tcp://127.0.0.1:{srv.getsockname()[1]}", big], timeout=60)
+    srv.close()
+    check(p.returncode == 3 and "stopped accepting data for 500 ms" in p.stderr and time.monotonic() - t0 < 30,
+          f"TCP target that stops reading: exit 3 after the stall timeout ({p.returncode}: {p.stderr.strip()})")
     # A TCP reset mid-run: exit 3 (or reconnect with --reconnect).
     for reconnect in (False, True):
         srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

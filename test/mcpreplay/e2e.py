@@ -212,6 +212,23 @@ def case_select():
         what="--from ADDR:PORT --limit")
     sink.close()
     check(hexlist(sink.frames()) == hexlist(want[:4]), "--from 10.0.0.1:40001 --limit 4")
+    # Timing options, judged by the schedule (no timing assertions): the dry run's due times,
+    # and --duration's count, which the schedule decides (frames due before 0.1 s: 0, 2 .. 98 ms).
+    cap = os.path.join(TMP, "timing.pcap")
+    frames = mkcap(cap, "--count", "101", "--gap-us", "2000")  # 200 ms of capture
+    bits = 8 * sum(len(f) for f in frames[:100])
+    for args, due, what in [(["--speed", "2"], 0.1, "--speed 2 halves the 0.2 s span"),
+                            (["--pps", "1000"], 0.1, "--pps 1000: frame 101 due at 0.1 s"),
+                            (["--mbps", "0.08"], bits / 80000, "--mbps 0.08: due after the bytes before it")]:
+        p = run(["-n"] + args + [cap], expect_rc=0, what=what)
+        last = float(p.stdout.splitlines()[-2].split()[0])
+        check(abs(last - due) < 1e-6, f"{what} (last due {last:.6f} s, want {due:.6f})")
+    js = os.path.join(TMP, "timing.json")
+    sink = Sink("udp")
+    run(["-q", "-t", sink.url, "--json", js, "--duration", "0.1", cap], expect_rc=0, what="--duration")
+    sink.close()
+    j = json.load(open(js))
+    check(j["sent"] == 50 and len(sink.frames()) == 50, f"--duration 0.1: the 50 frames due before 0.1 s ({j['sent']})")
 
 
 def case_tcp():

@@ -365,11 +365,9 @@ static void expire_unknown(struct mr_expect *e, const int64_t *now_ts)
         if (r->state == REC_UNKNOWN && now_ts != NULL && r->ts_ns + RECORDED_WINDOW_NS >= *now_ts)
             return;
         g_queue_pop_head(&e->unknown);
-        if (r->state == REC_UNKNOWN) {
-            r->refs++; /* keep it alive through the settling */
+        if (r->state == REC_UNKNOWN)
             settle_recorded(e, r, REC_ABSENT);
-            recorded_release(e, r);
-        }
+        recorded_release(e, r); /* the queue's reference */
     }
 }
 
@@ -401,6 +399,9 @@ void mr_expect_observe(struct mr_expect *e, const struct mr_frame *frame, bool s
             r->seq = frame->seq;
             r->cmd = frame->cmd;
             g_hash_table_insert(e->recorded, &r->uid, r);
+            /* The queue holds a reference: the request may be settled and
+             * released by an answer before it reaches the head of the queue. */
+            r->refs++;
             g_queue_push_tail(&e->unknown, r);
         }
         return;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "delay.h"
+#include "endpoint.h"
 #include "link.h"
 #include "tcp.h"
 #include "udp.h"
@@ -39,6 +40,29 @@ bool sim_listener_add(struct sim_core *core, struct sim_listener *l)
     if (!sim_watch_add(core, l->fd, EPOLLIN, &l->watch))
         return false;
     g_ptr_array_add(core->listeners, l);
+    return true;
+}
+
+bool sim_listener_open(struct sim_core *core, int fd, const char *scheme,
+                       void (*on_event)(struct sim_core *, struct sim_watch *, uint32_t),
+                       char *url, size_t url_len, char *err, size_t err_len)
+{
+    struct sockaddr_storage bound;
+    socklen_t blen = sizeof bound;
+    char where[96];
+    getsockname(fd, (struct sockaddr *)&bound, &blen);
+    mcp_sockaddr_format((const struct sockaddr *)&bound, where, sizeof where);
+    snprintf(url, url_len, "%s://%s", scheme, where);
+
+    struct sim_listener *l = g_new0(struct sim_listener, 1);
+    l->watch.on_event = on_event;
+    l->fd = fd;
+    if (!sim_listener_add(core, l)) {
+        snprintf(err, err_len, "epoll: %s", strerror(errno));
+        close(fd);
+        g_free(l);
+        return false;
+    }
     return true;
 }
 

@@ -316,20 +316,5 @@ bool sim_udp_listen(struct sim_core *core, const struct mcp_endpoint *ep, char *
         close(fd);
         return false;
     }
-    struct sockaddr_storage bound;
-    socklen_t blen = sizeof bound;
-    getsockname(fd, (struct sockaddr *)&bound, &blen);
-    mcp_sockaddr_format((const struct sockaddr *)&bound, where, sizeof where);
-    snprintf(url, url_len, "udp://%s", where);
-
-    struct sim_listener *l = g_new0(struct sim_listener, 1);
-    l->watch.on_event = on_readable;
-    l->fd = fd;
-    if (!sim_listener_add(core, l)) {
-        snprintf(err, err_len, "epoll: %s", strerror(errno));
-        close(fd);
-        g_free(l);
-        return false;
-    }
-    return true;
+    return sim_listener_open(core, fd, "udp", on_readable, url, url_len, err, err_len);
 }

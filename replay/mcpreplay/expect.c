@@ -47,7 +47,8 @@ struct mr_expect {
     GHashTable *capture_tables; /* sender index -> struct mcp_match_table * */
     GHashTable *recorded;       /* uid -> struct recorded * */
     GQueue unknown;             /* struct recorded *, capture order */
-    struct mcp_match_table sent;
+    GHashTable
+        *sent_tables; /* socket to the target -> struct mcp_match_table * (§4: per conversation) */
     GHashTable *open; /* id -> struct expectation * */
     GQueue waiting;   /* struct expectation *, send order */
     uint64_t next_id;
@@ -134,7 +135,7 @@ struct mr_expect *mr_expect_new(const struct mr_expect_config *cfg)
     e->open = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, expectation_free);
     g_queue_init(&e->unknown);
     g_queue_init(&e->waiting);
-    mcp_match_init(&e->sent);
+    e->sent_tables = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, table_free);
     e->reports = g_ptr_array_new_with_free_func(g_free);
     mr_histogram_init(&e->stats.latency);
     return e;
@@ -149,20 +150,25 @@ void mr_expect_free(struct mr_expect *e)
     g_hash_table_destroy(e->open);
     g_hash_table_destroy(e->recorded);
     g_hash_table_destroy(e->capture_tables);
-    mcp_match_clear(&e->sent);
+    g_hash_table_destroy(e->sent_tables);
     g_ptr_array_free(e->reports, TRUE);
     g_free(e);
 }
 
-static struct mcp_match_table *capture_table(struct mr_expect *e, uint32_t sender)
+static struct mcp_match_table *table_in(GHashTable *tables, uint32_t key)
 {
-    struct mcp_match_table *t = g_hash_table_lookup(e->capture_tables, GUINT_TO_POINTER(sender));
+    struct mcp_match_table *t = g_hash_table_lookup(tables, GUINT_TO_POINTER(key));
     if (t == NULL) {
         t = g_new(struct mcp_match_table, 1);
         mcp_match_init(t);
-        g_hash_table_insert(e->capture_tables, GUINT_TO_POINTER(sender), t);
+        g_hash_table_insert(tables, GUINT_TO_POINTER(key), t);
     }
     return t;
+}
+
+static struct mcp_match_table *capture_table(struct mr_expect *e, uint32_t sender)
+{
+    return table_in(e->capture_tables, sender);
 }
 
 /* ---- comparing two answers ---- */
@@ -428,7 +434,8 @@ void mr_expect_observe(struct mr_expect *e, const struct mr_frame *frame, bool s
 
 /* ---- the live side ---- */
 
-void mr_expect_sent(struct mr_expect *e, const struct mr_frame *frame, int64_t now_ns)
+void mr_expect_sent(struct mr_expect *e, unsigned conv, const struct mr_frame *frame,
+                    int64_t now_ns)
 {
     if (!frame->crc_ok || frame->corrupted || frame->len < MCP_OVERHEAD)
         return;
@@ -451,18 +458,18 @@ void mr_expect_sent(struct mr_expect *e, const struct mr_frame *frame, int64_t n
     g_queue_push_tail(&e->waiting, x);
     x->wait_link = g_queue_peek_tail_link(&e->waiting);
     g_hash_table_insert(e->open, &x->id, x);
-    mcp_match_add_request(&e->sent, x->sent_seq, x->cmd, x->id);
+    mcp_match_add_request(table_in(e->sent_tables, conv), x->sent_seq, x->cmd, x->id);
     e->stats.requests++;
 }
 
-void mr_expect_received(struct mr_expect *e, const uint8_t *bytes, size_t len, bool crc_ok,
-                        int64_t now_ns)
+void mr_expect_received(struct mr_expect *e, unsigned conv, const uint8_t *bytes, size_t len,
+                        bool crc_ok, int64_t now_ns)
 {
     if (!crc_ok || len < MCP_OVERHEAD + 2 || !mcp_cmd_is_response(bytes[4]))
         return;
     uint64_t id;
     struct expectation *x = NULL;
-    if (mcp_match_response(&e->sent, bytes[MCP_HEADER_LEN], bytes[4], &id))
+    if (mcp_match_response(table_in(e->sent_tables, conv), bytes[MCP_HEADER_LEN], bytes[4], &id))
         x = g_hash_table_lookup(e->open, &id);
     if (x == NULL || x->live != LIVE_WAIT) {
         e->stats.unexpected++;

@@ -51,12 +51,14 @@ const char *mr_expect_field_names(void);
 void mr_expect_observe(struct mr_expect *e, const struct mr_frame *frame, bool selected,
                        const struct mr_extractor *ex);
 
-/* A frame went out at now_ns (monotonic). */
-void mr_expect_sent(struct mr_expect *e, const struct mr_frame *frame, int64_t now_ns);
+/* A frame went out at now_ns (monotonic) on socket conv to the target. Requests and answers
+ * are matched per socket (§4: per conversation). */
+void mr_expect_sent(struct mr_expect *e, unsigned conv, const struct mr_frame *frame,
+                    int64_t now_ns);
 
-/* A frame came back from the target. */
-void mr_expect_received(struct mr_expect *e, const uint8_t *bytes, size_t len, bool crc_ok,
-                        int64_t now_ns);
+/* A frame came back from the target on socket conv. */
+void mr_expect_received(struct mr_expect *e, unsigned conv, const uint8_t *bytes, size_t len,
+                        bool crc_ok, int64_t now_ns);
 
 /* Declares answers overdue at now_ns missing. */
 void mr_expect_tick(struct mr_expect *e, int64_t now_ns);

@@ -19,7 +19,7 @@ struct raw {
     gint64 limit;
     gdouble duration;
     gboolean preload;
-    gint reconnect;
+    gint reconnect, max_senders;
     gboolean renumber, fix_crc;
     gdouble corrupt_crc, drop, duplicate, reorder;
     gint64 seed;
@@ -118,6 +118,9 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     if (r->reconnect < 0)
         return fail(error, "%s must not be negative", "--reconnect");
     o->reconnect = r->reconnect;
+    if (r->max_senders < 1)
+        return fail(error, "%s must be 1 or more", "--max-senders");
+    o->max_senders = (unsigned)r->max_senders;
     /* A loop resends the same seqs: fresh ones keep the device from seeing duplicates. */
     o->renumber = r->renumber || r->loop > 1;
     o->fix_crc = r->fix_crc;
@@ -163,7 +166,8 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
                     .loop = 1,
                     .seed = 1,
                     .timeout_ms = 1000,
-                    .stall_ms = 5000};
+                    .stall_ms = 5000,
+                    .max_senders = 1024};
     GOptionEntry entries[] = {
         {"target", 't', 0, G_OPTION_ARG_STRING, &r.target,
          "Where to send: udp://HOST:PORT, tcp://HOST:PORT, serial:/dev/X?baud=N, iface:NAME "
@@ -194,6 +198,9 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
         {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &r.duration, "Stop after S seconds", "S"},
         {"preload", 'K', 0, G_OPTION_ARG_NONE, &r.preload,
          "Read the capture into memory first (highest rates)", NULL},
+        {"max-senders", 0, 0, G_OPTION_ARG_INT, &r.max_senders,
+         "udp:// and tcp:// targets: one socket per captured sender, at most N (default 1024)",
+         "N"},
         {"reconnect", 0, 0, G_OPTION_ARG_INT, &r.reconnect,
          "TCP: reconnect up to N times after a reset (default 0: a reset ends the run)", "N"},
         {"renumber", 0, 0, G_OPTION_ARG_NONE, &r.renumber,

@@ -25,6 +25,7 @@ struct mr_options {
     double duration; /* seconds, 0: none */
     bool preload;
     int reconnect;
+    unsigned max_senders; /* udp/tcp targets: sockets, one per captured sender */
     bool renumber;
     bool fix_crc;
     double corrupt_crc, drop, duplicate, reorder;

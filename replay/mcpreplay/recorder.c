@@ -10,12 +10,17 @@
 #define LINKTYPE_UPPER_PDU 252
 #define MAX_HEADERS        (40 + 20 + 64)
 
+/* One socket's conversation with the target. */
+struct conversation {
+    struct sockaddr_storage local, peer;
+    uint32_t seq_out, seq_in; /* TCP: next sequence numbers of each side */
+};
+
 struct mr_recorder {
     enum mr_record_kind kind;
     pcap_t *dead;
     pcap_dumper_t *dumper;
-    struct sockaddr_storage local, peer;
-    uint32_t seq_out, seq_in; /* TCP: next sequence numbers of each side */
+    GArray *convs; /* struct conversation, one per socket to the target */
     uint16_t ip_id;
     uint8_t *buf;
 };
@@ -74,11 +79,11 @@ static void dump(struct mr_recorder *r, int64_t realtime_ns, const uint8_t *data
 }
 
 /* One IP packet carrying a UDP datagram or a TCP segment from `from` to `to`. */
-static void write_ip(struct mr_recorder *r, bool to_target, int64_t realtime_ns, uint8_t tcp_flags,
-                     const uint8_t *payload, size_t len)
+static void write_ip(struct mr_recorder *r, struct conversation *c, bool to_target,
+                     int64_t realtime_ns, uint8_t tcp_flags, const uint8_t *payload, size_t len)
 {
-    const struct sockaddr_storage *from = to_target ? &r->local : &r->peer;
-    const struct sockaddr_storage *to = to_target ? &r->peer : &r->local;
+    const struct sockaddr_storage *from = to_target ? &c->local : &c->peer;
+    const struct sockaddr_storage *to = to_target ? &c->peer : &c->local;
     const uint8_t *saddr, *daddr;
     size_t alen;
     uint16_t sport, dport;
@@ -111,8 +116,8 @@ static void write_ip(struct mr_recorder *r, bool to_target, int64_t realtime_ns,
     put16(l4, sport);
     put16(l4 + 2, dport);
     if (tcp) {
-        uint32_t *mine = to_target ? &r->seq_out : &r->seq_in;
-        uint32_t *theirs = to_target ? &r->seq_in : &r->seq_out;
+        uint32_t *mine = to_target ? &c->seq_out : &c->seq_in;
+        uint32_t *theirs = to_target ? &c->seq_in : &c->seq_out;
         put32(l4 + 4, *mine);
         put32(l4 + 8, (tcp_flags & 0x10) ? *theirs : 0);
         l4[12] = 5 << 4;
@@ -135,18 +140,23 @@ static void write_ip(struct mr_recorder *r, bool to_target, int64_t realtime_ns,
     dump(r, realtime_ns, p, ip_len + l4_len);
 }
 
-static void handshake(struct mr_recorder *r, int64_t realtime_ns)
+static void handshake(struct mr_recorder *r, struct conversation *c, int64_t realtime_ns)
 {
-    r->seq_out = 0x10000000;
-    r->seq_in = 0x20000000;
-    write_ip(r, true, realtime_ns, 0x02, NULL, 0);  /* SYN */
-    write_ip(r, false, realtime_ns, 0x12, NULL, 0); /* SYN, ACK */
-    write_ip(r, true, realtime_ns, 0x10, NULL, 0);  /* ACK */
+    c->seq_out = 0x10000000;
+    c->seq_in = 0x20000000;
+    write_ip(r, c, true, realtime_ns, 0x02, NULL, 0);  /* SYN */
+    write_ip(r, c, false, realtime_ns, 0x12, NULL, 0); /* SYN, ACK */
+    write_ip(r, c, true, realtime_ns, 0x10, NULL, 0);  /* ACK */
 }
 
-struct mr_recorder *mr_recorder_open(const char *path, enum mr_record_kind kind,
-                                     const struct sockaddr_storage *local,
-                                     const struct sockaddr_storage *peer, int linktype,
+static struct conversation *conversation(struct mr_recorder *r, unsigned conv)
+{
+    if (conv >= r->convs->len)
+        return NULL;
+    return &g_array_index(r->convs, struct conversation, conv);
+}
+
+struct mr_recorder *mr_recorder_open(const char *path, enum mr_record_kind kind, int linktype,
                                      GError **error)
 {
     int dlt = kind == MR_RECORD_SERIAL ? LINKTYPE_UPPER_PDU
@@ -155,10 +165,7 @@ struct mr_recorder *mr_recorder_open(const char *path, enum mr_record_kind kind,
     struct mr_recorder *r = g_new0(struct mr_recorder, 1);
     r->kind = kind;
     r->buf = g_malloc(MAX_HEADERS + 65536 + 8192);
-    if (local != NULL)
-        r->local = *local;
-    if (peer != NULL)
-        r->peer = *peer;
+    r->convs = g_array_new(FALSE, TRUE, sizeof(struct conversation));
     r->dead = pcap_open_dead_with_tstamp_precision(dlt, 262144, PCAP_TSTAMP_PRECISION_NANO);
     r->dumper = r->dead != NULL ? pcap_dump_open(r->dead, path) : NULL;
     if (r->dumper == NULL) {
@@ -166,22 +173,37 @@ struct mr_recorder *mr_recorder_open(const char *path, enum mr_record_kind kind,
                     r->dead != NULL ? pcap_geterr(r->dead) : "cannot create a capture");
         if (r->dead != NULL)
             pcap_close(r->dead);
+        g_array_free(r->convs, TRUE);
         g_free(r->buf);
         g_free(r);
         return NULL;
     }
-    if (kind == MR_RECORD_TCP)
-        handshake(r, g_get_real_time() * 1000);
     return r;
 }
 
-void mr_recorder_reconnected(struct mr_recorder *r, const struct sockaddr_storage *local,
-                             int64_t realtime_ns)
+void mr_recorder_conversation(struct mr_recorder *r, unsigned conv,
+                              const struct sockaddr_storage *local,
+                              const struct sockaddr_storage *peer, int64_t realtime_ns)
 {
-    if (r->kind != MR_RECORD_TCP)
+    if (r == NULL || (r->kind != MR_RECORD_UDP && r->kind != MR_RECORD_TCP))
         return;
-    r->local = *local;
-    handshake(r, realtime_ns);
+    if (conv >= r->convs->len)
+        g_array_set_size(r->convs, conv + 1);
+    struct conversation *c = conversation(r, conv);
+    c->local = *local;
+    c->peer = *peer;
+    if (r->kind == MR_RECORD_TCP)
+        handshake(r, c, realtime_ns);
+}
+
+void mr_recorder_reconnected(struct mr_recorder *r, unsigned conv,
+                             const struct sockaddr_storage *local, int64_t realtime_ns)
+{
+    struct conversation *c = r != NULL ? conversation(r, conv) : NULL;
+    if (c == NULL || r->kind != MR_RECORD_TCP)
+        return;
+    c->local = *local;
+    handshake(r, c, realtime_ns);
 }
 
 bool mr_recorder_close(struct mr_recorder *r, GError **error)
@@ -193,6 +215,7 @@ bool mr_recorder_close(struct mr_recorder *r, GError **error)
         g_set_error(error, MR_ERROR, 2, "--record: writing the capture failed");
     pcap_dump_close(r->dumper);
     pcap_close(r->dead);
+    g_array_free(r->convs, TRUE);
     g_free(r->buf);
     g_free(r);
     return ok;
@@ -219,17 +242,20 @@ static void write_serial(struct mr_recorder *r, bool to_target, int64_t realtime
     dump(r, realtime_ns, p, off + len);
 }
 
-void mr_recorder_add(struct mr_recorder *r, bool to_target, int64_t realtime_ns,
+void mr_recorder_add(struct mr_recorder *r, unsigned conv, bool to_target, int64_t realtime_ns,
                      const uint8_t *bytes, size_t len)
 {
     if (r == NULL)
         return;
+    struct conversation *c = conversation(r, conv);
     switch (r->kind) {
     case MR_RECORD_UDP:
-        write_ip(r, to_target, realtime_ns, 0, bytes, len);
+        if (c != NULL)
+            write_ip(r, c, to_target, realtime_ns, 0, bytes, len);
         break;
     case MR_RECORD_TCP:
-        write_ip(r, to_target, realtime_ns, 0x18, bytes, len); /* PSH, ACK */
+        if (c != NULL)
+            write_ip(r, c, to_target, realtime_ns, 0x18, bytes, len); /* PSH, ACK */
         break;
     case MR_RECORD_SERIAL:
         write_serial(r, to_target, realtime_ns, bytes, len);

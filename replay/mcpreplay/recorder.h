@@ -25,20 +25,24 @@ enum mr_record_kind {
 
 struct mr_recorder;
 
-/* local/peer: the socket's addresses (UDP/TCP); linktype: for MR_RECORD_L2. */
-struct mr_recorder *mr_recorder_open(const char *path, enum mr_record_kind kind,
-                                     const struct sockaddr_storage *local,
-                                     const struct sockaddr_storage *peer, int linktype,
+/* linktype: for MR_RECORD_L2. */
+struct mr_recorder *mr_recorder_open(const char *path, enum mr_record_kind kind, int linktype,
                                      GError **error);
+
+/* UDP/TCP: socket number conv to the target was opened between local and peer (TCP: a
+ * handshake is written). Each socket is its own conversation in the file. */
+void mr_recorder_conversation(struct mr_recorder *r, unsigned conv,
+                              const struct sockaddr_storage *local,
+                              const struct sockaddr_storage *peer, int64_t realtime_ns);
 /* Writes what is buffered and closes the file; false with *error if writing failed. */
 bool mr_recorder_close(struct mr_recorder *r, GError **error);
 
-/* to_target: sent by us; realtime_ns: when. */
-void mr_recorder_add(struct mr_recorder *r, bool to_target, int64_t realtime_ns,
+/* conv: the socket (UDP/TCP; ignored otherwise); to_target: sent by us; realtime_ns: when. */
+void mr_recorder_add(struct mr_recorder *r, unsigned conv, bool to_target, int64_t realtime_ns,
                      const uint8_t *bytes, size_t len);
 
 /* TCP: the connection was re-established from a new local address. */
-void mr_recorder_reconnected(struct mr_recorder *r, const struct sockaddr_storage *local,
-                             int64_t realtime_ns);
+void mr_recorder_reconnected(struct mr_recorder *r, unsigned conv,
+                             const struct sockaddr_storage *local, int64_t realtime_ns);
 
 #endif

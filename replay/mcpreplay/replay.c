@@ -33,7 +33,19 @@ void mr_replay_request_stop(void)
 struct runner {
     const struct mr_options *o;
     struct mr_source *src;
+    /*
+     * The target: udp:// and tcp:// get one socket per captured sender (§3),
+     * opened when its first frame is due, so each sender's seqs stay its own
+     * and answers are matched per socket (§4); serial and iface have one.
+     * target is the first socket (opened up front).
+     */
     struct mr_target *target;
+    struct mr_target_config tcfg;
+    bool per_sender;
+    GPtrArray *targets;      /* struct mr_target *, the socket's index is its conversation */
+    GHashTable *slot_of;     /* captured sender index + 1 -> socket index + 1 */
+    GArray *reconnects_seen; /* uint64_t per socket */
+    struct pollfd *pfds;     /* one per socket, rebuilt before each poll */
     struct mr_pacer pacer;
     struct mr_rewriter rw;
     struct mr_expect *expect;
@@ -42,7 +54,6 @@ struct runner {
     bool started;
     int64_t first_send_ns, last_send_ns;
     int64_t duration_ns;
-    uint64_t reconnects_seen;
     bool progress;
     int64_t next_progress_ns;
     GError *error; /* what stopped the run */
@@ -50,13 +61,28 @@ struct runner {
     /* --topspeed to UDP: frames waiting for one sendmmsg */
     struct mr_frame *batch[BATCH];
     size_t batch_len;
+    unsigned batch_slot; /* the socket the batch goes to */
 };
+
+static struct mr_target *target_at(const struct runner *r, unsigned slot)
+{
+    return g_ptr_array_index(r->targets, slot);
+}
+
+/* The socket for a frame's sender, opened on its first frame; false with r->error. */
+static bool slot_for(struct runner *r, const struct mr_frame *f, unsigned *slot);
 
 /* ---- answers ---- */
 
+struct answer_ctx {
+    struct runner *r;
+    unsigned slot;
+};
+
 static void on_answer(void *ctx, const uint8_t *bytes, size_t len, bool crc_ok)
 {
-    struct runner *r = ctx;
+    struct answer_ctx *a = ctx;
+    struct runner *r = a->r;
     int64_t now = mr_now_ns();
     r->stats.received++;
     if (!crc_ok)
@@ -65,29 +91,52 @@ static void on_answer(void *ctx, const uint8_t *bytes, size_t len, bool crc_ok)
         uint8_t reason = bytes[MCP_HEADER_LEN + 1];
         r->stats.naks[reason < 8 ? reason : 0]++;
     }
-    mr_recorder_add(r->rec, false, mr_realtime_ns(), bytes, len);
+    mr_recorder_add(r->rec, a->slot, false, mr_realtime_ns(), bytes, len);
     if (r->expect != NULL)
-        mr_expect_received(r->expect, bytes, len, crc_ok, now);
+        mr_expect_received(r->expect, a->slot, bytes, len, crc_ok, now);
 }
 
-static void note_reconnects(struct runner *r)
+static void note_reconnects(struct runner *r, unsigned slot)
 {
-    uint64_t n = mr_target_reconnects(r->target);
-    if (n == r->reconnects_seen)
+    uint64_t n = mr_target_reconnects(target_at(r, slot));
+    uint64_t *seen = &g_array_index(r->reconnects_seen, uint64_t, slot);
+    if (n == *seen)
         return;
-    r->reconnects_seen = n;
+    *seen = n;
     struct sockaddr_storage local, peer;
-    if (r->rec != NULL && mr_target_addresses(r->target, &local, &peer))
-        mr_recorder_reconnected(r->rec, &local, mr_realtime_ns());
+    if (r->rec != NULL && mr_target_addresses(target_at(r, slot), &local, &peer))
+        mr_recorder_reconnected(r->rec, slot, &local, mr_realtime_ns());
 }
 
+/* Reads what every socket has now. */
 static bool receive(struct runner *r)
 {
-    if (r->error != NULL)
-        return false;
-    bool ok = mr_target_receive(r->target, on_answer, r, &r->error);
-    note_reconnects(r);
-    return ok;
+    for (unsigned slot = 0; slot < r->targets->len; slot++) {
+        if (r->error != NULL)
+            return false;
+        struct answer_ctx a = {.r = r, .slot = slot};
+        bool ok = mr_target_receive(target_at(r, slot), on_answer, &a, &r->error);
+        note_reconnects(r, slot);
+        if (!ok)
+            return false;
+    }
+    return r->error == NULL;
+}
+
+/* Fills r->pfds (a socket's descriptor can change on a TCP reconnect); returns how many. */
+static nfds_t poll_set(struct runner *r)
+{
+    nfds_t n = 0;
+    for (unsigned slot = 0; slot < r->targets->len; slot++) {
+        int fd = mr_target_fd(target_at(r, slot));
+        if (fd < 0)
+            continue;
+        r->pfds[n].fd = fd;
+        r->pfds[n].events = POLLIN;
+        r->pfds[n].revents = 0;
+        n++;
+    }
+    return n;
 }
 
 static void show_progress(struct runner *r, int64_t now)
@@ -111,7 +160,6 @@ static void show_progress(struct runner *r, int64_t now)
  */
 static bool wait_for(struct runner *r, int64_t deadline)
 {
-    int fd = mr_target_fd(r->target);
     for (;;) {
         int64_t now = mr_now_ns();
         if (r->expect != NULL)
@@ -130,8 +178,7 @@ static bool wait_for(struct runner *r, int64_t deadline)
             wake = now;
         int64_t wait = wake - now;
         struct timespec ts = {.tv_sec = wait / 1000000000, .tv_nsec = wait % 1000000000};
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        int rc = ppoll(&p, fd >= 0 ? 1 : 0, &ts, NULL);
+        int rc = ppoll(r->pfds, poll_set(r), &ts, NULL);
         if (rc == 0)
             mr_spin_margin_observe(&r->margin, wake, mr_now_ns());
         if (rc > 0 && !receive(r))
@@ -143,14 +190,53 @@ static bool wait_for(struct runner *r, int64_t deadline)
 
 /* ---- sending ---- */
 
-static void account(struct runner *r, struct mr_frame *f, int64_t sent_ns)
+static void account(struct runner *r, unsigned slot, struct mr_frame *f, int64_t sent_ns)
 {
     r->stats.sent++;
     r->stats.bytes += f->len;
     r->last_send_ns = sent_ns;
-    mr_recorder_add(r->rec, true, mr_realtime_ns(), f->bytes, f->len);
+    mr_recorder_add(r->rec, slot, true, mr_realtime_ns(), f->bytes, f->len);
     if (r->expect != NULL)
-        mr_expect_sent(r->expect, f, sent_ns);
+        mr_expect_sent(r->expect, slot, f, sent_ns);
+}
+
+static bool slot_for(struct runner *r, const struct mr_frame *f, unsigned *slot)
+{
+    *slot = 0;
+    if (!r->per_sender)
+        return true;
+    gpointer key = GUINT_TO_POINTER(f->sender + 1);
+    guint found = GPOINTER_TO_UINT(g_hash_table_lookup(r->slot_of, key));
+    if (found != 0) {
+        *slot = found - 1;
+        return true;
+    }
+    unsigned used = g_hash_table_size(r->slot_of);
+    if (used < r->targets->len) { /* the socket opened up front is the first sender's */
+        *slot = used;
+        g_hash_table_insert(r->slot_of, key, GUINT_TO_POINTER(used + 1));
+        return true;
+    }
+    if (r->targets->len >= r->o->max_senders) {
+        g_set_error(&r->error, MR_ERROR, MR_EXIT_USAGE,
+                    "the capture has more than %u senders, each needing its own socket to the "
+                    "target (raise --max-senders)",
+                    r->o->max_senders);
+        return false;
+    }
+    struct mr_target *t = mr_target_open(&r->tcfg, &r->error);
+    if (t == NULL)
+        return false;
+    *slot = r->targets->len;
+    g_ptr_array_add(r->targets, t);
+    uint64_t zero = 0;
+    g_array_append_val(r->reconnects_seen, zero);
+    r->pfds = g_renew(struct pollfd, r->pfds, r->targets->len);
+    g_hash_table_insert(r->slot_of, key, GUINT_TO_POINTER(*slot + 1));
+    struct sockaddr_storage local, peer;
+    if (r->rec != NULL && mr_target_addresses(t, &local, &peer))
+        mr_recorder_conversation(r->rec, *slot, &local, &peer, mr_realtime_ns());
+    return true;
 }
 
 static bool flush_batch(struct runner *r)
@@ -164,10 +250,11 @@ static bool flush_batch(struct runner *r)
         lens[i] = r->batch[i]->len;
     }
     int64_t now = mr_now_ns();
-    size_t sent = mr_target_send_batch(r->target, bytes, lens, r->batch_len, &r->error);
+    size_t sent =
+        mr_target_send_batch(target_at(r, r->batch_slot), bytes, lens, r->batch_len, &r->error);
     for (size_t i = 0; i < r->batch_len; i++) {
         if (i < sent)
-            account(r, r->batch[i], now);
+            account(r, r->batch_slot, r->batch[i], now);
         mr_frame_free(r->batch[i]);
     }
     size_t n = r->batch_len;
@@ -194,7 +281,18 @@ static bool send_frame(struct runner *r, struct mr_frame *f)
         mr_frame_free(f);
         return false;
     }
+    unsigned slot;
+    if (!slot_for(r, f, &slot)) {
+        mr_frame_free(f);
+        return false;
+    }
     if (r->o->pace == MR_PACE_TOP && mr_target_kind(r->target) == MCP_ENDPOINT_UDP) {
+        /* One sendmmsg carries frames to one socket: a frame for another flushes the batch. */
+        if (r->batch_len > 0 && slot != r->batch_slot && !flush_batch(r)) {
+            mr_frame_free(f);
+            return false;
+        }
+        r->batch_slot = slot;
         r->batch[r->batch_len++] = f;
         if (r->batch_len < BATCH)
             return true;
@@ -217,10 +315,10 @@ static bool send_frame(struct runner *r, struct mr_frame *f)
     int64_t now = mr_now_ns();
     if (r->o->pace != MR_PACE_TOP)
         mr_histogram_add(&r->stats.lateness, now - deadline);
-    ok = mr_target_send(r->target, f->bytes, f->len, &r->error);
-    note_reconnects(r);
+    ok = mr_target_send(target_at(r, slot), f->bytes, f->len, &r->error);
+    note_reconnects(r, slot);
     if (ok)
-        account(r, f, now);
+        account(r, slot, f, now);
     mr_frame_free(f);
     if (ok && r->o->pace == MR_PACE_TOP) {
         show_progress(r, now);
@@ -258,11 +356,9 @@ static void drain(struct runner *r)
         }
         if (now >= end)
             break;
-        int fd = mr_target_fd(r->target);
         int64_t wait = end - now;
         struct timespec ts = {.tv_sec = wait / 1000000000, .tv_nsec = wait % 1000000000};
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        if (ppoll(&p, fd >= 0 ? 1 : 0, &ts, NULL) > 0) {
+        if (ppoll(r->pfds, poll_set(r), &ts, NULL) > 0) {
             if (!receive(r))
                 break;
             if (r->expect == NULL)
@@ -319,8 +415,6 @@ static bool open_recorder(struct runner *r, GError **error)
         return true;
     enum mr_record_kind kind;
     struct sockaddr_storage local, peer;
-    memset(&local, 0, sizeof local);
-    memset(&peer, 0, sizeof peer);
     switch (mr_target_kind(r->target)) {
     case MCP_ENDPOINT_UDP:
         kind = MR_RECORD_UDP;
@@ -335,10 +429,12 @@ static bool open_recorder(struct runner *r, GError **error)
         kind = MR_RECORD_L2;
         break;
     }
-    mr_target_addresses(r->target, &local, &peer);
-    r->rec =
-        mr_recorder_open(r->o->record, kind, &local, &peer, mr_target_linktype(r->target), error);
-    return r->rec != NULL;
+    r->rec = mr_recorder_open(r->o->record, kind, mr_target_linktype(r->target), error);
+    if (r->rec == NULL)
+        return false;
+    if (mr_target_addresses(r->target, &local, &peer))
+        mr_recorder_conversation(r->rec, 0, &local, &peer, mr_realtime_ns());
+    return true;
 }
 
 static void on_capture_frame(void *ctx, const struct mr_frame *frame, bool selected,
@@ -367,7 +463,9 @@ static void finish_stats(struct runner *r)
     r->stats.elapsed_ns = r->started ? r->last_send_ns - r->first_send_ns : 0;
     r->stats.timed = r->o->pace != MR_PACE_TOP;
     r->stats.loops = mr_source_loop(r->src) + 1;
-    r->stats.reconnects = r->target != NULL ? mr_target_reconnects(r->target) : 0;
+    r->stats.reconnects = 0;
+    for (unsigned slot = 0; r->targets != NULL && slot < r->targets->len; slot++)
+        r->stats.reconnects += mr_target_reconnects(target_at(r, slot));
     r->stats.extract = mr_source_extractor(r->src) != NULL
                            ? mr_extractor_stats(mr_source_extractor(r->src))
                            : NULL;
@@ -403,6 +501,9 @@ static int run(struct runner *r)
         .reorder = o->reorder,
         .seed = (uint64_t)o->seed,
         .raw = raw,
+        /* the same rule as the runner's per_sender: one socket, one seq space per sender */
+        .per_sender = o->target != NULL && (g_str_has_prefix(o->target, "udp://") ||
+                                            g_str_has_prefix(o->target, "tcp://")),
     };
     mr_rewriter_init(&r->rw, &rcfg);
     mr_pacer_init(&r->pacer, o->pace, o->pace_value);
@@ -435,20 +536,26 @@ static int run(struct runner *r)
     if (o->dry_run)
         return dry_run(r);
 
-    struct mr_target_config tcfg = {
+    r->tcfg = (struct mr_target_config){
         .url = o->target,
         .codec = o->codec,
         .reconnect = (unsigned)o->reconnect,
         .stall_ms = o->stall_ms,
     };
     GError *err = NULL;
-    r->target = mr_target_open(&tcfg, &err);
+    r->target = mr_target_open(&r->tcfg, &err);
     if (r->target == NULL) {
         g_printerr("mcpreplay: %s\n", err->message);
         int code = err->code;
         g_error_free(err);
         return code;
     }
+    g_ptr_array_add(r->targets, r->target);
+    uint64_t zero = 0;
+    g_array_append_val(r->reconnects_seen, zero);
+    r->pfds = g_new(struct pollfd, 1);
+    enum mcp_endpoint_kind tkind = mr_target_kind(r->target);
+    r->per_sender = tkind == MCP_ENDPOINT_UDP || tkind == MCP_ENDPOINT_TCP;
     if (!open_recorder(r, &err)) {
         g_printerr("mcpreplay: %s\n", err->message);
         g_error_free(err);
@@ -496,8 +603,9 @@ static int run(struct runner *r)
         mr_report_progress_done();
     if (r->error == NULL)
         drain(r);
-    if (r->error == NULL && mr_target_kind(r->target) == MCP_ENDPOINT_UDP)
-        mr_target_check_refused(r->target, &r->error);
+    for (unsigned slot = 0; slot < r->targets->len && r->error == NULL; slot++)
+        if (mr_target_kind(target_at(r, slot)) == MCP_ENDPOINT_UDP)
+            mr_target_check_refused(target_at(r, slot), &r->error);
     if (r->expect != NULL)
         mr_expect_finish(r->expect);
 
@@ -547,11 +655,17 @@ int mr_replay_run(const struct mr_options *o)
 {
     struct runner *r = g_new0(struct runner, 1);
     r->o = o;
+    r->targets = g_ptr_array_new_with_free_func((GDestroyNotify)mr_target_close);
+    r->slot_of = g_hash_table_new(g_direct_hash, g_direct_equal);
+    r->reconnects_seen = g_array_new(FALSE, TRUE, sizeof(uint64_t));
     int code = run(r);
     for (size_t i = 0; i < r->batch_len; i++)
         mr_frame_free(r->batch[i]);
     mr_recorder_close(r->rec, NULL);
-    mr_target_close(r->target);
+    g_ptr_array_free(r->targets, TRUE); /* closes every socket, r->target too */
+    g_hash_table_destroy(r->slot_of);
+    g_array_free(r->reconnects_seen, TRUE);
+    g_free(r->pfds);
     mr_source_free(r->src);
     mr_expect_free(r->expect);
     mr_rewriter_clear(&r->rw);

@@ -4,6 +4,7 @@
 void mr_rewriter_init(struct mr_rewriter *rw, const struct mr_rewrite_config *cfg)
 {
     *rw = (struct mr_rewriter){.cfg = *cfg};
+    rw->next_seqs = g_hash_table_new(g_direct_hash, g_direct_equal);
     rw->rand = g_rand_new_with_seed((guint32)(cfg->seed ^ (cfg->seed >> 32)));
 }
 
@@ -12,6 +13,9 @@ void mr_rewriter_clear(struct mr_rewriter *rw)
     if (rw->rand != NULL)
         g_rand_free(rw->rand);
     mr_frame_free(rw->held);
+    if (rw->next_seqs != NULL)
+        g_hash_table_destroy(rw->next_seqs);
+    rw->next_seqs = NULL;
     rw->rand = NULL;
     rw->held = NULL;
 }
@@ -26,14 +30,15 @@ static bool chance(struct mr_rewriter *rw, double p)
 
 static void renumber(struct mr_rewriter *rw, struct mr_frame *f)
 {
-    if (!rw->seq_started) {
-        rw->seq_started = true;
-        rw->next_seq = f->seq; /* start where the capture started */
-    }
+    /* Values are the next seq | 0x100 (present); keys the sender + 1, or 1 for the one sender. */
+    gpointer key = GUINT_TO_POINTER(rw->cfg.per_sender ? f->sender + 1 : 1);
+    guint next = GPOINTER_TO_UINT(g_hash_table_lookup(rw->next_seqs, key));
+    uint8_t seq = next != 0 ? (uint8_t)next : f->seq; /* start where the capture started */
+    g_hash_table_insert(rw->next_seqs, key, GUINT_TO_POINTER(0x100u | (uint8_t)(seq + 1)));
     const struct mcp_codec *codec = &rw->cfg.codec;
     uint8_t *last = &f->bytes[f->len - 1];
     uint8_t error = (uint8_t)(*last ^ mcp_crc(codec->crc, f->bytes, f->len - 1));
-    f->bytes[1] = rw->next_seq++;
+    f->bytes[1] = seq;
     f->seq = f->bytes[1];
     mcp_frame_fix_crc(codec, f->bytes, f->len);
     /* A frame captured with a bad check keeps the same error unless --fix-crc. */

@@ -1,6 +1,6 @@
 /*
- * Rewrites frames on their way out: --renumber (a fresh seq for the one
- * sender the target sees, check recomputed), --fix-crc, and the injected
+ * Rewrites frames on their way out: --renumber (fresh seqs for each sender
+ * the target sees, check recomputed), --fix-crc, and the injected
  * faults --corrupt-crc, --drop, --duplicate, --reorder, each with a
  * probability drawn from a generator seeded with --seed.
  */
@@ -20,7 +20,8 @@ struct mr_rewrite_config {
     bool fix_crc;
     double corrupt_crc, drop, duplicate, reorder; /* probabilities 0..1 */
     uint64_t seed;
-    bool raw; /* whole packets (iface:): only drop, duplicate and reorder apply */
+    bool raw;        /* whole packets (iface:): only drop, duplicate and reorder apply */
+    bool per_sender; /* udp/tcp targets: each captured sender has its own socket and seqs */
 };
 
 struct mr_rewrite_stats {
@@ -30,8 +31,7 @@ struct mr_rewrite_stats {
 struct mr_rewriter {
     struct mr_rewrite_config cfg;
     GRand *rand;
-    bool seq_started;
-    uint8_t next_seq;
+    GHashTable *next_seqs; /* --renumber: sender -> next seq (see rewrite.c) */
     struct mr_frame *held; /* --reorder: goes out after the next frame */
     struct mr_rewrite_stats stats;
 };

@@ -284,6 +284,28 @@ static void test_rewrite_renumber(void)
     mr_rewriter_clear(&rw);
 }
 
+/* udp/tcp targets: each captured sender keeps its own seqs (one socket each); 0xFF wraps to 0. */
+static void test_rewrite_renumber_per_sender(void)
+{
+    struct mr_rewrite_config cfg = {
+        .codec = mcp_codec_default(), .renumber = true, .per_sender = true, .seed = 1};
+    struct mr_rewriter rw;
+    mr_rewriter_init(&rw, &cfg);
+    struct mr_frame *out[3];
+    const uint8_t seqs[] = {10, 0xFF, 30, 40, 50, 60};
+    const uint32_t senders[] = {0, 1, 0, 1, 0, 1};
+    const uint8_t want[] = {10, 0xFF, 11, 0, 12, 1};
+    for (int i = 0; i < 6; i++) {
+        struct mr_frame *f = frame_of(seqs[i], MCP_CMD_READ, false);
+        f->sender = senders[i];
+        g_assert_cmpuint(mr_rewrite(&rw, f, out), ==, 1);
+        g_assert_cmpuint(out[0]->bytes[1], ==, want[i]);
+        g_assert_true(crc_ok(out[0]));
+        mr_frame_free(out[0]);
+    }
+    mr_rewriter_clear(&rw);
+}
+
 static void test_rewrite_faults(void)
 {
     struct mr_rewrite_config cfg = {.codec = mcp_codec_default(), .corrupt_crc = 1.0, .seed = 1};
@@ -395,11 +417,11 @@ static void run_expect(uint16_t live_value, uint32_t ignore, bool answer_live,
     mr_expect_observe(e, NULL, false, ex);
     /* Sent renumbered as seq 9; the live answer names req_seq 9. */
     req->bytes[1] = req->seq = 9;
-    mr_expect_sent(e, req, 1000);
+    mr_expect_sent(e, 0, req, 1000);
     g_assert_cmpuint(mr_expect_waiting(e), ==, 1);
     if (answer_live) {
         struct mr_frame *live = answer(3, 9, live_value, 0);
-        mr_expect_received(e, live->bytes, live->len, true, 51000);
+        mr_expect_received(e, 0, live->bytes, live->len, true, 51000);
         mr_frame_free(live);
     }
     mr_expect_tick(e, 1000 + 100 * 1000000LL);
@@ -456,6 +478,7 @@ int main(int argc, char **argv)
     g_test_add_func("/mcpreplay/pacer", test_pacer);
     g_test_add_func("/mcpreplay/select", test_select);
     g_test_add_func("/mcpreplay/rewrite/renumber", test_rewrite_renumber);
+    g_test_add_func("/mcpreplay/rewrite/renumber-per-sender", test_rewrite_renumber_per_sender);
     g_test_add_func("/mcpreplay/rewrite/faults", test_rewrite_faults);
     g_test_add_func("/mcpreplay/expect", test_expect);
     return g_test_run();

@@ -40,9 +40,9 @@ tshark_mcp -2 -q -r captures/udp-faults.pcap -z mcp5a,tree >"$work/stats.txt"
 cut -c1-60 "$work/stats.txt" | head -24
 
 echo
-echo "== 2. Replay captures/tcp-clean.pcap against mcpsim (fresh seqs), recording the session"
+echo "== 2. Replay captures/tcp-clean.pcap against mcpsim (one connection per captured sender), recording the session"
 start_sim
-"$build/replay/mcpreplay/mcpreplay" -t "$url" --renumber --speed 20 --record "$work/session.pcap" \
+"$build/replay/mcpreplay/mcpreplay" -t "$url" --speed 20 --record "$work/session.pcap" \
     captures/tcp-clean.pcap
 stop_sim
 chmod 644 "$work/session.pcap"

@@ -20,3 +20,7 @@ echo "== fuzz targets (libFuzzer, short runs)"
 CC=clang cmake -S . -B build-fuzz -DMCP_WERROR=ON -DMCP_FUZZ=ON -DMCP_BUILD_PLUGIN=OFF >/dev/null
 cmake --build build-fuzz -j"$jobs"
 ctest --test-dir build-fuzz --output-on-failure -R '^fuzz\.'
+
+echo "== the README's main job (scripts/demo.sh)"
+scripts/demo.sh >/dev/null
+echo "demo: ok"

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "options.h"
-#include "packet.h"
+#include "netbuild.h"
 #include "truth.h"
 
 struct gen_sender {

@@ -10,7 +10,7 @@
 #include "mcp/pdu.h"
 #include "mcp/seq.h"
 #include "mcp/stream.h"
-#include "packet.h"
+#include "netbuild.h"
 
 /* What the library concluded about one frame. */
 struct seen_pdu {

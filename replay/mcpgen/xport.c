@@ -44,7 +44,18 @@ struct xport *xport_new(const struct gen_options *opt, const struct topology *to
     x->topo = topo;
     x->truth = truth;
     x->sink = sink;
-    x->net.link = opt->link;
+    switch (opt->link) {
+    case GEN_LINK_VLAN:
+        x->net.link = NET_LINK_VLAN;
+        break;
+    case GEN_LINK_SLL:
+        x->net.link = NET_LINK_SLL;
+        break;
+    case GEN_LINK_ETHERNET:
+    case GEN_LINK_UPPER_PDU: /* serial records carry no packet headers */
+        x->net.link = NET_LINK_ETHERNET;
+        break;
+    }
     x->net.vlan_id = opt->vlan_id;
     /* The transport's own stream of choices, so the traffic model is the same on every transport.
      */

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "capture.h"
+#include "netbuild.h"
 
 #define LINKTYPE_UPPER_PDU 252
-#define MAX_HEADERS        (40 + 20 + 64)
 
 /* One socket's conversation with the target. */
 struct conversation {
@@ -25,22 +25,6 @@ struct mr_recorder {
     uint8_t *buf;
 };
 
-static uint32_t sum16(const uint8_t *p, size_t n, uint32_t sum)
-{
-    for (size_t i = 0; i + 1 < n; i += 2)
-        sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-    if (n & 1)
-        sum += (uint32_t)p[n - 1] << 8;
-    return sum;
-}
-
-static uint16_t fold(uint32_t sum)
-{
-    while (sum >> 16)
-        sum = (sum & 0xFFFF) + (sum >> 16);
-    return (uint16_t)~sum;
-}
-
 static void put16(uint8_t *p, uint16_t v)
 {
     p[0] = (uint8_t)(v >> 8);
@@ -53,20 +37,22 @@ static void put32(uint8_t *p, uint32_t v)
     put16(p + 2, (uint16_t)v);
 }
 
-static void address_of(const struct sockaddr_storage *ss, const uint8_t **addr, size_t *len,
-                       uint16_t *port)
+/* The address of a socket as the packet builder takes it. */
+static struct net_host host_of(const struct sockaddr_storage *ss, uint16_t *port)
 {
+    struct net_host h;
+    memset(&h, 0, sizeof h);
     if (ss->ss_family == AF_INET6) {
         const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
-        *addr = s6->sin6_addr.s6_addr;
-        *len = 16;
+        h.v6 = true;
+        memcpy(h.addr, s6->sin6_addr.s6_addr, 16);
         *port = ntohs(s6->sin6_port);
     } else {
         const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
-        *addr = (const uint8_t *)&s4->sin_addr;
-        *len = 4;
+        memcpy(h.addr, &s4->sin_addr, 4);
         *port = ntohs(s4->sin_port);
     }
+    return h;
 }
 
 static void dump(struct mr_recorder *r, int64_t realtime_ns, const uint8_t *data, size_t len)
@@ -82,62 +68,23 @@ static void dump(struct mr_recorder *r, int64_t realtime_ns, const uint8_t *data
 static void write_ip(struct mr_recorder *r, struct conversation *c, bool to_target,
                      int64_t realtime_ns, uint8_t tcp_flags, const uint8_t *payload, size_t len)
 {
-    const struct sockaddr_storage *from = to_target ? &c->local : &c->peer;
-    const struct sockaddr_storage *to = to_target ? &c->peer : &c->local;
-    const uint8_t *saddr, *daddr;
-    size_t alen;
     uint16_t sport, dport;
-    address_of(from, &saddr, &alen, &sport);
-    address_of(to, &daddr, &alen, &dport);
-    bool tcp = r->kind == MR_RECORD_TCP;
-    size_t l4_len = (tcp ? 20 : 8) + len;
-    size_t ip_len = alen == 16 ? 40 : 20;
-    uint8_t *p = r->buf;
-    memset(p, 0, ip_len + (tcp ? 20 : 8));
-    if (alen == 16) {
-        p[0] = 0x60;
-        put16(p + 4, (uint16_t)l4_len);
-        p[6] = tcp ? 6 : 17;
-        p[7] = 64;
-        memcpy(p + 8, saddr, 16);
-        memcpy(p + 24, daddr, 16);
-    } else {
-        p[0] = 0x45;
-        put16(p + 2, (uint16_t)(20 + l4_len));
-        put16(p + 4, r->ip_id++);
-        p[6] = 0x40; /* don't fragment */
-        p[8] = 64;
-        p[9] = tcp ? 6 : 17;
-        memcpy(p + 12, saddr, 4);
-        memcpy(p + 16, daddr, 4);
-        put16(p + 10, fold(sum16(p, 20, 0)));
-    }
-    uint8_t *l4 = p + ip_len;
-    put16(l4, sport);
-    put16(l4 + 2, dport);
-    if (tcp) {
+    struct net_host from = host_of(to_target ? &c->local : &c->peer, &sport);
+    struct net_host to = host_of(to_target ? &c->peer : &c->local, &dport);
+    const struct net_config raw = {.link = NET_LINK_RAW, .vlan_id = 0};
+    struct tcp_fields tcp;
+    memset(&tcp, 0, sizeof tcp);
+    if (r->kind == MR_RECORD_TCP) {
         uint32_t *mine = to_target ? &c->seq_out : &c->seq_in;
         uint32_t *theirs = to_target ? &c->seq_in : &c->seq_out;
-        put32(l4 + 4, *mine);
-        put32(l4 + 8, (tcp_flags & 0x10) ? *theirs : 0);
-        l4[12] = 5 << 4;
-        l4[13] = tcp_flags;
-        put16(l4 + 14, 65535);
-        *mine += (uint32_t)len + ((tcp_flags & 0x02) ? 1u : 0u);
-    } else {
-        put16(l4 + 4, (uint16_t)l4_len);
+        tcp.seq = *mine;
+        tcp.ack = (tcp_flags & TCP_ACK) ? *theirs : 0;
+        tcp.flags = tcp_flags;
+        *mine += (uint32_t)len + ((tcp_flags & TCP_SYN) ? 1u : 0u);
     }
-    if (len > 0)
-        memcpy(l4 + (tcp ? 20 : 8), payload, len);
-    /* Transport checksum over the pseudo-header. */
-    uint32_t sum = sum16(saddr, alen, 0);
-    sum = sum16(daddr, alen, sum);
-    sum += (uint32_t)(tcp ? 6 : 17) + (uint32_t)l4_len;
-    uint16_t check = fold(sum16(l4, l4_len, sum));
-    if (!tcp && check == 0)
-        check = 0xFFFF;
-    put16(l4 + (tcp ? 16 : 6), check);
-    dump(r, realtime_ns, p, ip_len + l4_len);
+    size_t n = net_build(&raw, &from, &to, sport, dport, r->ip_id++,
+                         r->kind == MR_RECORD_TCP ? &tcp : NULL, to_target, payload, len, r->buf);
+    dump(r, realtime_ns, r->buf, n);
 }
 
 static void handshake(struct mr_recorder *r, struct conversation *c, int64_t realtime_ns)
@@ -164,7 +111,7 @@ struct mr_recorder *mr_recorder_open(const char *path, enum mr_record_kind kind,
                                        : DLT_RAW;
     struct mr_recorder *r = g_new0(struct mr_recorder, 1);
     r->kind = kind;
-    r->buf = g_malloc(MAX_HEADERS + 65536 + 8192);
+    r->buf = g_malloc(NET_MAX_HEADERS + 65536 + 8192);
     r->convs = g_array_new(FALSE, TRUE, sizeof(struct conversation));
     r->dead = pcap_open_dead_with_tstamp_precision(dlt, 262144, PCAP_TSTAMP_PRECISION_NANO);
     r->dumper = r->dead != NULL ? pcap_dump_open(r->dead, path) : NULL;

@@ -5,7 +5,7 @@
 
 #include "behaviour.h"
 #include "mcp/pdu.h"
-#include "packet.h"
+#include "netbuild.h"
 #include "pcapng.h"
 #include "rng.h"
 
@@ -22,7 +22,7 @@ static void test_udp_packet_layout(void)
 {
     struct net_host a = {.v6 = false, .addr = {10, 0, 0, 1}, .mac = {2, 0, 0x5a, 0, 0, 1}};
     struct net_host b = {.v6 = false, .addr = {10, 0, 0, 101}, .mac = {2, 0, 0x5a, 0, 0, 101}};
-    struct net_config cfg = {GEN_LINK_VLAN, 42};
+    struct net_config cfg = {NET_LINK_VLAN, 42};
     const uint8_t payload[6] = {0x5a, 0x00, 0x00, 0x00, 0x01, 0x20};
     uint8_t out[NET_MAX_HEADERS + 16];
     size_t n = net_build(&cfg, &a, &b, 40001, 23130, 7, NULL, true, payload, 6, out);

@@ -1,16 +1,15 @@
 /*
- * Link, IP and transport headers for generated records: Ethernet (optionally
- * 802.1Q tagged) or Linux cooked (SLL), IPv4 (header checksum) or IPv6, UDP
- * or TCP with correct checksums.
+ * Link, IP and transport headers for the packets the tools write into
+ * captures (mcpgen's records, mcpreplay --record): Ethernet (optionally
+ * 802.1Q tagged), Linux cooked (SLL) or none (raw IP), IPv4 (header checksum)
+ * or IPv6, UDP or TCP with correct checksums.
  */
-#ifndef MCPGEN_PACKET_H
-#define MCPGEN_PACKET_H
+#ifndef MCP_NETBUILD_H
+#define MCP_NETBUILD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "options.h"
 
 struct net_host {
     bool v6;
@@ -18,8 +17,15 @@ struct net_host {
     uint8_t mac[6];
 };
 
+enum net_link {
+    NET_LINK_ETHERNET,
+    NET_LINK_VLAN, /* Ethernet with an 802.1Q tag */
+    NET_LINK_SLL,  /* Linux cooked v1 */
+    NET_LINK_RAW   /* no link header: the packet starts with IP */
+};
+
 struct net_config {
-    enum gen_link link;
+    enum net_link link;
     uint16_t vlan_id;
 };
 

@@ -1,5 +1,5 @@
 /* Packet headers with correct checksums (RFC 791, 768, 793, 8200). */
-#include "packet.h"
+#include "netbuild.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -40,7 +40,9 @@ static size_t link_header(const struct net_config *cfg, const struct net_host *s
                           const struct net_host *dst, bool outgoing, uint8_t *out)
 {
     uint16_t ethertype = src->v6 ? 0x86DD : 0x0800;
-    if (cfg->link == GEN_LINK_SLL) {
+    if (cfg->link == NET_LINK_RAW)
+        return 0;
+    if (cfg->link == NET_LINK_SLL) {
         /* Linux cooked v1: packet type, ARPHRD_ETHER, address length, address, protocol. */
         bool bcast = memcmp(dst->mac, "\xff\xff\xff\xff\xff\xff", 6) == 0;
         put16(out, outgoing ? 4 : (bcast ? 1 : 0));
@@ -54,7 +56,7 @@ static size_t link_header(const struct net_config *cfg, const struct net_host *s
     memcpy(out, dst->mac, 6);
     memcpy(out + 6, src->mac, 6);
     size_t n = 12;
-    if (cfg->link == GEN_LINK_VLAN) {
+    if (cfg->link == NET_LINK_VLAN) {
         put16(out + n, 0x8100);
         put16(out + n + 2, cfg->vlan_id & 0x0FFF);
         n += 4;

@@ -39,10 +39,10 @@ struct runner {
      * and answers are matched per socket (§4); serial and iface have one.
      * target is the first socket (opened up front).
      */
-    struct mr_target *target;
-    struct mr_target_config tcfg;
+    struct mcp_target *target;
+    struct mcp_target_config tcfg;
     bool per_sender;
-    GPtrArray *targets;      /* struct mr_target *, the socket's index is its conversation */
+    GPtrArray *targets;      /* struct mcp_target *, the socket's index is its conversation */
     GHashTable *slot_of;     /* captured sender index + 1 -> socket index + 1 */
     GArray *reconnects_seen; /* uint64_t per socket */
     struct pollfd *pfds;     /* one per socket, rebuilt before each poll */
@@ -64,7 +64,7 @@ struct runner {
     unsigned batch_slot; /* the socket the batch goes to */
 };
 
-static struct mr_target *target_at(const struct runner *r, unsigned slot)
+static struct mcp_target *target_at(const struct runner *r, unsigned slot)
 {
     return g_ptr_array_index(r->targets, slot);
 }
@@ -98,13 +98,13 @@ static void on_answer(void *ctx, const uint8_t *bytes, size_t len, bool crc_ok)
 
 static void note_reconnects(struct runner *r, unsigned slot)
 {
-    uint64_t n = mr_target_reconnects(target_at(r, slot));
+    uint64_t n = mcp_target_reconnects(target_at(r, slot));
     uint64_t *seen = &g_array_index(r->reconnects_seen, uint64_t, slot);
     if (n == *seen)
         return;
     *seen = n;
     struct sockaddr_storage local, peer;
-    if (r->rec != NULL && mr_target_addresses(target_at(r, slot), &local, &peer))
+    if (r->rec != NULL && mcp_target_addresses(target_at(r, slot), &local, &peer))
         mr_recorder_reconnected(r->rec, slot, &local, mr_realtime_ns());
 }
 
@@ -115,7 +115,7 @@ static bool receive(struct runner *r)
         if (r->error != NULL)
             return false;
         struct answer_ctx a = {.r = r, .slot = slot};
-        bool ok = mr_target_receive(target_at(r, slot), on_answer, &a, &r->error);
+        bool ok = mcp_target_receive(target_at(r, slot), on_answer, &a, &r->error);
         note_reconnects(r, slot);
         if (!ok)
             return false;
@@ -128,7 +128,7 @@ static nfds_t poll_set(struct runner *r)
 {
     nfds_t n = 0;
     for (unsigned slot = 0; slot < r->targets->len; slot++) {
-        int fd = mr_target_fd(target_at(r, slot));
+        int fd = mcp_target_fd(target_at(r, slot));
         if (fd < 0)
             continue;
         r->pfds[n].fd = fd;
@@ -224,7 +224,7 @@ static bool slot_for(struct runner *r, const struct mr_frame *f, unsigned *slot)
                     r->o->max_senders);
         return false;
     }
-    struct mr_target *t = mr_target_open(&r->tcfg, &r->error);
+    struct mcp_target *t = mcp_target_open(&r->tcfg, &r->error);
     if (t == NULL)
         return false;
     *slot = r->targets->len;
@@ -234,7 +234,7 @@ static bool slot_for(struct runner *r, const struct mr_frame *f, unsigned *slot)
     r->pfds = g_renew(struct pollfd, r->pfds, r->targets->len);
     g_hash_table_insert(r->slot_of, key, GUINT_TO_POINTER(*slot + 1));
     struct sockaddr_storage local, peer;
-    if (r->rec != NULL && mr_target_addresses(t, &local, &peer))
+    if (r->rec != NULL && mcp_target_addresses(t, &local, &peer))
         mr_recorder_conversation(r->rec, *slot, &local, &peer, mr_realtime_ns());
     return true;
 }
@@ -251,7 +251,7 @@ static bool flush_batch(struct runner *r)
     }
     int64_t now = mr_now_ns();
     size_t sent =
-        mr_target_send_batch(target_at(r, r->batch_slot), bytes, lens, r->batch_len, &r->error);
+        mcp_target_send_batch(target_at(r, r->batch_slot), bytes, lens, r->batch_len, &r->error);
     for (size_t i = 0; i < r->batch_len; i++) {
         if (i < sent)
             account(r, r->batch_slot, r->batch[i], now);
@@ -286,7 +286,7 @@ static bool send_frame(struct runner *r, struct mr_frame *f)
         mr_frame_free(f);
         return false;
     }
-    if (r->o->pace == MR_PACE_TOP && mr_target_kind(r->target) == MCP_ENDPOINT_UDP) {
+    if (r->o->pace == MR_PACE_TOP && mcp_target_kind(r->target) == MCP_ENDPOINT_UDP) {
         /* One sendmmsg carries frames to one socket: a frame for another flushes the batch. */
         if (r->batch_len > 0 && slot != r->batch_slot && !flush_batch(r)) {
             mr_frame_free(f);
@@ -315,7 +315,7 @@ static bool send_frame(struct runner *r, struct mr_frame *f)
     int64_t now = mr_now_ns();
     if (r->o->pace != MR_PACE_TOP)
         mr_histogram_add(&r->stats.lateness, now - deadline);
-    ok = mr_target_send(target_at(r, slot), f->bytes, f->len, &r->error);
+    ok = mcp_target_send(target_at(r, slot), f->bytes, f->len, &r->error);
     note_reconnects(r, slot);
     if (ok)
         account(r, slot, f, now);
@@ -415,7 +415,7 @@ static bool open_recorder(struct runner *r, GError **error)
         return true;
     enum mr_record_kind kind;
     struct sockaddr_storage local, peer;
-    switch (mr_target_kind(r->target)) {
+    switch (mcp_target_kind(r->target)) {
     case MCP_ENDPOINT_UDP:
         kind = MR_RECORD_UDP;
         break;
@@ -429,10 +429,10 @@ static bool open_recorder(struct runner *r, GError **error)
         kind = MR_RECORD_L2;
         break;
     }
-    r->rec = mr_recorder_open(r->o->record, kind, mr_target_linktype(r->target), error);
+    r->rec = mr_recorder_open(r->o->record, kind, mcp_target_linktype(r->target), error);
     if (r->rec == NULL)
         return false;
-    if (mr_target_addresses(r->target, &local, &peer))
+    if (mcp_target_addresses(r->target, &local, &peer))
         mr_recorder_conversation(r->rec, 0, &local, &peer, mr_realtime_ns());
     return true;
 }
@@ -446,7 +446,7 @@ static void on_capture_frame(void *ctx, const struct mr_frame *frame, bool selec
 
 static bool check_link_type(struct runner *r, GError **error)
 {
-    int want = mr_target_linktype(r->target);
+    int want = mcp_target_linktype(r->target);
     int have = mr_source_linktype(r->src);
     if (want < 0 || have < 0 || want == have)
         return true;
@@ -465,7 +465,7 @@ static void finish_stats(struct runner *r)
     r->stats.loops = mr_source_loop(r->src) + 1;
     r->stats.reconnects = 0;
     for (unsigned slot = 0; r->targets != NULL && slot < r->targets->len; slot++)
-        r->stats.reconnects += mr_target_reconnects(target_at(r, slot));
+        r->stats.reconnects += mcp_target_reconnects(target_at(r, slot));
     r->stats.extract = mr_source_extractor(r->src) != NULL
                            ? mr_extractor_stats(mr_source_extractor(r->src))
                            : NULL;
@@ -536,14 +536,14 @@ static int run(struct runner *r)
     if (o->dry_run)
         return dry_run(r);
 
-    r->tcfg = (struct mr_target_config){
+    r->tcfg = (struct mcp_target_config){
         .url = o->target,
         .codec = o->codec,
         .reconnect = (unsigned)o->reconnect,
         .stall_ms = o->stall_ms,
     };
     GError *err = NULL;
-    r->target = mr_target_open(&r->tcfg, &err);
+    r->target = mcp_target_open(&r->tcfg, &err);
     if (r->target == NULL) {
         g_printerr("mcpreplay: %s\n", err->message);
         int code = err->code;
@@ -554,7 +554,7 @@ static int run(struct runner *r)
     uint64_t zero = 0;
     g_array_append_val(r->reconnects_seen, zero);
     r->pfds = g_new(struct pollfd, 1);
-    enum mcp_endpoint_kind tkind = mr_target_kind(r->target);
+    enum mcp_endpoint_kind tkind = mcp_target_kind(r->target);
     r->per_sender = tkind == MCP_ENDPOINT_UDP || tkind == MCP_ENDPOINT_TCP;
     if (!open_recorder(r, &err)) {
         g_printerr("mcpreplay: %s\n", err->message);
@@ -604,8 +604,8 @@ static int run(struct runner *r)
     if (r->error == NULL)
         drain(r);
     for (unsigned slot = 0; slot < r->targets->len && r->error == NULL; slot++)
-        if (mr_target_kind(target_at(r, slot)) == MCP_ENDPOINT_UDP)
-            mr_target_check_refused(target_at(r, slot), &r->error);
+        if (mcp_target_kind(target_at(r, slot)) == MCP_ENDPOINT_UDP)
+            mcp_target_check_refused(target_at(r, slot), &r->error);
     if (r->expect != NULL)
         mr_expect_finish(r->expect);
 
@@ -655,7 +655,7 @@ int mr_replay_run(const struct mr_options *o)
 {
     struct runner *r = g_new0(struct runner, 1);
     r->o = o;
-    r->targets = g_ptr_array_new_with_free_func((GDestroyNotify)mr_target_close);
+    r->targets = g_ptr_array_new_with_free_func((GDestroyNotify)mcp_target_close);
     r->slot_of = g_hash_table_new(g_direct_hash, g_direct_equal);
     r->reconnects_seen = g_array_new(FALSE, TRUE, sizeof(uint64_t));
     int code = run(r);

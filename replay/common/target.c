@@ -386,11 +386,33 @@ size_t mcp_target_send_batch(struct mcp_target *t, const uint8_t *const *bytes, 
     return n;
 }
 
+/*
+ * On a serial line a frame whose check fails is junk to the stream decoder
+ * (§5); the frames inside such junk are still reported, as failing the
+ * check, so a device using another check variant is noticed.
+ */
+static void report_bad_frames(struct mcp_target *t, const uint8_t *p, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        struct mcp_frame frame;
+        if (p[i] == MCP_MAGIC &&
+            mcp_frame_decode(&t->cfg.codec, p + i, len - i, &frame, NULL) == MCP_DECODE_BAD_CRC) {
+            t->cb(t->cb_ctx, p + i, frame.frame_len, false);
+            i += frame.frame_len;
+        } else {
+            i++;
+        }
+    }
+}
+
 static void on_rx_event(void *ctx, const struct mcp_stream_event *ev)
 {
     struct mcp_target *t = ctx;
     if (ev->kind == MCP_STREAM_FRAME)
         t->cb(t->cb_ctx, ev->bytes, ev->len, ev->crc_ok);
+    else if (t->ep.kind == MCP_ENDPOINT_SERIAL)
+        report_bad_frames(t, ev->bytes, ev->len);
 }
 
 static void split_datagram(struct mcp_target *t, const uint8_t *p, size_t left)

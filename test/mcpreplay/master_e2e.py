@@ -214,6 +214,13 @@ def case_crc():
     p = run(["-t", sim.urls["udp"], cap], expect_rc=1, what="mcpsim --crc crc8-maxim")
     sim.close()
     check("try --crc crc8-maxim" in p.stdout, "mcpsim --crc crc8-maxim: not ok, with the hint")
+    # On a serial line, frames failing the check are junk to the stream decoder: still named.
+    ser = tmp("crc-serial.pcap")
+    mkcap(ser, "--transport", "serial", "--count", "10", "--gap-us", "100")
+    sim = Sim("--crc", "crc8-maxim")
+    p = run(["-t", sim.urls["serial"], ser], expect_rc=1, what="mcpsim --crc crc8-maxim on a pty")
+    sim.close()
+    check("try --crc crc8-maxim" in p.stdout, "crc8-maxim device on a serial line: not ok, with the hint")
     # Told the right check, the same device is fine.
     sim = Sim("--crc", "crc8-maxim")
     run(["-q", "-t", sim.urls["udp"], "--crc", "crc8-maxim", "--fix-crc", cap], expect_rc=0,

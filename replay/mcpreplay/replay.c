@@ -61,6 +61,12 @@ struct runner {
     struct mcp_master_stats master_total;
     FILE *text_out; /* summary and verdicts: stdout, or stderr when --json/--record take stdout */
     FILE *json_out; /* --json, opened before anything is sent */
+    /* Sockets per sender under the descriptor limit: least recently used ones are closed. */
+    GArray *last_use; /* uint64_t per socket: use_clock at its last frame */
+    uint64_t use_clock;
+    unsigned open_sockets; /* besides the first one, which is never closed */
+    unsigned socket_budget;
+    uint64_t evictions;
     struct pollfd *pfds; /* one per socket, rebuilt before each poll */
     struct mr_pacer pacer;
     struct mr_rewriter rw;
@@ -138,6 +144,8 @@ static bool on_resend(void *ctx, const uint8_t *bytes, size_t len)
     struct runner *r = a->r;
     if (r->error != NULL)
         return false;
+    if (target_at(r, a->slot) == NULL) /* closed to stay under the descriptor limit */
+        return true;
     if (!mcp_target_send(target_at(r, a->slot), bytes, len, &r->error))
         return false;
     r->stats.bytes += len;
@@ -226,6 +234,8 @@ static size_t masters_open(const struct runner *r, bool all)
 
 static void note_reconnects(struct runner *r, unsigned slot)
 {
+    if (target_at(r, slot) == NULL)
+        return;
     uint64_t n = mcp_target_reconnects(target_at(r, slot));
     uint64_t *seen = &g_array_index(r->reconnects_seen, uint64_t, slot);
     if (n == *seen)
@@ -243,6 +253,8 @@ static bool receive(struct runner *r)
         if (r->error != NULL)
             return false;
         struct answer_ctx a = {.r = r, .slot = slot};
+        if (target_at(r, slot) == NULL)
+            continue;
         bool ok = mcp_target_receive(target_at(r, slot), on_answer, &a, &r->error);
         note_reconnects(r, slot);
         if (!ok)
@@ -256,7 +268,7 @@ static nfds_t poll_set(struct runner *r)
 {
     nfds_t n = 0;
     for (unsigned slot = 0; slot < r->targets->len; slot++) {
-        int fd = mcp_target_fd(target_at(r, slot));
+        int fd = target_at(r, slot) != NULL ? mcp_target_fd(target_at(r, slot)) : -1;
         if (fd < 0)
             continue;
         r->pfds[n].fd = fd;
@@ -420,6 +432,83 @@ static void account(struct runner *r, unsigned slot, struct mr_frame *f, int64_t
     }
 }
 
+static bool flush_batch(struct runner *r);
+
+static void touch(struct runner *r, unsigned slot)
+{
+    if (slot < r->last_use->len)
+        g_array_index(r->last_use, uint64_t, slot) = ++r->use_clock;
+}
+
+/* Open descriptors now (/proc/self/fd), or 0 if unknown. */
+static unsigned open_descriptors(void)
+{
+    unsigned n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (d == NULL)
+        return 0;
+    while (readdir(d) != NULL)
+        n++;
+    closedir(d);
+    return n > 3 ? n - 3 : 0; /* ".", ".." and the directory's own descriptor */
+}
+
+/* How many more sockets fit under the soft descriptor limit (after raise_fd_limit). */
+static void set_socket_budget(struct runner *r)
+{
+    struct rlimit rl;
+    r->socket_budget = UINT_MAX;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return;
+    unsigned used = open_descriptors();
+    unsigned margin = 8 + (unsigned)(rl.rlim_cur / 16); /* recorder, tshark, gz readers... */
+    r->socket_budget = rl.rlim_cur > used + margin ? (unsigned)(rl.rlim_cur - used - margin) : 1;
+}
+
+/* Closes least recently used sockets (never the first, nor keep) until one more fits. */
+static bool make_room(struct runner *r, unsigned keep)
+{
+    while (r->open_sockets >= r->socket_budget) {
+        unsigned victim = 0;
+        uint64_t oldest = UINT64_MAX;
+        for (unsigned s = 1; s < r->targets->len; s++)
+            if (s != keep && target_at(r, s) != NULL &&
+                g_array_index(r->last_use, uint64_t, s) < oldest) {
+                oldest = g_array_index(r->last_use, uint64_t, s);
+                victim = s;
+            }
+        if (victim == 0)
+            return true; /* nothing to close: try anyway */
+        if (r->batch_len > 0 && r->batch_slot == victim && !flush_batch(r))
+            return false;
+        receive(r); /* what it has now still counts */
+        if (master_at(r, victim) != NULL)
+            mcp_master_finish(master_at(r, victim)); /* its open requests get no answer now */
+        mcp_target_close(target_at(r, victim));
+        r->targets->pdata[victim] = NULL;
+        r->open_sockets--;
+        r->evictions++;
+    }
+    return true;
+}
+
+/* A sender whose socket was closed sends again: a new socket (a new conversation to the device). */
+static bool reopen(struct runner *r, unsigned slot)
+{
+    if (!make_room(r, slot))
+        return false;
+    struct mcp_target *t = mcp_target_open(&r->tcfg, &r->error);
+    if (t == NULL)
+        return false;
+    r->targets->pdata[slot] = t;
+    r->open_sockets++;
+    g_array_index(r->reconnects_seen, uint64_t, slot) = 0;
+    struct sockaddr_storage local, peer;
+    if (r->rec != NULL && mcp_target_addresses(t, &local, &peer))
+        mr_recorder_reconnected(r->rec, slot, &local, mr_realtime_ns());
+    return true;
+}
+
 static bool slot_for(struct runner *r, const struct mr_frame *f, unsigned *slot)
 {
     *slot = 0;
@@ -429,7 +518,8 @@ static bool slot_for(struct runner *r, const struct mr_frame *f, unsigned *slot)
     guint found = GPOINTER_TO_UINT(g_hash_table_lookup(r->slot_of, key));
     if (found != 0) {
         *slot = found - 1;
-        return true;
+        touch(r, *slot);
+        return target_at(r, *slot) != NULL || reopen(r, *slot);
     }
     unsigned used = g_hash_table_size(r->slot_of);
     if (used < r->targets->len) { /* the socket opened up front is the first sender's */
@@ -444,14 +534,19 @@ static bool slot_for(struct runner *r, const struct mr_frame *f, unsigned *slot)
                     r->o->max_senders);
         return false;
     }
+    if (!make_room(r, UINT_MAX))
+        return false;
     struct mcp_target *t = mcp_target_open(&r->tcfg, &r->error);
     if (t == NULL)
         return false;
+    r->open_sockets++;
     *slot = r->targets->len;
     g_ptr_array_add(r->targets, t);
     add_master(r, r->targets->len - 1);
     uint64_t zero = 0;
     g_array_append_val(r->reconnects_seen, zero);
+    g_array_append_val(r->last_use, zero);
+    touch(r, *slot);
     r->pfds = g_renew(struct pollfd, r->pfds, r->targets->len);
     g_hash_table_insert(r->slot_of, key, GUINT_TO_POINTER(*slot + 1));
     struct sockaddr_storage local, peer;
@@ -692,7 +787,8 @@ static void finish_stats(struct runner *r)
     r->stats.loops = mr_source_loop(r->src) + 1;
     r->stats.reconnects = 0;
     for (unsigned slot = 0; r->targets != NULL && slot < r->targets->len; slot++)
-        r->stats.reconnects += mcp_target_reconnects(target_at(r, slot));
+        if (target_at(r, slot) != NULL)
+            r->stats.reconnects += mcp_target_reconnects(target_at(r, slot));
     r->stats.extract = mr_source_extractor(r->src) != NULL
                            ? mr_extractor_stats(mr_source_extractor(r->src))
                            : NULL;
@@ -703,6 +799,7 @@ static void finish_stats(struct runner *r)
             r->stats.master = &r->master_total;
         }
     r->stats.timeout_ms = r->o->timeout_ms;
+    r->stats.sockets_closed = r->evictions;
     r->stats.crc_name = mcp_crc_variant_name(r->o->codec.crc);
     r->stats.crc_hint = NULL;
     for (int v = 0; r->stats.received_bad_crc > 0 && v < MCP_CRC_VARIANT_COUNT; v++)
@@ -836,6 +933,7 @@ static int run(struct runner *r)
     add_master(r, 0);
     uint64_t zero = 0;
     g_array_append_val(r->reconnects_seen, zero);
+    g_array_append_val(r->last_use, zero);
     r->pfds = g_new(struct pollfd, 1);
     enum mcp_endpoint_kind tkind = mcp_target_kind(r->target);
     r->per_sender = tkind == MCP_ENDPOINT_UDP || tkind == MCP_ENDPOINT_TCP;
@@ -844,6 +942,7 @@ static int run(struct runner *r)
         g_error_free(err);
         return MR_EXIT_USAGE;
     }
+    set_socket_budget(r);
     r->progress_tty = !o->quiet && isatty(STDERR_FILENO) && o->progress_s == 0;
     if (o->progress_s > 0)
         r->progress_every_ns = (int64_t)(o->progress_s * 1e9);
@@ -901,7 +1000,7 @@ static int run(struct runner *r)
     if (r->error == NULL)
         drain(r);
     for (unsigned slot = 0; slot < r->targets->len && r->error == NULL; slot++)
-        if (mcp_target_kind(target_at(r, slot)) == MCP_ENDPOINT_UDP)
+        if (target_at(r, slot) != NULL && mcp_target_kind(target_at(r, slot)) == MCP_ENDPOINT_UDP)
             mcp_target_check_refused(target_at(r, slot), &r->error);
     if (r->expect != NULL)
         mr_expect_finish(r->expect);
@@ -960,6 +1059,7 @@ int mr_replay_run(const struct mr_options *o)
     r->crc_pass_mask = UINT32_MAX;
     r->slot_of = g_hash_table_new(g_direct_hash, g_direct_equal);
     r->reconnects_seen = g_array_new(FALSE, TRUE, sizeof(uint64_t));
+    r->last_use = g_array_new(FALSE, TRUE, sizeof(uint64_t));
     int code = run(r);
     for (size_t i = 0; i < r->batch_len; i++)
         mr_frame_free(r->batch[i]);
@@ -971,6 +1071,7 @@ int mr_replay_run(const struct mr_options *o)
     g_ptr_array_free(r->master_ctx, TRUE);
     g_hash_table_destroy(r->slot_of);
     g_array_free(r->reconnects_seen, TRUE);
+    g_array_free(r->last_use, TRUE);
     g_free(r->pfds);
     mr_source_free(r->src);
     mr_expect_free(r->expect);

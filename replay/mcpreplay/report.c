@@ -83,6 +83,12 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
                 "faults:    %" G_GUINT64_FORMAT " bad CRC, %" G_GUINT64_FORMAT
                 " dropped, %" G_GUINT64_FORMAT " duplicated, %" G_GUINT64_FORMAT " reordered\n",
                 f->corrupted, f->dropped, f->duplicated, f->reordered);
+    if (s->sockets_closed)
+        fprintf(out,
+                "senders:   %" G_GUINT64_FORMAT
+                " sockets closed to stay under the descriptor limit (least recently used first; "
+                "a sender that sends again gets a new socket, a new conversation)\n",
+                s->sockets_closed);
     if (s->reconnects)
         fprintf(out, "reconnects: %" G_GUINT64_FORMAT "\n", s->reconnects);
     fprintf(out,
@@ -250,9 +256,10 @@ bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, G
     g_string_append_printf(j,
                            ",\"exit_code\":%d,\"sent\":%" G_GUINT64_FORMAT
                            ",\"bytes\":%" G_GUINT64_FORMAT ",\"elapsed_s\":%.9f"
-                           ",\"rate_fps\":%.3f,\"loops\":%" G_GUINT64_FORMAT,
+                           ",\"rate_fps\":%.3f,\"loops\":%" G_GUINT64_FORMAT
+                           ",\"sockets_closed\":%" G_GUINT64_FORMAT,
                            s->exit_code, s->sent, s->bytes, (double)s->elapsed_ns / 1e9,
-                           frame_rate(s->sent, s->elapsed_ns), s->loops);
+                           frame_rate(s->sent, s->elapsed_ns), s->loops, s->sockets_closed);
     if (s->timed)
         json_hist(j, "lateness", &s->lateness);
     g_string_append_printf(j,

@@ -26,6 +26,7 @@ struct mr_run_stats {
     uint64_t naks[8]; /* NAKs received, by reason (0: other) */
     uint64_t loops;
     uint64_t reconnects;
+    uint64_t sockets_closed; /* sender sockets closed (least recently used) under the fd limit */
     const struct mr_extract_stats *extract;
     const struct mr_rewrite_stats *faults;
     const struct mr_expect_stats *expect; /* NULL without --expect */

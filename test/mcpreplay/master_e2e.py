@@ -316,6 +316,21 @@ def case_fd_limit():
     sink.close()
     check(p.returncode == 0 and len(sink.frames()) > 0,
           f"soft limit 8, 6 senders + capture + sockets: runs ({p.returncode}: {p.stderr.strip()[:200]})")
+    want = len(run(["-n", cap], expect_rc=0, what="dry run").stdout.splitlines()) - 2
+    # Hard limit 16: still short, so the least recently used sender's socket is closed, and the
+    # summary says so; every frame still goes out.
+    sink = Sink("udp")
+    p = subprocess.run(["sh", "-c", f"ulimit -n 16 && exec {e2e.mcpreplay()} -t {sink.url} --json - {cap}"],
+                       capture_output=True, text=True, timeout=60)
+    sink.close()
+    try:
+        j = json.loads(p.stdout)
+    except ValueError:
+        j = {}
+    check(p.returncode == 0 and j.get("sockets_closed", 0) > 0 and j.get("sent") == want and
+          len(sink.frames()) == want and "sockets closed to stay under the descriptor limit" in p.stderr,
+          f"hard limit 16: LRU sockets closed ({j.get('sockets_closed')}), all {want} frames sent "
+          f"({len(sink.frames())}), said in the summary")
 
 
 def main():

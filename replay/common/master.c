@@ -32,6 +32,7 @@ struct slot {
     unsigned resends;
     bool resend_pending;
     int64_t resend_due;
+    bool crc_naked; /* NAKed BAD_CRC: the device's SEQ_GAP NAK for the same loss may follow */
 };
 
 struct mcp_master {
@@ -159,6 +160,7 @@ void mcp_master_sent(struct mcp_master *m, const uint8_t *bytes, size_t len, uin
     mcp_frame_fix_crc(&m->cfg.codec, s->bytes, len);
     s->len = len;
     s->resends = 0;
+    s->crc_naked = false;
     m->next_seq = (uint8_t)(seq + 1);
     m->stats.sent++;
     if (id == 0 || !mcp_expects_answer(cmd, bytes + MCP_HEADER_LEN, len - MCP_OVERHEAD))
@@ -197,6 +199,17 @@ static void on_nak(struct mcp_master *m, const uint8_t *bytes, size_t len, int64
         r->nak_reasons |= 1u << (reason < 31 ? reason : 31);
         ev.id = r->id;
         ev.resends = r->resends;
+    }
+    /* A bad check draws NAK BAD_CRC at once and, when our next frame reaches the device
+     * before the resend, NAK SEQ_GAP for the same seq: one loss, one resend. */
+    bool gap_after_crc = reason == MCP_NAK_SEQ_GAP && s->crc_naked;
+    if (reason == MCP_NAK_BAD_CRC)
+        s->crc_naked = true;
+    if (gap_after_crc && !s->resend_pending && s->resends > 0) {
+        s->crc_naked = false;
+        ev.will_resend = false;
+        emit(m, &ev);
+        return;
     }
     if (s->resend_pending) { /* a second NAK for a frame already due again (BAD_CRC + GAP) */
         ev.will_resend = true;

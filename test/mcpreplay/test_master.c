@@ -167,6 +167,23 @@ static void test_bad_crc_resend_fixed(void)
     gsize len;
     const uint8_t *again = g_bytes_get_data(g_ptr_array_index(l.resent, 0), &len);
     g_assert_cmpmem(again, len, good, rn);
+    /* The same pair with the resend already gone out between them: still one resend. */
+    rn = read_req(9, req);
+    req[rn - 1] ^= 0xFF;
+    mcp_master_sent(m, req, rn, 2, 3 * MS);
+    n = nak(2, 9, MCP_NAK_BAD_CRC, buf);
+    mcp_master_received(m, buf, n, true, 4 * MS);
+    g_assert_true(mcp_master_tick(m, 4 * MS));
+    g_assert_cmpuint(l.resent->len, ==, 2);
+    n = nak(3, 9, MCP_NAK_SEQ_GAP, buf);
+    mcp_master_received(m, buf, n, true, 5 * MS);
+    g_assert_true(mcp_master_tick(m, 5 * MS));
+    g_assert_cmpuint(l.resent->len, ==, 2);
+    /* A later BAD_CRC for the resend itself is a new loss: resent again. */
+    n = nak(4, 9, MCP_NAK_BAD_CRC, buf);
+    mcp_master_received(m, buf, n, true, 6 * MS);
+    g_assert_true(mcp_master_tick(m, 6 * MS));
+    g_assert_cmpuint(l.resent->len, ==, 3);
     mcp_master_free(m);
     free_log(&l);
 }

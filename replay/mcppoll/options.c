@@ -163,7 +163,7 @@ static bool parse_command(int argc, char **argv, struct mp_options *o, GError **
 
 bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **error)
 {
-    gchar *crc = NULL, *format = NULL;
+    gchar *crc = NULL, *format = NULL, *record = NULL;
     gboolean length_le = FALSE, json = FALSE, verbose = FALSE, raw_crc = FALSE, no_sync = FALSE;
     gint timeout = -1, interval = 1000, retries = MCP_MASTER_DEFAULT_RETRIES,
          backoff = MCP_MASTER_DEFAULT_BUSY_BACKOFF_MS, seq = -1;
@@ -189,6 +189,8 @@ bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **erro
         {"format", 'f', 0, G_OPTION_ARG_STRING, &format,
          "Register values: table (default), hex, unsigned, signed", "FORMAT"},
         {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "One JSON object per line per answer", NULL},
+        {"record", 'w', 0, G_OPTION_ARG_FILENAME, &record,
+         "Write the session (requests and answers) to a capture the mcp5a plugin decodes", "FILE"},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
          "Show the request and answer frames in hex (stderr)", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -264,6 +266,8 @@ bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **erro
     o->no_sync = no_sync;
     o->json = json;
     o->verbose = verbose;
+    o->record = record;
+    record = NULL;
     if (argc < 2) {
         fail(error, "no target given (udp://HOST:PORT, tcp://HOST:PORT, serial:/dev/X?baud=N)");
         goto out;
@@ -276,11 +280,13 @@ bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **erro
 out:
     g_free(crc);
     g_free(format);
+    g_free(record);
     return ok;
 }
 
 void mp_options_clear(struct mp_options *o)
 {
     g_free(o->target);
+    g_free(o->record);
     memset(o, 0, sizeof *o);
 }

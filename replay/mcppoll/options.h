@@ -33,6 +33,7 @@ struct mp_options {
     int seq;      /* --seq: first seq, -1: 0 */
     bool no_sync; /* --no-sync: no SYNC before the first request */
     bool json, verbose;
+    char *record; /* --record FILE (- for stdout): the session as a capture */
     enum mp_format format;
 };
 

@@ -9,6 +9,7 @@
 #include "mcp/match.h"
 #include "mcp/names.h"
 #include "mcp/pdu.h"
+#include "recorder.h"
 #include "target.h"
 
 struct mp_session {
@@ -22,7 +23,15 @@ struct mp_session {
     bool done;
     struct mp_result *result;
     uint64_t bad_frames;
+    struct mcp_recorder *rec; /* --record */
 };
+
+static int64_t realtime_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 int64_t mp_now_ns(void)
 {
@@ -47,6 +56,7 @@ static bool on_resend(void *ctx, const uint8_t *bytes, size_t len)
 {
     struct mp_session *s = ctx;
     show(s, "->", bytes, len, "resent");
+    mcp_recorder_add(s->rec, 0, true, realtime_ns(), bytes, len);
     return mcp_target_send(s->target, bytes, len, &s->send_error);
 }
 
@@ -81,6 +91,7 @@ static void on_rx(void *ctx, const uint8_t *bytes, size_t len, bool crc_ok)
 {
     struct mp_session *s = ctx;
     show(s, "<-", bytes, len, crc_ok ? NULL : "check fails");
+    mcp_recorder_add(s->rec, 0, false, realtime_ns(), bytes, len);
     if (!crc_ok)
         s->bad_frames++;
     mcp_master_received(s->master, bytes, len, crc_ok, mp_now_ns());
@@ -92,6 +103,7 @@ static bool send_frame(struct mp_session *s, const uint8_t *frame, size_t len, u
     show(s, "->", frame, len, NULL);
     if (!mcp_target_send(s->target, frame, len, error))
         return false;
+    mcp_recorder_add(s->rec, 0, true, realtime_ns(), frame, len);
     mcp_master_sent(s->master, frame, len, id, mp_now_ns());
     return true;
 }
@@ -130,6 +142,21 @@ struct mp_session *mp_session_open(const struct mp_options *o, GError **error)
     };
     s->master = mcp_master_new(&s->mcfg, on_resend, on_event, s);
     mcp_master_set_next_seq(s->master, o->seq >= 0 ? (uint8_t)o->seq : 0);
+    if (o->record != NULL) {
+        enum mcp_endpoint_kind k = mcp_target_kind(s->target);
+        s->rec = mcp_recorder_open(o->record,
+                                   k == MCP_ENDPOINT_UDP   ? MCP_RECORD_UDP
+                                   : k == MCP_ENDPOINT_TCP ? MCP_RECORD_TCP
+                                                           : MCP_RECORD_SERIAL,
+                                   -1, error);
+        if (s->rec == NULL) {
+            mp_session_close(s);
+            return NULL;
+        }
+        struct sockaddr_storage local, peer;
+        if (mcp_target_addresses(s->target, &local, &peer))
+            mcp_recorder_conversation(s->rec, 0, &local, &peer, realtime_ns());
+    }
     if (!o->no_sync) { /* §2 SYNC: the device restarts our sequence here, no gap NAKs */
         uint8_t frame[MCP_OVERHEAD];
         size_t n = mcp_master_encode(s->master, MCP_CMD_SYNC, NULL, 0, frame, sizeof frame);
@@ -147,6 +174,11 @@ void mp_session_close(struct mp_session *s)
         return;
     mcp_master_free(s->master);
     mcp_target_close(s->target);
+    GError *err = NULL;
+    if (!mcp_recorder_close(s->rec, &err)) {
+        g_printerr("mcppoll: %s\n", err->message);
+        g_error_free(err);
+    }
     if (s->send_error != NULL)
         g_error_free(s->send_error);
     g_free(s);

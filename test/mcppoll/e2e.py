@@ -222,10 +222,45 @@ def case_bad_input():
           f"a silent device: exit 3, 'no answer within 200 ms' ({p.stdout.strip()})")
 
 
+def case_record():
+    """--record: the session as a capture the mcp5a plugin decodes (UDP, TCP, pty): the SYNC,
+    the requests and their answers, linked (§4), no gap (§3), no bad check."""
+    plugin = e2e.ARGS.plugin
+    if not plugin or not os.path.exists(plugin) or not shutil.which("tshark"):
+        print("SKIP: the plugin or tshark is not there")
+        return
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tshark-unpriv.sh")
+    env = dict(os.environ, MCP5A_PLUGIN=plugin, WIRESHARK_ABORT_ON_DISSECTOR_BUG="1")
+    os.chmod(e2e.TMP, 0o755)
+    sim = Sim("--devices", "1-2")
+    try:
+        for kind in ("udp", "tcp", "serial"):
+            out = os.path.join(e2e.TMP, f"poll-{kind}.pcapng")
+            p = mcppoll("--record", out, "-c", 3, "-i", 10, sim.urls[kind], "read", 2, "0x10", 2)
+            expect(p, 0, f"{kind} --record")
+            os.chmod(out, 0o644)
+            port = sim.urls[kind].rsplit(":", 1)[-1]
+            decode = [] if kind == "serial" else ["-d", f"{kind}.port=={port},mcp5a"]
+            t = subprocess.run([script, "-r", out, "-2"] + decode +
+                               ["-Y", "mcp5a", "-T", "fields", "-e", "mcp5a.cmd", "-e", "mcp5a.seq",
+                                "-e", "mcp5a.response_in", "-e", "mcp5a.crc.status", "-e", "mcp5a.analysis.gap"],
+                               capture_output=True, text=True, timeout=60, env=env)
+            rows = [l.split("\t") for l in t.stdout.splitlines()]
+            cmds = [int(r[0], 0) for r in rows]
+            check(cmds == [6, 2, 0x82, 2, 0x82, 2, 0x82] and
+                  all(r[3] == "1" for r in rows) and not any(r[4] for r in rows) and
+                  all(r[2] for r in rows if int(r[0], 0) == 2),
+                  f"{kind}: the plugin decodes SYNC and 3 answered READs, good checks, no gap ({rows}; "
+                  f"{t.stderr.strip()[:200]})")
+    finally:
+        sim.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("case")
     ap.add_argument("--build", required=True)
+    ap.add_argument("--plugin", default="")
     e2e.ARGS = ap.parse_args()
     e2e.TMP = tempfile.mkdtemp(prefix="mcppoll-test-")
     try:

@@ -85,6 +85,7 @@ int main(int argc, char **argv)
     if (!mp_options_parse(argc, argv, o, &error)) {
         g_printerr("mcppoll: %s (see mcppoll --help)\n", error->message);
         g_error_free(error);
+        mp_options_clear(o);
         g_free(o);
         return 2;
     }

@@ -78,6 +78,7 @@ struct runner {
     int64_t duration_ns;
     int64_t progress_every_ns; /* 0: no progress lines */
     bool progress_tty;         /* rewrite one line in place */
+    uint64_t counted_per_pass; /* frames of one pass, from a first pass over small captures */
     int64_t next_progress_ns;
     GError *error; /* what stopped the run */
     struct mr_spin_margin margin;
@@ -341,6 +342,8 @@ static void show_progress(struct runner *r, int64_t now)
     struct mr_progress p = {.sent = r->stats.sent, .fraction = -1, .eta_ns = -1};
     p.elapsed_ns = now - r->first_send_ns;
     uint64_t per_pass = mr_source_selected_per_pass(r->src);
+    if (per_pass == 0)
+        per_pass = r->counted_per_pass;
     if (per_pass > 0)
         p.total = per_pass * (uint64_t)r->o->loops;
     if (r->o->limit > 0 && (p.total == 0 || p.total > (uint64_t)r->o->limit))
@@ -842,6 +845,42 @@ static bool open_outputs(struct runner *r)
     return true;
 }
 
+/* Captures up to this size get a first pass that counts their frames, for the progress total;
+ * bigger ones show how far the file has been read. */
+#define COUNT_PASS_MAX_BYTES (64LL << 20)
+
+static void count_frames(struct runner *r, const struct mr_source_config *scfg)
+{
+    gint64 bytes = 0;
+    for (size_t i = 0; i < r->o->file_count; i++) {
+        struct stat st;
+        if (stat(r->o->files[i], &st) != 0)
+            return;
+        bytes += st.st_size;
+    }
+    if (bytes > COUNT_PASS_MAX_BYTES)
+        return;
+    struct mr_source_config one = *scfg;
+    one.loops = 1;
+    one.preload = false;
+    one.observer = NULL;
+    GError *err = NULL;
+    struct mr_source *src = mr_source_new(&one, &err);
+    if (src == NULL) {
+        g_clear_error(&err);
+        return;
+    }
+    struct mr_frame *f;
+    uint64_t n = 0;
+    while ((f = mr_source_next(src, &err)) != NULL) {
+        n++;
+        mr_frame_free(f);
+    }
+    g_clear_error(&err); /* the real pass reports it */
+    mr_source_free(src);
+    r->counted_per_pass = n;
+}
+
 /* Many senders, one socket each: lift the soft descriptor limit to the hard one (issue 8.6). */
 static void raise_fd_limit(void)
 {
@@ -948,6 +987,8 @@ static int run(struct runner *r)
         r->progress_every_ns = (int64_t)(o->progress_s * 1e9);
     else if (r->progress_tty)
         r->progress_every_ns = PROGRESS_EVERY_NS;
+    if (r->progress_every_ns > 0 && !o->preload)
+        count_frames(r, &scfg);
     mr_pacer_tighten_timer_slack();
     if (o->realtime && !mr_pacer_go_realtime())
         g_printerr("mcpreplay: --realtime: cannot switch to SCHED_FIFO (%s); going on without\n",

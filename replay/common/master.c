@@ -138,6 +138,27 @@ static void wait_for_answer(struct mcp_master *m, struct req *r, int64_t now_ns)
     g_queue_push_tail_link(&m->wait, &r->link);
 }
 
+/* Too many requests open: the oldest (late ones first) expires now. */
+static void forget_oldest(struct mcp_master *m)
+{
+    GList *l = g_queue_peek_head_link(&m->late);
+    if (l == NULL)
+        l = g_queue_peek_head_link(&m->wait);
+    if (l == NULL)
+        return; /* all are waiting for a resend */
+    struct req *r = l->data;
+    m->stats.forgotten++;
+    m->stats.expired++;
+    if (!r->timed_out)
+        m->stats.timeouts++;
+    struct mcp_master_event ev = {.kind = MCP_MASTER_EXPIRED,
+                                  .id = r->id,
+                                  .resends = r->resends,
+                                  .nak_reasons = r->nak_reasons};
+    settle(m, r);
+    emit(m, &ev);
+}
+
 void mcp_master_sent(struct mcp_master *m, const uint8_t *bytes, size_t len, uint64_t id,
                      int64_t now_ns)
 {
@@ -176,6 +197,8 @@ void mcp_master_sent(struct mcp_master *m, const uint8_t *bytes, size_t len, uin
     mcp_match_add_request(&m->table, seq, cmd, id);
     wait_for_answer(m, r, now_ns);
     m->stats.requests++;
+    if (g_hash_table_size(m->reqs) > MCP_MASTER_MAX_OPEN)
+        forget_oldest(m);
 }
 
 static bool curable(uint8_t reason)
@@ -404,4 +427,5 @@ void mcp_master_stats_add(struct mcp_master_stats *a, const struct mcp_master_st
     a->timeouts += b->timeouts;
     a->expired += b->expired;
     a->unmatched += b->unmatched;
+    a->forgotten += b->forgotten;
 }

@@ -20,8 +20,9 @@
  *   latest unanswered request wins). A resend does not add a second request.
  * - Timeouts: a request unanswered timeout_ns after its last send times out
  *   (MCP_MASTER_TIMEOUT) but stays matchable: an answer within late_ns of the
- *   last send is reported as a late answer with its latency; after late_ns the
- *   request expires (MCP_MASTER_EXPIRED) and an answer is unmatched.
+ *   last send is reported as a late answer with its latency; after late_ns the *   request expires
+ * (MCP_MASTER_EXPIRED) and an answer is unmatched. At most MCP_MASTER_MAX_OPEN requests are awaited
+ * at once; one more forgets the oldest (expired early, counted as forgotten).
  *
  * Times are monotonic nanoseconds supplied by the caller (no clock is read
  * here), so the module is deterministic and unit-testable. Not thread-safe.
@@ -35,7 +36,11 @@
 
 #include "mcp/frame.h"
 
-#define MCP_MASTER_DEFAULT_RETRIES         3
+#define MCP_MASTER_DEFAULT_RETRIES 3
+/* Requests awaited at once; one more forgets the oldest (MCP_MASTER_EXPIRED, stats.forgotten).
+ * Bounds memory and time when a target never answers a fast stream (lib's matcher keeps 64
+ * per seq, 16384 in all, anyway). */
+#define MCP_MASTER_MAX_OPEN                4096
 #define MCP_MASTER_DEFAULT_BUSY_BACKOFF_MS 50
 
 struct mcp_master_config {
@@ -81,6 +86,7 @@ struct mcp_master_stats {
     uint64_t timeouts;  /* requests that passed timeout_ns unanswered */
     uint64_t expired;   /* ... and stayed unanswered until late_ns */
     uint64_t unmatched; /* responses matching no waiting request */
+    uint64_t forgotten; /* requests expired early: over MCP_MASTER_MAX_OPEN open at once */
 };
 
 /* Sends a frame again (a resend); false when the target is lost (the tick stops). */

@@ -116,7 +116,8 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
                     s->received_bad_crc, s->crc_name);
     }
     const struct mcp_master_stats *m = s->master;
-    if (m != NULL && (m->resends || m->naks_unknown || m->gave_up || m->unmatched || m->late)) {
+    if (m != NULL &&
+        (m->resends || m->naks_unknown || m->gave_up || m->unmatched || m->late || m->forgotten)) {
         fprintf(out,
                 "master:    %" G_GUINT64_FORMAT " resends, %" G_GUINT64_FORMAT
                 " requests answered only after a resend, %" G_GUINT64_FORMAT
@@ -125,6 +126,11 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
                 m->resends, m->answered_after_resend, m->gave_up, m->late, m->unmatched);
         if (m->naks_unknown)
             fprintf(out, ", %" G_GUINT64_FORMAT " NAKs for frames never sent", m->naks_unknown);
+        if (m->forgotten)
+            fprintf(out,
+                    ", %" G_GUINT64_FORMAT " requests given up unanswered early (over %d awaited "
+                    "at once)",
+                    m->forgotten, MCP_MASTER_MAX_OPEN);
         fprintf(out, "\n");
     }
     const struct mr_expect_stats *e = s->expect;

@@ -21,7 +21,17 @@ struct req {
     enum req_state state;
     bool timed_out;
     GList link; /* in wait (REQ_WAIT) or late (REQ_LATE); unlinked in REQ_RESEND */
+    bool used;
+    uint32_t gen;       /* bumped when the pool entry is reused */
+    uint32_t next_free; /* free list */
+    uint32_t index;     /* in the pool */
 };
+
+/* The matcher (lib) holds a key per request: pool index and generation, so an answer to a
+ * request already settled finds nothing. No allocation per request. */
+#define POOL     MCP_MASTER_MAX_OPEN
+#define CHUNK    64 /* entries are allocated CHUNK at a time, as needed */
+#define NO_ENTRY UINT32_MAX
 
 struct slot {
     bool used;
@@ -45,11 +55,34 @@ struct mcp_master {
     struct slot slots[256];
     unsigned pending_resends;
     struct mcp_match_table table;
-    GHashTable *reqs; /* id -> struct req * */
-    GQueue wait;      /* REQ_WAIT, by last_sent */
-    GQueue late;      /* REQ_LATE, by last_sent */
+    struct req *chunks[POOL / CHUNK]; /* the pool, allocated as needed */
+    uint32_t allocated;               /* entries in the chunks */
+    uint32_t free_head;
+    size_t open; /* entries in use */
+    GQueue wait; /* REQ_WAIT, by last_sent */
+    GQueue late; /* REQ_LATE, by last_sent */
     struct mcp_master_stats stats;
 };
+
+static struct req *entry(const struct mcp_master *m, uint32_t index)
+{
+    return &m->chunks[index / CHUNK][index % CHUNK];
+}
+
+/* CHUNK more free entries, while the pool is under POOL. */
+static void grow_pool(struct mcp_master *m)
+{
+    if (m->allocated >= POOL)
+        return;
+    struct req *c = g_new0(struct req, CHUNK);
+    m->chunks[m->allocated / CHUNK] = c;
+    for (uint32_t i = CHUNK; i-- > 0;) {
+        c[i].index = m->allocated + i;
+        c[i].next_free = m->free_head;
+        m->free_head = m->allocated + i;
+    }
+    m->allocated += CHUNK;
+}
 
 struct mcp_master *mcp_master_new(const struct mcp_master_config *cfg, mcp_master_send_cb send,
                                   mcp_master_event_cb event, void *ctx)
@@ -62,7 +95,7 @@ struct mcp_master *mcp_master_new(const struct mcp_master_config *cfg, mcp_maste
     m->event = event;
     m->ctx = ctx;
     mcp_match_init(&m->table);
-    m->reqs = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, g_free);
+    m->free_head = NO_ENTRY;
     g_queue_init(&m->wait);
     g_queue_init(&m->late);
     return m;
@@ -75,7 +108,8 @@ void mcp_master_free(struct mcp_master *m)
     for (int i = 0; i < 256; i++)
         g_free(m->slots[i].bytes);
     mcp_match_clear(&m->table);
-    g_hash_table_destroy(m->reqs);
+    for (uint32_t c = 0; c < m->allocated / CHUNK; c++)
+        g_free(m->chunks[c]);
     g_free(m);
 }
 
@@ -127,7 +161,11 @@ static void settle(struct mcp_master *m, struct req *r)
         s->req = NULL;
         cancel_resend(m, s);
     }
-    g_hash_table_remove(m->reqs, &r->id);
+    r->used = false;
+    r->gen++;
+    r->next_free = m->free_head;
+    m->free_head = r->index;
+    m->open--;
 }
 
 static void wait_for_answer(struct mcp_master *m, struct req *r, int64_t now_ns)
@@ -186,19 +224,30 @@ void mcp_master_sent(struct mcp_master *m, const uint8_t *bytes, size_t len, uin
     m->stats.sent++;
     if (id == 0 || !mcp_expects_answer(cmd, bytes + MCP_HEADER_LEN, len - MCP_OVERHEAD))
         return;
-    if (g_hash_table_contains(m->reqs, &id))
+    if (s->req != NULL && s->req->id == id)
         return; /* the same request again (a duplicate): one answer is awaited */
-    struct req *r = g_new0(struct req, 1);
+    if (m->free_head == NO_ENTRY)
+        grow_pool(m);
+    if (m->free_head == NO_ENTRY)
+        forget_oldest(m);
+    if (m->free_head == NO_ENTRY)
+        return; /* every entry waits for a resend: this one is not awaited */
+    uint32_t index = m->free_head;
+    struct req *r = entry(m, index);
+    m->free_head = r->next_free;
+    uint32_t gen = r->gen;
+    memset(r, 0, sizeof *r);
+    r->gen = gen;
+    r->index = index;
+    r->used = true;
     r->id = id;
     r->seq = seq;
     r->cmd = cmd;
-    g_hash_table_insert(m->reqs, &r->id, r);
+    m->open++;
     s->req = r;
-    mcp_match_add_request(&m->table, seq, cmd, id);
+    mcp_match_add_request(&m->table, seq, cmd, (uint64_t)gen << 32 | index);
     wait_for_answer(m, r, now_ns);
     m->stats.requests++;
-    if (g_hash_table_size(m->reqs) > MCP_MASTER_MAX_OPEN)
-        forget_oldest(m);
 }
 
 static bool curable(uint8_t reason)
@@ -262,12 +311,21 @@ static void on_nak(struct mcp_master *m, const uint8_t *bytes, size_t len, int64
     emit(m, &g);
 }
 
+static struct req *lookup(struct mcp_master *m, uint64_t key)
+{
+    uint32_t index = (uint32_t)key;
+    if (index >= m->allocated)
+        return NULL;
+    struct req *r = entry(m, index);
+    return r->used && r->gen == (uint32_t)(key >> 32) ? r : NULL;
+}
+
 static void on_response(struct mcp_master *m, const uint8_t *bytes, size_t len, int64_t now_ns)
 {
     uint64_t id = 0;
     struct req *r = NULL;
     if (mcp_match_response(&m->table, bytes[MCP_HEADER_LEN], bytes[4], &id))
-        r = g_hash_table_lookup(m->reqs, &id);
+        r = lookup(m, id);
     if (r == NULL) {
         m->stats.unmatched++;
         struct mcp_master_event ev = {.kind = MCP_MASTER_UNMATCHED, .bytes = bytes, .len = len};
@@ -379,19 +437,20 @@ int64_t mcp_master_next_deadline(const struct mcp_master *m)
 
 size_t mcp_master_outstanding(const struct mcp_master *m)
 {
-    return g_hash_table_size(m->reqs) + m->pending_resends;
+    return m->open + m->pending_resends;
 }
 
 size_t mcp_master_waiting(const struct mcp_master *m)
 {
-    return g_hash_table_size(m->reqs) - g_queue_get_length((GQueue *)&m->late);
+    return m->open - g_queue_get_length((GQueue *)&m->late);
 }
 
 void mcp_master_finish(struct mcp_master *m)
 {
-    GList *open = g_hash_table_get_values(m->reqs);
-    for (GList *l = open; l != NULL; l = l->next) {
-        struct req *r = l->data;
+    for (uint32_t i = 0; i < m->allocated && m->open > 0; i++) {
+        struct req *r = entry(m, i);
+        if (!r->used)
+            continue;
         if (!r->timed_out)
             m->stats.timeouts++;
         m->stats.expired++;
@@ -402,7 +461,6 @@ void mcp_master_finish(struct mcp_master *m)
         settle(m, r);
         emit(m, &ev);
     }
-    g_list_free(open);
     for (int seq = 0; seq < 256; seq++)
         cancel_resend(m, &m->slots[seq]);
 }

@@ -608,15 +608,22 @@ static bool send_frame(struct runner *r, struct mr_frame *f)
     }
     if (r->o->pace == MR_PACE_TOP && mcp_target_kind(r->target) == MCP_ENDPOINT_UDP) {
         /* One sendmmsg carries frames to one socket: a frame for another flushes the batch. */
-        if (r->batch_len > 0 && slot != r->batch_slot && !flush_batch(r)) {
+        bool flushed = r->batch_len > 0 && slot != r->batch_slot;
+        if (flushed && !flush_batch(r)) {
             mr_frame_free(f);
             return false;
         }
         r->batch_slot = slot;
         r->batch[r->batch_len++] = f;
-        bool ok = r->batch_len < BATCH || flush_batch(r);
-        /* Checked on every frame, not only on a full batch: with several senders each
-         * frame may flush a batch of one (--duration must hold there too). */
+        bool ok = true;
+        if (r->batch_len >= BATCH) {
+            ok = flush_batch(r);
+            flushed = true;
+        }
+        if (!flushed)
+            return !stop_requested;
+        /* Checked on every flush, not only on a full batch: with several senders each frame
+         * may flush a batch of one (--duration must hold there too). */
         int64_t now = mr_now_ns();
         show_progress(r, now);
         return ok && !stop_requested &&

@@ -282,6 +282,34 @@ static void test_numbering_broadcast(void)
     free_log(&l);
 }
 
+/* At most MCP_MASTER_MAX_OPEN awaited: one more forgets the oldest; its late answer is unmatched,
+ * the newest still matches (the pool reuses entries without confusing them). */
+static void test_open_bound(void)
+{
+    struct log l = {0};
+    struct mcp_master *m = new_master(&l, 3);
+    uint8_t req[64], buf[64];
+    for (unsigned i = 0; i < MCP_MASTER_MAX_OPEN + 10; i++) {
+        size_t rn = read_req((uint8_t)i, req);
+        mcp_master_sent(m, req, rn, i + 1, 0);
+    }
+    const struct mcp_master_stats *st = mcp_master_stats(m);
+    g_assert_cmpuint(st->forgotten, ==, 10);
+    g_assert_cmpuint(mcp_master_outstanding(m), ==, MCP_MASTER_MAX_OPEN);
+    size_t n = status_rsp(0, 0, MCP_CMD_READ, 0, buf); /* seq 0: its newest request, id 4097 */
+    mcp_master_received(m, buf, n, true, MS);
+    g_assert_cmpint(last(&l)->kind, ==, MCP_MASTER_ANSWER);
+    g_assert_cmpuint(last(&l)->id, ==, 4097);
+    n = status_rsp(1, 0, MCP_CMD_READ, 0, buf); /* seq 0's older requests: forgotten (id 1) */
+    for (int i = 0; i < 16; i++)
+        mcp_master_received(m, buf, n, true, MS);
+    g_assert_cmpuint(st->answered, ==, 16);
+    mcp_master_received(m, buf, n, true, MS); /* the 17th with seq 0 was forgotten */
+    g_assert_cmpint(last(&l)->kind, ==, MCP_MASTER_UNMATCHED);
+    mcp_master_free(m);
+    free_log(&l);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -291,5 +319,6 @@ int main(int argc, char **argv)
     g_test_add_func("/master/give-up", test_give_up);
     g_test_add_func("/master/late-and-expired", test_late_and_expired);
     g_test_add_func("/master/numbering-broadcast", test_numbering_broadcast);
+    g_test_add_func("/master/open-bound", test_open_bound);
     return g_test_run();
 }

@@ -9,7 +9,7 @@
 
 /* How far capture time may run past a request before its recorded answer is given up. */
 #define RECORDED_WINDOW_NS (30LL * 1000000000LL)
-#define MAX_KEPT_REPORTS   200
+#define MAX_KEPT_VERDICTS  500
 
 enum recorded_state { REC_UNKNOWN, REC_PRESENT, REC_ABSENT };
 
@@ -28,18 +28,20 @@ struct recorded {
     bool sent; /* the request has gone out at least once */
 };
 
-enum live_state { LIVE_WAIT, LIVE_GOT, LIVE_TIMEOUT };
+enum live_state { LIVE_WAIT, LIVE_GOT, LIVE_NAKED, LIVE_NONE };
 
 /* One request sent. */
 struct expectation {
     uint64_t id;
     struct recorded *rec;
     uint8_t sent_seq, cmd;
-    int64_t sent_ns;
     enum live_state live;
     uint8_t *answer;
     size_t answer_len;
-    GList *wait_link; /* in e->waiting while LIVE_WAIT */
+    int64_t latency_ns;
+    bool late;
+    unsigned resends;
+    uint32_t nak_reasons;
 };
 
 struct mr_expect {
@@ -47,13 +49,12 @@ struct mr_expect {
     GHashTable *capture_tables; /* sender index -> struct mcp_match_table * */
     GHashTable *recorded;       /* uid -> struct recorded * */
     GQueue unknown;             /* struct recorded *, capture order */
-    GHashTable
-        *sent_tables; /* socket to the target -> struct mcp_match_table * (§4: per conversation) */
-    GHashTable *open; /* id -> struct expectation * */
-    GQueue waiting;   /* struct expectation *, send order */
+    GHashTable *open;           /* id -> struct expectation * */
+    size_t waiting;             /* open expectations in LIVE_WAIT */
+    size_t sent_unknown;        /* recorded requests sent whose recorded answer is not known yet */
     uint64_t next_id;
     unsigned printed;
-    GPtrArray *reports;
+    GArray *verdicts; /* struct mr_verdict */
     struct mr_expect_stats stats;
 };
 
@@ -134,9 +135,7 @@ struct mr_expect *mr_expect_new(const struct mr_expect_config *cfg)
     e->recorded = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, recorded_free);
     e->open = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, expectation_free);
     g_queue_init(&e->unknown);
-    g_queue_init(&e->waiting);
-    e->sent_tables = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, table_free);
-    e->reports = g_ptr_array_new_with_free_func(g_free);
+    e->verdicts = g_array_new(FALSE, TRUE, sizeof(struct mr_verdict));
     mr_histogram_init(&e->stats.latency);
     return e;
 }
@@ -146,12 +145,10 @@ void mr_expect_free(struct mr_expect *e)
     if (e == NULL)
         return;
     g_queue_clear(&e->unknown);
-    g_queue_clear(&e->waiting);
     g_hash_table_destroy(e->open);
     g_hash_table_destroy(e->recorded);
     g_hash_table_destroy(e->capture_tables);
-    g_hash_table_destroy(e->sent_tables);
-    g_ptr_array_free(e->reports, TRUE);
+    g_array_free(e->verdicts, TRUE);
     g_free(e);
 }
 
@@ -173,54 +170,92 @@ static struct mcp_match_table *capture_table(struct mr_expect *e, uint32_t sende
 
 /* ---- comparing two answers ---- */
 
-static void format_field(GString *s, enum mcp_field field, uint32_t value)
+const char *mr_category_name(enum mr_category c)
 {
-    switch (field) {
-    case MCP_FIELD_STATUS: {
+    static const char *const names[MR_CAT_COUNT] = {
+        "as_recorded", "mismatched", "late", "naked", "missing", "extra", "unanswered"};
+    return c < MR_CAT_COUNT ? names[c] : "unknown";
+}
+
+static void value_of(struct mr_value *v, enum mcp_field field, uint32_t value)
+{
+    memset(v, 0, sizeof *v);
+    if (field == MCP_FIELD_STATUS) {
         const char *name = mcp_name_of(mcp_status_names, value);
-        g_string_append_printf(s, "%s (%u)", name != NULL ? name : "unknown", value);
-        break;
+        v->kind = MR_VALUE_TEXT;
+        if (name != NULL)
+            g_strlcpy(v->text, name, sizeof v->text);
+        else
+            g_snprintf(v->text, sizeof v->text, "status %u", value);
+        return;
     }
-    case MCP_FIELD_ADDR:
-    case MCP_FIELD_VALUE:
-        g_string_append_printf(s, "0x%04x", value);
-        break;
-    default:
-        g_string_append_printf(s, "%u", value);
-        break;
-    }
+    v->kind = MR_VALUE_NUMBER;
+    v->number = value;
+    v->hex = field == MCP_FIELD_ADDR || field == MCP_FIELD_VALUE;
 }
 
-static void hex(GString *s, const uint8_t *p, size_t n)
+static void value_bytes(struct mr_value *v, const uint8_t *p, size_t n)
 {
-    if (n == 0)
-        g_string_append(s, "(none)");
-    for (size_t i = 0; i < n; i++)
-        g_string_append_printf(s, "%s%02x", i ? " " : "", p[i]);
+    memset(v, 0, sizeof *v);
+    v->kind = MR_VALUE_TEXT;
+    size_t shown = n < (sizeof v->text - 4) / 2 ? n : (sizeof v->text - 4) / 2;
+    for (size_t i = 0; i < shown; i++)
+        g_snprintf(v->text + 2 * i, 3, "%02x", p[i]);
+    if (shown < n)
+        g_strlcat(v->text, "...", sizeof v->text);
 }
 
-/* Appends one "  field: recorded X, received Y" line per difference; returns their number. */
-static unsigned compare_answers(const struct mr_expect *e, const uint8_t *rec, size_t rec_len,
-                                const uint8_t *got, size_t got_len, GString *out)
+static void add_diff(struct mr_verdict *v, const char *name, const struct mr_value *rec,
+                     const struct mr_value *got)
 {
-    unsigned diffs = 0;
+    v->field_total++;
+    if (v->field_count >= MR_MAX_FIELD_DIFFS)
+        return;
+    struct mr_field_diff *d = &v->fields[v->field_count++];
+    g_strlcpy(d->name, name, sizeof d->name);
+    d->recorded = *rec;
+    d->received = *got;
+}
+
+static uint32_t status_of(const uint8_t *frame, size_t len)
+{
+    return len >= MCP_OVERHEAD + 2 ? frame[MCP_HEADER_LEN + 1] : 0;
+}
+
+/* Fills v's field differences; returns their number. A changed cmd or status is one difference:
+ * the rest of the payload follows from it. */
+static size_t compare_answers(const struct mr_expect *e, const uint8_t *rec, size_t rec_len,
+                              const uint8_t *got, size_t got_len, struct mr_verdict *v)
+{
     uint8_t rcmd = rec[4], gcmd = got[4];
     const uint8_t *rp = rec + MCP_HEADER_LEN, *gp = got + MCP_HEADER_LEN;
     size_t rn = rec_len - MCP_OVERHEAD, gn = got_len - MCP_OVERHEAD;
+    struct mr_value a, b;
     if (rcmd != gcmd) {
-        g_string_append_printf(out, "  cmd: recorded %s (0x%02x), received %s (0x%02x)\n",
-                               mcp_cmd_name(rcmd), rcmd, mcp_cmd_name(gcmd), gcmd);
-        return 1;
+        memset(&a, 0, sizeof a);
+        memset(&b, 0, sizeof b);
+        a.kind = b.kind = MR_VALUE_TEXT;
+        g_strlcpy(a.text, mcp_cmd_name(rcmd), sizeof a.text);
+        g_strlcpy(b.text, mcp_cmd_name(gcmd), sizeof b.text);
+        add_diff(v, "cmd", &a, &b);
+        return v->field_total;
     }
-    struct mcp_pdu *a = g_new(struct mcp_pdu, 1), *b = g_new(struct mcp_pdu, 1);
-    mcp_pdu_parse(rcmd, rp, rn, a);
-    mcp_pdu_parse(gcmd, gp, gn, b);
-    size_t n = a->field_count > b->field_count ? a->field_count : b->field_count;
+    if (!(e->cfg.ignore_mask & (1u << MCP_FIELD_STATUS)) && rn >= 2 && gn >= 2 &&
+        status_of(rec, rec_len) != status_of(got, got_len)) {
+        value_of(&a, MCP_FIELD_STATUS, status_of(rec, rec_len));
+        value_of(&b, MCP_FIELD_STATUS, status_of(got, got_len));
+        add_diff(v, "status", &a, &b);
+        return v->field_total;
+    }
+    struct mcp_pdu *pa = g_new(struct mcp_pdu, 1), *pb = g_new(struct mcp_pdu, 1);
+    mcp_pdu_parse(rcmd, rp, rn, pa);
+    mcp_pdu_parse(gcmd, gp, gn, pb);
+    size_t n = pa->field_count > pb->field_count ? pa->field_count : pb->field_count;
     size_t value_index = 0;
     size_t covered_a = 0, covered_b = 0;
     for (size_t i = 0; i < n; i++) {
-        const struct mcp_field_span *fa = i < a->field_count ? &a->fields[i] : NULL;
-        const struct mcp_field_span *fb = i < b->field_count ? &b->fields[i] : NULL;
+        const struct mcp_field_span *fa = i < pa->field_count ? &pa->fields[i] : NULL;
+        const struct mcp_field_span *fb = i < pb->field_count ? &pb->fields[i] : NULL;
         const struct mcp_field_span *f = fa != NULL ? fa : fb;
         if (fa != NULL)
             covered_a = fa->offset + fa->size;
@@ -233,74 +268,120 @@ static unsigned compare_answers(const struct mr_expect *e, const uint8_t *rec, s
         /* req_seq is the matching key and changes under --renumber. */
         if (f->field == MCP_FIELD_REQ_SEQ || (e->cfg.ignore_mask & (1u << f->field)))
             continue;
-        char label[48];
+        char label[24];
         if (is_value)
             g_snprintf(label, sizeof label, "value[%zu]", vi);
         else
             g_snprintf(label, sizeof label, "%s", field_names[f->field]);
         if (fa != NULL && fb != NULL && fa->field == fb->field) {
-            bool same = fa->field == MCP_FIELD_EVENT_DATA
-                            ? fa->size == fb->size &&
-                                  memcmp(rp + fa->offset, gp + fb->offset, fa->size) == 0
-                            : fa->value == fb->value;
+            bool data = fa->field == MCP_FIELD_EVENT_DATA;
+            bool same = data ? fa->size == fb->size &&
+                                   memcmp(rp + fa->offset, gp + fb->offset, fa->size) == 0
+                             : fa->value == fb->value;
             if (same)
                 continue;
-            g_string_append_printf(out, "  %s: recorded ", label);
-            if (fa->field == MCP_FIELD_EVENT_DATA)
-                hex(out, rp + fa->offset, fa->size);
-            else
-                format_field(out, fa->field, fa->value);
-            g_string_append(out, ", received ");
-            if (fb->field == MCP_FIELD_EVENT_DATA)
-                hex(out, gp + fb->offset, fb->size);
-            else
-                format_field(out, fb->field, fb->value);
-            g_string_append(out, "\n");
+            if (data) {
+                value_bytes(&a, rp + fa->offset, fa->size);
+                value_bytes(&b, gp + fb->offset, fb->size);
+            } else {
+                value_of(&a, fa->field, fa->value);
+                value_of(&b, fb->field, fb->value);
+            }
         } else {
-            g_string_append_printf(out, "  %s: recorded ", label);
+            memset(&a, 0, sizeof a);
+            memset(&b, 0, sizeof b);
             if (fa != NULL)
-                format_field(out, fa->field, fa->value);
-            else
-                g_string_append(out, "(absent)");
-            g_string_append(out, ", received ");
+                value_of(&a, fa->field, fa->value);
             if (fb != NULL)
-                format_field(out, fb->field, fb->value);
-            else
-                g_string_append(out, "(absent)");
-            g_string_append(out, "\n");
+                value_of(&b, fb->field, fb->value);
         }
-        diffs++;
+        add_diff(v, label, &a, &b);
     }
     /* Bytes no field covers (an unknown command's payload, a malformed tail). */
     if (rn - covered_a != gn - covered_b ||
         memcmp(rp + covered_a, gp + covered_b, rn - covered_a) != 0) {
-        g_string_append(out, "  payload bytes: recorded ");
-        hex(out, rp + covered_a, rn - covered_a);
-        g_string_append(out, ", received ");
-        hex(out, gp + covered_b, gn - covered_b);
-        g_string_append(out, "\n");
-        diffs++;
+        value_bytes(&a, rp + covered_a, rn - covered_a);
+        value_bytes(&b, gp + covered_b, gn - covered_b);
+        add_diff(v, "payload", &a, &b);
     }
-    g_free(a);
-    g_free(b);
-    return diffs;
+    g_free(pa);
+    g_free(pb);
+    return v->field_total;
 }
 
-static void report(struct mr_expect *e, GString *text)
+static void format_value(GString *s, const struct mr_value *v)
 {
-    if (e->cfg.diff_out != NULL && e->printed < e->cfg.max_printed) {
-        fputs(text->str, e->cfg.diff_out);
-        if (++e->printed == e->cfg.max_printed)
-            fprintf(e->cfg.diff_out, "mcpreplay: (further differences are counted, not shown)\n");
+    switch (v->kind) {
+    case MR_VALUE_ABSENT:
+        g_string_append(s, "(absent)");
+        break;
+    case MR_VALUE_NUMBER:
+        g_string_append_printf(s, v->hex ? "0x%04x" : "%u", v->number);
+        break;
+    case MR_VALUE_TEXT:
+        g_string_append(s, v->text[0] ? v->text : "(none)");
+        break;
     }
-    if (e->reports->len < MAX_KEPT_REPORTS)
-        g_ptr_array_add(e->reports, g_strdup(text->str));
 }
 
-static void describe_request(GString *s, const struct expectation *x)
+static void format_reasons(GString *s, uint32_t reasons)
 {
-    g_string_append_printf(s, "%s seq %u (capture record %" G_GUINT64_FORMAT ", seq %u)",
-                           mcp_cmd_name(x->cmd), x->sent_seq, x->rec->record, x->rec->seq);
+    bool first = true;
+    for (unsigned r = 0; r < 32; r++) {
+        if (!(reasons & (1u << r)))
+            continue;
+        const char *name = mcp_name_of(mcp_nak_reason_names, r);
+        g_string_append_printf(s, "%s%s", first ? "" : ", ", name != NULL ? name : "other");
+        first = false;
+    }
+}
+
+void mr_verdict_format(const struct mr_verdict *v, int timeout_ms, GString *s)
+{
+    static const char *const label[MR_CAT_COUNT] = {"as recorded", "mismatch", "late",      "NAKed",
+                                                    "missing",     "extra",    "unanswered"};
+    g_string_append_printf(s, "%s: %s seq %u (capture record %" G_GUINT64_FORMAT ", seq %u)",
+                           label[v->category], mcp_cmd_name(v->cmd), v->seq, v->record,
+                           v->recorded_seq);
+    switch (v->category) {
+    case MR_CAT_MISMATCHED:
+        g_string_append(s, ":");
+        for (size_t i = 0; i < v->field_count; i++) {
+            g_string_append_printf(s, "%s %s: recorded ", i ? ";" : "", v->fields[i].name);
+            format_value(s, &v->fields[i].recorded);
+            g_string_append(s, ", received ");
+            format_value(s, &v->fields[i].received);
+        }
+        if (v->field_total > v->field_count)
+            g_string_append_printf(s, "; and %zu more", v->field_total - v->field_count);
+        break;
+    case MR_CAT_LATE:
+        g_string_append_printf(s, ": answered after %.3f ms (--timeout %d ms)",
+                               (double)v->latency_ns / 1e6, timeout_ms);
+        if (v->field_total > 0)
+            g_string_append_printf(s, ", and it differs (%s)", v->fields[0].name);
+        break;
+    case MR_CAT_NAKED:
+        g_string_append(s, ": NAKed (");
+        format_reasons(s, v->nak_reasons);
+        g_string_append_printf(s, ") and never answered, after %u resend%s", v->resends,
+                               v->resends == 1 ? "" : "s");
+        break;
+    case MR_CAT_MISSING:
+        g_string_append(s, ": no answer");
+        if (v->nak_reasons != 0) {
+            g_string_append(s, " (NAKed ");
+            format_reasons(s, v->nak_reasons);
+            g_string_append_printf(s, ", %u resends)", v->resends);
+        }
+        g_string_append_printf(s, "; capture record %" G_GUINT64_FORMAT " has an answer",
+                               v->answer_record);
+        if (v->field_count > 0 && v->fields[0].recorded.kind == MR_VALUE_TEXT)
+            g_string_append_printf(s, " with status %s", v->fields[0].recorded.text);
+        break;
+    default:
+        break;
+    }
 }
 
 static void recorded_release(struct mr_expect *e, struct recorded *r)
@@ -309,45 +390,81 @@ static void recorded_release(struct mr_expect *e, struct recorded *r)
         g_hash_table_remove(e->recorded, &r->uid);
 }
 
+static void report(struct mr_expect *e, const struct mr_verdict *v)
+{
+    if (e->cfg.diff_out != NULL && e->printed < e->cfg.max_printed) {
+        GString *s = g_string_new(NULL);
+        mr_verdict_format(v, e->cfg.timeout_ms, s);
+        fprintf(e->cfg.diff_out, "%s\n", s->str);
+        g_string_free(s, TRUE);
+        if (++e->printed == e->cfg.max_printed)
+            fprintf(e->cfg.diff_out, "mcpreplay: (further verdicts are counted, not shown)\n");
+    }
+    if (e->verdicts->len < MAX_KEPT_VERDICTS)
+        g_array_append_val(e->verdicts, *v);
+    else
+        e->stats.listed_left_off++;
+}
+
 /* Settles an expectation once both sides are known. */
 static void try_finish(struct mr_expect *e, struct expectation *x)
 {
     if (x->live == LIVE_WAIT || x->rec->state == REC_UNKNOWN)
         return;
     struct recorded *r = x->rec;
-    GString *s = g_string_new(NULL);
-    if (r->state == REC_PRESENT && x->live == LIVE_GOT) {
-        GString *lines = g_string_new(NULL);
-        if (compare_answers(e, r->answer, r->answer_len, x->answer, x->answer_len, lines) == 0) {
-            e->stats.matched++;
+    struct mr_verdict *v = g_new0(struct mr_verdict, 1);
+    v->record = r->record;
+    v->seq = x->sent_seq;
+    v->recorded_seq = r->seq;
+    v->cmd = x->cmd;
+    v->latency_ns = x->live == LIVE_GOT ? x->latency_ns : -1;
+    v->resends = x->resends;
+    v->nak_reasons = x->nak_reasons;
+    if (r->state == REC_PRESENT) {
+        v->answer_record = r->answer_record;
+        if (x->live == LIVE_GOT) {
+            bool differs =
+                compare_answers(e, r->answer, r->answer_len, x->answer, x->answer_len, v) > 0;
+            v->category = x->late ? MR_CAT_LATE : differs ? MR_CAT_MISMATCHED : MR_CAT_AS_RECORDED;
         } else {
-            e->stats.mismatched++;
-            g_string_append(s, "mismatch: answer to ");
-            describe_request(s, x);
-            g_string_append_printf(s, " differs from capture record %" G_GUINT64_FORMAT ":\n",
-                                   r->answer_record);
-            g_string_append(s, lines->str);
-            report(e, s);
+            v->category = x->live == LIVE_NAKED ? MR_CAT_NAKED : MR_CAT_MISSING;
+            if (r->answer_len >= MCP_OVERHEAD + 2) { /* the recorded status, for the text */
+                struct mr_value none = {.kind = MR_VALUE_ABSENT};
+                struct mr_value st;
+                value_of(&st, MCP_FIELD_STATUS, status_of(r->answer, r->answer_len));
+                add_diff(v, "status", &st, &none);
+            }
         }
-        g_string_free(lines, TRUE);
-    } else if (r->state == REC_PRESENT) {
-        e->stats.missing++;
-        g_string_append(s, "missing: no answer to ");
-        describe_request(s, x);
-        g_string_append_printf(s, " within %d ms; capture record %" G_GUINT64_FORMAT " has %s",
-                               e->cfg.timeout_ms, r->answer_record, mcp_cmd_name(r->answer[4]));
-        if (r->answer_len >= MCP_OVERHEAD + 2) {
-            const char *st = mcp_name_of(mcp_status_names, r->answer[MCP_HEADER_LEN + 1]);
-            g_string_append_printf(s, " status %s", st != NULL ? st : "unknown");
-        }
-        g_string_append(s, "\n");
-        report(e, s);
-    } else if (x->live == LIVE_GOT) {
-        e->stats.extra++;
     } else {
-        e->stats.unanswered++;
+        v->category = x->live == LIVE_GOT ? MR_CAT_EXTRA : MR_CAT_UNANSWERED;
     }
-    g_string_free(s, TRUE);
+    switch (v->category) {
+    case MR_CAT_AS_RECORDED:
+        e->stats.matched++;
+        break;
+    case MR_CAT_MISMATCHED:
+        e->stats.mismatched++;
+        break;
+    case MR_CAT_LATE:
+        e->stats.late++;
+        break;
+    case MR_CAT_NAKED:
+        e->stats.naked++;
+        break;
+    case MR_CAT_MISSING:
+        e->stats.missing++;
+        break;
+    case MR_CAT_EXTRA:
+        e->stats.extra++;
+        break;
+    default:
+        e->stats.unanswered++;
+        break;
+    }
+    if (v->category != MR_CAT_AS_RECORDED && v->category != MR_CAT_EXTRA &&
+        v->category != MR_CAT_UNANSWERED)
+        report(e, v);
+    g_free(v);
     r->waiters = g_slist_remove(r->waiters, x);
     recorded_release(e, r);
     g_hash_table_remove(e->open, &x->id);
@@ -355,6 +472,8 @@ static void try_finish(struct mr_expect *e, struct expectation *x)
 
 static void settle_recorded(struct mr_expect *e, struct recorded *r, enum recorded_state state)
 {
+    if (r->sent && r->state == REC_UNKNOWN)
+        e->sent_unknown--;
     r->state = state;
     GSList *waiters = g_slist_copy(r->waiters);
     for (GSList *l = waiters; l != NULL; l = l->next)
@@ -434,86 +553,109 @@ void mr_expect_observe(struct mr_expect *e, const struct mr_frame *frame, bool s
 
 /* ---- the live side ---- */
 
-void mr_expect_sent(struct mr_expect *e, unsigned conv, const struct mr_frame *frame,
-                    int64_t now_ns)
+uint64_t mr_expect_sent(struct mr_expect *e, const struct mr_frame *frame, int64_t now_ns)
 {
-    if (!frame->crc_ok || frame->corrupted || frame->len < MCP_OVERHEAD)
-        return;
+    (void)now_ns;
+    if (frame->len < MCP_OVERHEAD)
+        return 0;
     if (!mcp_expects_answer(frame->cmd, frame->bytes + MCP_HEADER_LEN, frame->len - MCP_OVERHEAD))
-        return;
+        return 0;
     struct recorded *r = g_hash_table_lookup(e->recorded, &frame->uid);
-    if (r == NULL) { /* not a request the capture side saw (e.g. not selected): no verdict */
-        return;
-    }
+    if (r == NULL) /* not a request the capture side saw (e.g. not selected): no verdict */
+        return 0;
     struct expectation *x = g_new0(struct expectation, 1);
     x->id = ++e->next_id;
     x->rec = r;
     r->refs++;
+    if (!r->sent && r->state == REC_UNKNOWN)
+        e->sent_unknown++;
     r->sent = true;
     r->waiters = g_slist_prepend(r->waiters, x);
     x->sent_seq = frame->seq;
     x->cmd = frame->cmd;
-    x->sent_ns = now_ns;
     x->live = LIVE_WAIT;
-    g_queue_push_tail(&e->waiting, x);
-    x->wait_link = g_queue_peek_tail_link(&e->waiting);
     g_hash_table_insert(e->open, &x->id, x);
-    mcp_match_add_request(table_in(e->sent_tables, conv), x->sent_seq, x->cmd, x->id);
+    e->waiting++;
     e->stats.requests++;
+    return x->id;
 }
 
-void mr_expect_received(struct mr_expect *e, unsigned conv, const uint8_t *bytes, size_t len,
-                        bool crc_ok, int64_t now_ns)
+static struct expectation *waiting(struct mr_expect *e, uint64_t id)
 {
-    if (!crc_ok || len < MCP_OVERHEAD + 2 || !mcp_cmd_is_response(bytes[4]))
+    struct expectation *x = g_hash_table_lookup(e->open, &id);
+    if (x == NULL || x->live != LIVE_WAIT)
+        return NULL;
+    e->waiting--;
+    return x;
+}
+
+void mr_expect_answered(struct mr_expect *e, uint64_t id, const uint8_t *bytes, size_t len,
+                        int64_t latency_ns, bool late, unsigned resends, uint32_t nak_reasons)
+{
+    struct expectation *x = waiting(e, id);
+    if (x == NULL || len < MCP_OVERHEAD)
         return;
-    uint64_t id;
-    struct expectation *x = NULL;
-    if (mcp_match_response(table_in(e->sent_tables, conv), bytes[MCP_HEADER_LEN], bytes[4], &id))
-        x = g_hash_table_lookup(e->open, &id);
-    if (x == NULL || x->live != LIVE_WAIT) {
-        e->stats.unexpected++;
-        return;
-    }
     x->live = LIVE_GOT;
     x->answer = g_memdup2(bytes, len);
     x->answer_len = len;
-    g_queue_delete_link(&e->waiting, x->wait_link);
-    x->wait_link = NULL;
+    x->latency_ns = latency_ns;
+    x->late = late;
+    x->resends = resends;
+    x->nak_reasons = nak_reasons;
     e->stats.answered++;
-    mr_histogram_add(&e->stats.latency, now_ns - x->sent_ns);
+    mr_histogram_add(&e->stats.latency, latency_ns);
     try_finish(e, x);
 }
 
-void mr_expect_tick(struct mr_expect *e, int64_t now_ns)
+void mr_expect_naked(struct mr_expect *e, uint64_t id, unsigned resends, uint32_t nak_reasons)
 {
-    int64_t limit = (int64_t)e->cfg.timeout_ms * 1000000;
-    while (!g_queue_is_empty(&e->waiting)) {
-        struct expectation *x = g_queue_peek_head(&e->waiting);
-        if (now_ns - x->sent_ns < limit)
-            return;
-        g_queue_pop_head(&e->waiting);
-        x->wait_link = NULL;
-        x->live = LIVE_TIMEOUT;
-        try_finish(e, x);
-    }
+    struct expectation *x = waiting(e, id);
+    if (x == NULL)
+        return;
+    x->live = LIVE_NAKED;
+    x->resends = resends;
+    x->nak_reasons = nak_reasons;
+    try_finish(e, x);
+}
+
+void mr_expect_unanswered(struct mr_expect *e, uint64_t id, unsigned resends, uint32_t nak_reasons)
+{
+    struct expectation *x = waiting(e, id);
+    if (x == NULL)
+        return;
+    x->live = LIVE_NONE;
+    x->resends = resends;
+    x->nak_reasons = nak_reasons;
+    try_finish(e, x);
+}
+
+bool mr_expect_needs_capture(const struct mr_expect *e)
+{
+    return e->sent_unknown > 0;
 }
 
 size_t mr_expect_waiting(const struct mr_expect *e)
 {
-    return g_queue_get_length((GQueue *)&e->waiting);
-}
-
-int64_t mr_expect_next_timeout(const struct mr_expect *e)
-{
-    const struct expectation *x = g_queue_peek_head((GQueue *)&e->waiting);
-    return x == NULL ? INT64_MAX : x->sent_ns + (int64_t)e->cfg.timeout_ms * 1000000;
+    return e->waiting;
 }
 
 void mr_expect_finish(struct mr_expect *e)
 {
-    mr_expect_tick(e, INT64_MAX);
+    GList *open = g_hash_table_get_values(e->open);
+    for (GList *l = open; l != NULL; l = l->next) {
+        struct expectation *x = l->data;
+        if (x->live == LIVE_WAIT) {
+            x->live = LIVE_NONE;
+            e->waiting--;
+        }
+    }
+    g_list_free(open);
     expire_unknown(e, NULL);
+    /* Settles what was waiting only for the recorded side too. */
+    open = g_hash_table_get_values(e->open);
+    for (GList *l = open; l != NULL; l = l->next)
+        try_finish(e, l->data);
+    g_list_free(open);
 }
 
 const struct mr_expect_stats *mr_expect_stats(const struct mr_expect *e)
@@ -521,7 +663,7 @@ const struct mr_expect_stats *mr_expect_stats(const struct mr_expect *e)
     return &e->stats;
 }
 
-const GPtrArray *mr_expect_reports(const struct mr_expect *e)
+const GArray *mr_expect_verdicts(const struct mr_expect *e)
 {
-    return e->reports;
+    return e->verdicts;
 }

@@ -1,9 +1,9 @@
 /*
- * Regression mode (--expect): each request sent is matched with the target's
- * answer (req_seq + command, library match.h) and with the answer recorded in
- * the capture (matched the same way on the capture's own frames); the two are
- * compared field by field (status and payload; --ignore FIELD), and answers
- * that never come (--timeout) are reported.
+ * Regression mode (--expect): each request sent gets a verdict from the
+ * master's outcome (answer, late answer, NAKed, none: replay/common/master.h)
+ * and the answer recorded in the capture (matched with lib's match.h on the
+ * capture's own frames); two answers are compared field by field (status and
+ * payload; --ignore FIELD).
  */
 #ifndef MR_EXPECT_H
 #define MR_EXPECT_H
@@ -22,19 +22,66 @@ struct mr_expect_config {
     int timeout_ms;
     uint32_t ignore_mask; /* bit (1 << enum mcp_field) */
     bool keep_recorded;   /* --preload: the same recorded answers serve every loop */
-    FILE *diff_out;       /* where diffs are printed as they happen (NULL: nowhere) */
-    unsigned max_printed; /* diffs printed at most */
+    FILE *diff_out;       /* where verdicts are printed as they happen (NULL: nowhere) */
+    unsigned max_printed; /* verdicts printed at most */
+};
+
+/* The verdict on one request under --expect. */
+enum mr_category {
+    MR_CAT_AS_RECORDED, /* answered in time, as in the capture */
+    MR_CAT_MISMATCHED,  /* answered in time, differently */
+    MR_CAT_LATE,        /* answered after --timeout (latency_ns says when) */
+    MR_CAT_NAKED,       /* NAKed (nak_reasons) and never answered, resends exhausted */
+    MR_CAT_MISSING,     /* the capture has an answer, the target gave none */
+    MR_CAT_EXTRA,       /* the target answered where the capture has no answer */
+    MR_CAT_UNANSWERED,  /* neither answered */
+    MR_CAT_COUNT
+};
+
+/* "as_recorded", "mismatched", "late", "naked", "missing", "extra", "unanswered". */
+const char *mr_category_name(enum mr_category c);
+
+/* One field of an answer: absent, a number, or a name (a status). */
+struct mr_value {
+    enum { MR_VALUE_ABSENT, MR_VALUE_NUMBER, MR_VALUE_TEXT } kind;
+    uint32_t number;
+    char text[40]; /* MR_VALUE_TEXT: a status name or payload bytes in hex */
+    bool hex;      /* MR_VALUE_NUMBER: shown as 0x%04x (addr, value) */
+};
+
+#define MR_MAX_FIELD_DIFFS 8
+
+struct mr_field_diff {
+    char name[24]; /* "status", "value[3]", "cmd", "payload" */
+    struct mr_value recorded, received;
+};
+
+struct mr_verdict {
+    uint64_t record; /* capture record of the request */
+    uint8_t seq;     /* seq as sent */
+    uint8_t recorded_seq;
+    uint8_t cmd;
+    enum mr_category category;
+    int64_t latency_ns; /* -1: no answer */
+    unsigned resends;
+    uint32_t nak_reasons;   /* bit (1 << reason) */
+    uint64_t answer_record; /* the capture's answer, 0: none */
+    size_t field_count;     /* differences kept (at most MR_MAX_FIELD_DIFFS) */
+    size_t field_total;     /* differences found */
+    struct mr_field_diff fields[MR_MAX_FIELD_DIFFS];
 };
 
 struct mr_expect_stats {
-    uint64_t requests;   /* requests sent that expect an answer */
-    uint64_t answered;   /* the target answered */
-    uint64_t matched;    /* ... the same way as in the capture */
-    uint64_t mismatched; /* ... differently */
-    uint64_t missing;    /* the capture has an answer, the target gave none in time */
-    uint64_t extra;      /* the target answered where the capture has no answer */
-    uint64_t unanswered; /* neither the capture nor the target answered */
-    uint64_t unexpected; /* answers that match no request sent (or came too late) */
+    uint64_t requests;        /* requests sent that expect an answer */
+    uint64_t answered;        /* the target answered (in time or late) */
+    uint64_t matched;         /* as recorded */
+    uint64_t mismatched;      /* ... differently */
+    uint64_t late;            /* answered after --timeout */
+    uint64_t naked;           /* NAKed and never answered */
+    uint64_t missing;         /* the capture has an answer, the target gave none */
+    uint64_t extra;           /* the target answered where the capture has no answer */
+    uint64_t unanswered;      /* neither the capture nor the target answered */
+    uint64_t listed_left_off; /* verdicts not kept for --json (over the cap) */
     struct mr_histogram latency;
 };
 
@@ -51,28 +98,37 @@ const char *mr_expect_field_names(void);
 void mr_expect_observe(struct mr_expect *e, const struct mr_frame *frame, bool selected,
                        const struct mr_extractor *ex);
 
-/* A frame went out at now_ns (monotonic) on socket conv to the target. Requests and answers
- * are matched per socket (§4: per conversation). */
-void mr_expect_sent(struct mr_expect *e, unsigned conv, const struct mr_frame *frame,
-                    int64_t now_ns);
+/*
+ * A frame went out to the target (the master, replay/common/master.h, matches
+ * the answers per conversation, §4). Returns the id its verdict is kept
+ * under, to be passed to the master; 0 when it gets no verdict (not a request
+ * expecting an answer, or not one the capture side saw).
+ */
+uint64_t mr_expect_sent(struct mr_expect *e, const struct mr_frame *frame, int64_t now_ns);
 
-/* A frame came back from the target on socket conv. */
-void mr_expect_received(struct mr_expect *e, unsigned conv, const uint8_t *bytes, size_t len,
-                        bool crc_ok, int64_t now_ns);
+/* The master's outcome for request id: an answer (late: after --timeout) ... */
+void mr_expect_answered(struct mr_expect *e, uint64_t id, const uint8_t *bytes, size_t len,
+                        int64_t latency_ns, bool late, unsigned resends, uint32_t nak_reasons);
+/* ... NAKed past the retries, never answered ... */
+void mr_expect_naked(struct mr_expect *e, uint64_t id, unsigned resends, uint32_t nak_reasons);
+/* ... or no answer at all. Unknown ids are ignored. */
+void mr_expect_unanswered(struct mr_expect *e, uint64_t id, unsigned resends, uint32_t nak_reasons);
 
-/* Declares answers overdue at now_ns missing. */
-void mr_expect_tick(struct mr_expect *e, int64_t now_ns);
+/* True while requests sent wait for the capture to show their recorded answer: a run
+ * stopped early (--limit, --duration) reads on (sending nothing) until it is false. */
+bool mr_expect_needs_capture(const struct mr_expect *e);
 
-/* Requests still waiting for the target; 0 when done. */
+/* Requests still waiting for the master's outcome. */
 size_t mr_expect_waiting(const struct mr_expect *e);
-/* When the oldest waiting request times out (monotonic), or INT64_MAX. */
-int64_t mr_expect_next_timeout(const struct mr_expect *e);
 
-/* End: everything still open is settled. */
+/* End: everything still open is settled (no answer). */
 void mr_expect_finish(struct mr_expect *e);
 
 const struct mr_expect_stats *mr_expect_stats(const struct mr_expect *e);
-/* The diffs (one string each, several lines), for --json. */
-const GPtrArray *mr_expect_reports(const struct mr_expect *e);
+/* The verdicts other than as_recorded/extra/unanswered, in order, at most a few hundred. */
+const GArray *mr_expect_verdicts(const struct mr_expect *e); /* struct mr_verdict */
+
+/* The verdict as one line of text (no newline), as printed. */
+void mr_verdict_format(const struct mr_verdict *v, int timeout_ms, GString *out);
 
 #endif

@@ -13,11 +13,10 @@ struct raw {
     gchar *target, *from, *cmd, *frames, *crc, *record, *json;
     gint port;
     gboolean length_le;
-    gdouble speed, pps, mbps;
+    gchar *speed, *pps, *mbps, *duration, *progress;
     gboolean topspeed;
     gint loop;
     gint64 limit;
-    gdouble duration;
     gboolean preload;
     gint reconnect, max_senders;
     gboolean renumber, fix_crc;
@@ -27,8 +26,11 @@ struct raw {
     gchar **ignore;
     gint timeout_ms, stall_ms;
     gboolean dry_run, quiet, realtime;
+    gint retries, busy_backoff_ms;
     gchar **files;
 };
+
+#define LIMIT_NOT_GIVEN G_MININT64
 
 static bool fail(GError **error, const char *fmt, const char *what)
 {
@@ -43,31 +45,45 @@ static bool probability(double p, const char *name, GError **error)
     return true;
 }
 
+/* A number that is finite and over 0, the whole text (e.g. "-1", "nan", "inf", "2x" fail). */
+static bool positive(const char *text, const char *name, double *out, GError **error)
+{
+    char *end = NULL;
+    double v = g_ascii_strtod(text, &end);
+    if (end == text || *end != '\0' || !isfinite(v) || !(v > 0)) {
+        g_set_error(error, MR_ERROR, 2, "%s must be a finite number over 0, not '%s'", name, text);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
 static bool check_pacing(struct raw *r, struct mr_options *o, GError **error)
 {
-    int modes = (r->speed >= 0) + (r->pps >= 0) + (r->mbps >= 0) + (r->topspeed != FALSE);
+    int modes = (r->speed != NULL) + (r->pps != NULL) + (r->mbps != NULL) + (r->topspeed != FALSE);
     if (modes > 1)
         return fail(error, "%s: choose one of them",
                     "--speed, --pps, --mbps and --topspeed exclude each other");
-    if (r->pps >= 0) {
-        if (!(r->pps > 0) || !isfinite(r->pps))
-            return fail(error, "%s must be a positive number", "--pps");
+    double v = 1.0;
+    if (r->pps != NULL) {
+        if (!positive(r->pps, "--pps", &v, error))
+            return false;
         o->pace = MR_PACE_PPS;
-        o->pace_value = r->pps;
-        o->pace_text = g_strdup_printf("%g packets/s", r->pps);
-    } else if (r->mbps >= 0) {
-        if (!(r->mbps > 0) || !isfinite(r->mbps))
-            return fail(error, "%s must be a positive number", "--mbps");
+        o->pace_value = v;
+        o->pace_text = g_strdup_printf("%g packets/s", v);
+    } else if (r->mbps != NULL) {
+        if (!positive(r->mbps, "--mbps", &v, error))
+            return false;
         o->pace = MR_PACE_MBPS;
-        o->pace_value = r->mbps;
-        o->pace_text = g_strdup_printf("%g Mbit/s", r->mbps);
+        o->pace_value = v;
+        o->pace_text = g_strdup_printf("%g Mbit/s", v);
     } else if (r->topspeed) {
         o->pace = MR_PACE_TOP;
         o->pace_text = g_strdup("top speed");
     } else {
-        double speed = r->speed >= 0 ? r->speed : 1.0;
-        if (!(speed > 0) || !isfinite(speed))
-            return fail(error, "%s must be a positive number", "--speed");
+        double speed = 1.0;
+        if (r->speed != NULL && !positive(r->speed, "--speed", &speed, error))
+            return false;
         o->pace = MR_PACE_CAPTURE;
         o->pace_value = speed;
         o->pace_text = g_strdup_printf("capture timing x%g", speed);
@@ -108,12 +124,19 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     if (r->loop < 1)
         return fail(error, "%s must be 1 or more", "--loop");
     o->loops = r->loop;
-    if (r->limit < 0)
-        return fail(error, "%s must not be negative", "--limit");
-    o->limit = r->limit;
-    if (!(r->duration >= 0) || !isfinite(r->duration))
-        return fail(error, "%s must be a number of seconds, 0 or more", "--duration");
-    o->duration = r->duration;
+    if (r->limit != LIMIT_NOT_GIVEN && r->limit < 1)
+        return fail(error, "%s must be 1 or more (leave it out for no limit)", "--limit");
+    o->limit = r->limit == LIMIT_NOT_GIVEN ? 0 : r->limit;
+    if (r->duration != NULL && !positive(r->duration, "--duration", &o->duration, error))
+        return false;
+    if (r->progress != NULL && !positive(r->progress, "--progress", &o->progress_s, error))
+        return false;
+    if (r->retries < 0)
+        return fail(error, "%s must not be negative", "--retries");
+    o->retries = r->retries;
+    if (r->busy_backoff_ms < 0)
+        return fail(error, "%s must be 0 ms or more", "--busy-backoff");
+    o->busy_backoff_ms = r->busy_backoff_ms;
     o->preload = r->preload;
     if (r->reconnect < 0)
         return fail(error, "%s must not be negative", "--reconnect");
@@ -160,14 +183,14 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
 bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **error)
 {
     struct raw r = {.port = MCP_DEFAULT_PORT,
-                    .speed = -1,
-                    .pps = -1,
-                    .mbps = -1,
                     .loop = 1,
                     .seed = 1,
                     .timeout_ms = 1000,
                     .stall_ms = 5000,
-                    .max_senders = 1024};
+                    .max_senders = 1024,
+                    .limit = LIMIT_NOT_GIVEN,
+                    .retries = 3,
+                    .busy_backoff_ms = 50};
     GOptionEntry entries[] = {
         {"target", 't', 0, G_OPTION_ARG_STRING, &r.target,
          "Where to send: udp://HOST:PORT, tcp://HOST:PORT, serial:/dev/X?baud=N, iface:NAME "
@@ -187,15 +210,22 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
          "Check variant of the frames (default crc8-smbus)", "VARIANT"},
         {"length-le", 0, 0, G_OPTION_ARG_NONE, &r.length_le, "The length field is little-endian",
          NULL},
-        {"speed", 'x', 0, G_OPTION_ARG_DOUBLE, &r.speed,
+        {"speed", 'x', 0, G_OPTION_ARG_STRING, &r.speed,
          "Capture timing sped up X times (default 1)", "X"},
-        {"pps", 'p', 0, G_OPTION_ARG_DOUBLE, &r.pps, "A fixed rate in frames per second", "N"},
-        {"mbps", 'M', 0, G_OPTION_ARG_DOUBLE, &r.mbps, "A fixed rate in Mbit/s of frame bytes",
+        {"pps", 'p', 0, G_OPTION_ARG_STRING, &r.pps, "A fixed rate in frames per second", "N"},
+        {"mbps", 'M', 0, G_OPTION_ARG_STRING, &r.mbps, "A fixed rate in Mbit/s of frame bytes",
          "X"},
         {"topspeed", 'T', 0, G_OPTION_ARG_NONE, &r.topspeed, "As fast as possible (batched)", NULL},
         {"loop", 'l', 0, G_OPTION_ARG_INT, &r.loop, "Replay the capture N times (renumbers)", "N"},
-        {"limit", 'L', 0, G_OPTION_ARG_INT64, &r.limit, "Stop after N frames", "N"},
-        {"duration", 'd', 0, G_OPTION_ARG_DOUBLE, &r.duration, "Stop after S seconds", "S"},
+        {"limit", 'L', 0, G_OPTION_ARG_INT64, &r.limit, "Stop after N frames (1 or more)", "N"},
+        {"duration", 'd', 0, G_OPTION_ARG_STRING, &r.duration, "Stop after S seconds (over 0)",
+         "S"},
+        {"retries", 0, 0, G_OPTION_ARG_INT, &r.retries,
+         "Resend a frame the target NAKs (BAD_CRC, SEQ_GAP, BUSY) up to N times (default 3)", "N"},
+        {"busy-backoff", 0, 0, G_OPTION_ARG_INT, &r.busy_backoff_ms,
+         "After NAK BUSY, wait MS before resending (default 50)", "MS"},
+        {"progress", 0, 0, G_OPTION_ARG_STRING, &r.progress,
+         "Print a progress line every S seconds (default: a live line on a terminal only)", "S"},
         {"preload", 'K', 0, G_OPTION_ARG_NONE, &r.preload,
          "Read the capture into memory first (highest rates)", NULL},
         {"max-senders", 0, 0, G_OPTION_ARG_INT, &r.max_senders,
@@ -219,12 +249,13 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
         {"ignore", 0, 0, G_OPTION_ARG_STRING_ARRAY, &r.ignore,
          "With --expect: do not compare FIELD (uptime, value, status...; repeatable)", "FIELD"},
         {"timeout", 0, 0, G_OPTION_ARG_INT, &r.timeout_ms,
-         "With --expect: an answer later than MS is missing (default 1000)", "MS"},
+         "An answer later than MS is late, one later than twice MS missing (default 1000)", "MS"},
         {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &r.stall_ms,
          "A target that accepts no data for MS is lost (default 5000)", "MS"},
         {"record", 'w', 0, G_OPTION_ARG_FILENAME, &r.record,
-         "Write everything sent and received to a capture", "FILE"},
-        {"json", 0, 0, G_OPTION_ARG_FILENAME, &r.json, "Write the results as JSON", "FILE"},
+         "Write everything sent and received to a capture (- for stdout)", "FILE"},
+        {"json", 0, 0, G_OPTION_ARG_FILENAME, &r.json, "Write the results as JSON (- for stdout)",
+         "FILE"},
         {"dry-run", 'n', 0, G_OPTION_ARG_NONE, &r.dry_run, "Print the schedule, send nothing",
          NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r.quiet, "No summary", NULL},
@@ -239,8 +270,9 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
         ctx, "Sends the MCP frames of pcap/pcapng captures to a real target with the capture's "
              "timing\n(or a fixed rate), optionally checking the answers against the capture.");
     g_option_context_set_description(
-        ctx, "Exit codes: 0 success; 1 answers missing or mismatched (--expect); 2 usage error "
-             "or\nunreadable/invalid capture; 3 target unreachable, refused or lost.\n"
+        ctx, "Exit codes: 0 success; 1 the target's answers differ from the capture (--expect:\n"
+             "mismatched, late, NAKed, missing) or fail the check; 2 usage error or\n"
+             "unreadable/invalid capture; 3 target unreachable, refused or lost.\n"
              "See mcpreplay(1).");
     memset(o, 0, sizeof *o);
     GError *err = NULL;
@@ -259,6 +291,11 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
     g_free(r.crc);
     g_free(r.record);
     g_free(r.json);
+    g_free(r.speed);
+    g_free(r.pps);
+    g_free(r.mbps);
+    g_free(r.duration);
+    g_free(r.progress);
     g_strfreev(r.ignore);
     g_strfreev(r.files);
     return ok;

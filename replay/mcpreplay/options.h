@@ -38,7 +38,10 @@ struct mr_options {
     char *json;
     bool dry_run;
     bool quiet;
-    bool realtime; /* SCHED_FIFO while replaying */
+    bool realtime;       /* SCHED_FIFO while replaying */
+    int retries;         /* resends of a NAKed frame (§3), 0.. */
+    int busy_backoff_ms; /* wait before resending after NAK BUSY */
+    double progress_s;   /* --progress: a line every S seconds (0: only on a terminal) */
 };
 
 /* Parses argv (--help prints and exits 0). False with *error (code 2, one line) on a usage error.

@@ -8,9 +8,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "expect.h"
+#include "master.h"
+#include "mcp/crc.h"
 #include "mcp/names.h"
 #include "pacer.h"
 #include "recorder.h"
@@ -22,6 +28,10 @@
 #define BATCH              32
 #define PROGRESS_EVERY_NS  250000000LL
 #define DRAIN_MS_NO_EXPECT 200
+/* An answer later than --timeout is late; one later than LATE_FACTOR x --timeout is missing. */
+#define LATE_FACTOR 2
+/* Ids the master gets for requests that have no verdict (not seen by --expect's capture side). */
+#define FOREIGN_ID (UINT64_C(1) << 62)
 
 static volatile sig_atomic_t stop_requested;
 
@@ -39,22 +49,36 @@ struct runner {
      * and answers are matched per socket (§4); serial and iface have one.
      * target is the first socket (opened up front).
      */
-    struct mr_target *target;
-    struct mr_target_config tcfg;
+    struct mcp_target *target;
+    struct mcp_target_config tcfg;
     bool per_sender;
-    GPtrArray *targets;      /* struct mr_target *, the socket's index is its conversation */
+    GPtrArray *targets;      /* struct mcp_target *, the socket's index is its conversation */
     GHashTable *slot_of;     /* captured sender index + 1 -> socket index + 1 */
     GArray *reconnects_seen; /* uint64_t per socket */
-    struct pollfd *pfds;     /* one per socket, rebuilt before each poll */
+    GPtrArray *masters;      /* struct mcp_master * per socket (NULL for iface:), master.h */
+    GPtrArray *master_ctx;   /* struct answer_ctx * per socket */
+    uint32_t crc_pass_mask;  /* variants every received frame with a bad check passes */
+    struct mcp_master_stats master_total;
+    FILE *text_out; /* summary and verdicts: stdout, or stderr when --json/--record take stdout */
+    FILE *json_out; /* --json, opened before anything is sent */
+    /* Sockets per sender under the descriptor limit: least recently used ones are closed. */
+    GArray *last_use; /* uint64_t per socket: use_clock at its last frame */
+    uint64_t use_clock;
+    unsigned open_sockets; /* besides the first one, which is never closed */
+    unsigned socket_budget;
+    uint64_t evictions;
+    struct pollfd *pfds; /* one per socket, rebuilt before each poll */
     struct mr_pacer pacer;
     struct mr_rewriter rw;
     struct mr_expect *expect;
-    struct mr_recorder *rec;
+    struct mcp_recorder *rec;
     struct mr_run_stats stats;
     bool started;
     int64_t first_send_ns, last_send_ns;
     int64_t duration_ns;
-    bool progress;
+    int64_t progress_every_ns; /* 0: no progress lines */
+    bool progress_tty;         /* rewrite one line in place */
+    uint64_t counted_per_pass; /* frames of one pass, from a first pass over small captures */
     int64_t next_progress_ns;
     GError *error; /* what stopped the run */
     struct mr_spin_margin margin;
@@ -64,9 +88,14 @@ struct runner {
     unsigned batch_slot; /* the socket the batch goes to */
 };
 
-static struct mr_target *target_at(const struct runner *r, unsigned slot)
+static struct mcp_target *target_at(const struct runner *r, unsigned slot)
 {
     return g_ptr_array_index(r->targets, slot);
+}
+
+static struct mcp_master *master_at(const struct runner *r, unsigned slot)
+{
+    return slot < r->masters->len ? g_ptr_array_index(r->masters, slot) : NULL;
 }
 
 /* The socket for a frame's sender, opened on its first frame; false with r->error. */
@@ -79,33 +108,143 @@ struct answer_ctx {
     unsigned slot;
 };
 
+/* The variants of §1 under which a frame's check matches (bit per enum mcp_crc_variant). */
+static uint32_t passing_variants(const uint8_t *bytes, size_t len)
+{
+    uint32_t mask = 0;
+    for (int v = 0; v < MCP_CRC_VARIANT_COUNT; v++)
+        if (mcp_crc((enum mcp_crc_variant)v, bytes, len - 1) == bytes[len - 1])
+            mask |= 1u << v;
+    return mask;
+}
+
 static void on_answer(void *ctx, const uint8_t *bytes, size_t len, bool crc_ok)
 {
     struct answer_ctx *a = ctx;
     struct runner *r = a->r;
     int64_t now = mr_now_ns();
     r->stats.received++;
-    if (!crc_ok)
+    if (!crc_ok) {
         r->stats.received_bad_crc++;
+        r->crc_pass_mask &= passing_variants(bytes, len);
+    }
     if (crc_ok && bytes[4] == 0x05 /* NAK */ && len >= MCP_OVERHEAD + 2) {
         uint8_t reason = bytes[MCP_HEADER_LEN + 1];
         r->stats.naks[reason < 8 ? reason : 0]++;
     }
-    mr_recorder_add(r->rec, a->slot, false, mr_realtime_ns(), bytes, len);
-    if (r->expect != NULL)
-        mr_expect_received(r->expect, a->slot, bytes, len, crc_ok, now);
+    mcp_recorder_add(r->rec, a->slot, false, mr_realtime_ns(), bytes, len);
+    struct mcp_master *m = master_at(r, a->slot);
+    if (m != NULL)
+        mcp_master_received(m, bytes, len, crc_ok, now);
+}
+
+/* The master's resend of a NAKed frame (§3). */
+static bool on_resend(void *ctx, const uint8_t *bytes, size_t len)
+{
+    struct answer_ctx *a = ctx;
+    struct runner *r = a->r;
+    if (r->error != NULL)
+        return false;
+    if (target_at(r, a->slot) == NULL) /* closed to stay under the descriptor limit */
+        return true;
+    if (!mcp_target_send(target_at(r, a->slot), bytes, len, &r->error))
+        return false;
+    r->stats.bytes += len;
+    mcp_recorder_add(r->rec, a->slot, true, mr_realtime_ns(), bytes, len);
+    return true;
+}
+
+/* The master's outcome for one request: a verdict under --expect. */
+static void on_master_event(void *ctx, const struct mcp_master_event *ev)
+{
+    struct answer_ctx *a = ctx;
+    struct mr_expect *e = a->r->expect;
+    if (e == NULL || ev->id == 0 || ev->id >= FOREIGN_ID)
+        return;
+    switch (ev->kind) {
+    case MCP_MASTER_ANSWER:
+        mr_expect_answered(e, ev->id, ev->bytes, ev->len, ev->latency_ns, ev->late, ev->resends,
+                           ev->nak_reasons);
+        break;
+    case MCP_MASTER_GAVE_UP:
+        mr_expect_naked(e, ev->id, ev->resends, ev->nak_reasons);
+        break;
+    case MCP_MASTER_EXPIRED:
+        mr_expect_unanswered(e, ev->id, ev->resends, ev->nak_reasons);
+        break;
+    default:
+        break;
+    }
+}
+
+/* A master for the socket at slot (udp, tcp, serial targets). */
+static void add_master(struct runner *r, unsigned slot)
+{
+    struct answer_ctx *a = g_new(struct answer_ctx, 1);
+    a->r = r;
+    a->slot = slot;
+    g_ptr_array_add(r->master_ctx, a);
+    struct mcp_master *m = NULL;
+    if (mcp_target_kind(target_at(r, slot)) != MCP_ENDPOINT_IFACE) {
+        struct mcp_master_config cfg = {
+            .codec = r->o->codec,
+            .retries = (unsigned)r->o->retries,
+            .busy_backoff_ns = (int64_t)r->o->busy_backoff_ms * 1000000,
+            .timeout_ns = (int64_t)r->o->timeout_ms * 1000000,
+            .late_ns = (int64_t)r->o->timeout_ms * 1000000 * LATE_FACTOR,
+        };
+        m = mcp_master_new(&cfg, on_resend, on_master_event, a);
+    }
+    g_ptr_array_add(r->masters, m);
+}
+
+/* Runs every master's resends and timeouts; false when a resend failed. */
+static bool tick_masters(struct runner *r, int64_t now)
+{
+    for (unsigned slot = 0; slot < r->masters->len; slot++) {
+        struct mcp_master *m = master_at(r, slot);
+        if (m != NULL && !mcp_master_tick(m, now))
+            return false;
+    }
+    return r->error == NULL;
+}
+
+static int64_t masters_deadline(const struct runner *r)
+{
+    int64_t next = INT64_MAX;
+    for (unsigned slot = 0; slot < r->masters->len; slot++) {
+        const struct mcp_master *m = master_at(r, slot);
+        int64_t d = m != NULL ? mcp_master_next_deadline(m) : INT64_MAX;
+        if (d < next)
+            next = d;
+    }
+    return next;
+}
+
+/* Requests waiting for an answer or a resend (all: including late ones not yet expired). */
+static size_t masters_open(const struct runner *r, bool all)
+{
+    size_t n = 0;
+    for (unsigned slot = 0; slot < r->masters->len; slot++) {
+        const struct mcp_master *m = master_at(r, slot);
+        if (m != NULL)
+            n += all ? mcp_master_outstanding(m) : mcp_master_waiting(m);
+    }
+    return n;
 }
 
 static void note_reconnects(struct runner *r, unsigned slot)
 {
-    uint64_t n = mr_target_reconnects(target_at(r, slot));
+    if (target_at(r, slot) == NULL)
+        return;
+    uint64_t n = mcp_target_reconnects(target_at(r, slot));
     uint64_t *seen = &g_array_index(r->reconnects_seen, uint64_t, slot);
     if (n == *seen)
         return;
     *seen = n;
     struct sockaddr_storage local, peer;
-    if (r->rec != NULL && mr_target_addresses(target_at(r, slot), &local, &peer))
-        mr_recorder_reconnected(r->rec, slot, &local, mr_realtime_ns());
+    if (r->rec != NULL && mcp_target_addresses(target_at(r, slot), &local, &peer))
+        mcp_recorder_reconnected(r->rec, slot, &local, mr_realtime_ns());
 }
 
 /* Reads what every socket has now. */
@@ -115,7 +254,9 @@ static bool receive(struct runner *r)
         if (r->error != NULL)
             return false;
         struct answer_ctx a = {.r = r, .slot = slot};
-        bool ok = mr_target_receive(target_at(r, slot), on_answer, &a, &r->error);
+        if (target_at(r, slot) == NULL)
+            continue;
+        bool ok = mcp_target_receive(target_at(r, slot), on_answer, &a, &r->error);
         note_reconnects(r, slot);
         if (!ok)
             return false;
@@ -128,7 +269,7 @@ static nfds_t poll_set(struct runner *r)
 {
     nfds_t n = 0;
     for (unsigned slot = 0; slot < r->targets->len; slot++) {
-        int fd = mr_target_fd(target_at(r, slot));
+        int fd = target_at(r, slot) != NULL ? mcp_target_fd(target_at(r, slot)) : -1;
         if (fd < 0)
             continue;
         r->pfds[n].fd = fd;
@@ -139,19 +280,109 @@ static nfds_t poll_set(struct runner *r)
     return n;
 }
 
+/* Bytes of the capture files read so far and their total (for the percentage); false if unknown. */
+static bool files_position(const struct runner *r, double *done, double *total)
+{
+    *done = *total = 0;
+    bool found = false;
+    for (size_t i = 0; i < r->o->file_count; i++) {
+        struct stat st;
+        if (stat(r->o->files[i], &st) != 0 || st.st_size <= 0)
+            return false;
+        *total += (double)st.st_size;
+    }
+    /* The reader's offset in its open file: /proc/self/fdinfo of the descriptor on it. */
+    size_t open_index = 0;
+    double offset = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (d == NULL)
+        return false;
+    struct dirent *de;
+    while (!found && (de = readdir(d)) != NULL) {
+        char link[64], target[4096];
+        g_snprintf(link, sizeof link, "/proc/self/fd/%s", de->d_name);
+        ssize_t n = readlink(link, target, sizeof target - 1);
+        if (n <= 0)
+            continue;
+        target[n] = '\0';
+        for (size_t i = 0; i < r->o->file_count && !found; i++) {
+            char *real = realpath(r->o->files[i], NULL);
+            if (real != NULL && strcmp(real, target) == 0) {
+                char info[64];
+                g_snprintf(info, sizeof info, "/proc/self/fdinfo/%s", de->d_name);
+                gchar *text = NULL;
+                if (g_file_get_contents(info, &text, NULL, NULL) &&
+                    g_str_has_prefix(text, "pos:")) {
+                    offset = g_ascii_strtod(text + 4, NULL);
+                    open_index = i;
+                    found = true;
+                }
+                g_free(text);
+            }
+            free(real);
+        }
+    }
+    closedir(d);
+    if (!found)
+        return false;
+    for (size_t i = 0; i < open_index; i++) {
+        struct stat st;
+        if (stat(r->o->files[i], &st) == 0)
+            *done += (double)st.st_size;
+    }
+    *done += offset;
+    return true;
+}
+
 static void show_progress(struct runner *r, int64_t now)
 {
-    if (!r->progress || now < r->next_progress_ns)
+    if (r->progress_every_ns == 0 || now < r->next_progress_ns)
         return;
-    r->next_progress_ns = now + PROGRESS_EVERY_NS;
-    uint64_t total = mr_source_selected_per_pass(r->src) * (uint64_t)r->o->loops;
-    if (r->o->limit > 0 && (total == 0 || total > (uint64_t)r->o->limit))
-        total = (uint64_t)r->o->limit;
-    int64_t elapsed = now - r->first_send_ns;
-    int64_t eta = -1;
-    if (total > r->stats.sent && r->stats.sent > 0)
-        eta = (int64_t)((double)elapsed / (double)r->stats.sent * (double)(total - r->stats.sent));
-    mr_report_progress(r->stats.sent, total, elapsed, eta);
+    r->next_progress_ns = now + r->progress_every_ns;
+    struct mr_progress p = {.sent = r->stats.sent, .fraction = -1, .eta_ns = -1};
+    p.elapsed_ns = now - r->first_send_ns;
+    uint64_t per_pass = mr_source_selected_per_pass(r->src);
+    if (per_pass == 0)
+        per_pass = r->counted_per_pass;
+    if (per_pass > 0)
+        p.total = per_pass * (uint64_t)r->o->loops;
+    if (r->o->limit > 0 && (p.total == 0 || p.total > (uint64_t)r->o->limit))
+        p.total = (uint64_t)r->o->limit;
+    if (p.total > 0) {
+        p.fraction = (double)p.sent / (double)p.total;
+    } else {
+        double done, total;
+        if (files_position(r, &done, &total) && total > 0) {
+            double pass = mr_source_loop(r->src);
+            p.fraction = (pass + done / total) / (double)r->o->loops;
+        }
+    }
+    if (p.fraction > 1)
+        p.fraction = 1;
+    if (p.fraction > 0)
+        p.eta_ns = (int64_t)((double)p.elapsed_ns / p.fraction * (1 - p.fraction));
+    if (r->duration_ns > 0) { /* --duration ends the run first, if it comes first */
+        int64_t left = r->duration_ns - p.elapsed_ns;
+        if (left < 0)
+            left = 0;
+        if (p.eta_ns < 0 || left < p.eta_ns) {
+            p.eta_ns = left;
+            if (p.fraction < 0 || (double)p.elapsed_ns / (double)r->duration_ns > p.fraction)
+                p.fraction = (double)p.elapsed_ns / (double)r->duration_ns;
+        }
+    }
+    if (r->expect != NULL) {
+        const struct mr_expect_stats *es = mr_expect_stats(r->expect);
+        p.answers = es->answered;
+        p.mismatches = es->mismatched + es->late + es->naked + es->missing;
+    } else {
+        struct mcp_master_stats ms = {0};
+        for (unsigned slot = 0; slot < r->masters->len; slot++)
+            if (master_at(r, slot) != NULL)
+                mcp_master_stats_add(&ms, mcp_master_stats(master_at(r, slot)));
+        p.answers = ms.answered;
+    }
+    mr_report_progress(stderr, r->progress_tty, &p);
 }
 
 /*
@@ -162,15 +393,16 @@ static bool wait_for(struct runner *r, int64_t deadline)
 {
     for (;;) {
         int64_t now = mr_now_ns();
-        if (r->expect != NULL)
-            mr_expect_tick(r->expect, now);
+        if (!tick_masters(r, now))
+            return false;
         show_progress(r, now);
         if (stop_requested)
             return false;
         int64_t wake = deadline - r->margin.ns;
-        if (r->expect != NULL && mr_expect_next_timeout(r->expect) < wake)
-            wake = mr_expect_next_timeout(r->expect);
-        if (r->progress && r->next_progress_ns < wake)
+        int64_t master_due = masters_deadline(r);
+        if (master_due < wake)
+            wake = master_due;
+        if (r->progress_every_ns > 0 && r->next_progress_ns < wake)
             wake = r->next_progress_ns;
         if (now >= deadline - r->margin.ns)
             break;
@@ -195,9 +427,89 @@ static void account(struct runner *r, unsigned slot, struct mr_frame *f, int64_t
     r->stats.sent++;
     r->stats.bytes += f->len;
     r->last_send_ns = sent_ns;
-    mr_recorder_add(r->rec, slot, true, mr_realtime_ns(), f->bytes, f->len);
-    if (r->expect != NULL)
-        mr_expect_sent(r->expect, slot, f, sent_ns);
+    mcp_recorder_add(r->rec, slot, true, mr_realtime_ns(), f->bytes, f->len);
+    struct mcp_master *m = master_at(r, slot);
+    if (m != NULL) {
+        uint64_t id = r->expect != NULL ? mr_expect_sent(r->expect, f, sent_ns) : 0;
+        mcp_master_sent(m, f->bytes, f->len, id != 0 ? id : FOREIGN_ID + f->uid, sent_ns);
+    }
+}
+
+static bool flush_batch(struct runner *r);
+
+static void touch(struct runner *r, unsigned slot)
+{
+    if (slot < r->last_use->len)
+        g_array_index(r->last_use, uint64_t, slot) = ++r->use_clock;
+}
+
+/* Open descriptors now (/proc/self/fd), or 0 if unknown. */
+static unsigned open_descriptors(void)
+{
+    unsigned n = 0;
+    DIR *d = opendir("/proc/self/fd");
+    if (d == NULL)
+        return 0;
+    while (readdir(d) != NULL)
+        n++;
+    closedir(d);
+    return n > 3 ? n - 3 : 0; /* ".", ".." and the directory's own descriptor */
+}
+
+/* How many more sockets fit under the soft descriptor limit (after raise_fd_limit). */
+static void set_socket_budget(struct runner *r)
+{
+    struct rlimit rl;
+    r->socket_budget = UINT_MAX;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return;
+    unsigned used = open_descriptors();
+    unsigned margin = 8 + (unsigned)(rl.rlim_cur / 16); /* recorder, tshark, gz readers... */
+    r->socket_budget = rl.rlim_cur > used + margin ? (unsigned)(rl.rlim_cur - used - margin) : 1;
+}
+
+/* Closes least recently used sockets (never the first, nor keep) until one more fits. */
+static bool make_room(struct runner *r, unsigned keep)
+{
+    while (r->open_sockets >= r->socket_budget) {
+        unsigned victim = 0;
+        uint64_t oldest = UINT64_MAX;
+        for (unsigned s = 1; s < r->targets->len; s++)
+            if (s != keep && target_at(r, s) != NULL &&
+                g_array_index(r->last_use, uint64_t, s) < oldest) {
+                oldest = g_array_index(r->last_use, uint64_t, s);
+                victim = s;
+            }
+        if (victim == 0)
+            return true; /* nothing to close: try anyway */
+        if (r->batch_len > 0 && r->batch_slot == victim && !flush_batch(r))
+            return false;
+        receive(r); /* what it has now still counts */
+        if (master_at(r, victim) != NULL)
+            mcp_master_finish(master_at(r, victim)); /* its open requests get no answer now */
+        mcp_target_close(target_at(r, victim));
+        r->targets->pdata[victim] = NULL;
+        r->open_sockets--;
+        r->evictions++;
+    }
+    return true;
+}
+
+/* A sender whose socket was closed sends again: a new socket (a new conversation to the device). */
+static bool reopen(struct runner *r, unsigned slot)
+{
+    if (!make_room(r, slot))
+        return false;
+    struct mcp_target *t = mcp_target_open(&r->tcfg, &r->error);
+    if (t == NULL)
+        return false;
+    r->targets->pdata[slot] = t;
+    r->open_sockets++;
+    g_array_index(r->reconnects_seen, uint64_t, slot) = 0;
+    struct sockaddr_storage local, peer;
+    if (r->rec != NULL && mcp_target_addresses(t, &local, &peer))
+        mcp_recorder_reconnected(r->rec, slot, &local, mr_realtime_ns());
+    return true;
 }
 
 static bool slot_for(struct runner *r, const struct mr_frame *f, unsigned *slot)
@@ -209,7 +521,8 @@ static bool slot_for(struct runner *r, const struct mr_frame *f, unsigned *slot)
     guint found = GPOINTER_TO_UINT(g_hash_table_lookup(r->slot_of, key));
     if (found != 0) {
         *slot = found - 1;
-        return true;
+        touch(r, *slot);
+        return target_at(r, *slot) != NULL || reopen(r, *slot);
     }
     unsigned used = g_hash_table_size(r->slot_of);
     if (used < r->targets->len) { /* the socket opened up front is the first sender's */
@@ -224,18 +537,24 @@ static bool slot_for(struct runner *r, const struct mr_frame *f, unsigned *slot)
                     r->o->max_senders);
         return false;
     }
-    struct mr_target *t = mr_target_open(&r->tcfg, &r->error);
+    if (!make_room(r, UINT_MAX))
+        return false;
+    struct mcp_target *t = mcp_target_open(&r->tcfg, &r->error);
     if (t == NULL)
         return false;
+    r->open_sockets++;
     *slot = r->targets->len;
     g_ptr_array_add(r->targets, t);
+    add_master(r, r->targets->len - 1);
     uint64_t zero = 0;
     g_array_append_val(r->reconnects_seen, zero);
+    g_array_append_val(r->last_use, zero);
+    touch(r, *slot);
     r->pfds = g_renew(struct pollfd, r->pfds, r->targets->len);
     g_hash_table_insert(r->slot_of, key, GUINT_TO_POINTER(*slot + 1));
     struct sockaddr_storage local, peer;
-    if (r->rec != NULL && mr_target_addresses(t, &local, &peer))
-        mr_recorder_conversation(r->rec, *slot, &local, &peer, mr_realtime_ns());
+    if (r->rec != NULL && mcp_target_addresses(t, &local, &peer))
+        mcp_recorder_conversation(r->rec, *slot, &local, &peer, mr_realtime_ns());
     return true;
 }
 
@@ -251,7 +570,7 @@ static bool flush_batch(struct runner *r)
     }
     int64_t now = mr_now_ns();
     size_t sent =
-        mr_target_send_batch(target_at(r, r->batch_slot), bytes, lens, r->batch_len, &r->error);
+        mcp_target_send_batch(target_at(r, r->batch_slot), bytes, lens, r->batch_len, &r->error);
     for (size_t i = 0; i < r->batch_len; i++) {
         if (i < sent)
             account(r, r->batch_slot, r->batch[i], now);
@@ -261,9 +580,10 @@ static bool flush_batch(struct runner *r)
     r->batch_len = 0;
     if (sent < n && r->error != NULL)
         return false;
-    /* Answers are read every few batches so the socket buffer never fills. */
+    /* Answers are read (and NAKed frames resent) every 256 frames so the socket buffer never
+     * fills. */
     if ((r->stats.sent & 0xFF) < n)
-        return receive(r);
+        return receive(r) && tick_masters(r, mr_now_ns());
     return true;
 }
 
@@ -274,7 +594,7 @@ static bool send_frame(struct runner *r, struct mr_frame *f)
     if (!r->started) {
         r->started = true;
         r->first_send_ns = mr_now_ns();
-        r->next_progress_ns = r->first_send_ns + PROGRESS_EVERY_NS;
+        r->next_progress_ns = r->first_send_ns + r->progress_every_ns;
         mr_pacer_start(&r->pacer, r->first_send_ns);
     }
     if (r->duration_ns > 0 && due >= r->duration_ns) {
@@ -286,28 +606,35 @@ static bool send_frame(struct runner *r, struct mr_frame *f)
         mr_frame_free(f);
         return false;
     }
-    if (r->o->pace == MR_PACE_TOP && mr_target_kind(r->target) == MCP_ENDPOINT_UDP) {
+    if (r->o->pace == MR_PACE_TOP && mcp_target_kind(r->target) == MCP_ENDPOINT_UDP) {
         /* One sendmmsg carries frames to one socket: a frame for another flushes the batch. */
-        if (r->batch_len > 0 && slot != r->batch_slot && !flush_batch(r)) {
+        bool flushed = r->batch_len > 0 && slot != r->batch_slot;
+        if (flushed && !flush_batch(r)) {
             mr_frame_free(f);
             return false;
         }
         r->batch_slot = slot;
         r->batch[r->batch_len++] = f;
-        if (r->batch_len < BATCH)
-            return true;
-        bool ok = flush_batch(r);
-        show_progress(r, mr_now_ns());
+        bool ok = true;
+        if (r->batch_len >= BATCH) {
+            ok = flush_batch(r);
+            flushed = true;
+        }
+        if (!flushed)
+            return !stop_requested;
+        /* Checked on every flush, not only on a full batch: with several senders each frame
+         * may flush a batch of one (--duration must hold there too). */
+        int64_t now = mr_now_ns();
+        show_progress(r, now);
         return ok && !stop_requested &&
-               !(r->duration_ns > 0 && mr_now_ns() - r->first_send_ns >= r->duration_ns);
+               !(r->duration_ns > 0 && now - r->first_send_ns >= r->duration_ns);
     }
     int64_t deadline = r->pacer.anchor_ns + due;
     bool ok = true;
     if (r->o->pace != MR_PACE_TOP)
         ok = wait_for(r, deadline);
     else
-        ok = !stop_requested &&
-             (r->expect == NULL || (mr_expect_tick(r->expect, mr_now_ns()), true));
+        ok = !stop_requested && tick_masters(r, mr_now_ns());
     if (!ok) {
         mr_frame_free(f);
         return false;
@@ -315,7 +642,7 @@ static bool send_frame(struct runner *r, struct mr_frame *f)
     int64_t now = mr_now_ns();
     if (r->o->pace != MR_PACE_TOP)
         mr_histogram_add(&r->stats.lateness, now - deadline);
-    ok = mr_target_send(target_at(r, slot), f->bytes, f->len, &r->error);
+    ok = mcp_target_send(target_at(r, slot), f->bytes, f->len, &r->error);
     note_reconnects(r, slot);
     if (ok)
         account(r, slot, f, now);
@@ -323,7 +650,7 @@ static bool send_frame(struct runner *r, struct mr_frame *f)
     if (ok && r->o->pace == MR_PACE_TOP) {
         show_progress(r, now);
         if ((r->stats.sent & 31) == 0)
-            ok = receive(r);
+            ok = receive(r) && tick_masters(r, mr_now_ns());
     }
     if (r->duration_ns > 0 && mr_now_ns() - r->first_send_ns >= r->duration_ns)
         return false;
@@ -331,40 +658,45 @@ static bool send_frame(struct runner *r, struct mr_frame *f)
 }
 
 /*
- * After the last frame: under --expect, until every answer is in or overdue;
- * otherwise until the target has been quiet for DRAIN_MS_NO_EXPECT (answers
- * still arriving keep it going), at most --timeout, so the summary and
- * --record hold the late answers too.
+ * After the last frame: until every request is answered, given up or expired
+ * (the master's resends go on meanwhile); without --expect, until nothing
+ * waits within --timeout and the target has been quiet for
+ * DRAIN_MS_NO_EXPECT, so the summary and --record hold the late answers too.
  */
 static void drain(struct runner *r)
 {
-    int64_t start = mr_now_ns();
-    int64_t limit = start + (int64_t)r->o->timeout_ms * 1000000;
     int64_t quiet = (int64_t)DRAIN_MS_NO_EXPECT * 1000000;
-    int64_t end = start + quiet;
-    if (r->expect != NULL)
-        end = mr_expect_next_timeout(r->expect);
+    int64_t start = mr_now_ns();
+    int64_t quiet_end = start + quiet;
+    /* without --expect, a target that keeps talking cannot hold the run open */
+    int64_t limit = start + (int64_t)r->o->timeout_ms * 1000000 * LATE_FACTOR;
     while (r->error == NULL && !stop_requested) {
         int64_t now = mr_now_ns();
-        if (r->expect != NULL) {
-            mr_expect_tick(r->expect, now);
-            if (mr_expect_waiting(r->expect) == 0)
-                break;
-            end = mr_expect_next_timeout(r->expect);
-        } else if (end > limit) {
-            end = limit;
-        }
-        if (now >= end)
+        if (!tick_masters(r, now))
             break;
+        bool waiting = masters_open(r, r->expect != NULL) > 0;
+        if (!waiting && (r->expect != NULL || now >= quiet_end))
+            break;
+        if (r->expect == NULL && now >= limit)
+            break;
+        int64_t end = masters_deadline(r);
+        if (quiet_end > now && quiet_end < end)
+            end = quiet_end;
+        if (r->expect == NULL && limit < end)
+            end = limit;
+        if (end < now)
+            end = now;
         int64_t wait = end - now;
         struct timespec ts = {.tv_sec = wait / 1000000000, .tv_nsec = wait % 1000000000};
         if (ppoll(r->pfds, poll_set(r), &ts, NULL) > 0) {
             if (!receive(r))
                 break;
-            if (r->expect == NULL)
-                end = mr_now_ns() + quiet;
+            quiet_end = mr_now_ns() + quiet;
         }
     }
+    for (unsigned slot = 0; slot < r->masters->len; slot++)
+        if (master_at(r, slot) != NULL)
+            mcp_master_finish(master_at(r, slot));
 }
 
 /* ---- dry run ---- */
@@ -413,27 +745,27 @@ static bool open_recorder(struct runner *r, GError **error)
 {
     if (r->o->record == NULL)
         return true;
-    enum mr_record_kind kind;
+    enum mcp_record_kind kind;
     struct sockaddr_storage local, peer;
-    switch (mr_target_kind(r->target)) {
+    switch (mcp_target_kind(r->target)) {
     case MCP_ENDPOINT_UDP:
-        kind = MR_RECORD_UDP;
+        kind = MCP_RECORD_UDP;
         break;
     case MCP_ENDPOINT_TCP:
-        kind = MR_RECORD_TCP;
+        kind = MCP_RECORD_TCP;
         break;
     case MCP_ENDPOINT_SERIAL:
-        kind = MR_RECORD_SERIAL;
+        kind = MCP_RECORD_SERIAL;
         break;
     default:
-        kind = MR_RECORD_L2;
+        kind = MCP_RECORD_L2;
         break;
     }
-    r->rec = mr_recorder_open(r->o->record, kind, mr_target_linktype(r->target), error);
+    r->rec = mcp_recorder_open(r->o->record, kind, mcp_target_linktype(r->target), error);
     if (r->rec == NULL)
         return false;
-    if (mr_target_addresses(r->target, &local, &peer))
-        mr_recorder_conversation(r->rec, 0, &local, &peer, mr_realtime_ns());
+    if (mcp_target_addresses(r->target, &local, &peer))
+        mcp_recorder_conversation(r->rec, 0, &local, &peer, mr_realtime_ns());
     return true;
 }
 
@@ -446,7 +778,7 @@ static void on_capture_frame(void *ctx, const struct mr_frame *frame, bool selec
 
 static bool check_link_type(struct runner *r, GError **error)
 {
-    int want = mr_target_linktype(r->target);
+    int want = mcp_target_linktype(r->target);
     int have = mr_source_linktype(r->src);
     if (want < 0 || have < 0 || want == have)
         return true;
@@ -465,14 +797,104 @@ static void finish_stats(struct runner *r)
     r->stats.loops = mr_source_loop(r->src) + 1;
     r->stats.reconnects = 0;
     for (unsigned slot = 0; r->targets != NULL && slot < r->targets->len; slot++)
-        r->stats.reconnects += mr_target_reconnects(target_at(r, slot));
+        if (target_at(r, slot) != NULL)
+            r->stats.reconnects += mcp_target_reconnects(target_at(r, slot));
     r->stats.extract = mr_source_extractor(r->src) != NULL
                            ? mr_extractor_stats(mr_source_extractor(r->src))
                            : NULL;
     r->stats.faults = &r->rw.stats;
+    for (unsigned slot = 0; r->masters != NULL && slot < r->masters->len; slot++)
+        if (master_at(r, slot) != NULL) {
+            mcp_master_stats_add(&r->master_total, mcp_master_stats(master_at(r, slot)));
+            r->stats.master = &r->master_total;
+        }
+    r->stats.timeout_ms = r->o->timeout_ms;
+    r->stats.sockets_closed = r->evictions;
+    r->stats.crc_name = mcp_crc_variant_name(r->o->codec.crc);
+    r->stats.crc_hint = NULL;
+    for (int v = 0; r->stats.received_bad_crc > 0 && v < MCP_CRC_VARIANT_COUNT; v++)
+        if (r->crc_pass_mask & (1u << v)) {
+            r->stats.crc_hint = mcp_crc_variant_name((enum mcp_crc_variant)v);
+            break;
+        }
     if (r->expect != NULL) {
         r->stats.expect = mr_expect_stats(r->expect);
-        r->stats.expect_reports = mr_expect_reports(r->expect);
+        r->stats.verdicts = mr_expect_verdicts(r->expect);
+    }
+}
+
+/* Output paths first, so a bad one fails before anything is sent; "-" is stdout. */
+static bool open_outputs(struct runner *r)
+{
+    const struct mr_options *o = r->o;
+    bool json_stdout = o->json != NULL && strcmp(o->json, "-") == 0;
+    bool record_stdout = o->record != NULL && strcmp(o->record, "-") == 0;
+    if (json_stdout && record_stdout) {
+        g_printerr("mcpreplay: --json - and --record - cannot both write to stdout\n");
+        return false;
+    }
+    r->text_out = json_stdout || record_stdout ? stderr : stdout;
+    if (o->json != NULL) {
+        r->json_out = json_stdout ? stdout : fopen(o->json, "w");
+        if (r->json_out == NULL) {
+            g_printerr("mcpreplay: --json %s: %s\n", o->json, g_strerror(errno));
+            return false;
+        }
+    }
+    if (o->record != NULL && !record_stdout && !o->dry_run) {
+        FILE *f = fopen(o->record, "w"); /* the recorder reopens it once the target is known */
+        if (f == NULL) {
+            g_printerr("mcpreplay: --record %s: %s\n", o->record, g_strerror(errno));
+            return false;
+        }
+        fclose(f);
+    }
+    return true;
+}
+
+/* Captures up to this size get a first pass that counts their frames, for the progress total;
+ * bigger ones show how far the file has been read. */
+#define COUNT_PASS_MAX_BYTES (64LL << 20)
+
+static void count_frames(struct runner *r, const struct mr_source_config *scfg)
+{
+    gint64 bytes = 0;
+    for (size_t i = 0; i < r->o->file_count; i++) {
+        struct stat st;
+        if (stat(r->o->files[i], &st) != 0)
+            return;
+        bytes += st.st_size;
+    }
+    if (bytes > COUNT_PASS_MAX_BYTES)
+        return;
+    struct mr_source_config one = *scfg;
+    one.loops = 1;
+    one.preload = false;
+    one.observer = NULL;
+    GError *err = NULL;
+    struct mr_source *src = mr_source_new(&one, &err);
+    if (src == NULL) {
+        g_clear_error(&err);
+        return;
+    }
+    struct mr_frame *f;
+    uint64_t n = 0;
+    while ((f = mr_source_next(src, &err)) != NULL) {
+        n++;
+        mr_frame_free(f);
+    }
+    g_clear_error(&err); /* the real pass reports it */
+    mr_source_free(src);
+    r->counted_per_pass = n;
+}
+
+/* Many senders, one socket each: lift the soft descriptor limit to the hard one (issue 8.6). */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
     }
 }
 
@@ -480,6 +902,9 @@ static int run(struct runner *r)
 {
     const struct mr_options *o = r->o;
     GError *src_error = NULL;
+    if (!open_outputs(r))
+        return MR_EXIT_USAGE;
+    raise_fd_limit();
     bool raw = o->target != NULL && g_str_has_prefix(o->target, "iface:");
     struct mr_source_config scfg = {
         .files = o->files,
@@ -517,7 +942,7 @@ static int run(struct runner *r)
             .timeout_ms = o->timeout_ms,
             .ignore_mask = o->ignore_mask,
             .keep_recorded = o->preload,
-            .diff_out = stdout,
+            .diff_out = r->text_out,
             .max_printed = 50,
         };
         r->expect = mr_expect_new(&ecfg);
@@ -536,14 +961,14 @@ static int run(struct runner *r)
     if (o->dry_run)
         return dry_run(r);
 
-    r->tcfg = (struct mr_target_config){
+    r->tcfg = (struct mcp_target_config){
         .url = o->target,
         .codec = o->codec,
         .reconnect = (unsigned)o->reconnect,
         .stall_ms = o->stall_ms,
     };
     GError *err = NULL;
-    r->target = mr_target_open(&r->tcfg, &err);
+    r->target = mcp_target_open(&r->tcfg, &err);
     if (r->target == NULL) {
         g_printerr("mcpreplay: %s\n", err->message);
         int code = err->code;
@@ -551,17 +976,26 @@ static int run(struct runner *r)
         return code;
     }
     g_ptr_array_add(r->targets, r->target);
+    add_master(r, 0);
     uint64_t zero = 0;
     g_array_append_val(r->reconnects_seen, zero);
+    g_array_append_val(r->last_use, zero);
     r->pfds = g_new(struct pollfd, 1);
-    enum mcp_endpoint_kind tkind = mr_target_kind(r->target);
+    enum mcp_endpoint_kind tkind = mcp_target_kind(r->target);
     r->per_sender = tkind == MCP_ENDPOINT_UDP || tkind == MCP_ENDPOINT_TCP;
     if (!open_recorder(r, &err)) {
         g_printerr("mcpreplay: %s\n", err->message);
         g_error_free(err);
         return MR_EXIT_USAGE;
     }
-    r->progress = !o->quiet && isatty(STDERR_FILENO);
+    set_socket_budget(r);
+    r->progress_tty = !o->quiet && isatty(STDERR_FILENO) && o->progress_s == 0;
+    if (o->progress_s > 0)
+        r->progress_every_ns = (int64_t)(o->progress_s * 1e9);
+    else if (r->progress_tty)
+        r->progress_every_ns = PROGRESS_EVERY_NS;
+    if (r->progress_every_ns > 0 && !o->preload)
+        count_frames(r, &scfg);
     mr_pacer_tighten_timer_slack();
     if (o->realtime && !mr_pacer_go_realtime())
         g_printerr("mcpreplay: --realtime: cannot switch to SCHED_FIFO (%s); going on without\n",
@@ -599,13 +1033,23 @@ static int run(struct runner *r)
     }
     if (r->error == NULL)
         flush_batch(r);
-    if (r->progress)
-        mr_report_progress_done();
+    /* Stopped early under --expect: the capture side reads on to the recorded answers. */
+    unsigned pass = mr_source_loop(r->src);
+    while (r->expect != NULL && src_error == NULL && mr_expect_needs_capture(r->expect)) {
+        struct mr_frame *f = mr_source_next(r->src, &src_error);
+        if (f == NULL || mr_source_loop(r->src) != pass) {
+            mr_frame_free(f);
+            break;
+        }
+        mr_frame_free(f);
+    }
+    if (r->progress_every_ns > 0)
+        mr_report_progress_done(stderr, r->progress_tty);
     if (r->error == NULL)
         drain(r);
     for (unsigned slot = 0; slot < r->targets->len && r->error == NULL; slot++)
-        if (mr_target_kind(target_at(r, slot)) == MCP_ENDPOINT_UDP)
-            mr_target_check_refused(target_at(r, slot), &r->error);
+        if (target_at(r, slot) != NULL && mcp_target_kind(target_at(r, slot)) == MCP_ENDPOINT_UDP)
+            mcp_target_check_refused(target_at(r, slot), &r->error);
     if (r->expect != NULL)
         mr_expect_finish(r->expect);
 
@@ -621,11 +1065,13 @@ static int run(struct runner *r)
         g_printerr("mcpreplay: %s\n", why);
     } else if (r->expect != NULL) {
         const struct mr_expect_stats *es = mr_expect_stats(r->expect);
-        if (es->missing > 0 || es->mismatched > 0)
+        if (es->missing > 0 || es->mismatched > 0 || es->late > 0 || es->naked > 0)
             code = MR_EXIT_MISMATCH;
     }
+    if (code == MR_EXIT_OK && r->stats.received_bad_crc > 0) /* bad checks are never ok */
+        code = MR_EXIT_MISMATCH;
     GError *close_err = NULL;
-    if (!mr_recorder_close(r->rec, &close_err)) {
+    if (!mcp_recorder_close(r->rec, &close_err)) {
         g_printerr("mcpreplay: %s\n", close_err->message);
         g_error_free(close_err);
         if (code == MR_EXIT_OK)
@@ -636,10 +1082,10 @@ static int run(struct runner *r)
     r->stats.error = why;
     finish_stats(r);
     if (!o->quiet)
-        mr_report_summary(stdout, &r->stats);
-    if (o->json != NULL) {
+        mr_report_summary(r->text_out, &r->stats);
+    if (r->json_out != NULL) {
         GError *jerr = NULL;
-        if (!mr_report_json(o->json, &r->stats, &jerr)) {
+        if (!mr_report_json(r->json_out, o->json, &r->stats, &jerr)) {
             g_printerr("mcpreplay: %s\n", jerr->message);
             g_error_free(jerr);
             if (code == MR_EXIT_OK)
@@ -655,16 +1101,25 @@ int mr_replay_run(const struct mr_options *o)
 {
     struct runner *r = g_new0(struct runner, 1);
     r->o = o;
-    r->targets = g_ptr_array_new_with_free_func((GDestroyNotify)mr_target_close);
+    r->targets = g_ptr_array_new_with_free_func((GDestroyNotify)mcp_target_close);
+    r->masters = g_ptr_array_new_with_free_func((GDestroyNotify)mcp_master_free);
+    r->master_ctx = g_ptr_array_new_with_free_func(g_free);
+    r->crc_pass_mask = UINT32_MAX;
     r->slot_of = g_hash_table_new(g_direct_hash, g_direct_equal);
     r->reconnects_seen = g_array_new(FALSE, TRUE, sizeof(uint64_t));
+    r->last_use = g_array_new(FALSE, TRUE, sizeof(uint64_t));
     int code = run(r);
     for (size_t i = 0; i < r->batch_len; i++)
         mr_frame_free(r->batch[i]);
-    mr_recorder_close(r->rec, NULL);
+    mcp_recorder_close(r->rec, NULL);
     g_ptr_array_free(r->targets, TRUE); /* closes every socket, r->target too */
+    g_ptr_array_free(r->masters, TRUE);
+    if (r->json_out != NULL && r->json_out != stdout)
+        fclose(r->json_out);
+    g_ptr_array_free(r->master_ctx, TRUE);
     g_hash_table_destroy(r->slot_of);
     g_array_free(r->reconnects_seen, TRUE);
+    g_array_free(r->last_use, TRUE);
     g_free(r->pfds);
     mr_source_free(r->src);
     mr_expect_free(r->expect);

@@ -5,6 +5,12 @@
 
 #include "options.h"
 
+/* Exit codes (docs/mcpreplay.md); GError->code carries them. */
+#define MR_EXIT_OK          0
+#define MR_EXIT_MISMATCH    1
+#define MR_EXIT_USAGE       2
+#define MR_EXIT_UNREACHABLE 3
+
 /* Runs and returns the process exit code (0, 1, 2 or 3). */
 int mr_replay_run(const struct mr_options *o);
 

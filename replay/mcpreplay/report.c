@@ -1,6 +1,8 @@
 /* Summary, progress and JSON output. */
 #include "report.h"
 
+#include <errno.h>
+
 #include "capture.h"
 #include "mcp/names.h"
 
@@ -15,21 +17,37 @@ static double frame_rate(uint64_t n, int64_t ns)
     return n > 1 ? rate(n - 1, ns) : 0.0;
 }
 
-void mr_report_progress(uint64_t sent, uint64_t total, int64_t elapsed_ns, int64_t eta_ns)
+void mr_report_progress(FILE *out, bool tty, const struct mr_progress *p)
 {
-    if (total > 0 && eta_ns >= 0)
-        fprintf(stderr,
-                "\rsent %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " (%.0f/s)  ETA %.1f s   ", sent,
-                total, rate(sent, elapsed_ns), (double)eta_ns / 1e9);
+    GString *line = g_string_new(NULL);
+    g_string_append_printf(line, "sent %" G_GUINT64_FORMAT, p->sent);
+    if (p->total > 0)
+        g_string_append_printf(line, "/%" G_GUINT64_FORMAT, p->total);
+    else if (p->fraction >= 0)
+        g_string_append(line, "/~");
+    if (p->fraction >= 0)
+        g_string_append_printf(line, " (%.1f%%)", 100.0 * p->fraction);
+    g_string_append_printf(line, "  %.0f frames/s", rate(p->sent, p->elapsed_ns));
+    if (p->eta_ns >= 0)
+        g_string_append_printf(line, "  ETA %.1f s", (double)p->eta_ns / 1e9);
     else
-        fprintf(stderr, "\rsent %" G_GUINT64_FORMAT " (%.0f/s)   ", sent, rate(sent, elapsed_ns));
-    fflush(stderr);
+        g_string_append(line, "  ETA ?");
+    g_string_append_printf(line, "  answers %" G_GUINT64_FORMAT, p->answers);
+    g_string_append_printf(line, "  mismatches %" G_GUINT64_FORMAT, p->mismatches);
+    if (tty)
+        fprintf(out, "\r%s\033[K", line->str);
+    else
+        fprintf(out, "progress: %.1f s %s\n", (double)p->elapsed_ns / 1e9, line->str);
+    fflush(out);
+    g_string_free(line, TRUE);
 }
 
-void mr_report_progress_done(void)
+void mr_report_progress_done(FILE *out, bool tty)
 {
-    fprintf(stderr, "\r\033[K");
-    fflush(stderr);
+    if (!tty)
+        return;
+    fprintf(out, "\r\033[K");
+    fflush(out);
 }
 
 static double us(int64_t ns)
@@ -65,10 +83,17 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
                 "faults:    %" G_GUINT64_FORMAT " bad CRC, %" G_GUINT64_FORMAT
                 " dropped, %" G_GUINT64_FORMAT " duplicated, %" G_GUINT64_FORMAT " reordered\n",
                 f->corrupted, f->dropped, f->duplicated, f->reordered);
+    if (s->sockets_closed)
+        fprintf(out,
+                "senders:   %" G_GUINT64_FORMAT
+                " sockets closed to stay under the descriptor limit (least recently used first; "
+                "a sender that sends again gets a new socket, a new conversation)\n",
+                s->sockets_closed);
     if (s->reconnects)
         fprintf(out, "reconnects: %" G_GUINT64_FORMAT "\n", s->reconnects);
-    fprintf(out, "received:  %" G_GUINT64_FORMAT " frames (%" G_GUINT64_FORMAT " bad CRC)",
-            s->received, s->received_bad_crc);
+    fprintf(out,
+            "received:  %" G_GUINT64_FORMAT " frames (%" G_GUINT64_FORMAT " failing the %s check)",
+            s->received, s->received_bad_crc, s->crc_name);
     uint64_t naks = 0;
     for (int i = 0; i < 8; i++)
         naks += s->naks[i];
@@ -81,15 +106,42 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
             }
     }
     fprintf(out, "\n");
+    if (s->received_bad_crc > 0) {
+        if (s->crc_hint != NULL)
+            fprintf(out, "check:     every frame failing %s passes %s: try --crc %s\n", s->crc_name,
+                    s->crc_hint, s->crc_hint);
+        else
+            fprintf(out,
+                    "check:     %" G_GUINT64_FORMAT " frames from the target fail the %s check\n",
+                    s->received_bad_crc, s->crc_name);
+    }
+    const struct mcp_master_stats *m = s->master;
+    if (m != NULL &&
+        (m->resends || m->naks_unknown || m->gave_up || m->unmatched || m->late || m->forgotten)) {
+        fprintf(out,
+                "master:    %" G_GUINT64_FORMAT " resends, %" G_GUINT64_FORMAT
+                " requests answered only after a resend, %" G_GUINT64_FORMAT
+                " NAKed and given up, %" G_GUINT64_FORMAT " late answers, %" G_GUINT64_FORMAT
+                " answers matching no request",
+                m->resends, m->answered_after_resend, m->gave_up, m->late, m->unmatched);
+        if (m->naks_unknown)
+            fprintf(out, ", %" G_GUINT64_FORMAT " NAKs for frames never sent", m->naks_unknown);
+        if (m->forgotten)
+            fprintf(out,
+                    ", %" G_GUINT64_FORMAT " requests given up unanswered early (over %d awaited "
+                    "at once)",
+                    m->forgotten, MCP_MASTER_MAX_OPEN);
+        fprintf(out, "\n");
+    }
     const struct mr_expect_stats *e = s->expect;
     if (e != NULL) {
         fprintf(out,
-                "expect:    %" G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT
-                " answered, %" G_GUINT64_FORMAT " as recorded, %" G_GUINT64_FORMAT
-                " mismatched, %" G_GUINT64_FORMAT " missing, %" G_GUINT64_FORMAT
-                " extra, %" G_GUINT64_FORMAT " unmatched answers\n",
-                e->requests, e->answered, e->matched, e->mismatched, e->missing, e->extra,
-                e->unexpected);
+                "expect:    %" G_GUINT64_FORMAT " requests: %" G_GUINT64_FORMAT
+                " as recorded, %" G_GUINT64_FORMAT " mismatched, %" G_GUINT64_FORMAT
+                " late, %" G_GUINT64_FORMAT " NAKed and never answered, %" G_GUINT64_FORMAT
+                " missing; %" G_GUINT64_FORMAT " extra, %" G_GUINT64_FORMAT " unanswered in both\n",
+                e->requests, e->matched, e->mismatched, e->late, e->naked, e->missing, e->extra,
+                e->unanswered);
         if (e->latency.count > 0)
             fprintf(out, "latency:   p50 %.1f us, p99 %.1f us, max %.1f us\n",
                     us(mr_histogram_quantile(&e->latency, 0.5)),
@@ -99,7 +151,7 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
         fprintf(out, "stopped:   %s\n", s->error);
     fprintf(out, "result:    %s\n",
             s->exit_code == 0   ? "ok"
-            : s->exit_code == 1 ? "FAILED (answers missing or mismatched)"
+            : s->exit_code == 1 ? "FAILED (the target's answers differ, or fail the check)"
             : s->exit_code == 3 ? "FAILED (target unreachable or lost)"
                                 : "FAILED (invalid input)");
 }
@@ -129,7 +181,79 @@ static void json_hist(GString *j, const char *name, const struct mr_histogram *h
                            mr_histogram_quantile(h, 0.99), h->count ? h->max : 0);
 }
 
-bool mr_report_json(const char *path, const struct mr_run_stats *s, GError **error)
+static void json_naks(GString *j, const uint64_t naks[8])
+{
+    bool first = true;
+    for (int i = 0; i < 8; i++) {
+        if (naks[i] == 0)
+            continue;
+        const char *name = mcp_name_of(mcp_nak_reason_names, (uint32_t)i);
+        g_string_append_printf(j, "%s\"%s\":%" G_GUINT64_FORMAT, first ? "" : ",",
+                               name != NULL ? name : "other", naks[i]);
+        first = false;
+    }
+}
+
+static void json_value(GString *j, const struct mr_value *v)
+{
+    switch (v->kind) {
+    case MR_VALUE_ABSENT:
+        g_string_append(j, "null");
+        break;
+    case MR_VALUE_NUMBER:
+        g_string_append_printf(j, "%u", v->number);
+        break;
+    case MR_VALUE_TEXT:
+        json_string(j, v->text);
+        break;
+    }
+}
+
+/* {record, seq, cmd, category, latency_us, fields: [{name, recorded, received}], ...} */
+static void json_verdict(GString *j, const struct mr_verdict *v)
+{
+    g_string_append_printf(
+        j, "{\"record\":%" G_GUINT64_FORMAT ",\"seq\":%u,\"recorded_seq\":%u,\"cmd\":", v->record,
+        v->seq, v->recorded_seq);
+    json_string(j, mcp_cmd_name(v->cmd));
+    g_string_append(j, ",\"category\":");
+    json_string(j, mr_category_name(v->category));
+    if (v->latency_ns >= 0)
+        g_string_append_printf(j, ",\"latency_us\":%.3f", (double)v->latency_ns / 1e3);
+    else
+        g_string_append(j, ",\"latency_us\":null");
+    g_string_append_printf(j, ",\"resends\":%u,\"naks\":[", v->resends);
+    bool first = true;
+    for (unsigned r = 0; r < 32; r++) {
+        if (!(v->nak_reasons & (1u << r)))
+            continue;
+        const char *name = mcp_name_of(mcp_nak_reason_names, r);
+        if (!first)
+            g_string_append_c(j, ',');
+        json_string(j, name != NULL ? name : "other");
+        first = false;
+    }
+    g_string_append(j, "],\"answer_record\":");
+    if (v->answer_record != 0)
+        g_string_append_printf(j, "%" G_GUINT64_FORMAT, v->answer_record);
+    else
+        g_string_append(j, "null");
+    g_string_append(j, ",\"fields\":[");
+    for (size_t i = 0; i < v->field_count; i++) {
+        if (i > 0)
+            g_string_append_c(j, ',');
+        g_string_append(j, "{\"name\":");
+        json_string(j, v->fields[i].name);
+        g_string_append(j, ",\"recorded\":");
+        json_value(j, &v->fields[i].recorded);
+        g_string_append(j, ",\"received\":");
+        json_value(j, &v->fields[i].received);
+        g_string_append_c(j, '}');
+    }
+    g_string_append_printf(j, "],\"fields_left_off\":%zu}", v->field_total - v->field_count);
+}
+
+bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, GError **error)
 {
     GString *j = g_string_new("{\"target\":");
     json_string(j, s->target);
@@ -138,24 +262,17 @@ bool mr_report_json(const char *path, const struct mr_run_stats *s, GError **err
     g_string_append_printf(j,
                            ",\"exit_code\":%d,\"sent\":%" G_GUINT64_FORMAT
                            ",\"bytes\":%" G_GUINT64_FORMAT ",\"elapsed_s\":%.9f"
-                           ",\"rate_fps\":%.3f,\"loops\":%" G_GUINT64_FORMAT,
+                           ",\"rate_fps\":%.3f,\"loops\":%" G_GUINT64_FORMAT
+                           ",\"sockets_closed\":%" G_GUINT64_FORMAT,
                            s->exit_code, s->sent, s->bytes, (double)s->elapsed_ns / 1e9,
-                           frame_rate(s->sent, s->elapsed_ns), s->loops);
+                           frame_rate(s->sent, s->elapsed_ns), s->loops, s->sockets_closed);
     if (s->timed)
         json_hist(j, "lateness", &s->lateness);
     g_string_append_printf(j,
                            ",\"received\":%" G_GUINT64_FORMAT
                            ",\"received_bad_crc\":%" G_GUINT64_FORMAT ",\"naks\":{",
                            s->received, s->received_bad_crc);
-    bool first = true;
-    for (int i = 0; i < 8; i++) {
-        if (s->naks[i] == 0)
-            continue;
-        const char *name = mcp_name_of(mcp_nak_reason_names, (uint32_t)i);
-        g_string_append_printf(j, "%s\"%s\":%" G_GUINT64_FORMAT, first ? "" : ",",
-                               name != NULL ? name : "other", s->naks[i]);
-        first = false;
-    }
+    json_naks(j, s->naks);
     g_string_append_c(j, '}');
     if (s->faults != NULL)
         g_string_append_printf(
@@ -169,22 +286,42 @@ bool mr_report_json(const char *path, const struct mr_run_stats *s, GError **err
             ",\"capture\":{\"records\":%" G_GUINT64_FORMAT ",\"frames\":%" G_GUINT64_FORMAT
             ",\"tcp_holes\":%" G_GUINT64_FORMAT ",\"junk_bytes\":%" G_GUINT64_FORMAT "}",
             s->extract->records, s->extract->frames, s->extract->tcp_holes, s->extract->junk_bytes);
+    g_string_append(j, ",\"crc\":");
+    json_string(j, s->crc_name);
+    if (s->crc_hint != NULL) {
+        g_string_append(j, ",\"crc_hint\":");
+        json_string(j, s->crc_hint);
+    }
+    if (s->master != NULL) {
+        const struct mcp_master_stats *m = s->master;
+        g_string_append_printf(j,
+                               ",\"master\":{\"resends\":%" G_GUINT64_FORMAT
+                               ",\"answered_after_resend\":%" G_GUINT64_FORMAT
+                               ",\"gave_up\":%" G_GUINT64_FORMAT ",\"late\":%" G_GUINT64_FORMAT
+                               ",\"unmatched\":%" G_GUINT64_FORMAT
+                               ",\"naks_for_unsent\":%" G_GUINT64_FORMAT ",\"naks\":{",
+                               m->resends, m->answered_after_resend, m->gave_up, m->late,
+                               m->unmatched, m->naks_unknown);
+        json_naks(j, m->naks);
+        g_string_append(j, "}}");
+    }
     if (s->expect != NULL) {
         const struct mr_expect_stats *e = s->expect;
         g_string_append_printf(j,
                                ",\"expect\":{\"requests\":%" G_GUINT64_FORMAT
                                ",\"answered\":%" G_GUINT64_FORMAT ",\"matched\":%" G_GUINT64_FORMAT
-                               ",\"mismatched\":%" G_GUINT64_FORMAT
-                               ",\"missing\":%" G_GUINT64_FORMAT ",\"extra\":%" G_GUINT64_FORMAT
-                               ",\"unmatched\":%" G_GUINT64_FORMAT,
-                               e->requests, e->answered, e->matched, e->mismatched, e->missing,
-                               e->extra, e->unexpected);
+                               ",\"mismatched\":%" G_GUINT64_FORMAT ",\"late\":%" G_GUINT64_FORMAT
+                               ",\"naked\":%" G_GUINT64_FORMAT ",\"missing\":%" G_GUINT64_FORMAT
+                               ",\"extra\":%" G_GUINT64_FORMAT ",\"unanswered\":%" G_GUINT64_FORMAT
+                               ",\"verdicts_left_off\":%" G_GUINT64_FORMAT,
+                               e->requests, e->answered, e->matched, e->mismatched, e->late,
+                               e->naked, e->missing, e->extra, e->unanswered, e->listed_left_off);
         json_hist(j, "latency", &e->latency);
-        g_string_append(j, ",\"differences\":[");
-        for (guint i = 0; s->expect_reports != NULL && i < s->expect_reports->len; i++) {
+        g_string_append(j, ",\"verdicts\":[");
+        for (guint i = 0; s->verdicts != NULL && i < s->verdicts->len; i++) {
             if (i > 0)
                 g_string_append_c(j, ',');
-            json_string(j, g_ptr_array_index(s->expect_reports, i));
+            json_verdict(j, &g_array_index(s->verdicts, struct mr_verdict, i));
         }
         g_string_append(j, "]}");
     }
@@ -193,12 +330,9 @@ bool mr_report_json(const char *path, const struct mr_run_stats *s, GError **err
         json_string(j, s->error);
     }
     g_string_append(j, "}\n");
-    GError *err = NULL;
-    bool ok = g_file_set_contents(path, j->str, (gssize)j->len, &err);
-    if (!ok) {
-        g_set_error(error, MR_ERROR, 2, "--json %s: %s", path, err->message);
-        g_error_free(err);
-    }
+    bool ok = fwrite(j->str, 1, j->len, out) == j->len && fflush(out) == 0;
+    if (!ok)
+        g_set_error(error, MR_ERROR, 2, "--json %s: %s", path, g_strerror(errno));
     g_string_free(j, TRUE);
     return ok;
 }

@@ -10,6 +10,7 @@
 #include "expect.h"
 #include "extract.h"
 #include "histogram.h"
+#include "master.h"
 #include "rewrite.h"
 
 struct mr_run_stats {
@@ -25,20 +26,34 @@ struct mr_run_stats {
     uint64_t naks[8]; /* NAKs received, by reason (0: other) */
     uint64_t loops;
     uint64_t reconnects;
+    uint64_t sockets_closed; /* sender sockets closed (least recently used) under the fd limit */
     const struct mr_extract_stats *extract;
     const struct mr_rewrite_stats *faults;
     const struct mr_expect_stats *expect; /* NULL without --expect */
-    const GPtrArray *expect_reports;
+    const GArray *verdicts;               /* struct mr_verdict, under --expect */
+    int timeout_ms;
+    const struct mcp_master_stats *master; /* NAKs, resends, late answers; NULL for iface: */
+    const char *crc_name;                  /* the configured check */
+    const char *crc_hint;                  /* a variant every bad-check frame passes, or NULL */
     int exit_code;
     const char *error; /* what ended the run early, or NULL */
 };
 
-/* Prints "sent N (R/s) ... ETA" over itself on stderr; call at most every 200 ms. */
-void mr_report_progress(uint64_t sent, uint64_t total, int64_t elapsed_ns, int64_t eta_ns);
-void mr_report_progress_done(void);
+/* What the progress line shows. total 0: unknown; eta_ns < 0: unknown. */
+struct mr_progress {
+    uint64_t sent, total;
+    double fraction; /* 0..1 of the run done, < 0: unknown */
+    int64_t elapsed_ns, eta_ns;
+    uint64_t answers, mismatches; /* answers so far; verdicts other than as recorded so far */
+};
+
+/* On a terminal (tty): one line rewritten in place; otherwise one line per call (CI logs). */
+void mr_report_progress(FILE *out, bool tty, const struct mr_progress *p);
+void mr_report_progress_done(FILE *out, bool tty);
 
 void mr_report_summary(FILE *out, const struct mr_run_stats *s);
-/* False with *error when the file cannot be written. */
-bool mr_report_json(const char *path, const struct mr_run_stats *s, GError **error);
+/* Writes the results as one JSON object (schema: docs/mcpreplay-result.schema.json) to out,
+ * opened before the run; false with *error when it cannot be written. */
+bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, GError **error);
 
 #endif

@@ -386,8 +386,9 @@ static struct mr_frame *answer(uint8_t seq, uint8_t req_seq, uint16_t value, uin
     return f;
 }
 
-static void run_expect(uint16_t live_value, uint32_t ignore, bool answer_live,
-                       struct mr_expect_stats *stats, GString *diff)
+static void run_expect_full(uint16_t live_value, uint8_t live_status, int64_t latency_ns,
+                            uint32_t ignore, bool answer_live, struct mr_expect_stats *stats,
+                            GString *diff)
 {
     /* An extractor that has seen one UDP conversation: sender 0 (master) and 1 (device). */
     struct mcp_codec codec = mcp_codec_default();
@@ -417,23 +418,40 @@ static void run_expect(uint16_t live_value, uint32_t ignore, bool answer_live,
     mr_expect_observe(e, NULL, false, ex);
     /* Sent renumbered as seq 9; the live answer names req_seq 9. */
     req->bytes[1] = req->seq = 9;
-    mr_expect_sent(e, 0, req, 1000);
+    uint64_t id = mr_expect_sent(e, req, 1000);
+    g_assert_cmpuint(id, !=, 0);
     g_assert_cmpuint(mr_expect_waiting(e), ==, 1);
     if (answer_live) {
         struct mr_frame *live = answer(3, 9, live_value, 0);
-        mr_expect_received(e, 0, live->bytes, live->len, true, 51000);
+        if (live_status != 0) { /* a status-only answer */
+            uint8_t p[2];
+            size_t n = mcp_build_status_response(9, live_status, p, sizeof p);
+            struct mcp_codec c = mcp_codec_default();
+            live->len = mcp_frame_encode(&c, 3, MCP_CMD_READ_RSP, p, n, live->bytes, live->len);
+        }
+        mr_expect_answered(e, id, live->bytes, live->len, latency_ns, latency_ns > 100000000LL, 0,
+                           0);
         mr_frame_free(live);
+    } else {
+        mr_expect_unanswered(e, id, 0, 0);
     }
-    mr_expect_tick(e, 1000 + 100 * 1000000LL);
     mr_expect_finish(e);
     *stats = *mr_expect_stats(e);
-    const GPtrArray *reports = mr_expect_reports(e);
-    for (guint i = 0; i < reports->len; i++)
-        g_string_append(diff, g_ptr_array_index(reports, i));
+    const GArray *verdicts = mr_expect_verdicts(e);
+    for (guint i = 0; i < verdicts->len; i++) {
+        mr_verdict_format(&g_array_index(verdicts, struct mr_verdict, i), 100, diff);
+        g_string_append_c(diff, '\n');
+    }
     mr_expect_free(e);
     mr_frame_free(req);
     mr_frame_free(rec_answer);
     mr_extractor_free(ex);
+}
+
+static void run_expect(uint16_t live_value, uint32_t ignore, bool answer_live,
+                       struct mr_expect_stats *stats, GString *diff)
+{
+    run_expect_full(live_value, 0, 50000, ignore, answer_live, stats, diff);
 }
 
 static void test_expect(void)
@@ -462,7 +480,23 @@ static void test_expect(void)
 
     run_expect(0, 0, false, &st, diff);
     g_assert_cmpuint(st.missing, ==, 1);
-    g_assert_nonnull(strstr(diff->str, "missing: no answer to READ seq 9"));
+    g_assert_nonnull(strstr(diff->str, "missing: READ seq 9 (capture record 10, seq 5): no answer"));
+
+    /* A status change is one line, not one line per absent field. */
+    g_string_truncate(diff, 0);
+    run_expect_full(0, MCP_STATUS_DEVICE_BUSY, 50000, 0, true, &st, diff);
+    g_assert_cmpuint(st.mismatched, ==, 1);
+    g_assert_cmpstr(diff->str, ==,
+                    "mismatch: READ seq 9 (capture record 10, seq 5): status: recorded OK, "
+                    "received DEVICE_BUSY\n");
+
+    /* An answer after --timeout is late, with its latency. */
+    g_string_truncate(diff, 0);
+    run_expect_full(0x0001, 0, 150000000, 0, true, &st, diff);
+    g_assert_cmpuint(st.late, ==, 1);
+    g_assert_cmpuint(st.matched, ==, 0);
+    g_assert_nonnull(strstr(diff->str, "late: READ seq 9 (capture record 10, seq 5): answered after "
+                                       "150.000 ms (--timeout 100 ms)"));
     g_string_free(diff, TRUE);
 }
 

@@ -1,4 +1,4 @@
-/* Replay targets. */
+/* Targets of the tools (mcpreplay, mcppoll): see target.h. */
 #include "target.h"
 
 #include <errno.h>
@@ -12,11 +12,12 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "capture.h"
 #include "mcp/stream.h"
 
-struct mr_target {
-    struct mr_target_config cfg;
+G_DEFINE_QUARK(mcp - target - error - quark, mcp_target_error)
+
+struct mcp_target {
+    struct mcp_target_config cfg;
     struct mcp_endpoint ep;
     char url[320];
     int fd;
@@ -24,13 +25,13 @@ struct mr_target {
     struct mcp_stream *rx_stream;
     unsigned reconnects_left;
     uint64_t reconnects;
-    mr_rx_cb cb;
+    mcp_rx_cb cb;
     void *cb_ctx;
 };
 
-static void set_lost(struct mr_target *t, GError **error, const char *what, int err)
+static void set_lost(struct mcp_target *t, GError **error, const char *what, int err)
 {
-    g_set_error(error, MR_ERROR, MR_EXIT_UNREACHABLE, "target %s: %s: %s", t->url, what,
+    g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_UNREACHABLE, "target %s: %s: %s", t->url, what,
                 g_strerror(err));
 }
 
@@ -44,7 +45,7 @@ static bool wait_fd(int fd, short events, int timeout_ms)
     return rc > 0;
 }
 
-static bool open_udp(struct mr_target *t, GError **error)
+static bool open_udp(struct mcp_target *t, GError **error)
 {
     t->fd = socket(t->ep.addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (t->fd < 0) {
@@ -61,7 +62,7 @@ static bool open_udp(struct mr_target *t, GError **error)
     return true;
 }
 
-static bool connect_tcp(struct mr_target *t, GError **error)
+static bool connect_tcp(struct mcp_target *t, GError **error)
 {
     if (t->fd >= 0)
         close(t->fd);
@@ -110,12 +111,12 @@ static speed_t baud_constant(unsigned baud)
     return 0;
 }
 
-static bool open_serial(struct mr_target *t, GError **error)
+static bool open_serial(struct mcp_target *t, GError **error)
 {
     speed_t speed = 0;
     if (t->ep.baud != 0 && (speed = baud_constant(t->ep.baud)) == 0) {
-        g_set_error(error, MR_ERROR, MR_EXIT_USAGE, "target %s: unsupported baud rate %u", t->url,
-                    t->ep.baud);
+        g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_USAGE,
+                    "target %s: unsupported baud rate %u", t->url, t->ep.baud);
         return false;
     }
     t->fd = open(t->ep.path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
@@ -141,39 +142,40 @@ static bool open_serial(struct mr_target *t, GError **error)
     return true;
 }
 
-static bool open_iface(struct mr_target *t, GError **error)
+static bool open_iface(struct mcp_target *t, GError **error)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     t->pcap = pcap_create(t->ep.path, errbuf);
     if (t->pcap == NULL) {
-        g_set_error(error, MR_ERROR, MR_EXIT_UNREACHABLE, "target %s: %s", t->url, errbuf);
+        g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_UNREACHABLE, "target %s: %s", t->url,
+                    errbuf);
         return false;
     }
     int rc = pcap_activate(t->pcap);
     if (rc == PCAP_ERROR_PERM_DENIED) {
-        g_set_error(error, MR_ERROR, MR_EXIT_UNREACHABLE,
+        g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_UNREACHABLE,
                     "target %s: injecting packets needs CAP_NET_RAW (run as root, or "
-                    "setcap cap_net_raw+ep on mcpreplay)",
+                    "setcap cap_net_raw+ep on the tool)",
                     t->url);
         return false;
     }
     if (rc == PCAP_ERROR_NO_SUCH_DEVICE || rc < 0) {
-        g_set_error(error, MR_ERROR, MR_EXIT_UNREACHABLE, "target %s: %s", t->url,
+        g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_UNREACHABLE, "target %s: %s", t->url,
                     pcap_geterr(t->pcap));
         return false;
     }
     return true;
 }
 
-struct mr_target *mr_target_open(const struct mr_target_config *cfg, GError **error)
+struct mcp_target *mcp_target_open(const struct mcp_target_config *cfg, GError **error)
 {
-    struct mr_target *t = g_new0(struct mr_target, 1);
+    struct mcp_target *t = g_new0(struct mcp_target, 1);
     t->cfg = *cfg;
     t->fd = -1;
     t->reconnects_left = cfg->reconnect;
     char err[512];
     if (!mcp_endpoint_parse(cfg->url, &t->ep, err, sizeof err)) {
-        g_set_error(error, MR_ERROR, MR_EXIT_USAGE, "%s", err);
+        g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_USAGE, "%s", err);
         g_free(t);
         return NULL;
     }
@@ -201,13 +203,13 @@ struct mr_target *mr_target_open(const struct mr_target_config *cfg, GError **er
         break;
     }
     if (!ok) {
-        mr_target_close(t);
+        mcp_target_close(t);
         return NULL;
     }
     return t;
 }
 
-void mr_target_close(struct mr_target *t)
+void mcp_target_close(struct mcp_target *t)
 {
     if (t == NULL)
         return;
@@ -219,33 +221,33 @@ void mr_target_close(struct mr_target *t)
     g_free(t);
 }
 
-enum mcp_endpoint_kind mr_target_kind(const struct mr_target *t)
+enum mcp_endpoint_kind mcp_target_kind(const struct mcp_target *t)
 {
     return t->ep.kind;
 }
 
-const char *mr_target_url(const struct mr_target *t)
+const char *mcp_target_url(const struct mcp_target *t)
 {
     return t->url;
 }
 
-int mr_target_fd(const struct mr_target *t)
+int mcp_target_fd(const struct mcp_target *t)
 {
     return t->fd;
 }
 
-int mr_target_linktype(const struct mr_target *t)
+int mcp_target_linktype(const struct mcp_target *t)
 {
     return t->pcap != NULL ? pcap_datalink(t->pcap) : -1;
 }
 
-uint64_t mr_target_reconnects(const struct mr_target *t)
+uint64_t mcp_target_reconnects(const struct mcp_target *t)
 {
     return t->reconnects;
 }
 
-bool mr_target_addresses(const struct mr_target *t, struct sockaddr_storage *local,
-                         struct sockaddr_storage *peer)
+bool mcp_target_addresses(const struct mcp_target *t, struct sockaddr_storage *local,
+                          struct sockaddr_storage *peer)
 {
     if (t->ep.kind != MCP_ENDPOINT_UDP && t->ep.kind != MCP_ENDPOINT_TCP)
         return false;
@@ -257,7 +259,7 @@ bool mr_target_addresses(const struct mr_target *t, struct sockaddr_storage *loc
 }
 
 /* A lost TCP connection: reconnect if the policy allows, else fail. */
-static bool tcp_lost(struct mr_target *t, int err, GError **error)
+static bool tcp_lost(struct mcp_target *t, int err, GError **error)
 {
     if (t->reconnects_left == 0) {
         set_lost(t, error, "connection lost", err);
@@ -265,20 +267,20 @@ static bool tcp_lost(struct mr_target *t, int err, GError **error)
     }
     t->reconnects_left--;
     t->reconnects++;
-    g_printerr("mcpreplay: target %s: connection lost (%s); reconnecting\n", t->url,
+    g_printerr("%s: target %s: connection lost (%s); reconnecting\n", g_get_prgname(), t->url,
                g_strerror(err));
     return connect_tcp(t, error);
 }
 
-static bool refused(struct mr_target *t, GError **error)
+static bool refused(struct mcp_target *t, GError **error)
 {
-    g_set_error(error, MR_ERROR, MR_EXIT_UNREACHABLE,
+    g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_UNREACHABLE,
                 "target %s: refused (ICMP port unreachable: nothing listens there)", t->url);
     return false;
 }
 
 /* Writes all of a buffer to a stream descriptor, waiting at most stall_ms per step. */
-static bool write_all(struct mr_target *t, const uint8_t *bytes, size_t len, GError **error)
+static bool write_all(struct mcp_target *t, const uint8_t *bytes, size_t len, GError **error)
 {
     size_t done = 0;
     while (done < len) {
@@ -293,7 +295,7 @@ static bool write_all(struct mr_target *t, const uint8_t *bytes, size_t len, GEr
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             if (!wait_fd(t->fd, POLLOUT, t->cfg.stall_ms)) {
-                g_set_error(error, MR_ERROR, MR_EXIT_UNREACHABLE,
+                g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_UNREACHABLE,
                             "target %s: stopped accepting data for %d ms", t->url, t->cfg.stall_ms);
                 return false;
             }
@@ -313,7 +315,7 @@ static bool write_all(struct mr_target *t, const uint8_t *bytes, size_t len, GEr
     return true;
 }
 
-bool mr_target_send(struct mr_target *t, const uint8_t *bytes, size_t len, GError **error)
+bool mcp_target_send(struct mcp_target *t, const uint8_t *bytes, size_t len, GError **error)
 {
     switch (t->ep.kind) {
     case MCP_ENDPOINT_UDP:
@@ -339,7 +341,7 @@ bool mr_target_send(struct mr_target *t, const uint8_t *bytes, size_t len, GErro
         return write_all(t, bytes, len, error);
     case MCP_ENDPOINT_IFACE:
         if (pcap_inject(t->pcap, bytes, len) < 0) {
-            g_set_error(error, MR_ERROR, MR_EXIT_UNREACHABLE, "target %s: %s", t->url,
+            g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_UNREACHABLE, "target %s: %s", t->url,
                         pcap_geterr(t->pcap));
             return false;
         }
@@ -348,22 +350,22 @@ bool mr_target_send(struct mr_target *t, const uint8_t *bytes, size_t len, GErro
     return false;
 }
 
-#define MR_BATCH_MAX 64
+#define TARGET_BATCH_MAX 64
 
-size_t mr_target_send_batch(struct mr_target *t, const uint8_t *const *bytes, const size_t *lens,
-                            size_t n, GError **error)
+size_t mcp_target_send_batch(struct mcp_target *t, const uint8_t *const *bytes, const size_t *lens,
+                             size_t n, GError **error)
 {
     if (t->ep.kind != MCP_ENDPOINT_UDP) {
         for (size_t i = 0; i < n; i++)
-            if (!mr_target_send(t, bytes[i], lens[i], error))
+            if (!mcp_target_send(t, bytes[i], lens[i], error))
                 return i;
         return n;
     }
-    struct mmsghdr msgs[MR_BATCH_MAX];
-    struct iovec iov[MR_BATCH_MAX];
+    struct mmsghdr msgs[TARGET_BATCH_MAX];
+    struct iovec iov[TARGET_BATCH_MAX];
     size_t done = 0;
     while (done < n) {
-        size_t k = n - done < MR_BATCH_MAX ? n - done : MR_BATCH_MAX;
+        size_t k = n - done < TARGET_BATCH_MAX ? n - done : TARGET_BATCH_MAX;
         memset(msgs, 0, k * sizeof msgs[0]);
         for (size_t i = 0; i < k; i++) {
             iov[i].iov_base = (void *)bytes[done + i];
@@ -377,21 +379,43 @@ size_t mr_target_send_batch(struct mr_target *t, const uint8_t *const *bytes, co
             continue;
         }
         /* Let the single-frame path sort out the error (waits, refusals). */
-        if (!mr_target_send(t, bytes[done], lens[done], error))
+        if (!mcp_target_send(t, bytes[done], lens[done], error))
             return done;
         done++;
     }
     return n;
 }
 
-static void on_rx_event(void *ctx, const struct mcp_stream_event *ev)
+/*
+ * On a serial line a frame whose check fails is junk to the stream decoder
+ * (§5); the frames inside such junk are still reported, as failing the
+ * check, so a device using another check variant is noticed.
+ */
+static void report_bad_frames(struct mcp_target *t, const uint8_t *p, size_t len)
 {
-    struct mr_target *t = ctx;
-    if (ev->kind == MCP_STREAM_FRAME)
-        t->cb(t->cb_ctx, ev->bytes, ev->len, ev->crc_ok);
+    size_t i = 0;
+    while (i < len) {
+        struct mcp_frame frame;
+        if (p[i] == MCP_MAGIC &&
+            mcp_frame_decode(&t->cfg.codec, p + i, len - i, &frame, NULL) == MCP_DECODE_BAD_CRC) {
+            t->cb(t->cb_ctx, p + i, frame.frame_len, false);
+            i += frame.frame_len;
+        } else {
+            i++;
+        }
+    }
 }
 
-static void split_datagram(struct mr_target *t, const uint8_t *p, size_t left)
+static void on_rx_event(void *ctx, const struct mcp_stream_event *ev)
+{
+    struct mcp_target *t = ctx;
+    if (ev->kind == MCP_STREAM_FRAME)
+        t->cb(t->cb_ctx, ev->bytes, ev->len, ev->crc_ok);
+    else if (t->ep.kind == MCP_ENDPOINT_SERIAL)
+        report_bad_frames(t, ev->bytes, ev->len);
+}
+
+static void split_datagram(struct mcp_target *t, const uint8_t *p, size_t left)
 {
     while (left > 0) {
         struct mcp_frame frame;
@@ -404,7 +428,7 @@ static void split_datagram(struct mr_target *t, const uint8_t *p, size_t left)
     }
 }
 
-bool mr_target_receive(struct mr_target *t, mr_rx_cb cb, void *ctx, GError **error)
+bool mcp_target_receive(struct mcp_target *t, mcp_rx_cb cb, void *ctx, GError **error)
 {
     if (t->fd < 0)
         return true;
@@ -445,7 +469,7 @@ bool mr_target_receive(struct mr_target *t, mr_rx_cb cb, void *ctx, GError **err
     return true;
 }
 
-bool mr_target_check_refused(struct mr_target *t, GError **error)
+bool mcp_target_check_refused(struct mcp_target *t, GError **error)
 {
     if (t->ep.kind != MCP_ENDPOINT_UDP)
         return false;

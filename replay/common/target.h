@@ -1,0 +1,75 @@
+/*
+ * Targets shared by the tools (mcpreplay, mcppoll). Where frames go: udp://, tcp:// (a real
+ * connection, reconnected on reset when allowed), serial:/dev/X?baud=N (a tty or a pty), or
+ * iface:NAME (whole captured packets injected at layer 2 with pcap_inject). Answers coming back are
+ * decoded into frames (UDP: per datagram; TCP: FRAMED stream decoder; serial: SERIAL stream
+ * decoder).
+ */
+#ifndef MCP_TARGET_H
+#define MCP_TARGET_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "endpoint.h"
+#include "mcp/frame.h"
+
+/*
+ * Errors come in the MCP_TARGET_ERROR domain; GError->code is the exit code
+ * the tools turn them into: 2 a bad URL or setting, 3 the target cannot be
+ * reached, refused, or was lost.
+ */
+#define MCP_TARGET_USAGE       2
+#define MCP_TARGET_UNREACHABLE 3
+#define MCP_TARGET_ERROR       mcp_target_error_quark()
+GQuark mcp_target_error_quark(void);
+
+struct mcp_target_config {
+    const char *url;
+    struct mcp_codec codec;
+    unsigned reconnect; /* TCP: reconnections allowed after a reset */
+    int stall_ms;       /* a send that cannot proceed this long means the target is lost */
+};
+
+/* A frame that came back from the target; valid during the callback only. */
+typedef void (*mcp_rx_cb)(void *ctx, const uint8_t *bytes, size_t len, bool crc_ok);
+
+struct mcp_target;
+
+struct mcp_target *mcp_target_open(const struct mcp_target_config *cfg, GError **error);
+void mcp_target_close(struct mcp_target *t);
+
+enum mcp_endpoint_kind mcp_target_kind(const struct mcp_target *t);
+const char *mcp_target_url(const struct mcp_target *t);
+
+/* Sends one frame (or, for iface, one packet). False with *error (code 3) when the target is lost.
+ */
+bool mcp_target_send(struct mcp_target *t, const uint8_t *bytes, size_t len, GError **error);
+
+/* UDP: up to n frames in one sendmmsg; others: one by one. Returns how many went out; fewer than n
+ * only with *error set. */
+size_t mcp_target_send_batch(struct mcp_target *t, const uint8_t *const *bytes, const size_t *lens,
+                             size_t n, GError **error);
+
+/* The descriptor to poll for answers, or -1. */
+int mcp_target_fd(const struct mcp_target *t);
+
+/* Reads every answer available now; false with *error (code 3) when the target is lost. */
+bool mcp_target_receive(struct mcp_target *t, mcp_rx_cb cb, void *ctx, GError **error);
+
+/* UDP: true once the target is known to refuse (ICMP port unreachable seen); sets *error. */
+bool mcp_target_check_refused(struct mcp_target *t, GError **error);
+
+/* The socket's own and the peer's addresses (UDP/TCP), for --record. */
+bool mcp_target_addresses(const struct mcp_target *t, struct sockaddr_storage *local,
+                          struct sockaddr_storage *peer);
+
+/* iface: the interface's link type (pcap DLT), -1 otherwise. */
+int mcp_target_linktype(const struct mcp_target *t);
+
+uint64_t mcp_target_reconnects(const struct mcp_target *t);
+
+#endif

@@ -1,0 +1,353 @@
+#!/usr/bin/env python3
+"""End-to-end tests of mcpreplay as an MCP master and of its verdict (issue 9): one case per
+ctest test.
+
+    master_e2e.py CASE --build BUILD_DIR
+
+Targets are mcpsim with its fault knobs (NAK BUSY, latency, another check variant), a loopback
+sink that proves nothing was sent, and a device stub written here. Expected values come from
+docs/PROTOCOL.md (§3 resends, §4 matching) and from what the device was told to do.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import e2e  # noqa: E402  (Sim, Sink, mkcap, run, check)
+from e2e import Sim, Sink, check, fail, mkcap, run  # noqa: E402
+
+SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                      "mcpreplay-result.schema.json")
+
+
+def tmp(name):
+    return os.path.join(e2e.TMP, name)
+
+
+def validate(doc, what):
+    """--json output against docs/mcpreplay-result.schema.json (python3-jsonschema)."""
+    import jsonschema
+    with open(SCHEMA) as f:
+        schema = json.load(f)
+    try:
+        jsonschema.Draft202012Validator(schema).validate(doc)
+        check(True, f"{what}: --json valid against the schema")
+    except jsonschema.ValidationError as e:
+        fail(f"{what}: --json does not match the schema: {e.message} at {list(e.absolute_path)}")
+
+
+def recording(kind="udp"):
+    """READ/HEARTBEAT requests (no WRITE: a resend may not change what a later READ sees)
+    renumbered, replayed against a fresh mcpsim and recorded: the reference of the --expect runs."""
+    cap = tmp(f"src-{kind}.pcap")
+    transport = {"udp": "udp", "tcp": "tcp", "serial": "serial"}[kind]
+    mkcap(cap, "--transport", transport, "--count", "60", "--gap-us", "300", "--responses")
+    rec = tmp(f"rec-{kind}.pcapng")
+    sim = Sim("--seed", "5")
+    run(["-q", "-t", sim.urls[kind], "--cmd", "READ,HEARTBEAT", "--renumber", "--record", rec, cap],
+        expect_rc=0, what=f"{kind}: make the reference recording")
+    sim.close()
+    return rec
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+# ---------------------------------------------------------------- cases
+
+def case_busy():
+    """NAK BUSY (mcpsim --nak-busy-rate 0.2): every request answered after resends, exit 0,
+    resends counted; injected bad checks (--corrupt-crc) are resent correct, as a real master
+    would; a device that is always busy gives the requests up after --retries, exit 1."""
+    for kind in ("udp", "tcp"):
+        rec = recording(kind)
+        js = tmp(f"busy-{kind}.json")
+        sim = Sim("--seed", "5", "--nak-busy-rate", "0.2")
+        # --retries 10: with 1 request in 5 refused, 11 refusals in a row do not happen
+        p = run(["-t", sim.urls[kind], "--expect", "--busy-backoff", "5", "--retries", "10", "--json", js, rec],
+                expect_rc=0, what=f"{kind}: --expect against NAK BUSY")
+        stats = sim.close()
+        j = load(js)
+        validate(j, f"{kind} busy")
+        m, e = j["master"], j["expect"]
+        busy_naks = (stats or {}).get("naks_sent", {})
+        check(e["requests"] == 40 and e["matched"] == 40 and e["missing"] == 0 and e["naked"] == 0,
+              f"{kind}: all 40 requests answered as recorded despite NAK BUSY ({e})")
+        check(m["resends"] > 0 and m["resends"] == m["naks"].get("BUSY", 0) and
+              m["answered_after_resend"] > 0 and m["gave_up"] == 0,
+              f"{kind}: one resend per BUSY NAK ({m}; mcpsim: {busy_naks})")
+        check(re.search(r"^master: +\d+ resends, \d+ requests answered only after a resend", p.stdout, re.M),
+              f"{kind}: the summary counts resends and requests answered after one")
+    # Injected faults: the device NAKs BAD_CRC, the master resends a correct frame.
+    rec = recording("udp")
+    js = tmp("corrupt.json")
+    sim = Sim("--seed", "5")
+    p = run(["-t", sim.urls["udp"], "--expect", "--corrupt-crc", "0.2", "--seed", "3", "--retries", "10",
+             "--json", js, rec],
+            expect_rc=0, what="--corrupt-crc under --expect")
+    stats = sim.close()
+    j = load(js)
+    validate(j, "corrupt-crc")
+    check(j["faults"]["corrupt_crc"] > 0 and j["master"]["naks"].get("BAD_CRC", 0) > 0 and
+          j["master"]["resends"] >= j["faults"]["corrupt_crc"] and j["expect"]["matched"] == 40,
+          f"--corrupt-crc: every spoiled frame NAKed and resent correct, all 40 answered "
+          f"({j['faults']}, {j['master']}, mcpsim crc_errors {(stats or {}).get('crc_errors')})")
+    # Always busy: NAKed, never answered, after 2 resends each.
+    js = tmp("always-busy.json")
+    sim = Sim("--seed", "5", "--nak-busy-rate", "1")
+    p = run(["-t", sim.urls["udp"], "--expect", "--retries", "2", "--busy-backoff", "1",
+             "--limit", "6", "--json", js, rec], expect_rc=1, what="always busy")
+    sim.close()
+    j = load(js)
+    validate(j, "always busy")
+    v = j["expect"]["verdicts"]
+    check(j["expect"]["naked"] == j["expect"]["requests"] > 0 and
+          all(x["category"] == "naked" and x["naks"] == ["BUSY"] and x["resends"] == 2 for x in v),
+          f"always busy: every request NAKed and never answered after 2 resends ({v[:2]})")
+    check(re.search(r"^NAKed: READ seq \d+ .*: NAKed \(BUSY\) and never answered, after 2 resends$",
+                    p.stdout, re.M), "always busy: one readable line per request")
+
+
+def case_late():
+    """Answers slower than --timeout (mcpsim --latency): 'late' with the latency, exit 1; answers
+    later than twice --timeout are missing."""
+    rec = recording("udp")
+    js = tmp("late.json")
+    sim = Sim("--seed", "5", "--latency", "300")
+    t0 = time.monotonic()
+    p = run(["-t", sim.urls["udp"], "--expect", "--timeout", "200", "--limit", "10", "--json", js, rec],
+            expect_rc=1, what="--latency 300 over --timeout 200")
+    took = time.monotonic() - t0
+    sim.close()
+    j = load(js)
+    validate(j, "late")
+    e = j["expect"]
+    lat = [x["latency_us"] for x in e["verdicts"]]
+    check(e["late"] == e["requests"] > 0 and e["missing"] == 0 and
+          all(x["category"] == "late" for x in e["verdicts"]) and all(280e3 <= l < 400e3 for l in lat),
+          f"latency 300 ms > timeout 200 ms: every request late, with its latency ({lat})")
+    check(re.search(r"^late: \S+ seq \d+ \(capture record \d+, seq \d+\): answered after 3\d\d\.\d+ ms "
+                    r"\(--timeout 200 ms\)$", p.stdout, re.M) and "unmatched" not in p.stdout,
+          "late answers are named as late, not as missing plus unmatched")
+    check(took < 5, f"the run ends once the late answers are in ({took:.1f} s)")
+    # Later than twice the timeout: missing.
+    sim = Sim("--seed", "5", "--latency", "300")
+    p = run(["-t", sim.urls["udp"], "--expect", "--timeout", "100", "--limit", "4", rec],
+            expect_rc=1, what="--latency 300 over 2 x --timeout 100")
+    sim.close()
+    check(re.search(r"^missing: .*: no answer", p.stdout, re.M) and "late:" not in p.stdout,
+          "an answer later than twice --timeout is missing")
+
+
+class MaximStub:
+    """A device stub of our own: answers every request it can decode (under crc8-smbus) with a
+    status-only OK answer checked with crc8-maxim (poly 0x31 reflected, spec §1), like firmware
+    that uses another check."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"udp://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.stop = False
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def maxim(data):
+        crc = 0
+        for b in data:
+            crc ^= b
+            for _ in range(8):
+                crc = (crc >> 1) ^ 0x8C if crc & 1 else crc >> 1
+        return crc
+
+    def loop(self):
+        self.sock.settimeout(0.05)
+        seq = 0
+        deadline = time.monotonic() + 30
+        while not self.stop and time.monotonic() < deadline:
+            try:
+                data, peer = self.sock.recvfrom(65536)
+            except socket.timeout:
+                continue
+            while len(data) >= 6:
+                n = 6 + (data[2] << 8 | data[3])
+                frame, data = data[:n], data[n:]
+                if frame[4] in (1, 2, 3):
+                    body = bytes([0x5A, seq, 0, 2, frame[4] | 0x80, frame[1], 0])
+                    self.sock.sendto(body + bytes([self.maxim(body)]), peer)
+                    seq = (seq + 1) & 0xFF
+
+    def close(self):
+        self.stop = True
+        self.thread.join(5)
+        self.sock.close()
+
+
+def case_crc():
+    """A device using crc8-maxim: the result is not ok, and the summary says which check every
+    answer passes (mcpsim --crc crc8-maxim, and a stub of our own answering in crc8-maxim)."""
+    assert MaximStub.maxim(b"123456789") == 0xA1  # the spec's check value
+    cap = tmp("crc.pcap")
+    mkcap(cap, "--count", "10", "--gap-us", "100", "--responses")
+    stub = MaximStub()
+    js = tmp("crc.json")
+    p = run(["-t", stub.url, "--json", js, cap], expect_rc=1, what="crc8-maxim stub")
+    stub.close()
+    j = load(js)
+    validate(j, "crc stub")
+    check(j["received_bad_crc"] == 10 and j.get("crc_hint") == "crc8-maxim" and
+          "every frame failing crc8-smbus passes crc8-maxim: try --crc crc8-maxim" in p.stdout and
+          "result:    ok" not in p.stdout,
+          f"stub answering in crc8-maxim: not ok, with the hint ({j['received_bad_crc']}, {j.get('crc_hint')})")
+    sim = Sim("--crc", "crc8-maxim")
+    p = run(["-t", sim.urls["udp"], cap], expect_rc=1, what="mcpsim --crc crc8-maxim")
+    sim.close()
+    check("try --crc crc8-maxim" in p.stdout, "mcpsim --crc crc8-maxim: not ok, with the hint")
+    # On a serial line, frames failing the check are junk to the stream decoder: still named.
+    ser = tmp("crc-serial.pcap")
+    mkcap(ser, "--transport", "serial", "--count", "10", "--gap-us", "100")
+    sim = Sim("--crc", "crc8-maxim")
+    p = run(["-t", sim.urls["serial"], ser], expect_rc=1, what="mcpsim --crc crc8-maxim on a pty")
+    sim.close()
+    check("try --crc crc8-maxim" in p.stdout, "crc8-maxim device on a serial line: not ok, with the hint")
+    # Told the right check, the same device is fine.
+    sim = Sim("--crc", "crc8-maxim")
+    run(["-q", "-t", sim.urls["udp"], "--crc", "crc8-maxim", "--fix-crc", cap], expect_rc=0,
+        what="--crc crc8-maxim --fix-crc against a crc8-maxim device")
+    sim.close()
+
+
+def case_options():
+    """Every bad option: exit 2, naming the option, before any frame is sent (a sink proves
+    nothing arrived); '-' is stdout for --json and --record; --progress lines off a terminal."""
+    cap = tmp("opt.pcap")
+    mkcap(cap, "--count", "20", "--gap-us", "100")
+    bad = [["--pps", "-5"], ["--pps", "0"], ["--speed", "-1"], ["--speed", "nan"], ["--speed", "inf"],
+           ["--mbps", "-2"], ["--mbps", "1e999"], ["--speed", "2x"], ["--duration", "-1"],
+           ["--duration", "0"], ["--duration", "nan"], ["--limit", "0"], ["--limit", "-3"],
+           ["--progress", "0"], ["--retries", "-1"], ["--busy-backoff", "-5"], ["--timeout", "0"],
+           ["--json", "/nonexistent-dir/out.json"], ["--record", "/nonexistent-dir/out.pcapng"]]
+    for args in bad:
+        sink = Sink("udp")
+        p = run(["-t", sink.url] + args + [cap], timeout=20)
+        sink.close()
+        check(p.returncode == 2 and args[0] in p.stderr and not sink.frames(),
+              f"{' '.join(args)}: exit 2 naming the option, nothing sent "
+              f"({p.returncode}, {len(sink.frames())} frames: {p.stderr.strip()})")
+    # --json - : the JSON on stdout, the summary on stderr.
+    sink = Sink("udp")
+    p = run(["-t", sink.url, "--json", "-", cap], expect_rc=0, what="--json -")
+    sink.close()
+    try:
+        j = json.loads(p.stdout)
+        check(j["sent"] == 20 and "result:" in p.stderr and not os.path.exists("-"),
+              "--json -: the JSON alone on stdout, the summary on stderr, no file named '-'")
+        validate(j, "--json -")
+    except ValueError as e:
+        fail(f"--json -: stdout is not JSON ({e}): {p.stdout[:200]}")
+    # --record - : a capture on stdout.
+    sink = Sink("udp")
+    p = subprocess.run([e2e.mcpreplay(), "-t", sink.url, "--record", "-", cap], capture_output=True,
+                       timeout=30)
+    sink.close()
+    check(p.returncode == 0 and p.stdout[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1",
+                                                   b"\xa1\xb2\xc3\xd4", b"\x0a\x0d\x0d\x0a"),
+          f"--record -: a capture on stdout ({p.stdout[:4].hex()})")
+    # Off a terminal, --progress S prints lines with the total, percent and ETA.
+    slow = tmp("slow.pcap")
+    mkcap(slow, "--count", "40", "--gap-us", "25000")  # 1 s of capture
+    sink = Sink("udp")
+    p = run(["-t", sink.url, "--progress", "0.2", slow], expect_rc=0, what="--progress")
+    sink.close()
+    lines = [l for l in p.stderr.splitlines() if l.startswith("progress:")]
+    check(len(lines) >= 3 and all(re.search(r"sent \d+/(40|~) \(\d+\.\d%\) .* ETA [\d.]+ s", l) for l in lines[1:]),
+          f"--progress 0.2: a line per interval with total, percent and ETA ({lines[:3]})")
+    # --limit holds with --topspeed and several frames in flight.
+    sink = Sink("udp")
+    run(["-q", "-t", sink.url, "--topspeed", "--limit", "7", "--loop", "100", cap], expect_rc=0,
+        what="--limit 7 --topspeed")
+    sink.close()
+    check(len(sink.frames()) == 7, f"--limit 7 --topspeed --loop 100: 7 frames sent ({len(sink.frames())})")
+
+
+def case_duration():
+    """--duration holds on --topspeed's batched path with several senders (each frame may flush a
+    batch of one): --loop 1000000 --duration 1 stops after about a second."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    cap = os.path.join(root, "captures", "udp-clean.pcap")  # 6 master senders
+    sink = Sink("udp")
+    js = tmp("dur.json")
+    t0 = time.monotonic()
+    p = run(["-q", "-t", sink.url, "--topspeed", "--loop", "1000000", "--duration", "1", "--json", js,
+             cap], timeout=60)
+    took = time.monotonic() - t0
+    sink.close()
+    j = load(js)
+    check(p.returncode == 0 and took < 6 and 0.9 <= j["elapsed_s"] <= 1.5 and j["sent"] > 0,
+          f"--topspeed --loop 1000000 --duration 1 with 6 senders: stopped on time "
+          f"(rc {p.returncode}, {took:.2f} s wall, elapsed {j['elapsed_s']:.3f} s, {j['sent']} sent)")
+
+
+def case_fd_limit():
+    """Issue 8 point 6: the default --max-senders 1024 works under a soft descriptor limit of
+    1024 (the soft limit is raised towards the hard one at start)."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 2048:
+        print(f"SKIP: hard descriptor limit {hard} leaves no room to raise")
+        return
+    # The check: with the soft limit at 64, a child that needs more descriptors still gets them.
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    cap = os.path.join(root, "captures", "udp-clean.pcap")
+    sink = Sink("udp")
+    p = subprocess.run(["sh", "-c", f"ulimit -Sn 8 && exec {e2e.mcpreplay()} -q -t {sink.url} --topspeed {cap}"],
+                       capture_output=True, text=True, timeout=60)
+    sink.close()
+    check(p.returncode == 0 and len(sink.frames()) > 0,
+          f"soft limit 8, 6 senders + capture + sockets: runs ({p.returncode}: {p.stderr.strip()[:200]})")
+    want = len(run(["-n", cap], expect_rc=0, what="dry run").stdout.splitlines()) - 2
+    # Hard limit 16: still short, so the least recently used sender's socket is closed, and the
+    # summary says so; every frame still goes out.
+    sink = Sink("udp")
+    p = subprocess.run(["sh", "-c", f"ulimit -n 16 && exec {e2e.mcpreplay()} -t {sink.url} --json - {cap}"],
+                       capture_output=True, text=True, timeout=60)
+    sink.close()
+    try:
+        j = json.loads(p.stdout)
+    except ValueError:
+        j = {}
+    check(p.returncode == 0 and j.get("sockets_closed", 0) > 0 and j.get("sent") == want and
+          len(sink.frames()) == want and "sockets closed to stay under the descriptor limit" in p.stderr,
+          f"hard limit 16: LRU sockets closed ({j.get('sockets_closed')}), all {want} frames sent "
+          f"({len(sink.frames())}), said in the summary")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("case")
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--plugin", default="")
+    e2e.ARGS = ap.parse_args()
+    e2e.TMP = tempfile.mkdtemp(prefix="mcpreplay-master-")
+    try:
+        globals()["case_" + e2e.ARGS.case]()
+    finally:
+        shutil.rmtree(e2e.TMP, ignore_errors=True)
+    if e2e.FAILS:
+        print(f"{len(e2e.FAILS)} check(s) failed", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

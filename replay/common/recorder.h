@@ -1,6 +1,6 @@
 /*
- * --record FILE: a capture of everything sent to and received from the
- * target, with real timestamps (ns). UDP and TCP conversations are written as
+ * --record FILE (mcpreplay, mcppoll): a capture of everything sent to and
+ * received from the target, with real timestamps (ns). UDP and TCP conversations are written as
  * raw IPv4/IPv6 packets (LINKTYPE_RAW) with synthesised UDP or TCP headers
  * between the real addresses (TCP with a handshake, sequence and ack
  * numbers); serial lines as exported-PDU records (LINKTYPE 252, tags
@@ -25,7 +25,7 @@ enum mr_record_kind {
 
 struct mr_recorder;
 
-/* linktype: for MR_RECORD_L2. */
+/* linktype: for MR_RECORD_L2. Errors: MCP_TARGET_ERROR, code 2 (the file cannot be written). */
 struct mr_recorder *mr_recorder_open(const char *path, enum mr_record_kind kind, int linktype,
                                      GError **error);
 

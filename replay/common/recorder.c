@@ -5,8 +5,8 @@
 #include <pcap/pcap.h>
 #include <string.h>
 
-#include "capture.h"
 #include "netbuild.h"
+#include "target.h"
 
 #define LINKTYPE_UPPER_PDU 252
 
@@ -116,7 +116,7 @@ struct mr_recorder *mr_recorder_open(const char *path, enum mr_record_kind kind,
     r->dead = pcap_open_dead_with_tstamp_precision(dlt, 262144, PCAP_TSTAMP_PRECISION_NANO);
     r->dumper = r->dead != NULL ? pcap_dump_open(r->dead, path) : NULL;
     if (r->dumper == NULL) {
-        g_set_error(error, MR_ERROR, 2, "--record %s: %s", path,
+        g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_USAGE, "--record %s: %s", path,
                     r->dead != NULL ? pcap_geterr(r->dead) : "cannot create a capture");
         if (r->dead != NULL)
             pcap_close(r->dead);
@@ -159,7 +159,8 @@ bool mr_recorder_close(struct mr_recorder *r, GError **error)
         return true;
     bool ok = pcap_dump_flush(r->dumper) == 0;
     if (!ok)
-        g_set_error(error, MR_ERROR, 2, "--record: writing the capture failed");
+        g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_USAGE,
+                    "--record: writing the capture failed");
     pcap_dump_close(r->dumper);
     pcap_close(r->dead);
     g_array_free(r->convs, TRUE);

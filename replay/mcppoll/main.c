@@ -1,0 +1,38 @@
+/* mcppoll: talks to one MCP device by hand. See docs/mcppoll.1. */
+#include <signal.h>
+#include <string.h>
+
+#include "options.h"
+#include "run.h"
+#include "session.h"
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    mp_session_request_stop();
+}
+
+int main(int argc, char **argv)
+{
+    g_set_prgname("mcppoll");
+    struct mp_options *o = g_new0(struct mp_options, 1);
+    GError *error = NULL;
+    if (!mp_options_parse(argc, argv, o, &error)) {
+        g_printerr("mcppoll: %s (see mcppoll --help)\n", error->message);
+        g_error_free(error);
+        mp_options_clear(o);
+        g_free(o);
+        return MP_EXIT_USAGE;
+    }
+    /* Ctrl-C ends the wait for the current answer; polling stops with its summary. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    int code = mp_run(o);
+    mp_options_clear(o);
+    g_free(o);
+    return code;
+}

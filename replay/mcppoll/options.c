@@ -1,0 +1,394 @@
+/* mcppoll's command line: see options.h. */
+#include "options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcp/crc.h"
+
+G_DEFINE_QUARK(mp - error - quark, mp_error)
+
+#define USAGE_LINE "TARGET COMMAND [ARG...]"
+
+static const char description[] =
+    "Commands (numbers in decimal or 0x hex):\n"
+    "  read DEVICE ADDR COUNT      read COUNT (1..125) registers from ADDR\n"
+    "  write DEVICE ADDR VALUE...  write the values (0..65535 or -32768..-1) from ADDR;\n"
+    "                              DEVICE 255 is a broadcast: no answer is expected\n"
+    "  heartbeat                   ask the device whether it is alive\n"
+    "  sync [REASON]               send SYNC (never answered)\n"
+    "  raw HEX                     send any frame, 5a SEQ LEN LEN CMD PAYLOAD, with the\n"
+    "                              check appended (unless --raw-crc: HEX ends with it)\n"
+    "  scan [DEVICES]              which device ids answer, e.g. 1-10,20 (default 1-254)\n"
+    "\n"
+    "TARGET: udp://HOST:PORT, tcp://HOST:PORT, serial:/dev/ttyX?baud=N (IPv6 in brackets).\n"
+    "A session starts with a SYNC (seq --seq, default 0), so a device that heard an earlier\n"
+    "session does not answer with gap NAKs; requests follow it. A NAK BAD_CRC, SEQ_GAP or\n"
+    "BUSY makes mcppoll resend the frame with its seq (--retries, --busy-backoff).\n"
+    "\n"
+    "Examples:\n"
+    "  mcppoll udp://10.0.0.5:23130 read 3 0x10 4\n"
+    "  mcppoll tcp://plc:23130 write 3 0x0200 1500\n"
+    "  mcppoll 'serial:/dev/ttyUSB0?baud=115200' scan 1-32\n"
+    "  mcppoll --count 0 --interval 500 --json udp://10.0.0.5:23130 read 3 0 2\n"
+    "  mcppoll -v --record s.pcapng udp://10.0.0.5:23130 raw '5a 00 00 00 01'\n"
+    "  mcppoll udp://10.0.0.5:23130 -- write 3 0x10 -5   (-- before negative values)\n"
+    "\n"
+    "Exit codes: 0 answered with status OK; 1 another status, or NAKed after the retries;\n"
+    "2 usage or bad input; 3 target unreachable, or no answer within --timeout.\n"
+    "See mcppoll(1).";
+
+static bool fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static bool fail(GError **error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error_literal(error, MP_ERROR, MP_EXIT_USAGE, msg);
+    g_free(msg);
+    return false;
+}
+
+bool mp_parse_number(const char *text, long min, long max, long *out)
+{
+    if (text == NULL || *text == '\0')
+        return false;
+    const char *p = text;
+    bool neg = false;
+    if (*p == '-') {
+        neg = true;
+        p++;
+    }
+    int base = 10;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+    }
+    if (!isxdigit((unsigned char)*p) || (base == 10 && !isdigit((unsigned char)*p)))
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(p, &end, base);
+    if (errno != 0 || *end != '\0' || v > (unsigned long)LONG_MAX)
+        return false;
+    long value = neg ? -(long)v : (long)v;
+    if (value < min || value > max)
+        return false;
+    *out = value;
+    return true;
+}
+
+static int cmp_u8(const void *a, const void *b)
+{
+    return *(const uint8_t *)a - *(const uint8_t *)b;
+}
+
+bool mp_parse_devices(const char *text, uint8_t *ids, size_t *n, GError **error)
+{
+    bool seen[255] = {false};
+    gchar **parts = g_strsplit(text, ",", -1);
+    bool ok = parts[0] != NULL;
+    for (gchar **p = parts; ok && *p != NULL; p++) {
+        long lo, hi;
+        gchar *dash = strlen(*p) > 1 ? strchr(*p + 1, '-') : NULL;
+        if (dash != NULL) {
+            *dash = '\0';
+            ok = mp_parse_number(*p, 0, 254, &lo) && mp_parse_number(dash + 1, 0, 254, &hi) &&
+                 lo <= hi;
+        } else {
+            ok = mp_parse_number(*p, 0, 254, &lo);
+            hi = lo;
+        }
+        for (long d = lo; ok && d <= hi; d++)
+            seen[d] = true;
+    }
+    g_strfreev(parts);
+    if (!ok)
+        return fail(error,
+                    "scan: bad device list '%s' (ids 0..254 and ranges LOW-HIGH, comma-separated, "
+                    "e.g. 1-10,20)",
+                    text);
+    *n = 0;
+    for (int d = 0; d < 255; d++)
+        if (seen[d])
+            ids[(*n)++] = (uint8_t)d;
+    qsort(ids, *n, 1, cmp_u8);
+    return true;
+}
+
+static bool number_arg(const char *what, const char *text, long min, long max, long *out,
+                       GError **error)
+{
+    if (text == NULL)
+        return fail(error, "missing %s", what);
+    if (!mp_parse_number(text, min, max, out))
+        return fail(error, "%s: '%s' is not a number from %ld to %ld (decimal or 0x hex)", what,
+                    text, min, max);
+    return true;
+}
+
+static bool parse_hex(const char *text, struct mp_options *o, GError **error)
+{
+    size_t n = 0;
+    int half = -1;
+    for (const char *p = text; *p != '\0'; p++) {
+        if (isspace((unsigned char)*p) || *p == ':' || *p == '-')
+            continue;
+        if (!isxdigit((unsigned char)*p))
+            return fail(error, "raw: '%c' is not a hex digit", *p);
+        int v = g_ascii_xdigit_value(*p);
+        if (half < 0) {
+            half = v;
+            continue;
+        }
+        if (n >= sizeof o->raw)
+            return fail(error, "raw: longer than the largest frame (%d bytes)", MCP_MAX_FRAME);
+        o->raw[n++] = (uint8_t)(half << 4 | v);
+        half = -1;
+    }
+    if (half >= 0)
+        return fail(error, "raw: an odd number of hex digits");
+    size_t header = MCP_HEADER_LEN + (o->raw_crc ? 1 : 0);
+    if (n < header)
+        return fail(error, "raw: a frame has at least %zu bytes here (magic, seq, length, cmd%s)",
+                    header, o->raw_crc ? ", check" : "");
+    if (!o->raw_crc && n + 1 > sizeof o->raw)
+        return fail(error, "raw: longer than the largest frame (%d bytes)", MCP_MAX_FRAME);
+    o->raw_len = n;
+    return true;
+}
+
+/* The COMMAND and its arguments (args[0] is the command's name). */
+static bool parse_command(char **args, struct mp_options *o, GError **error)
+{
+    const char *name = args[0];
+    size_t argc = g_strv_length(args) - 1;
+    char **a = args + 1;
+    long v;
+    if (g_ascii_strcasecmp(name, "read") == 0 || g_ascii_strcasecmp(name, "write") == 0) {
+        bool rd = g_ascii_strcasecmp(name, "read") == 0;
+        o->command = rd ? MP_CMD_READ : MP_CMD_WRITE;
+        if (rd && argc != 3)
+            return fail(error, "usage: read DEVICE ADDR COUNT");
+        if (!rd && argc < 3)
+            return fail(error, "usage: write DEVICE ADDR VALUE...");
+        if (!number_arg("DEVICE", a[0], 0, 255, &v, error))
+            return false;
+        o->device = (uint8_t)v;
+        if (rd && o->device == MCP_BROADCAST_DEVICE)
+            return fail(error, "read: device 255 is the broadcast address: nobody answers it");
+        if (!number_arg("ADDR", a[1], 0, 0xFFFF, &v, error))
+            return false;
+        o->addr = (uint16_t)v;
+        if (rd) {
+            if (!number_arg("COUNT", a[2], 1, MCP_MAX_REGISTERS, &v, error))
+                return false;
+            o->count = (uint16_t)v;
+            return true;
+        }
+        if (argc - 2 > MCP_MAX_REGISTERS)
+            return fail(error, "write: %zu values; at most %d fit in one WRITE", argc - 2,
+                        MCP_MAX_REGISTERS);
+        for (size_t i = 2; i < argc; i++) {
+            char what[32];
+            g_snprintf(what, sizeof what, "VALUE %zu", i - 1);
+            if (!number_arg(what, a[i], -32768, 0xFFFF, &v, error))
+                return false;
+            o->values[i - 2] = (uint16_t)v;
+        }
+        o->count = (uint16_t)(argc - 2);
+        return true;
+    }
+    if (g_ascii_strcasecmp(name, "heartbeat") == 0) {
+        o->command = MP_CMD_HEARTBEAT;
+        if (argc != 0)
+            return fail(error, "usage: heartbeat (no arguments)");
+        return true;
+    }
+    if (g_ascii_strcasecmp(name, "sync") == 0) {
+        o->command = MP_CMD_SYNC;
+        if (argc > 1)
+            return fail(error, "usage: sync [REASON]");
+        if (argc == 1) {
+            if (!number_arg("REASON", a[0], 0, 255, &v, error))
+                return false;
+            o->sync_has_reason = true;
+            o->sync_reason = (uint8_t)v;
+        }
+        return true;
+    }
+    if (g_ascii_strcasecmp(name, "raw") == 0) {
+        o->command = MP_CMD_RAW;
+        if (argc < 1)
+            return fail(error, "usage: raw HEX (e.g. raw '5a 00 00 00 01')");
+        char *joined = g_strjoinv(" ", a);
+        bool ok = parse_hex(joined, o, error);
+        g_free(joined);
+        return ok;
+    }
+    if (g_ascii_strcasecmp(name, "scan") == 0) {
+        o->command = MP_CMD_SCAN;
+        if (argc > 1)
+            return fail(error, "usage: scan [DEVICES] (e.g. scan 1-10,20)");
+        return mp_parse_devices(argc == 1 ? a[0] : "1-254", o->scan_ids, &o->scan_count, error);
+    }
+    return fail(error, "unknown command '%s' (read, write, heartbeat, sync, raw or scan)", name);
+}
+
+static bool parse_format(const char *text, enum mp_format *f, GError **error)
+{
+    static const struct {
+        const char *name;
+        enum mp_format f;
+    } table[] = {{"table", MP_FMT_TABLE},
+                 {"hex", MP_FMT_HEX},
+                 {"unsigned", MP_FMT_UNSIGNED},
+                 {"signed", MP_FMT_SIGNED},
+                 {"binary", MP_FMT_BINARY}};
+    for (size_t i = 0; i < G_N_ELEMENTS(table); i++)
+        if (g_ascii_strcasecmp(text, table[i].name) == 0) {
+            *f = table[i].f;
+            return true;
+        }
+    return fail(error, "--format: unknown format '%s' (table, hex, unsigned, signed or binary)",
+                text);
+}
+
+struct raw_opts {
+    gchar *crc, *format, *record, *scan_addr;
+    gboolean length_le, no_sync, json, verbose, raw_crc;
+    gint timeout_ms, retries, busy_backoff_ms, stall_ms, seq, interval_ms;
+    gint64 count;
+    gchar **rest;
+};
+
+static bool convert(struct raw_opts *r, struct mp_options *o, bool timeout_given, GError **error)
+{
+    o->codec = mcp_codec_default();
+    o->codec.length_le = r->length_le;
+    if (r->crc != NULL && !mcp_crc_variant_from_name(r->crc, &o->codec.crc))
+        return fail(error, "--crc: unknown variant '%s' (one of: %s)", r->crc,
+                    mcp_crc_variant_list());
+    if (r->retries < 0)
+        return fail(error, "--retries must be 0 or more");
+    o->retries = (unsigned)r->retries;
+    if (r->busy_backoff_ms < 0)
+        return fail(error, "--busy-backoff must be 0 ms or more");
+    o->busy_backoff_ms = r->busy_backoff_ms;
+    if (r->stall_ms < 1)
+        return fail(error, "--stall-timeout must be 1 ms or more");
+    o->stall_ms = r->stall_ms;
+    if (r->seq < 0 || r->seq > 255)
+        return fail(error, "--seq must be from 0 to 255");
+    o->seq = (uint8_t)r->seq;
+    o->no_sync = r->no_sync;
+    if (r->interval_ms < 0)
+        return fail(error, "--interval must be 0 ms or more");
+    o->interval_ms = r->interval_ms;
+    if (r->count < 0)
+        return fail(error, "--count must be 0 (until Ctrl-C) or more");
+    o->count_polls = (uint64_t)r->count;
+    o->json = r->json;
+    o->verbose = r->verbose;
+    o->raw_crc = r->raw_crc;
+    if (r->format != NULL && !parse_format(r->format, &o->format, error))
+        return false;
+    o->record = g_strdup(r->record);
+    if (r->rest == NULL || r->rest[0] == NULL)
+        return fail(error, "no target given (usage: mcppoll [OPTIONS] " USAGE_LINE ")");
+    o->target = g_strdup(r->rest[0]);
+    if (r->rest[1] == NULL)
+        return fail(error, "no command given (read, write, heartbeat, sync, raw or scan)");
+    if (!parse_command(r->rest + 1, o, error))
+        return false;
+    long v = 0;
+    if (r->scan_addr != NULL && !number_arg("--scan-addr", r->scan_addr, 0, 0xFFFF, &v, error))
+        return false;
+    o->scan_addr = (uint16_t)v;
+    /* A scan asks up to 254 ids one after the other: a short wait for each by default. */
+    o->timeout_ms = timeout_given ? r->timeout_ms : (o->command == MP_CMD_SCAN ? 100 : 1000);
+    if (o->timeout_ms < 1)
+        return fail(error, "--timeout must be 1 ms or more");
+    if (o->command == MP_CMD_SCAN && o->count_polls != 1)
+        return fail(error, "--count does not apply to scan (it asks each device once)");
+    if (o->command == MP_CMD_RAW && r->seq != 0)
+        return fail(error, "--seq does not apply to raw: the frame carries its own seq");
+    return true;
+}
+
+bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **error)
+{
+    struct raw_opts r = {.timeout_ms = G_MININT,
+                         .retries = 3,
+                         .busy_backoff_ms = 50,
+                         .stall_ms = 5000,
+                         .interval_ms = 1000,
+                         .count = 1};
+    GOptionEntry entries[] = {
+        {"timeout", 0, 0, G_OPTION_ARG_INT, &r.timeout_ms,
+         "Wait at most MS for an answer (default 1000; scan: 100 per device)", "MS"},
+        {"retries", 0, 0, G_OPTION_ARG_INT, &r.retries,
+         "Resend a NAKed frame up to N times (default 3)", "N"},
+        {"busy-backoff", 0, 0, G_OPTION_ARG_INT, &r.busy_backoff_ms,
+         "Wait MS before resending after NAK BUSY (default 50)", "MS"},
+        {"crc", 0, 0, G_OPTION_ARG_STRING, &r.crc, "Check variant (default crc8-smbus)", "VARIANT"},
+        {"length-le", 0, 0, G_OPTION_ARG_NONE, &r.length_le, "The length field is little-endian",
+         NULL},
+        {"seq", 0, 0, G_OPTION_ARG_INT, &r.seq, "Start numbering at N (default 0)", "N"},
+        {"no-sync", 0, 0, G_OPTION_ARG_NONE, &r.no_sync, "Do not start the session with a SYNC",
+         NULL},
+        {"count", 'c', 0, G_OPTION_ARG_INT64, &r.count,
+         "Repeat the command N times (0: until Ctrl-C; default 1)", "N"},
+        {"interval", 'i', 0, G_OPTION_ARG_INT, &r.interval_ms,
+         "Between repeats, MS from one request to the next (default 1000)", "MS"},
+        {"json", 'j', 0, G_OPTION_ARG_NONE, &r.json,
+         "One JSON object per line per answer on stdout", NULL},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &r.format,
+         "Register values: table (default), hex, unsigned, signed, binary", "FMT"},
+        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &r.verbose,
+         "Print every frame sent and received in hex (stderr)", NULL},
+        {"record", 'w', 0, G_OPTION_ARG_FILENAME, &r.record,
+         "Write the session to a capture (pcap, ns timestamps; - for stdout)", "FILE"},
+        {"raw-crc", 0, 0, G_OPTION_ARG_NONE, &r.raw_crc,
+         "raw: HEX ends with the check byte (sent as given)", NULL},
+        {"scan-addr", 0, 0, G_OPTION_ARG_STRING, &r.scan_addr,
+         "scan: the register each probe reads (default 0)", "ADDR"},
+        {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &r.stall_ms,
+         "A target that accepts no data (or no connection) for MS is lost (default 5000)", "MS"},
+        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &r.rest, NULL, USAGE_LINE},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    GOptionContext *ctx = g_option_context_new("- talk to one MCP device by hand");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_summary(ctx, "Reads and writes registers, sends heartbeats, SYNCs or any "
+                                      "frame, and finds the devices that answer.");
+    g_option_context_set_description(ctx, description);
+    memset(o, 0, sizeof *o);
+    GError *err = NULL;
+    bool ok = g_option_context_parse(ctx, &argc, &argv, &err);
+    if (!ok) {
+        g_set_error_literal(error, MP_ERROR, MP_EXIT_USAGE, err->message);
+        g_error_free(err);
+    } else {
+        bool timeout_given = r.timeout_ms != G_MININT;
+        ok = convert(&r, o, timeout_given, error);
+    }
+    g_option_context_free(ctx);
+    g_free(r.crc);
+    g_free(r.format);
+    g_free(r.record);
+    g_free(r.scan_addr);
+    g_strfreev(r.rest);
+    return ok;
+}
+
+void mp_options_clear(struct mp_options *o)
+{
+    g_free(o->target);
+    g_free(o->record);
+    memset(o, 0, sizeof *o);
+}

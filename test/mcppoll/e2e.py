@@ -1,0 +1,551 @@
+#!/usr/bin/env python3
+"""End-to-end tests of mcppoll against mcpsim: one case per ctest test.
+
+    e2e.py CASE --build BUILD_DIR [--plugin PATH] [--schema FILE]
+
+Expected values come from the spec (docs/PROTOCOL.md: §1 test vectors, §2
+status numbers and names, §3 NAK rules), from mcpsim's own counters, and from
+tshark with the mcp5a plugin, never from mcppoll's output alone. Every --json
+line any case produces is validated against test/mcppoll/answer.schema.json.
+Loopback and ptys only; every process is bounded in time.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ARGS = None
+TMP = None
+FAILS = []
+SCHEMA = None
+
+STATUS = {0: "OK", 1: "ILLEGAL_ADDRESS", 2: "ILLEGAL_VALUE", 3: "DEVICE_BUSY",
+          4: "DEVICE_FAILURE", 5: "UNKNOWN_DEVICE", 6: "UNSUPPORTED_COMMAND"}  # §2
+
+
+def fail(msg):
+    FAILS.append(msg)
+    print("not ok: " + msg, flush=True)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+    else:
+        print("ok: " + msg.split("\n")[0], flush=True)
+
+
+def crc8_smbus(data):
+    """§1: poly 0x07, init 0, no reflection, xorout 0."""
+    crc = 0
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
+    return crc
+
+
+def frame(seq, cmd, payload=b""):
+    head = bytes([0x5A, seq, len(payload) >> 8, len(payload) & 0xFF, cmd]) + payload
+    return head + bytes([crc8_smbus(head)])
+
+
+def mcppoll_path():
+    return os.path.join(ARGS.build, "replay", "mcppoll", "mcppoll")
+
+
+class Result:
+    def __init__(self, p, args):
+        self.rc = p.returncode
+        self.out = p.stdout
+        self.err = p.stderr
+        self.args = args
+        self.json = []
+        if "--json" in args or "-j" in args:
+            for line in p.stdout.splitlines():
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    fail(f"--json line is not JSON: {line!r} ({args})")
+                    continue
+                validate(obj, args)
+                self.json.append(obj)
+
+    def __str__(self):
+        return f"rc {self.rc}, args {self.args}\nstdout:\n{self.out}\nstderr:\n{self.err}"
+
+
+def validate(obj, args):
+    try:
+        import jsonschema
+    except ImportError:
+        fail("python3-jsonschema is missing (scripts/setup-debian.sh installs it)")
+        return
+    try:
+        jsonschema.validate(obj, SCHEMA)
+    except jsonschema.ValidationError as e:
+        fail(f"--json object does not fit the schema: {e.message}\n{obj}\n({args})")
+
+
+def poll(*args, timeout=30, rc=None, what=""):
+    args = [str(a) for a in args]
+    p = subprocess.run([mcppoll_path()] + args, capture_output=True, text=True, timeout=timeout)
+    r = Result(p, args)
+    if rc is not None:
+        check(r.rc == rc, f"{what or ' '.join(args)}: exit {rc}" + ("" if r.rc == rc else f"\n{r}"))
+    return r
+
+
+class Sim:
+    """mcpsim on loopback UDP + TCP + a pty; stopped (by its pid) on close, counters read back."""
+
+    def __init__(self, *extra):
+        self.stats = os.path.join(TMP, f"sim{time.monotonic_ns()}.json")
+        self.p = subprocess.Popen(
+            [os.path.join(ARGS.build, "replay", "mcpsim", "mcpsim"), "--listen",
+             "udp://127.0.0.1:0", "--listen", "tcp://127.0.0.1:0", "--pty", "--stats-json",
+             self.stats] + [str(e) for e in extra],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.urls = {}
+        deadline = time.monotonic() + 10
+        while len(self.urls) < 3 and time.monotonic() < deadline:
+            line = self.p.stdout.readline()
+            if not line:
+                break
+            if line.startswith("listening "):
+                url = line.split()[1]
+                self.urls[url.split(":")[0]] = url
+        if len(self.urls) < 3:
+            raise RuntimeError("mcpsim did not start: " + self.p.stderr.read())
+        self.urls["pty"] = self.urls["serial"]
+
+    def close(self):
+        self.p.terminate()
+        try:
+            self.p.wait(10)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+        try:
+            with open(self.stats) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return {}
+
+
+# Answers are slow only under load: a generous timeout where an answer must come.
+T = ["--timeout", "5000"]
+
+
+def statuses(kind):
+    """Every §2 status, each produced by mcpsim's rules or knobs, with its exit code."""
+    sim = Sim("--devices", "1-3", "--seed", "5")
+    url = sim.urls[kind]
+    cases = [
+        (["read", 3, 0x10, 4], 0),
+        (["read", 1, 0xFFFF, 2], 1),                                # runs past 0xFFFF
+        (["raw", "5a 01 00 05 02 01 00 10 00 00"], 2),              # READ count 0 (raw: mcppoll refuses it)
+        (["read", 9, 0, 1], 5),                                     # a device mcpsim does not have
+        (["raw", "5a 01 00 00 10"], 6),                             # unknown request 0x10
+    ]
+    for cmd, status in cases:
+        r = poll("--json", *T, url, *cmd)
+        j = r.json[0] if len(r.json) == 1 else {}
+        answer = bytes.fromhex(j.get("answer", ""))
+        check(r.rc == (0 if status == 0 else 1) and j.get("result") == "answer" and
+              len(answer) >= 8 and answer[6] == status and j.get("status") == STATUS[status] and
+              j.get("status_code") == status,
+              f"{kind}: {' '.join(map(str, cmd))} -> status {status} {STATUS[status]}, exit "
+              f"{0 if status == 0 else 1}\n{r}")
+        if cmd[0] == "raw" and status == 6:
+            check(answer[4] == 0x90 and answer[5] == 1, f"{kind}: unknown cmd 0x10 answered by 0x90 to seq 1")
+    sim.close()
+    for knob, status in (("--busy-rate", 3), ("--failure-rate", 4)):
+        sim = Sim(knob, "1")
+        for cmd in (["heartbeat"], ["read", 1, 0, 1], ["write", 1, 0, 7]):
+            r = poll("--json", *T, sim.urls[kind], *cmd)
+            j = r.json[0] if r.json else {}
+            check(r.rc == 1 and j.get("status") == STATUS[status] and
+                  bytes.fromhex(j.get("answer", "00" * 8))[6] == status,
+                  f"{kind}: {knob} 1: {cmd[0]} -> {STATUS[status]}, exit 1\n{r}")
+        sim.close()
+
+
+def commands(kind):
+    """read, write, heartbeat, sync, raw and scan; -v shows the §1 test vector byte for byte."""
+    sim = Sim("--devices", "1-3", "--seed", "5")
+    url = sim.urls[kind]
+    # -v prints the frames; READ seq=1 dev=3 addr=0x0010 count=4 is the spec's §1 vector.
+    r = poll("-v", *T, url, "read", 3, "0x10", 4, rc=0, what=f"{kind}: read 3 0x10 4")
+    check("5a 00 00 00 06 35" in r.err and "5a 01 00 05 02 03 00 10 00 04 d4" in r.err,
+          f"{kind}: -v shows SYNC seq 0 and the §1 READ vector\n{r.err}")
+    rows = [l.split() for l in r.out.splitlines() if l.startswith("0x00")]
+    check([row[0] for row in rows] == ["0x0010", "0x0011", "0x0012", "0x0013"] and
+          all(int(row[1], 16) == int(row[2]) and
+              int(row[3]) == (int(row[2]) - 65536 if int(row[2]) > 32767 else int(row[2]))
+              for row in rows),
+          f"{kind}: the table lists addr, hex, unsigned and signed for 4 registers\n{r.out}")
+    # write then read back, in decimal, hex and negative values.
+    r = poll("--json", *T, url, "write", 3, "0x200", 1500, "0xBEEF", "--", -5, rc=0,
+             what=f"{kind}: write 3 0x200 1500 0xBEEF -5")
+    j = r.json[0] if r.json else {}
+    check(j.get("status") == "OK" and j.get("addr") == 0x200 and j.get("count") == 3,
+          f"{kind}: WRITE answered OK for 0x0200 x3 ({j})")
+    r = poll("--json", *T, url, "read", 3, 512, 3, rc=0, what=f"{kind}: read back")
+    check(r.json and r.json[0].get("values") == [1500, 0xBEEF, 0xFFFB],
+          f"{kind}: read back [1500, 0xBEEF, 0xFFFB] ({r.json})")
+    r = poll("--format", "signed", *T, url, "read", 3, 512, 3, rc=0, what=f"{kind}: --format signed")
+    check("0x0202 -5" in r.out and "0x0201 -16657" in r.out, f"{kind}: --format signed\n{r.out}")
+    poll(*T, url, "heartbeat", rc=0, what=f"{kind}: heartbeat")
+    r = poll("--json", *T, url, "sync", 9, rc=0, what=f"{kind}: sync 9")
+    check(r.json and r.json[0]["result"] == "sent", f"{kind}: sync is sent, never answered")
+    # raw: a HEARTBEAT frame as typed; the check is added; answered to its own seq.
+    r = poll("-v", "--json", *T, url, "raw", "5a 07 00 00 01", rc=0, what=f"{kind}: raw heartbeat")
+    check(frame(7, 1).hex(" ") in r.err and r.json and r.json[0]["seq"] == 7 and
+          bytes.fromhex(r.json[0]["answer"])[5] == 7,
+          f"{kind}: raw sends 5a 07 00 00 01 + check, answer's req_seq 7\n{r.err}")
+    # --raw-crc: the frame as typed, check included; a wrong one is NAKed BAD_CRC and resent fixed.
+    good = frame(7, 1).hex()
+    poll("--raw-crc", *T, url, "raw", good, rc=0, what=f"{kind}: raw --raw-crc with the right check")
+    bad = good[:-2] + "%02x" % (int(good[-2:], 16) ^ 0xFF)
+    r = poll("--raw-crc", "--json", *T, url, "raw", bad, rc=0, what=f"{kind}: raw --raw-crc bad check")
+    check(r.json and r.json[0]["resends"] == 1 and r.json[0]["naks"] == ["BAD_CRC"],
+          f"{kind}: a bad check draws NAK BAD_CRC and one corrected resend ({r.json})")
+    r = poll("--raw-crc", "--retries", 0, "--json", *T, url, "raw", bad, rc=1,
+             what=f"{kind}: raw bad check with --retries 0")
+    check(r.json and r.json[0]["result"] == "naked" and r.json[0]["nak_reason"] == "BAD_CRC",
+          f"{kind}: --retries 0: NAKed BAD_CRC, exit 1")
+    r = poll(*T[:0], "--timeout", 2000, url, "scan", "1-5", rc=0, what=f"{kind}: scan 1-5")
+    check("found 3 of 5 ids probed: 1-3" in r.out, f"{kind}: scan 1-5 finds 1-3\n{r.out}")
+    stats = sim.close()
+    seq = stats.get("sequence", {})
+    check(stats.get("naks_sent", {}).get("SEQ_GAP") == 0 and seq.get("gap") == 0,
+          f"{kind}: no session drew a gap NAK (each starts with SYNC): {seq}")
+
+
+def record(kind):
+    """--record: tshark with the plugin decodes the session: SYNC, READ, the answer linked to it."""
+    if not ARGS.plugin or not os.path.exists(ARGS.plugin):
+        print("plugin not built: --record not decoded")
+        return
+    sim = Sim("--devices", "1-3", "--seed", "5")
+    rec = os.path.join(TMP, f"rec-{kind}.pcapng")
+    r = poll("--json", "--record", rec, *T, "--count", 2, "--interval", 10, sim.urls[kind], "read",
+             3, "0x10", 4, rc=0, what=f"{kind}: --record")
+    sim.close()
+    os.chmod(rec, 0o644)
+    os.chmod(TMP, 0o755)
+    env = dict(os.environ, MCP5A_PLUGIN=ARGS.plugin, WIRESHARK_ABORT_ON_DISSECTOR_BUG="1")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tshark-unpriv.sh")
+    t = subprocess.run([script, "-2", "-r", rec, "-Y", "mcp5a", "-T", "fields", "-E",
+                        "separator=;", "-e", "mcp5a.seq", "-e", "mcp5a.cmd", "-e", "mcp5a.status",
+                        "-e", "mcp5a.value", "-e", "mcp5a.response_in", "-e", "mcp5a.crc.status",
+                        "-e", "mcp5a.analysis.gap"],
+                       capture_output=True, text=True, timeout=60, env=env)
+    rows = [l.split(";") for l in t.stdout.splitlines()]
+    cmds = [row[1] for row in rows]
+    want_values = ",".join("0x%04x" % v for v in (r.json[0]["values"] if r.json else []))
+    check(t.returncode == 0 and cmds == ["0x06", "0x02", "0x82", "0x02", "0x82"] and
+          all(row[5] == "1" for row in rows) and all(row[6] == "" for row in rows) and
+          rows[1][4] != "" and rows[3][4] != "" and rows[2][2] == "0" and
+          rows[2][3] == want_values and rows[4][3] == want_values,
+          f"{kind}: the plugin decodes SYNC, 2 READs answered OK with mcppoll's values, good "
+          f"checks, no gap\n{t.stdout}{t.stderr[:300]}")
+
+
+def case_udp():
+    commands("udp")
+    statuses("udp")
+    record("udp")
+
+
+def case_tcp():
+    commands("tcp")
+    statuses("tcp")
+    record("tcp")
+
+
+def case_pty():
+    commands("pty")
+    statuses("pty")
+    record("pty")
+
+
+def case_busy():
+    """NAK BUSY: resent after --busy-backoff with the same seq until answered (§3)."""
+    sim = Sim("--nak-busy-rate", "0.5", "--seed", "11")
+    t0 = time.monotonic()
+    r = poll("--json", *T, "--retries", 40, "--busy-backoff", 20, "--count", 10, "--interval", 0,
+             sim.urls["udp"], "read", 1, 0, 2, rc=0, what="BUSY NAKs then answers")
+    elapsed = time.monotonic() - t0
+    stats = sim.close()
+    resends = sum(j["resends"] for j in r.json)
+    busy = stats.get("naks_sent", {}).get("BUSY")
+    check(len(r.json) == 10 and all(j["status"] == "OK" for j in r.json) and resends > 0 and
+          resends == busy and all(j["naks"] == (["BUSY"] if j["resends"] else []) for j in r.json),
+          f"10 READs all answered OK after {resends} resends = mcpsim's {busy} BUSY NAKs")
+    check(stats.get("sequence", {}).get("retransmission") == busy,
+          f"mcpsim counts each resend as a retransmission (same seq): {stats.get('sequence')}")
+    check(elapsed >= resends * 0.020, f"resends waited --busy-backoff 20 ms each ({elapsed:.3f} s)")
+    # Every request refused: given up after --retries, exit 1.
+    sim = Sim("--nak-busy-rate", "1")
+    r = poll("--json", *T, "--retries", 2, "--busy-backoff", 1, sim.urls["udp"], "heartbeat", rc=1,
+             what="NAKed past the retries")
+    stats = sim.close()
+    check(r.json and r.json[0]["result"] == "naked" and r.json[0]["resends"] == 2 and
+          stats.get("naks_sent", {}).get("BUSY") == 3,
+          f"--retries 2: sent 3 times, 3 BUSY NAKs, exit 1 ({r.json})")
+
+
+def case_restart_gap():
+    """A pty remembers the last session's seqs: without SYNC a jump is a gap (16 NAKs at most, §3);
+    with SYNC (the default) the same jump draws none."""
+    sim = Sim()
+    url = sim.urls["pty"]
+    poll(*T, "--seq", 5, url, "read", 1, 0, 1, rc=0, what="session 1 (SYNC 5, READ 6)")
+    r = poll("-v", *T, "--no-sync", "--seq", 40, url, "read", 1, 0, 1, rc=0,
+             what="session 2 without SYNC (READ 40)")
+    naks = [l for l in r.err.splitlines() if " NAK " in l and "<-" in l]
+    check(len(naks) == 16 and "16 NAKs named frames this session did not send" in r.err,
+          f"no SYNC: 16 SEQ_GAP NAKs, ignored and reported, the READ answered\n{r.err}")
+    s1 = sim.close()
+    sim = Sim()
+    url = sim.urls["pty"]
+    poll(*T, "--seq", 5, url, "read", 1, 0, 1, rc=0, what="session 1 again")
+    r = poll("-v", *T, "--seq", 40, url, "read", 1, 0, 1, rc=0, what="session 2 with SYNC 40")
+    s2 = sim.close()
+    check(" NAK " not in r.err and s2.get("naks_sent", {}).get("total") == 0 and
+          s2.get("sequence", {}).get("gap") == 0,
+          f"with SYNC: no NAK, mcpsim saw no gap ({s2.get('sequence')})\n{r.err}")
+    check(s1.get("naks_sent", {}).get("SEQ_GAP") == 16 and s1.get("sequence", {}).get("gap") == 1,
+          f"mcpsim's own count: one gap, 16 SEQ_GAP NAKs ({s1.get('naks_sent')})")
+
+
+def case_broadcast():
+    """WRITE to device 255: every device acts, none answers (§2); exit 0."""
+    sim = Sim("--devices", "1-3")
+    for kind in ("udp", "tcp", "pty"):
+        t0 = time.monotonic()
+        r = poll("--json", *T, sim.urls[kind], "write", 255, "0x30", 42, 43, rc=0,
+                 what=f"{kind}: broadcast write")
+        check(r.json and r.json[0]["result"] == "sent" and r.json[0]["device"] == 255 and
+              time.monotonic() - t0 < 4, f"{kind}: broadcast: sent, no answer awaited")
+        for dev in (1, 2, 3):
+            r = poll("--json", *T, sim.urls[kind], "read", dev, "0x30", 2)
+            check(r.rc == 0 and r.json and r.json[0]["values"] == [42, 43],
+                  f"{kind}: device {dev} applied the broadcast write")
+    stats = sim.close()
+    check(stats.get("broadcasts") == 3, f"mcpsim counted 3 broadcasts ({stats.get('broadcasts')})")
+
+
+def case_scan():
+    """scan finds exactly mcpsim's devices, on every transport."""
+    sim = Sim("--devices", "1-3,7,200,254")
+    for kind in ("udp", "tcp", "pty"):
+        r = poll("--timeout", 2000, sim.urls[kind], "scan", rc=0, what=f"{kind}: scan")
+        check("found 6 of 254 ids probed: 1-3,7,200,254" in r.out and
+              "248 answered UNKNOWN_DEVICE, 0 no answer" in r.out,
+              f"{kind}: scan finds 1-3,7,200,254\n{r.out}")
+        found = [int(l.split()[0]) for l in r.out.splitlines()
+                 if l.strip() and l.split()[0].isdigit()]
+        check(found == [1, 2, 3, 7, 200, 254], f"{kind}: the table lists them ({found})")
+    r = poll("--json", "--timeout", 2000, sim.urls["udp"], "scan", "5-8,1", rc=0)
+    check([j["device"] for j in r.json] == [1, 5, 6, 7, 8] and
+          [j["status"] for j in r.json] == ["OK", "UNKNOWN_DEVICE", "UNKNOWN_DEVICE", "OK",
+                                            "UNKNOWN_DEVICE"],
+          f"scan --json: one object per probe, in id order ({[j['device'] for j in r.json]})")
+    r = poll("--timeout", 2000, sim.urls["udp"], "scan", "8-12", rc=1, what="scan finding nobody")
+    sim.close()
+    sim = Sim("--drop-rate", "1")
+    t0 = time.monotonic()
+    r = poll("--timeout", 50, sim.urls["udp"], "scan", "1-4", rc=3, what="scan, nobody answers")
+    check("no answer from any device within 50 ms" in r.err and time.monotonic() - t0 < 10,
+          f"scan with no answers: exit 3, says so\n{r.err}")
+    sim.close()
+
+
+def case_poll():
+    """--count N: N timestamped rows and a latency summary; --count 0 runs until Ctrl-C."""
+    sim = Sim("--seed", "5")
+    r = poll("--json", *T, "--count", 5, "--interval", 50, sim.urls["udp"], "read", 1, 0, 2, rc=0,
+             what="--count 5 --interval 50")
+    times = [j["time"] for j in r.json]
+    check(len(r.json) == 5 and [j["poll"] for j in r.json] == [1, 2, 3, 4, 5] and
+          [j["seq"] for j in r.json] == [1, 2, 3, 4, 5], f"5 answers, polls and seqs 1..5")
+
+    def secs(ts):
+        return time.mktime(time.strptime(ts[:19], "%Y-%m-%dT%H:%M:%S")) + float(ts[19:-1])
+    gaps = [secs(b) - secs(a) for a, b in zip(times, times[1:])]
+    check(all(g >= 0.045 for g in gaps), f"requests at least --interval apart ({gaps})")
+    lat = [j["latency_us"] / 1000 for j in r.json]
+    summary = [l for l in r.err.splitlines() if l.startswith("latency min/avg/max")]
+    check(len(summary) == 1, f"--json: the summary goes to stderr\n{r.err}")
+    if summary:
+        mn, avg, mx = map(float, summary[0].split()[2].split("/"))
+        check(abs(mn - min(lat)) < 0.002 and abs(mx - max(lat)) < 0.002 and
+              abs(avg - sum(lat) / len(lat)) < 0.002,
+              f"min/avg/max {mn}/{avg}/{mx} agree with the rows {lat}")
+    r = poll(*T, "--count", 3, "--interval", 10, sim.urls["tcp"], "heartbeat", rc=0)
+    rows = [l for l in r.out.splitlines() if "HEARTBEAT  OK" in l]
+    check(len(rows) == 3 and all(l[:4].isdigit() and l[10] == "T" for l in rows) and
+          "--- 3 requests: 3 answered (3 OK" in r.out, f"table rows are timestamped\n{r.out}")
+    # --count 0: until Ctrl-C, then the summary and exit 0.
+    p = subprocess.Popen([mcppoll_path(), "--count", "0", "--interval", "20", sim.urls["udp"],
+                          "heartbeat"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    deadline = time.monotonic() + 20
+    while len(lines) < 3 and time.monotonic() < deadline:
+        lines.append(p.stdout.readline())
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=10)
+    n = sum(1 for l in lines + out.splitlines() if "HEARTBEAT  OK" in l)
+    check(p.returncode == 0 and n >= 3 and f"--- {n} requests: {n} answered" in out,
+          f"--count 0 stops on Ctrl-C with the summary ({p.returncode}, {n} rows)\n{out}{err}")
+    # Some answers missing: exit 3, counted.
+    sim.close()
+    sim = Sim("--drop-rate", "0.5", "--seed", "3")
+    r = poll("--json", "--timeout", 100, "--count", 8, "--interval", 0, sim.urls["udp"],
+             "heartbeat")
+    stats = sim.close()
+    missing = sum(1 for j in r.json if j["result"] == "no_answer")
+    check(r.rc == 3 and missing == stats.get("dropped") and missing > 0 and len(r.json) == 8,
+          f"dropped answers: {missing} no_answer rows = mcpsim's {stats.get('dropped')} drops, exit 3")
+
+
+def case_codec():
+    """--crc and --length-le as everywhere; a wrong check: nothing matches, exit 3 with a note."""
+    sim = Sim("--crc", "crc8-maxim", "--length-le", "--seed", "5")
+    r = poll("--json", *T, "--crc", "crc8-maxim", "--length-le", sim.urls["udp"], "read", 1, 0, 3,
+             rc=0, what="crc8-maxim + little-endian length")
+    check(r.json and len(r.json[0]["values"]) == 3, "values decoded under the device's codec")
+    sim.close()
+    # The device NAKs our crc8-smbus frames with crc8-maxim NAKs: they fail our check, are counted.
+    sim = Sim("--crc", "crc8-maxim")
+    r = poll("--timeout", 300, sim.urls["udp"], "read", 1, 0, 3, rc=3, what="default codec")
+    stats = sim.close()
+    check("frames received failed the crc8-smbus check" in r.err and
+          stats.get("crc_errors") == 2,
+          f"the failing check is named; mcpsim saw 2 bad checks ({stats.get('crc_errors')})\n{r.err}")
+
+
+def case_schema():
+    """The schema can fail: objects that break it are rejected (a check that cannot fail proves
+    nothing)."""
+    import jsonschema
+    good = {"time": "2026-11-30T01:02:03.000004Z", "poll": 1, "command": "read", "device": 3,
+            "seq": 1, "result": "answer", "status": "OK", "status_code": 0, "latency_us": 12,
+            "resends": 0, "naks": [], "malformed": False, "answer": "5aff000b820100030010000212 34abcdb3".replace(" ", ""),
+            "addr": 16, "count": 1, "values": [5]}
+    jsonschema.validate(good, SCHEMA)
+    print("ok: a good object passes")
+    broken = [dict(good, status="FINE"), dict(good, latency_us=None), dict(good, device=None),
+              {k: v for k, v in good.items() if k != "status"},
+              {k: v for k, v in good.items() if k != "values"},
+              dict(good, result="no_answer"), dict(good, values=[70000]), dict(good, extra=1)]
+    for obj in broken:
+        try:
+            jsonschema.validate(obj, SCHEMA)
+            fail(f"the schema accepts a broken object: {obj}")
+        except jsonschema.ValidationError:
+            print("ok: rejected " + json.dumps(obj)[:100])
+
+
+class Sink:
+    """A UDP socket that counts what arrives: proves nothing was sent."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.setblocking(False)
+        self.url = f"udp://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def received(self):
+        n = 0
+        while True:
+            try:
+                self.sock.recv(65536)
+                n += 1
+            except BlockingIOError:
+                return n
+
+
+def case_bad_input():
+    """Every bad input: exit 2 with a message, before anything is sent; unreachable: exit 3."""
+    sink = Sink()
+    u = sink.url
+    bad = [
+        [u, "read", 3, "0x1G", 4], [u, "read", 256, 0, 1], [u, "read", 3, 70000, 1],
+        [u, "read", 3, 0, "abc"], [u, "read", 3, 0, 0], [u, "read", 3, 0, 126],
+        [u, "read", 3, 0, "-1"], [u, "read", 3, 0], [u, "read", 3, 0, 1, 2], [u, "read", 255, 0, 1],
+        [u, "read", 3, "", 1], [u, "read", "0x", 0, 1], [u, "read", "1.5", 0, 1],
+        [u, "write", 3, 0, 70000], [u, "write", 3, 0], [u, "--", "write", 3, 0, "-40000"],
+        [u, "write", 3, 0] + [1] * 126,
+        [u, "frobnicate"], [u], [], [u, "heartbeat", 1], [u, "sync", 256], [u, "sync", 1, 2],
+        [u, "raw"], [u, "raw", "5a0"], [u, "raw", "zz"], [u, "raw", "5a 00 00"],
+        [u, "raw", "5a" * 4200], [u, "scan", "1-300"], [u, "scan", "5-3"], [u, "scan", "a"],
+        [u, "scan", "255"], [u, "scan", "1,,2"],
+        ["--seq", 300, u, "heartbeat"], ["--timeout", 0, u, "heartbeat"],
+        ["--timeout", -5, u, "heartbeat"], ["--count", -1, u, "heartbeat"],
+        ["--retries", -1, u, "heartbeat"], ["--busy-backoff", -1, u, "heartbeat"],
+        ["--interval", -1, u, "heartbeat"], ["--crc", "crc9", u, "heartbeat"],
+        ["--format", "octal", u, "read", 1, 0, 1], ["--bogus", u, "heartbeat"],
+        ["--count", 2, u, "scan"], ["--seq", 3, u, "raw", "5a 00 00 00 01"],
+        ["--scan-addr", "0x10000", u, "scan"],
+        ["http://127.0.0.1:1", "heartbeat"], ["udp://127.0.0.1", "heartbeat"],
+        ["iface:lo", "heartbeat"],
+        ["--record", "/nonexistent-dir/x.pcapng", u, "heartbeat"],
+    ]
+    for args in bad:
+        r = poll(*args, timeout=10)
+        check(r.rc == 2 and r.err.startswith("mcppoll: ") and len(r.err.splitlines()) == 1,
+              f"bad input {args[:6]}: exit 2, one line ({r.rc}: {r.err.strip()[:160]})")
+    time.sleep(0.1)
+    check(sink.received() == 0, "nothing was sent for any bad input")
+    # Unreachable: a refused UDP port, a refused TCP port, a missing serial device - exit 3.
+    free = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    free.bind(("127.0.0.1", 0))
+    port = free.getsockname()[1]
+    free.close()
+    for url, word in ((f"udp://127.0.0.1:{port}", "refused"), (f"tcp://127.0.0.1:{port}", "refused"),
+                      ("serial:/dev/mcppoll-no-such-tty", "No such file")):
+        r = poll("--timeout", 2000, url, "heartbeat", timeout=20)
+        check(r.rc == 3 and "unreachable" in r.err and word in r.err,
+              f"{url}: exit 3, unreachable ({r.err.strip()[:200]})")
+    # No answer: the frame went out, nothing came back - exit 3, and says that it is a timeout.
+    sink2 = Sink()
+    t0 = time.monotonic()
+    r = poll("--timeout", 200, sink2.url, "read", 1, 0, 1, timeout=20)
+    check(r.rc == 3 and "no answer within 200 ms" in r.err and sink2.received() == 2 and
+          time.monotonic() - t0 < 5, f"silent device: exit 3, 'no answer' ({r.err.strip()})")
+
+
+def main():
+    global ARGS, TMP, SCHEMA
+    ap = argparse.ArgumentParser()
+    ap.add_argument("case")
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--plugin", default="")
+    ap.add_argument("--schema", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                     "answer.schema.json"))
+    ARGS = ap.parse_args()
+    with open(ARGS.schema) as f:
+        SCHEMA = json.load(f)
+    TMP = tempfile.mkdtemp(prefix="mcppoll-test-")
+    try:
+        globals()["case_" + ARGS.case]()
+    finally:
+        shutil.rmtree(TMP, ignore_errors=True)
+    if FAILS:
+        print(f"{len(FAILS)} check(s) failed", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

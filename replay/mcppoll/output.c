@@ -416,7 +416,7 @@ void mp_output_summary(const struct mp_options *o, const struct mp_tally *t,
 }
 
 void mp_output_notes(const struct mp_options *o, const struct mcp_master_stats *ms,
-                     uint64_t unmatched, uint64_t bad_crc)
+                     uint64_t unmatched, uint64_t bad_crc, const char *crc_hint)
 {
     if (ms->naks_unknown > 0)
         fprintf(stderr,
@@ -430,10 +430,15 @@ void mp_output_notes(const struct mp_options *o, const struct mcp_master_stats *
                 "mcppoll: note: %" G_GUINT64_FORMAT " answers matched no waiting request (late "
                 "answers after --timeout, or not ours)\n",
                 unmatched);
-    if (bad_crc > 0)
+    if (bad_crc > 0) {
         fprintf(stderr,
                 "mcppoll: note: %" G_GUINT64_FORMAT " frames received failed the %s check%s "
-                "(ignored; see --crc and --length-le)\n",
+                "(ignored)",
                 bad_crc, mcp_crc_variant_name(o->codec.crc),
                 o->codec.length_le ? " (length LE)" : "");
+        if (crc_hint != NULL)
+            fprintf(stderr, "; every one passes %s: try --crc %s\n", crc_hint, crc_hint);
+        else
+            fprintf(stderr, "; see --crc and --length-le\n");
+    }
 }

@@ -44,6 +44,6 @@ void mp_output_summary(const struct mp_options *o, const struct mp_tally *t,
 
 /* Notes on stderr about frames nobody asked for: stray NAKs, unmatched answers, bad checks. */
 void mp_output_notes(const struct mp_options *o, const struct mcp_master_stats *ms,
-                     uint64_t unmatched, uint64_t bad_crc);
+                     uint64_t unmatched, uint64_t bad_crc, const char *crc_hint);
 
 #endif

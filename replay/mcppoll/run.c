@@ -172,7 +172,8 @@ int mp_run(const struct mp_options *o)
         code = run_scan(s, o, &t);
     else
         code = run_command(s, o, &t);
-    mp_output_notes(o, mp_session_master_stats(s), mp_session_unmatched(s), mp_session_bad_crc(s));
+    mp_output_notes(o, mp_session_master_stats(s), mp_session_unmatched(s), mp_session_bad_crc(s),
+                    mp_session_bad_crc_hint(s));
     if (!mp_session_close(s, &error)) {
         fprintf(stderr, "mcppoll: %s\n", error->message);
         g_error_free(error);

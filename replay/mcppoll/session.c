@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mcp/crc.h"
 #include "mcp/match.h"
 #include "mcp/names.h"
 #include "mcp/pdu.h"
@@ -30,6 +31,7 @@ struct mp_session {
     bool done;
     GError *error; /* the target was lost */
     uint64_t unmatched, events, bad_crc;
+    unsigned bad_crc_passes; /* check variants every bad-check frame passes (bit per variant) */
 };
 
 void mp_session_request_stop(void)
@@ -161,9 +163,16 @@ static void on_rx(void *ctx, const uint8_t *bytes, size_t len, bool crc_ok)
     struct mp_session *s = ctx;
     mr_recorder_add(s->rec, 0, false, mp_realtime_ns(), bytes, len);
     trace(s, "<-", bytes, len, crc_ok);
-    if (!crc_ok)
-        s->bad_crc++;
-    else if (len > 4 && bytes[4] == MCP_CMD_EVENT)
+    if (!crc_ok) {
+        if (s->bad_crc++ == 0)
+            s->bad_crc_passes = (1u << MCP_CRC_VARIANT_COUNT) - 1;
+        unsigned passes = 0;
+        for (int v = 0; v < MCP_CRC_VARIANT_COUNT; v++)
+            if (len >= MCP_OVERHEAD &&
+                mcp_crc((enum mcp_crc_variant)v, bytes, len - 1) == bytes[len - 1])
+                passes |= 1u << v;
+        s->bad_crc_passes &= passes;
+    } else if (len > 4 && bytes[4] == MCP_CMD_EVENT)
         s->events++;
     mcp_master_received(s->master, bytes, len, crc_ok, mp_now_ns());
 }
@@ -367,6 +376,14 @@ uint64_t mp_session_events(const struct mp_session *s)
 uint64_t mp_session_bad_crc(const struct mp_session *s)
 {
     return s->bad_crc;
+}
+
+const char *mp_session_bad_crc_hint(const struct mp_session *s)
+{
+    for (int v = 0; v < MCP_CRC_VARIANT_COUNT; v++)
+        if (s->bad_crc > 0 && (s->bad_crc_passes & (1u << v)))
+            return mcp_crc_variant_name((enum mcp_crc_variant)v);
+    return NULL;
 }
 
 const struct mcp_master_stats *mp_session_master_stats(const struct mp_session *s)

@@ -273,6 +273,23 @@ def case_tcp():
 
 
 def case_pty():
+    # ?baud=N&parity=P: the line is set up so (read back with tcgetattr on the pty mcpsim holds).
+    import termios
+    sim = Sim()
+    path = sim.urls["pty"].split(":", 1)[1]
+    for parity, want in (("odd", termios.PARENB | termios.PARODD), ("even", termios.PARENB),
+                         ("none", 0)):
+        poll(*T, f"{sim.urls['pty']}?parity={parity}&baud=9600", "heartbeat", rc=0,
+             what=f"pty: parity={parity}&baud=9600")
+        fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        attrs = termios.tcgetattr(fd)
+        os.close(fd)
+        # Linux's pty driver clears PARENB whatever is asked; PARODD and the speed stay.
+        check(attrs[2] & termios.PARODD == want & termios.PARODD and attrs[5] == termios.B9600,
+              f"pty: parity {parity} (PARODD {attrs[2] & termios.PARODD:#x}) and 9600 baud are "
+              f"set on the line")
+    poll(f"{sim.urls['pty']}?parity=mark", "heartbeat", rc=2, what="pty: parity=mark is refused")
+    sim.close()
     commands("pty")
     statuses("pty")
     record("pty")
@@ -431,6 +448,7 @@ def case_codec():
     r = poll("--timeout", 300, sim.urls["udp"], "read", 1, 0, 3, rc=3, what="default codec")
     stats = sim.close()
     check("frames received failed the crc8-smbus check" in r.err and
+          "every one passes crc8-maxim: try --crc crc8-maxim" in r.err and
           stats.get("crc_errors") == 2,
           f"the failing check is named; mcpsim saw 2 bad checks ({stats.get('crc_errors')})\n{r.err}")
 

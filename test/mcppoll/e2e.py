@@ -453,6 +453,21 @@ def case_codec():
           f"the failing check is named; mcpsim saw 2 bad checks ({stats.get('crc_errors')})\n{r.err}")
 
 
+def case_docs():
+    """--help shows the commands and examples; every long option is in the man page."""
+    import re
+    r = poll("--help", rc=0, what="--help")
+    check("Examples:" in r.out and all(c in r.out for c in
+                                       ("read DEVICE", "write DEVICE", "heartbeat", "sync",
+                                        "raw HEX", "scan [DEVICES]", "Exit codes")),
+          "--help lists the commands, examples and exit codes")
+    opts = sorted(set(re.findall(r"^\s+(?:-\w, )?--([a-z-]+)", r.out, re.M)) - {"help"})
+    man = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                            "mcppoll.1")).read().replace("\\-", "-")
+    missing = [o for o in opts if "--" + o not in man]
+    check(len(opts) >= 15 and not missing, f"the man page documents every option ({missing})")
+
+
 def case_schema():
     """The schema can fail: objects that break it are rejected (a check that cannot fail proves
     nothing)."""

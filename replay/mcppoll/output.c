@@ -394,7 +394,7 @@ static void nak_counts(const struct mcp_master_stats *ms, GString *s)
 }
 
 void mp_output_summary(const struct mp_options *o, const struct mp_tally *t,
-                       const struct mcp_master_stats *ms, uint64_t unmatched)
+                       const struct mcp_master_stats *ms, uint64_t unmatched, uint64_t events)
 {
     FILE *f = o->json ? stderr : stdout;
     fprintf(f,
@@ -410,8 +410,10 @@ void mp_output_summary(const struct mp_options *o, const struct mp_tally *t,
                 (double)t->lat_sum_ns / (double)t->answered / 1e6, (double)t->lat_max_ns / 1e6);
     GString *naks = g_string_new(NULL);
     nak_counts(ms, naks);
-    fprintf(f, "resends %" G_GUINT64_FORMAT ", NAKs: %s; unmatched answers %" G_GUINT64_FORMAT "\n",
-            ms->resends, naks->len ? naks->str : "none", unmatched);
+    fprintf(f,
+            "resends %" G_GUINT64_FORMAT ", NAKs: %s; unmatched answers %" G_GUINT64_FORMAT
+            ", EVENTs %" G_GUINT64_FORMAT "\n",
+            ms->resends, naks->len ? naks->str : "none", unmatched, events);
     g_string_free(naks, TRUE);
 }
 

@@ -40,7 +40,7 @@ void mp_output_scan_summary(const struct mp_options *o, const uint8_t *found, si
 
 /* The closing summary of a run with several requests (stdout; stderr under --json). */
 void mp_output_summary(const struct mp_options *o, const struct mp_tally *t,
-                       const struct mcp_master_stats *ms, uint64_t unmatched);
+                       const struct mcp_master_stats *ms, uint64_t unmatched, uint64_t events);
 
 /* Notes on stderr about frames nobody asked for: stray NAKs, unmatched answers, bad checks. */
 void mp_output_notes(const struct mp_options *o, const struct mcp_master_stats *ms,

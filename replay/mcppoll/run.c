@@ -107,7 +107,12 @@ static int run_command(struct mp_session *s, const struct mp_options *o, struct 
             break;
     }
     if (polling)
-        mp_output_summary(o, t, mp_session_master_stats(s), mp_session_unmatched(s));
+        mp_output_summary(o, t, mp_session_master_stats(s), mp_session_unmatched(s),
+                          mp_session_events(s));
+    if (t->requests + t->sent + t->lost == 0) { /* Ctrl-C before the first outcome */
+        fprintf(stderr, "mcppoll: interrupted before an answer\n");
+        return MP_EXIT_NO_ANSWER;
+    }
     return t->exit_code;
 }
 

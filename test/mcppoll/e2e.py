@@ -425,6 +425,25 @@ def case_poll():
     n = sum(1 for l in lines + out.splitlines() if "HEARTBEAT  OK" in l)
     check(p.returncode == 0 and n >= 3 and f"--- {n} requests: {n} answered" in out,
           f"--count 0 stops on Ctrl-C with the summary ({p.returncode}, {n} rows)\n{out}{err}")
+    # Ctrl-C while the only request waits: no answer, exit 3, says so.
+    sink = Sink()
+    p = subprocess.Popen([mcppoll_path(), "--timeout", "20000", sink.url, "heartbeat"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 10
+    while sink.received() < 2 and time.monotonic() < deadline:  # SYNC and HEARTBEAT are out
+        time.sleep(0.02)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=10)
+    check(p.returncode == 3 and "interrupted before an answer" in err,
+          f"Ctrl-C before the answer: exit 3 ({p.returncode}: {err.strip()})")
+    sim.close()
+    # Unsolicited EVENTs between the answers: matched around, counted in the summary.
+    sim = Sim("--events", "50")
+    r = poll(*T, "--count", 5, "--interval", 60, sim.urls["udp"], "heartbeat", rc=0,
+             what="polling with EVENTs coming in")
+    ev = [l for l in r.out.splitlines() if "EVENTs" in l]
+    check("5 answered (5 OK" in r.out and ev and int(ev[0].split("EVENTs")[1]) > 0,
+          f"EVENTs do not disturb the answers and are counted\n{r.out}")
     # Some answers missing: exit 3, counted.
     sim.close()
     sim = Sim("--drop-rate", "0.5", "--seed", "3")

@@ -1,6 +1,8 @@
 /* mcppoll: talks to one MCP device by hand. See docs/mcppoll.1. */
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "options.h"
 #include "run.h"
@@ -23,6 +25,17 @@ int main(int argc, char **argv)
         mp_options_clear(o);
         g_free(o);
         return MP_EXIT_USAGE;
+    }
+    /* --record -: the capture takes stdout; what mcppoll prints goes to stderr instead. */
+    if (o->record != NULL && strcmp(o->record, "-") == 0) {
+        fflush(stdout);
+        int fd = dup(STDOUT_FILENO);
+        if (fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+            g_printerr("mcppoll: --record -: cannot take stdout\n");
+            return MP_EXIT_USAGE;
+        }
+        g_free(o->record);
+        o->record = g_strdup_printf("/dev/fd/%d", fd);
     }
     /* Ctrl-C ends the wait for the current answer; polling stops with its summary. */
     struct sigaction sa;

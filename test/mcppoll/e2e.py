@@ -260,10 +260,22 @@ def record(kind):
           f"checks, no gap\n{t.stdout}{t.stderr[:300]}")
 
 
+def record_stdout():
+    """--record -: the capture on stdout (pcap magic, nanosecond), the table on stderr."""
+    sim = Sim("--seed", "5")
+    p = subprocess.run([mcppoll_path(), *T, "--record", "-", sim.urls["udp"], "read", "1", "0", "2"],
+                       capture_output=True, timeout=30)
+    sim.close()
+    check(p.returncode == 0 and p.stdout[:4] in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d") and
+          b"device 1 READ 0x0000 x2  OK" in p.stderr and len(p.stdout) > 24 + 3 * 16,
+          f"--record -: a pcap on stdout, the answer on stderr ({p.returncode}, {p.stdout[:8]!r})")
+
+
 def case_udp():
     commands("udp")
     statuses("udp")
     record("udp")
+    record_stdout()
 
 
 def case_tcp():

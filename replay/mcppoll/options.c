@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "master.h"
 #include "mcp/crc.h"
 
 G_DEFINE_QUARK(mp - error - quark, mp_error)
@@ -323,8 +324,8 @@ static bool convert(struct raw_opts *r, struct mp_options *o, bool timeout_given
 bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **error)
 {
     struct raw_opts r = {.timeout_ms = G_MININT,
-                         .retries = 3,
-                         .busy_backoff_ms = 50,
+                         .retries = MCP_MASTER_DEFAULT_RETRIES,
+                         .busy_backoff_ms = MCP_MASTER_DEFAULT_BUSY_BACKOFF_MS,
                          .stall_ms = 5000,
                          .interval_ms = 1000,
                          .count = 1};

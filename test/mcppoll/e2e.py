@@ -458,12 +458,15 @@ def case_poll():
           f"EVENTs do not disturb the answers and are counted\n{r.out}")
     # Some answers missing: exit 3, counted.
     sim.close()
-    sim = Sim("--drop-rate", "0.5", "--seed", "3")
-    r = poll("--json", "--timeout", 100, "--count", 8, "--interval", 0, sim.urls["udp"],
+    # (--timeout 1000: a slow answer under load must not pass for a dropped one.)
+    sim = Sim("--drop-rate", "0.3", "--seed", "4")
+    r = poll("--json", "--timeout", 1000, "--count", 6, "--interval", 0, sim.urls["udp"],
              "heartbeat")
     stats = sim.close()
     missing = sum(1 for j in r.json if j["result"] == "no_answer")
-    check(r.rc == 3 and missing == stats.get("dropped") and missing > 0 and len(r.json) == 8,
+    check(r.rc == 3 and missing == stats.get("dropped") and missing > 0 and len(r.json) == 6 and
+          f"6 requests: {6 - missing} answered ({6 - missing} OK" in r.err and
+          f"{missing} no answer" in r.err,
           f"dropped answers: {missing} no_answer rows = mcpsim's {stats.get('dropped')} drops, exit 3")
 
 

@@ -5,8 +5,8 @@
 #include <pcap/pcap.h>
 #include <string.h>
 
-#include "netbuild.h"
 #include "target.h"
+#include "netbuild.h"
 
 #define LINKTYPE_UPPER_PDU 252
 
@@ -16,8 +16,8 @@ struct conversation {
     uint32_t seq_out, seq_in; /* TCP: next sequence numbers of each side */
 };
 
-struct mr_recorder {
-    enum mr_record_kind kind;
+struct mcp_recorder {
+    enum mcp_record_kind kind;
     pcap_t *dead;
     pcap_dumper_t *dumper;
     GArray *convs; /* struct conversation, one per socket to the target */
@@ -55,7 +55,7 @@ static struct net_host host_of(const struct sockaddr_storage *ss, uint16_t *port
     return h;
 }
 
-static void dump(struct mr_recorder *r, int64_t realtime_ns, const uint8_t *data, size_t len)
+static void dump(struct mcp_recorder *r, int64_t realtime_ns, const uint8_t *data, size_t len)
 {
     struct pcap_pkthdr hdr;
     hdr.ts.tv_sec = realtime_ns / 1000000000;
@@ -65,7 +65,7 @@ static void dump(struct mr_recorder *r, int64_t realtime_ns, const uint8_t *data
 }
 
 /* One IP packet carrying a UDP datagram or a TCP segment from `from` to `to`. */
-static void write_ip(struct mr_recorder *r, struct conversation *c, bool to_target,
+static void write_ip(struct mcp_recorder *r, struct conversation *c, bool to_target,
                      int64_t realtime_ns, uint8_t tcp_flags, const uint8_t *payload, size_t len)
 {
     uint16_t sport, dport;
@@ -74,7 +74,7 @@ static void write_ip(struct mr_recorder *r, struct conversation *c, bool to_targ
     const struct net_config raw = {.link = NET_LINK_RAW, .vlan_id = 0};
     struct tcp_fields tcp;
     memset(&tcp, 0, sizeof tcp);
-    if (r->kind == MR_RECORD_TCP) {
+    if (r->kind == MCP_RECORD_TCP) {
         uint32_t *mine = to_target ? &c->seq_out : &c->seq_in;
         uint32_t *theirs = to_target ? &c->seq_in : &c->seq_out;
         tcp.seq = *mine;
@@ -83,11 +83,11 @@ static void write_ip(struct mr_recorder *r, struct conversation *c, bool to_targ
         *mine += (uint32_t)len + ((tcp_flags & TCP_SYN) ? 1u : 0u);
     }
     size_t n = net_build(&raw, &from, &to, sport, dport, r->ip_id++,
-                         r->kind == MR_RECORD_TCP ? &tcp : NULL, to_target, payload, len, r->buf);
+                         r->kind == MCP_RECORD_TCP ? &tcp : NULL, to_target, payload, len, r->buf);
     dump(r, realtime_ns, r->buf, n);
 }
 
-static void handshake(struct mr_recorder *r, struct conversation *c, int64_t realtime_ns)
+static void handshake(struct mcp_recorder *r, struct conversation *c, int64_t realtime_ns)
 {
     c->seq_out = 0x10000000;
     c->seq_in = 0x20000000;
@@ -96,20 +96,20 @@ static void handshake(struct mr_recorder *r, struct conversation *c, int64_t rea
     write_ip(r, c, true, realtime_ns, 0x10, NULL, 0);  /* ACK */
 }
 
-static struct conversation *conversation(struct mr_recorder *r, unsigned conv)
+static struct conversation *conversation(struct mcp_recorder *r, unsigned conv)
 {
     if (conv >= r->convs->len)
         return NULL;
     return &g_array_index(r->convs, struct conversation, conv);
 }
 
-struct mr_recorder *mr_recorder_open(const char *path, enum mr_record_kind kind, int linktype,
-                                     GError **error)
+struct mcp_recorder *mcp_recorder_open(const char *path, enum mcp_record_kind kind, int linktype,
+                                       GError **error)
 {
-    int dlt = kind == MR_RECORD_SERIAL ? LINKTYPE_UPPER_PDU
-              : kind == MR_RECORD_L2   ? linktype
-                                       : DLT_RAW;
-    struct mr_recorder *r = g_new0(struct mr_recorder, 1);
+    int dlt = kind == MCP_RECORD_SERIAL ? LINKTYPE_UPPER_PDU
+              : kind == MCP_RECORD_L2   ? linktype
+                                        : DLT_RAW;
+    struct mcp_recorder *r = g_new0(struct mcp_recorder, 1);
     r->kind = kind;
     r->buf = g_malloc(NET_MAX_HEADERS + 65536 + 8192);
     r->convs = g_array_new(FALSE, TRUE, sizeof(struct conversation));
@@ -128,32 +128,32 @@ struct mr_recorder *mr_recorder_open(const char *path, enum mr_record_kind kind,
     return r;
 }
 
-void mr_recorder_conversation(struct mr_recorder *r, unsigned conv,
-                              const struct sockaddr_storage *local,
-                              const struct sockaddr_storage *peer, int64_t realtime_ns)
+void mcp_recorder_conversation(struct mcp_recorder *r, unsigned conv,
+                               const struct sockaddr_storage *local,
+                               const struct sockaddr_storage *peer, int64_t realtime_ns)
 {
-    if (r == NULL || (r->kind != MR_RECORD_UDP && r->kind != MR_RECORD_TCP))
+    if (r == NULL || (r->kind != MCP_RECORD_UDP && r->kind != MCP_RECORD_TCP))
         return;
     if (conv >= r->convs->len)
         g_array_set_size(r->convs, conv + 1);
     struct conversation *c = conversation(r, conv);
     c->local = *local;
     c->peer = *peer;
-    if (r->kind == MR_RECORD_TCP)
+    if (r->kind == MCP_RECORD_TCP)
         handshake(r, c, realtime_ns);
 }
 
-void mr_recorder_reconnected(struct mr_recorder *r, unsigned conv,
-                             const struct sockaddr_storage *local, int64_t realtime_ns)
+void mcp_recorder_reconnected(struct mcp_recorder *r, unsigned conv,
+                              const struct sockaddr_storage *local, int64_t realtime_ns)
 {
     struct conversation *c = r != NULL ? conversation(r, conv) : NULL;
-    if (c == NULL || r->kind != MR_RECORD_TCP)
+    if (c == NULL || r->kind != MCP_RECORD_TCP)
         return;
     c->local = *local;
     handshake(r, c, realtime_ns);
 }
 
-bool mr_recorder_close(struct mr_recorder *r, GError **error)
+bool mcp_recorder_close(struct mcp_recorder *r, GError **error)
 {
     if (r == NULL)
         return true;
@@ -169,7 +169,7 @@ bool mr_recorder_close(struct mr_recorder *r, GError **error)
     return ok;
 }
 
-static void write_serial(struct mr_recorder *r, bool to_target, int64_t realtime_ns,
+static void write_serial(struct mcp_recorder *r, bool to_target, int64_t realtime_ns,
                          const uint8_t *bytes, size_t len)
 {
     static const char name[] = "mcp5a.serial"; /* 12 bytes: a multiple of 4, no padding */
@@ -190,25 +190,25 @@ static void write_serial(struct mr_recorder *r, bool to_target, int64_t realtime
     dump(r, realtime_ns, p, off + len);
 }
 
-void mr_recorder_add(struct mr_recorder *r, unsigned conv, bool to_target, int64_t realtime_ns,
-                     const uint8_t *bytes, size_t len)
+void mcp_recorder_add(struct mcp_recorder *r, unsigned conv, bool to_target, int64_t realtime_ns,
+                      const uint8_t *bytes, size_t len)
 {
     if (r == NULL)
         return;
     struct conversation *c = conversation(r, conv);
     switch (r->kind) {
-    case MR_RECORD_UDP:
+    case MCP_RECORD_UDP:
         if (c != NULL)
             write_ip(r, c, to_target, realtime_ns, 0, bytes, len);
         break;
-    case MR_RECORD_TCP:
+    case MCP_RECORD_TCP:
         if (c != NULL)
             write_ip(r, c, to_target, realtime_ns, 0x18, bytes, len); /* PSH, ACK */
         break;
-    case MR_RECORD_SERIAL:
+    case MCP_RECORD_SERIAL:
         write_serial(r, to_target, realtime_ns, bytes, len);
         break;
-    case MR_RECORD_L2:
+    case MCP_RECORD_L2:
         if (to_target)
             dump(r, realtime_ns, bytes, len);
         break;

@@ -21,7 +21,7 @@ struct mp_session {
     const struct mp_options *o;
     struct mcp_target *target;
     struct mcp_master *master;
-    struct mr_recorder *rec;
+    struct mcp_recorder *rec;
     int64_t start_ns; /* monotonic, for -v */
     /* the frame being run */
     uint64_t next_id;
@@ -79,7 +79,7 @@ static void trace(struct mp_session *s, const char *dir, const uint8_t *bytes, s
 static bool send_frame(struct mp_session *s, const uint8_t *bytes, size_t len, const char *dir)
 {
     trace(s, dir, bytes, len, true);
-    mr_recorder_add(s->rec, 0, true, mp_realtime_ns(), bytes, len);
+    mcp_recorder_add(s->rec, 0, true, mp_realtime_ns(), bytes, len);
     if (s->error != NULL)
         return false;
     return mcp_target_send(s->target, bytes, len, &s->error);
@@ -161,7 +161,7 @@ static void on_event(void *ctx, const struct mcp_master_event *ev)
 static void on_rx(void *ctx, const uint8_t *bytes, size_t len, bool crc_ok)
 {
     struct mp_session *s = ctx;
-    mr_recorder_add(s->rec, 0, false, mp_realtime_ns(), bytes, len);
+    mcp_recorder_add(s->rec, 0, false, mp_realtime_ns(), bytes, len);
     trace(s, "<-", bytes, len, crc_ok);
     if (!crc_ok) {
         if (s->bad_crc++ == 0)
@@ -177,17 +177,17 @@ static void on_rx(void *ctx, const uint8_t *bytes, size_t len, bool crc_ok)
     mcp_master_received(s->master, bytes, len, crc_ok, mp_now_ns());
 }
 
-static enum mr_record_kind record_kind(enum mcp_endpoint_kind k)
+static enum mcp_record_kind record_kind(enum mcp_endpoint_kind k)
 {
     switch (k) {
     case MCP_ENDPOINT_UDP:
-        return MR_RECORD_UDP;
+        return MCP_RECORD_UDP;
     case MCP_ENDPOINT_TCP:
-        return MR_RECORD_TCP;
+        return MCP_RECORD_TCP;
     case MCP_ENDPOINT_SERIAL:
-        return MR_RECORD_SERIAL;
+        return MCP_RECORD_SERIAL;
     default:
-        return MR_RECORD_L2;
+        return MCP_RECORD_L2;
     }
 }
 
@@ -212,7 +212,7 @@ struct mp_session *mp_session_open(const struct mp_options *o, GError **error)
         return NULL;
     }
     if (o->record != NULL) {
-        s->rec = mr_recorder_open(o->record, record_kind(ep.kind), -1, error);
+        s->rec = mcp_recorder_open(o->record, record_kind(ep.kind), -1, error);
         if (s->rec == NULL) {
             g_free(s);
             return NULL;
@@ -222,13 +222,13 @@ struct mp_session *mp_session_open(const struct mp_options *o, GError **error)
         .url = o->target, .codec = o->codec, .reconnect = 0, .stall_ms = o->stall_ms};
     s->target = mcp_target_open(&tc, error);
     if (s->target == NULL) {
-        mr_recorder_close(s->rec, NULL);
+        mcp_recorder_close(s->rec, NULL);
         g_free(s);
         return NULL;
     }
     struct sockaddr_storage local, peer;
     if (s->rec != NULL && mcp_target_addresses(s->target, &local, &peer))
-        mr_recorder_conversation(s->rec, 0, &local, &peer, mp_realtime_ns());
+        mcp_recorder_conversation(s->rec, 0, &local, &peer, mp_realtime_ns());
     struct mcp_master_config mc = {
         .codec = o->codec,
         .retries = o->retries,
@@ -397,7 +397,7 @@ bool mp_session_close(struct mp_session *s, GError **error)
         return true;
     mcp_master_free(s->master);
     mcp_target_close(s->target);
-    bool ok = mr_recorder_close(s->rec, error);
+    bool ok = mcp_recorder_close(s->rec, error);
     if (s->error != NULL)
         g_error_free(s->error);
     g_free(s);

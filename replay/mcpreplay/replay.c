@@ -49,7 +49,7 @@ struct runner {
     struct mr_pacer pacer;
     struct mr_rewriter rw;
     struct mr_expect *expect;
-    struct mr_recorder *rec;
+    struct mcp_recorder *rec;
     struct mr_run_stats stats;
     bool started;
     int64_t first_send_ns, last_send_ns;
@@ -91,7 +91,7 @@ static void on_answer(void *ctx, const uint8_t *bytes, size_t len, bool crc_ok)
         uint8_t reason = bytes[MCP_HEADER_LEN + 1];
         r->stats.naks[reason < 8 ? reason : 0]++;
     }
-    mr_recorder_add(r->rec, a->slot, false, mr_realtime_ns(), bytes, len);
+    mcp_recorder_add(r->rec, a->slot, false, mr_realtime_ns(), bytes, len);
     if (r->expect != NULL)
         mr_expect_received(r->expect, a->slot, bytes, len, crc_ok, now);
 }
@@ -105,7 +105,7 @@ static void note_reconnects(struct runner *r, unsigned slot)
     *seen = n;
     struct sockaddr_storage local, peer;
     if (r->rec != NULL && mcp_target_addresses(target_at(r, slot), &local, &peer))
-        mr_recorder_reconnected(r->rec, slot, &local, mr_realtime_ns());
+        mcp_recorder_reconnected(r->rec, slot, &local, mr_realtime_ns());
 }
 
 /* Reads what every socket has now. */
@@ -195,7 +195,7 @@ static void account(struct runner *r, unsigned slot, struct mr_frame *f, int64_t
     r->stats.sent++;
     r->stats.bytes += f->len;
     r->last_send_ns = sent_ns;
-    mr_recorder_add(r->rec, slot, true, mr_realtime_ns(), f->bytes, f->len);
+    mcp_recorder_add(r->rec, slot, true, mr_realtime_ns(), f->bytes, f->len);
     if (r->expect != NULL)
         mr_expect_sent(r->expect, slot, f, sent_ns);
 }
@@ -235,7 +235,7 @@ static bool slot_for(struct runner *r, const struct mr_frame *f, unsigned *slot)
     g_hash_table_insert(r->slot_of, key, GUINT_TO_POINTER(*slot + 1));
     struct sockaddr_storage local, peer;
     if (r->rec != NULL && mcp_target_addresses(t, &local, &peer))
-        mr_recorder_conversation(r->rec, *slot, &local, &peer, mr_realtime_ns());
+        mcp_recorder_conversation(r->rec, *slot, &local, &peer, mr_realtime_ns());
     return true;
 }
 
@@ -413,27 +413,27 @@ static bool open_recorder(struct runner *r, GError **error)
 {
     if (r->o->record == NULL)
         return true;
-    enum mr_record_kind kind;
+    enum mcp_record_kind kind;
     struct sockaddr_storage local, peer;
     switch (mcp_target_kind(r->target)) {
     case MCP_ENDPOINT_UDP:
-        kind = MR_RECORD_UDP;
+        kind = MCP_RECORD_UDP;
         break;
     case MCP_ENDPOINT_TCP:
-        kind = MR_RECORD_TCP;
+        kind = MCP_RECORD_TCP;
         break;
     case MCP_ENDPOINT_SERIAL:
-        kind = MR_RECORD_SERIAL;
+        kind = MCP_RECORD_SERIAL;
         break;
     default:
-        kind = MR_RECORD_L2;
+        kind = MCP_RECORD_L2;
         break;
     }
-    r->rec = mr_recorder_open(r->o->record, kind, mcp_target_linktype(r->target), error);
+    r->rec = mcp_recorder_open(r->o->record, kind, mcp_target_linktype(r->target), error);
     if (r->rec == NULL)
         return false;
     if (mcp_target_addresses(r->target, &local, &peer))
-        mr_recorder_conversation(r->rec, 0, &local, &peer, mr_realtime_ns());
+        mcp_recorder_conversation(r->rec, 0, &local, &peer, mr_realtime_ns());
     return true;
 }
 
@@ -625,7 +625,7 @@ static int run(struct runner *r)
             code = MR_EXIT_MISMATCH;
     }
     GError *close_err = NULL;
-    if (!mr_recorder_close(r->rec, &close_err)) {
+    if (!mcp_recorder_close(r->rec, &close_err)) {
         g_printerr("mcpreplay: %s\n", close_err->message);
         g_error_free(close_err);
         if (code == MR_EXIT_OK)
@@ -661,7 +661,7 @@ int mr_replay_run(const struct mr_options *o)
     int code = run(r);
     for (size_t i = 0; i < r->batch_len; i++)
         mr_frame_free(r->batch[i]);
-    mr_recorder_close(r->rec, NULL);
+    mcp_recorder_close(r->rec, NULL);
     g_ptr_array_free(r->targets, TRUE); /* closes every socket, r->target too */
     g_hash_table_destroy(r->slot_of);
     g_array_free(r->reconnects_seen, TRUE);

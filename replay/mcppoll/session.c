@@ -2,6 +2,7 @@
 #include "session.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -281,7 +282,8 @@ static void wait_loop(struct mp_session *s, int64_t done_at)
         int wait_ms = -1;
         if (next != INT64_MAX) {
             int64_t d = next - now;
-            wait_ms = d <= 0 ? 0 : (int)((d + 999999) / 1000000);
+            int64_t ms = d <= 0 ? 0 : (d + 999999) / 1000000;
+            wait_ms = ms > INT_MAX ? INT_MAX : (int)ms;
         }
         struct pollfd p = {.fd = fd, .events = POLLIN};
         int rc = poll(&p, 1, wait_ms);
@@ -354,9 +356,11 @@ void mp_session_idle(struct mp_session *s, int64_t until_ns)
             break;
         if (!mcp_master_tick(s->master, now))
             break;
-        int64_t d = until_ns - now;
+        int64_t next = mcp_master_next_deadline(s->master);
+        int64_t d = (next < until_ns ? next : until_ns) - now;
+        int64_t ms = d <= 0 ? 0 : (d + 999999) / 1000000;
         struct pollfd p = {.fd = fd, .events = POLLIN};
-        int rc = poll(&p, 1, (int)((d + 999999) / 1000000));
+        int rc = poll(&p, 1, ms > INT_MAX ? INT_MAX : (int)ms);
         if (rc > 0 && !mcp_target_receive(s->target, on_rx, s, &s->error))
             break;
     }

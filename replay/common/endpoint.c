@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
 static bool fail(char *err, size_t err_len, const char *url, const char *why)
 {
     if (err != NULL && err_len > 0)
@@ -92,18 +94,34 @@ static bool parse_serial(const char *url, const char *rest, struct mcp_endpoint 
         return fail(err, err_len, url, "device path too long");
     memcpy(ep->path, rest, path_len);
     ep->path[path_len] = '\0';
-    if (query != NULL) {
-        const char *opt = query + 1;
-        if (strncmp(opt, "baud=", 5) != 0)
-            return fail(err, err_len, url, "the only option is ?baud=N");
-        char *end;
-        errno = 0;
-        unsigned long baud = strtoul(opt + 5, &end, 10);
-        if (errno != 0 || *end != '\0' || baud == 0 || baud > 4000000)
-            return fail(err, err_len, url, "baud must be a positive number");
-        ep->baud = (unsigned)baud;
+    if (query == NULL)
+        return true;
+    bool ok = true;
+    gchar **opts = g_strsplit(query + 1, "&", -1);
+    for (gchar **o = opts; ok && *o != NULL; o++) {
+        if (strncmp(*o, "baud=", 5) == 0) {
+            char *end;
+            errno = 0;
+            unsigned long baud = strtoul(*o + 5, &end, 10);
+            ok = errno == 0 && *end == '\0' && baud > 0 && baud <= 4000000 && (*o)[5] != '-';
+            if (!ok)
+                fail(err, err_len, url, "baud must be a positive number");
+            ep->baud = (unsigned)baud;
+        } else if (strncmp(*o, "parity=", 7) == 0) {
+            const char *v = *o + 7;
+            ep->parity = strcmp(v, "none") == 0   ? 'n'
+                         : strcmp(v, "even") == 0 ? 'e'
+                         : strcmp(v, "odd") == 0  ? 'o'
+                                                  : 0;
+            ok = ep->parity != 0;
+            if (!ok)
+                fail(err, err_len, url, "parity must be none, even or odd");
+        } else {
+            ok = fail(err, err_len, url, "serial options are baud=N and parity=none|even|odd");
+        }
     }
-    return true;
+    g_strfreev(opts);
+    return ok;
 }
 
 bool mcp_endpoint_parse(const char *url, struct mcp_endpoint *ep, char *err, size_t err_len)

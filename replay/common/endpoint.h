@@ -1,7 +1,7 @@
 /*
  * Endpoint URLs shared by the tools: udp://HOST:PORT, tcp://HOST:PORT,
- * serial:/dev/ttyX[?baud=N], iface:NAME. IPv6 hosts go in brackets:
- * udp://[::1]:23130.
+ * serial:/dev/ttyX[?baud=N][&parity=none|even|odd] (options in any order), iface:NAME. IPv6 hosts
+ * go in brackets: udp://[::1]:23130.
  */
 #ifndef MCP_ENDPOINT_H
 #define MCP_ENDPOINT_H
@@ -20,12 +20,13 @@ enum mcp_endpoint_kind {
 
 struct mcp_endpoint {
     enum mcp_endpoint_kind kind;
-    char host[256];  /* UDP/TCP: as written, without brackets */
-    uint16_t port;   /* UDP/TCP */
+    char host[256];               /* UDP/TCP: as written, without brackets */
+    uint16_t port;                /* UDP/TCP */
     struct sockaddr_storage addr; /* UDP/TCP: resolved */
     socklen_t addr_len;
-    char path[256];  /* SERIAL: device path; IFACE: interface name */
-    unsigned baud;   /* SERIAL: 0 when not given */
+    char path[256]; /* SERIAL: device path; IFACE: interface name */
+    unsigned baud;  /* SERIAL: 0 when not given */
+    char parity;    /* SERIAL: 'n', 'e', 'o', or 0 when not given (the line is left as it is) */
 };
 
 /*

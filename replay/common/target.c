@@ -135,6 +135,12 @@ static bool open_serial(struct mcp_target *t, GError **error)
         cfsetispeed(&tio, speed);
         cfsetospeed(&tio, speed);
     }
+    if (t->ep.parity == 'n')
+        tio.c_cflag &= ~(tcflag_t)(PARENB | PARODD);
+    else if (t->ep.parity == 'e')
+        tio.c_cflag = (tio.c_cflag & ~(tcflag_t)PARODD) | PARENB;
+    else if (t->ep.parity == 'o')
+        tio.c_cflag |= PARENB | PARODD;
     if (tcsetattr(t->fd, TCSANOW, &tio) != 0) {
         set_lost(t, error, "cannot configure the serial device", errno);
         return false;

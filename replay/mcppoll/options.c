@@ -1,6 +1,7 @@
-/* Command-line parsing of mcppoll. */
+/* mcppoll's command line: see options.h. */
 #include "options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,37 @@
 #include "master.h"
 #include "mcp/crc.h"
 
-G_DEFINE_QUARK(mcppoll - error - quark, mp_error)
+G_DEFINE_QUARK(mp - error - quark, mp_error)
+
+#define USAGE_LINE "TARGET COMMAND [ARG...]"
+
+static const char description[] =
+    "Commands (numbers in decimal or 0x hex):\n"
+    "  read DEVICE ADDR COUNT      read COUNT (1..125) registers from ADDR\n"
+    "  write DEVICE ADDR VALUE...  write the values (0..65535 or -32768..-1) from ADDR;\n"
+    "                              DEVICE 255 is a broadcast: no answer is expected\n"
+    "  heartbeat                   ask the device whether it is alive\n"
+    "  sync [REASON]               send SYNC (never answered)\n"
+    "  raw HEX                     send any frame, 5a SEQ LEN LEN CMD PAYLOAD, with the\n"
+    "                              check appended (unless --raw-crc: HEX ends with it)\n"
+    "  scan [DEVICES]              which device ids answer, e.g. 1-10,20 (default 1-254)\n"
+    "\n"
+    "TARGET: udp://HOST:PORT, tcp://HOST:PORT, serial:/dev/ttyX?baud=N (IPv6 in brackets).\n"
+    "A session starts with a SYNC (seq --seq, default 0), so a device that heard an earlier\n"
+    "session does not answer with gap NAKs; requests follow it. A NAK BAD_CRC, SEQ_GAP or\n"
+    "BUSY makes mcppoll resend the frame with its seq (--retries, --busy-backoff).\n"
+    "\n"
+    "Examples:\n"
+    "  mcppoll udp://10.0.0.5:23130 read 3 0x10 4\n"
+    "  mcppoll tcp://plc:23130 write 3 0x0200 1500\n"
+    "  mcppoll 'serial:/dev/ttyUSB0?baud=115200' scan 1-32\n"
+    "  mcppoll --count 0 --interval 500 --json udp://10.0.0.5:23130 read 3 0 2\n"
+    "  mcppoll -v --record s.pcapng udp://10.0.0.5:23130 raw '5a 00 00 00 01'\n"
+    "  mcppoll udp://10.0.0.5:23130 -- write 3 0x10 -5   (-- before negative values)\n"
+    "\n"
+    "Exit codes: 0 answered with status OK; 1 another status, or NAKed after the retries;\n"
+    "2 usage or bad input; 3 target unreachable, or no answer within --timeout.\n"
+    "See mcppoll(1).";
 
 static bool fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
@@ -16,271 +47,343 @@ static bool fail(GError **error, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    gchar *msg = g_strdup_vprintf(fmt, ap);
+    char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    g_set_error_literal(error, MP_ERROR, 2, msg);
+    g_set_error_literal(error, MP_ERROR, MP_EXIT_USAGE, msg);
     g_free(msg);
     return false;
 }
 
-/* A number in decimal or 0x hex, the whole text, within [lo, hi]. */
-static bool number(const char *text, const char *what, unsigned long lo, unsigned long hi,
-                   unsigned long *out, GError **error)
+bool mp_parse_number(const char *text, long min, long max, long *out)
 {
-    char *end = NULL;
+    if (text == NULL || *text == '\0')
+        return false;
+    const char *p = text;
+    bool neg = false;
+    if (*p == '-') {
+        neg = true;
+        p++;
+    }
+    int base = 10;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+    }
+    if (!isxdigit((unsigned char)*p) || (base == 10 && !isdigit((unsigned char)*p)))
+        return false;
+    char *end;
     errno = 0;
-    unsigned long v = text[0] == '-' ? 0 : strtoul(text, &end, 0);
-    if (text[0] == '-' || end == text || *end != '\0' || errno != 0 || v < lo || v > hi)
-        return fail(error, "%s: '%s' is not a number from %lu to %lu (decimal or 0x hex)", what,
-                    text, lo, hi);
-    *out = v;
+    unsigned long v = strtoul(p, &end, base);
+    if (errno != 0 || *end != '\0' || v > (unsigned long)LONG_MAX)
+        return false;
+    long value = neg ? -(long)v : (long)v;
+    if (value < min || value > max)
+        return false;
+    *out = value;
     return true;
 }
 
-static bool parse_devices(const char *text, bool out[256], GError **error)
+static int cmp_u8(const void *a, const void *b)
 {
-    gchar **parts = g_strsplit(text, ",", -1);
-    bool ok = true;
-    for (gchar **p = parts; ok && *p != NULL; p++) {
-        gchar **range = g_strsplit(*p, "-", 2);
-        unsigned long a, b;
-        ok = number(range[0], "scan: device", 1, 254, &a, error) &&
-             (range[1] == NULL ? (b = a, true)
-                               : number(range[1], "scan: device", 1, 254, &b, error));
-        if (ok && b < a)
-            ok = fail(error, "scan: the range '%s' runs backwards", *p);
-        for (unsigned long d = a; ok && d <= b; d++)
-            out[d] = true;
-        g_strfreev(range);
-    }
-    g_strfreev(parts);
-    return ok;
+    return *(const uint8_t *)a - *(const uint8_t *)b;
 }
 
-static bool parse_hex(const char *text, uint8_t *out, size_t cap, size_t *len, GError **error)
+bool mp_parse_devices(const char *text, uint8_t *ids, size_t *n, GError **error)
+{
+    bool seen[255] = {false};
+    gchar **parts = g_strsplit(text, ",", -1);
+    bool ok = parts[0] != NULL;
+    for (gchar **p = parts; ok && *p != NULL; p++) {
+        long lo, hi;
+        gchar *dash = strlen(*p) > 1 ? strchr(*p + 1, '-') : NULL;
+        if (dash != NULL) {
+            *dash = '\0';
+            ok = mp_parse_number(*p, 0, 254, &lo) && mp_parse_number(dash + 1, 0, 254, &hi) &&
+                 lo <= hi;
+        } else {
+            ok = mp_parse_number(*p, 0, 254, &lo);
+            hi = lo;
+        }
+        for (long d = lo; ok && d <= hi; d++)
+            seen[d] = true;
+    }
+    g_strfreev(parts);
+    if (!ok)
+        return fail(error,
+                    "scan: bad device list '%s' (ids 0..254 and ranges LOW-HIGH, comma-separated, "
+                    "e.g. 1-10,20)",
+                    text);
+    *n = 0;
+    for (int d = 0; d < 255; d++)
+        if (seen[d])
+            ids[(*n)++] = (uint8_t)d;
+    qsort(ids, *n, 1, cmp_u8);
+    return true;
+}
+
+static bool number_arg(const char *what, const char *text, long min, long max, long *out,
+                       GError **error)
+{
+    if (text == NULL)
+        return fail(error, "missing %s", what);
+    if (!mp_parse_number(text, min, max, out))
+        return fail(error, "%s: '%s' is not a number from %ld to %ld (decimal or 0x hex)", what,
+                    text, min, max);
+    return true;
+}
+
+static bool parse_hex(const char *text, struct mp_options *o, GError **error)
 {
     size_t n = 0;
     int half = -1;
-    for (const char *p = text; *p; p++) {
-        if (*p == ' ' || *p == ':' || *p == '-')
+    for (const char *p = text; *p != '\0'; p++) {
+        if (isspace((unsigned char)*p) || *p == ':' || *p == '-')
             continue;
-        if (!g_ascii_isxdigit(*p))
-            return fail(error, "raw: '%s' is not hex", text);
+        if (!isxdigit((unsigned char)*p))
+            return fail(error, "raw: '%c' is not a hex digit", *p);
         int v = g_ascii_xdigit_value(*p);
         if (half < 0) {
             half = v;
             continue;
         }
-        if (n >= cap)
-            return fail(error, "raw: more than %zu bytes", cap);
-        out[n++] = (uint8_t)(half << 4 | v);
+        if (n >= sizeof o->raw)
+            return fail(error, "raw: longer than the largest frame (%d bytes)", MCP_MAX_FRAME);
+        o->raw[n++] = (uint8_t)(half << 4 | v);
         half = -1;
     }
     if (half >= 0)
         return fail(error, "raw: an odd number of hex digits");
-    *len = n;
+    size_t header = MCP_HEADER_LEN + (o->raw_crc ? 1 : 0);
+    if (n < header)
+        return fail(error, "raw: a frame has at least %zu bytes here (magic, seq, length, cmd%s)",
+                    header, o->raw_crc ? ", check" : "");
+    if (!o->raw_crc && n + 1 > sizeof o->raw)
+        return fail(error, "raw: longer than the largest frame (%d bytes)", MCP_MAX_FRAME);
+    o->raw_len = n;
     return true;
 }
 
-/* The command and its arguments (argv after the target). */
-static bool parse_command(int argc, char **argv, struct mp_options *o, GError **error)
+/* The COMMAND and its arguments (args[0] is the command's name). */
+static bool parse_command(char **args, struct mp_options *o, GError **error)
 {
-    if (argc < 1)
-        return fail(error, "no command given (read, write, heartbeat, sync, raw, scan)");
-    const char *c = argv[0];
-    unsigned long v;
-    int nargs = argc - 1;
-    char **a = argv + 1;
-    if (strcmp(c, "read") == 0 || strcmp(c, "write") == 0) {
-        bool read = c[0] == 'r';
-        if (read ? nargs != 3 : nargs < 3)
-            return fail(error, read ? "usage: read DEVICE ADDR COUNT"
-                                    : "usage: write DEVICE ADDR VALUE...");
-        if (!number(a[0], "device", 0, 255, &v, error))
+    const char *name = args[0];
+    size_t argc = g_strv_length(args) - 1;
+    char **a = args + 1;
+    long v;
+    if (g_ascii_strcasecmp(name, "read") == 0 || g_ascii_strcasecmp(name, "write") == 0) {
+        bool rd = g_ascii_strcasecmp(name, "read") == 0;
+        o->command = rd ? MP_CMD_READ : MP_CMD_WRITE;
+        if (rd && argc != 3)
+            return fail(error, "usage: read DEVICE ADDR COUNT");
+        if (!rd && argc < 3)
+            return fail(error, "usage: write DEVICE ADDR VALUE...");
+        if (!number_arg("DEVICE", a[0], 0, 255, &v, error))
             return false;
         o->device = (uint8_t)v;
-        if (!number(a[1], "address", 0, 0xFFFF, &v, error))
+        if (rd && o->device == MCP_BROADCAST_DEVICE)
+            return fail(error, "read: device 255 is the broadcast address: nobody answers it");
+        if (!number_arg("ADDR", a[1], 0, 0xFFFF, &v, error))
             return false;
         o->addr = (uint16_t)v;
-        o->kind = read ? MP_READ : MP_WRITE;
-        if (read) {
-            if (!number(a[2], "count", 1, MCP_MAX_REGISTERS, &v, error))
+        if (rd) {
+            if (!number_arg("COUNT", a[2], 1, MCP_MAX_REGISTERS, &v, error))
                 return false;
             o->count = (uint16_t)v;
-        } else {
-            if (nargs - 2 > MCP_MAX_REGISTERS)
-                return fail(error, "write: at most %d values", MCP_MAX_REGISTERS);
-            o->count = (uint16_t)(nargs - 2);
-            for (int i = 0; i < o->count; i++) {
-                if (!number(a[2 + i], "value", 0, 0xFFFF, &v, error))
-                    return false;
-                o->values[i] = (uint16_t)v;
-            }
+            return true;
         }
-        if ((unsigned long)o->addr + o->count - 1 > 0xFFFF)
-            return fail(error, "%s: the registers run past 0xFFFF", c);
-        return true;
-    }
-    if (strcmp(c, "heartbeat") == 0) {
-        o->kind = MP_HEARTBEAT;
-        return nargs == 0 || fail(error, "usage: heartbeat");
-    }
-    if (strcmp(c, "sync") == 0) {
-        o->kind = MP_SYNC;
-        if (nargs > 1)
-            return fail(error, "usage: sync [REASON]");
-        if (nargs == 1) {
-            if (!number(a[0], "reason", 0, 255, &v, error))
+        if (argc - 2 > MCP_MAX_REGISTERS)
+            return fail(error, "write: %zu values; at most %d fit in one WRITE", argc - 2,
+                        MCP_MAX_REGISTERS);
+        for (size_t i = 2; i < argc; i++) {
+            char what[32];
+            g_snprintf(what, sizeof what, "VALUE %zu", i - 1);
+            if (!number_arg(what, a[i], -32768, 0xFFFF, &v, error))
                 return false;
-            o->has_reason = true;
-            o->reason = (uint8_t)v;
+            o->values[i - 2] = (uint16_t)v;
+        }
+        o->count = (uint16_t)(argc - 2);
+        return true;
+    }
+    if (g_ascii_strcasecmp(name, "heartbeat") == 0) {
+        o->command = MP_CMD_HEARTBEAT;
+        if (argc != 0)
+            return fail(error, "usage: heartbeat (no arguments)");
+        return true;
+    }
+    if (g_ascii_strcasecmp(name, "sync") == 0) {
+        o->command = MP_CMD_SYNC;
+        if (argc > 1)
+            return fail(error, "usage: sync [REASON]");
+        if (argc == 1) {
+            if (!number_arg("REASON", a[0], 0, 255, &v, error))
+                return false;
+            o->sync_has_reason = true;
+            o->sync_reason = (uint8_t)v;
         }
         return true;
     }
-    if (strcmp(c, "raw") == 0) {
-        o->kind = MP_RAW;
-        if (nargs < 1)
-            return fail(error, "usage: raw HEX (the frame from 5a; the check is added unless "
-                               "--raw-crc)");
-        gchar *joined = g_strjoinv("", a);
-        bool ok = parse_hex(joined, o->raw, sizeof o->raw, &o->raw_len, error);
+    if (g_ascii_strcasecmp(name, "raw") == 0) {
+        o->command = MP_CMD_RAW;
+        if (argc < 1)
+            return fail(error, "usage: raw HEX (e.g. raw '5a 00 00 00 01')");
+        char *joined = g_strjoinv(" ", a);
+        bool ok = parse_hex(joined, o, error);
         g_free(joined);
-        if (!ok)
-            return false;
-        size_t need = o->raw_crc ? MCP_OVERHEAD : MCP_HEADER_LEN;
-        if (o->raw_len < need || o->raw[0] != MCP_MAGIC)
-            return fail(error, "raw: a frame starts with 5a and has at least %zu bytes", need);
-        return true;
+        return ok;
     }
-    if (strcmp(c, "scan") == 0) {
-        o->kind = MP_SCAN;
-        if (nargs > 1)
-            return fail(error, "usage: scan [DEVICES] (e.g. 1-10,20; default 1-254)");
-        return parse_devices(nargs == 1 ? a[0] : "1-254", o->scan, error);
+    if (g_ascii_strcasecmp(name, "scan") == 0) {
+        o->command = MP_CMD_SCAN;
+        if (argc > 1)
+            return fail(error, "usage: scan [DEVICES] (e.g. scan 1-10,20)");
+        return mp_parse_devices(argc == 1 ? a[0] : "1-254", o->scan_ids, &o->scan_count, error);
     }
-    return fail(error, "unknown command '%s' (read, write, heartbeat, sync, raw, scan)", c);
+    return fail(error, "unknown command '%s' (read, write, heartbeat, sync, raw or scan)", name);
+}
+
+static bool parse_format(const char *text, enum mp_format *f, GError **error)
+{
+    static const struct {
+        const char *name;
+        enum mp_format f;
+    } table[] = {{"table", MP_FMT_TABLE},
+                 {"hex", MP_FMT_HEX},
+                 {"unsigned", MP_FMT_UNSIGNED},
+                 {"signed", MP_FMT_SIGNED},
+                 {"binary", MP_FMT_BINARY}};
+    for (size_t i = 0; i < G_N_ELEMENTS(table); i++)
+        if (g_ascii_strcasecmp(text, table[i].name) == 0) {
+            *f = table[i].f;
+            return true;
+        }
+    return fail(error, "--format: unknown format '%s' (table, hex, unsigned, signed or binary)",
+                text);
+}
+
+struct raw_opts {
+    gchar *crc, *format, *record, *scan_addr;
+    gboolean length_le, no_sync, json, verbose, raw_crc;
+    gint timeout_ms, retries, busy_backoff_ms, stall_ms, seq, interval_ms;
+    gint64 count;
+    gchar **rest;
+};
+
+static bool convert(struct raw_opts *r, struct mp_options *o, bool timeout_given, GError **error)
+{
+    o->codec = mcp_codec_default();
+    o->codec.length_le = r->length_le;
+    if (r->crc != NULL && !mcp_crc_variant_from_name(r->crc, &o->codec.crc))
+        return fail(error, "--crc: unknown variant '%s' (one of: %s)", r->crc,
+                    mcp_crc_variant_list());
+    if (r->retries < 0)
+        return fail(error, "--retries must be 0 or more");
+    o->retries = (unsigned)r->retries;
+    if (r->busy_backoff_ms < 0)
+        return fail(error, "--busy-backoff must be 0 ms or more");
+    o->busy_backoff_ms = r->busy_backoff_ms;
+    if (r->stall_ms < 1)
+        return fail(error, "--stall-timeout must be 1 ms or more");
+    o->stall_ms = r->stall_ms;
+    if (r->seq < 0 || r->seq > 255)
+        return fail(error, "--seq must be from 0 to 255");
+    o->seq = (uint8_t)r->seq;
+    o->no_sync = r->no_sync;
+    if (r->interval_ms < 0)
+        return fail(error, "--interval must be 0 ms or more");
+    o->interval_ms = r->interval_ms;
+    if (r->count < 0)
+        return fail(error, "--count must be 0 (until Ctrl-C) or more");
+    o->count_polls = (uint64_t)r->count;
+    o->json = r->json;
+    o->verbose = r->verbose;
+    o->raw_crc = r->raw_crc;
+    if (r->format != NULL && !parse_format(r->format, &o->format, error))
+        return false;
+    o->record = g_strdup(r->record);
+    if (r->rest == NULL || r->rest[0] == NULL)
+        return fail(error, "no target given (usage: mcppoll [OPTIONS] " USAGE_LINE ")");
+    o->target = g_strdup(r->rest[0]);
+    if (r->rest[1] == NULL)
+        return fail(error, "no command given (read, write, heartbeat, sync, raw or scan)");
+    if (!parse_command(r->rest + 1, o, error))
+        return false;
+    long v = 0;
+    if (r->scan_addr != NULL && !number_arg("--scan-addr", r->scan_addr, 0, 0xFFFF, &v, error))
+        return false;
+    o->scan_addr = (uint16_t)v;
+    /* A scan asks up to 254 ids one after the other: a short wait for each by default. */
+    o->timeout_ms = timeout_given ? r->timeout_ms : (o->command == MP_CMD_SCAN ? 100 : 1000);
+    if (o->timeout_ms < 1)
+        return fail(error, "--timeout must be 1 ms or more");
+    if (o->command == MP_CMD_SCAN && o->count_polls != 1)
+        return fail(error, "--count does not apply to scan (it asks each device once)");
+    if (o->command == MP_CMD_RAW && r->seq != 0)
+        return fail(error, "--seq does not apply to raw: the frame carries its own seq");
+    return true;
 }
 
 bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **error)
 {
-    gchar *crc = NULL, *format = NULL, *record = NULL;
-    gboolean length_le = FALSE, json = FALSE, verbose = FALSE, raw_crc = FALSE, no_sync = FALSE;
-    gint timeout = -1, interval = 1000, retries = MCP_MASTER_DEFAULT_RETRIES,
-         backoff = MCP_MASTER_DEFAULT_BUSY_BACKOFF_MS, seq = -1;
-    gint64 count = 1;
+    struct raw_opts r = {.timeout_ms = G_MININT,
+                         .retries = MCP_MASTER_DEFAULT_RETRIES,
+                         .busy_backoff_ms = MCP_MASTER_DEFAULT_BUSY_BACKOFF_MS,
+                         .stall_ms = 5000,
+                         .interval_ms = 1000,
+                         .count = 1};
     GOptionEntry entries[] = {
-        {"timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
-         "No answer within MS: exit 3 (default 1000; scan: 200 per device)", "MS"},
-        {"interval", 'i', 0, G_OPTION_ARG_INT, &interval,
-         "Between polls, MS from one request to the next (default 1000)", "MS"},
-        {"count", 'c', 0, G_OPTION_ARG_INT64, &count, "Polls (default 1; 0: until Ctrl-C)", "N"},
-        {"retries", 0, 0, G_OPTION_ARG_INT, &retries,
-         "Resend a NAKed request up to N times (default 3)", "N"},
-        {"busy-backoff", 0, 0, G_OPTION_ARG_INT, &backoff,
-         "After NAK BUSY, wait MS before resending (default 50)", "MS"},
-        {"seq", 0, 0, G_OPTION_ARG_INT, &seq, "First sequence number (default 0)", "N"},
-        {"no-sync", 0, 0, G_OPTION_ARG_NONE, &no_sync, "Do not start the session with a SYNC frame",
+        {"timeout", 0, 0, G_OPTION_ARG_INT, &r.timeout_ms,
+         "Wait at most MS for an answer (default 1000; scan: 100 per device)", "MS"},
+        {"retries", 0, 0, G_OPTION_ARG_INT, &r.retries,
+         "Resend a NAKed frame up to N times (default 3)", "N"},
+        {"busy-backoff", 0, 0, G_OPTION_ARG_INT, &r.busy_backoff_ms,
+         "Wait MS before resending after NAK BUSY (default 50)", "MS"},
+        {"crc", 0, 0, G_OPTION_ARG_STRING, &r.crc, "Check variant (default crc8-smbus)", "VARIANT"},
+        {"length-le", 0, 0, G_OPTION_ARG_NONE, &r.length_le, "The length field is little-endian",
          NULL},
-        {"crc", 0, 0, G_OPTION_ARG_STRING, &crc, "Check variant (default crc8-smbus)", "VARIANT"},
-        {"length-le", 0, 0, G_OPTION_ARG_NONE, &length_le, "The length field is little-endian",
+        {"seq", 0, 0, G_OPTION_ARG_INT, &r.seq, "Start numbering at N (default 0)", "N"},
+        {"no-sync", 0, 0, G_OPTION_ARG_NONE, &r.no_sync, "Do not start the session with a SYNC",
          NULL},
-        {"raw-crc", 0, 0, G_OPTION_ARG_NONE, &raw_crc, "raw: the HEX holds the check already",
-         NULL},
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &format,
-         "Register values: table (default), hex, unsigned, signed", "FORMAT"},
-        {"json", 'j', 0, G_OPTION_ARG_NONE, &json, "One JSON object per line per answer", NULL},
-        {"record", 'w', 0, G_OPTION_ARG_FILENAME, &record,
-         "Write the session (requests and answers) to a capture the mcp5a plugin decodes", "FILE"},
-        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-         "Show the request and answer frames in hex (stderr)", NULL},
+        {"count", 'c', 0, G_OPTION_ARG_INT64, &r.count,
+         "Repeat the command N times (0: until Ctrl-C; default 1)", "N"},
+        {"interval", 'i', 0, G_OPTION_ARG_INT, &r.interval_ms,
+         "Between repeats, MS from one request to the next (default 1000)", "MS"},
+        {"json", 'j', 0, G_OPTION_ARG_NONE, &r.json,
+         "One JSON object per line per answer on stdout", NULL},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &r.format,
+         "Register values: table (default), hex, unsigned, signed, binary", "FMT"},
+        {"verbose", 'v', 0, G_OPTION_ARG_NONE, &r.verbose,
+         "Print every frame sent and received in hex (stderr)", NULL},
+        {"record", 'w', 0, G_OPTION_ARG_FILENAME, &r.record,
+         "Write the session to a capture (pcap, ns timestamps; - for stdout)", "FILE"},
+        {"raw-crc", 0, 0, G_OPTION_ARG_NONE, &r.raw_crc,
+         "raw: HEX ends with the check byte (sent as given)", NULL},
+        {"scan-addr", 0, 0, G_OPTION_ARG_STRING, &r.scan_addr,
+         "scan: the register each probe reads (default 0)", "ADDR"},
+        {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &r.stall_ms,
+         "A target that accepts no data (or no connection) for MS is lost (default 5000)", "MS"},
+        {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &r.rest, NULL, USAGE_LINE},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    GOptionContext *ctx = g_option_context_new("TARGET COMMAND [ARGS...]");
+    GOptionContext *ctx = g_option_context_new("- talk to one MCP device by hand");
     g_option_context_add_main_entries(ctx, entries, NULL);
-    g_option_context_set_summary(
-        ctx, "Asks one MCP device one thing now (docs/PROTOCOL.md), like mbpoll for Modbus.\n\n"
-             "TARGET: udp://HOST:PORT, tcp://HOST:PORT, serial:/dev/ttyX?baud=N\n"
-             "COMMAND:\n"
-             "  read DEVICE ADDR COUNT     read COUNT (1..125) registers\n"
-             "  write DEVICE ADDR VALUE... write registers (device 255: broadcast, no answer)\n"
-             "  heartbeat                  HEARTBEAT\n"
-             "  sync [REASON]              SYNC (never answered)\n"
-             "  raw HEX                    any frame, from 5a; the check is added\n"
-             "  scan [DEVICES]             which device ids answer (default 1-254)\n"
-             "Numbers in decimal or 0x hex.");
-    g_option_context_set_description(
-        ctx, "Examples:\n"
-             "  mcppoll udp://10.0.0.5:23130 read 3 0x10 4\n"
-             "  mcppoll tcp://10.0.0.5:23130 write 3 0x0200 1500\n"
-             "  mcppoll -c 0 -i 500 --json udp://10.0.0.5:23130 read 3 0x10 2\n"
-             "  mcppoll 'serial:/dev/ttyUSB0?baud=19200' scan 1-10\n"
-             "Exit codes: 0 answered with status OK; 1 another status, or NAKed after the\n"
-             "retries; 2 usage or bad input; 3 target unreachable or no answer within\n"
-             "--timeout. See mcppoll(1).");
-    g_option_context_set_strict_posix(ctx, FALSE);
+    g_option_context_set_summary(ctx, "Reads and writes registers, sends heartbeats, SYNCs or any "
+                                      "frame, and finds the devices that answer.");
+    g_option_context_set_description(ctx, description);
     memset(o, 0, sizeof *o);
     GError *err = NULL;
     bool ok = g_option_context_parse(ctx, &argc, &argv, &err);
-    g_option_context_free(ctx);
     if (!ok) {
-        g_set_error(error, MP_ERROR, 2, "%s", err->message);
+        g_set_error_literal(error, MP_ERROR, MP_EXIT_USAGE, err->message);
         g_error_free(err);
-        goto out;
+    } else {
+        bool timeout_given = r.timeout_ms != G_MININT;
+        ok = convert(&r, o, timeout_given, error);
     }
-    ok = false;
-    o->codec = mcp_codec_default();
-    o->codec.length_le = length_le;
-    o->raw_crc = raw_crc;
-    if (crc != NULL && !mcp_crc_variant_from_name(crc, &o->codec.crc)) {
-        fail(error, "--crc: unknown variant '%s' (one of: %s)", crc, mcp_crc_variant_list());
-        goto out;
-    }
-    o->format = MP_FORMAT_TABLE;
-    if (format != NULL) {
-        static const char *const names[] = {"table", "hex", "unsigned", "signed"};
-        unsigned i = 0;
-        while (i < G_N_ELEMENTS(names) && strcmp(format, names[i]) != 0)
-            i++;
-        if (i == G_N_ELEMENTS(names)) {
-            fail(error, "--format: '%s' is not table, hex, unsigned or signed", format);
-            goto out;
-        }
-        o->format = (enum mp_format)i;
-    }
-    if (timeout == 0 || timeout < -1 || interval < 1 || count < 0 || retries < 0 || backoff < 0 ||
-        seq < -1 || seq > 255) {
-        fail(error, "%s",
-             timeout == 0 || timeout < -1 ? "--timeout must be 1 ms or more"
-             : interval < 1               ? "--interval must be 1 ms or more"
-             : count < 0                  ? "--count must be 0 or more"
-             : retries < 0                ? "--retries must not be negative"
-             : backoff < 0                ? "--busy-backoff must not be negative"
-                                          : "--seq must be from 0 to 255");
-        goto out;
-    }
-    o->interval_ms = interval;
-    o->count_polls = (long)count;
-    o->retries = retries;
-    o->busy_backoff_ms = backoff;
-    o->seq = seq;
-    o->no_sync = no_sync;
-    o->json = json;
-    o->verbose = verbose;
-    o->record = record;
-    record = NULL;
-    if (argc < 2) {
-        fail(error, "no target given (udp://HOST:PORT, tcp://HOST:PORT, serial:/dev/X?baud=N)");
-        goto out;
-    }
-    o->target = g_strdup(argv[1]);
-    if (!parse_command(argc - 2, argv + 2, o, error))
-        goto out;
-    o->timeout_ms = timeout > 0 ? timeout : o->kind == MP_SCAN ? 200 : 1000;
-    ok = true;
-out:
-    g_free(crc);
-    g_free(format);
-    g_free(record);
+    g_option_context_free(ctx);
+    g_free(r.crc);
+    g_free(r.format);
+    g_free(r.record);
+    g_free(r.scan_addr);
+    g_strfreev(r.rest);
     return ok;
 }
 

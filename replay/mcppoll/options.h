@@ -1,47 +1,87 @@
-/* mcppoll's command line: options and the command (read, write, heartbeat, sync, raw, scan). */
+/*
+ * mcppoll's command line: options, the TARGET and the COMMAND with its
+ * arguments (docs/mcppoll.1). Everything is checked here, before anything is
+ * sent; a bad value is exit code 2 with the option's or argument's name.
+ */
 #ifndef MP_OPTIONS_H
 #define MP_OPTIONS_H
 
 #include <glib.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mcp/frame.h"
 #include "mcp/pdu.h"
 
-enum mp_kind { MP_READ, MP_WRITE, MP_HEARTBEAT, MP_SYNC, MP_RAW, MP_SCAN };
+#define MP_EXIT_OK        0
+#define MP_EXIT_STATUS    1 /* another status, or NAKed after the retries */
+#define MP_EXIT_USAGE     2
+#define MP_EXIT_NO_ANSWER 3 /* target unreachable, or no answer within --timeout */
+#define MP_ERROR          mp_error_quark()
+GQuark mp_error_quark(void);
 
-enum mp_format { MP_FORMAT_TABLE, MP_FORMAT_HEX, MP_FORMAT_UNSIGNED, MP_FORMAT_SIGNED };
+enum mp_command {
+    MP_CMD_READ,
+    MP_CMD_WRITE,
+    MP_CMD_HEARTBEAT,
+    MP_CMD_SYNC,
+    MP_CMD_RAW,
+    MP_CMD_SCAN
+};
+
+/* How register values are shown (--format). */
+enum mp_format { MP_FMT_TABLE, MP_FMT_HEX, MP_FMT_UNSIGNED, MP_FMT_SIGNED, MP_FMT_BINARY };
 
 struct mp_options {
     char *target;
-    enum mp_kind kind;
+    enum mp_command command;
+    /* read/write */
     uint8_t device;
-    uint16_t addr, count;
-    uint16_t values[MCP_MAX_REGISTERS];
-    bool has_reason; /* sync REASON */
-    uint8_t reason;
-    uint8_t raw[MCP_MAX_FRAME]; /* raw: the frame, check added unless raw_crc */
+    uint16_t addr;
+    uint16_t count;                     /* read: registers; write: values given */
+    uint16_t values[MCP_MAX_REGISTERS]; /* write */
+    /* sync */
+    bool sync_has_reason;
+    uint8_t sync_reason;
+    /* raw: the frame as given (check appended unless raw_crc) */
+    uint8_t raw[MCP_MAX_FRAME];
     size_t raw_len;
     bool raw_crc;
-    bool scan[256]; /* scan: the device ids to try */
+    /* scan: the device ids to probe, in order */
+    uint8_t scan_ids[255];
+    size_t scan_count;
+    uint16_t scan_addr;
+
     struct mcp_codec codec;
-    int timeout_ms;
+    int timeout_ms;      /* per request (scan: per device) */
+    unsigned retries;    /* resends after a NAK */
+    int busy_backoff_ms; /* before resending after NAK BUSY */
+    int stall_ms;        /* a target that accepts no data this long is lost */
+    uint8_t seq;         /* the session's first seq (the SYNC's) */
+    bool no_sync;
     int interval_ms;
-    long count_polls; /* --count: 0 = until Ctrl-C */
-    int retries, busy_backoff_ms;
-    int seq;      /* --seq: first seq, -1: 0 */
-    bool no_sync; /* --no-sync: no SYNC before the first request */
-    bool json, verbose;
-    char *record; /* --record FILE (- for stdout): the session as a capture */
+    uint64_t count_polls; /* 0: until Ctrl-C */
+    bool json;
     enum mp_format format;
+    bool verbose;
+    char *record;
 };
 
-/* Parses argv; false with *error (code 2, one line) on a usage error. --help exits 0. */
+/* Parses argv; false with *error (code 2) on any bad option or argument. */
 bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **error);
 void mp_options_clear(struct mp_options *o);
 
-#define MP_ERROR mp_error_quark()
-GQuark mp_error_quark(void);
+/*
+ * A number in decimal or 0x hex ("16", "0x10") from min to max; false for
+ * anything else (empty, sign where not allowed, trailing junk, out of range).
+ */
+bool mp_parse_number(const char *text, long min, long max, long *out);
+
+/*
+ * A device list: "1-10,20" (ids 0..254, ranges inclusive, any order, no
+ * duplicates kept). Writes the ids in ascending order; false with *error.
+ */
+bool mp_parse_devices(const char *text, uint8_t *ids, size_t *n, GError **error);
 
 #endif

@@ -1,12 +1,102 @@
-/* mcppoll output: see output.h. */
+/* What mcppoll prints: see output.h. */
 #include "output.h"
 
-#include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "mcp/crc.h"
 #include "mcp/names.h"
 #include "mcp/pdu.h"
+
+static const char *command_name(enum mp_command c)
+{
+    static const char *const names[] = {"read", "write", "heartbeat", "sync", "raw", "scan"};
+    return names[c];
+}
+
+/* A decoded answer: lib's §2 parse of the response's payload. */
+struct decoded {
+    bool ok; /* a response whose payload fits its layout */
+    struct mcp_pdu pdu;
+    const uint8_t *payload;
+};
+
+static void decode(const struct mp_outcome *oc, struct decoded *d)
+{
+    memset(d, 0, sizeof *d);
+    if (oc->kind != MP_ANSWERED || oc->answer_len < MCP_OVERHEAD)
+        return;
+    size_t len = oc->answer_len - MCP_OVERHEAD;
+    d->payload = oc->answer + MCP_HEADER_LEN;
+    d->ok = mcp_pdu_parse(oc->answer[4], d->payload, len, &d->pdu) && d->pdu.has_req_seq;
+}
+
+int mp_answer_status(const struct mp_outcome *oc)
+{
+    struct decoded d;
+    decode(oc, &d);
+    return d.ok ? d.pdu.status : -1;
+}
+
+int mp_tally_add(struct mp_tally *t, const struct mp_outcome *oc)
+{
+    int code = 0;
+    switch (oc->kind) {
+    case MP_ANSWERED: {
+        t->requests++;
+        t->answered++;
+        int st = mp_answer_status(oc);
+        if (st == MCP_STATUS_OK) {
+            t->ok++;
+        } else {
+            code = 1;
+            if (st < 0)
+                t->malformed++;
+            else
+                t->other_status++;
+        }
+        if (t->answered == 1 || oc->latency_ns < t->lat_min_ns)
+            t->lat_min_ns = oc->latency_ns;
+        if (oc->latency_ns > t->lat_max_ns)
+            t->lat_max_ns = oc->latency_ns;
+        t->lat_sum_ns += oc->latency_ns;
+        break;
+    }
+    case MP_NAKED:
+        t->requests++;
+        t->naked++;
+        code = 1;
+        break;
+    case MP_NO_ANSWER:
+        t->requests++;
+        t->no_answer++;
+        code = 3;
+        break;
+    case MP_LOST:
+        t->lost++;
+        code = 3;
+        break;
+    case MP_SENT:
+        t->sent++;
+        break;
+    case MP_STOPPED:
+        break;
+    }
+    if (code > t->exit_code)
+        t->exit_code = code;
+    return code;
+}
+
+static void iso_time(int64_t realtime_ns, char *out, size_t cap)
+{
+    time_t sec = (time_t)(realtime_ns / 1000000000);
+    struct tm tm;
+    gmtime_r(&sec, &tm);
+    char base[32];
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(out, cap, "%s.%06ldZ", base, (long)(realtime_ns % 1000000000 / 1000));
+}
 
 static const char *status_name(uint8_t status)
 {
@@ -14,222 +104,343 @@ static const char *status_name(uint8_t status)
     return n != NULL ? n : "UNKNOWN_STATUS";
 }
 
-static void reasons(GString *s, uint32_t mask)
+static const char *nak_name(uint8_t reason)
 {
+    const char *n = mcp_name_of(mcp_nak_reason_names, reason);
+    return n != NULL ? n : "UNKNOWN_REASON";
+}
+
+static void format_value(enum mp_format f, uint16_t v, GString *s)
+{
+    switch (f) {
+    case MP_FMT_UNSIGNED:
+        g_string_append_printf(s, "%u", v);
+        break;
+    case MP_FMT_SIGNED:
+        g_string_append_printf(s, "%d", (int16_t)v);
+        break;
+    case MP_FMT_BINARY:
+        for (int b = 15; b >= 0; b--) {
+            g_string_append_c(s, (v >> b) & 1 ? '1' : '0');
+            if (b == 8)
+                g_string_append_c(s, '_');
+        }
+        break;
+    default:
+        g_string_append_printf(s, "0x%04x", v);
+        break;
+    }
+}
+
+/* What the request was, for the human lines. */
+static void describe_request(const struct mp_options *o, GString *s)
+{
+    switch (o->command) {
+    case MP_CMD_READ:
+        g_string_append_printf(s, "device %u READ 0x%04x x%u", o->device, o->addr, o->count);
+        break;
+    case MP_CMD_WRITE:
+        g_string_append_printf(s, "device %u WRITE 0x%04x x%u", o->device, o->addr, o->count);
+        break;
+    case MP_CMD_HEARTBEAT:
+        g_string_append(s, "HEARTBEAT");
+        break;
+    case MP_CMD_SYNC:
+        g_string_append(s, "SYNC");
+        break;
+    case MP_CMD_RAW:
+        g_string_append_printf(s, "raw %s", mcp_cmd_name(o->raw[4]));
+        break;
+    case MP_CMD_SCAN:
+        g_string_append(s, "scan");
+        break;
+    }
+}
+
+static void nak_list_json(uint32_t reasons, GString *s)
+{
+    g_string_append(s, "[");
     bool first = true;
-    for (unsigned r = 0; r < 32; r++)
-        if (mask & (1u << r)) {
-            const char *n = mcp_name_of(mcp_nak_reason_names, r);
-            g_string_append_printf(s, "%s%s", first ? "" : ",", n != NULL ? n : "other");
+    for (int r = 0; r < 32; r++)
+        if (reasons & (1u << r)) {
+            g_string_append_printf(s, "%s\"%s\"", first ? "" : ",", nak_name((uint8_t)r));
             first = false;
         }
+    g_string_append(s, "]");
 }
 
-static void json_str(GString *j, const char *s)
+static const char *result_name(enum mp_outcome_kind k)
 {
-    g_string_append_c(j, '"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            g_string_append_c(j, '\\');
-        g_string_append_c(j, *s);
+    static const char *const names[] = {"answer", "naked", "no_answer", "sent", "lost", "stopped"};
+    return names[k];
+}
+
+static void hex_json(const uint8_t *b, size_t n, GString *s)
+{
+    g_string_append_c(s, '"');
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf(s, "%02x", b[i]);
+    g_string_append_c(s, '"');
+}
+
+static void json_string(const char *text, GString *s)
+{
+    g_string_append_c(s, '"');
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p == '"' || *p == '\\')
+            g_string_append_printf(s, "\\%c", *p);
+        else if ((unsigned char)*p < 0x20)
+            g_string_append_printf(s, "\\u%04x", (unsigned char)*p);
+        else
+            g_string_append_c(s, *p);
     }
-    g_string_append_c(j, '"');
+    g_string_append_c(s, '"');
 }
 
-static void timestamp(GString *s)
+static void print_json(const struct mp_options *o, const char *command, int device, uint64_t poll,
+                       const struct mp_outcome *oc)
 {
-    GDateTime *now = g_date_time_new_now_utc();
-    gchar *t = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S");
-    g_string_append_printf(s, "%s.%03dZ", t, g_date_time_get_microsecond(now) / 1000);
-    g_free(t);
-    g_date_time_unref(now);
-}
-
-static int code_of(const struct mp_result *r, const struct mcp_pdu *pdu)
-{
-    switch (r->outcome) {
-    case MP_SENT:
-        return 0;
-    case MP_NAKED:
-        return 1;
-    case MP_NO_ANSWER:
-        return 3;
-    case MP_ANSWERED:
-        return pdu->has_req_seq && pdu->status == MCP_STATUS_OK ? 0 : 1;
-    }
-    return 1;
-}
-
-static void print_json(const struct mp_options *o, const struct mp_result *r,
-                       const struct mcp_pdu *pdu)
-{
-    GString *j = g_string_new("{\"time\":\"");
-    timestamp(j);
-    uint8_t cmd = r->request[4];
-    g_string_append(j, "\",\"cmd\":");
-    json_str(j, mcp_cmd_name(cmd));
-    g_string_append_printf(j, ",\"seq\":%u", r->request[1]);
-    if (cmd == MCP_CMD_READ || cmd == MCP_CMD_WRITE)
-        g_string_append_printf(j, ",\"device\":%u", o->device);
+    struct decoded d;
+    decode(oc, &d);
+    char when[48];
+    iso_time(oc->sent_ns, when, sizeof when);
+    GString *s = g_string_new("{");
+    g_string_append_printf(s, "\"time\":\"%s\",\"poll\":%" G_GUINT64_FORMAT ",\"command\":\"%s\"",
+                           when, poll, command);
+    if (device >= 0)
+        g_string_append_printf(s, ",\"device\":%d", device);
     else
-        g_string_append(j, ",\"device\":null");
-    g_string_append(j, ",\"status\":");
-    if (r->outcome == MP_ANSWERED && pdu->has_req_seq)
-        json_str(j, status_name(pdu->status));
+        g_string_append(s, ",\"device\":null");
+    g_string_append_printf(s, ",\"seq\":%u,\"result\":\"%s\"", oc->seq, result_name(oc->kind));
+    if (oc->kind == MP_ANSWERED && d.ok)
+        g_string_append_printf(s, ",\"status\":\"%s\",\"status_code\":%u",
+                               status_name(d.pdu.status), d.pdu.status);
     else
-        g_string_append(j, "null");
-    g_string_append(j, ",\"outcome\":");
-    static const char *const outcomes[] = {"sent", "answered", "naked", "no_answer"};
-    json_str(j, outcomes[r->outcome]);
-    if (r->outcome == MP_ANSWERED)
-        g_string_append_printf(j, ",\"latency_us\":%.3f", (double)r->latency_ns / 1e3);
+        g_string_append(s, ",\"status\":null,\"status_code\":null");
+    if (oc->kind == MP_ANSWERED)
+        g_string_append_printf(s, ",\"latency_us\":%" G_GINT64_FORMAT, oc->latency_ns / 1000);
     else
-        g_string_append(j, ",\"latency_us\":null");
-    g_string_append_printf(j, ",\"resends\":%u,\"naks\":[", r->resends);
-    GString *n = g_string_new(NULL);
-    reasons(n, r->nak_reasons);
-    gchar **names = g_strsplit(n->str, ",", -1);
-    for (gchar **p = names; *p != NULL && **p; p++) {
-        if (p != names)
-            g_string_append_c(j, ',');
-        json_str(j, *p);
+        g_string_append(s, ",\"latency_us\":null");
+    g_string_append_printf(s, ",\"resends\":%u,\"naks\":", oc->resends);
+    nak_list_json(oc->nak_reasons, s);
+    if (oc->kind == MP_NAKED)
+        g_string_append_printf(s, ",\"nak_reason\":\"%s\"", nak_name(oc->nak_reason));
+    if (oc->kind == MP_ANSWERED) {
+        g_string_append_printf(s, ",\"malformed\":%s,\"answer\":", d.ok ? "false" : "true");
+        hex_json(oc->answer, oc->answer_len, s);
     }
-    g_strfreev(names);
-    g_string_free(n, TRUE);
-    g_string_append_c(j, ']');
-    if (r->outcome == MP_ANSWERED && pdu->has_register_block) {
-        g_string_append_printf(j, ",\"addr\":%u,\"count\":%u", pdu->addr, pdu->count);
-        if (cmd == MCP_CMD_READ) {
-            g_string_append(j, ",\"values\":[");
-            for (size_t i = 0; i < pdu->value_count; i++)
-                g_string_append_printf(j, "%s%u", i ? "," : "",
-                                       mcp_pdu_value(r->answer + MCP_HEADER_LEN, pdu, i));
-            g_string_append_c(j, ']');
-        }
+    if (d.ok && d.pdu.has_register_block)
+        g_string_append_printf(s, ",\"addr\":%u,\"count\":%u", d.pdu.addr, d.pdu.count);
+    if (d.ok && d.pdu.cmd == MCP_CMD_READ_RSP && d.pdu.has_register_block) {
+        g_string_append(s, ",\"values\":[");
+        for (size_t i = 0; i < d.pdu.value_count; i++)
+            g_string_append_printf(s, "%s%u", i ? "," : "", mcp_pdu_value(d.payload, &d.pdu, i));
+        g_string_append(s, "]");
     }
-    if (r->outcome == MP_ANSWERED && pdu->has_uptime)
-        g_string_append_printf(j, ",\"uptime_ms\":%u", pdu->uptime_ms);
-    g_string_append(j, "}\n");
-    fputs(j->str, stdout);
+    if (oc->kind == MP_LOST) {
+        g_string_append(s, ",\"error\":");
+        json_string(oc->error, s);
+    }
+    if (oc->kind == MP_NO_ANSWER)
+        g_string_append_printf(s, ",\"timeout_ms\":%d", o->timeout_ms);
+    g_string_append(s, "}\n");
+    fputs(s->str, stdout);
     fflush(stdout);
-    g_string_free(j, TRUE);
+    g_string_free(s, TRUE);
 }
 
-static void print_values(const struct mp_options *o, const struct mp_result *r,
-                         const struct mcp_pdu *pdu)
+static void register_table(const struct mp_options *o, const struct decoded *d)
 {
-    const uint8_t *payload = r->answer + MCP_HEADER_LEN;
-    if (o->format == MP_FORMAT_TABLE)
-        printf("  %-8s %-8s %8s %8s\n", "addr", "hex", "unsigned", "signed");
-    for (size_t i = 0; i < pdu->value_count; i++) {
-        uint16_t v = mcp_pdu_value(payload, pdu, i);
-        unsigned addr = (pdu->addr + i) & 0xFFFF;
-        switch (o->format) {
-        case MP_FORMAT_TABLE:
-            printf("  0x%04x   0x%04x   %8u %8d\n", addr, v, v, (int16_t)v);
-            break;
-        case MP_FORMAT_HEX:
-            printf("0x%04x\n", v);
-            break;
-        case MP_FORMAT_UNSIGNED:
-            printf("%u\n", v);
-            break;
-        case MP_FORMAT_SIGNED:
-            printf("%d\n", (int16_t)v);
-            break;
+    if (o->format == MP_FMT_TABLE)
+        printf("%-8s %-8s %8s %8s\n", "addr", "hex", "unsigned", "signed");
+    for (size_t i = 0; i < d->pdu.value_count; i++) {
+        uint16_t v = mcp_pdu_value(d->payload, &d->pdu, i);
+        unsigned addr = (d->pdu.addr + i) & 0xFFFF;
+        if (o->format == MP_FMT_TABLE) {
+            printf("0x%04x   0x%04x   %8u %8d\n", addr, v, v, (int16_t)v);
+        } else {
+            GString *s = g_string_new(NULL);
+            format_value(o->format, v, s);
+            printf("0x%04x %s\n", addr, s->str);
+            g_string_free(s, TRUE);
         }
     }
 }
 
-int mp_print_result(const struct mp_options *o, const struct mp_result *r, bool polling)
+/* The human line for an outcome without the register list. */
+static void human_line(const struct mp_options *o, const struct mp_outcome *oc,
+                       const struct decoded *d, GString *s)
 {
-    struct mcp_pdu *pdu = g_new0(struct mcp_pdu, 1);
-    if (r->outcome == MP_ANSWERED)
-        mcp_pdu_parse(r->answer[4], r->answer + MCP_HEADER_LEN, r->answer_len - MCP_OVERHEAD, pdu);
-    int code = code_of(r, pdu);
+    switch (oc->kind) {
+    case MP_ANSWERED:
+        if (d->ok)
+            g_string_append_printf(s, "  %s", status_name(d->pdu.status));
+        else
+            g_string_append_printf(s, "  malformed %s", mcp_cmd_name(oc->answer[4]));
+        g_string_append_printf(s, "  %.3f ms", (double)oc->latency_ns / 1e6);
+        break;
+    case MP_NAKED:
+        g_string_append_printf(s, "  NAKed %s", nak_name(oc->nak_reason));
+        break;
+    case MP_NO_ANSWER:
+        g_string_append_printf(s, "  no answer within %d ms", o->timeout_ms);
+        break;
+    case MP_SENT:
+        g_string_append(s, "  sent (no answer expected)");
+        break;
+    case MP_LOST:
+        g_string_append_printf(s, "  target unreachable: %s", oc->error);
+        break;
+    case MP_STOPPED:
+        g_string_append(s, "  interrupted");
+        break;
+    }
+    if (oc->resends > 0)
+        g_string_append_printf(s, "  after %u resend%s", oc->resends, oc->resends == 1 ? "" : "s");
+}
+
+void mp_output_outcome(const struct mp_options *o, uint64_t poll, bool polling,
+                       const struct mp_outcome *oc)
+{
+    int device = o->command == MP_CMD_READ || o->command == MP_CMD_WRITE ? o->device : -1;
     if (o->json) {
-        print_json(o, r, pdu);
-        g_free(pdu);
-        return code;
+        print_json(o, command_name(o->command), device, poll, oc);
+        return;
     }
-    GString *line = g_string_new(NULL);
+    struct decoded d;
+    decode(oc, &d);
+    GString *s = g_string_new(NULL);
     if (polling) {
-        timestamp(line);
-        g_string_append_c(line, ' ');
+        char when[48];
+        iso_time(oc->sent_ns, when, sizeof when);
+        g_string_append_printf(s, "%s  #%" G_GUINT64_FORMAT "  seq %3u  ", when, poll, oc->seq);
     }
-    uint8_t cmd = r->request[4];
-    g_string_append_printf(line, "%s seq %u", mcp_cmd_name(cmd), r->request[1]);
-    if (cmd == MCP_CMD_READ || cmd == MCP_CMD_WRITE)
-        g_string_append_printf(line, " device %u addr 0x%04x count %u", o->device, o->addr,
-                               o->count);
-    switch (r->outcome) {
-    case MP_SENT:
-        g_string_append(line, ": sent (no answer expected)");
-        break;
-    case MP_ANSWERED:
-        g_string_append_printf(line, ": %s in %.3f ms",
-                               pdu->has_req_seq ? status_name(pdu->status) : "answered",
-                               (double)r->latency_ns / 1e6);
-        if (pdu->has_uptime)
-            g_string_append_printf(line, ", uptime %u ms", pdu->uptime_ms);
-        break;
-    case MP_NAKED:
-        g_string_append(line, ": NAKed (");
-        reasons(line, r->nak_reasons);
-        g_string_append(line, ") and never answered");
-        break;
-    case MP_NO_ANSWER:
-        g_string_append_printf(line, ": no answer within %d ms", o->timeout_ms);
-        break;
+    describe_request(o, s);
+    human_line(o, oc, &d, s);
+    bool values = d.ok && d.pdu.cmd == MCP_CMD_READ_RSP && d.pdu.has_register_block;
+    if (polling && values) {
+        g_string_append(s, " ");
+        for (size_t i = 0; i < d.pdu.value_count; i++) {
+            g_string_append_c(s, ' ');
+            format_value(o->format, mcp_pdu_value(d.payload, &d.pdu, i), s);
+        }
     }
-    if (r->resends > 0)
-        g_string_append_printf(line, " (after %u resend%s)", r->resends,
-                               r->resends == 1 ? "" : "s");
-    if (o->format == MP_FORMAT_TABLE || cmd != MCP_CMD_READ || r->outcome != MP_ANSWERED)
-        printf("%s\n", line->str);
-    if (r->outcome == MP_ANSWERED && cmd == MCP_CMD_READ && pdu->has_register_block)
-        print_values(o, r, pdu);
-    fflush(stdout);
-    g_string_free(line, TRUE);
-    g_free(pdu);
-    return code;
-}
-
-void mp_print_scan_row(const struct mp_options *o, unsigned device, const struct mp_result *r)
-{
-    bool present = r->outcome == MP_ANSWERED && r->answer_len >= MCP_OVERHEAD + 2 &&
-                   r->answer[MCP_HEADER_LEN + 1] != MCP_STATUS_UNKNOWN_DEVICE;
-    if (!present)
-        return;
-    uint8_t status = r->answer[MCP_HEADER_LEN + 1];
-    if (o->json)
-        printf("{\"device\":%u,\"status\":\"%s\",\"latency_us\":%.3f}\n", device,
-               status_name(status), (double)r->latency_ns / 1e3);
-    else
-        printf("  %-6u %-20s %10.3f\n", device, status_name(status), (double)r->latency_ns / 1e6);
+    if (oc->kind == MP_ANSWERED && o->command == MP_CMD_RAW) {
+        g_string_append_printf(s, "\n%s:", mcp_cmd_name(oc->answer[4]));
+        for (size_t i = 0; i < oc->answer_len; i++)
+            g_string_append_printf(s, " %02x", oc->answer[i]);
+    }
+    printf("%s\n", s->str);
+    g_string_free(s, TRUE);
+    if (!polling && values)
+        register_table(o, &d);
     fflush(stdout);
 }
 
-void mp_tally_add(struct mp_tally *t, const struct mp_result *r)
+void mp_output_scan_header(const struct mp_options *o)
 {
-    t->requests++;
-    if (r->outcome != MP_ANSWERED)
-        return;
-    if (t->answered == 0 || r->latency_ns < t->min_ns)
-        t->min_ns = r->latency_ns;
-    if (t->answered == 0 || r->latency_ns > t->max_ns)
-        t->max_ns = r->latency_ns;
-    t->sum_ns += r->latency_ns;
-    t->answered++;
+    if (!o->json)
+        printf("%-7s %-20s %s\n", "device", "status", "latency");
 }
 
-void mp_print_tally(const struct mp_options *o, const struct mp_tally *t)
+void mp_output_scan_probe(const struct mp_options *o, uint8_t device, const struct mp_outcome *oc)
 {
-    FILE *out = o->json ? stderr : stdout;
-    fprintf(out, "%" G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT " answered", t->requests,
-            t->answered);
+    if (o->json) {
+        print_json(o, "scan", device, device, oc);
+        return;
+    }
+    int st = mp_answer_status(oc);
+    if (oc->kind != MP_ANSWERED || st == MCP_STATUS_UNKNOWN_DEVICE)
+        return;
+    printf("%6u  %-20s %.3f ms\n", device,
+           st >= 0 ? status_name((uint8_t)st) : "(malformed answer)", (double)oc->latency_ns / 1e6);
+    fflush(stdout);
+}
+
+static void id_list(const uint8_t *ids, size_t n, GString *s)
+{
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j + 1 < n && ids[j + 1] == ids[j] + 1)
+            j++;
+        g_string_append_printf(s, "%s%u", s->len ? "," : "", ids[i]);
+        if (j > i)
+            g_string_append_printf(s, "-%u", ids[j]);
+        i = j + 1;
+    }
+}
+
+void mp_output_scan_summary(const struct mp_options *o, const uint8_t *found, size_t n_found,
+                            uint64_t unknown_device, uint64_t no_answer, uint64_t naked)
+{
+    GString *ids = g_string_new(NULL);
+    id_list(found, n_found, ids);
+    FILE *f = o->json ? stderr : stdout;
+    fprintf(f, "found %zu of %zu ids probed: %s\n", n_found, o->scan_count,
+            n_found ? ids->str : "none");
+    fprintf(f,
+            "not found: %" G_GUINT64_FORMAT " answered UNKNOWN_DEVICE, %" G_GUINT64_FORMAT
+            " no answer within %d ms, %" G_GUINT64_FORMAT " NAKed\n",
+            unknown_device, no_answer, o->timeout_ms, naked);
+    g_string_free(ids, TRUE);
+}
+
+static void nak_counts(const struct mcp_master_stats *ms, GString *s)
+{
+    for (int r = 0; r < 8; r++)
+        if (ms->naks[r] > 0)
+            g_string_append_printf(s, "%s%s %" G_GUINT64_FORMAT, s->len ? ", " : "",
+                                   r ? nak_name((uint8_t)r) : "other", ms->naks[r]);
+}
+
+void mp_output_summary(const struct mp_options *o, const struct mp_tally *t,
+                       const struct mcp_master_stats *ms, uint64_t unmatched, uint64_t events)
+{
+    FILE *f = o->json ? stderr : stdout;
+    fprintf(f,
+            "--- %" G_GUINT64_FORMAT " requests: %" G_GUINT64_FORMAT " answered (%" G_GUINT64_FORMAT
+            " OK, %" G_GUINT64_FORMAT " other status, %" G_GUINT64_FORMAT
+            " malformed), %" G_GUINT64_FORMAT " NAKed, %" G_GUINT64_FORMAT " no answer",
+            t->requests, t->answered, t->ok, t->other_status, t->malformed, t->naked, t->no_answer);
+    if (t->sent > 0)
+        fprintf(f, "; %" G_GUINT64_FORMAT " sent expecting no answer", t->sent);
+    fprintf(f, "\n");
     if (t->answered > 0)
-        fprintf(out, ", latency min/avg/max %.3f/%.3f/%.3f ms", (double)t->min_ns / 1e6,
-                (double)t->sum_ns / (double)t->answered / 1e6, (double)t->max_ns / 1e6);
-    fprintf(out, "\n");
+        fprintf(f, "latency min/avg/max %.3f/%.3f/%.3f ms\n", (double)t->lat_min_ns / 1e6,
+                (double)t->lat_sum_ns / (double)t->answered / 1e6, (double)t->lat_max_ns / 1e6);
+    GString *naks = g_string_new(NULL);
+    nak_counts(ms, naks);
+    fprintf(f,
+            "resends %" G_GUINT64_FORMAT ", NAKs: %s; unmatched answers %" G_GUINT64_FORMAT
+            ", EVENTs %" G_GUINT64_FORMAT "\n",
+            ms->resends, naks->len ? naks->str : "none", unmatched, events);
+    g_string_free(naks, TRUE);
+}
+
+void mp_output_notes(const struct mp_options *o, const struct mcp_master_stats *ms,
+                     uint64_t unmatched, uint64_t bad_crc, const char *crc_hint)
+{
+    if (ms->naks_unknown > 0)
+        fprintf(stderr,
+                "mcppoll: note: %" G_GUINT64_FORMAT " NAKs named frames this session did not send "
+                "(ignored)%s\n",
+                ms->naks_unknown,
+                o->no_sync ? "; a device that heard an earlier session NAKs a gap: drop --no-sync"
+                           : "");
+    if (unmatched > 0)
+        fprintf(stderr,
+                "mcppoll: note: %" G_GUINT64_FORMAT " answers matched no waiting request (late "
+                "answers after --timeout, or not ours)\n",
+                unmatched);
+    if (bad_crc > 0) {
+        fprintf(stderr,
+                "mcppoll: note: %" G_GUINT64_FORMAT " frames received failed the %s check%s "
+                "(ignored)",
+                bad_crc, mcp_crc_variant_name(o->codec.crc),
+                o->codec.length_le ? " (length LE)" : "");
+        if (crc_hint != NULL)
+            fprintf(stderr, "; every one passes %s: try --crc %s\n", crc_hint, crc_hint);
+        else
+            fprintf(stderr, "; see --crc and --length-le\n");
+    }
 }

@@ -1,4 +1,8 @@
-/* What mcppoll prints: a readable table (default) or one JSON object per line per answer. */
+/*
+ * What mcppoll prints: an answer as a readable table or one JSON object per
+ * line (--json), polling rows with timestamps, scan rows, and the summary.
+ * Answers are decoded with lib's §2 parser and named with lib's §2 names.
+ */
 #ifndef MP_OUTPUT_H
 #define MP_OUTPUT_H
 
@@ -8,19 +12,38 @@
 #include "options.h"
 #include "session.h"
 
-/* One request's outcome; polling adds a timestamp. Returns the exit code it stands for:
- * 0 answered OK (or nothing to wait for), 1 another status or NAKed, 3 no answer. */
-int mp_print_result(const struct mp_options *o, const struct mp_result *r, bool polling);
-
-/* scan: one device's outcome (present: it answered; status named). */
-void mp_print_scan_row(const struct mp_options *o, unsigned device, const struct mp_result *r);
-
-/* Polling summary: requests, answers, latency min/avg/max. */
+/* Counts over a run, for the summary and the exit code. */
 struct mp_tally {
-    uint64_t requests, answered;
-    int64_t min_ns, max_ns, sum_ns;
+    uint64_t requests, answered, ok, other_status, malformed, naked, no_answer, sent, lost;
+    int64_t lat_min_ns, lat_max_ns, lat_sum_ns;
+    int exit_code; /* the worst so far: 0, 1 or 3 */
 };
-void mp_tally_add(struct mp_tally *t, const struct mp_result *r);
-void mp_print_tally(const struct mp_options *o, const struct mp_tally *t);
+
+/* The answer's §2 status (0..255), or -1 when the answer is malformed or carries none. */
+int mp_answer_status(const struct mp_outcome *oc);
+
+/* Adds an outcome to the tally; returns its exit code (0, 1, 3; 0 for MP_STOPPED). */
+int mp_tally_add(struct mp_tally *t, const struct mp_outcome *oc);
+
+/*
+ * Prints one outcome of the command in o: poll is its 1-based number; polling
+ * (a --count other than 1) prints one timestamped row instead of a table.
+ */
+void mp_output_outcome(const struct mp_options *o, uint64_t poll, bool polling,
+                       const struct mp_outcome *oc);
+
+/* scan: the header, one probe's row (only devices found, unless --json), the closing table. */
+void mp_output_scan_header(const struct mp_options *o);
+void mp_output_scan_probe(const struct mp_options *o, uint8_t device, const struct mp_outcome *oc);
+void mp_output_scan_summary(const struct mp_options *o, const uint8_t *found, size_t n_found,
+                            uint64_t unknown_device, uint64_t no_answer, uint64_t naked);
+
+/* The closing summary of a run with several requests (stdout; stderr under --json). */
+void mp_output_summary(const struct mp_options *o, const struct mp_tally *t,
+                       const struct mcp_master_stats *ms, uint64_t unmatched, uint64_t events);
+
+/* Notes on stderr about frames nobody asked for: stray NAKs, unmatched answers, bad checks. */
+void mp_output_notes(const struct mp_options *o, const struct mcp_master_stats *ms,
+                     uint64_t unmatched, uint64_t bad_crc, const char *crc_hint);
 
 #endif

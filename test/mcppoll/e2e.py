@@ -1,63 +1,49 @@
 #!/usr/bin/env python3
-"""End-to-end tests of mcppoll against mcpsim (UDP, TCP, a pty): one case per ctest test.
+"""End-to-end tests of mcppoll against mcpsim: one case per ctest test.
 
-    e2e.py CASE --build BUILD_DIR
+    e2e.py CASE --build BUILD_DIR [--plugin PATH] [--schema FILE]
 
-Expected values come from docs/PROTOCOL.md §2 (statuses, broadcast), §3 (SYNC, gaps, NAK and
-resend) and from what mcpsim was told (devices, knobs), never from mcppoll's own output alone:
-registers written are read back, statuses are forced with mcpsim's knobs or frames the spec
-says draw them.
+Expected values come from the spec (docs/PROTOCOL.md: §1 test vectors, §2
+status numbers and names, §3 NAK rules), from mcpsim's own counters, and from
+tshark with the mcp5a plugin, never from mcppoll's output alone. Every --json
+line any case produces is validated against test/mcppoll/answer.schema.json.
+Loopback and ptys only; every process is bounded in time.
 """
 import argparse
 import json
 import os
-import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mcpreplay"))
-import e2e  # noqa: E402  (Sim, check, fail)
-from e2e import Sim, check, fail  # noqa: E402
+ARGS = None
+TMP = None
+FAILS = []
+SCHEMA = None
 
-SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
-                      "mcppoll-answer.schema.json")
-
-
-def mcppoll(*args, timeout=30):
-    exe = os.path.join(e2e.ARGS.build, "replay", "mcppoll", "mcppoll")
-    return subprocess.run([exe] + [str(a) for a in args], capture_output=True, text=True, timeout=timeout)
+STATUS = {0: "OK", 1: "ILLEGAL_ADDRESS", 2: "ILLEGAL_VALUE", 3: "DEVICE_BUSY",
+          4: "DEVICE_FAILURE", 5: "UNKNOWN_DEVICE", 6: "UNSUPPORTED_COMMAND"}  # §2
 
 
-def expect(p, rc, what):
-    if p.returncode != rc:
-        fail(f"{what}: exit {p.returncode}, expected {rc}\nstdout: {p.stdout}\nstderr: {p.stderr}")
-        return False
-    return True
+def fail(msg):
+    FAILS.append(msg)
+    print("not ok: " + msg, flush=True)
 
 
-def objects(p, what):
-    """The --json lines, each validated against docs/mcppoll-answer.schema.json."""
-    import jsonschema
-    with open(SCHEMA) as f:
-        v = jsonschema.Draft202012Validator(json.load(f))
-    out = []
-    for line in p.stdout.splitlines():
-        try:
-            o = json.loads(line)
-        except ValueError:
-            fail(f"{what}: not JSON: {line}")
-            continue
-        errors = list(v.iter_errors(o))
-        if errors:
-            fail(f"{what}: {errors[0].message} in {line}")
-        out.append(o)
-    return out
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+    else:
+        print("ok: " + msg.split("\n")[0], flush=True)
 
 
-def crc8(data):  # crc8-smbus, spec §1 (check value 0xF4)
+def crc8_smbus(data):
+    """§1: poly 0x07, init 0, no reflection, xorout 0."""
     crc = 0
     for b in data:
         crc ^= b
@@ -66,209 +52,566 @@ def crc8(data):  # crc8-smbus, spec §1 (check value 0xF4)
     return crc
 
 
-def case_commands():
-    """Every command over UDP, TCP and a pty; written registers read back; scan finds exactly
-    mcpsim's devices; a broadcast write waits for nothing; --count polls."""
-    assert crc8(b"123456789") == 0xF4
-    sim = Sim("--devices", "1-3,7", "--seed", "4")
-    try:
-        for kind in ("udp", "tcp", "serial"):
-            url = sim.urls[kind]
-            p = mcppoll("--json", url, "write", 7, "0x0200", 1500, "0xBEEF", 3)
-            o = objects(p, f"{kind} write")
-            check(expect(p, 0, f"{kind} write") and o and o[0]["status"] == "OK" and
-                  o[0]["addr"] == 0x200 and o[0]["count"] == 3,
-                  f"{kind}: write 7 0x0200 1500 0xBEEF 3: OK, device echoes addr and count")
-            p = mcppoll("--json", url, "read", 7, 512, 3)
-            o = objects(p, f"{kind} read")
-            check(expect(p, 0, f"{kind} read") and o and o[0]["values"] == [1500, 0xBEEF, 3] and
-                  o[0]["device"] == 7 and o[0]["latency_us"] >= 0,
-                  f"{kind}: read 7 512 3 gives back the values written ({o})")
-            p = mcppoll(url, "read", 7, "0x200", 2)
-            check(expect(p, 0, f"{kind} table") and "0x0200   0xbeef" not in p.stdout and
-                  re.search(r"0x0201\s+0xbeef\s+48879\s+-16657", p.stdout),
-                  f"{kind}: the table shows address, hex, unsigned and signed")
-            p = mcppoll("--format", "signed", url, "read", 7, "0x201", 1)
-            check(expect(p, 0, f"{kind} --format") and p.stdout.strip() == "-16657",
-                  f"{kind}: --format signed prints the value alone")
-            p = mcppoll("--json", url, "heartbeat")
-            o = objects(p, f"{kind} heartbeat")
-            check(expect(p, 0, f"{kind} heartbeat") and o and o[0]["status"] == "OK" and
-                  o[0]["device"] is None, f"{kind}: heartbeat answered OK")
-            p = mcppoll(url, "sync", 2)
-            check(expect(p, 0, f"{kind} sync") and "sent (no answer expected)" in p.stdout,
-                  f"{kind}: sync 2 is sent, never answered (§2)")
-            # raw HEARTBEAT (the spec's first test vector without its check; the check is added)
-            p = mcppoll("-v", url, "raw", "5a 07 00 00 01")
-            check(expect(p, 0, f"{kind} raw") and "-> 5a 07 00 00 01 " in p.stderr and
-                  re.search(r"<- 5a \w\w 00 02 81 07 00", p.stderr),
-                  f"{kind}: raw frame sent with its check added, answered; -v shows both frames")
-            frame = bytes([0x5A, 9, 0, 0, 1])
-            p = mcppoll("--raw-crc", url, "raw", (frame + bytes([crc8(frame)])).hex())
-            expect(p, 0, f"{kind} raw --raw-crc")
-            # broadcast write: device 255, nobody answers (§2), exit 0 at once
-            p = mcppoll("--json", url, "write", 255, "0x300", 9)
-            o = objects(p, f"{kind} broadcast")
-            check(expect(p, 0, f"{kind} broadcast") and o and o[0]["outcome"] == "sent",
-                  f"{kind}: broadcast write sent, no answer awaited")
-            p = mcppoll("--json", url, "read", 3, "0x300", 1)
-            check(objects(p, "after broadcast") and json.loads(p.stdout)["values"] == [9],
-                  f"{kind}: the broadcast write reached device 3")
-            p = mcppoll(url, "scan", "1-10")
-            found = re.findall(r"^\s+(\d+)\s+OK", p.stdout, re.M)
-            check(expect(p, 0, f"{kind} scan") and found == ["1", "2", "3", "7"] and
-                  "4 devices answered" in p.stdout, f"{kind}: scan 1-10 finds exactly 1,2,3,7 ({found})")
-            p = mcppoll("--json", "-c", 3, "-i", 50, url, "read", 1, 0, 2)
-            o = objects(p, f"{kind} poll")
-            check(expect(p, 0, f"{kind} poll") and len(o) == 3 and [x["seq"] for x in o] == [1, 2, 3] and
-                  re.search(r"3 requests, 3 answered, latency min/avg/max [\d.]+/[\d.]+/[\d.]+ ms", p.stderr),
-                  f"{kind}: --count 3 polls three times with fresh seqs after the SYNC, then a summary")
-    finally:
-        sim.close()
+def frame(seq, cmd, payload=b""):
+    head = bytes([0x5A, seq, len(payload) >> 8, len(payload) & 0xFF, cmd]) + payload
+    return head + bytes([crc8_smbus(head)])
 
 
-def case_status():
-    """Every status of §2 (forced with mcpsim's knobs or requests the spec says draw it): exit 1
-    and its name; NAK BUSY resent until answered."""
-    sim = Sim("--devices", "1")
-    url = sim.urls["udp"]
+def mcppoll_path():
+    return os.path.join(ARGS.build, "replay", "mcppoll", "mcppoll")
+
+
+class Result:
+    def __init__(self, p, args):
+        self.rc = p.returncode
+        self.out = p.stdout
+        self.err = p.stderr
+        self.args = args
+        self.json = []
+        if "--json" in args or "-j" in args:
+            for line in p.stdout.splitlines():
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    fail(f"--json line is not JSON: {line!r} ({args})")
+                    continue
+                validate(obj, args)
+                self.json.append(obj)
+
+    def __str__(self):
+        return f"rc {self.rc}, args {self.args}\nstdout:\n{self.out}\nstderr:\n{self.err}"
+
+
+def validate(obj, args):
     try:
-        def status(*args):
-            p = mcppoll("--json", url, *args)
-            o = objects(p, " ".join(map(str, args)))
-            return p.returncode, (o[0]["status"] if o else None)
-        check(status("read", 1, 0, 1) == (0, "OK"), "OK: exit 0")
-        check(status("read", 5, 0, 1) == (1, "UNKNOWN_DEVICE"), "unknown device: UNKNOWN_DEVICE, exit 1")
-        # READ dev 1 addr 0xFFFF count 2 (runs past 0xFFFF): ILLEGAL_ADDRESS; count 0: ILLEGAL_VALUE
-        check(status("raw", "5a 00 00 05 02 01 ff ff 00 02") == (1, "ILLEGAL_ADDRESS"),
-              "registers past 0xFFFF: ILLEGAL_ADDRESS, exit 1")
-        check(status("raw", "5a 00 00 05 02 01 00 00 00 00") == (1, "ILLEGAL_VALUE"),
-              "count 0: ILLEGAL_VALUE, exit 1")
-        check(status("raw", "5a 00 00 00 10") == (1, "UNSUPPORTED_COMMAND"),
-              "unknown command 0x10: UNSUPPORTED_COMMAND, exit 1")
-    finally:
-        sim.close()
-    for knob, name in (("--busy-rate", "DEVICE_BUSY"), ("--failure-rate", "DEVICE_FAILURE")):
-        sim = Sim(knob, "1")
-        p = mcppoll("--json", sim.urls["tcp"], "read", 1, 0, 1)
-        sim.close()
-        o = objects(p, knob)
-        check(p.returncode == 1 and o and o[0]["status"] == name, f"mcpsim {knob} 1: {name}, exit 1")
-    # NAK BUSY on half the requests: resent (same seq) until answered.
-    sim = Sim("--nak-busy-rate", "0.5", "--seed", "9")
-    p = mcppoll("--json", "--retries", "20", "--busy-backoff", "2", "-c", 10, "-i", 10,
-                sim.urls["udp"], "read", 1, 0, 1)
-    stats = sim.close()
-    o = objects(p, "nak busy")
-    busy = (stats or {}).get("naks_sent", {}).get("BUSY", 0)
-    check(p.returncode == 0 and len(o) == 10 and all(x["status"] == "OK" for x in o) and
-          sum(x["resends"] for x in o) == busy > 0 and any(x["naks"] == ["BUSY"] for x in o),
-          f"NAK BUSY: every request answered OK after {busy} resends")
-    sim = Sim("--nak-busy-rate", "1")
-    p = mcppoll("--json", "--retries", "2", "--busy-backoff", "1", sim.urls["udp"], "heartbeat")
+        import jsonschema
+    except ImportError:
+        fail("python3-jsonschema is missing (scripts/setup-debian.sh installs it)")
+        return
+    try:
+        jsonschema.validate(obj, SCHEMA)
+    except jsonschema.ValidationError as e:
+        fail(f"--json object does not fit the schema: {e.message}\n{obj}\n({args})")
+
+
+def poll(*args, timeout=30, rc=None, what=""):
+    args = [str(a) for a in args]
+    p = subprocess.run([mcppoll_path()] + args, capture_output=True, text=True, timeout=timeout)
+    r = Result(p, args)
+    if rc is not None:
+        check(r.rc == rc, f"{what or ' '.join(args)}: exit {rc}" + ("" if r.rc == rc else f"\n{r}"))
+    return r
+
+
+class Sim:
+    """mcpsim on loopback UDP + TCP + a pty; stopped (by its pid) on close, counters read back."""
+
+    def __init__(self, *extra):
+        self.stats = os.path.join(TMP, f"sim{time.monotonic_ns()}.json")
+        self.p = subprocess.Popen(
+            [os.path.join(ARGS.build, "replay", "mcpsim", "mcpsim"), "--listen",
+             "udp://127.0.0.1:0", "--listen", "tcp://127.0.0.1:0", "--pty", "--stats-json",
+             self.stats] + [str(e) for e in extra],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.urls = {}
+        deadline = time.monotonic() + 10
+        while len(self.urls) < 3 and time.monotonic() < deadline:
+            line = self.p.stdout.readline()
+            if not line:
+                break
+            if line.startswith("listening "):
+                url = line.split()[1]
+                self.urls[url.split(":")[0]] = url
+        if len(self.urls) < 3:
+            raise RuntimeError("mcpsim did not start: " + self.p.stderr.read())
+        self.urls["pty"] = self.urls["serial"]
+
+    def close(self):
+        self.p.terminate()
+        try:
+            self.p.wait(10)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+        try:
+            with open(self.stats) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return {}
+
+
+# Answers are slow only under load: a generous timeout where an answer must come.
+T = ["--timeout", "5000"]
+
+
+def statuses(kind):
+    """Every §2 status, each produced by mcpsim's rules or knobs, with its exit code."""
+    sim = Sim("--devices", "1-3", "--seed", "5")
+    url = sim.urls[kind]
+    cases = [
+        (["read", 3, 0x10, 4], 0),
+        (["read", 1, 0xFFFF, 2], 1),                                # runs past 0xFFFF
+        (["raw", "5a 01 00 05 02 01 00 10 00 00"], 2),              # READ count 0 (raw: mcppoll refuses it)
+        (["read", 9, 0, 1], 5),                                     # a device mcpsim does not have
+        (["raw", "5a 01 00 00 10"], 6),                             # unknown request 0x10
+    ]
+    for cmd, status in cases:
+        r = poll("--json", *T, url, *cmd)
+        j = r.json[0] if len(r.json) == 1 else {}
+        answer = bytes.fromhex(j.get("answer", ""))
+        check(r.rc == (0 if status == 0 else 1) and j.get("result") == "answer" and
+              len(answer) >= 8 and answer[6] == status and j.get("status") == STATUS[status] and
+              j.get("status_code") == status,
+              f"{kind}: {' '.join(map(str, cmd))} -> status {status} {STATUS[status]}, exit "
+              f"{0 if status == 0 else 1}\n{r}")
+        if cmd[0] == "raw" and status == 6:
+            check(answer[4] == 0x90 and answer[5] == 1, f"{kind}: unknown cmd 0x10 answered by 0x90 to seq 1")
     sim.close()
-    o = objects(p, "always busy")
-    check(p.returncode == 1 and o and o[0]["outcome"] == "naked" and o[0]["resends"] == 2,
-          "always NAK BUSY: NAKed after the retries, exit 1")
-
-
-def case_session():
-    """A pty keeps the device's view of our sequence across runs: without SYNC a new run starting
-    elsewhere draws SEQ_GAP NAKs (§3); with the SYNC every session starts with, none."""
-    sim = Sim()
-    url = sim.urls["serial"]
-    try:
-        p = mcppoll("-c", 3, "-i", 10, url, "read", 1, 0, 1)
-        expect(p, 0, "first session")
-        p = mcppoll("-v", "--no-sync", "--seq", 100, url, "read", 1, 0, 1)
-        naks = re.findall(r"^<- .*\(NAK seq", p.stderr, re.M)
-        check(expect(p, 0, "--no-sync elsewhere") and len(naks) == 16,
-              f"--no-sync --seq 100 after seq 3: 16 SEQ_GAP NAKs, still answered ({len(naks)})")
-        p = mcppoll("-v", "--seq", 200, url, "read", 1, 0, 1)
-        check(expect(p, 0, "sync elsewhere") and "(NAK seq" not in p.stderr and
-              "-> 5a c8 00 00 06" in p.stderr,
-              "a session opened with SYNC (seq 200) draws no NAK")
-    finally:
+    for knob, status in (("--busy-rate", 3), ("--failure-rate", 4)):
+        sim = Sim(knob, "1")
+        for cmd in (["heartbeat"], ["read", 1, 0, 1], ["write", 1, 0, 7]):
+            r = poll("--json", *T, sim.urls[kind], *cmd)
+            j = r.json[0] if r.json else {}
+            check(r.rc == 1 and j.get("status") == STATUS[status] and
+                  bytes.fromhex(j.get("answer", "00" * 8))[6] == status,
+                  f"{kind}: {knob} 1: {cmd[0]} -> {STATUS[status]}, exit 1\n{r}")
         sim.close()
+
+
+def commands(kind):
+    """read, write, heartbeat, sync, raw and scan; -v shows the §1 test vector byte for byte."""
+    sim = Sim("--devices", "1-3", "--seed", "5")
+    url = sim.urls[kind]
+    # -v prints the frames; READ seq=1 dev=3 addr=0x0010 count=4 is the spec's §1 vector.
+    r = poll("-v", *T, url, "read", 3, "0x10", 4, rc=0, what=f"{kind}: read 3 0x10 4")
+    check("5a 00 00 00 06 35" in r.err and "5a 01 00 05 02 03 00 10 00 04 d4" in r.err,
+          f"{kind}: -v shows SYNC seq 0 and the §1 READ vector\n{r.err}")
+    rows = [l.split() for l in r.out.splitlines() if l.startswith("0x00")]
+    check([row[0] for row in rows] == ["0x0010", "0x0011", "0x0012", "0x0013"] and
+          all(int(row[1], 16) == int(row[2]) and
+              int(row[3]) == (int(row[2]) - 65536 if int(row[2]) > 32767 else int(row[2]))
+              for row in rows),
+          f"{kind}: the table lists addr, hex, unsigned and signed for 4 registers\n{r.out}")
+    # write then read back, in decimal, hex and negative values.
+    r = poll("--json", *T, url, "write", 3, "0x200", 1500, "0xBEEF", "--", -5, rc=0,
+             what=f"{kind}: write 3 0x200 1500 0xBEEF -5")
+    j = r.json[0] if r.json else {}
+    check(j.get("status") == "OK" and j.get("addr") == 0x200 and j.get("count") == 3,
+          f"{kind}: WRITE answered OK for 0x0200 x3 ({j})")
+    r = poll("--json", *T, url, "read", 3, 512, 3, rc=0, what=f"{kind}: read back")
+    check(r.json and r.json[0].get("values") == [1500, 0xBEEF, 0xFFFB],
+          f"{kind}: read back [1500, 0xBEEF, 0xFFFB] ({r.json})")
+    r = poll("--format", "signed", *T, url, "read", 3, 512, 3, rc=0, what=f"{kind}: --format signed")
+    check("0x0202 -5" in r.out and "0x0201 -16657" in r.out, f"{kind}: --format signed\n{r.out}")
+    poll(*T, url, "heartbeat", rc=0, what=f"{kind}: heartbeat")
+    r = poll("--json", *T, url, "sync", 9, rc=0, what=f"{kind}: sync 9")
+    check(r.json and r.json[0]["result"] == "sent", f"{kind}: sync is sent, never answered")
+    # raw: a HEARTBEAT frame as typed; the check is added; answered to its own seq.
+    r = poll("-v", "--json", *T, url, "raw", "5a 07 00 00 01", rc=0, what=f"{kind}: raw heartbeat")
+    check(frame(7, 1).hex(" ") in r.err and r.json and r.json[0]["seq"] == 7 and
+          bytes.fromhex(r.json[0]["answer"])[5] == 7,
+          f"{kind}: raw sends 5a 07 00 00 01 + check, answer's req_seq 7\n{r.err}")
+    # --raw-crc: the frame as typed, check included; a wrong one is NAKed BAD_CRC and resent fixed.
+    good = frame(7, 1).hex()
+    poll("--raw-crc", *T, url, "raw", good, rc=0, what=f"{kind}: raw --raw-crc with the right check")
+    bad = good[:-2] + "%02x" % (int(good[-2:], 16) ^ 0xFF)
+    r = poll("--raw-crc", "--json", *T, url, "raw", bad, rc=0, what=f"{kind}: raw --raw-crc bad check")
+    check(r.json and r.json[0]["resends"] == 1 and r.json[0]["naks"] == ["BAD_CRC"],
+          f"{kind}: a bad check draws NAK BAD_CRC and one corrected resend ({r.json})")
+    r = poll("--raw-crc", "--retries", 0, "--json", *T, url, "raw", bad, rc=1,
+             what=f"{kind}: raw bad check with --retries 0")
+    check(r.json and r.json[0]["result"] == "naked" and r.json[0]["nak_reason"] == "BAD_CRC",
+          f"{kind}: --retries 0: NAKed BAD_CRC, exit 1")
+    r = poll(*T[:0], "--timeout", 2000, url, "scan", "1-5", rc=0, what=f"{kind}: scan 1-5")
+    check("found 3 of 5 ids probed: 1-3" in r.out, f"{kind}: scan 1-5 finds 1-3\n{r.out}")
+    stats = sim.close()
+    seq = stats.get("sequence", {})
+    check(stats.get("naks_sent", {}).get("SEQ_GAP") == 0 and seq.get("gap") == 0,
+          f"{kind}: no session drew a gap NAK (each starts with SYNC): {seq}")
+
+
+def record(kind):
+    """--record: tshark with the plugin decodes the session: SYNC, READ, the answer linked to it."""
+    if not ARGS.plugin or not os.path.exists(ARGS.plugin):
+        print("plugin not built: --record not decoded")
+        return
+    sim = Sim("--devices", "1-3", "--seed", "5")
+    rec = os.path.join(TMP, f"rec-{kind}.pcapng")
+    r = poll("--json", "--record", rec, *T, "--count", 2, "--interval", 10, sim.urls[kind], "read",
+             3, "0x10", 4, rc=0, what=f"{kind}: --record")
+    sim.close()
+    os.chmod(rec, 0o644)
+    os.chmod(TMP, 0o755)
+    env = dict(os.environ, MCP5A_PLUGIN=ARGS.plugin, WIRESHARK_ABORT_ON_DISSECTOR_BUG="1")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tshark-unpriv.sh")
+    t = subprocess.run([script, "-2", "-r", rec, "-Y", "mcp5a", "-T", "fields", "-E",
+                        "separator=;", "-e", "mcp5a.seq", "-e", "mcp5a.cmd", "-e", "mcp5a.status",
+                        "-e", "mcp5a.value", "-e", "mcp5a.response_in", "-e", "mcp5a.crc.status",
+                        "-e", "mcp5a.analysis.gap"],
+                       capture_output=True, text=True, timeout=60, env=env)
+    rows = [l.split(";") for l in t.stdout.splitlines()]
+    cmds = [row[1] for row in rows]
+    want_values = ",".join("0x%04x" % v for v in (r.json[0]["values"] if r.json else []))
+    check(t.returncode == 0 and cmds == ["0x06", "0x02", "0x82", "0x02", "0x82"] and
+          all(row[5] == "1" for row in rows) and all(row[6] == "" for row in rows) and
+          rows[1][4] != "" and rows[3][4] != "" and rows[2][2] == "0" and
+          rows[2][3] == want_values and rows[4][3] == want_values,
+          f"{kind}: the plugin decodes SYNC, 2 READs answered OK with mcppoll's values, good "
+          f"checks, no gap\n{t.stdout}{t.stderr[:300]}")
+
+
+def record_stdout():
+    """--record -: the capture on stdout (pcap magic, nanosecond), the table on stderr."""
+    sim = Sim("--seed", "5")
+    p = subprocess.run([mcppoll_path(), *T, "--record", "-", sim.urls["udp"], "read", "1", "0", "2"],
+                       capture_output=True, timeout=30)
+    sim.close()
+    check(p.returncode == 0 and p.stdout[:4] in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d") and
+          b"device 1 READ 0x0000 x2  OK" in p.stderr and len(p.stdout) > 24 + 3 * 16,
+          f"--record -: a pcap on stdout, the answer on stderr ({p.returncode}, {p.stdout[:8]!r})")
+
+
+def case_udp():
+    commands("udp")
+    statuses("udp")
+    record("udp")
+    record_stdout()
+
+
+def case_tcp():
+    commands("tcp")
+    statuses("tcp")
+    record("tcp")
+
+
+def case_pty():
+    # ?baud=N&parity=P: the line is set up so (read back with tcgetattr on the pty mcpsim holds).
+    import termios
+    sim = Sim()
+    path = sim.urls["pty"].split(":", 1)[1]
+    for parity, want in (("odd", termios.PARENB | termios.PARODD), ("even", termios.PARENB),
+                         ("none", 0)):
+        poll(*T, f"{sim.urls['pty']}?parity={parity}&baud=9600", "heartbeat", rc=0,
+             what=f"pty: parity={parity}&baud=9600")
+        fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
+        attrs = termios.tcgetattr(fd)
+        os.close(fd)
+        # Linux's pty driver clears PARENB whatever is asked; PARODD and the speed stay.
+        check(attrs[2] & termios.PARODD == want & termios.PARODD and attrs[5] == termios.B9600,
+              f"pty: parity {parity} (PARODD {attrs[2] & termios.PARODD:#x}) and 9600 baud are "
+              f"set on the line")
+    poll(f"{sim.urls['pty']}?parity=mark", "heartbeat", rc=2, what="pty: parity=mark is refused")
+    sim.close()
+    commands("pty")
+    statuses("pty")
+    record("pty")
+
+
+def case_busy():
+    """NAK BUSY: resent after --busy-backoff with the same seq until answered (§3)."""
+    sim = Sim("--nak-busy-rate", "0.5", "--seed", "11")
+    t0 = time.monotonic()
+    r = poll("--json", *T, "--retries", 40, "--busy-backoff", 20, "--count", 10, "--interval", 0,
+             sim.urls["udp"], "read", 1, 0, 2, rc=0, what="BUSY NAKs then answers")
+    elapsed = time.monotonic() - t0
+    stats = sim.close()
+    resends = sum(j["resends"] for j in r.json)
+    busy = stats.get("naks_sent", {}).get("BUSY")
+    check(len(r.json) == 10 and all(j["status"] == "OK" for j in r.json) and resends > 0 and
+          resends == busy and all(j["naks"] == (["BUSY"] if j["resends"] else []) for j in r.json),
+          f"10 READs all answered OK after {resends} resends = mcpsim's {busy} BUSY NAKs")
+    check(stats.get("sequence", {}).get("retransmission") == busy,
+          f"mcpsim counts each resend as a retransmission (same seq): {stats.get('sequence')}")
+    check(elapsed >= resends * 0.020, f"resends waited --busy-backoff 20 ms each ({elapsed:.3f} s)")
+    # Every request refused: given up after --retries, exit 1.
+    sim = Sim("--nak-busy-rate", "1")
+    r = poll("--json", *T, "--retries", 2, "--busy-backoff", 1, sim.urls["udp"], "heartbeat", rc=1,
+             what="NAKed past the retries")
+    stats = sim.close()
+    check(r.json and r.json[0]["result"] == "naked" and r.json[0]["resends"] == 2 and
+          stats.get("naks_sent", {}).get("BUSY") == 3,
+          f"--retries 2: sent 3 times, 3 BUSY NAKs, exit 1 ({r.json})")
+
+
+def case_restart_gap():
+    """A pty remembers the last session's seqs: without SYNC a jump is a gap (16 NAKs at most, §3);
+    with SYNC (the default) the same jump draws none."""
+    sim = Sim()
+    url = sim.urls["pty"]
+    poll(*T, "--seq", 5, url, "read", 1, 0, 1, rc=0, what="session 1 (SYNC 5, READ 6)")
+    r = poll("-v", *T, "--no-sync", "--seq", 40, url, "read", 1, 0, 1, rc=0,
+             what="session 2 without SYNC (READ 40)")
+    naks = [l for l in r.err.splitlines() if " NAK " in l and "<-" in l]
+    check(len(naks) == 16 and "16 NAKs named frames this session did not send" in r.err,
+          f"no SYNC: 16 SEQ_GAP NAKs, ignored and reported, the READ answered\n{r.err}")
+    s1 = sim.close()
+    sim = Sim()
+    url = sim.urls["pty"]
+    poll(*T, "--seq", 5, url, "read", 1, 0, 1, rc=0, what="session 1 again")
+    r = poll("-v", *T, "--seq", 40, url, "read", 1, 0, 1, rc=0, what="session 2 with SYNC 40")
+    s2 = sim.close()
+    check(" NAK " not in r.err and s2.get("naks_sent", {}).get("total") == 0 and
+          s2.get("sequence", {}).get("gap") == 0,
+          f"with SYNC: no NAK, mcpsim saw no gap ({s2.get('sequence')})\n{r.err}")
+    check(s1.get("naks_sent", {}).get("SEQ_GAP") == 16 and s1.get("sequence", {}).get("gap") == 1,
+          f"mcpsim's own count: one gap, 16 SEQ_GAP NAKs ({s1.get('naks_sent')})")
+
+
+def case_broadcast():
+    """WRITE to device 255: every device acts, none answers (§2); exit 0."""
+    sim = Sim("--devices", "1-3")
+    for kind in ("udp", "tcp", "pty"):
+        t0 = time.monotonic()
+        # With a 20 s timeout, returning well before it shows no answer was awaited.
+        r = poll("--json", "--timeout", 20000, sim.urls[kind], "write", 255, "0x30", 42, 43,
+                 rc=0, what=f"{kind}: broadcast write")
+        check(r.json and r.json[0]["result"] == "sent" and r.json[0]["device"] == 255 and
+              time.monotonic() - t0 < 10, f"{kind}: broadcast: sent, no answer awaited")
+        for dev in (1, 2, 3):
+            r = poll("--json", *T, sim.urls[kind], "read", dev, "0x30", 2)
+            check(r.rc == 0 and r.json and r.json[0]["values"] == [42, 43],
+                  f"{kind}: device {dev} applied the broadcast write")
+    stats = sim.close()
+    check(stats.get("broadcasts") == 3, f"mcpsim counted 3 broadcasts ({stats.get('broadcasts')})")
+
+
+def case_scan():
+    """scan finds exactly mcpsim's devices, on every transport."""
+    sim = Sim("--devices", "1-3,7,200,254")
+    for kind in ("udp", "tcp", "pty"):
+        r = poll("--timeout", 2000, sim.urls[kind], "scan", rc=0, what=f"{kind}: scan")
+        check("found 6 of 254 ids probed: 1-3,7,200,254" in r.out and
+              "248 answered UNKNOWN_DEVICE, 0 no answer" in r.out,
+              f"{kind}: scan finds 1-3,7,200,254\n{r.out}")
+        found = [int(l.split()[0]) for l in r.out.splitlines()
+                 if l.strip() and l.split()[0].isdigit()]
+        check(found == [1, 2, 3, 7, 200, 254], f"{kind}: the table lists them ({found})")
+    r = poll("--json", "--timeout", 2000, sim.urls["udp"], "scan", "5-8,1", rc=0)
+    check([j["device"] for j in r.json] == [1, 5, 6, 7, 8] and
+          [j["status"] for j in r.json] == ["OK", "UNKNOWN_DEVICE", "UNKNOWN_DEVICE", "OK",
+                                            "UNKNOWN_DEVICE"],
+          f"scan --json: one object per probe, in id order ({[j['device'] for j in r.json]})")
+    r = poll("--timeout", 2000, sim.urls["udp"], "scan", "8-12", rc=1, what="scan finding nobody")
+    sim.close()
+    sim = Sim("--drop-rate", "1")
+    t0 = time.monotonic()
+    r = poll("--timeout", 50, sim.urls["udp"], "scan", "1-4", rc=3, what="scan, nobody answers")
+    check("no answer from any device within 50 ms" in r.err and time.monotonic() - t0 < 10,
+          f"scan with no answers: exit 3, says so\n{r.err}")
+    sim.close()
+
+
+def case_poll():
+    """--count N: N timestamped rows and a latency summary; --count 0 runs until Ctrl-C."""
+    sim = Sim("--seed", "5")
+    r = poll("--json", *T, "--count", 5, "--interval", 50, sim.urls["udp"], "read", 1, 0, 2, rc=0,
+             what="--count 5 --interval 50")
+    times = [j["time"] for j in r.json]
+    check(len(r.json) == 5 and [j["poll"] for j in r.json] == [1, 2, 3, 4, 5] and
+          [j["seq"] for j in r.json] == [1, 2, 3, 4, 5], f"5 answers, polls and seqs 1..5")
+
+    def secs(ts):
+        return time.mktime(time.strptime(ts[:19], "%Y-%m-%dT%H:%M:%S")) + float(ts[19:-1])
+    gaps = [secs(b) - secs(a) for a, b in zip(times, times[1:])]
+    check(all(g >= 0.045 for g in gaps), f"requests at least --interval apart ({gaps})")
+    lat = [j["latency_us"] / 1000 for j in r.json]
+    summary = [l for l in r.err.splitlines() if l.startswith("latency min/avg/max")]
+    check(len(summary) == 1, f"--json: the summary goes to stderr\n{r.err}")
+    if summary:
+        mn, avg, mx = map(float, summary[0].split()[2].split("/"))
+        check(abs(mn - min(lat)) < 0.002 and abs(mx - max(lat)) < 0.002 and
+              abs(avg - sum(lat) / len(lat)) < 0.002,
+              f"min/avg/max {mn}/{avg}/{mx} agree with the rows {lat}")
+    r = poll(*T, "--count", 3, "--interval", 10, sim.urls["tcp"], "heartbeat", rc=0)
+    rows = [l for l in r.out.splitlines() if "HEARTBEAT  OK" in l]
+    check(len(rows) == 3 and all(l[:4].isdigit() and l[10] == "T" for l in rows) and
+          "--- 3 requests: 3 answered (3 OK" in r.out, f"table rows are timestamped\n{r.out}")
+    # --count 0: until Ctrl-C, then the summary and exit 0.
+    p = subprocess.Popen([mcppoll_path(), "--count", "0", "--interval", "20", sim.urls["udp"],
+                          "heartbeat"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    deadline = time.monotonic() + 20
+    while len(lines) < 3 and time.monotonic() < deadline:
+        lines.append(p.stdout.readline())
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=10)
+    n = sum(1 for l in lines + out.splitlines() if "HEARTBEAT  OK" in l)
+    check(p.returncode == 0 and n >= 3 and f"--- {n} requests: {n} answered" in out,
+          f"--count 0 stops on Ctrl-C with the summary ({p.returncode}, {n} rows)\n{out}{err}")
+    # Ctrl-C while the only request waits: no answer, exit 3, says so.
+    sink = Sink()
+    p = subprocess.Popen([mcppoll_path(), "--timeout", "20000", sink.url, "heartbeat"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 10
+    while sink.received() < 2 and time.monotonic() < deadline:  # SYNC and HEARTBEAT are out
+        time.sleep(0.02)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=10)
+    check(p.returncode == 3 and "interrupted before an answer" in err,
+          f"Ctrl-C before the answer: exit 3 ({p.returncode}: {err.strip()})")
+    sim.close()
+    # Unsolicited EVENTs between the answers: matched around, counted in the summary.
+    sim = Sim("--events", "50")
+    r = poll(*T, "--count", 5, "--interval", 60, sim.urls["udp"], "heartbeat", rc=0,
+             what="polling with EVENTs coming in")
+    ev = [l for l in r.out.splitlines() if "EVENTs" in l]
+    check("5 answered (5 OK" in r.out and ev and int(ev[0].split("EVENTs")[1]) > 0,
+          f"EVENTs do not disturb the answers and are counted\n{r.out}")
+    # Some answers missing: exit 3, counted.
+    sim.close()
+    # (--timeout 1000: a slow answer under load must not pass for a dropped one.)
+    sim = Sim("--drop-rate", "0.3", "--seed", "4")
+    r = poll("--json", "--timeout", 1000, "--count", 6, "--interval", 0, sim.urls["udp"],
+             "heartbeat")
+    stats = sim.close()
+    missing = sum(1 for j in r.json if j["result"] == "no_answer")
+    check(r.rc == 3 and missing == stats.get("dropped") and missing > 0 and len(r.json) == 6 and
+          f"6 requests: {6 - missing} answered ({6 - missing} OK" in r.err and
+          f"{missing} no answer" in r.err,
+          f"dropped answers: {missing} no_answer rows = mcpsim's {stats.get('dropped')} drops, exit 3")
+
+
+def case_codec():
+    """--crc and --length-le as everywhere; a wrong check: nothing matches, exit 3 with a note."""
+    sim = Sim("--crc", "crc8-maxim", "--length-le", "--seed", "5")
+    r = poll("--json", *T, "--crc", "crc8-maxim", "--length-le", sim.urls["udp"], "read", 1, 0, 3,
+             rc=0, what="crc8-maxim + little-endian length")
+    check(r.json and len(r.json[0]["values"]) == 3, "values decoded under the device's codec")
+    sim.close()
+    # The device NAKs our crc8-smbus frames with crc8-maxim NAKs: they fail our check, are counted.
+    sim = Sim("--crc", "crc8-maxim")
+    r = poll("--timeout", 300, sim.urls["udp"], "read", 1, 0, 3, rc=3, what="default codec")
+    stats = sim.close()
+    check("frames received failed the crc8-smbus check" in r.err and
+          "every one passes crc8-maxim: try --crc crc8-maxim" in r.err and
+          stats.get("crc_errors") == 2,
+          f"the failing check is named; mcpsim saw 2 bad checks ({stats.get('crc_errors')})\n{r.err}")
+
+
+def case_docs():
+    """--help shows the commands and examples; every long option is in the man page."""
+    import re
+    r = poll("--help", rc=0, what="--help")
+    check("Examples:" in r.out and all(c in r.out for c in
+                                       ("read DEVICE", "write DEVICE", "heartbeat", "sync",
+                                        "raw HEX", "scan [DEVICES]", "Exit codes")),
+          "--help lists the commands, examples and exit codes")
+    opts = sorted(set(re.findall(r"^\s+(?:-\w, )?--([a-z-]+)", r.out, re.M)) - {"help"})
+    man = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                            "mcppoll.1")).read().replace("\\-", "-")
+    missing = [o for o in opts if "--" + o not in man]
+    check(len(opts) >= 15 and not missing, f"the man page documents every option ({missing})")
+
+
+def case_schema():
+    """The schema can fail: objects that break it are rejected (a check that cannot fail proves
+    nothing)."""
+    import jsonschema
+    good = {"time": "2026-11-30T01:02:03.000004Z", "poll": 1, "command": "read", "device": 3,
+            "seq": 1, "result": "answer", "status": "OK", "status_code": 0, "latency_us": 12,
+            "resends": 0, "naks": [], "malformed": False, "answer": "5aff000b820100030010000212 34abcdb3".replace(" ", ""),
+            "addr": 16, "count": 1, "values": [5]}
+    jsonschema.validate(good, SCHEMA)
+    print("ok: a good object passes")
+    broken = [dict(good, status="FINE"), dict(good, latency_us=None), dict(good, device=None),
+              {k: v for k, v in good.items() if k != "status"},
+              {k: v for k, v in good.items() if k != "values"},
+              dict(good, result="no_answer"), dict(good, values=[70000]), dict(good, extra=1)]
+    for obj in broken:
+        try:
+            jsonschema.validate(obj, SCHEMA)
+            fail(f"the schema accepts a broken object: {obj}")
+        except jsonschema.ValidationError:
+            print("ok: rejected " + json.dumps(obj)[:100])
+
+
+class Sink:
+    """A UDP socket that counts what arrives: proves nothing was sent."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.setblocking(False)
+        self.url = f"udp://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def received(self):
+        n = 0
+        while True:
+            try:
+                self.sock.recv(65536)
+                n += 1
+            except BlockingIOError:
+                return n
 
 
 def case_bad_input():
-    """Bad input: exit 2 with one line; refused port and no answer: exit 3, saying which."""
-    sim = Sim()
-    url = sim.urls["udp"]
-    try:
-        for args in (["read", 1, "0x1G", 4], ["read", 1, 0, 0], ["read", 1, 0, 126], ["read", 256, 0, 1],
-                     ["read", 1, 0], ["write", 1, 0], ["write", 1, 0, 70000], ["frobnicate"], [],
-                     ["read", 1, "0xFFFF", 2], ["raw", "5a0"], ["raw", "00 00 00 00 01"], ["scan", "10-1"],
-                     ["scan", "0"], ["sync", 300]):
-            p = mcppoll(url, *args)
-            check(p.returncode == 2 and p.stderr.count("\n") == 1 and p.stderr.startswith("mcppoll: "),
-                  f"{' '.join(map(str, args)) or '(no command)'}: exit 2, one line ({p.stderr.strip()})")
-        for opts in (["--timeout", 0], ["--count", -1], ["--interval", 0], ["--seq", 256], ["--crc", "crc9"],
-                     ["--format", "octal"]):
-            p = mcppoll(*opts, url, "heartbeat")
-            check(p.returncode == 2, f"{' '.join(map(str, opts))}: exit 2 ({p.stderr.strip()})")
-        p = mcppoll("udp://nonsense", "heartbeat")
-        check(p.returncode == 2, f"a bad URL: exit 2 ({p.stderr.strip()})")
-    finally:
-        sim.close()
-    p = mcppoll("tcp://127.0.0.1:1", "heartbeat")
-    check(p.returncode == 3 and "cannot connect" in p.stderr, f"refused TCP port: exit 3 ({p.stderr.strip()})")
-    mute = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    mute.bind(("127.0.0.1", 0))
-    p = mcppoll("--timeout", 200, f"udp://127.0.0.1:{mute.getsockname()[1]}", "read", 1, 0, 1)
-    mute.close()
-    check(p.returncode == 3 and "no answer within 200 ms" in p.stdout,
-          f"a silent device: exit 3, 'no answer within 200 ms' ({p.stdout.strip()})")
-
-
-def case_record():
-    """--record: the session as a capture the mcp5a plugin decodes (UDP, TCP, pty): the SYNC,
-    the requests and their answers, linked (§4), no gap (§3), no bad check."""
-    plugin = e2e.ARGS.plugin
-    if not plugin or not os.path.exists(plugin) or not shutil.which("tshark"):
-        print("SKIP: the plugin or tshark is not there")
-        return
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tshark-unpriv.sh")
-    env = dict(os.environ, MCP5A_PLUGIN=plugin, WIRESHARK_ABORT_ON_DISSECTOR_BUG="1")
-    os.chmod(e2e.TMP, 0o755)
-    sim = Sim("--devices", "1-2")
-    try:
-        for kind in ("udp", "tcp", "serial"):
-            out = os.path.join(e2e.TMP, f"poll-{kind}.pcapng")
-            p = mcppoll("--record", out, "-c", 3, "-i", 10, sim.urls[kind], "read", 2, "0x10", 2)
-            expect(p, 0, f"{kind} --record")
-            os.chmod(out, 0o644)
-            port = sim.urls[kind].rsplit(":", 1)[-1]
-            decode = [] if kind == "serial" else ["-d", f"{kind}.port=={port},mcp5a"]
-            t = subprocess.run([script, "-r", out, "-2"] + decode +
-                               ["-Y", "mcp5a", "-T", "fields", "-e", "mcp5a.cmd", "-e", "mcp5a.seq",
-                                "-e", "mcp5a.response_in", "-e", "mcp5a.crc.status", "-e", "mcp5a.analysis.gap"],
-                               capture_output=True, text=True, timeout=60, env=env)
-            rows = [l.split("\t") for l in t.stdout.splitlines()]
-            cmds = [int(r[0], 0) for r in rows]
-            check(cmds == [6, 2, 0x82, 2, 0x82, 2, 0x82] and
-                  all(r[3] == "1" for r in rows) and not any(r[4] for r in rows) and
-                  all(r[2] for r in rows if int(r[0], 0) == 2),
-                  f"{kind}: the plugin decodes SYNC and 3 answered READs, good checks, no gap ({rows}; "
-                  f"{t.stderr.strip()[:200]})")
-    finally:
-        sim.close()
+    """Every bad input: exit 2 with a message, before anything is sent; unreachable: exit 3."""
+    sink = Sink()
+    u = sink.url
+    bad = [
+        [u, "read", 3, "0x1G", 4], [u, "read", 256, 0, 1], [u, "read", 3, 70000, 1],
+        [u, "read", 3, 0, "abc"], [u, "read", 3, 0, 0], [u, "read", 3, 0, 126],
+        [u, "read", 3, 0, "-1"], [u, "read", 3, 0], [u, "read", 3, 0, 1, 2], [u, "read", 255, 0, 1],
+        [u, "read", 3, "", 1], [u, "read", "0x", 0, 1], [u, "read", "1.5", 0, 1],
+        [u, "write", 3, 0, 70000], [u, "write", 3, 0], [u, "--", "write", 3, 0, "-40000"],
+        [u, "write", 3, 0] + [1] * 126,
+        [u, "frobnicate"], [u], [], [u, "heartbeat", 1], [u, "sync", 256], [u, "sync", 1, 2],
+        [u, "raw"], [u, "raw", "5a0"], [u, "raw", "zz"], [u, "raw", "5a 00 00"],
+        [u, "raw", "5a" * 4200], [u, "scan", "1-300"], [u, "scan", "5-3"], [u, "scan", "a"],
+        [u, "scan", "255"], [u, "scan", "1,,2"],
+        ["--seq", 300, u, "heartbeat"], ["--timeout", 0, u, "heartbeat"],
+        ["--timeout", -5, u, "heartbeat"], ["--count", -1, u, "heartbeat"],
+        ["--retries", -1, u, "heartbeat"], ["--busy-backoff", -1, u, "heartbeat"],
+        ["--interval", -1, u, "heartbeat"], ["--crc", "crc9", u, "heartbeat"],
+        ["--format", "octal", u, "read", 1, 0, 1], ["--bogus", u, "heartbeat"],
+        ["--count", 2, u, "scan"], ["--seq", 3, u, "raw", "5a 00 00 00 01"],
+        ["--scan-addr", "0x10000", u, "scan"],
+        ["http://127.0.0.1:1", "heartbeat"], ["udp://127.0.0.1", "heartbeat"],
+        ["iface:lo", "heartbeat"],
+        ["--record", "/nonexistent-dir/x.pcapng", u, "heartbeat"],
+    ]
+    for args in bad:
+        r = poll(*args, timeout=10)
+        check(r.rc == 2 and r.err.startswith("mcppoll: ") and len(r.err.splitlines()) == 1,
+              f"bad input {args[:6]}: exit 2, one line ({r.rc}: {r.err.strip()[:160]})")
+    time.sleep(0.1)
+    check(sink.received() == 0, "nothing was sent for any bad input")
+    # Unreachable: a refused UDP port, a refused TCP port, a missing serial device - exit 3.
+    free = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    free.bind(("127.0.0.1", 0))
+    port = free.getsockname()[1]
+    free.close()
+    for url, word in ((f"udp://127.0.0.1:{port}", "refused"), (f"tcp://127.0.0.1:{port}", "refused"),
+                      ("serial:/dev/mcppoll-no-such-tty", "No such file")):
+        r = poll("--timeout", 2000, url, "heartbeat", timeout=20)
+        check(r.rc == 3 and "unreachable" in r.err and word in r.err,
+              f"{url}: exit 3, unreachable ({r.err.strip()[:200]})")
+    # No answer: the frame went out, nothing came back - exit 3, and says that it is a timeout.
+    sink2 = Sink()
+    t0 = time.monotonic()
+    r = poll("--timeout", 200, sink2.url, "read", 1, 0, 1, timeout=20)
+    check(r.rc == 3 and "no answer within 200 ms" in r.err and sink2.received() == 2 and
+          time.monotonic() - t0 < 5, f"silent device: exit 3, 'no answer' ({r.err.strip()})")
 
 
 def main():
+    global ARGS, TMP, SCHEMA
     ap = argparse.ArgumentParser()
     ap.add_argument("case")
     ap.add_argument("--build", required=True)
     ap.add_argument("--plugin", default="")
-    e2e.ARGS = ap.parse_args()
-    e2e.TMP = tempfile.mkdtemp(prefix="mcppoll-test-")
+    ap.add_argument("--schema", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                     "answer.schema.json"))
+    ARGS = ap.parse_args()
+    with open(ARGS.schema) as f:
+        SCHEMA = json.load(f)
+    TMP = tempfile.mkdtemp(prefix="mcppoll-test-")
     try:
-        globals()["case_" + e2e.ARGS.case]()
+        globals()["case_" + ARGS.case]()
     finally:
-        shutil.rmtree(e2e.TMP, ignore_errors=True)
-    if e2e.FAILS:
-        print(f"{len(e2e.FAILS)} check(s) failed", file=sys.stderr)
+        shutil.rmtree(TMP, ignore_errors=True)
+    if FAILS:
+        print(f"{len(FAILS)} check(s) failed", file=sys.stderr)
         sys.exit(1)
 
 

@@ -65,8 +65,8 @@ static FILE *open_output(const char *path, bool fifo, char *err, size_t err_len)
         return stdout;
     FILE *f = fopen(path, fifo ? "ab" : "wb");
     if (f == NULL)
-        g_snprintf(err, err_len, "cannot open %s '%s' for writing: %s", fifo ? "the fifo" : "",
-                   path, g_strerror(errno));
+        g_snprintf(err, err_len, "cannot open %s%s for writing: %s", fifo ? "the fifo " : "", path,
+                   g_strerror(errno));
     return f;
 }
 

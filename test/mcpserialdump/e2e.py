@@ -555,6 +555,43 @@ def case_two_buses():
           f"20 responses, each linked to the request on its own bus ({len(links)} links)")
 
 
+def case_two_taps():
+    """Two full-duplex lines (four ports, two per line): two interfaces, each with both
+    directions; the same seqs on both lines stay apart."""
+    ports = [Pty() for _ in range(4)]
+    dump = Dump(*[x for p in ports for x in ("-i", p.path)])
+    check(dump.started, f"started: {dump.start.strip()}")
+    sent = {}
+    for k in range(8):
+        for line in (0, 1):
+            q, r = frame(k, 0x01), frame(k, 0x81, bytes([k, 0]))
+            ports[2 * line].write(q)
+            time.sleep(0.003)
+            ports[2 * line + 1].write(r)
+            sent[(line, 0)] = sent.get((line, 0), b"") + q
+            sent[(line, 1)] = sent.get((line, 1), b"") + r
+            time.sleep(0.003)
+    wait_bytes(dump.out, sent.keys(), {k: len(v) for k, v in sent.items()})
+    rc, err = dump.stop()
+    for p in ports:
+        p.close()
+    check(rc == 0, f"exit 0: {err.strip()}")
+    ifaces, recs = read_pcapng(dump.out)
+    check(ifaces == [(252, ports[0].path), (252, ports[2].path)],
+          f"two interfaces, named after each line's first port: {ifaces}")
+    check(all(line_bytes(recs, i, d) == v for (i, d), v in sent.items()),
+          "ports 1, 2 on interface 0 (directions 0, 1); ports 3, 4 on interface 1")
+    if not need_tshark():
+        return
+    rows = decode_full(dump.out)
+    check(not any(r["gap"] or r["dup"] or r["ooo"] or r["junk"] for r in rows),
+          "no duplicate, gap, out-of-order or junk across the two lines")
+    iface_of = {r["num"]: r["iface"] for r in rows}
+    links = [(r["iface"], q) for r in rows for q in r["request_in"]]
+    check(len(links) == 16 and all(iface_of[int(q)] == i for i, q in links),
+          f"16 responses, each linked to the request on its own line ({len(links)} links)")
+
+
 def case_port_closed():
     """A port closed mid-capture: exit 7, the message names it, every byte read is in the file."""
     a, b = Pty(), Pty()

@@ -29,10 +29,19 @@ void sd_capture_signals(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: a blocking open of the fifo returns EINTR */
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    /* Blocked except inside ppoll, so a signal cannot slip in between the check and the wait. */
+}
+
+int sd_capture_stop_signal(void)
+{
+    return stop_signal;
+}
+
+/* Blocked except inside ppoll, so a signal cannot slip in between the check and the wait. */
+static void block_stop_signals(void)
+{
     sigset_t block;
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
@@ -95,6 +104,7 @@ static bool write_record(FILE *out, const struct sd_capture_port *p, uint64_t ts
 void sd_capture_run(struct sd_capture *cap, struct sd_capture_result *res)
 {
     memset(res, 0, sizeof *res);
+    block_stop_signals();
     struct pollfd pfd[SD_MAX_PORTS];
     uint8_t *data = g_malloc(SD_READ_MAX);
     uint8_t *rec = g_malloc(SD_READ_MAX + EXPPDU_SERIAL_HEADER_MAX);

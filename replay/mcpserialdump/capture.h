@@ -43,6 +43,9 @@ struct sd_capture_result {
 /* Installs the stop handlers (SIGINT, SIGTERM; SIGPIPE ignored: writes get EPIPE). */
 void sd_capture_signals(void);
 
+/* The stop signal received so far (SIGINT, SIGTERM), 0 for none. */
+int sd_capture_stop_signal(void);
+
 /* Writes the section header and one IDB per line at once (before the first byte). */
 bool sd_capture_write_header(struct sd_capture *cap);
 

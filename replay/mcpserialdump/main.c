@@ -155,7 +155,11 @@ static int capture(const struct sd_options *opt, struct sd_run *run)
     const char *out_path = run->extcap ? opt->fifo : opt->output;
     if (code == SD_EXIT_OK) {
         cap.out = open_output(out_path, run->extcap, err, sizeof err);
-        if (cap.out == NULL) {
+        if (cap.out == NULL && sd_capture_stop_signal() != 0) {
+            /* Stopped while waiting for the fifo's reader: nothing was captured yet. */
+            fprintf(run->log, "mcpserialdump: stopped by signal %d before the capture started\n",
+                    sd_capture_stop_signal());
+        } else if (cap.out == NULL) {
             fprintf(stderr, "mcpserialdump: %s\n", err);
             code = SD_EXIT_OUTPUT;
         } else if (!sd_capture_write_header(&cap)) {

@@ -30,6 +30,7 @@ ARGS = None
 TMP = None
 FAILS = []
 SKIP_TSHARK = None  # a reason when tshark + plugin are unavailable
+PLUGIN_CHECKED = []
 
 EXIT = {"ok": 0, "usage": 1, "missing": 2, "busy": 3, "open": 4, "settings": 5,
         "output": 6, "lost": 7, "filter": 8}
@@ -237,7 +238,14 @@ def wait_bytes(path, ifaces_dirs, want, timeout=10):
 def tshark_file(cap, *extra):
     """tshark -r CAP (two passes) with the plugin, unprivileged; returns stdout lines."""
     os.chmod(cap, 0o644)
-    env = dict(os.environ, MCP5A_PLUGIN=ARGS.plugin)
+    env = dict(os.environ, MCP5A_PLUGIN=ARGS.plugin, WIRESHARK_PLUGIN_DIR=empty_plugin_dir())
+    unpriv = os.path.join(ARGS.source, "test", "tshark-unpriv.sh")
+    if not PLUGIN_CHECKED:
+        PLUGIN_CHECKED.append(True)
+        g = subprocess.run([unpriv, "-G", "plugins"], capture_output=True, text=True, timeout=60, env=env)
+        used = [l.split("\t")[-1] for l in g.stdout.splitlines() if l.startswith("mcp5a")]
+        check(len(used) == 1 and "/.local/lib/wireshark/plugins/" in used[0],
+              f"tshark loads the plugin built here (staged): {used}")
     p = subprocess.run([os.path.join(ARGS.source, "test", "tshark-unpriv.sh"), "-r", cap, "-2"] + list(extra),
                        capture_output=True, text=True, timeout=120, env=env)
     if p.returncode != 0:
@@ -288,6 +296,21 @@ def stats_senders(cap):
         if parts and parts[0] in ("serial:0", "serial:1") and len(parts) > 1:
             out[parts[0]] = int(parts[1])
     return out
+
+
+def empty_plugin_dir():
+    """A global plugin folder with nothing in it, so tshark loads the plugin built here (from
+    the staged personal folder) even when another mcp5a.so is installed globally: tshark
+    prefers the global one. WIRESHARK_PLUGIN_DIR works for an unprivileged tshark."""
+    d = os.path.join(TMP, "no-global-plugins")
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def check_plugin_used(env, tshark):
+    p = subprocess.run(tshark + ["-G", "plugins"], capture_output=True, text=True, env=env, timeout=60)
+    used = [l.split("\t")[-1] for l in p.stdout.splitlines() if l.startswith("mcp5a")]
+    check(len(used) == 1 and used[0].startswith(env["HOME"]), f"tshark loads the staged plugin: {used}")
 
 
 def need_tshark():
@@ -724,10 +747,13 @@ def case_extcap():
                 os.path.join(root, n)) else None
     os.chmod(TMP, 0o755)
     env = dict(os.environ, HOME=stage, XDG_CONFIG_HOME=os.path.join(stage, ".config"),
-               MCPSERIALDUMP_PORTS=os.path.join(ports, "tty*"), WIRESHARK_ABORT_ON_DISSECTOR_BUG="1")
+               MCPSERIALDUMP_PORTS=os.path.join(ports, "tty*"), WIRESHARK_ABORT_ON_DISSECTOR_BUG="1",
+               WIRESHARK_PLUGIN_DIR=empty_plugin_dir())
+    os.chmod(env["WIRESHARK_PLUGIN_DIR"], 0o755)
     tshark = [ARGS.tshark]
     if os.geteuid() == 0:
         tshark = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + tshark
+    check_plugin_used(env, tshark)
     # A speed of our own on the port: discovery must leave it (ports are listed, never opened).
     attrs = termios.tcgetattr(a.slave)
     attrs[4] = attrs[5] = termios.B4800

@@ -838,7 +838,7 @@ def main():
     ap.add_argument("--build", required=True)
     ap.add_argument("--source", required=True)
     ap.add_argument("--plugin", default="")
-    ap.add_argument("--ws-version", default="4.0")
+    ap.add_argument("--ws-version", default=None, help="X.Y (default: tshark --version's)")
     ap.add_argument("--extcap-subdir", default=".config/wireshark/extcap")
     ap.add_argument("--tshark", default=shutil.which("tshark") or "tshark")
     ARGS = ap.parse_args()
@@ -848,6 +848,11 @@ def main():
         SKIP_TSHARK = "tshark is not installed"
     elif os.environ.get("MCP5A_TSHARK"):
         SKIP_TSHARK = "an instrumented plugin build"
+    if ARGS.ws_version is None and not SKIP_TSHARK:
+        v = subprocess.run([ARGS.tshark, "--version"], capture_output=True, text=True, timeout=60)
+        words = v.stdout.split()
+        ver = words[2] if len(words) > 2 and words[:2] == ["TShark", "(Wireshark)"] else "4.0"
+        ARGS.ws_version = ".".join(ver.split(".")[:2])
     TMP = tempfile.mkdtemp(prefix="mcpserialdump-")
     os.chmod(TMP, 0o755)
     try:

@@ -824,6 +824,11 @@ def case_extcap():
     # The first frame may be cut by the start of the capture; junk is allowed only there.
     junk_rows = [i for i, r in enumerate(rows) if len(r) > 5 and r[5]]
     check(all(i < 2 for i in junk_rows), f"no junk after the start ({junk_rows})")
+    # A capture filter is refused, and tshark shows why (the extcap's stderr).
+    f = subprocess.run(tshark + ["-i", iface, "-f", "tcp", "-a", "duration:2"], capture_output=True,
+                       text=True, env=env, timeout=60)
+    check(f.returncode != 0 and "takes no capture filter" in f.stderr,
+          f"tshark -f refused with the extcap's message: {f.stderr.strip().splitlines()[-2:]}")
     a.close()
     b.close()
 

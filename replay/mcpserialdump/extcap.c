@@ -10,11 +10,13 @@
 #ifndef MCP_VERSION
 #define MCP_VERSION "0.0"
 #endif
+#ifndef MCPSERIALDUMP_HELP
+#define MCPSERIALDUMP_HELP "file:///usr/share/man/man1/mcpserialdump.1"
+#endif
 
 void sd_extcap_interfaces(FILE *out)
 {
-    fprintf(out, "extcap {version=%s}{help=file:///usr/share/man/man1/mcpserialdump.1}\n",
-            MCP_VERSION);
+    fprintf(out, "extcap {version=%s}{help=%s}\n", MCP_VERSION, MCPSERIALDUMP_HELP);
     GPtrArray *ports = sd_ports_list();
     for (guint i = 0; i < ports->len; i++) {
         const struct sd_port *p = g_ptr_array_index(ports, i);

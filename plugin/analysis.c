@@ -21,7 +21,9 @@ struct mcp5a_conv {
 /* Every sender of the capture file, so cleanup can free the library's
  * allocations (the match tables' entries). */
 static GPtrArray *all_senders;
-static struct mcp5a_sender *serial_side[2];
+/* §5: each serial line (capture interface) has its own two senders:
+ * line -> struct mcp5a_sender *[2]. */
+static wmem_map_t *serial_lines;
 
 static struct mcp5a_sender *new_sender(void)
 {
@@ -35,7 +37,7 @@ static struct mcp5a_sender *new_sender(void)
 void mcp5a_analysis_init(void)
 {
     all_senders = g_ptr_array_new();
-    serial_side[0] = serial_side[1] = NULL;
+    serial_lines = NULL;
 }
 
 void mcp5a_analysis_cleanup(void)
@@ -48,7 +50,7 @@ void mcp5a_analysis_cleanup(void)
         g_ptr_array_free(all_senders, TRUE);
         all_senders = NULL;
     }
-    serial_side[0] = serial_side[1] = NULL;
+    serial_lines = NULL; /* file scope frees it */
     mcp5a_store_clear();
 }
 
@@ -57,9 +59,15 @@ static void find_senders(packet_info *pinfo, enum mcp5a_link link, struct mcp5a_
                          struct mcp5a_sender **peer)
 {
     if (link == MCP5A_LINK_SERIAL) {
-        if (serial_side[0] == NULL) {
+        if (serial_lines == NULL)
+            serial_lines = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+        gpointer line = GUINT_TO_POINTER(mcp5a_serial_line(pinfo));
+        struct mcp5a_sender **serial_side = wmem_map_lookup(serial_lines, line);
+        if (serial_side == NULL) {
+            serial_side = wmem_alloc_array(wmem_file_scope(), struct mcp5a_sender *, 2);
             serial_side[0] = new_sender();
             serial_side[1] = new_sender();
+            wmem_map_insert(serial_lines, line, serial_side);
         }
         int dir = pinfo->p2p_dir == P2P_DIR_RECV ? 1 : 0;
         *self = serial_side[dir];

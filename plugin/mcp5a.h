@@ -97,6 +97,8 @@ int mcp5a_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
 int mcp5a_dissect_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 int mcp5a_dissect_serial(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);
 void mcp5a_serial_init(void);
+/* The serial line of a record: its capture interface (0 without one), §5. */
+guint32 mcp5a_serial_line(packet_info *pinfo);
 void mcp5a_serial_cleanup(void);
 void mcp5a_register_heuristics(dissector_handle_t tcp_handle, dissector_handle_t udp_handle);
 

@@ -5,6 +5,12 @@
  * accepted, junk skipped) is stored with the record and shown from there on
  * every pass. A frame shows in the record where the decoder accepts it, even
  * when its bytes arrived in earlier records.
+ *
+ * A serial line is one capture interface (§5 "Serial lines in one capture"):
+ * each line has its own streams. Records without a direction (a half-duplex
+ * bus, §5) form one more stream per line, and each frame accepted there takes
+ * its direction from the library's §5 rule (mcp_bus_line_next); the frame is
+ * then dissected and analysed as if its record had carried that direction.
  */
 #include "mcp5a.h"
 
@@ -12,13 +18,17 @@
 
 #define MCP5A_KEY_SERIAL 2 /* file-scope proto data: what a record revealed */
 
-/* One direction of the line: the decoder and how many bytes it was fed. */
+/* One byte stream of a line (a direction, or the whole undirected line): the
+ * decoder, how many bytes it was fed, and for the undirected one the §5 rule's state. */
 struct serial_direction {
     struct mcp_stream stream;
     guint64 fed;
+    struct mcp_bus_line bus;
 };
 
-static struct serial_direction *directions[2];
+/* Streams by line and slot: key (line << 2 | slot), slot 0/1 the directions, 2 undirected. */
+static wmem_map_t *directions;
+#define SLOT_UNDIRECTED 2
 
 /* One frame or junk run a record revealed. */
 struct serial_event {
@@ -27,6 +37,7 @@ struct serial_event {
     gint offset;        /* first byte's offset in the record, -1: starts earlier */
     guint shown;        /* bytes of it inside this record */
     const guint8 *copy; /* frames starting in an earlier record: their bytes */
+    gint8 dir;          /* frames of an undirected stream: §5 direction; else -1 */
 };
 
 struct serial_record {
@@ -38,6 +49,7 @@ struct feed_ctx {
     guint64 record_start;
     guint record_len;
     wmem_array_t *events;
+    struct serial_direction *undirected; /* NULL for a directed record */
 };
 
 static void on_event(void *ctx, const struct mcp_stream_event *ev)
@@ -46,6 +58,9 @@ static void on_event(void *ctx, const struct mcp_stream_event *ev)
     struct serial_event se;
     memset(&se, 0, sizeof se);
     se.junk = ev->kind == MCP_STREAM_JUNK;
+    se.dir = -1;
+    if (!se.junk && fc->undirected != NULL)
+        se.dir = (gint8)mcp_bus_line_next(&fc->undirected->bus, ev->frame.cmd);
     se.len = (guint)ev->len;
     guint64 end = ev->offset + ev->len;
     if (ev->offset >= fc->record_start) {
@@ -60,25 +75,42 @@ static void on_event(void *ctx, const struct mcp_stream_event *ev)
     wmem_array_append_one(fc->events, se);
 }
 
+guint32 mcp5a_serial_line(packet_info *pinfo)
+{
+    if (pinfo->rec != NULL && pinfo->rec->rec_type == REC_TYPE_PACKET &&
+        (pinfo->rec->presence_flags & WTAP_HAS_INTERFACE_ID))
+        return pinfo->rec->rec_header.packet_header.interface_id;
+    return 0;
+}
+
 static struct serial_record *feed_record(tvbuff_t *tvb, packet_info *pinfo)
 {
-    int dir = pinfo->p2p_dir == P2P_DIR_RECV ? 1 : 0;
-    if (directions[dir] == NULL) {
+    /* No direction tag, or the value 0xFFFFFFFF, leaves p2p_dir unknown (§5). */
+    int slot = pinfo->p2p_dir == P2P_DIR_RECV   ? 1
+               : pinfo->p2p_dir == P2P_DIR_SENT ? 0
+                                                : SLOT_UNDIRECTED;
+    if (directions == NULL)
+        directions = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    gpointer key = GSIZE_TO_POINTER(((gsize)mcp5a_serial_line(pinfo) << 2) | (gsize)slot);
+    struct serial_direction *d = wmem_map_lookup(directions, key);
+    if (d == NULL) {
         struct mcp_stream_config cfg = {
             .codec = mcp5a_codec(),
             .mode = MCP_STREAM_SERIAL,
             .verify_crc = mcp5a_prefs.check_crc != FALSE,
         };
-        directions[dir] = wmem_new(wmem_file_scope(), struct serial_direction);
-        mcp_stream_init(&directions[dir]->stream, &cfg);
-        directions[dir]->fed = 0;
+        d = wmem_new(wmem_file_scope(), struct serial_direction);
+        mcp_stream_init(&d->stream, &cfg);
+        d->fed = 0;
+        mcp_bus_line_init(&d->bus);
+        wmem_map_insert(directions, key, d);
     }
-    struct serial_direction *d = directions[dir];
     guint len = tvb_captured_length(tvb);
     struct feed_ctx fc = {
         .record_start = d->fed,
         .record_len = len,
         .events = wmem_array_new(pinfo->pool, sizeof(struct serial_event)),
+        .undirected = slot == SLOT_UNDIRECTED ? d : NULL,
     };
     mcp_stream_feed(&d->stream, tvb_get_ptr(tvb, 0, len), len, on_event, &fc);
     d->fed += len;
@@ -106,7 +138,12 @@ static void show_event(const struct serial_event *se, tvbuff_t *tvb, packet_info
         ftvb = tvb_new_child_real_data(tvb, se->copy, se->len, (gint)se->len);
         add_new_data_source(pinfo, ftvb, "MCP frame");
     }
+    /* An undirected line's frame: analysed (and tapped) in its §5 direction. */
+    int saved_dir = pinfo->p2p_dir;
+    if (se->dir >= 0)
+        pinfo->p2p_dir = se->dir == MCP_DIR_DEVICE_TO_MASTER ? P2P_DIR_RECV : P2P_DIR_SENT;
     mcp5a_dissect_frame(ftvb, pinfo, tree, MCP5A_LINK_SERIAL);
+    pinfo->p2p_dir = saved_dir;
 }
 
 int mcp5a_dissect_serial(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -129,10 +166,10 @@ int mcp5a_dissect_serial(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 
 void mcp5a_serial_init(void)
 {
-    directions[0] = directions[1] = NULL;
+    directions = NULL;
 }
 
 void mcp5a_serial_cleanup(void)
 {
-    directions[0] = directions[1] = NULL; /* file scope frees them */
+    directions = NULL; /* file scope frees them */
 }

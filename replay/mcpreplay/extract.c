@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "mcp/busdir.h"
 #include "mcp/stream.h"
 #include "tcp_reasm.h"
 
@@ -29,6 +30,11 @@ struct mr_extractor {
     GPtrArray *dirs;   /* struct direction * */
     uint32_t serial_dir[2];
     bool serial_seen;
+    /* Undirected serial records (§5, a half-duplex bus): one stream, and the
+     * rule that gives each of its frames a direction. */
+    struct mcp_stream *bus;
+    struct mcp_bus_line bus_line;
+    bool in_bus; /* the bus stream is being fed or finished */
     struct mr_extract_stats stats;
     uint64_t next_uid;
     /* The last conversation looked up: consecutive records mostly share one. */
@@ -105,6 +111,7 @@ void mr_extractor_free(struct mr_extractor *ex)
         return;
     g_hash_table_destroy(ex->convs);
     g_ptr_array_free(ex->dirs, TRUE);
+    g_free(ex->bus);
     g_free(ex);
 }
 
@@ -249,6 +256,8 @@ static void on_stream_event(void *ctx, const struct mcp_stream_event *ev)
         ex->stats.junk_bytes += ev->len;
         return;
     }
+    if (ex->in_bus) /* §5: the frame's command gives its direction */
+        ex->cur = serial_direction(ex, mcp_bus_line_next(&ex->bus_line, ev->frame.cmd));
     emit(ex, ex->cur, ev->bytes, ev->len, ev->crc_ok);
 }
 
@@ -331,6 +340,19 @@ void mr_extractor_record(struct mr_extractor *ex, const struct mr_record *rec, m
                              pkt.payload, pkt.payload_len, on_tcp_bytes, ex);
         break;
     case MR_PACKET_SERIAL:
+        if (pkt.serial_direction < 0) {
+            if (ex->bus == NULL) {
+                struct mcp_stream_config cfg = {
+                    .codec = ex->codec, .mode = MCP_STREAM_SERIAL, .verify_crc = true};
+                ex->bus = g_new(struct mcp_stream, 1);
+                mcp_stream_init(ex->bus, &cfg);
+                mcp_bus_line_init(&ex->bus_line);
+            }
+            ex->in_bus = true;
+            mcp_stream_feed(ex->bus, pkt.payload, pkt.payload_len, on_stream_event, ex);
+            ex->in_bus = false;
+            break;
+        }
         ex->cur = serial_direction(ex, pkt.serial_direction);
         mcp_stream_feed(ex->cur->stream, pkt.payload, pkt.payload_len, on_stream_event, ex);
         break;
@@ -351,6 +373,11 @@ void mr_extractor_finish(struct mr_extractor *ex, mr_frame_cb cb, void *ctx)
         if (d->stream != NULL)
             mcp_stream_finish(d->stream, on_stream_event, ex);
     }
+    if (ex->bus != NULL) {
+        ex->in_bus = true;
+        mcp_stream_finish(ex->bus, on_stream_event, ex);
+        ex->in_bus = false;
+    }
 }
 
 void mr_extractor_restart(struct mr_extractor *ex)
@@ -362,5 +389,10 @@ void mr_extractor_restart(struct mr_extractor *ex)
             struct mcp_stream_config cfg = d->stream->config;
             mcp_stream_init(d->stream, &cfg);
         }
+    }
+    if (ex->bus != NULL) {
+        struct mcp_stream_config cfg = ex->bus->config;
+        mcp_stream_init(ex->bus, &cfg);
+        mcp_bus_line_init(&ex->bus_line);
     }
 }

@@ -166,7 +166,7 @@ static bool decode_upper_pdu(const uint8_t *p, size_t len, struct mr_packet *pkt
 {
     size_t off = 0;
     bool is_mcp = false;
-    int direction = 0;
+    int direction = -1; /* no tag: a half-duplex bus (§5) */
     for (;;) {
         if (len < off + 4)
             return false;
@@ -184,7 +184,7 @@ static bool decode_upper_pdu(const uint8_t *p, size_t len, struct mr_packet *pkt
             is_mcp = tag_len >= n && memcmp(p + off, name, n) == 0 &&
                      (tag_len == n || p[off + n] == '\0');
         } else if (tag == EXP_PDU_TAG_P2P_DIRECTION && tag_len == 4) {
-            direction = (int)be32(p + off);
+            direction = (int)be32(p + off); /* 0xFFFFFFFF: -1, unknown (§5) */
         }
         off += tag_len;
     }

@@ -33,7 +33,7 @@ struct mr_packet {
     uint16_t sport, dport;
     uint32_t tcp_seq;
     uint8_t tcp_flags;
-    int serial_direction;   /* 0 master -> device, 1 device -> master */
+    int serial_direction;   /* 0 master -> device, 1 device -> master, -1 unknown (§5) */
     const uint8_t *payload; /* transport payload as captured */
     size_t payload_len;     /* bytes present in the record */
     bool truncated;         /* the record holds less than the datagram/segment */

@@ -2,6 +2,7 @@
 #ifndef MCP_MCP_H
 #define MCP_MCP_H
 
+#include "mcp/busdir.h"
 #include "mcp/crc.h"
 #include "mcp/frame.h"
 #include "mcp/match.h"

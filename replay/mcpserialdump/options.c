@@ -1,0 +1,247 @@
+/* mcpserialdump's options: GOption, one table for both ways of running it. */
+#include "options.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct sd_options *parsing;
+
+static gboolean on_extcap_version(const gchar *name, const gchar *value, gpointer data,
+                                  GError **error)
+{
+    (void)name;
+    (void)data;
+    (void)error;
+    parsing->extcap_version_given = true;
+    g_free(parsing->extcap_version);
+    parsing->extcap_version = value != NULL ? g_strdup(value) : NULL;
+    return TRUE;
+}
+
+static bool fail(const char *fmt, const char *what)
+{
+    fprintf(stderr, "mcpserialdump: ");
+    fprintf(stderr, fmt, what);
+    fprintf(stderr, " (see --help)\n");
+    return false;
+}
+
+static bool parse_uint(const char *text, unsigned min, unsigned max, unsigned *out)
+{
+    char *end = NULL;
+    unsigned long v = strtoul(text, &end, 10);
+    if (text[0] == '\0' || text[0] == '-' || *end != '\0' || v < min || v > max)
+        return false;
+    *out = (unsigned)v;
+    return true;
+}
+
+/* -a duration:S (S in seconds, decimals allowed). */
+static bool parse_autostop(const char *text, double *seconds)
+{
+    const char *prefix = "duration:";
+    if (strncmp(text, prefix, strlen(prefix)) != 0)
+        return false;
+    const char *num = text + strlen(prefix);
+    char *end = NULL;
+    double v = g_ascii_strtod(num, &end);
+    if (num[0] == '\0' || *end != '\0' || !(v > 0) || v > 1e9)
+        return false;
+    *seconds = v;
+    return true;
+}
+
+static bool parse_parity(const char *text, enum sd_parity *out)
+{
+    if (g_ascii_strcasecmp(text, "none") == 0 || g_ascii_strcasecmp(text, "n") == 0)
+        *out = SD_PARITY_NONE;
+    else if (g_ascii_strcasecmp(text, "even") == 0 || g_ascii_strcasecmp(text, "e") == 0)
+        *out = SD_PARITY_EVEN;
+    else if (g_ascii_strcasecmp(text, "odd") == 0 || g_ascii_strcasecmp(text, "o") == 0)
+        *out = SD_PARITY_ODD;
+    else
+        return false;
+    return true;
+}
+
+static const char *const description =
+    "Captures the bytes of live serial lines (RS-232, RS-485, USB adapters, pseudo-terminals)\n"
+    "into pcapng with LINKTYPE_WIRESHARK_UPPER_PDU records for the mcp5a Wireshark plugin:\n"
+    "one record per read, stamped when the bytes arrived (docs/PROTOCOL.md section 5).\n"
+    "\n"
+    "Ports: the first -i is direction 0 (master -> device), a second -i the reverse direction\n"
+    "(a full-duplex tap: one adapter per wire); a third and fourth -i form a second line, and\n"
+    "so on: each line is one interface of the pcapng. With --one-line every -i is a half-duplex\n"
+    "bus of its own: its records carry no direction and the plugin infers it per frame.\n"
+    "\n"
+    "Examples:\n"
+    "  mcpserialdump -i /dev/ttyUSB0 --baud 115200 -w line.pcapng\n"
+    "  mcpserialdump -i /dev/ttyUSB0 -i /dev/ttyUSB1 --baud 19200 --parity even -w tap.pcapng\n"
+    "  mcpserialdump -i /dev/ttyUSB0 --one-line --baud 9600 -w - | tshark -r - -Y mcp5a\n"
+    "  mcpserialdump -i /dev/ttyUSB0 -w short.pcapng -c 100 -a duration:10\n"
+    "  mcpserialdump -D                  (the ports Wireshark would list)\n"
+    "\n"
+    "As a Wireshark extcap (installed in its extcap folder) every serial port shows in the\n"
+    "interface list and in tshark -D; the ports listed are /dev/ttyS* with a UART, ttyUSB*,\n"
+    "ttyACM* and /dev/serial/by-id/*, or the glob patterns in $MCPSERIALDUMP_PORTS\n"
+    "(colon-separated) when it is set.\n"
+    "\n"
+    "Exit status: 0 stopped as asked (signal, -c, -a, reader closed the output), 1 usage,\n"
+    "2 port missing, 3 port busy, 4 port cannot be opened, 5 line settings refused,\n"
+    "6 output error, 7 a port disappeared during the capture (the file is complete),\n"
+    "8 capture filter given (not supported).";
+
+bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    parsing = opt;
+    gchar **ports = NULL;
+    gchar *baud = NULL, *data_bits = NULL, *parity = NULL, *stop_bits = NULL;
+    gchar *count = NULL, *autostop = NULL, *debug_file = NULL, *log_level = NULL;
+    gboolean extcap_interfaces = FALSE, extcap_dlts = FALSE, extcap_config = FALSE;
+    gboolean capture = FALSE, one_line = FALSE, list_ports = FALSE, quiet = FALSE;
+    gboolean debug = FALSE, version = FALSE, postkill = FALSE;
+
+    GOptionEntry capture_entries[] = {
+        {"interface", 'i', 0, G_OPTION_ARG_FILENAME_ARRAY, &ports,
+         "Serial port to capture (repeat: the second is the reverse direction)", "DEV"},
+        {"write", 'w', 0, G_OPTION_ARG_FILENAME, &opt->output, "Write pcapng to FILE (- = stdout)",
+         "FILE"},
+        {"baud", 0, 0, G_OPTION_ARG_STRING, &baud, "Baud rate (default 115200)", "N"},
+        {"data-bits", 0, 0, G_OPTION_ARG_STRING, &data_bits, "Data bits 5..8 (default 8)", "N"},
+        {"parity", 0, 0, G_OPTION_ARG_STRING, &parity, "none (default), even or odd", "P"},
+        {"stop-bits", 0, 0, G_OPTION_ARG_STRING, &stop_bits, "1 (default) or 2", "N"},
+        {"one-line", 0, 0, G_OPTION_ARG_NONE, &one_line,
+         "Half-duplex bus: each port is one undirected line", NULL},
+        {"reverse-port", 0, 0, G_OPTION_ARG_FILENAME, &opt->reverse_port,
+         "Second port, the reverse direction (same as a second -i; none = no second port)", "DEV"},
+        {"count", 'c', 0, G_OPTION_ARG_STRING, &count, "Stop after COUNT records", "COUNT"},
+        {"autostop", 'a', 0, G_OPTION_ARG_STRING, &autostop, "Stop after S seconds", "duration:S"},
+        {"list-ports", 'D', 0, G_OPTION_ARG_NONE, &list_ports, "List the serial ports and exit",
+         NULL},
+        {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary at the end", NULL},
+        {"version", 'v', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
+        {NULL, 0, 0, 0, NULL, NULL, NULL}};
+    GOptionEntry extcap_entries[] = {
+        {"extcap-interfaces", 0, 0, G_OPTION_ARG_NONE, &extcap_interfaces,
+         "List the interfaces (one per serial port)", NULL},
+        {"extcap-version", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK,
+         (gpointer)on_extcap_version, "Wireshark's version", "VER"},
+        {"extcap-interface", 0, 0, G_OPTION_ARG_STRING, &opt->extcap_interface,
+         "The interface to work on", "ID"},
+        {"extcap-dlts", 0, 0, G_OPTION_ARG_NONE, &extcap_dlts, "List the interface's link types",
+         NULL},
+        {"extcap-config", 0, 0, G_OPTION_ARG_NONE, &extcap_config, "List the interface's options",
+         NULL},
+        {"extcap-reload-option", 0, 0, G_OPTION_ARG_STRING, &opt->extcap_reload_option,
+         "List the values of one option again", "NAME"},
+        {"capture", 0, 0, G_OPTION_ARG_NONE, &capture, "Capture into --fifo", NULL},
+        {"fifo", 0, 0, G_OPTION_ARG_FILENAME, &opt->fifo, "Where to write the capture", "PATH"},
+        {"extcap-capture-filter", 0, 0, G_OPTION_ARG_STRING, &opt->capture_filter,
+         "Capture filter (not supported: refused)", "FILTER"},
+        {"extcap-cleanup-postkill", 0, 0, G_OPTION_ARG_NONE, &postkill,
+         "Clean up after being killed (nothing to do)", NULL},
+        {"debug", 0, 0, G_OPTION_ARG_NONE, &debug, "Log more", NULL},
+        {"debug-file", 0, 0, G_OPTION_ARG_FILENAME, &debug_file, "Log into FILE", "FILE"},
+        {"log-level", 0, 0, G_OPTION_ARG_STRING, &log_level, "debug: log more", "LEVEL"},
+        {"log-file", 0, 0, G_OPTION_ARG_FILENAME, &opt->log_file, "Log into FILE", "FILE"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL}};
+
+    GOptionContext *ctx = g_option_context_new("- capture serial lines for Wireshark (mcp5a)");
+    g_option_context_set_description(ctx, description);
+    g_option_context_add_main_entries(ctx, capture_entries, NULL);
+    GOptionGroup *extcap = g_option_group_new(
+        "extcap", "The Wireshark extcap protocol:", "Show the extcap options", NULL, NULL);
+    g_option_group_add_entries(extcap, extcap_entries);
+    g_option_context_add_group(ctx, extcap);
+
+    GError *err = NULL;
+    bool ok = g_option_context_parse(ctx, &argc, &argv, &err);
+    if (!ok) {
+        fprintf(stderr, "mcpserialdump: %s (see --help)\n", err->message);
+        g_clear_error(&err);
+    } else if (argc > 1) {
+        ok = fail("unexpected argument '%s'", argv[1]);
+    }
+    g_option_context_free(ctx);
+
+    opt->extcap_interfaces = extcap_interfaces;
+    opt->extcap_dlts = extcap_dlts;
+    opt->extcap_config = extcap_config;
+    opt->capture = capture;
+    opt->one_line = one_line;
+    opt->list_ports = list_ports;
+    opt->quiet = quiet;
+    opt->debug = debug || (log_level != NULL && g_ascii_strcasecmp(log_level, "debug") == 0) ||
+                 (log_level != NULL && g_ascii_strcasecmp(log_level, "noisy") == 0);
+    opt->show_version = version;
+    opt->cleanup_postkill = postkill;
+    if (opt->log_file == NULL && debug_file != NULL) {
+        opt->log_file = debug_file;
+        debug_file = NULL;
+    }
+    opt->line.baud = 115200;
+    opt->line.data_bits = 8;
+    opt->line.parity = SD_PARITY_NONE;
+    opt->line.stop_bits = 1;
+
+    if (ok && ports != NULL) {
+        for (gchar **p = ports; *p != NULL && ok; p++) {
+            if (opt->n_ports == SD_MAX_PORTS)
+                ok = fail("at most %s ports (-i)", G_STRINGIFY(SD_MAX_PORTS));
+            else
+                opt->ports[opt->n_ports++] = g_strdup(*p);
+        }
+    }
+    if (ok && baud != NULL && !parse_uint(baud, 1, 100000000, &opt->line.baud))
+        ok = fail("bad --baud '%s' (a rate in bit/s)", baud);
+    if (ok && data_bits != NULL && !parse_uint(data_bits, 5, 8, &opt->line.data_bits))
+        ok = fail("bad --data-bits '%s' (5, 6, 7 or 8)", data_bits);
+    if (ok && parity != NULL && !parse_parity(parity, &opt->line.parity))
+        ok = fail("bad --parity '%s' (none, even or odd)", parity);
+    if (ok && stop_bits != NULL && !parse_uint(stop_bits, 1, 2, &opt->line.stop_bits))
+        ok = fail("bad --stop-bits '%s' (1 or 2)", stop_bits);
+    if (ok && count != NULL) {
+        char *end = NULL;
+        guint64 v = g_ascii_strtoull(count, &end, 10);
+        if (count[0] == '\0' || count[0] == '-' || *end != '\0' || v == 0)
+            ok = fail("bad -c '%s' (a number of records, 1 or more)", count);
+        opt->count = v;
+    }
+    if (ok && autostop != NULL && !parse_autostop(autostop, &opt->duration_s))
+        ok = fail("bad -a '%s' (duration:SECONDS)", autostop);
+    if (opt->reverse_port != NULL &&
+        (opt->reverse_port[0] == '\0' || strcmp(opt->reverse_port, "none") == 0)) {
+        g_free(opt->reverse_port);
+        opt->reverse_port = NULL;
+    }
+
+    g_strfreev(ports);
+    g_free(baud);
+    g_free(data_bits);
+    g_free(parity);
+    g_free(stop_bits);
+    g_free(count);
+    g_free(autostop);
+    g_free(debug_file);
+    g_free(log_level);
+    parsing = NULL;
+    return ok;
+}
+
+void sd_options_free(struct sd_options *opt)
+{
+    g_free(opt->extcap_version);
+    g_free(opt->extcap_interface);
+    g_free(opt->extcap_reload_option);
+    g_free(opt->fifo);
+    g_free(opt->capture_filter);
+    g_free(opt->log_file);
+    for (unsigned i = 0; i < opt->n_ports; i++)
+        g_free(opt->ports[i]);
+    g_free(opt->reverse_port);
+    g_free(opt->output);
+    memset(opt, 0, sizeof *opt);
+}

@@ -1,0 +1,74 @@
+/*
+ * mcpserialdump's command line: the Wireshark extcap protocol and the
+ * standalone options (docs/mcpserialdump.1).
+ */
+#ifndef MCPSERIALDUMP_OPTIONS_H
+#define MCPSERIALDUMP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Exit codes (docs/mcpserialdump.1, EXIT STATUS). */
+enum sd_exit {
+    SD_EXIT_OK = 0,            /* stopped as asked: signal, -c, -a, the reader closed the output */
+    SD_EXIT_USAGE = 1,         /* bad or missing options */
+    SD_EXIT_PORT_MISSING = 2,  /* no such port */
+    SD_EXIT_PORT_BUSY = 3,     /* another program holds the port */
+    SD_EXIT_PORT_OPEN = 4,     /* the port cannot be opened: permission, not a tty, ... */
+    SD_EXIT_LINE_SETTINGS = 5, /* the port refuses the baud, data bits, parity or stop bits */
+    SD_EXIT_OUTPUT = 6,        /* the capture file or fifo cannot be written */
+    SD_EXIT_PORT_LOST = 7,     /* a port disappeared during the capture (file complete) */
+    SD_EXIT_FILTER = 8         /* a capture filter was given: not supported */
+};
+
+enum sd_parity { SD_PARITY_NONE, SD_PARITY_EVEN, SD_PARITY_ODD };
+
+/* How every port of the capture is set up. */
+struct sd_line_settings {
+    unsigned baud;
+    unsigned data_bits; /* 5..8 */
+    enum sd_parity parity;
+    unsigned stop_bits; /* 1 or 2 */
+};
+
+#define SD_MAX_PORTS 8
+
+struct sd_options {
+    /* extcap requests */
+    bool extcap_interfaces;
+    bool extcap_version_given;
+    char *extcap_version; /* Wireshark's version, may be NULL */
+    bool extcap_dlts;
+    bool extcap_config;
+    char *extcap_interface;
+    char *extcap_reload_option;
+    bool capture;
+    char *fifo;
+    char *capture_filter;
+    bool cleanup_postkill;
+    /* logging (extcap: stdout or this file; never stderr) */
+    bool debug;
+    char *log_file;
+
+    /* the capture */
+    char *ports[SD_MAX_PORTS]; /* -i, in order; extcap: the interface's port */
+    unsigned n_ports;
+    char *reverse_port; /* extcap: the second port of the line */
+    bool one_line;      /* a half-duplex bus: every port is its own undirected line */
+    struct sd_line_settings line;
+    char *output;      /* -w FILE, "-" = stdout */
+    uint64_t count;    /* -c: stop after this many records, 0 = no limit */
+    double duration_s; /* -a duration:S, 0 = no limit */
+    bool list_ports;   /* -D */
+    bool quiet;
+    bool show_version;
+};
+
+/*
+ * Parses argv into opt. On an error prints the reason to stderr and returns
+ * false (exit SD_EXIT_USAGE).
+ */
+bool sd_options_parse(int argc, char **argv, struct sd_options *opt);
+void sd_options_free(struct sd_options *opt);
+
+#endif

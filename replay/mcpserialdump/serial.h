@@ -1,0 +1,24 @@
+/* Opening a serial port for capture: raw mode, the line settings, low latency. */
+#ifndef MCPSERIALDUMP_SERIAL_H
+#define MCPSERIALDUMP_SERIAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "options.h"
+
+/*
+ * Opens path read-only, non-blocking, takes an exclusive flock (and honours
+ * UUCP lock files), sets raw mode with VMIN=1 VTIME=0 and the line settings,
+ * checks that the port kept them, and asks for ASYNC_LOW_LATENCY where the
+ * driver supports it. Returns the fd, or -1 with a message in err and the
+ * exit code (SD_EXIT_PORT_MISSING, _PORT_BUSY, _PORT_OPEN, _LINE_SETTINGS)
+ * in *code. *low_latency tells whether the driver took ASYNC_LOW_LATENCY.
+ */
+int sd_serial_open(const char *path, const struct sd_line_settings *line, bool *low_latency,
+                   char *err, size_t err_len, enum sd_exit *code);
+
+/* Maps a baud rate to its termios speed constant; false for a rate termios lacks. */
+bool sd_baud_constant(unsigned baud, unsigned *out);
+
+#endif

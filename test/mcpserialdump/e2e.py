@@ -1,0 +1,874 @@
+#!/usr/bin/env python3
+"""End-to-end tests of mcpserialdump, one case per ctest test (no hardware:
+pseudo-terminals are the serial lines).
+
+    e2e.py CASE --build BUILD_DIR [--plugin PATH]
+
+What the test wrote on the lines is the truth: the bytes of each line
+(checked in the capture with a reader of the pcapng specification written
+here) and the frames built here from docs/PROTOCOL.md (checked by tshark with
+the mcp5a plugin: directions, sequence verdicts, request/response links).
+Every process is bounded in time and stopped by its own pid.
+"""
+import argparse
+import os
+import pty
+import random
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+import tty
+
+ARGS = None
+TMP = None
+FAILS = []
+SKIP_TSHARK = None  # a reason when tshark + plugin are unavailable
+PLUGIN_CHECKED = []
+
+EXIT = {"ok": 0, "usage": 1, "missing": 2, "busy": 3, "open": 4, "settings": 5,
+        "output": 6, "lost": 7, "filter": 8}
+
+
+def fail(msg):
+    FAILS.append(msg)
+    print("not ok: " + msg, flush=True)
+
+
+def check(cond, msg):
+    if cond:
+        print("ok: " + msg.split("\n")[0], flush=True)
+    else:
+        fail(msg)
+    return cond
+
+
+def tool(*parts):
+    return os.path.join(ARGS.build, *parts)
+
+
+def dump_bin():
+    return tool("replay", "mcpserialdump", "mcpserialdump")
+
+
+# ------------------------------------------------------------ frames (§1, §2)
+
+def crc8_smbus(data):
+    crc = 0
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
+    return crc
+
+
+def frame(seq, cmd, payload=b""):
+    body = bytes([0x5A, seq & 0xFF]) + struct.pack(">H", len(payload)) + bytes([cmd]) + payload
+    return body + bytes([crc8_smbus(body)])
+
+
+def split_frames(stream):
+    """The frames of a clean byte stream (no noise), by their length field."""
+    out, i = [], 0
+    while i + 6 <= len(stream):
+        assert stream[i] == 0x5A, f"stream not clean at {i}"
+        n = 6 + struct.unpack(">H", stream[i + 2:i + 4])[0]
+        out.append(stream[i:i + n])
+        i += n
+    assert i == len(stream), "stream ends inside a frame"
+    return out
+
+
+assert crc8_smbus(b"123456789") == 0xF4  # §1 check value
+assert frame(0, 0x01) == bytes.fromhex("5a00000001 20".replace(" ", ""))  # §1 vector
+
+
+# ------------------------------------------------------------ pcapng reader
+
+def read_pcapng(path):
+    """Per the pcapng spec: returns (interfaces [(linktype, name)], records
+    [(iface, ts, direction or None, bytes)]) from SHB/IDB/EPB blocks."""
+    with open(path, "rb") as f:
+        data = f.read()
+    ifaces, recs, off, endian = [], [], 0, "<"
+    while off + 12 <= len(data):
+        btype = struct.unpack(endian + "I", data[off:off + 4])[0]
+        if btype == 0x0A0D0D0A:
+            endian = "<" if data[off + 8:off + 12] == b"\x4d\x3c\x2b\x1a" else ">"
+        blen = struct.unpack(endian + "I", data[off + 4:off + 8])[0]
+        if blen < 12 or off + blen > len(data):
+            raise ValueError(f"truncated block at {off}")
+        body = data[off + 8:off + blen - 4]
+        if btype == 1:
+            linktype = struct.unpack(endian + "H", body[0:2])[0]
+            name, o = None, 8
+            while o + 4 <= len(body):
+                code, olen = struct.unpack(endian + "HH", body[o:o + 4])
+                if code == 0:
+                    break
+                if code == 2:
+                    name = body[o + 4:o + 4 + olen].decode()
+                o += 4 + ((olen + 3) & ~3)
+            ifaces.append((linktype, name))
+        elif btype == 6:
+            iface, hi, lo, caplen = struct.unpack(endian + "IIII", body[0:16])
+            pkt = body[20:20 + caplen]
+            recs.append((iface, (hi << 32) | lo) + parse_upper_pdu(pkt))
+        off += blen
+    if off != len(data):
+        raise ValueError(f"{len(data) - off} trailing bytes")
+    return ifaces, recs
+
+
+def parse_upper_pdu(pkt):
+    """Exported-PDU tags (2-byte BE type, 2-byte BE length): (name, direction, bytes)."""
+    o, name, direction = 0, None, None
+    while True:
+        tag, tlen = struct.unpack(">HH", pkt[o:o + 4])
+        o += 4
+        if tag == 0:
+            break
+        if tag == 12:
+            name = pkt[o:o + tlen]
+        elif tag == 35:
+            direction = struct.unpack(">I", pkt[o:o + 4])[0]
+        o += tlen
+    return (name, direction, pkt[o:])
+
+
+def line_bytes(recs, iface, direction):
+    return b"".join(r[4] for r in recs if r[0] == iface and r[3] == direction)
+
+
+def check_records_format(recs, what):
+    names = {r[2] for r in recs}
+    check(names <= {b"mcp5a.serial"} and recs,
+          f"{what}: {len(recs)} records, every one names mcp5a.serial (tag 12, 12 bytes: no padding needed)")
+    ts = [r[1] for r in recs]
+    check(ts == sorted(ts), f"{what}: timestamps never go backwards")
+
+
+# ------------------------------------------------------------ ptys and the tool
+
+class Pty:
+    """A pseudo-terminal: the test writes into `master`; `path` is the serial port."""
+
+    def __init__(self):
+        self.master, self.slave = pty.openpty()
+        tty.setraw(self.master)
+        tty.setraw(self.slave)  # raw before the capture opens it: no echo, no CR mapping
+        self.path = os.ttyname(self.slave)
+
+    def write(self, data, chunks=1, rng=None, pause=0.0):
+        """Writes data, cut into `chunks` pieces at random places."""
+        cuts = sorted(rng.sample(range(1, len(data)), min(chunks - 1, len(data) - 1))) if chunks > 1 else []
+        last = 0
+        for c in cuts + [len(data)]:
+            os.write(self.master, data[last:c])
+            last = c
+            if pause:
+                time.sleep(pause)
+
+    def close(self):
+        for fd in (self.master, self.slave):
+            if fd is not None:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self.master = self.slave = None
+
+    def close_master(self):
+        os.close(self.master)
+        self.master = None
+
+
+class Dump:
+    """mcpserialdump in standalone mode; waits for its start line."""
+
+    def __init__(self, *args, out=None):
+        self.out = out or os.path.join(TMP, f"cap{time.monotonic_ns()}.pcapng")
+        self.p = subprocess.Popen([dump_bin()] + list(args) + ["-w", self.out],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.start = self.p.stderr.readline()
+        self.started = "capturing" in self.start
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        if self.p.poll() is None:
+            self.p.send_signal(sig)
+        return self.wait(timeout)
+
+    def wait(self, timeout=10):
+        try:
+            out, err = self.p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            out, err = self.p.communicate()
+            err += "\n(killed: did not stop in time)"
+        return self.p.returncode, self.start + err
+
+
+def run_dump(*args, timeout=10):
+    p = subprocess.run([dump_bin()] + list(args), capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def wait_bytes(path, ifaces_dirs, want, timeout=10):
+    """Waits until the capture holds `want` bytes on each (iface, direction)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            _, recs = read_pcapng(path)
+            if all(len(line_bytes(recs, i, d)) >= want[(i, d)] for (i, d) in ifaces_dirs):
+                return True
+        except (OSError, ValueError, struct.error):
+            pass
+        time.sleep(0.05)
+    return False
+
+
+# ------------------------------------------------------------ tshark with the plugin
+
+def tshark_file(cap, *extra):
+    """tshark -r CAP (two passes) with the plugin, unprivileged; returns stdout lines."""
+    os.chmod(cap, 0o644)
+    env = dict(os.environ, MCP5A_PLUGIN=ARGS.plugin, WIRESHARK_PLUGIN_DIR=empty_plugin_dir())
+    unpriv = os.path.join(ARGS.source, "test", "tshark-unpriv.sh")
+    if not PLUGIN_CHECKED:
+        PLUGIN_CHECKED.append(True)
+        g = subprocess.run([unpriv, "-G", "plugins"], capture_output=True, text=True, timeout=60, env=env)
+        used = [l.split("\t")[-1] for l in g.stdout.splitlines() if l.startswith("mcp5a")]
+        check(len(used) == 1 and "/.local/lib/wireshark/plugins/" in used[0],
+              f"tshark loads the plugin built here (staged): {used}")
+    p = subprocess.run([os.path.join(ARGS.source, "test", "tshark-unpriv.sh"), "-r", cap, "-2"] + list(extra),
+                       capture_output=True, text=True, timeout=120, env=env)
+    if p.returncode != 0:
+        fail(f"tshark on {cap}: exit {p.returncode}: {p.stderr}")
+    return p.stdout.splitlines()
+
+
+FIELDS = ["frame.number", "frame.interface_id", "exported_pdu.p2p_dir", "mcp5a.seq", "mcp5a.cmd",
+          "mcp5a.request_in", "mcp5a.response_in", "_ws.expert.message", "mcp5a.junk",
+          "mcp5a.req_seq"]
+
+
+def tshark_frames(cap):
+    """One dict per MCP frame (several per record possible), in capture order."""
+    args = ["-T", "fields", "-E", "separator=\t", "-E", "aggregator=|", "-E", "occurrence=a"]
+    for f in FIELDS:
+        args += ["-e", f]
+    frames, records = [], 0
+    for line in tshark_file(cap, *args):
+        cols = line.split("\t")
+        records += 1
+        row = dict(zip(FIELDS, [c.split("|") if c else [] for c in cols]))
+        seqs, cmds = row["mcp5a.seq"], row["mcp5a.cmd"]
+        for k in range(len(seqs)):
+            frames.append({"record": int(row["frame.number"][0]),
+                           "iface": int(row["frame.interface_id"][0]) if row["frame.interface_id"] else 0,
+                           "seq": int(seqs[k]), "cmd": int(cmds[k], 16),
+                           "experts": row["_ws.expert.message"]})
+        if row["mcp5a.junk"]:
+            frames.append({"record": int(row["frame.number"][0]), "junk": True})
+    return frames, records
+
+
+def tshark_links(cap):
+    """(record, seq, cmd) -> (request_in, response_in) for every frame, from -V-free fields."""
+    args = ["-T", "fields", "-E", "separator=\t", "-E", "aggregator=|", "-E", "occurrence=a",
+            "-e", "frame.number", "-e", "mcp5a.seq", "-e", "mcp5a.cmd", "-e", "mcp5a.request_in",
+            "-e", "mcp5a.response_in", "-e", "mcp5a.analysis.duplicate", "-e", "mcp5a.analysis.gap",
+            "-e", "mcp5a.analysis.out_of_order", "-e", "mcp5a.analysis.retransmission"]
+    return [line.split("\t") for line in tshark_file(cap, *args)]
+
+
+def stats_senders(cap):
+    """Frames per sender from -z mcp5a,tree: {'serial:0': n, 'serial:1': m}."""
+    out = {}
+    for line in tshark_file(cap, "-q", "-z", "mcp5a,tree"):
+        parts = line.split()
+        if parts and parts[0] in ("serial:0", "serial:1") and len(parts) > 1:
+            out[parts[0]] = int(parts[1])
+    return out
+
+
+def empty_plugin_dir():
+    """A global plugin folder with nothing in it, so tshark loads the plugin built here (from
+    the staged personal folder) even when another mcp5a.so is installed globally: tshark
+    prefers the global one. WIRESHARK_PLUGIN_DIR works for an unprivileged tshark."""
+    d = os.path.join(TMP, "no-global-plugins")
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def check_plugin_used(env, tshark):
+    p = subprocess.run(tshark + ["-G", "plugins"], capture_output=True, text=True, env=env, timeout=60)
+    used = [l.split("\t")[-1] for l in p.stdout.splitlines() if l.startswith("mcp5a")]
+    check(len(used) == 1 and used[0].startswith(env["HOME"]), f"tshark loads the staged plugin: {used}")
+
+
+def need_tshark():
+    if SKIP_TSHARK:
+        print(f"note: tshark checks skipped: {SKIP_TSHARK}", flush=True)
+        return False
+    return True
+
+
+def decode_full(cap):
+    """Every MCP frame tshark shows, with its direction and links (two passes)."""
+    args = ["-T", "fields", "-E", "separator=\t", "-E", "aggregator=|", "-E", "occurrence=a",
+            "-e", "frame.number", "-e", "frame.interface_id", "-e", "exported_pdu.p2p_dir",
+            "-e", "mcp5a.seq", "-e", "mcp5a.cmd", "-e", "mcp5a.device", "-e", "mcp5a.response_in",
+            "-e", "mcp5a.request_in", "-e", "mcp5a.junk", "-e", "mcp5a.analysis.gap",
+            "-e", "mcp5a.analysis.duplicate", "-e", "mcp5a.analysis.out_of_order",
+            "-e", "mcp5a.crc.bad"]
+    rows = []
+    for line in tshark_file(cap, *args):
+        c = [x.split("|") if x else [] for x in line.split("\t")]
+        while len(c) < 13:
+            c.append([])
+        rows.append({"num": int(c[0][0]), "iface": int(c[1][0]) if c[1] else 0,
+                     "dir": int(c[2][0]) if c[2] else None,
+                     "seq": [int(x) for x in c[3]], "cmd": [int(x, 16) for x in c[4]],
+                     "device": c[5], "response_in": c[6], "request_in": c[7],
+                     "junk": bool(c[8]), "gap": bool(c[9]), "dup": bool(c[10]), "ooo": bool(c[11]),
+                     "crc_bad": bool(c[12])})
+    return rows
+
+
+# ------------------------------------------------------------ cases
+
+def case_relay():
+    """mcpreplay (master) -> pty -> relay -> pty -> mcpsim (device); the relay copies
+    each direction into a tap pty, cut at random places; mcpserialdump taps both."""
+    rng = random.Random(11)
+    cap_in = os.path.join(TMP, "gen.pcap")
+    subprocess.run([tool("replay", "mcpgen", "mcpgen"), "-t", "serial", "-o", cap_in, "-d", "2",
+                    "-n", "120", "-r", "200", "--mix", "heartbeat=25,read=40,write=30,unknown=5",
+                    "--bad-request", "0", "--busy", "0", "--burst", "0.2", "-s", "7"],
+                   check=True, timeout=30)
+    sim = subprocess.Popen([tool("replay", "mcpsim", "mcpsim"), "--pty", "-d", "1-2", "--seed", "3",
+                            "--latency", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = sim.stdout.readline()
+    sim_path = line.split("serial:")[1].strip() if "serial:" in line else None
+    if not check(sim_path is not None, f"mcpsim serves a pty ({line.strip()})"):
+        sim.kill()
+        return
+    sim_fd = os.open(sim_path, os.O_RDWR | os.O_NOCTTY)
+    tty.setraw(sim_fd)
+    master_side = Pty()  # mcpreplay writes into master_side.path
+    tap = [Pty(), Pty()]
+    dump = Dump("-i", tap[0].path, "-i", tap[1].path, "--baud", "115200")
+    check(dump.started, f"mcpserialdump started: {dump.start.strip()}")
+    seen = [bytearray(), bytearray()]
+    stop = threading.Event()
+
+    def relay():
+        while not stop.is_set():
+            r, _, _ = select.select([master_side.master, sim_fd], [], [], 0.05)
+            for fd in r:
+                try:
+                    data = os.read(fd, 4096)
+                except OSError:
+                    return
+                d = 0 if fd == master_side.master else 1
+                seen[d] += data
+                # The tap first, in random pieces, then the other side of the line.
+                tap[d].write(data, chunks=rng.randint(1, 4), rng=rng, pause=0.0005)
+                os.write(sim_fd if d == 0 else master_side.master, data)
+
+    t = threading.Thread(target=relay)
+    t.start()
+    rp = subprocess.run([tool("replay", "mcpreplay", "mcpreplay"), "-t",
+                         f"serial:{master_side.path}?baud=115200", cap_in],
+                        capture_output=True, text=True, timeout=60)
+    time.sleep(0.5)  # the last answers
+    stop.set()
+    t.join()
+    want = {(0, 0): len(seen[0]), (0, 1): len(seen[1])}
+    wait_bytes(dump.out, want.keys(), want, timeout=5)
+    rc, err = dump.stop()
+    sim.terminate()
+    sim.communicate(timeout=10)
+    os.close(sim_fd)
+    master_side.close()
+    for p in tap:
+        p.close()
+    check(rp.returncode == 0, f"mcpreplay ran: {rp.stdout.strip().splitlines()[-1:] if rp.stdout else rp.stderr}")
+    check(rc == EXIT["ok"] and "stopped by SIGTERM" in err, f"SIGTERM: exit {rc}: {err.strip()}")
+
+    ifaces, recs = read_pcapng(dump.out)
+    check(ifaces == [(252, tap[0].path)], f"one interface, LINKTYPE 252, named after the first port: {ifaces}")
+    check_records_format(recs, "relay")
+    for d in (0, 1):
+        check(line_bytes(recs, 0, d) == bytes(seen[d]),
+              f"direction {d}: the capture holds the {len(seen[d])} bytes the line carried, in order")
+    master_frames, device_frames = split_frames(bytes(seen[0])), split_frames(bytes(seen[1]))
+    check(len(master_frames) >= 50 and len(device_frames) == len(master_frames),
+          f"traffic: {len(master_frames)} master frames, each answered: {len(device_frames)} device frames")
+    cut = sum(1 for r in recs if r[4] and not split_ok(r[4]))
+    check(cut > 10, f"{cut} records end or start inside a frame (bytes split across reads)")
+    if not need_tshark():
+        return
+    rows = decode_full(dump.out)
+    got = {0: [], 1: []}
+    for r in rows:
+        for s, c in zip(r["seq"], r["cmd"]):
+            got[r["dir"]].append((s, c))
+    check(got[0] == [(f[1], f[4]) for f in master_frames],
+          f"tshark: the {len(master_frames)} master frames, in order, direction 0")
+    check(got[1] == [(f[1], f[4]) for f in device_frames],
+          f"tshark: the {len(device_frames)} device frames, in order, direction 1")
+    check(not any(r["junk"] or r["gap"] or r["dup"] or r["ooo"] or r["crc_bad"] for r in rows),
+          "tshark: no junk, gap, duplicate, out-of-order or bad CRC")
+    unanswered = []
+    for r in rows:
+        if r["dir"] != 0:
+            continue
+        devs = list(r["device"])
+        for k, (s, c) in enumerate(zip(r["seq"], r["cmd"])):
+            if c in (0x04, 0x05, 0x06) or c & 0x80:
+                continue
+            if c in (0x02, 0x03) and devs and devs[0] == "255":
+                continue
+            if k >= len(r["response_in"]):
+                unanswered.append((r["num"], s, c))
+    check(not unanswered, f"tshark -2: every request is answered (response_in set); unanswered: {unanswered[:5]}")
+
+
+def split_ok(chunk):
+    """True when a record holds whole frames only."""
+    try:
+        split_frames(chunk)
+        return True
+    except AssertionError:
+        return False
+
+
+def oneline_traffic():
+    """A half-duplex bus as §5 describes it: master and device frames interleaved on one
+    wire. Returns [(bytes, direction §5 gives it)]."""
+    m = lambda seq, cmd, p=b"": (frame(seq, cmd, p), 0)
+    d = lambda seq, cmd, p=b"": (frame(seq, cmd, p), 1)
+    read = bytes([1, 0x00, 0x10, 0x00, 0x02])
+    return [
+        m(1, 0x02, read),                                        # READ (request: 0)
+        d(50, 0x82, bytes([1, 0, 1, 0x00, 0x10, 0x00, 0x02, 0x12, 0x34, 0xAB, 0xCD])),
+        m(2, 0x01),                                              # HEARTBEAT
+        d(51, 0x05, bytes([2, 5])),                              # NAK BUSY for seq 2: after a 0 frame -> 1
+        m(2, 0x01),                                              # the resend: a retransmission
+        d(52, 0x81, bytes([2, 0])),                              # HEARTBEAT response
+        d(53, 0x04, bytes([1, 1, 0, 0, 0, 9])),                  # EVENT (1)
+        m(3, 0x05, bytes([53, 1])),                              # NAK of the EVENT: after a 1 frame -> 0
+        d(53, 0x04, bytes([1, 1, 0, 0, 0, 9])),                  # the EVENT resent: a retransmission
+        m(10, 0x06),                                             # SYNC (0): the master restarts at 10
+        m(11, 0x03, bytes([2, 0x00, 0x20, 0x00, 0x01, 0x00, 0x07])),  # WRITE
+        d(54, 0x83, bytes([11, 0, 2, 0x00, 0x20, 0x00, 0x01])),  # WRITE response
+    ]
+
+
+def case_oneline():
+    """One-line bus mode: no direction tags; tshark infers each frame's direction (§5)."""
+    rng = random.Random(5)
+    bus = Pty()
+    dump = Dump("--one-line", "-i", bus.path)
+    check(dump.started, f"started: {dump.start.strip()}")
+    traffic = oneline_traffic()
+    wire = b"".join(f for f, _ in traffic)
+    for f, _ in traffic:
+        bus.write(f, chunks=rng.randint(1, 3), rng=rng, pause=0.002)
+        time.sleep(0.01)
+    wait_bytes(dump.out, [(0, None)], {(0, None): len(wire)})
+    rc, err = dump.stop()
+    bus.close()
+    check(rc == 0, f"exit 0 on SIGTERM: {err.strip()}")
+    ifaces, recs = read_pcapng(dump.out)
+    check_records_format(recs, "one-line")
+    check(all(r[3] is None for r in recs), "no record carries a direction tag (tag 35)")
+    check(line_bytes(recs, 0, None) == wire, f"the bus's {len(wire)} bytes, in order")
+    if not need_tshark():
+        return
+    rows = decode_full(dump.out)
+    frames = [(r, s, c) for r in rows for s, c in zip(r["seq"], r["cmd"])]
+    check([(s, c) for _, s, c in frames] == [(f[1], f[4]) for f, _ in traffic],
+          f"tshark shows the {len(traffic)} frames in order")
+    check(not any(r["gap"] or r["dup"] or r["ooo"] or r["junk"] for r in rows),
+          "no gap, duplicate, out-of-order or junk: master and device are separate senders")
+    links = tshark_links(dump.out)
+    by_frame = []
+    for row in links:
+        seqs = row[1].split("|") if row[1] else []
+        for k in range(len(seqs)):
+            col = lambda i: (row[i].split("|") if len(row) > i and row[i] else [])
+            by_frame.append({"num": int(row[0]), "request_in": col(3), "response_in": col(4),
+                             "retrans": bool(col(8))})
+    nums = [b["num"] for b in by_frame]
+    # Responses link to their requests (they need opposite directions to match, §4).
+    resp = {1: 0, 5: 4, 11: 10}  # index of a response -> index of its request
+    ok = len(by_frame) == len(traffic)
+    for r_i, q_i in resp.items():
+        ok = ok and by_frame[r_i]["request_in"][:1] == [str(nums[q_i])]
+    check(ok, "READ, HEARTBEAT (the resend) and WRITE responses link to their requests")
+    # The NAKs went the right way: each resend is a retransmission, not a duplicate.
+    check(len(by_frame) == len(traffic) and by_frame[4]["retrans"] and by_frame[8]["retrans"],
+          "the device's NAK (after a master frame) and the master's NAK (after a device EVENT) "
+          "make the resends retransmissions")
+    senders = stats_senders(dump.out)
+    want0 = sum(1 for _, dr in traffic if dr == 0)
+    check(senders == {"serial:0": want0, "serial:1": len(traffic) - want0},
+          f"-z mcp5a,tree: frames per direction as §5 infers them: {senders}")
+    # mcpreplay applies the same rule: it sends the master's frames only (§5 direction 0).
+    target = Pty()
+    p = subprocess.Popen([tool("replay", "mcpreplay", "mcpreplay"), "-q", "-t",
+                          f"serial:{target.path}?baud=115200", dump.out],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    want = b"".join(f for f, dr in traffic if dr == 0)
+    got = bytearray()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(got) < len(want):
+        r, _, _ = select.select([target.master], [], [], 0.1)
+        if r:
+            got += os.read(target.master, 65536)
+    out, err = p.communicate(timeout=20)
+    target.close()
+    check(p.returncode == 0 and bytes(got) == want,
+          f"mcpreplay replays the {want0} master frames of the bus (requests, NAK, SYNC) "
+          f"byte-identical ({len(got)}/{len(want)} bytes; {err.strip()})")
+
+
+def case_two_buses():
+    """Two half-duplex buses in one pcapng: two interfaces, independent analysis."""
+    rng = random.Random(9)
+    a, b = Pty(), Pty()
+    dump = Dump("--one-line", "-i", a.path, "-i", b.path)
+    check(dump.started, f"started: {dump.start.strip()}")
+    wires = [bytearray(), bytearray()]
+    # The same seqs on both buses: were they one line, every second frame would be a duplicate.
+    for k in range(10):
+        for i, bus in enumerate((a, b)):
+            req = frame(k, 0x02, bytes([1, 0, 0, 0, 1]))
+            rsp = frame(100 + k, 0x82, bytes([k, 0, 1, 0, 0, 0, 1, 0, k]))
+            for f in (req, rsp):
+                bus.write(f, chunks=rng.randint(1, 3), rng=rng, pause=0.001)
+                wires[i] += f
+    want = {(0, None): len(wires[0]), (1, None): len(wires[1])}
+    wait_bytes(dump.out, want.keys(), want)
+    rc, err = dump.stop()
+    a.close()
+    b.close()
+    check(rc == 0, f"exit 0: {err.strip()}")
+    ifaces, recs = read_pcapng(dump.out)
+    check(ifaces == [(252, a.path), (252, b.path)], f"two interfaces: {ifaces}")
+    for i in (0, 1):
+        check(line_bytes(recs, i, None) == bytes(wires[i]), f"bus {i}: its bytes on interface {i}")
+    if not need_tshark():
+        return
+    rows = decode_full(dump.out)
+    check(not any(r["gap"] or r["dup"] or r["ooo"] or r["junk"] for r in rows),
+          "no duplicate, gap, out-of-order or junk across the two buses")
+    iface_of = {r["num"]: r["iface"] for r in rows}
+    links = [(r["iface"], q) for r in rows for q in r["request_in"]]
+    check(len(links) == 20 and all(iface_of[int(q)] == i for i, q in links),
+          f"20 responses, each linked to the request on its own bus ({len(links)} links)")
+
+
+def case_two_taps():
+    """Two full-duplex lines (four ports, two per line): two interfaces, each with both
+    directions; the same seqs on both lines stay apart."""
+    ports = [Pty() for _ in range(4)]
+    dump = Dump(*[x for p in ports for x in ("-i", p.path)])
+    check(dump.started, f"started: {dump.start.strip()}")
+    sent = {}
+    for k in range(8):
+        for line in (0, 1):
+            q, r = frame(k, 0x01), frame(k, 0x81, bytes([k, 0]))
+            ports[2 * line].write(q)
+            time.sleep(0.003)
+            ports[2 * line + 1].write(r)
+            sent[(line, 0)] = sent.get((line, 0), b"") + q
+            sent[(line, 1)] = sent.get((line, 1), b"") + r
+            time.sleep(0.003)
+    wait_bytes(dump.out, sent.keys(), {k: len(v) for k, v in sent.items()})
+    rc, err = dump.stop()
+    for p in ports:
+        p.close()
+    check(rc == 0, f"exit 0: {err.strip()}")
+    ifaces, recs = read_pcapng(dump.out)
+    check(ifaces == [(252, ports[0].path), (252, ports[2].path)],
+          f"two interfaces, named after each line's first port: {ifaces}")
+    check(all(line_bytes(recs, i, d) == v for (i, d), v in sent.items()),
+          "ports 1, 2 on interface 0 (directions 0, 1); ports 3, 4 on interface 1")
+    if not need_tshark():
+        return
+    rows = decode_full(dump.out)
+    check(not any(r["gap"] or r["dup"] or r["ooo"] or r["junk"] for r in rows),
+          "no duplicate, gap, out-of-order or junk across the two lines")
+    iface_of = {r["num"]: r["iface"] for r in rows}
+    links = [(r["iface"], q) for r in rows for q in r["request_in"]]
+    check(len(links) == 16 and all(iface_of[int(q)] == i for i, q in links),
+          f"16 responses, each linked to the request on its own line ({len(links)} links)")
+
+
+def case_port_closed():
+    """A port closed mid-capture: exit 7, the message names it, every byte read is in the file."""
+    a, b = Pty(), Pty()
+    dump = Dump("-i", a.path, "-i", b.path)
+    check(dump.started, f"started: {dump.start.strip()}")
+    sent = [b"", b""]
+    for k in range(20):
+        f0, f1 = frame(k, 0x01), frame(k, 0x81, bytes([k, 0]))
+        a.write(f0)
+        b.write(f1)
+        sent[0] += f0
+        sent[1] += f1
+    want = {(0, 0): len(sent[0]), (0, 1): len(sent[1])}
+    check(wait_bytes(dump.out, want.keys(), want), "the bytes reached the capture")
+    t0 = time.monotonic()
+    b.close_master()  # the other side of port 2 goes away, as an unplugged adapter
+    rc, err = dump.wait(timeout=10)
+    a.close()
+    b.close()
+    check(rc == EXIT["lost"] and b.path in err and "disappeared" in err,
+          f"exit 7 within {time.monotonic() - t0:.2f} s, the message names the port: {err.strip()}")
+    ifaces, recs = read_pcapng(dump.out)
+    check(line_bytes(recs, 0, 0) == sent[0] and line_bytes(recs, 0, 1) == sent[1],
+          "the file is complete: every byte of both ports")
+
+
+def case_sigterm():
+    """SIGTERM and SIGINT stop cleanly; -c and -a stop on their own."""
+    a = Pty()
+    for sig, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "SIGINT")):
+        dump = Dump("-i", a.path)
+        data = b"".join(frame(k, 0x01) for k in range(30))
+        a.write(data, chunks=7, rng=random.Random(1), pause=0.002)
+        wait_bytes(dump.out, [(0, 0)], {(0, 0): len(data)})
+        rc, err = dump.stop(sig)
+        _, recs = read_pcapng(dump.out)
+        check(rc == 0 and f"stopped by {name}" in err and line_bytes(recs, 0, 0) == data,
+              f"{name}: exit {rc}, file complete ({err.strip()})")
+    # -c 5: exactly five records.
+    dump = Dump("-i", a.path, "-c", "5")
+    for k in range(8):
+        a.write(frame(k, 0x01))
+        time.sleep(0.02)
+    rc, err = dump.wait(timeout=10)
+    _, recs = read_pcapng(dump.out)
+    check(rc == 0 and len(recs) == 5 and "5 records captured (-c)" in err,
+          f"-c 5: exit {rc}, {len(recs)} records ({err.strip()})")
+    # -a duration:1 with a silent line.
+    t0 = time.monotonic()
+    dump = Dump("-i", a.path, "-a", "duration:1")
+    rc, err = dump.wait(timeout=10)
+    took = time.monotonic() - t0
+    ifaces, recs = read_pcapng(dump.out)
+    check(rc == 0 and 0.9 <= took < 5 and "duration" in err and ifaces and not recs,
+          f"-a duration:1: exit {rc} after {took:.2f} s, a valid empty capture ({err.strip()})")
+    # -w -: the reader going away (EPIPE) ends the capture cleanly.
+    p = subprocess.Popen([dump_bin(), "-i", a.path, "-w", "-"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    p.stderr.readline()
+    head = p.stdout.read(28)  # the SHB
+    p.stdout.close()
+    for k in range(5):
+        a.write(frame(k, 0x01))
+        time.sleep(0.05)
+    try:
+        p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    err = p.stderr.read().decode()
+    check(head[:4] == b"\x0a\x0d\x0d\x0a" and p.returncode == 0 and "reader closed the output" in err,
+          f"-w - with the reader gone: exit {p.returncode} ({err.strip()})")
+    a.close()
+
+
+def case_errors():
+    """Missing, busy, unopenable ports, a bad baud, options: distinct exit codes, clear messages."""
+    rc, out, err = run_dump("-i", "/dev/mcp-no-such-port", "-w", os.path.join(TMP, "x.pcapng"))
+    check(rc == EXIT["missing"] and "no such port" in err, f"missing port: exit {rc}: {err.strip()}")
+    check(not os.path.exists(os.path.join(TMP, "x.pcapng")), "no capture file left behind")
+    a = Pty()
+    rc, out, err = run_dump("-i", a.path, "--baud", "12345", "-w", os.path.join(TMP, "x.pcapng"))
+    check(rc == EXIT["settings"] and "baud 12345" in err, f"bad baud: exit {rc}: {err.strip()}")
+    dump = Dump("-i", a.path)
+    rc, out, err = run_dump("-i", a.path, "-w", os.path.join(TMP, "y.pcapng"))
+    check(rc == EXIT["busy"] and "busy" in err, f"busy port (another capture holds it): exit {rc}: {err.strip()}")
+    dump.stop()
+    plain = os.path.join(TMP, "plain-file")
+    open(plain, "w").close()
+    rc, out, err = run_dump("-i", plain, "-w", os.path.join(TMP, "z.pcapng"))
+    check(rc == EXIT["open"] and "not a serial port" in err, f"not a tty: exit {rc}: {err.strip()}")
+    rc, out, err = run_dump("-i", a.path, "-w", "/nonexistent-dir/x.pcapng")
+    check(rc == EXIT["output"], f"unwritable output: exit {rc}: {err.strip()}")
+    for bad in (["-i", a.path], ["-w", "x"], ["-i", a.path, "-w", "x", "--parity", "mark"],
+                ["-i", a.path, "-w", "x", "-a", "packets:3"], ["-i", a.path, "-w", "x", "-c", "0"],
+                ["--one-line", "-i", a.path, "--reverse-port", a.path + "x", "-w", "x"]):
+        rc, out, err = run_dump(*bad)
+        check(rc == EXIT["usage"] and "mcpserialdump:" in err, f"usage error {bad[-2:]}: exit {rc}: {err.strip()}")
+    rc, out, err = run_dump("--extcap-capture-filter", "tcp port 80", "--extcap-interface", "mcpserial-x")
+    check(rc == EXIT["filter"] and "no capture filter" in out, f"capture filter refused: exit {rc}: {out.strip()}")
+    rc, out, err = run_dump("--extcap-capture-filter", "", "--extcap-interface", "mcpserial-x")
+    check(rc == 0, "an empty capture filter is valid")
+    a.close()
+
+
+def case_extcap():
+    """The extcap protocol end to end: tshark (unprivileged, staged HOME with the plugin and
+    the extcap) lists the ports and captures live traffic from one, with the reverse port and
+    the baud rate set through the extcap options."""
+    if not need_tshark():
+        print("SKIP: tshark with the plugin is needed", flush=True)
+        return
+    stage = os.path.join(TMP, "home")
+    plug = os.path.join(stage, ".local", "lib", "wireshark", "plugins", ARGS.ws_version, "epan")
+    ext = os.path.join(stage, ARGS.extcap_subdir)
+    os.makedirs(plug)
+    os.makedirs(ext)
+    shutil.copy(ARGS.plugin, os.path.join(plug, "mcp5a.so"))
+    shutil.copy(dump_bin(), os.path.join(ext, "mcpserialdump"))
+    ports = os.path.join(TMP, "ports")
+    os.makedirs(ports)
+    a, b = Pty(), Pty()
+    os.symlink(a.path, os.path.join(ports, "ttyMCP0"))
+    os.symlink(b.path, os.path.join(ports, "ttyMCP1"))
+    for p in (a, b):
+        os.chown(p.path, 65534, 65534) if os.geteuid() == 0 else None
+    for root, dirs, files in os.walk(TMP):
+        for n in dirs + files:
+            os.chmod(os.path.join(root, n), 0o755, follow_symlinks=False) if not os.path.islink(
+                os.path.join(root, n)) else None
+    os.chmod(TMP, 0o755)
+    env = dict(os.environ, HOME=stage, XDG_CONFIG_HOME=os.path.join(stage, ".config"),
+               MCPSERIALDUMP_PORTS=os.path.join(ports, "tty*"), WIRESHARK_ABORT_ON_DISSECTOR_BUG="1",
+               WIRESHARK_PLUGIN_DIR=empty_plugin_dir())
+    os.chmod(env["WIRESHARK_PLUGIN_DIR"], 0o755)
+    tshark = [ARGS.tshark]
+    if os.geteuid() == 0:
+        tshark = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + tshark
+    check_plugin_used(env, tshark)
+    # A speed of our own on the port: discovery must leave it (ports are listed, never opened).
+    attrs = termios.tcgetattr(a.slave)
+    attrs[4] = attrs[5] = termios.B4800
+    termios.tcsetattr(a.slave, termios.TCSANOW, attrs)
+    d = subprocess.run(tshark + ["-D"], capture_output=True, text=True, env=env, timeout=60)
+    listed = [l for l in d.stdout.splitlines() if "mcpserial-" in l]
+    check(len(listed) == 2 and "mcpserial-ttyMCP0" in listed[0] and "mcpserial-ttyMCP1" in listed[1],
+          f"tshark -D lists the two ports: {listed}")
+    check(termios.tcgetattr(a.slave)[4] == termios.B4800,
+          "tshark -D left the port's settings alone (listed, not opened)")
+
+    stop = threading.Event()
+    sent = [bytearray(), bytearray()]
+
+    def feed():
+        k = 0
+        while not stop.is_set():
+            q, r = frame(k, 0x01), frame(k, 0x81, bytes([k, 0]))
+            os.write(a.master, q)
+            sent[0] += q
+            time.sleep(0.005)
+            os.write(b.master, r)
+            sent[1] += r
+            k = (k + 1) & 0xFF
+            time.sleep(0.05)
+
+    iface = "mcpserial-ttyMCP0"
+    pref = "extcap." + "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in iface.lower())
+    cap = subprocess.Popen(tshark + ["-i", iface, "-a", "duration:3",
+                                     "-o", f"{pref}.baud:9600",
+                                     "-o", f"{pref}.reverseport:{os.path.join(ports, 'ttyMCP1')}",
+                                     "-T", "fields", "-E", "aggregator=|",
+                                     "-e", "exported_pdu.p2p_dir", "-e", "mcp5a.seq", "-e", "mcp5a.cmd",
+                                     "-e", "mcp5a.request_in", "-e", "mcp5a.analysis.gap",
+                                     "-e", "mcp5a.junk"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    speed_seen = None
+    deadline = time.monotonic() + 40
+    t = threading.Thread(target=feed)
+    t.start()
+    while cap.poll() is None and time.monotonic() < deadline:
+        ispeed = termios.tcgetattr(a.slave)[4]
+        if ispeed == termios.B9600:
+            speed_seen = ispeed
+        time.sleep(0.05)
+    try:
+        out, err = cap.communicate(timeout=max(1, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        cap.kill()
+        out, err = cap.communicate()
+    stop.set()
+    t.join()
+    rows = [l.split("\t") for l in out.splitlines() if l.strip()]
+    frames = [(r[0], s, c, r[3] if len(r) > 3 else "") for r in rows
+              for s, c in zip(r[1].split("|") if r[1] else [], r[2].split("|") if r[2] else [])]
+    hb = [f for f in frames if f[2] == "0x01"]
+    rsp = [f for f in frames if f[2] == "0x81"]
+    check(cap.returncode == 0, f"tshark -i {iface} -a duration:3: exit {cap.returncode} ({err.strip()[-300:]})")
+    check(speed_seen == termios.B9600, "the extcap set the port to 9600 baud (-o ...baud:9600)")
+    check(len(hb) >= 5 and all(f[0] == "0" for f in hb),
+          f"{len(hb)} live HEARTBEATs decoded, direction 0 (the interface's port)")
+    check(len(rsp) >= 5 and all(f[0] == "1" for f in rsp),
+          f"{len(rsp)} responses decoded, direction 1 (the reverse port from the dialog's option)")
+    linked = sum(1 for f in rsp if f[3])
+    check(rsp and linked >= len(rsp) - 1,
+          f"{linked}/{len(rsp)} responses linked to their requests (one pass: request_in)")
+    check(not any((len(r) > 4 and r[4]) for r in rows), "no gap in the live capture")
+    # The first frame may be cut by the start of the capture; junk is allowed only there.
+    junk_rows = [i for i, r in enumerate(rows) if len(r) > 5 and r[5]]
+    check(all(i < 2 for i in junk_rows), f"no junk after the start ({junk_rows})")
+    # A capture filter is refused, and tshark shows why (the extcap's stderr).
+    f = subprocess.run(tshark + ["-i", iface, "-f", "tcp", "-a", "duration:2"], capture_output=True,
+                       text=True, env=env, timeout=60)
+    check(f.returncode != 0 and "takes no capture filter" in f.stderr,
+          f"tshark -f refused with the extcap's message: {f.stderr.strip().splitlines()[-2:]}")
+    a.close()
+    b.close()
+
+
+CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
+
+
+def main():
+    global ARGS, TMP, SKIP_TSHARK
+    ap = argparse.ArgumentParser()
+    ap.add_argument("case", choices=sorted(CASES))
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--source", required=True)
+    ap.add_argument("--plugin", default="")
+    ap.add_argument("--ws-version", default=None, help="X.Y (default: tshark --version's)")
+    ap.add_argument("--extcap-subdir", default=".config/wireshark/extcap")
+    ap.add_argument("--tshark", default=shutil.which("tshark") or "tshark")
+    ARGS = ap.parse_args()
+    if not ARGS.plugin or not os.path.exists(ARGS.plugin):
+        SKIP_TSHARK = "the mcp5a plugin is not built"
+    elif not shutil.which(ARGS.tshark):
+        SKIP_TSHARK = "tshark is not installed"
+    elif os.environ.get("MCP5A_TSHARK"):
+        SKIP_TSHARK = "an instrumented plugin build"
+    if ARGS.ws_version is None and not SKIP_TSHARK:
+        v = subprocess.run([ARGS.tshark, "--version"], capture_output=True, text=True, timeout=60)
+        words = v.stdout.split()
+        ver = words[2] if len(words) > 2 and words[:2] == ["TShark", "(Wireshark)"] else "4.0"
+        ARGS.ws_version = ".".join(ver.split(".")[:2])
+    TMP = tempfile.mkdtemp(prefix="mcpserialdump-")
+    os.chmod(TMP, 0o755)
+    try:
+        CASES[ARGS.case]()
+    finally:
+        shutil.rmtree(TMP, ignore_errors=True)
+    if FAILS:
+        print(f"{len(FAILS)} check(s) failed", flush=True)
+        sys.exit(1)
+    print("all checks passed", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -169,8 +169,10 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
     set_defaults(opt);
     gchar *transport = NULL, *link = NULL, *format = NULL, *crc = NULL, *mix = NULL,
           *fault_at = NULL;
-    gint64 seed = 1, frames = -1, requests = 0;
-    gint masters = 1, devices = 2, vlan = -1, first_seq = -1, gap_size = 0, big = -1;
+    /* G_MININT*: not given (so that a given -1 is an error, not the default) */
+    gint64 seed = 1, frames = G_MININT64, requests = G_MININT64;
+    gint masters = 1, devices = 2, vlan = G_MININT, first_seq = G_MININT, gap_size = 0,
+         big = G_MININT;
     gint port = MCP_DEFAULT_PORT;
     gboolean nano = FALSE, ipv6 = FALSE, length_le = FALSE, subnet = FALSE, steady = FALSE;
     gboolean version = FALSE, progress = FALSE, no_progress = FALSE;
@@ -275,8 +277,10 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
     }
     if (ok && argc > 1)
         ok = fail("unexpected argument '%s'", argv[1]);
-    if (ok && opt->out == NULL)
+    if (ok && (opt->out == NULL || opt->out[0] == '\0'))
         ok = fail("%s", "--write FILE is required (- for stdout)");
+    if (ok && opt->truth != NULL && opt->truth[0] == '\0')
+        ok = fail("%s", "--truth needs a file name (- for stdout)");
     if (ok && transport != NULL) {
         if (strcmp(transport, "udp") == 0)
             opt->transport = GEN_UDP;
@@ -288,7 +292,7 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
             ok = fail("unknown --transport '%s' (udp, tcp or serial)", transport);
     }
     opt->link = opt->transport == GEN_SERIAL ? GEN_LINK_UPPER_PDU : GEN_LINK_ETHERNET;
-    if (ok && vlan >= 0) {
+    if (ok && vlan != G_MININT) {
         if (vlan < 1 || vlan > 4094)
             ok = fail("%s", "--vlan-id must be 1..4094");
         opt->vlan_id = (uint16_t)vlan;
@@ -297,11 +301,11 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
     if (ok && link != NULL) {
         if (opt->transport == GEN_SERIAL)
             ok = fail("--link '%s' does not apply to serial captures", link);
-        else if (strcmp(link, "ethernet") == 0 && vlan < 0)
+        else if (strcmp(link, "ethernet") == 0 && vlan == G_MININT)
             opt->link = GEN_LINK_ETHERNET;
         else if (strcmp(link, "vlan") == 0)
             opt->link = GEN_LINK_VLAN;
-        else if (strcmp(link, "sll") == 0 && vlan < 0)
+        else if (strcmp(link, "sll") == 0 && vlan == G_MININT)
             opt->link = GEN_LINK_SLL;
         else
             ok = fail("bad --link '%s' (ethernet, vlan or sll; --vlan-id implies vlan)", link);
@@ -320,6 +324,8 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
     }
     if (ok && mix != NULL)
         ok = parse_mix(mix, opt->mix);
+    if (ok && fault_at != NULL && fault_at[0] == '\0')
+        ok = fail("%s", "--fault-at needs FAULT:N entries, e.g. drop:3");
     if (ok && fault_at != NULL)
         ok = parse_fault_at(fault_at, opt);
 
@@ -331,7 +337,7 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
     opt->steady = steady;
     opt->masters = masters;
     opt->devices = devices;
-    opt->first_seq = first_seq;
+    opt->first_seq = first_seq == G_MININT ? -1 : first_seq;
     opt->gap_size = gap_size;
     opt->port = (uint16_t)port;
     opt->progress = no_progress ? GEN_PROGRESS_OFF : progress ? GEN_PROGRESS_ON : GEN_PROGRESS_AUTO;
@@ -351,9 +357,7 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
         ok = fail("%s", "a serial line has one master: --masters must be 1");
     if (ok && opt->transport == GEN_SERIAL && ipv6)
         ok = fail("%s", "--ipv6 does not apply to serial captures");
-    if (ok && frames == 0)
-        ok = fail("%s", "--limit must be >= 1");
-    if (ok && frames < -1)
+    if (ok && frames != G_MININT64 && frames < 1)
         ok = fail("%s", "--limit must be >= 1");
     if (ok && (port < 1 || port > 65535 || (port > 40000 && port < 40001 + 99)))
         ok = fail("%s", "--port must be 1..65535 and not a master's port (40001..40099)");
@@ -365,7 +369,7 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
         ok = fail("%s", "--write and --truth name the same file");
     if (ok && progress && no_progress)
         ok = fail("%s", "--progress and --no-progress exclude each other");
-    if (ok && requests < 0)
+    if (ok && requests != G_MININT64 && requests < 1)
         ok = fail("%s", "--requests must be >= 1");
     if (ok && !(opt->rate > 0.0 && opt->rate <= 1e7))
         ok = fail("%s", "--rate must be > 0 and <= 1e7");
@@ -373,9 +377,9 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
         ok = fail("%s", "--latency must be 0..60000 ms");
     if (ok && !(opt->jitter >= 0.0 && opt->jitter <= 1.0))
         ok = fail("%s", "--jitter must be 0..1");
-    if (ok && (first_seq < -1 || first_seq > 255))
+    if (ok && first_seq != G_MININT && (first_seq < 0 || first_seq > 255))
         ok = fail("%s", "--first-seq must be 0..255");
-    if (ok && (gap_size < 0 || gap_size > 16))
+    if (ok && (gap_size < 0 || gap_size > 16)) /* 0: the default, 1..3 at random */
         ok = fail("%s", "--gap-size must be 1..16");
     ok = ok && check_probability("--broadcast", opt->broadcast) &&
          check_probability("--bad-request", opt->bad_request) &&
@@ -390,7 +394,8 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
         fault_sum += opt->fault_p[f];
     }
     if (ok && fault_sum > 1.0)
-        ok = fail("%s", "the fault probabilities add up to more than 1");
+        ok = fail("%s", "--corrupt-crc, --drop, --duplicate, --reorder and --nak add up to more "
+                        "than 1");
     if (ok && opt->broadcast > 0.0 && opt->transport != GEN_UDP)
         ok = fail("%s", "--broadcast needs --transport udp");
     if (ok && opt->noise > 0.0 && opt->transport != GEN_SERIAL)
@@ -398,7 +403,7 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
     if (ok && big > 0 && opt->transport == GEN_UDP)
         ok = fail("%s", "--big-frames needs tcp or serial (a 4 KiB datagram would need IP "
                         "fragmentation)");
-    if (ok && big > 1000)
+    if (ok && big != G_MININT && (big < 0 || big > 1000))
         ok = fail("%s", "--big-frames must be 0..1000");
     opt->big_frames = big >= 0 ? big : (opt->transport == GEN_TCP ? 1 : 0);
 

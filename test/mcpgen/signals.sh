@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SIGINT and SIGTERM during a run: exit 5 and neither the capture nor the
 # answer key is left behind (README: "On any failure neither file is left
-# behind"); a run to stdout is interrupted the same way.
+# behind"). A progress line with --progress, none when stderr is no terminal.
 #   signals.sh MCPGEN
 set -uo pipefail
 mcpgen=${1:?usage: signals.sh MCPGEN}
@@ -37,5 +37,16 @@ for sig in INT TERM; do
     done
     grep -q 'interrupted' "$work/err" || { echo "SIG$sig: no message" >&2; status=1; }
 done
-[ $status -eq 0 ] && echo "SIGINT and SIGTERM: exit 5, no file left behind"
+# the progress line (forced: stderr is not a terminal here), and none by default
+"$mcpgen" --progress --limit 400000 --write "$work/p.pcap" 2>"$work/err" >/dev/null
+if ! grep -q 'frames' "$work/err" || ! grep -q 'records written' "$work/err"; then
+    echo "--progress: no progress line on stderr" >&2
+    status=1
+fi
+"$mcpgen" --limit 400000 --write "$work/p.pcap" 2>"$work/err" >/dev/null
+if [ -s "$work/err" ]; then
+    echo "a progress line although stderr is not a terminal" >&2
+    status=1
+fi
+[ $status -eq 0 ] && echo "SIGINT and SIGTERM: exit 5, no file left behind; progress line"
 exit $status

@@ -220,11 +220,28 @@ def walk_mcpsim(binary):
     return errors, cases
 
 
+def check_version(tool, binary):
+    """-V and --version: one line, exit 0, the toolkit version and what it was built with."""
+    errors = []
+    for flag in ("--version", "-V"):
+        r = run(binary, [flag])
+        if r.returncode != 0 or not re.fullmatch(
+                tool + r" \d+\.\d+\.\d+ \(MCP v1; built with GLib \d+\.\d+\.\d+[^\n]*\)\n",
+                r.stdout):
+            errors.append(f"{tool} {flag}: exit {r.returncode}, stdout {r.stdout!r}")
+    r = run(binary, ["--help"])
+    if r.returncode != 0 or "Examples:" not in r.stdout or tool + " " not in r.stdout.split(
+            "Examples:")[-1]:
+        errors.append(f"{tool} --help does not end with examples")
+    return errors
+
+
 def main():
     if len(sys.argv) != 3 or sys.argv[1] not in ("mcpgen", "mcpsim"):
         raise SystemExit(__doc__)
     tool, binary = sys.argv[1], sys.argv[2]
     errors, cases = (walk_mcpgen if tool == "mcpgen" else walk_mcpsim)(binary)
+    errors += check_version(tool, binary)
     for e in errors:
         print(e, file=sys.stderr)
     if errors:

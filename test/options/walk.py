@@ -6,8 +6,8 @@ option, before any work starts:
 - the tool's --help-all must list exactly the options of the table below, so
   a new option without bad values fails this test;
 - mcpgen: --write points into a folder that does not exist, so reaching the
-  output would be exit 3, not 2; then the same run into an empty folder must
-  leave it empty;
+  output would be exit 3, not 2; the first bad value of each option also runs
+  into an empty folder, which must stay empty;
 - mcpsim: --listen names UDP and TCP ports this test holds bound, so reaching
   the listeners would be exit 3 ("cannot listen"), not 2, and nothing is
   printed on stdout ("listening ...").
@@ -145,8 +145,10 @@ def walk_mcpgen(binary):
             if spec is None:
                 continue
             extra, bads, name = spec
-            for bad in bads:
-                for outdir in ("/nonexistent/dir", empty):
+            for i, bad in enumerate(bads):
+                # every value into a missing folder (reaching the output would be exit 3);
+                # the first one also into an empty folder, which must stay empty
+                for outdir in ("/nonexistent/dir", empty)[: 2 if i == 0 else 1]:
                     out = os.path.join(outdir, "x.pcap")
                     value = bad.replace("@OUT@", out).split(" ")
                     args = ["--" + opt, value[0]] + value[1:] + extra

@@ -11,10 +11,10 @@ trap 'rm -rf "$work"' EXIT
 "$mcpgen" --transport tcp --devices 3 -L 300 --corrupt-crc 0.05 --drop 0.05 \
     --fault-at corrupt-crc:5,drop:9 -w "$work/new.pcap" --truth "$work/new.jsonl" || exit 1
 "$mcpgen" --transport tcp --devices 3 --limit 300 -w "$work/plain.pcap" || exit 1
-cmp "$work/old.pcap" "$work/new.pcap" && cmp "$work/old.jsonl" "$work/new.jsonl" || {
+if ! cmp "$work/old.pcap" "$work/new.pcap" || ! cmp "$work/old.jsonl" "$work/new.jsonl"; then
     echo "old and new spellings give different files" >&2
     exit 1
-}
+fi
 # and the options did something: without the faults the capture differs
 if cmp -s "$work/new.pcap" "$work/plain.pcap"; then
     echo "the fault options changed nothing" >&2

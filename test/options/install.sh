@@ -39,5 +39,5 @@ for page in "$mandir"/*.1; do
         fi
     done
 done
-[ $status -eq 0 ] && echo "installed: $(ls "$bindir" | tr '\n' ' '); man pages: $(ls "$mandir" | tr '\n' ' ')"
+[ $status -eq 0 ] && echo "installed: $(cd "$bindir" && echo *); man pages: $(cd "$mandir" && echo *)"
 exit $status

@@ -90,7 +90,7 @@ MCPSIM = {
     "stats-interval": ([], ["-1", "nan"] + NUM, "--stats-interval"),
     "json": ([], ["/nonexistent/dir/s.json", "/"], "--json"),
     "verbose": None,
-    "cpu": ([], ["-2", "99999"] + NUM, "CPU"),
+    "cpu": ([], ["-2", "99999"] + NUM, "--cpu"),
     "max-udp-clients": ([], ["0", "-1"] + NUM, "--max-udp-clients"),
     "max-tcp-clients": ([], ["0", "-1"] + NUM, "--max-tcp-clients"),
     "udp-idle": ([], ["0", "-1", "nan"] + NUM, "--udp-idle"),

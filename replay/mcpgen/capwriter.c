@@ -25,7 +25,7 @@ struct capwriter *capwriter_open(const char *path, bool pcapng, int linktype, bo
     w->path = g_strdup(path);
     w->nano = nano;
     if (pcapng) {
-        w->ng = fopen(path, "wb");
+        w->ng = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
         if (w->ng != NULL) {
             w->buf = g_malloc(1 << 20);
             setvbuf(w->ng, w->buf, _IOFBF, 1 << 20);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "behaviour.h"
+#include "bigarray.h"
 #include "heap.h"
 #include "mcp/frame.h"
 #include "mcp/match.h"
@@ -67,8 +68,8 @@ struct model {
     struct rng rng;
     struct heap heap;
     struct msender *snd;
-    GArray *last_good; /* per msg: truth index of the newest good copy of a request */
-    GArray *linked;    /* per msg: a response's first good copy has been matched */
+    struct bigarray *last_good; /* per msg: truth index of the newest good copy of a request */
+    struct bigarray *linked;    /* per msg: a response's first good copy has been matched */
     uint32_t next_msg;
     uint64_t fresh_count;
     int big_done;
@@ -98,8 +99,8 @@ static struct msg *msg_new(struct model *m, uint8_t cmd, const uint8_t *payload,
         memcpy(g->payload, payload, len);
     uint32_t none = TRUTH_NONE;
     uint8_t zero = 0;
-    g_array_append_val(m->last_good, none);
-    g_array_append_val(m->linked, zero);
+    bigarray_append(m->last_good, &none);
+    bigarray_append(m->linked, &zero);
     return g;
 }
 
@@ -183,9 +184,9 @@ static size_t encode(struct model *m, const struct msg *g, uint8_t seq, bool bad
  * response answers the newest good copy of its request. */
 static void link_frame(struct model *m, int s, const struct msg *g, uint8_t seq, uint32_t ti)
 {
-    if (g->req_msg != TRUTH_NONE && !g_array_index(m->linked, uint8_t, g->id)) {
-        g_array_index(m->linked, uint8_t, g->id) = 1;
-        uint32_t rq = g_array_index(m->last_good, uint32_t, g->req_msg);
+    if (g->req_msg != TRUTH_NONE && !*(const uint8_t *)bigarray_get(m->linked, g->id)) {
+        *(uint8_t *)bigarray_at(m->linked, g->id) = 1;
+        uint32_t rq = *(const uint32_t *)bigarray_get(m->last_good, g->req_msg);
         struct msender *requester = &m->snd[m->topo->senders[s].peer];
         if (g->len >= 1 && requester->pending[g->payload[0]] > 0) {
             requester->pending[g->payload[0]]--;
@@ -200,7 +201,7 @@ static void link_frame(struct model *m, int s, const struct msg *g, uint8_t seq,
         }
     }
     if (g->expects_answer) {
-        uint32_t *newest = &g_array_index(m->last_good, uint32_t, g->id);
+        uint32_t *newest = bigarray_at(m->last_good, g->id);
         if (*newest != TRUTH_NONE) /* the older copy will never be answered */
             m->snd[s].stale[seq >> 5] |= 1u << (seq & 31);
         else
@@ -694,6 +695,13 @@ static bool flush_stashes(struct model *m)
     return any;
 }
 
+static void (*progress_fn)(uint64_t frames);
+
+void model_set_progress(void (*fn)(uint64_t frames))
+{
+    progress_fn = fn;
+}
+
 void model_run(const struct gen_options *opt, const struct topology *topo, struct truth *truth,
                struct xport *xport, struct model_stats *stats)
 {
@@ -711,11 +719,12 @@ void model_run(const struct gen_options *opt, const struct topology *topo, struc
         m->snd[s].next = opt->first_seq >= 0 ? (uint8_t)opt->first_seq : (uint8_t)rng_next(&m->rng);
         g_queue_init(&m->snd[s].deferred);
     }
-    m->last_good = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-    m->linked = g_array_new(FALSE, FALSE, sizeof(uint8_t));
+    m->last_good = bigarray_new(sizeof(uint32_t));
+    m->linked = bigarray_new(sizeof(uint8_t));
     m->bbytes = g_byte_array_new();
     m->bframes = g_array_new(FALSE, FALSE, sizeof(struct burst_frame));
 
+    uint64_t steps = 0;
     struct item it;
     memset(&it, 0, sizeof it);
     it.kind = ITEM_TICK;
@@ -727,6 +736,8 @@ void model_run(const struct gen_options *opt, const struct topology *topo, struc
             break;
         }
         m->now = it.t;
+        if (progress_fn != NULL && (++steps & 4095) == 0)
+            progress_fn(stats->frames);
         switch (it.kind) {
         case ITEM_TICK:
             tick(m, &it);
@@ -756,8 +767,8 @@ void model_run(const struct gen_options *opt, const struct topology *topo, struc
     }
     g_free(m->snd);
     heap_free(&m->heap);
-    g_array_free(m->last_good, TRUE);
-    g_array_free(m->linked, TRUE);
+    bigarray_free(m->last_good);
+    bigarray_free(m->linked);
     g_byte_array_free(m->bbytes, TRUE);
     g_array_free(m->bframes, TRUE);
     g_free(m);

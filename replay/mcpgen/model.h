@@ -23,6 +23,12 @@ struct model_stats {
     uint64_t syncs;
 };
 
+/*
+ * Called about every 4096 model steps with the frames written so far (for
+ * mcpgen's progress line); NULL (the default) for none.
+ */
+void model_set_progress(void (*fn)(uint64_t frames));
+
 /* Runs the whole capture through the transport. */
 void model_run(const struct gen_options *opt, const struct topology *topo, struct truth *truth,
                struct xport *xport, struct model_stats *stats);

@@ -3,10 +3,17 @@
 
 #include <glib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static const char *const fault_names[FAULT_COUNT] = {"none",      "bad-crc", "gap",
-                                                     "duplicate", "reorder", "nak"};
+#include <pcap/pcap.h>
+
+#include "version.h"
+
+/* The names of docs/options.md (as in mcpreplay and mcpsim); the old ones stay accepted. */
+static const char *const fault_names[FAULT_COUNT] = {"none",      "corrupt-crc", "drop",
+                                                     "duplicate", "reorder",     "nak"};
+static const char *const fault_old_names[FAULT_COUNT] = {NULL, "bad-crc", "gap", NULL, NULL, NULL};
 static const char *const mix_names[MIX_COUNT] = {"heartbeat", "read",      "write",
                                                  "unknown",   "write-all", "event"};
 
@@ -88,12 +95,13 @@ static bool parse_fault_at(const char *text, struct gen_options *opt)
         gchar **kv = g_strsplit(*p, ":", 2);
         int which = -1;
         for (int i = 1; i < FAULT_COUNT && kv[0] != NULL; i++)
-            if (strcmp(kv[0], fault_names[i]) == 0)
+            if (strcmp(kv[0], fault_names[i]) == 0 ||
+                (fault_old_names[i] != NULL && strcmp(kv[0], fault_old_names[i]) == 0))
                 which = i;
         guint64 n = 0;
         if (which < 0 || kv[1] == NULL ||
             !g_ascii_string_to_unsigned(kv[1], 10, 1, G_MAXUINT64, &n, NULL)) {
-            ok = fail("bad --fault-at entry '%s' (want FAULT:N, FAULT one of bad-crc, gap, "
+            ok = fail("bad --fault-at entry '%s' (want FAULT:N, FAULT one of corrupt-crc, drop, "
                       "duplicate, reorder, nak; N >= 1)",
                       *p);
         } else {
@@ -138,21 +146,47 @@ static void set_defaults(struct gen_options *opt)
     opt->codec = mcp_codec_default();
 }
 
+#define HIDDEN G_OPTION_FLAG_HIDDEN
+
+static const char help_description[] =
+    "Exit status: 0 ok, 2 bad options, 3 cannot write output, 4 internal cross-check failure,\n"
+    "5 interrupted (SIGINT/SIGTERM; neither output file is left behind).\n"
+    "\n"
+    "Examples:\n"
+    "  mcpgen -w x.pcap --truth x.truth.jsonl                 100 UDP frames, seed 1\n"
+    "  mcpgen --transport tcp --devices 3 -L 10000 -w t.pcap   TCP, 3 devices\n"
+    "  mcpgen --transport serial --noise 0.3 --format pcapng -w s.pcapng\n"
+    "  mcpgen --corrupt-crc 0.05 --drop 0.02 --reorder 0.02 -w f.pcap --truth f.jsonl\n"
+    "  mcpgen --port 5020 -w p5020.pcap                       devices on UDP port 5020\n"
+    "  mcpgen -L 1000 -w - | tshark -r - -Y mcp5a             capture to stdout\n"
+    "\n"
+    "Renamed in 0.2 (the old spellings still work for one release): --out/-o is --write/-w,\n"
+    "--frames/-n is --limit/-L, --bad-crc is --corrupt-crc, --gap is --drop; -t and -d\n"
+    "are gone (use --transport, --devices). See mcpgen(1) and docs/options.md.\n";
+
 bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
 {
     set_defaults(opt);
     gchar *transport = NULL, *link = NULL, *format = NULL, *crc = NULL, *mix = NULL,
           *fault_at = NULL;
-    gint64 seed = 1, frames = -1, requests = 0;
-    gint masters = 1, devices = 2, vlan = -1, first_seq = -1, gap_size = 0, big = -1;
+    /* G_MININT*: not given (so that a given -1 is an error, not the default) */
+    gint64 seed = 1, frames = G_MININT64, requests = G_MININT64;
+    gint masters = 1, devices = 2, vlan = G_MININT, first_seq = G_MININT, gap_size = 0,
+         big = G_MININT;
+    gint port = MCP_DEFAULT_PORT;
     gboolean nano = FALSE, ipv6 = FALSE, length_le = FALSE, subnet = FALSE, steady = FALSE;
+    gboolean version = FALSE, progress = FALSE, no_progress = FALSE;
 
     GOptionEntry entries[] = {
-        {"transport", 't', 0, G_OPTION_ARG_STRING, &transport, "udp (default), tcp or serial", "T"},
-        {"out", 'o', 0, G_OPTION_ARG_FILENAME, &opt->out, "capture file to write (required)",
-         "FILE"},
+        {"transport", 0, 0, G_OPTION_ARG_STRING, &transport, "udp (default), tcp or serial", "T"},
+        /* hidden, for one release: short letters that mean something else in mcpreplay */
+        {"deprecated-t", 't', HIDDEN, G_OPTION_ARG_STRING, &transport, "old -t", "T"},
+        {"deprecated-d", 'd', HIDDEN, G_OPTION_ARG_INT, &devices, "old -d", "N"},
+        {"write", 'w', 0, G_OPTION_ARG_FILENAME, &opt->out,
+         "capture file to write (required; - for stdout)", "FILE"},
+        {"out", 'o', HIDDEN, G_OPTION_ARG_FILENAME, &opt->out, "old name of --write", "FILE"},
         {"truth", 0, 0, G_OPTION_ARG_FILENAME, &opt->truth,
-         "answer key to write (docs/truth-format.md)", "FILE"},
+         "answer key to write (docs/truth-format.md; - for stdout)", "FILE"},
         {"seed", 's', 0, G_OPTION_ARG_INT64, &seed, "PRNG seed (default 1)", "N"},
         {"format", 0, 0, G_OPTION_ARG_STRING, &format, "pcap (default) or pcapng", "F"},
         {"nano", 0, 0, G_OPTION_ARG_NONE, &nano, "nanosecond timestamps", NULL},
@@ -160,10 +194,12 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
          "L"},
         {"vlan-id", 0, 0, G_OPTION_ARG_INT, &vlan, "802.1Q VLAN id (implies --link vlan)", "N"},
         {"ipv6", '6', 0, G_OPTION_ARG_NONE, &ipv6, "IPv6 instead of IPv4", NULL},
+        {"port", 0, 0, G_OPTION_ARG_INT, &port, "the devices' UDP/TCP port (default 23130)", "N"},
         {"masters", 'm', 0, G_OPTION_ARG_INT, &masters, "masters (default 1; serial: 1)", "N"},
-        {"devices", 'd', 0, G_OPTION_ARG_INT, &devices, "devices (default 2)", "N"},
-        {"frames", 'n', 0, G_OPTION_ARG_INT64, &frames,
+        {"devices", 0, 0, G_OPTION_ARG_INT, &devices, "devices (default 2)", "N"},
+        {"limit", 'L', 0, G_OPTION_ARG_INT64, &frames,
          "stop starting exchanges after N frames (default 100)", "N"},
+        {"frames", 'n', HIDDEN, G_OPTION_ARG_INT64, &frames, "old name of --limit", "N"},
         {"requests", 0, 0, G_OPTION_ARG_INT64, &requests,
          "stop after N traffic ticks (requests or events)", "N"},
         {"rate", 'r', 0, G_OPTION_ARG_DOUBLE, &opt->rate, "traffic ticks per second (default 100)",
@@ -191,11 +227,15 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
          "P"},
         {"noise", 0, 0, G_OPTION_ARG_DOUBLE, &opt->noise,
          "serial: share of bursts preceded by line noise or a false start", "P"},
-        {"bad-crc", 0, 0, G_OPTION_ARG_DOUBLE, &opt->fault_p[FAULT_BAD_CRC],
+        {"corrupt-crc", 0, 0, G_OPTION_ARG_DOUBLE, &opt->fault_p[FAULT_BAD_CRC],
          "frames sent with a bad check (then NAKed and resent)", "P"},
-        {"gap", 0, 0, G_OPTION_ARG_DOUBLE, &opt->fault_p[FAULT_GAP],
+        {"bad-crc", 0, HIDDEN, G_OPTION_ARG_DOUBLE, &opt->fault_p[FAULT_BAD_CRC],
+         "old name of --corrupt-crc", "P"},
+        {"drop", 0, 0, G_OPTION_ARG_DOUBLE, &opt->fault_p[FAULT_GAP],
          "frames lost before the capture point (then NAKed and resent)", "P"},
-        {"gap-size", 0, 0, G_OPTION_ARG_INT, &gap_size, "frames lost per gap (default 1..3)", "K"},
+        {"gap", 0, HIDDEN, G_OPTION_ARG_DOUBLE, &opt->fault_p[FAULT_GAP], "old name of --drop",
+         "P"},
+        {"gap-size", 0, 0, G_OPTION_ARG_INT, &gap_size, "frames lost per drop (default 1..3)", "K"},
         {"duplicate", 0, 0, G_OPTION_ARG_DOUBLE, &opt->fault_p[FAULT_DUPLICATE],
          "frames sent twice", "P"},
         {"reorder", 0, 0, G_OPTION_ARG_DOUBLE, &opt->fault_p[FAULT_REORDER],
@@ -205,7 +245,7 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
         {"sync", 0, 0, G_OPTION_ARG_DOUBLE, &opt->sync_p,
          "frames preceded by a SYNC restarting the sequence", "P"},
         {"fault-at", 0, 0, G_OPTION_ARG_STRING, &fault_at,
-         "inject FAULT on the Nth fresh frame, e.g. gap:3,duplicate:7", "LIST"},
+         "inject FAULT on the Nth fresh frame, e.g. drop:3,duplicate:7", "LIST"},
         {"crc", 0, 0, G_OPTION_ARG_STRING, &crc,
          "check variant: crc8-smbus (default), crc8-maxim, crc8-autosar, xor8, sum8", "V"},
         {"length-le", 0, 0, G_OPTION_ARG_NONE, &length_le, "little-endian length field", NULL},
@@ -213,13 +253,16 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
          "first seq of every sender (default random)", "N"},
         {"big-frames", 0, 0, G_OPTION_ARG_INT, &big,
          "4 KiB EVENT frames (default 1 for TCP, 0 otherwise)", "N"},
+        {"progress", 0, 0, G_OPTION_ARG_NONE, &progress,
+         "a progress line on stderr even when it is not a terminal", NULL},
+        {"no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress,
+         "no progress line, even on a terminal", NULL},
+        MCP_VERSION_OPTION(&version),
         G_OPTION_ENTRY_NULL};
 
     GOptionContext *ctx = g_option_context_new("- write MCP v1 sample captures with an answer key");
     g_option_context_add_main_entries(ctx, entries, NULL);
-    g_option_context_set_description(
-        ctx, "Exit status: 0 ok, 2 bad options, 3 cannot write output, 4 internal "
-             "cross-check failure.\n");
+    g_option_context_set_description(ctx, help_description);
     GError *err = NULL;
     bool ok = g_option_context_parse(ctx, &argc, &argv, &err);
     if (!ok) {
@@ -228,10 +271,16 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
     }
     g_option_context_free(ctx);
 
+    if (ok && version) {
+        mcp_version_print(stdout, "mcpgen", pcap_lib_version());
+        exit(GEN_EXIT_OK);
+    }
     if (ok && argc > 1)
         ok = fail("unexpected argument '%s'", argv[1]);
-    if (ok && opt->out == NULL)
-        ok = fail("%s", "--out FILE is required");
+    if (ok && (opt->out == NULL || opt->out[0] == '\0'))
+        ok = fail("%s", "--write FILE is required (- for stdout)");
+    if (ok && opt->truth != NULL && opt->truth[0] == '\0')
+        ok = fail("%s", "--truth needs a file name (- for stdout)");
     if (ok && transport != NULL) {
         if (strcmp(transport, "udp") == 0)
             opt->transport = GEN_UDP;
@@ -243,7 +292,7 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
             ok = fail("unknown --transport '%s' (udp, tcp or serial)", transport);
     }
     opt->link = opt->transport == GEN_SERIAL ? GEN_LINK_UPPER_PDU : GEN_LINK_ETHERNET;
-    if (ok && vlan >= 0) {
+    if (ok && vlan != G_MININT) {
         if (vlan < 1 || vlan > 4094)
             ok = fail("%s", "--vlan-id must be 1..4094");
         opt->vlan_id = (uint16_t)vlan;
@@ -252,11 +301,11 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
     if (ok && link != NULL) {
         if (opt->transport == GEN_SERIAL)
             ok = fail("--link '%s' does not apply to serial captures", link);
-        else if (strcmp(link, "ethernet") == 0 && vlan < 0)
+        else if (strcmp(link, "ethernet") == 0 && vlan == G_MININT)
             opt->link = GEN_LINK_ETHERNET;
         else if (strcmp(link, "vlan") == 0)
             opt->link = GEN_LINK_VLAN;
-        else if (strcmp(link, "sll") == 0 && vlan < 0)
+        else if (strcmp(link, "sll") == 0 && vlan == G_MININT)
             opt->link = GEN_LINK_SLL;
         else
             ok = fail("bad --link '%s' (ethernet, vlan or sll; --vlan-id implies vlan)", link);
@@ -275,6 +324,8 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
     }
     if (ok && mix != NULL)
         ok = parse_mix(mix, opt->mix);
+    if (ok && fault_at != NULL && fault_at[0] == '\0')
+        ok = fail("%s", "--fault-at needs FAULT:N entries, e.g. drop:3");
     if (ok && fault_at != NULL)
         ok = parse_fault_at(fault_at, opt);
 
@@ -286,8 +337,10 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
     opt->steady = steady;
     opt->masters = masters;
     opt->devices = devices;
-    opt->first_seq = first_seq;
+    opt->first_seq = first_seq == G_MININT ? -1 : first_seq;
     opt->gap_size = gap_size;
+    opt->port = (uint16_t)port;
+    opt->progress = no_progress ? GEN_PROGRESS_OFF : progress ? GEN_PROGRESS_ON : GEN_PROGRESS_AUTO;
     opt->requests = requests > 0 ? (uint64_t)requests : 0;
     if (frames >= 0)
         opt->frames = (uint64_t)frames;
@@ -304,9 +357,19 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
         ok = fail("%s", "a serial line has one master: --masters must be 1");
     if (ok && opt->transport == GEN_SERIAL && ipv6)
         ok = fail("%s", "--ipv6 does not apply to serial captures");
-    if (ok && frames == 0)
-        ok = fail("%s", "--frames must be >= 1");
-    if (ok && requests < 0)
+    if (ok && frames != G_MININT64 && frames < 1)
+        ok = fail("%s", "--limit must be >= 1");
+    if (ok && (port < 1 || port > 65535 || (port > 40000 && port < 40001 + 99)))
+        ok = fail("%s", "--port must be 1..65535 and not a master's port (40001..40099)");
+    if (ok && opt->transport == GEN_SERIAL && port != MCP_DEFAULT_PORT)
+        ok = fail("%s", "--port does not apply to serial captures");
+    if (ok && opt->truth != NULL && strcmp(opt->out, "-") == 0 && strcmp(opt->truth, "-") == 0)
+        ok = fail("%s", "--write - and --truth - cannot both go to stdout");
+    if (ok && opt->truth != NULL && strcmp(opt->out, "-") != 0 && strcmp(opt->out, opt->truth) == 0)
+        ok = fail("%s", "--write and --truth name the same file");
+    if (ok && progress && no_progress)
+        ok = fail("%s", "--progress and --no-progress exclude each other");
+    if (ok && requests != G_MININT64 && requests < 1)
         ok = fail("%s", "--requests must be >= 1");
     if (ok && !(opt->rate > 0.0 && opt->rate <= 1e7))
         ok = fail("%s", "--rate must be > 0 and <= 1e7");
@@ -314,9 +377,9 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
         ok = fail("%s", "--latency must be 0..60000 ms");
     if (ok && !(opt->jitter >= 0.0 && opt->jitter <= 1.0))
         ok = fail("%s", "--jitter must be 0..1");
-    if (ok && (first_seq < -1 || first_seq > 255))
+    if (ok && first_seq != G_MININT && (first_seq < 0 || first_seq > 255))
         ok = fail("%s", "--first-seq must be 0..255");
-    if (ok && (gap_size < 0 || gap_size > 16))
+    if (ok && (gap_size < 0 || gap_size > 16)) /* 0: the default, 1..3 at random */
         ok = fail("%s", "--gap-size must be 1..16");
     ok = ok && check_probability("--broadcast", opt->broadcast) &&
          check_probability("--bad-request", opt->bad_request) &&
@@ -331,7 +394,8 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
         fault_sum += opt->fault_p[f];
     }
     if (ok && fault_sum > 1.0)
-        ok = fail("%s", "the fault probabilities add up to more than 1");
+        ok = fail("%s", "--corrupt-crc, --drop, --duplicate, --reorder and --nak add up to more "
+                        "than 1");
     if (ok && opt->broadcast > 0.0 && opt->transport != GEN_UDP)
         ok = fail("%s", "--broadcast needs --transport udp");
     if (ok && opt->noise > 0.0 && opt->transport != GEN_SERIAL)
@@ -339,7 +403,7 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
     if (ok && big > 0 && opt->transport == GEN_UDP)
         ok = fail("%s", "--big-frames needs tcp or serial (a 4 KiB datagram would need IP "
                         "fragmentation)");
-    if (ok && big > 1000)
+    if (ok && big != G_MININT && (big < 0 || big > 1000))
         ok = fail("%s", "--big-frames must be 0..1000");
     opt->big_frames = big >= 0 ? big : (opt->transport == GEN_TCP ? 1 : 0);
 

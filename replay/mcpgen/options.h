@@ -52,8 +52,10 @@ struct gen_options {
     bool nano;
     bool ipv6;
     uint16_t vlan_id;
-    char *out;
-    char *truth;
+    char *out;     /* --write; "-" is stdout */
+    char *truth;   /* --truth; "-" is stdout; NULL: none */
+    uint16_t port; /* the devices' UDP/TCP port (--port, default 23130) */
+    enum { GEN_PROGRESS_AUTO, GEN_PROGRESS_ON, GEN_PROGRESS_OFF } progress;
     uint64_t seed;
 
     int masters;
@@ -87,9 +89,10 @@ struct gen_options {
 /* Exit codes (documented in --help and captures/README.md). */
 enum {
     GEN_EXIT_OK = 0,
-    GEN_EXIT_USAGE = 2,   /* bad options */
-    GEN_EXIT_IO = 3,      /* cannot write an output file */
-    GEN_EXIT_INTERNAL = 4 /* the cross-check disagreed with the generator's bookkeeping */
+    GEN_EXIT_USAGE = 2,    /* bad options */
+    GEN_EXIT_IO = 3,       /* cannot write an output file */
+    GEN_EXIT_INTERNAL = 4, /* the cross-check disagreed with the generator's bookkeeping */
+    GEN_EXIT_SIGNAL = 5    /* SIGINT or SIGTERM: both outputs removed */
 };
 
 /* Parses argv; on error prints one line to stderr and returns false. */

@@ -111,10 +111,8 @@ void topology_build(struct topology *topo, const struct gen_options *opt, struct
                 l->unit = (uint8_t)(d + 1);
                 /* UDP masters use one socket; each TCP connection has its own client port. */
                 uint16_t mport = tcp ? (uint16_t)(49152 + li) : (uint16_t)(40001 + m);
-                l->to_dev =
-                    add_sender(topo, truth, li, true, m, M + d, mport, MCP_DEFAULT_PORT, -1);
-                l->to_mast =
-                    add_sender(topo, truth, li, false, M + d, m, MCP_DEFAULT_PORT, mport, -1);
+                l->to_dev = add_sender(topo, truth, li, true, m, M + d, mport, opt->port, -1);
+                l->to_mast = add_sender(topo, truth, li, false, M + d, m, opt->port, mport, -1);
             }
         }
         topo->n_unicast_links = M * D;
@@ -127,7 +125,7 @@ void topology_build(struct topology *topo, const struct gen_options *opt, struct
                 l->device = -1;
                 l->unit = 0xFF;
                 l->to_dev = add_sender(topo, truth, li, true, m, topo->broadcast_host,
-                                       (uint16_t)(40001 + m), MCP_DEFAULT_PORT, -1);
+                                       (uint16_t)(40001 + m), opt->port, -1);
                 l->to_mast = -1;
             }
         }

@@ -7,15 +7,15 @@
 
 void truth_init(struct truth *t)
 {
-    t->pdus = g_array_sized_new(FALSE, FALSE, sizeof(struct truth_pdu), 1024);
-    t->junk = g_array_new(FALSE, FALSE, sizeof(struct truth_junk));
+    t->pdus = bigarray_new(sizeof(struct truth_pdu));
+    t->junk = bigarray_new(sizeof(struct truth_junk));
     t->sender = g_ptr_array_new_with_free_func(g_free);
 }
 
 void truth_free(struct truth *t)
 {
-    g_array_free(t->pdus, TRUE);
-    g_array_free(t->junk, TRUE);
+    bigarray_free(t->pdus);
+    bigarray_free(t->junk);
     g_ptr_array_free(t->sender, TRUE);
 }
 
@@ -27,8 +27,7 @@ uint32_t truth_add_sender(struct truth *t, const char *name)
 
 uint32_t truth_add(struct truth *t, const struct truth_pdu *pdu)
 {
-    g_array_append_vals(t->pdus, pdu, 1);
-    return t->pdus->len - 1;
+    return bigarray_append(t->pdus, pdu);
 }
 
 void truth_place(struct truth *t, uint32_t i, uint32_t record)
@@ -40,22 +39,23 @@ void truth_add_junk(struct truth *t, uint32_t record, uint32_t bytes)
 {
     if (bytes == 0)
         return;
-    if (t->junk->len > 0) {
-        struct truth_junk *last = &g_array_index(t->junk, struct truth_junk, t->junk->len - 1);
+    uint32_t n = bigarray_len(t->junk);
+    if (n > 0) {
+        struct truth_junk *last = bigarray_at(t->junk, n - 1);
         if (last->record == record) {
             last->bytes += bytes;
             return;
         }
     }
     struct truth_junk j = {record, bytes};
-    g_array_append_val(t->junk, j);
+    bigarray_append(t->junk, &j);
 }
 
 bool truth_finalize(struct truth *t)
 {
     uint32_t prev_record = 0;
     uint16_t index = 0;
-    for (guint i = 0; i < t->pdus->len; i++) {
+    for (uint32_t i = 0; i < bigarray_len(t->pdus); i++) {
         struct truth_pdu *p = truth_at(t, i);
         if (p->record == 0 || p->record < prev_record) {
             fprintf(stderr, "mcpgen: internal error: frame %u placed in record %u after %u\n", i,
@@ -66,9 +66,9 @@ bool truth_finalize(struct truth *t)
         p->index = index;
         prev_record = p->record;
     }
-    for (guint i = 1; i < t->junk->len; i++) {
-        if (g_array_index(t->junk, struct truth_junk, i).record <=
-            g_array_index(t->junk, struct truth_junk, i - 1).record) {
+    for (uint32_t i = 1; i < bigarray_len(t->junk); i++) {
+        uint32_t prev = ((const struct truth_junk *)bigarray_get(t->junk, i - 1))->record;
+        if (((const struct truth_junk *)bigarray_get(t->junk, i))->record <= prev) {
             fprintf(stderr, "mcpgen: internal error: junk records out of order\n");
             return false;
         }
@@ -125,16 +125,17 @@ static void put_uint(struct line *l, uint64_t v)
         l->buf[l->len++] = digits[--n];
 }
 
-static void put_record(struct line *l, const struct truth *t, uint32_t idx)
+static void put_record(struct line *l, struct truth *t, uint32_t idx)
 {
     if (idx == TRUTH_NONE)
         put_str(l, "null");
     else
-        put_uint(l, g_array_index(t->pdus, struct truth_pdu, idx).record);
+        put_uint(l, ((const struct truth_pdu *)bigarray_get(t->pdus, idx))->record);
 }
 
-static void write_pdu(FILE *f, const struct truth *t, const struct truth_pdu *p)
+static void write_pdu(FILE *f, struct truth *t, const struct truth_pdu *p_in)
 {
+    const struct truth_pdu copy = *p_in, *p = &copy; /* put_record() touches other chunks */
     struct line l = {.len = 0};
     put_str(&l, "{\"type\":\"pdu\",\"frame\":");
     put_uint(&l, p->record);
@@ -166,34 +167,34 @@ static void write_pdu(FILE *f, const struct truth *t, const struct truth_pdu *p)
 
 FILE *truth_open(const char *path)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
     if (f == NULL)
         fprintf(stderr, "mcpgen: cannot write %s: %s\n", path, strerror(errno));
     return f;
 }
 
-bool truth_write(const struct truth *t, const struct truth_header *h, FILE *f, const char *path)
+bool truth_write(struct truth *t, const struct truth_header *h, FILE *f, const char *path)
 {
     static char buf[1 << 16];
     setvbuf(f, buf, _IOFBF, sizeof buf);
     fprintf(f,
             "{\"type\":\"capture\",\"transport\":\"%s\",\"link\":\"%s\",\"crc\":\"%s\","
             "\"length_le\":%s,\"frames\":%u,\"records\":%u,\"seed\":%" G_GUINT64_FORMAT "}\n",
-            h->transport, h->link, h->crc, h->length_le ? "true" : "false", t->pdus->len,
+            h->transport, h->link, h->crc, h->length_le ? "true" : "false", bigarray_len(t->pdus),
             h->records, h->seed);
     /* Within a record the junk line comes first: junk is reported before the frame it precedes. */
-    guint j = 0;
-    for (guint i = 0; i < t->pdus->len; i++) {
-        const struct truth_pdu *p = &g_array_index(t->pdus, struct truth_pdu, i);
-        for (; j < t->junk->len && g_array_index(t->junk, struct truth_junk, j).record <= p->record;
+    uint32_t j = 0, nj = bigarray_len(t->junk);
+    for (uint32_t i = 0; i < bigarray_len(t->pdus); i++) {
+        const struct truth_pdu *p = bigarray_get(t->pdus, i);
+        for (; j < nj && ((const struct truth_junk *)bigarray_get(t->junk, j))->record <= p->record;
              j++) {
-            const struct truth_junk *jk = &g_array_index(t->junk, struct truth_junk, j);
+            const struct truth_junk *jk = bigarray_get(t->junk, j);
             fprintf(f, "{\"type\":\"junk\",\"frame\":%u,\"bytes\":%u}\n", jk->record, jk->bytes);
         }
         write_pdu(f, t, p);
     }
-    for (; j < t->junk->len; j++) {
-        const struct truth_junk *jk = &g_array_index(t->junk, struct truth_junk, j);
+    for (; j < nj; j++) {
+        const struct truth_junk *jk = bigarray_get(t->junk, j);
         fprintf(f, "{\"type\":\"junk\",\"frame\":%u,\"bytes\":%u}\n", jk->record, jk->bytes);
     }
     bool ok = !ferror(f);

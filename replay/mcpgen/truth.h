@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bigarray.h"
 #include "mcp/seq.h"
 
 #define TRUTH_NONE UINT32_MAX
@@ -36,9 +37,9 @@ struct truth_junk {
 };
 
 struct truth {
-    GArray *pdus;      /* struct truth_pdu, in emission order */
-    GArray *junk;      /* struct truth_junk, one per record, in record order */
-    GPtrArray *sender; /* names, "10.0.0.1:40001>10.0.0.101:23130" or "serial:0" */
+    struct bigarray *pdus; /* struct truth_pdu, in emission order (spills to disk) */
+    struct bigarray *junk; /* struct truth_junk, one per record, in record order */
+    GPtrArray *sender;     /* names, "10.0.0.1:40001>10.0.0.101:23130" or "serial:0" */
 };
 
 void truth_init(struct truth *t);
@@ -48,7 +49,7 @@ uint32_t truth_add_sender(struct truth *t, const char *name);
 uint32_t truth_add(struct truth *t, const struct truth_pdu *pdu);
 static inline struct truth_pdu *truth_at(struct truth *t, uint32_t i)
 {
-    return &g_array_index(t->pdus, struct truth_pdu, i);
+    return bigarray_at(t->pdus, i);
 }
 void truth_place(struct truth *t, uint32_t i, uint32_t record);
 void truth_add_junk(struct truth *t, uint32_t record, uint32_t bytes);
@@ -71,6 +72,6 @@ struct truth_header {
 /* Opens the answer key's file before the work starts, so a bad path fails fast. */
 FILE *truth_open(const char *path);
 /* Writes the JSON Lines file and closes it; false (with a message) on failure. */
-bool truth_write(const struct truth *t, const struct truth_header *h, FILE *f, const char *path);
+bool truth_write(struct truth *t, const struct truth_header *h, FILE *f, const char *path);
 
 #endif

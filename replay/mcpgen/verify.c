@@ -10,6 +10,7 @@
 #include "mcp/pdu.h"
 #include "mcp/seq.h"
 #include "mcp/stream.h"
+#include "bigarray.h"
 #include "netbuild.h"
 
 /* What the library concluded about one frame. */
@@ -36,10 +37,10 @@ struct vsender {
 
 struct verifier {
     const struct gen_options *opt;
-    GHashTable *senders; /* name -> struct vsender* (lookups only: order never matters) */
-    GHashTable *by_addr; /* struct addr_key -> struct vsender*: skips formatting names */
-    GArray *seen;
-    GArray *junk; /* struct truth_junk */
+    GHashTable *senders;   /* name -> struct vsender* (lookups only: order never matters) */
+    GHashTable *by_addr;   /* struct addr_key -> struct vsender*: skips formatting names */
+    struct bigarray *seen; /* struct seen_pdu (spills to disk) */
+    struct bigarray *junk; /* struct truth_junk */
     struct mcp_stream *udp_stream;
     uint32_t record;
     uint16_t index;
@@ -83,8 +84,8 @@ struct verifier *verifier_new(const struct gen_options *opt)
     v->opt = opt;
     v->senders = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, vsender_free);
     v->by_addr = g_hash_table_new_full(addr_key_hash, addr_key_equal, g_free, NULL);
-    v->seen = g_array_new(FALSE, FALSE, sizeof(struct seen_pdu));
-    v->junk = g_array_new(FALSE, FALSE, sizeof(struct truth_junk));
+    v->seen = bigarray_new(sizeof(struct seen_pdu));
+    v->junk = bigarray_new(sizeof(struct truth_junk));
     v->udp_stream = g_new(struct mcp_stream, 1);
     return v;
 }
@@ -93,8 +94,8 @@ void verifier_free(struct verifier *v)
 {
     g_hash_table_destroy(v->by_addr);
     g_hash_table_destroy(v->senders);
-    g_array_free(v->seen, TRUE);
-    g_array_free(v->junk, TRUE);
+    bigarray_free(v->seen);
+    bigarray_free(v->junk);
     g_free(v->udp_stream);
     g_free(v->error);
     g_free(v);
@@ -139,10 +140,10 @@ static void on_frame(struct verifier *v, struct vsender *s, const struct mcp_str
     p.crc_ok = ev->crc_ok;
     p.request_in = p.response_in = TRUTH_NONE;
     p.expected = -1;
-    uint32_t me = v->seen->len;
+    uint32_t me = bigarray_len(v->seen);
     if (!ev->crc_ok) {
         p.verdict = TRUTH_IGNORED;
-        g_array_append_val(v->seen, p);
+        bigarray_append(v->seen, &p);
         return;
     }
     const struct mcp_frame *f = &ev->frame;
@@ -163,25 +164,26 @@ static void on_frame(struct verifier *v, struct vsender *s, const struct mcp_str
         uint64_t id;
         if (mcp_match_response(&peer->match, f->payload[0], f->cmd, &id)) {
             p.request_in = (uint32_t)id;
-            g_array_index(v->seen, struct seen_pdu, id).response_in = me;
+            ((struct seen_pdu *)bigarray_at(v->seen, (uint32_t)id))->response_in = me;
         }
     }
     if (mcp_expects_answer(f->cmd, f->payload, f->length))
         mcp_match_add_request(&s->match, f->seq, f->cmd, me);
-    g_array_append_val(v->seen, p);
+    bigarray_append(v->seen, &p);
 }
 
 static void add_junk(struct verifier *v, size_t bytes)
 {
-    if (v->junk->len > 0) {
-        struct truth_junk *last = &g_array_index(v->junk, struct truth_junk, v->junk->len - 1);
+    uint32_t n = bigarray_len(v->junk);
+    if (n > 0) {
+        struct truth_junk *last = bigarray_at(v->junk, n - 1);
         if (last->record == v->record) {
             last->bytes += (uint32_t)bytes;
             return;
         }
     }
     struct truth_junk j = {v->record, (uint32_t)bytes};
-    g_array_append_val(v->junk, j);
+    bigarray_append(v->junk, &j);
 }
 
 struct feed_ctx {
@@ -383,25 +385,25 @@ static bool differ(const char *what, uint32_t i, const char *fmt_truth, const ch
 }
 
 static void describe_record(char *out, size_t cap, uint32_t idx, const struct truth *t,
-                            const GArray *seen, bool from_truth)
+                            struct bigarray *seen, bool from_truth)
 {
     if (idx == TRUTH_NONE)
         snprintf(out, cap, "null");
     else if (from_truth)
-        snprintf(out, cap, "%u", g_array_index(t->pdus, struct truth_pdu, idx).record);
+        snprintf(out, cap, "%u", ((const struct truth_pdu *)bigarray_get(t->pdus, idx))->record);
     else
-        snprintf(out, cap, "%u", g_array_index(seen, struct seen_pdu, idx).record);
+        snprintf(out, cap, "%u", ((const struct seen_pdu *)bigarray_get(seen, idx))->record);
 }
 
 /* The record number a link points to, 0 for none. */
 static uint32_t truth_record(const struct truth *t, uint32_t idx)
 {
-    return idx == TRUTH_NONE ? 0 : g_array_index(t->pdus, struct truth_pdu, idx).record;
+    return idx == TRUTH_NONE ? 0 : ((const struct truth_pdu *)bigarray_get(t->pdus, idx))->record;
 }
 
-static uint32_t seen_record(const GArray *seen, uint32_t idx)
+static uint32_t seen_record(struct bigarray *seen, uint32_t idx)
 {
-    return idx == TRUTH_NONE ? 0 : g_array_index(seen, struct seen_pdu, idx).record;
+    return idx == TRUTH_NONE ? 0 : ((const struct seen_pdu *)bigarray_get(seen, idx))->record;
 }
 
 bool verifier_compare(struct verifier *v, const struct truth *t)
@@ -412,10 +414,12 @@ bool verifier_compare(struct verifier *v, const struct truth *t)
         return false;
     }
     char a[160], b[160];
-    guint n = MIN(t->pdus->len, v->seen->len);
-    for (guint i = 0; i < n; i++) {
-        const struct truth_pdu *x = &g_array_index(t->pdus, struct truth_pdu, i);
-        const struct seen_pdu *y = &g_array_index(v->seen, struct seen_pdu, i);
+    uint32_t nt = bigarray_len(t->pdus), ns = bigarray_len(v->seen);
+    uint32_t n = MIN(nt, ns);
+    for (uint32_t i = 0; i < n; i++) {
+        /* copies: the link lookups below touch other chunks */
+        const struct truth_pdu xc = *(const struct truth_pdu *)bigarray_get(t->pdus, i), *x = &xc;
+        const struct seen_pdu yc = *(const struct seen_pdu *)bigarray_get(v->seen, i), *y = &yc;
         const char *xs = g_ptr_array_index(t->sender, x->sender);
         /* compared field by field; formatted only to report a difference */
         bool same = x->record == y->record && x->index == y->index && x->seq == y->seq &&
@@ -442,18 +446,19 @@ bool verifier_compare(struct verifier *v, const struct truth *t)
             return differ("response_in", i, a, b);
         }
     }
-    if (t->pdus->len != v->seen->len) {
-        snprintf(a, sizeof a, "%u frames", t->pdus->len);
-        snprintf(b, sizeof b, "%u frames", v->seen->len);
+    if (nt != ns) {
+        snprintf(a, sizeof a, "%u frames", nt);
+        snprintf(b, sizeof b, "%u frames", ns);
         return differ("count", n, a, b);
     }
-    guint nj = MIN(t->junk->len, v->junk->len);
-    for (guint i = 0; i <= nj; i++) {
-        bool end_t = i >= t->junk->len, end_v = i >= v->junk->len;
+    uint32_t njt = bigarray_len(t->junk), njv = bigarray_len(v->junk);
+    uint32_t nj = MIN(njt, njv);
+    for (uint32_t i = 0; i <= nj; i++) {
+        bool end_t = i >= njt, end_v = i >= njv;
         if (end_t && end_v)
             break;
-        const struct truth_junk *x = end_t ? NULL : &g_array_index(t->junk, struct truth_junk, i);
-        const struct truth_junk *y = end_v ? NULL : &g_array_index(v->junk, struct truth_junk, i);
+        const struct truth_junk *x = end_t ? NULL : bigarray_get(t->junk, i);
+        const struct truth_junk *y = end_v ? NULL : bigarray_get(v->junk, i);
         if (x == NULL || y == NULL || x->record != y->record || x->bytes != y->bytes) {
             snprintf(a, sizeof a, "%u bytes in record %u", x ? x->bytes : 0, x ? x->record : 0);
             snprintf(b, sizeof b, "%u bytes in record %u", y ? y->bytes : 0, y ? y->record : 0);

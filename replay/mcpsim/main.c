@@ -113,7 +113,8 @@ int main(int argc, char **argv)
         CPU_ZERO(&set);
         CPU_SET(cfg.cpu, &set);
         if (cfg.cpu >= CPU_SETSIZE || sched_setaffinity(0, sizeof set, &set) < 0) {
-            fprintf(stderr, "mcpsim: cannot pin to CPU %d: %s\n", cfg.cpu, strerror(errno));
+            fprintf(stderr, "mcpsim: --cpu %d: cannot pin the process to it: %s\n", cfg.cpu,
+                    strerror(errno));
             sim_config_free(&cfg);
             return SIM_EXIT_USAGE;
         }

@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
 #include "mcp/crc.h"
 #include "mcp/pdu.h"
+#include "serial.h"
+#include "version.h"
 
 static bool parse_uint(const char *text, unsigned long max, unsigned long *out)
 {
@@ -80,9 +83,11 @@ static bool fail(char *err, size_t err_len, const char *fmt, const char *arg)
 }
 
 struct raw_options {
-    gchar **listen;
+    GPtrArray *listen; /* --listen and its hidden -l, in order */
     gchar *serial;
     gint baud;
+    gchar *baud_text;
+    gboolean baud_given;
     gboolean pty;
     gchar *devices;
     gchar *registers;
@@ -96,12 +101,24 @@ struct raw_options {
     gdouble udp_idle;
     gchar *crc;
     gboolean length_le;
+    gboolean version;
 };
+
+/* --listen and -l (a callback so both fill one list, in order). */
+static struct raw_options *parsing;
+
+static gboolean add_listen(const gchar *name, const gchar *value, gpointer data, GError **error)
+{
+    (void)name, (void)data, (void)error;
+    g_ptr_array_add(parsing->listen, g_strdup(value));
+    return TRUE;
+}
 
 static void raw_free(struct raw_options *r)
 {
-    g_strfreev(r->listen);
+    g_ptr_array_free(r->listen, TRUE);
     g_free(r->serial);
+    g_free(r->baud_text);
     g_free(r->devices);
     g_free(r->registers);
     g_free(r->seed);
@@ -117,28 +134,88 @@ static bool check_rate(const char *name, double v, char *err, size_t err_len)
     return fail(err, err_len, "%s must be a probability from 0 to 1", name);
 }
 
+/* --json FILE is written atomically (a temporary file in its folder, then a
+ * rename), at every --stats-interval and on exit: its folder must be writable
+ * now, not only when the first counters are due. "-" is stdout. */
+static bool json_path_writable(const char *path, char *err, size_t err_len)
+{
+    if (strcmp(path, "-") == 0)
+        return true;
+    if (g_file_test(path, G_FILE_TEST_IS_DIR))
+        return fail(err, err_len, "--json: '%s' is a folder", path);
+    gchar *dir = g_path_get_dirname(path);
+    bool ok = access(dir, W_OK | X_OK) == 0;
+    int e = errno;
+    if (!ok)
+        snprintf(err, err_len, "--json: cannot write into '%s': %s", dir, strerror(e));
+    g_free(dir);
+    return ok;
+}
+
+/* --baud N as text, so "0", "-5" and "fast" are told apart from "not given". */
+static bool parse_baud(struct raw_options *r, char *err, size_t err_len)
+{
+    if (r->baud_text == NULL)
+        return true;
+    unsigned long v;
+    r->baud_given = TRUE;
+    if (!parse_uint(r->baud_text, 4000000, &v))
+        return fail(err, err_len, "--baud: '%s' is not a baud rate", r->baud_text);
+    r->baud = (gint)v;
+    return true;
+}
+
 static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, size_t err_len)
 {
-    for (gchar **u = r->listen; u != NULL && *u != NULL; u++) {
-        if (cfg->listen_count == SIM_MAX_LISTENERS)
-            return fail(err, err_len, "at most 16 --listen options (%s)", *u);
-        struct mcp_endpoint *ep = &cfg->listen[cfg->listen_count];
+    if (!parse_baud(r, err, err_len))
+        return false;
+    const char *serial_url = NULL;
+    for (guint i = 0; i < r->listen->len; i++) {
+        const char *u = g_ptr_array_index(r->listen, i);
+        struct mcp_endpoint ep;
         char why[512];
-        if (!mcp_endpoint_parse(*u, ep, why, sizeof why))
+        if (!mcp_endpoint_parse(u, &ep, why, sizeof why))
             return fail(err, err_len, "--listen: %s", why);
-        if (ep->kind != MCP_ENDPOINT_UDP && ep->kind != MCP_ENDPOINT_TCP)
+        if (ep.kind == MCP_ENDPOINT_SERIAL) {
+            /* serial:/dev/X?baud=N: the URL form of the old --serial DEV --baud N */
+            if (serial_url != NULL || r->serial != NULL)
+                return fail(err, err_len, "--listen: one serial line at most ('%s')", u);
+            serial_url = u;
+            g_free(r->serial);
+            r->serial = g_strdup(ep.path);
+            if (ep.baud != 0 && r->baud > 0)
+                return fail(err, err_len, "--listen '%s': give the baud rate once", u);
+            if (ep.baud != 0) {
+                r->baud = (gint)ep.baud;
+                r->baud_given = TRUE;
+                g_free(r->baud_text);
+                r->baud_text = g_strdup_printf("%u", ep.baud);
+            }
+            continue;
+        }
+        if (ep.kind != MCP_ENDPOINT_UDP && ep.kind != MCP_ENDPOINT_TCP)
             return fail(err, err_len,
-                        "--listen takes udp://ADDR:PORT or tcp://ADDR:PORT, not '%s' (use "
-                        "--serial or --pty)",
-                        *u);
-        cfg->listen_count++;
+                        "--listen takes udp://ADDR:PORT, tcp://ADDR:PORT or "
+                        "serial:/dev/X?baud=N, not '%s'",
+                        u);
+        if (cfg->listen_count == SIM_MAX_LISTENERS)
+            return fail(err, err_len, "--listen: at most 16 network listeners (%s)", u);
+        cfg->listen[cfg->listen_count++] = ep;
     }
     if (r->serial != NULL && r->pty)
-        return fail(err, err_len, "%s", "--serial and --pty exclude each other");
+        return fail(err, err_len, "%s", "--listen serial:... and --pty exclude each other");
     cfg->serial_path = g_strdup(r->serial);
     cfg->pty = r->pty;
-    if (r->baud < 0 || (r->baud > 0 && r->serial == NULL))
-        return fail(err, err_len, "%s", "--baud needs --serial and a positive rate");
+    unsigned constant;
+    if (r->baud != 0 && (r->baud < 0 || !sim_baud_constant((unsigned)r->baud, &constant)))
+        return fail(err, err_len,
+                    "--baud (or ?baud=): %s is not a baud rate this system supports "
+                    "(e.g. 9600, 19200, 38400, 57600, 115200)",
+                    r->baud_text);
+    if (r->baud_given && r->baud == 0)
+        return fail(err, err_len, "%s", "--baud (or ?baud=) must be a positive baud rate");
+    if (r->baud > 0 && r->serial == NULL)
+        return fail(err, err_len, "%s", "--baud needs a serial line (--listen serial:/dev/X)");
     cfg->baud = (unsigned)r->baud;
     if (r->devices != NULL && !sim_parse_device_list(r->devices, cfg->devices))
         return fail(err, err_len, "--devices: bad list '%s' (ids 0..254, e.g. 1-4,7)", r->devices);
@@ -154,10 +231,10 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
     }
     if (r->latency != NULL && !parse_latency(r->latency, &cfg->latency_ms, &cfg->jitter_ms))
         return fail(err, err_len, "--latency takes MS or MS:JITTER_MS, not '%s'", r->latency);
-    if (!check_rate("--drop-rate", r->drop_rate, err, err_len) ||
-        !check_rate("--busy-rate", r->busy_rate, err, err_len) ||
-        !check_rate("--failure-rate", r->failure_rate, err, err_len) ||
-        !check_rate("--nak-busy-rate", r->nak_busy_rate, err, err_len))
+    if (!check_rate("--drop", r->drop_rate, err, err_len) ||
+        !check_rate("--busy", r->busy_rate, err, err_len) ||
+        !check_rate("--failure", r->failure_rate, err, err_len) ||
+        !check_rate("--nak", r->nak_busy_rate, err, err_len))
         return false;
     cfg->drop_rate = r->drop_rate;
     cfg->busy_rate = r->busy_rate;
@@ -169,6 +246,8 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
     if (!(r->stats_interval >= 0 && r->stats_interval <= 1e6))
         return fail(err, err_len, "%s", "--stats-interval must be seconds >= 0");
     cfg->stats_interval = r->stats_interval;
+    if (r->stats_json != NULL && !json_path_writable(r->stats_json, err, err_len))
+        return false;
     cfg->stats_json = g_strdup(r->stats_json);
     cfg->verbose = r->verbose;
     if (r->cpu < -1)
@@ -187,42 +266,76 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
     return true;
 }
 
+#define HIDDEN G_OPTION_FLAG_HIDDEN
+
+static const char help_description[] =
+    "Exit status: 0 stopped by SIGINT/SIGTERM, 1 a system call failed while running, 2 bad\n"
+    "options, 3 a listener, serial line or pty could not be opened, 4 bad --registers file.\n"
+    "\n"
+    "Examples:\n"
+    "  mcpsim                                       UDP and TCP on 127.0.0.1:23130, device 1\n"
+    "  mcpsim --listen udp://0.0.0.0:5020 --devices 1-4,7 --seed 7\n"
+    "  mcpsim --listen serial:/dev/ttyUSB0?baud=115200 --registers regs.txt\n"
+    "  mcpsim --pty                                 prints the pty to open: listening "
+    "serial:/dev/pts/N\n"
+    "  mcpsim --latency 5:2 --drop 0.01 --busy 0.05 --events 2 -v\n"
+    "  mcpsim --stats-interval 10 --json stats.json\n"
+    "\n"
+    "Renamed in 0.2 (the old spellings still work for one release): --serial DEV --baud N is\n"
+    "--listen serial:DEV?baud=N, --drop-rate/--busy-rate/--failure-rate/--nak-busy-rate are\n"
+    "--drop/--busy/--failure/--nak, --stats-json is --json; -l and -d are gone (use --listen,\n"
+    "--devices). See mcpsim(1) and docs/options.md.\n";
+
 bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err, size_t err_len)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->codec = mcp_codec_default();
     cfg->devices[1] = true;
     struct raw_options r = {.cpu = -1, .max_udp = 4096, .max_tcp = 1024, .udp_idle = 300};
+    r.listen = g_ptr_array_new_with_free_func(g_free);
+    parsing = &r;
     GOptionEntry entries[] = {
-        {"listen", 'l', 0, G_OPTION_ARG_STRING_ARRAY, &r.listen,
-         "Listen on udp://ADDR:PORT or tcp://ADDR:PORT (repeatable; IPv6 as [::1]; port 0 "
-         "picks one). Default: both on 127.0.0.1:23130 unless --serial/--pty",
+        {"listen", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)add_listen,
+         "Listen on udp://ADDR:PORT, tcp://ADDR:PORT (repeatable; IPv6 as [::1]; port 0 picks "
+         "one) or serve the serial line serial:/dev/X?baud=N (raw mode). Default: udp and tcp "
+         "on 127.0.0.1:23130 unless a serial line or --pty is given",
          "URL"},
-        {"serial", 0, 0, G_OPTION_ARG_FILENAME, &r.serial, "Serve a serial line (raw mode)", "DEV"},
-        {"baud", 0, 0, G_OPTION_ARG_INT, &r.baud, "Baud rate of --serial", "N"},
+        {"deprecated-l", 'l', HIDDEN, G_OPTION_ARG_CALLBACK, (gpointer)add_listen, "old -l", "URL"},
+        {"serial", 0, HIDDEN, G_OPTION_ARG_FILENAME, &r.serial, "old form of --listen serial:DEV",
+         "DEV"},
+        {"baud", 0, HIDDEN, G_OPTION_ARG_STRING, &r.baud_text, "old form of ?baud=N", "N"},
         {"pty", 0, 0, G_OPTION_ARG_NONE, &r.pty, "Serve a new pseudo-terminal", NULL},
-        {"devices", 'd', 0, G_OPTION_ARG_STRING, &r.devices,
+        {"devices", 0, 0, G_OPTION_ARG_STRING, &r.devices,
          "Device ids to simulate, e.g. 1-4,7 (default 1)", "LIST"},
+        {"deprecated-d", 'd', HIDDEN, G_OPTION_ARG_STRING, &r.devices, "old -d", "LIST"},
         {"registers", 0, 0, G_OPTION_ARG_FILENAME, &r.registers,
          "Register values: lines 'DEVICE ADDR VALUE [VALUE...]'", "FILE"},
-        {"seed", 0, 0, G_OPTION_ARG_STRING, &r.seed,
+        {"seed", 's', 0, G_OPTION_ARG_STRING, &r.seed,
          "Fill registers with values from this seed; also seeds the knobs", "N"},
         {"latency", 0, 0, G_OPTION_ARG_STRING, &r.latency,
          "Delay answers by MS, +/- up to JITTER_MS", "MS[:JITTER_MS]"},
-        {"drop-rate", 0, 0, G_OPTION_ARG_DOUBLE, &r.drop_rate,
+        {"drop", 0, 0, G_OPTION_ARG_DOUBLE, &r.drop_rate,
          "Leave this fraction of requests unanswered", "P"},
-        {"busy-rate", 0, 0, G_OPTION_ARG_DOUBLE, &r.busy_rate,
+        {"drop-rate", 0, HIDDEN, G_OPTION_ARG_DOUBLE, &r.drop_rate, "old name of --drop", "P"},
+        {"busy", 0, 0, G_OPTION_ARG_DOUBLE, &r.busy_rate,
          "Answer this fraction of requests DEVICE_BUSY", "P"},
-        {"failure-rate", 0, 0, G_OPTION_ARG_DOUBLE, &r.failure_rate,
+        {"busy-rate", 0, HIDDEN, G_OPTION_ARG_DOUBLE, &r.busy_rate, "old name of --busy", "P"},
+        {"failure", 0, 0, G_OPTION_ARG_DOUBLE, &r.failure_rate,
          "Answer this fraction of requests DEVICE_FAILURE", "P"},
-        {"nak-busy-rate", 0, 0, G_OPTION_ARG_DOUBLE, &r.nak_busy_rate,
+        {"failure-rate", 0, HIDDEN, G_OPTION_ARG_DOUBLE, &r.failure_rate, "old name of --failure",
+         "P"},
+        {"nak", 0, 0, G_OPTION_ARG_DOUBLE, &r.nak_busy_rate,
          "Refuse this fraction of requests with NAK reason BUSY (to be resent)", "P"},
+        {"nak-busy-rate", 0, HIDDEN, G_OPTION_ARG_DOUBLE, &r.nak_busy_rate, "old name of --nak",
+         "P"},
         {"events", 0, 0, G_OPTION_ARG_DOUBLE, &r.events,
          "Send RATE unsolicited EVENT frames per second to each client seen", "RATE"},
         {"stats-interval", 0, 0, G_OPTION_ARG_DOUBLE, &r.stats_interval,
          "Print the counters every S seconds (they are always printed on exit)", "S"},
-        {"stats-json", 0, 0, G_OPTION_ARG_FILENAME, &r.stats_json,
-         "Also write the counters as JSON to FILE", "FILE"},
+        {"json", 0, 0, G_OPTION_ARG_FILENAME, &r.stats_json,
+         "Also write the counters as JSON to FILE (- for stdout)", "FILE"},
+        {"stats-json", 0, HIDDEN, G_OPTION_ARG_FILENAME, &r.stats_json, "old name of --json",
+         "FILE"},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &r.verbose, "Log every frame on stderr", NULL},
         {"cpu", 0, 0, G_OPTION_ARG_INT, &r.cpu, "Pin the process to this CPU", "N"},
         {"max-udp-clients", 0, 0, G_OPTION_ARG_INT, &r.max_udp,
@@ -235,15 +348,20 @@ bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err,
          "NAME"},
         {"length-le", 0, 0, G_OPTION_ARG_NONE, &r.length_le, "The length field is little-endian",
          NULL},
+        MCP_VERSION_OPTION(&r.version),
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
 
     GOptionContext *ctx = g_option_context_new("- simulated MCP v1 device (UDP, TCP, serial)");
     g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_description(ctx, help_description);
     GError *gerr = NULL;
     bool ok = g_option_context_parse(ctx, &argc, &argv, &gerr);
     if (!ok) {
         snprintf(err, err_len, "%s", gerr->message);
         g_error_free(gerr);
+    } else if (r.version) {
+        mcp_version_print(stdout, "mcpsim", NULL);
+        exit(SIM_EXIT_OK);
     } else if (argc > 1) {
         ok = fail(err, err_len, "unexpected argument '%s'", argv[1]);
     } else {
@@ -251,6 +369,7 @@ bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err,
     }
     g_option_context_free(ctx);
     raw_free(&r);
+    parsing = NULL;
     if (ok && cfg->listen_count == 0 && cfg->serial_path == NULL && !cfg->pty) {
         char why[256];
         if (!mcp_endpoint_parse("udp://127.0.0.1:23130", &cfg->listen[0], why, sizeof why) ||

@@ -137,6 +137,13 @@ bool sim_stats_write_json(const struct sim_stats *st, double uptime_s, const cha
                            st->tcp_clients_total, st->tcp_refused, st->tcp_overflows,
                            st->serial_lines, st->read_pauses);
 
+    if (strcmp(path, "-") == 0) {
+        bool ok = fwrite(j->str, 1, j->len, stdout) == j->len && fflush(stdout) == 0;
+        if (!ok)
+            snprintf(err, err_len, "cannot write stats to stdout: %s", strerror(errno));
+        g_string_free(j, TRUE);
+        return ok;
+    }
     GError *gerr = NULL;
     bool ok = g_file_set_contents(path, j->str, (gssize)j->len, &gerr);
     if (!ok) {

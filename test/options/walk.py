@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Walks every option of a tool (docs/options.md) and proves that every bad
+value gives exit 2 (mcpsim --registers: 4) and one stderr line naming the
+option, before any work starts:
+
+- the tool's --help-all must list exactly the options of the table below, so
+  a new option without bad values fails this test;
+- mcpgen: --write points into a folder that does not exist, so reaching the
+  output would be exit 3, not 2; the first bad value of each option also runs
+  into an empty folder, which must stay empty;
+- mcpsim: --listen names UDP and TCP ports this test holds bound, so reaching
+  the listeners would be exit 3 ("cannot listen"), not 2, and nothing is
+  printed on stdout ("listening ...").
+
+    walk.py mcpgen|mcpsim BINARY
+"""
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+
+# option -> (extra arguments that make the value reachable, [bad values], name the message
+# must contain: this name or the option as typed). Flags (no value) map to None.
+NUM = ["x", ""]
+PROB = ["1.5", "-0.1", "nan", "x"]
+MCPGEN = {
+    "transport": ([], ["carrier-pigeon", ""], "--transport"),
+    "write": ([], [""], "--write"),
+    "truth": ([], ["", "@OUT@"], "--truth"),
+    "seed": ([], ["-1", "banana", "1.5"], "--seed"),
+    "format": ([], ["pcapx", ""], "--format"),
+    "nano": None,
+    "link": ([], ["tokenring", ""], "--link"),
+    "vlan-id": ([], ["0", "-1", "5000"] + NUM, "--vlan-id"),
+    "ipv6": None,
+    "port": ([], ["0", "-1", "65536", "40001"] + NUM, "--port"),
+    "masters": ([], ["0", "100"] + NUM, "--masters"),
+    "devices": ([], ["0", "151"] + NUM, "--devices"),
+    "limit": ([], ["0", "-1", "-5"] + NUM, "--limit"),
+    "requests": ([], ["0", "-1"] + NUM, "--requests"),
+    "rate": ([], ["0", "-1", "1e8", "nan"] + NUM, "--rate"),
+    "steady": None,
+    "latency": ([], ["-1", "70000", "nan"] + NUM, "--latency"),
+    "jitter": ([], ["-0.1", "1.5", "nan"] + NUM, "--jitter"),
+    "broadcast": (["--transport", "udp"], PROB, "--broadcast"),
+    "subnet-broadcast": None,
+    "mix": ([], ["heartbeat=x", "nothing=1", "read=0", ""], "--mix"),
+    "bad-request": ([], PROB, "--bad-request"),
+    "busy": ([], PROB, "--busy"),
+    "burst": ([], PROB, "--burst"),
+    "split": ([], PROB, "--split"),
+    "noise": (["--transport", "serial"], PROB, "--noise"),
+    "corrupt-crc": ([], PROB + ["0.6 --drop 0.6"], "--corrupt-crc"),
+    "drop": ([], PROB, "--drop"),
+    "gap-size": ([], ["-1", "17"] + NUM, "--gap-size"),
+    "duplicate": ([], PROB, "--duplicate"),
+    "reorder": ([], PROB, "--reorder"),
+    "nak": ([], PROB, "--nak"),
+    "sync": ([], PROB, "--sync"),
+    "fault-at": ([], ["drop", "explode:3", "drop:0", "drop:x", ""], "--fault-at"),
+    "crc": ([], ["crc32", ""], "--crc"),
+    "length-le": None,
+    "first-seq": ([], ["-1", "256"] + NUM, "--first-seq"),
+    "big-frames": (["--transport", "tcp"], ["-1", "1001"] + NUM, "--big-frames"),
+    "progress": None,
+    "no-progress": None,
+    "version": None,
+    # hidden aliases kept for one release: the message names the new option
+    "out": ([], [""], "--write"),
+    "frames": ([], ["0", "x"], "--limit"),
+    "bad-crc": ([], PROB, "--corrupt-crc"),
+    "gap": ([], PROB, "--drop"),
+}
+MCPGEN_HIDDEN = {"out", "frames", "bad-crc", "gap"}
+
+MCPSIM = {
+    "listen": ([], ["bogus", "udp://127.0.0.1:99999", "iface:lo", "", "tcp://[::1"], "--listen"),
+    "pty": None,
+    "devices": ([], ["1-300", "4-2", "x", "", "255"], "--devices"),
+    "registers": ([], ["/nonexistent/regs.txt"], "/nonexistent/regs.txt"),
+    "seed": ([], ["-1", "x", ""], "--seed"),
+    "latency": ([], ["ten", "1:2:3", "-1", ""], "--latency"),
+    "drop": ([], PROB, "--drop"),
+    "busy": ([], PROB, "--busy"),
+    "failure": ([], PROB, "--failure"),
+    "nak": ([], PROB, "--nak"),
+    "events": ([], ["-1", "2e6", "nan"] + NUM, "--events"),
+    "stats-interval": ([], ["-1", "nan"] + NUM, "--stats-interval"),
+    "json": ([], ["/nonexistent/dir/s.json", "/"], "--json"),
+    "verbose": None,
+    "cpu": ([], ["-2", "99999"] + NUM, "--cpu"),
+    "max-udp-clients": ([], ["0", "-1"] + NUM, "--max-udp-clients"),
+    "max-tcp-clients": ([], ["0", "-1"] + NUM, "--max-tcp-clients"),
+    "udp-idle": ([], ["0", "-1", "nan"] + NUM, "--udp-idle"),
+    "crc": ([], ["crc32", ""], "--crc"),
+    "length-le": None,
+    "version": None,
+    # hidden aliases kept for one release
+    "serial": (["--baud", "12345"], ["/dev/null"], "--baud"),
+    "baud": (["--serial", "/dev/null"], ["0", "-1", "12345", "x", ""], "--baud"),
+    "drop-rate": ([], PROB, "--drop"),
+    "busy-rate": ([], PROB, "--busy"),
+    "failure-rate": ([], PROB, "--failure"),
+    "nak-busy-rate": ([], PROB, "--nak"),
+    "stats-json": ([], ["/nonexistent/dir/s.json"], "--json"),
+}
+MCPSIM_HIDDEN = {"serial", "baud", "drop-rate", "busy-rate", "failure-rate", "nak-busy-rate",
+                 "stats-json"}
+# exit codes other than 2 that the tool documents for a bad value (still before any socket)
+MCPSIM_EXIT = {"registers": 4}
+
+
+def listed_options(binary):
+    out = subprocess.run([binary, "--help-all"], capture_output=True, text=True, check=True).stdout
+    names = set(re.findall(r"^\s+(?:-\S, )?--([a-z0-9-]+)", out, re.M))
+    return names - {"help", "help-all"}
+
+
+def check_listing(tool, binary, table, hidden):
+    listed = listed_options(binary)
+    visible = set(table) - hidden
+    errors = []
+    if listed != visible:
+        errors.append(f"{tool} --help-all lists {sorted(listed - visible)} not in the table, "
+                      f"table has {sorted(visible - listed)} not listed")
+    hidden_shown = listed & hidden
+    if hidden_shown:
+        errors.append(f"{tool}: hidden aliases shown in --help-all: {sorted(hidden_shown)}")
+    return errors
+
+
+def run(binary, args, timeout=10):
+    return subprocess.run([binary] + args, capture_output=True, text=True, timeout=timeout)
+
+
+def walk_mcpgen(binary):
+    errors = check_listing("mcpgen", binary, MCPGEN, MCPGEN_HIDDEN)
+    cases = 0
+    with tempfile.TemporaryDirectory(prefix="mcpgen-walk.") as work:
+        empty = os.path.join(work, "empty")
+        os.mkdir(empty)
+        for opt, spec in MCPGEN.items():
+            if spec is None:
+                continue
+            extra, bads, name = spec
+            for i, bad in enumerate(bads):
+                # every value into a missing folder (reaching the output would be exit 3);
+                # the first one also into an empty folder, which must stay empty
+                for outdir in ("/nonexistent/dir", empty)[: 2 if i == 0 else 1]:
+                    out = os.path.join(outdir, "x.pcap")
+                    value = bad.replace("@OUT@", out).split(" ")
+                    args = ["--" + opt, value[0]] + value[1:] + extra
+                    if opt not in ("write", "out"):
+                        args += ["--write", out]
+                    if opt != "truth":
+                        args += ["--truth", os.path.join(outdir, "x.jsonl")]
+                    r = run(binary, args)
+                    cases += 1
+                    what = f"mcpgen {' '.join(args)}"
+                    lines = r.stderr.splitlines()
+                    if r.returncode != 2:
+                        errors.append(f"{what}: exit {r.returncode}, want 2: {r.stderr.strip()}")
+                    elif len(lines) != 1 or (name not in lines[0] and f"--{opt}" not in lines[0]):
+                        errors.append(f"{what}: stderr does not name {name}: {r.stderr.strip()}")
+                    if os.listdir(empty):
+                        errors.append(f"{what}: left {os.listdir(empty)} behind")
+                        for f in os.listdir(empty):
+                            os.remove(os.path.join(empty, f))
+    return errors, cases
+
+
+def bound_port():
+    """A port held bound for UDP and TCP on 127.0.0.1 (so mcpsim cannot listen on it)."""
+    for _ in range(50):
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        t.bind(("127.0.0.1", 0))
+        port = t.getsockname()[1]
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            u.bind(("127.0.0.1", port))
+        except OSError:
+            t.close()
+            u.close()
+            continue
+        t.listen(1)
+        return port, (t, u)
+    raise SystemExit("no free port")
+
+
+def walk_mcpsim(binary):
+    errors = check_listing("mcpsim", binary, MCPSIM, MCPSIM_HIDDEN)
+    port, held = bound_port()
+    cases = 0
+    # the control: with good options mcpsim reaches the listeners and fails there (exit 3)
+    r = run(binary, ["--listen", f"udp://127.0.0.1:{port}", "--listen", f"tcp://127.0.0.1:{port}"])
+    if r.returncode != 3:
+        errors.append(f"control: mcpsim on a held port exits {r.returncode}, want 3")
+    for opt, spec in MCPSIM.items():
+        if spec is None:
+            continue
+        extra, bads, name = spec
+        for bad in bads:
+            args = ["--" + opt, bad] + extra
+            if opt != "listen" and "--serial" not in args:
+                args += ["--listen", f"udp://127.0.0.1:{port}", "--listen",
+                         f"tcp://127.0.0.1:{port}"]
+            r = run(binary, args)
+            cases += 1
+            want = MCPSIM_EXIT.get(opt, 2)
+            what = f"mcpsim {' '.join(args)}"
+            lines = r.stderr.splitlines()
+            if r.returncode != want:
+                errors.append(f"{what}: exit {r.returncode}, want {want}: {r.stderr.strip()}")
+            elif len(lines) != 1 or (name not in lines[0] and f"--{opt}" not in lines[0]):
+                errors.append(f"{what}: stderr does not name {name}: {r.stderr.strip()}")
+            if "listening" in r.stdout:
+                errors.append(f"{what}: it listened: {r.stdout.strip()}")
+    for s in held:
+        s.close()
+    return errors, cases
+
+
+def check_version(tool, binary):
+    """-V and --version: one line, exit 0, the toolkit version and what it was built with."""
+    errors = []
+    for flag in ("--version", "-V"):
+        r = run(binary, [flag])
+        if r.returncode != 0 or not re.fullmatch(
+                tool + r" \d+\.\d+\.\d+ \(MCP v1; built with GLib \d+\.\d+\.\d+[^\n]*\)\n",
+                r.stdout):
+            errors.append(f"{tool} {flag}: exit {r.returncode}, stdout {r.stdout!r}")
+    r = run(binary, ["--help"])
+    if r.returncode != 0 or "Examples:" not in r.stdout or tool + " " not in r.stdout.split(
+            "Examples:")[-1]:
+        errors.append(f"{tool} --help does not end with examples")
+    return errors
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in ("mcpgen", "mcpsim"):
+        raise SystemExit(__doc__)
+    tool, binary = sys.argv[1], sys.argv[2]
+    errors, cases = (walk_mcpgen if tool == "mcpgen" else walk_mcpsim)(binary)
+    errors += check_version(tool, binary)
+    for e in errors:
+        print(e, file=sys.stderr)
+    if errors:
+        print(f"{len(errors)} problems in {cases} bad values", file=sys.stderr)
+        return 1
+    print(f"{tool}: {cases} bad values of every option: exit 2 naming the option, no work done")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -34,7 +34,9 @@ struct mr_extractor {
     /* The last conversation looked up: consecutive records mostly share one. */
     struct conv_key last_key;
     uint32_t last_ab; /* direction index "a -> b" + 1; 0: none */
-    /* The record being processed, for the stream callbacks. */
+    /* The record being processed (data not kept), for the stream callbacks;
+     * after the last record, that one. */
+    struct mr_record cur_rec;
     const struct mr_record *rec;
     struct direction *cur;
     mr_frame_cb cb;
@@ -316,7 +318,9 @@ void mr_extractor_record(struct mr_extractor *ex, const struct mr_record *rec, m
         ex->stats.records_other++;
         return;
     }
-    ex->rec = rec;
+    ex->cur_rec = *rec;
+    ex->cur_rec.data = NULL;
+    ex->rec = &ex->cur_rec;
     ex->cb = cb;
     ex->ctx = ctx;
     switch (pkt.kind) {

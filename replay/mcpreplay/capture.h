@@ -24,6 +24,14 @@ struct mr_record {
     uint32_t wirelen;
 };
 
+/* Where a byte came from: enough of its record to time and name a frame. */
+struct mr_recmeta {
+    const char *file;
+    uint64_t number;  /* in its file */
+    uint64_t ordinal; /* across the files */
+    int64_t ts_ns;
+};
+
 enum mr_read_status {
     MR_READ_OK,
     MR_READ_END,   /* after the last record of the last file */

@@ -53,6 +53,7 @@ struct mr_extract_stats {
     uint64_t truncated;  /* frames cut short by the snaplen */
     uint64_t tcp_holes;
     uint64_t tcp_hole_bytes;
+    uint64_t ip_incomplete; /* fragmented datagrams never completed */
 };
 
 typedef void (*mr_frame_cb)(void *ctx, struct mr_frame *frame); /* takes ownership */

@@ -28,6 +28,8 @@ struct raw {
     gint timeout_ms, stall_ms;
     gboolean dry_run, quiet, realtime;
     gchar **files;
+    /* issue 8: capture reading */
+    gboolean show_bytes;
 };
 
 static bool fail(GError **error, const char *fmt, const char *what)
@@ -148,6 +150,7 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     o->dry_run = r->dry_run;
     o->quiet = r->quiet;
     o->realtime = r->realtime;
+    o->show_bytes = r->show_bytes; /* issue 8 */
     bool iface = o->target != NULL && g_str_has_prefix(o->target, "iface:");
     if (iface && (r->from != NULL || r->cmd != NULL || o->expect || r->renumber || r->fix_crc ||
                   r->corrupt_crc > 0))
@@ -230,6 +233,10 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r.quiet, "No summary", NULL},
         {"realtime", 0, 0, G_OPTION_ARG_NONE, &r.realtime,
          "Run under SCHED_FIFO (needs CAP_SYS_NICE) so other tasks cannot delay a send", NULL},
+        /* issue 8: capture reading */
+        {"show-bytes", 0, 0, G_OPTION_ARG_NONE, &r.show_bytes,
+         "With --dry-run: also print each frame's capture time (s since the epoch) and bytes",
+         NULL},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r.files, NULL, "FILE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };

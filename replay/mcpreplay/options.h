@@ -39,6 +39,8 @@ struct mr_options {
     bool dry_run;
     bool quiet;
     bool realtime; /* SCHED_FIFO while replaying */
+    /* issue 8: capture reading */
+    bool show_bytes; /* --dry-run lists capture time and bytes */
 };
 
 /* Parses argv (--help prints and exits 0). False with *error (code 2, one line) on a usage error.

@@ -369,6 +369,16 @@ static void drain(struct runner *r)
 
 /* ---- dry run ---- */
 
+/* --show-bytes: "  at EPOCH.NS bytes HEX" under the frame's line. */
+static void print_frame_detail(const struct mr_frame *f)
+{
+    printf("  at %" G_GINT64_FORMAT ".%09" G_GINT64_FORMAT " bytes ", f->ts_ns / 1000000000,
+           f->ts_ns % 1000000000);
+    for (size_t k = 0; k < f->len; k++)
+        printf("%02x", f->bytes[k]);
+    printf("\n");
+}
+
 static int dry_run(struct runner *r)
 {
     GError *err = NULL;
@@ -391,6 +401,8 @@ static int dry_run(struct runner *r)
                        (double)due / 1e9, out[i]->record, out[i]->seq, out[i]->len, out[i]->cmd,
                        s != NULL ? s->name : "-", s != NULL ? mcp_cmd_name(out[i]->cmd) : "packet",
                        out[i]->crc_ok ? "" : " (bad CRC)", out[i]->corrupted ? " (injected)" : "");
+                if (r->o->show_bytes) /* issue 8: what the differential test compares */
+                    print_frame_detail(out[i]);
                 r->stats.sent++;
                 r->stats.bytes += out[i]->len;
             }

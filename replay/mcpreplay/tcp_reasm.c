@@ -48,7 +48,11 @@ static bool deliver_in_order(struct mr_tcp_reasm *r, const struct mr_recmeta *me
     return true;
 }
 
-static void drain_pending(struct mr_tcp_reasm *r, mr_tcp_deliver_cb cb, void *ctx)
+/* Delivers the pending segments that are now in order: credited to `filler`
+ * (the record whose bytes filled the gap, as Wireshark shows them), or to
+ * their own records when filler is NULL (after a hole was given up). */
+static void drain_pending(struct mr_tcp_reasm *r, const struct mr_recmeta *filler,
+                          mr_tcp_deliver_cb cb, void *ctx)
 {
     while (r->pending != NULL) {
         struct segment *s = r->pending->data;
@@ -57,7 +61,8 @@ static void drain_pending(struct mr_tcp_reasm *r, mr_tcp_deliver_cb cb, void *ct
         r->pending = g_slist_delete_link(r->pending, r->pending);
         r->pending_bytes -= s->len;
         r->pending_count--;
-        deliver_in_order(r, &s->meta, s->seq, s->data, s->len, s->fin, cb, ctx);
+        deliver_in_order(r, filler != NULL ? filler : &s->meta, s->seq, s->data, s->len, s->fin, cb,
+                         ctx);
         g_free(s);
     }
 }
@@ -85,7 +90,7 @@ static void give_up_before(struct mr_tcp_reasm *r, const struct mr_recmeta *meta
         r->hole_bytes += missing;
         r->next_seq = to;
         cb(ctx, meta, NULL, missing);
-        drain_pending(r, cb, ctx);
+        drain_pending(r, NULL, cb, ctx);
     }
 }
 
@@ -95,7 +100,7 @@ static void skip_hole(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, mr_
 {
     struct segment *s = r->pending->data;
     give_up_before(r, meta, s->seq, cb, ctx);
-    drain_pending(r, cb, ctx);
+    drain_pending(r, NULL, cb, ctx);
 }
 
 void mr_tcp_reasm_segment(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, uint32_t seq,
@@ -116,7 +121,7 @@ void mr_tcp_reasm_segment(struct mr_tcp_reasm *r, const struct mr_recmeta *meta,
         r->next_seq = seq;
     }
     if (deliver_in_order(r, meta, seq, data, len, fin, cb, ctx)) {
-        drain_pending(r, cb, ctx);
+        drain_pending(r, meta, cb, ctx);
         return;
     }
     struct segment *s = g_malloc(sizeof *s + len);

@@ -37,6 +37,7 @@ struct mr_extractor {
     GPtrArray *dirs;          /* struct direction * */
     GHashTable *serial_lines; /* capture interface -> index of its direction 0, + 1 */
     struct mr_ip_reasm *ip;
+    GArray *skips; /* struct mr_skip */
     struct mr_extract_stats stats;
     uint64_t next_uid;
     /* The last conversation looked up: consecutive records mostly share one. */
@@ -109,6 +110,7 @@ struct mr_extractor *mr_extractor_new(const struct mcp_codec *codec, uint16_t mc
     ex->dirs = g_ptr_array_new_with_free_func(direction_free);
     ex->serial_lines = g_hash_table_new(g_direct_hash, g_direct_equal);
     ex->ip = mr_ip_reasm_new();
+    ex->skips = g_array_new(FALSE, FALSE, sizeof(struct mr_skip));
     return ex;
 }
 
@@ -119,6 +121,7 @@ void mr_extractor_free(struct mr_extractor *ex)
     g_hash_table_destroy(ex->convs);
     g_hash_table_destroy(ex->serial_lines);
     mr_ip_reasm_free(ex->ip);
+    g_array_free(ex->skips, TRUE);
     g_ptr_array_free(ex->dirs, TRUE);
     g_free(ex);
 }
@@ -133,6 +136,31 @@ const struct mr_sender *mr_extractor_sender(const struct mr_extractor *ex, uint3
 const struct mr_extract_stats *mr_extractor_stats(const struct mr_extractor *ex)
 {
     return &ex->stats;
+}
+
+const GArray *mr_extractor_skips(const struct mr_extractor *ex)
+{
+    return ex->skips;
+}
+
+static void add_skip(struct mr_extractor *ex, uint64_t record, uint32_t sender, int seq,
+                     const char *reason)
+{
+    ex->stats.skipped++;
+    if (ex->skips->len < MR_MAX_SKIPS_LISTED) {
+        struct mr_skip sk = {record, sender, seq, reason};
+        g_array_append_val(ex->skips, sk);
+    }
+}
+
+/* A frame begun in the stream decoder's buffer that will not complete. */
+static void skip_partial(struct mr_extractor *ex, const struct direction *d, const char *reason)
+{
+    const struct mcp_stream *st = d->stream;
+    if (st == NULL || mcp_stream_pending(st) == 0 || st->buf[st->start] != 0x5A)
+        return;
+    int seq = st->len - st->start >= 2 ? st->buf[st->start + 1] : -1;
+    add_skip(ex, ex->meta.ordinal, d->index, seq, reason);
 }
 
 static struct direction *new_direction(struct mr_extractor *ex, enum mr_packet_kind kind)
@@ -319,6 +347,9 @@ static void on_tcp_bytes(void *ctx, const struct mr_recmeta *meta, const uint8_t
         g_printerr("mcpreplay: %s: record %" G_GUINT64_FORMAT ": TCP stream %s lost %zu bytes "
                    "the capture missed; resynchronising\n",
                    meta->file, meta->number, d->info.name, len);
+        skip_partial(ex, d, "a frame cut by bytes the capture missed");
+        add_skip(ex, meta->ordinal, d->index, -1,
+                 "TCP bytes the capture missed (acknowledged by the peer): frames in them lost");
         ex->stats.junk_bytes += mcp_stream_pending(d->stream);
         struct mcp_stream_config cfg = d->stream->config;
         mcp_stream_init(d->stream, &cfg);
@@ -363,9 +394,11 @@ static void extract_udp(struct mr_extractor *ex, struct direction *d, const stru
             left -= frame.frame_len;
             continue;
         case MCP_DECODE_NEED_MORE:
-            if (pkt->truncated)
+            if (pkt->truncated) {
                 ex->stats.truncated++;
-            else
+                add_skip(ex, ex->meta.ordinal, d->index, left >= 2 ? p[1] : -1,
+                         "cut short: the record holds less than went on the wire");
+            } else
                 ex->stats.junk_bytes += left;
             return;
         case MCP_DECODE_BAD_MAGIC:
@@ -384,6 +417,7 @@ static void on_ip_lost(void *ctx, const struct mr_packet *first, uint64_t first_
     mr_addr_format(&first->src, a, sizeof a);
     mr_addr_format(&first->dst, b, sizeof b);
     ex->stats.ip_incomplete++;
+    add_skip(ex, first_record, UINT32_MAX, -1, "IP datagram never reassembled (fragments missing)");
     g_printerr("mcpreplay: record %" G_GUINT64_FORMAT ": IP datagram %s>%s id %u not "
                "reassembled: %s\n",
                first_record, a, b, first->frag_id, why);
@@ -477,8 +511,10 @@ void mr_extractor_finish(struct mr_extractor *ex, mr_frame_cb cb, void *ctx)
         ex->cur = d;
         if (d->info.kind == MR_PACKET_TCP && ex->rec != NULL)
             mr_tcp_reasm_flush(&d->reasm, &ex->meta, on_tcp_bytes, ex);
-        if (d->stream != NULL)
+        if (d->stream != NULL) {
+            skip_partial(ex, d, "the capture ends inside this frame");
             mcp_stream_finish(d->stream, on_stream_event, ex);
+        }
     }
 }
 

@@ -29,7 +29,7 @@ struct raw {
     gboolean dry_run, quiet, realtime;
     gchar **files;
     /* issue 8: capture reading */
-    gboolean show_bytes;
+    gboolean show_bytes, allow_skips;
 };
 
 static bool fail(GError **error, const char *fmt, const char *what)
@@ -151,6 +151,7 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     o->quiet = r->quiet;
     o->realtime = r->realtime;
     o->show_bytes = r->show_bytes; /* issue 8 */
+    o->allow_skips = r->allow_skips;
     bool iface = o->target != NULL && g_str_has_prefix(o->target, "iface:");
     if (iface && (r->from != NULL || r->cmd != NULL || o->expect || r->renumber || r->fix_crc ||
                   r->corrupt_crc > 0))
@@ -237,6 +238,8 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
         {"show-bytes", 0, 0, G_OPTION_ARG_NONE, &r.show_bytes,
          "With --dry-run: also print each frame's capture time (s since the epoch) and bytes",
          NULL},
+        {"allow-skips", 0, 0, G_OPTION_ARG_NONE, &r.allow_skips,
+         "Frames the capture does not hold whole (listed) do not fail the run (exit 4)", NULL},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r.files, NULL, "FILE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
@@ -247,7 +250,8 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
              "timing\n(or a fixed rate), optionally checking the answers against the capture.");
     g_option_context_set_description(
         ctx, "Exit codes: 0 success; 1 answers missing or mismatched (--expect); 2 usage error "
-             "or\nunreadable/invalid capture; 3 target unreachable, refused or lost.\n"
+             "or\nunreadable/invalid capture; 3 target unreachable, refused or lost;\n"
+             "4 frames skipped (listed; --allow-skips accepts them).\n"
              "See mcpreplay(1).");
     memset(o, 0, sizeof *o);
     GError *err = NULL;

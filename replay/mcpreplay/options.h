@@ -40,8 +40,12 @@ struct mr_options {
     bool quiet;
     bool realtime; /* SCHED_FIFO while replaying */
     /* issue 8: capture reading */
-    bool show_bytes; /* --dry-run lists capture time and bytes */
+    bool show_bytes;  /* --dry-run lists capture time and bytes */
+    bool allow_skips; /* frames that could not be extracted do not fail the run */
 };
+
+/* issue 8: frames were skipped (listed in the summary and --json); --allow-skips accepts. */
+#define MR_EXIT_SKIPPED 4
 
 /* Parses argv (--help prints and exits 0). False with *error (code 2, one line) on a usage error.
  */

@@ -31,6 +31,8 @@ struct mr_run_stats {
     const GPtrArray *expect_reports;
     int exit_code;
     const char *error; /* what ended the run early, or NULL */
+    /* issue 8: frames not extracted, with their senders' names (NULL: none) */
+    const struct mr_extractor *extractor;
 };
 
 /* Prints "sent N (R/s) ... ETA" over itself on stderr; call at most every 200 ms. */
@@ -38,6 +40,8 @@ void mr_report_progress(uint64_t sent, uint64_t total, int64_t elapsed_ns, int64
 void mr_report_progress_done(void);
 
 void mr_report_summary(FILE *out, const struct mr_run_stats *s);
+/* issue 8: "skipped: N frames" and one line per listed skip (record, sender, seq, reason). */
+void mr_report_skips(FILE *out, const struct mr_extractor *ex);
 /* False with *error when the file cannot be written. */
 bool mr_report_json(const char *path, const struct mr_run_stats *s, GError **error);
 

@@ -73,6 +73,8 @@ def main():
             rec, seq, due = seq_rec_due
             check(any(r[1] == rec and r[2] == seq and abs(r[0] - due) < 1e-9 for r in rows),
                   f"{name}: record {rec} seq {seq} due {due}")
+        for text in c.get("stdout", []):
+            check(text in p.stdout, f"{name}: output says '{text}'")
         for text in c.get("stderr", []):
             check(text in p.stderr, f"{name}: message names '{text}'")
     print(f"{bad} check(s) failed" if bad else "all README expectations hold")

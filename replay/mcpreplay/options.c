@@ -30,6 +30,7 @@ struct raw {
     gchar **files;
     /* issue 8: capture reading */
     gboolean show_bytes, allow_skips;
+    gchar *display_filter;
 };
 
 static bool fail(GError **error, const char *fmt, const char *what)
@@ -152,6 +153,7 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     o->realtime = r->realtime;
     o->show_bytes = r->show_bytes; /* issue 8 */
     o->allow_skips = r->allow_skips;
+    o->display_filter = g_strdup(r->display_filter);
     bool iface = o->target != NULL && g_str_has_prefix(o->target, "iface:");
     if (iface && (r->from != NULL || r->cmd != NULL || o->expect || r->renumber || r->fix_crc ||
                   r->corrupt_crc > 0))
@@ -240,6 +242,10 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
          NULL},
         {"allow-skips", 0, 0, G_OPTION_ARG_NONE, &r.allow_skips,
          "Frames the capture does not hold whole (listed) do not fail the run (exit 4)", NULL},
+        {"display-filter", 'Y', 0, G_OPTION_ARG_STRING, &r.display_filter,
+         "Only the frames this Wireshark display filter matches (runs tshark with the mcp5a "
+         "plugin)",
+         "FILTER"},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r.files, NULL, "FILE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
@@ -270,6 +276,7 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
     g_free(r.crc);
     g_free(r.record);
     g_free(r.json);
+    g_free(r.display_filter); /* issue 8 */
     g_strfreev(r.ignore);
     g_strfreev(r.files);
     return ok;
@@ -282,6 +289,7 @@ void mr_options_clear(struct mr_options *o)
     g_free(o->pace_text);
     g_free(o->record);
     g_free(o->json);
+    g_free(o->display_filter); /* issue 8 */
     mr_select_clear(&o->select);
     memset(o, 0, sizeof *o);
 }

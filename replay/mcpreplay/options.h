@@ -40,8 +40,9 @@ struct mr_options {
     bool quiet;
     bool realtime; /* SCHED_FIFO while replaying */
     /* issue 8: capture reading */
-    bool show_bytes;  /* --dry-run lists capture time and bytes */
-    bool allow_skips; /* frames that could not be extracted do not fail the run */
+    bool show_bytes;      /* --dry-run lists capture time and bytes */
+    bool allow_skips;     /* frames that could not be extracted do not fail the run */
+    char *display_filter; /* -Y: tshark selects the frames (dfilter.h) */
 };
 
 /* issue 8: frames were skipped (listed in the summary and --json); --allow-skips accepts. */

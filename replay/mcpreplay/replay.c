@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dfilter.h"
 #include "expect.h"
 #include "mcp/names.h"
 #include "pacer.h"
@@ -31,6 +32,7 @@ void mr_replay_request_stop(void)
 }
 
 struct runner {
+    struct mr_dfilter *dfilter; /* issue 8: -Y exports, removed at the end */
     const struct mr_options *o;
     struct mr_source *src;
     /*
@@ -551,6 +553,16 @@ static int run(struct runner *r)
         scfg.observer = on_capture_frame;
         scfg.observer_ctx = r;
     }
+    if (o->display_filter != NULL) { /* issue 8: tshark selects the frames */
+        r->dfilter = mr_dfilter_run(o->files, o->file_count, o->display_filter, &o->codec,
+                                    (unsigned)o->port, &src_error);
+        if (r->dfilter == NULL) {
+            g_printerr("mcpreplay: %s\n", src_error->message);
+            g_error_free(src_error);
+            return MR_EXIT_USAGE;
+        }
+        scfg.files = mr_dfilter_files(r->dfilter);
+    }
     r->src = mr_source_new(&scfg, &src_error);
     if (r->src == NULL) {
         g_printerr("mcpreplay: %s\n", src_error->message);
@@ -694,6 +706,7 @@ int mr_replay_run(const struct mr_options *o)
     g_array_free(r->reconnects_seen, TRUE);
     g_free(r->pfds);
     mr_source_free(r->src);
+    mr_dfilter_free(r->dfilter); /* issue 8 */
     mr_expect_free(r->expect);
     mr_rewriter_clear(&r->rw);
     if (r->error != NULL)

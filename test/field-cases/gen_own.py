@@ -146,5 +146,33 @@ def main(outdir):
       big=True, snaplen=40)
 
 
+def tlv(tag, value):
+    pad = (-len(value)) % 4 if tag == 12 else 0
+    return struct.pack(">HH", tag, len(value) + pad) + value + b"\0" * pad
+
+
+def export_pdus(outdir):
+    """Exported-PDU files as tshark -U MCP5A writes them (docs/PROTOCOL.md §6),
+    crafted from the spec: one frame per record, "mcp5a" with IPv4/IPv6 address,
+    port-type and port tags, or "mcp5a" with a direction tag for serial."""
+    os.makedirs(outdir, exist_ok=True)
+    u32 = lambda v: struct.pack(">I", v)
+    ip4 = lambda s, d, pt, sp, dp: (tlv(20, bytes(s)) + tlv(21, bytes(d)) + tlv(24, u32(pt)) +
+                                    tlv(25, u32(sp)) + tlv(26, u32(dp)))
+    recs = [
+        tlv(12, b"mcp5a") + ip4(A, B, 3, 40001, 23130) + tlv(0, b"") + frame(1),
+        tlv(12, b"mcp5a") + ip4(B, A, 3, 23130, 40001) + tlv(0, b"") + frame(0, 0x82, bytes(11)),
+        tlv(12, b"mcp5a") + ip4(A, B, 2, 51000, 23130) + tlv(0, b"") + frame(5),
+        tlv(12, b"mcp5a") + tlv(22, bytes(A6)) + tlv(23, bytes(B6)) + tlv(24, u32(3)) +
+        tlv(25, u32(40001)) + tlv(26, u32(23130)) + tlv(0, b"") + frame(2),
+        tlv(12, b"mcp5a") + tlv(35, u32(0)) + tlv(0, b"") + frame(7),
+        tlv(12, b"mcp5a") + tlv(35, u32(1)) + tlv(0, b"") + frame(3, 0x82, bytes(11)),
+    ]
+    write_pcap(os.path.join(outdir, "k8_exported_mcp5a.pcap"), recs, linktype=252)
+
+
 if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--export":
+        export_pdus(sys.argv[2])
+        sys.exit(0)
     main(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "own"))

@@ -16,9 +16,7 @@ static gboolean begins_with_frame(tvbuff_t *tvb)
     if (avail < MCP_OVERHEAD)
         return FALSE;
     struct mcp_codec codec = mcp5a_codec();
-    struct mcp_frame frame;
-    return mcp_frame_decode(&codec, tvb_get_ptr(tvb, 0, avail), avail, &frame, NULL) ==
-           MCP_DECODE_OK;
+    return mcp_frame_begins_whole(&codec, tvb_get_ptr(tvb, 0, avail), avail);
 }
 
 static gboolean heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)

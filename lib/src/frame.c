@@ -87,3 +87,9 @@ bool mcp_cmd_is_request(uint8_t cmd)
     return !mcp_cmd_is_response(cmd) && cmd != MCP_CMD_EVENT && cmd != MCP_CMD_NAK &&
            cmd != MCP_CMD_SYNC;
 }
+
+bool mcp_frame_begins_whole(const struct mcp_codec *codec, const uint8_t *buf, size_t len)
+{
+    struct mcp_frame frame;
+    return len >= MCP_OVERHEAD && mcp_frame_decode(codec, buf, len, &frame, NULL) == MCP_DECODE_OK;
+}

@@ -1,7 +1,8 @@
 /*
- * Reads one or more capture files (pcap or pcapng, through libpcap) in order,
- * one record at a time, with nanosecond timestamps. Problems in a file come
- * back with the file name and the record number.
+ * Reads one or more capture files in order (replay/common/capread: every
+ * format libwiretap reads), one record at a time, with nanosecond timestamps,
+ * as one capture (a rotated capture's files). Problems in a file come back
+ * with the file name and the record number.
  */
 #ifndef MR_CAPTURE_H
 #define MR_CAPTURE_H
@@ -13,13 +14,22 @@
 struct mr_record {
     const char *file;
     unsigned file_index;
-    uint64_t number;  /* 1-based within its file */
-    uint64_t ordinal; /* 1-based across all the files */
-    int64_t ts_ns;    /* capture timestamp, ns since the epoch */
-    int linktype;     /* pcap DLT_* value */
+    uint64_t number;       /* 1-based within its file */
+    uint64_t ordinal;      /* 1-based across all the files */
+    int64_t ts_ns;         /* capture timestamp, ns since the epoch */
+    int linktype;          /* pcap DLT_* value of the record's interface */
+    uint32_t interface_id; /* pcapng interface (0 for pcap): one serial line each (§5) */
     const uint8_t *data;
     uint32_t caplen;
     uint32_t wirelen;
+};
+
+/* Where a byte came from: enough of its record to time and name a frame. */
+struct mr_recmeta {
+    const char *file;
+    uint64_t number;  /* in its file */
+    uint64_t ordinal; /* across the files */
+    int64_t ts_ns;
 };
 
 enum mr_read_status {
@@ -34,7 +44,8 @@ struct mr_capture;
 struct mr_capture *mr_capture_open(char **files, size_t file_count, GError **error);
 void mr_capture_free(struct mr_capture *cap);
 
-/* The next record. Zero-length records are skipped (counted, with a warning). */
+/* The next record. Zero-length and non-packet records are skipped (counted,
+ * with a warning). */
 enum mr_read_status mr_capture_next(struct mr_capture *cap, struct mr_record *rec, GError **error);
 
 /* Starts again at the first record of the first file (for --loop). */

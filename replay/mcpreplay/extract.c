@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "ip_reasm.h"
 #include "mcp/busdir.h"
 #include "mcp/stream.h"
 #include "tcp_reasm.h"
@@ -14,6 +15,21 @@ struct direction {
     struct mcp_stream *stream; /* TCP and serial */
     uint32_t index;            /* in the extractor's table */
     bool resync;               /* TCP: the next bytes follow a hole */
+    bool syn_seen;             /* TCP: this side's SYN, with its ISN */
+    uint32_t isn;
+    /* Off the MCP ports (§6 heuristics): 0 undecided, 1 MCP. TCP: decided for
+     * the conversation (both directions) by the first segment that begins
+     * with a whole frame; UDP: datagram by datagram, as the dissector does. */
+    int heur;
+    bool on_mcp_port;
+};
+
+/* An undirected serial line (§5, a half-duplex bus): one stream for all its
+ * bytes, and the rule that gives each accepted frame a direction. */
+struct bus {
+    uint32_t line; /* capture interface */
+    struct mcp_stream stream;
+    struct mcp_bus_line dir;
 };
 
 struct conv_key {
@@ -26,22 +42,23 @@ struct conv_key {
 struct mr_extractor {
     struct mcp_codec codec;
     uint16_t mcp_port;
-    GHashTable *convs; /* conv_key -> index of the direction "a -> b" (+1) */
-    GPtrArray *dirs;   /* struct direction * */
-    uint32_t serial_dir[2];
-    bool serial_seen;
-    /* Undirected serial records (§5, a half-duplex bus): one stream, and the
-     * rule that gives each of its frames a direction. */
-    struct mcp_stream *bus;
-    struct mcp_bus_line bus_line;
-    bool in_bus; /* the bus stream is being fed or finished */
+    GHashTable *convs;        /* conv_key -> index of the direction "a -> b" (+1) */
+    GPtrArray *dirs;          /* struct direction * */
+    GHashTable *serial_lines; /* capture interface -> index of its direction 0, + 1 */
+    GHashTable *buses;        /* capture interface -> struct bus (undirected records) */
+    struct bus *cur_bus;      /* the bus being fed or finished, else NULL */
+    struct mr_ip_reasm *ip;
+    GArray *skips; /* struct mr_skip */
     struct mr_extract_stats stats;
     uint64_t next_uid;
     /* The last conversation looked up: consecutive records mostly share one. */
     struct conv_key last_key;
     uint32_t last_ab; /* direction index "a -> b" + 1; 0: none */
-    /* The record being processed, for the stream callbacks. */
+    /* The record being processed (data not kept), for the stream callbacks;
+     * after the last record, that one. */
+    struct mr_record cur_rec;
     const struct mr_record *rec;
+    struct mr_recmeta meta; /* the record frames are credited to now */
     struct direction *cur;
     mr_frame_cb cb;
     void *ctx;
@@ -102,6 +119,10 @@ struct mr_extractor *mr_extractor_new(const struct mcp_codec *codec, uint16_t mc
     ex->mcp_port = mcp_port;
     ex->convs = g_hash_table_new_full(conv_hash, conv_equal, g_free, NULL);
     ex->dirs = g_ptr_array_new_with_free_func(direction_free);
+    ex->serial_lines = g_hash_table_new(g_direct_hash, g_direct_equal);
+    ex->buses = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    ex->ip = mr_ip_reasm_new();
+    ex->skips = g_array_new(FALSE, FALSE, sizeof(struct mr_skip));
     return ex;
 }
 
@@ -110,8 +131,11 @@ void mr_extractor_free(struct mr_extractor *ex)
     if (ex == NULL)
         return;
     g_hash_table_destroy(ex->convs);
+    g_hash_table_destroy(ex->serial_lines);
+    g_hash_table_destroy(ex->buses);
+    mr_ip_reasm_free(ex->ip);
+    g_array_free(ex->skips, TRUE);
     g_ptr_array_free(ex->dirs, TRUE);
-    g_free(ex->bus);
     g_free(ex);
 }
 
@@ -125,6 +149,31 @@ const struct mr_sender *mr_extractor_sender(const struct mr_extractor *ex, uint3
 const struct mr_extract_stats *mr_extractor_stats(const struct mr_extractor *ex)
 {
     return &ex->stats;
+}
+
+const GArray *mr_extractor_skips(const struct mr_extractor *ex)
+{
+    return ex->skips;
+}
+
+static void add_skip(struct mr_extractor *ex, uint64_t record, uint32_t sender, int seq,
+                     const char *reason)
+{
+    ex->stats.skipped++;
+    if (ex->skips->len < MR_MAX_SKIPS_LISTED) {
+        struct mr_skip sk = {record, sender, seq, reason};
+        g_array_append_val(ex->skips, sk);
+    }
+}
+
+/* A frame begun in the stream decoder's buffer that will not complete. */
+static void skip_partial(struct mr_extractor *ex, const struct direction *d, const char *reason)
+{
+    const struct mcp_stream *st = d->stream;
+    if (st == NULL || mcp_stream_pending(st) == 0 || st->buf[st->start] != 0x5A)
+        return;
+    int seq = st->len - st->start >= 2 ? st->buf[st->start + 1] : -1;
+    add_skip(ex, ex->meta.ordinal, d->index, seq, reason);
 }
 
 static struct direction *new_direction(struct mr_extractor *ex, enum mr_packet_kind kind)
@@ -144,6 +193,31 @@ static struct direction *new_direction(struct mr_extractor *ex, enum mr_packet_k
     }
     g_ptr_array_add(ex->dirs, d);
     return d;
+}
+
+static void on_stream_event(void *ctx, const struct mcp_stream_event *ev);
+static void on_tcp_bytes(void *ctx, const struct mr_recmeta *meta, const uint8_t *data, size_t len);
+
+/* A bare SYN with an ISN other than the one this side already used. */
+static bool new_connection(const struct direction *d, const struct mr_packet *pkt)
+{
+    if (pkt->kind != MR_PACKET_TCP || (pkt->tcp_flags & (MR_TCP_SYN | MR_TCP_ACK)) != MR_TCP_SYN)
+        return false;
+    if (d->syn_seen)
+        return d->isn != pkt->tcp_seq;
+    return d->reasm.started; /* data seen before any SYN */
+}
+
+/* Ends both directions of d's conversation: holes given up, partial frames out. */
+static void finish_conversation(struct mr_extractor *ex, struct direction *d)
+{
+    struct direction *both[2] = {d, g_ptr_array_index(ex->dirs, d->info.reverse)};
+    for (int i = 0; i < 2; i++) {
+        ex->cur = both[i];
+        mr_tcp_reasm_flush(&both[i]->reasm, &ex->meta, on_tcp_bytes, ex);
+        if (both[i]->stream != NULL)
+            mcp_stream_finish(both[i]->stream, on_stream_event, ex);
+    }
 }
 
 /*
@@ -176,9 +250,14 @@ static struct direction *find_direction(struct mr_extractor *ex, const struct mr
     if (found != NULL) {
         uint32_t ab = GPOINTER_TO_UINT(found) - 1;
         struct direction *d = g_ptr_array_index(ex->dirs, ab);
-        if (src_first)
+        if (!src_first)
+            d = g_ptr_array_index(ex->dirs, d->info.reverse);
+        if (!new_connection(d, pkt))
             return d;
-        return g_ptr_array_index(ex->dirs, d->info.reverse);
+        /* A new SYN on a 4-tuple seen before: a new connection, a new byte stream. */
+        finish_conversation(ex, d);
+        g_hash_table_remove(ex->convs, &key);
+        ex->last_ab = 0;
     }
     uint32_t fwd_index = ex->dirs->len;
     struct direction *fwd = new_direction(ex, pkt->kind);
@@ -208,6 +287,8 @@ static struct direction *find_direction(struct mr_extractor *ex, const struct mr
         fwd_master = true;
     fwd->info.master = fwd_master;
     rev->info.master = !fwd_master;
+    fwd->on_mcp_port = rev->on_mcp_port =
+        pkt->whole_frames || pkt->sport == ex->mcp_port || pkt->dport == ex->mcp_port;
 
     struct conv_key *stored = g_memdup2(&key, sizeof key);
     g_hash_table_insert(ex->convs, stored,
@@ -215,28 +296,36 @@ static struct direction *find_direction(struct mr_extractor *ex, const struct mr
     return fwd;
 }
 
-static struct direction *serial_direction(struct mr_extractor *ex, int dir)
+/* The two directions of the serial line on capture interface `line` (§5). */
+static struct direction *serial_direction(struct mr_extractor *ex, uint32_t line, int dir)
 {
-    if (!ex->serial_seen) {
-        ex->serial_seen = true;
-        ex->serial_dir[0] = ex->dirs->len;
-        ex->serial_dir[1] = ex->dirs->len + 1;
+    gpointer found = g_hash_table_lookup(ex->serial_lines, GUINT_TO_POINTER(line));
+    uint32_t first;
+    if (found == NULL) {
+        first = ex->dirs->len;
+        g_hash_table_insert(ex->serial_lines, GUINT_TO_POINTER(line), GUINT_TO_POINTER(first + 1));
         for (int i = 0; i < 2; i++) {
             struct direction *d = new_direction(ex, MR_PACKET_SERIAL);
-            g_snprintf(d->info.name, sizeof d->info.name, "serial:%d", i);
+            if (line == 0)
+                g_snprintf(d->info.name, sizeof d->info.name, "serial:%d", i);
+            else
+                g_snprintf(d->info.name, sizeof d->info.name, "serial@%u:%d", line, i);
             d->info.master = i == 0;
-            d->info.reverse = ex->serial_dir[1 - i];
+            d->info.reverse = first + (uint32_t)(1 - i);
+            d->on_mcp_port = true;
         }
+    } else {
+        first = GPOINTER_TO_UINT(found) - 1;
     }
-    return g_ptr_array_index(ex->dirs, ex->serial_dir[dir == 0 ? 0 : 1]);
+    return g_ptr_array_index(ex->dirs, first + (dir == 0 ? 0 : 1));
 }
 
 static void emit(struct mr_extractor *ex, struct direction *d, const uint8_t *bytes, size_t len,
                  bool crc_ok)
 {
     struct mr_frame *f = mr_frame_new(len);
-    f->ts_ns = ex->rec->ts_ns;
-    f->record = ex->rec->ordinal;
+    f->ts_ns = ex->meta.ts_ns;
+    f->record = ex->meta.ordinal;
     f->uid = ++ex->next_uid;
     f->sender = d->index;
     f->from_master = d->info.master;
@@ -256,27 +345,42 @@ static void on_stream_event(void *ctx, const struct mcp_stream_event *ev)
         ex->stats.junk_bytes += ev->len;
         return;
     }
-    if (ex->in_bus) /* §5: the frame's command gives its direction */
-        ex->cur = serial_direction(ex, mcp_bus_line_next(&ex->bus_line, ev->frame.cmd));
+    if (ex->cur_bus != NULL) /* §5: on a bus, the frame's command gives its direction */
+        ex->cur = serial_direction(ex, ex->cur_bus->line,
+                                   mcp_bus_line_next(&ex->cur_bus->dir, ev->frame.cmd));
     emit(ex, ex->cur, ev->bytes, ev->len, ev->crc_ok);
 }
 
 /* Reassembled TCP bytes go to the stream decoder; a hole restarts it. */
-static void on_tcp_bytes(void *ctx, const uint8_t *data, size_t len)
+static void on_tcp_bytes(void *ctx, const struct mr_recmeta *meta, const uint8_t *data, size_t len)
 {
     struct mr_extractor *ex = ctx;
     struct direction *d = ex->cur;
+    ex->meta = *meta;
     if (data == NULL) {
         ex->stats.tcp_holes++;
         ex->stats.tcp_hole_bytes += len;
-        g_printerr("mcpreplay: %s: record %" G_GUINT64_FORMAT ": TCP stream %s lost %zu bytes; "
-                   "resynchronising\n",
-                   ex->rec->file, ex->rec->number, d->info.name, len);
+        g_printerr("mcpreplay: %s: record %" G_GUINT64_FORMAT ": TCP stream %s lost %zu bytes "
+                   "the capture missed; resynchronising\n",
+                   meta->file, meta->number, d->info.name, len);
+        skip_partial(ex, d, "a frame cut by bytes the capture missed");
+        add_skip(ex, meta->ordinal, d->index, -1,
+                 "TCP bytes the capture missed (acknowledged by the peer): frames in them lost");
         ex->stats.junk_bytes += mcp_stream_pending(d->stream);
         struct mcp_stream_config cfg = d->stream->config;
         mcp_stream_init(d->stream, &cfg);
         d->resync = true;
         return;
+    }
+    if (!d->on_mcp_port && d->heur == 0) {
+        /* §6: the conversation is MCP once a segment begins with a whole frame. */
+        if (!mcp_frame_begins_whole(&ex->codec, data, len))
+            return;
+        d->heur = 1;
+        struct direction *rev = g_ptr_array_index(ex->dirs, d->info.reverse);
+        rev->heur = 1;
+        rev->resync = true; /* its next bytes need not start a frame */
+        d->resync = false;
     }
     if (d->resync) {
         /* After a hole the bytes need not start on a frame boundary. */
@@ -293,6 +397,9 @@ static void extract_udp(struct mr_extractor *ex, struct direction *d, const stru
 {
     const uint8_t *p = pkt->payload;
     size_t left = pkt->payload_len;
+    /* §6: off the MCP ports only a datagram that begins with a whole frame. */
+    if (!d->on_mcp_port && !mcp_frame_begins_whole(&ex->codec, p, left))
+        return;
     while (left > 0) {
         struct mcp_frame frame;
         switch (mcp_frame_decode(&ex->codec, p, left, &frame, NULL)) {
@@ -303,9 +410,11 @@ static void extract_udp(struct mr_extractor *ex, struct direction *d, const stru
             left -= frame.frame_len;
             continue;
         case MCP_DECODE_NEED_MORE:
-            if (pkt->truncated)
+            if (pkt->truncated) {
                 ex->stats.truncated++;
-            else
+                add_skip(ex, ex->meta.ordinal, d->index, left >= 2 ? p[1] : -1,
+                         "cut short: the record holds less than went on the wire");
+            } else
                 ex->stats.junk_bytes += left;
             return;
         case MCP_DECODE_BAD_MAGIC:
@@ -313,6 +422,106 @@ static void extract_udp(struct mr_extractor *ex, struct direction *d, const stru
             ex->stats.junk_bytes += left;
             return;
         }
+    }
+}
+
+static void on_ip_lost(void *ctx, const struct mr_packet *first, uint64_t first_record,
+                       const char *why)
+{
+    struct mr_extractor *ex = ctx;
+    char a[64], b[64];
+    mr_addr_format(&first->src, a, sizeof a);
+    mr_addr_format(&first->dst, b, sizeof b);
+    ex->stats.ip_incomplete++;
+    add_skip(ex, first_record, UINT32_MAX, -1, "IP datagram never reassembled (fragments missing)");
+    g_printerr("mcpreplay: record %" G_GUINT64_FORMAT ": IP datagram %s>%s id %u not "
+               "reassembled: %s\n",
+               first_record, a, b, first->frag_id, why);
+}
+
+/* Undirected serial bytes (§5): the line's one stream, directions per frame. */
+static void feed_bus(struct mr_extractor *ex, const struct mr_packet *pkt)
+{
+    struct bus *b = g_hash_table_lookup(ex->buses, GUINT_TO_POINTER(pkt->serial_line));
+    if (b == NULL) {
+        b = g_new0(struct bus, 1);
+        b->line = pkt->serial_line;
+        struct mcp_stream_config cfg = {
+            .codec = ex->codec, .mode = MCP_STREAM_SERIAL, .verify_crc = true};
+        mcp_stream_init(&b->stream, &cfg);
+        mcp_bus_line_init(&b->dir);
+        g_hash_table_insert(ex->buses, GUINT_TO_POINTER(b->line), b);
+        serial_direction(ex, b->line, 0); /* the line's senders exist from its first byte */
+    }
+    ex->cur_bus = b;
+    mcp_stream_feed(&b->stream, pkt->payload, pkt->payload_len, on_stream_event, ex);
+    ex->cur_bus = NULL;
+}
+
+static void extract_packet(struct mr_extractor *ex, const struct mr_packet *pkt)
+{
+    switch (pkt->kind) {
+    case MR_PACKET_UDP:
+        extract_udp(ex, find_direction(ex, pkt), pkt);
+        break;
+    case MR_PACKET_TCP:
+        ex->cur = find_direction(ex, pkt);
+        if (pkt->whole_frames) { /* exported PDU: one whole frame */
+            extract_udp(ex, ex->cur, pkt);
+            break;
+        }
+        if ((pkt->tcp_flags & MR_TCP_SYN) && !ex->cur->syn_seen) {
+            ex->cur->syn_seen = true;
+            ex->cur->isn = pkt->tcp_seq;
+        }
+        if (pkt->truncated)
+            ex->stats.truncated++; /* the missing bytes become a hole */
+        mr_tcp_reasm_segment(&ex->cur->reasm, &ex->meta, pkt->tcp_seq,
+                             (pkt->tcp_flags & MR_TCP_SYN) != 0, (pkt->tcp_flags & MR_TCP_FIN) != 0,
+                             pkt->payload, pkt->payload_len, on_tcp_bytes, ex);
+        if (pkt->tcp_flags & MR_TCP_ACK) {
+            struct direction *rev = g_ptr_array_index(ex->dirs, ex->cur->info.reverse);
+            struct direction *cur = ex->cur;
+            ex->cur = rev;
+            mr_tcp_reasm_ack(&rev->reasm, &ex->meta, pkt->tcp_ack, on_tcp_bytes, ex);
+            ex->cur = cur;
+        }
+        ex->meta =
+            (struct mr_recmeta){ex->rec->file, ex->rec->number, ex->rec->ordinal, ex->rec->ts_ns};
+        break;
+    case MR_PACKET_SERIAL:
+        if (pkt->serial_direction < 0 && !pkt->whole_frames) {
+            feed_bus(ex, pkt);
+            break;
+        }
+        if (pkt->serial_direction < 0) /* one exported frame: its command gives its direction */
+            ex->cur = serial_direction(ex, pkt->serial_line,
+                                       mcp_bus_frame_direction(pkt->payload_len > 4
+                                                                   ? pkt->payload[4]
+                                                                   : 0,
+                                                               -1));
+        else
+            ex->cur = serial_direction(ex, pkt->serial_line, pkt->serial_direction);
+        if (pkt->whole_frames)
+            extract_udp(ex, ex->cur, pkt);
+        else
+            mcp_stream_feed(ex->cur->stream, pkt->payload, pkt->payload_len, on_stream_event, ex);
+        break;
+    case MR_PACKET_FRAGMENT: {
+        uint8_t *data;
+        size_t len;
+        if (!mr_ip_reasm_add(ex->ip, pkt, ex->rec->ordinal, ex->rec->ts_ns, &data, &len, on_ip_lost,
+                             ex))
+            break;
+        struct mr_packet whole = *pkt;
+        if (mr_packet_decode_transport(pkt->frag_proto, data, len, &whole) &&
+            whole.kind != MR_PACKET_FRAGMENT)
+            extract_packet(ex, &whole);
+        g_free(data);
+        break;
+    }
+    case MR_PACKET_OTHER:
+        break;
     }
 }
 
@@ -325,58 +534,47 @@ void mr_extractor_record(struct mr_extractor *ex, const struct mr_record *rec, m
         ex->stats.records_other++;
         return;
     }
-    ex->rec = rec;
+    ex->cur_rec = *rec;
+    ex->cur_rec.data = NULL;
+    ex->rec = &ex->cur_rec;
+    ex->meta = (struct mr_recmeta){rec->file, rec->number, rec->ordinal, rec->ts_ns};
     ex->cb = cb;
     ex->ctx = ctx;
-    switch (pkt.kind) {
-    case MR_PACKET_UDP:
-        extract_udp(ex, find_direction(ex, &pkt), &pkt);
-        break;
-    case MR_PACKET_TCP:
-        ex->cur = find_direction(ex, &pkt);
-        if (pkt.truncated)
-            ex->stats.truncated++; /* the missing bytes become a hole */
-        mr_tcp_reasm_segment(&ex->cur->reasm, pkt.tcp_seq, (pkt.tcp_flags & MR_TCP_SYN) != 0,
-                             pkt.payload, pkt.payload_len, on_tcp_bytes, ex);
-        break;
-    case MR_PACKET_SERIAL:
-        if (pkt.serial_direction < 0) {
-            if (ex->bus == NULL) {
-                struct mcp_stream_config cfg = {
-                    .codec = ex->codec, .mode = MCP_STREAM_SERIAL, .verify_crc = true};
-                ex->bus = g_new(struct mcp_stream, 1);
-                mcp_stream_init(ex->bus, &cfg);
-                mcp_bus_line_init(&ex->bus_line);
-            }
-            ex->in_bus = true;
-            mcp_stream_feed(ex->bus, pkt.payload, pkt.payload_len, on_stream_event, ex);
-            ex->in_bus = false;
-            break;
-        }
-        ex->cur = serial_direction(ex, pkt.serial_direction);
-        mcp_stream_feed(ex->cur->stream, pkt.payload, pkt.payload_len, on_stream_event, ex);
-        break;
-    case MR_PACKET_OTHER:
-        break;
-    }
+    pkt.serial_line = rec->interface_id;
+    extract_packet(ex, &pkt);
 }
 
 void mr_extractor_finish(struct mr_extractor *ex, mr_frame_cb cb, void *ctx)
 {
     ex->cb = cb;
     ex->ctx = ctx;
+    mr_ip_reasm_finish(ex->ip, on_ip_lost, ex);
+    if (ex->rec != NULL)
+        ex->meta =
+            (struct mr_recmeta){ex->rec->file, ex->rec->number, ex->rec->ordinal, ex->rec->ts_ns};
     for (guint i = 0; i < ex->dirs->len; i++) {
         struct direction *d = g_ptr_array_index(ex->dirs, i);
         ex->cur = d;
         if (d->info.kind == MR_PACKET_TCP && ex->rec != NULL)
-            mr_tcp_reasm_flush(&d->reasm, on_tcp_bytes, ex);
-        if (d->stream != NULL)
+            mr_tcp_reasm_flush(&d->reasm, &ex->meta, on_tcp_bytes, ex);
+        if (d->stream != NULL) {
+            skip_partial(ex, d, "the capture ends inside this frame");
             mcp_stream_finish(d->stream, on_stream_event, ex);
+        }
     }
-    if (ex->bus != NULL) {
-        ex->in_bus = true;
-        mcp_stream_finish(ex->bus, on_stream_event, ex);
-        ex->in_bus = false;
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, ex->buses);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        struct bus *b = value;
+        const struct mcp_stream *st = &b->stream;
+        if (mcp_stream_pending(st) > 0 && st->buf[st->start] == 0x5A) /* named, as skip_partial */
+            add_skip(ex, ex->meta.ordinal, serial_direction(ex, b->line, 0)->index,
+                     st->len - st->start >= 2 ? st->buf[st->start + 1] : -1,
+                     "the capture ends inside this frame");
+        ex->cur_bus = b;
+        mcp_stream_finish(&b->stream, on_stream_event, ex);
+        ex->cur_bus = NULL;
     }
 }
 
@@ -390,9 +588,13 @@ void mr_extractor_restart(struct mr_extractor *ex)
             mcp_stream_init(d->stream, &cfg);
         }
     }
-    if (ex->bus != NULL) {
-        struct mcp_stream_config cfg = ex->bus->config;
-        mcp_stream_init(ex->bus, &cfg);
-        mcp_bus_line_init(&ex->bus_line);
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, ex->buses);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        struct bus *b = value;
+        struct mcp_stream_config cfg = b->stream.config;
+        mcp_stream_init(&b->stream, &cfg);
+        mcp_bus_line_init(&b->dir);
     }
 }

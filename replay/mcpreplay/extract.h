@@ -53,7 +53,20 @@ struct mr_extract_stats {
     uint64_t truncated;  /* frames cut short by the snaplen */
     uint64_t tcp_holes;
     uint64_t tcp_hole_bytes;
+    uint64_t ip_incomplete; /* fragmented datagrams never completed */
+    uint64_t skipped;       /* frames (or parts of the stream) not extracted: see skips */
 };
+
+/* A frame, or a stretch of a stream, that could not be extracted (nothing is
+ * lost silently): listed in the summary and in --json. */
+struct mr_skip {
+    uint64_t record;    /* across all files, 1-based */
+    uint32_t sender;    /* index into the sender table; UINT32_MAX: none */
+    int seq;            /* -1: unknown */
+    const char *reason; /* static text */
+};
+
+#define MR_MAX_SKIPS_LISTED 1000 /* more are counted, not listed */
 
 typedef void (*mr_frame_cb)(void *ctx, struct mr_frame *frame); /* takes ownership */
 
@@ -71,5 +84,7 @@ void mr_extractor_restart(struct mr_extractor *ex);
 
 const struct mr_sender *mr_extractor_sender(const struct mr_extractor *ex, uint32_t index);
 const struct mr_extract_stats *mr_extractor_stats(const struct mr_extractor *ex);
+/* The skips listed so far (struct mr_skip, at most MR_MAX_SKIPS_LISTED). */
+const GArray *mr_extractor_skips(const struct mr_extractor *ex);
 
 #endif

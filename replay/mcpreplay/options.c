@@ -28,6 +28,9 @@ struct raw {
     gboolean dry_run, quiet, realtime;
     gint retries, busy_backoff_ms;
     gchar **files;
+    /* issue 8: capture reading */
+    gboolean show_bytes, allow_skips;
+    gchar *display_filter;
 };
 
 #define LIMIT_NOT_GIVEN G_MININT64
@@ -171,6 +174,9 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     o->dry_run = r->dry_run;
     o->quiet = r->quiet;
     o->realtime = r->realtime;
+    o->show_bytes = r->show_bytes; /* issue 8 */
+    o->allow_skips = r->allow_skips;
+    o->display_filter = g_strdup(r->display_filter);
     bool iface = o->target != NULL && g_str_has_prefix(o->target, "iface:");
     if (iface && (r->from != NULL || r->cmd != NULL || o->expect || r->renumber || r->fix_crc ||
                   r->corrupt_crc > 0))
@@ -261,6 +267,16 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &r.quiet, "No summary", NULL},
         {"realtime", 0, 0, G_OPTION_ARG_NONE, &r.realtime,
          "Run under SCHED_FIFO (needs CAP_SYS_NICE) so other tasks cannot delay a send", NULL},
+        /* issue 8: capture reading */
+        {"show-bytes", 0, 0, G_OPTION_ARG_NONE, &r.show_bytes,
+         "With --dry-run: also print each frame's capture time (s since the epoch) and bytes",
+         NULL},
+        {"allow-skips", 0, 0, G_OPTION_ARG_NONE, &r.allow_skips,
+         "Frames the capture does not hold whole (listed) do not fail the run (exit 4)", NULL},
+        {"display-filter", 'Y', 0, G_OPTION_ARG_STRING, &r.display_filter,
+         "Only the frames this Wireshark display filter matches (runs tshark with the mcp5a "
+         "plugin)",
+         "FILTER"},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r.files, NULL, "FILE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
@@ -272,7 +288,8 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
     g_option_context_set_description(
         ctx, "Exit codes: 0 success; 1 the target's answers differ from the capture (--expect:\n"
              "mismatched, late, NAKed, missing) or fail the check; 2 usage error or\n"
-             "unreadable/invalid capture; 3 target unreachable, refused or lost.\n"
+             "unreadable/invalid capture; 3 target unreachable, refused or lost;\n"
+             "4 frames skipped (listed; --allow-skips accepts them).\n"
              "See mcpreplay(1).");
     memset(o, 0, sizeof *o);
     GError *err = NULL;
@@ -296,6 +313,7 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
     g_free(r.mbps);
     g_free(r.duration);
     g_free(r.progress);
+    g_free(r.display_filter); /* issue 8 */
     g_strfreev(r.ignore);
     g_strfreev(r.files);
     return ok;
@@ -308,6 +326,7 @@ void mr_options_clear(struct mr_options *o)
     g_free(o->pace_text);
     g_free(o->record);
     g_free(o->json);
+    g_free(o->display_filter); /* issue 8 */
     mr_select_clear(&o->select);
     memset(o, 0, sizeof *o);
 }

@@ -42,7 +42,14 @@ struct mr_options {
     int retries;         /* resends of a NAKed frame (§3), 0.. */
     int busy_backoff_ms; /* wait before resending after NAK BUSY */
     double progress_s;   /* --progress: a line every S seconds (0: only on a terminal) */
+    /* issue 8: capture reading */
+    bool show_bytes;      /* --dry-run lists capture time and bytes */
+    bool allow_skips;     /* frames that could not be extracted do not fail the run */
+    char *display_filter; /* -Y: tshark selects the frames (dfilter.h) */
 };
+
+/* issue 8: frames were skipped (listed in the summary and --json); --allow-skips accepts. */
+#define MR_EXIT_SKIPPED 4
 
 /* Parses argv (--help prints and exits 0). False with *error (code 2, one line) on a usage error.
  */

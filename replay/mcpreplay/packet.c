@@ -20,6 +20,15 @@
 #define EXP_PDU_TAG_END            0
 #define EXP_PDU_TAG_DISSECTOR_NAME 12
 #define EXP_PDU_TAG_P2P_DIRECTION  35
+#define EXP_PDU_TAG_IPV4_SRC       20
+#define EXP_PDU_TAG_IPV4_DST       21
+#define EXP_PDU_TAG_IPV6_SRC       22
+#define EXP_PDU_TAG_IPV6_DST       23
+#define EXP_PDU_TAG_PORT_TYPE      24
+#define EXP_PDU_TAG_SRC_PORT       25
+#define EXP_PDU_TAG_DST_PORT       26
+#define EXP_PDU_PT_TCP             2
+#define EXP_PDU_PT_UDP             3
 
 static uint16_t be16(const uint8_t *p)
 {
@@ -31,8 +40,57 @@ static uint32_t be32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static bool decode_transport(uint8_t proto, const uint8_t *p, size_t len, size_t wire_len,
-                             struct mr_packet *pkt)
+#define ETHERTYPE_MPLS       0x8847
+#define ETHERTYPE_MPLS_MC    0x8848
+#define ETHERTYPE_PPPOE_SESS 0x8864
+#define ETHERTYPE_TEB        0x6558 /* transparent Ethernet bridging (GRE, GENEVE) */
+#define UDP_PORT_VXLAN       4789
+#define UDP_PORT_GENEVE      6081
+#define MAX_DEPTH            8 /* nested encapsulations followed */
+
+static bool decode_ethernet(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth);
+static bool decode_ethertype(uint16_t type, const uint8_t *p, size_t len, struct mr_packet *pkt,
+                             int depth);
+static bool decode_ip(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth);
+
+/* VXLAN (RFC 7348): 8-byte header, then an Ethernet frame. */
+static bool decode_vxlan(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth)
+{
+    if (len < 8)
+        return false;
+    return decode_ethernet(p + 8, len - 8, pkt, depth + 1);
+}
+
+/* GENEVE (RFC 8926): 8 bytes + options, then the protocol named by its type. */
+static bool decode_geneve(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth)
+{
+    if (len < 8 || (p[0] >> 6) != 0)
+        return false;
+    size_t hlen = 8 + (size_t)(p[0] & 0x3F) * 4;
+    if (len < hlen)
+        return false;
+    return decode_ethertype(be16(p + 2), p + hlen, len - hlen, pkt, depth + 1);
+}
+
+/* GRE (RFC 2784/2890), version 0: optional checksum, key, sequence words. */
+static bool decode_gre(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth)
+{
+    if (len < 4)
+        return false;
+    uint16_t flags = be16(p);
+    if ((flags & 0x0007) != 0 || (flags & 0x4000) != 0) /* version 1 (PPTP), routing */
+        return false;
+    size_t hlen = 4;
+    hlen += (flags & 0x8000) ? 4 : 0;
+    hlen += (flags & 0x2000) ? 4 : 0;
+    hlen += (flags & 0x1000) ? 4 : 0;
+    if (len < hlen)
+        return false;
+    return decode_ethertype(be16(p + 2), p + hlen, len - hlen, pkt, depth + 1);
+}
+
+static bool transport(uint8_t proto, const uint8_t *p, size_t len, size_t wire_len,
+                      struct mr_packet *pkt, int depth)
 {
     if (proto == 17) {
         if (len < 8)
@@ -46,9 +104,14 @@ static bool decode_transport(uint8_t proto, const uint8_t *p, size_t len, size_t
         size_t want = udp_len - 8;
         if (wire_len < udp_len) /* IP says less than UDP does */
             want = wire_len > 8 ? wire_len - 8 : 0;
+        size_t have = avail < want ? avail : want;
+        if (pkt->dport == UDP_PORT_VXLAN)
+            return decode_vxlan(p + 8, have, pkt, depth);
+        if (pkt->dport == UDP_PORT_GENEVE)
+            return decode_geneve(p + 8, have, pkt, depth);
         pkt->kind = MR_PACKET_UDP;
         pkt->payload = p + 8;
-        pkt->payload_len = avail < want ? avail : want;
+        pkt->payload_len = have;
         pkt->truncated = avail < want;
         return true;
     }
@@ -61,6 +124,7 @@ static bool decode_transport(uint8_t proto, const uint8_t *p, size_t len, size_t
         pkt->sport = be16(p);
         pkt->dport = be16(p + 2);
         pkt->tcp_seq = be32(p + 4);
+        pkt->tcp_ack = be32(p + 8);
         pkt->tcp_flags = p[13];
         size_t want = wire_len > hlen ? wire_len - hlen : 0;
         size_t avail = len - hlen;
@@ -70,30 +134,50 @@ static bool decode_transport(uint8_t proto, const uint8_t *p, size_t len, size_t
         pkt->truncated = avail < want;
         return true;
     }
+    if (proto == 47)
+        return decode_gre(p, len, pkt, depth);
+    if (proto == 4 || proto == 41) /* IPv4 / IPv6 in IP */
+        return decode_ip(p, len, pkt, depth + 1);
     return false;
 }
 
-static bool decode_ipv4(const uint8_t *p, size_t len, struct mr_packet *pkt)
+bool mr_packet_decode_transport(uint8_t proto, const uint8_t *p, size_t len, struct mr_packet *pkt)
 {
-    if (len < 20 || (p[0] >> 4) != 4)
+    return transport(proto, p, len, len, pkt, 1);
+}
+
+static bool decode_ipv4(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth)
+{
+    if (depth > MAX_DEPTH || len < 20 || (p[0] >> 4) != 4)
         return false;
     size_t ihl = (size_t)(p[0] & 0x0F) * 4;
     size_t total = be16(p + 2);
+    if (total == 0) /* segmentation offload on the capturing host: the captured bytes count */
+        total = len;
     if (ihl < 20 || len < ihl || total < ihl)
         return false;
-    uint16_t frag = be16(p + 6);
-    if ((frag & 0x1FFF) != 0 || (frag & 0x2000) != 0)
-        return false; /* fragments are not reassembled */
     pkt->src.family = pkt->dst.family = 4;
     memcpy(pkt->src.bytes, p + 12, 4);
     memcpy(pkt->dst.bytes, p + 16, 4);
     size_t avail = len < total ? len : total;
-    return decode_transport(p[9], p + ihl, avail - ihl, total - ihl, pkt);
+    uint16_t frag = be16(p + 6);
+    if ((frag & 0x1FFF) != 0 || (frag & 0x2000) != 0) {
+        pkt->kind = MR_PACKET_FRAGMENT;
+        pkt->frag_proto = p[9];
+        pkt->frag_id = be16(p + 4);
+        pkt->frag_offset = (uint32_t)(frag & 0x1FFF) * 8;
+        pkt->frag_more = (frag & 0x2000) != 0;
+        pkt->payload = p + ihl;
+        pkt->payload_len = avail - ihl;
+        pkt->truncated = avail < total;
+        return true;
+    }
+    return transport(p[9], p + ihl, avail - ihl, total - ihl, pkt, depth);
 }
 
-static bool decode_ipv6(const uint8_t *p, size_t len, struct mr_packet *pkt)
+static bool decode_ipv6(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth)
 {
-    if (len < 40 || (p[0] >> 4) != 6)
+    if (depth > MAX_DEPTH || len < 40 || (p[0] >> 4) != 6)
         return false;
     size_t payload_len = be16(p + 4);
     uint8_t next = p[6];
@@ -102,6 +186,8 @@ static bool decode_ipv6(const uint8_t *p, size_t len, struct mr_packet *pkt)
     memcpy(pkt->dst.bytes, p + 24, 16);
     size_t off = 40;
     size_t end = 40 + payload_len;
+    if (payload_len == 0) /* jumbogram or offload: the captured bytes count */
+        end = len;
     /* Skip hop-by-hop, routing and destination-options headers. */
     while (next == 0 || next == 43 || next == 60) {
         if (len < off + 8)
@@ -110,16 +196,81 @@ static bool decode_ipv6(const uint8_t *p, size_t len, struct mr_packet *pkt)
         next = p[off];
         off += ext;
     }
-    if (next == 44 || off > end) /* fragments are not reassembled */
+    if (off > end)
         return false;
     size_t avail = (len < end ? len : end);
     if (avail < off)
         return false;
-    return decode_transport(next, p + off, avail - off, end - off, pkt);
+    if (next == 44) { /* fragment header */
+        if (avail < off + 8)
+            return false;
+        uint16_t fo = be16(p + off + 2);
+        pkt->kind = MR_PACKET_FRAGMENT;
+        pkt->frag_proto = p[off];
+        pkt->frag_id = be32(p + off + 4);
+        pkt->frag_offset = (uint32_t)(fo & 0xFFF8);
+        pkt->frag_more = (fo & 1) != 0;
+        pkt->payload = p + off + 8;
+        pkt->payload_len = avail - off - 8;
+        pkt->truncated = avail < end;
+        return true;
+    }
+    return transport(next, p + off, avail - off, end - off, pkt, depth);
 }
 
-static bool decode_ethertype(uint16_t type, const uint8_t *p, size_t len, struct mr_packet *pkt)
+static bool decode_ip(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth)
 {
+    if (len < 1)
+        return false;
+    if ((p[0] >> 4) == 4)
+        return decode_ipv4(p, len, pkt, depth);
+    if ((p[0] >> 4) == 6)
+        return decode_ipv6(p, len, pkt, depth);
+    return false;
+}
+
+/* MPLS label stack, then IPv4/IPv6 by the first nibble, or an Ethernet
+ * pseudowire (with its 4-byte control word when the nibble is 0). */
+static bool decode_mpls(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth)
+{
+    for (;;) {
+        if (len < 4)
+            return false;
+        bool bottom = (p[2] & 1) != 0;
+        p += 4;
+        len -= 4;
+        if (bottom)
+            break;
+    }
+    if (len < 1)
+        return false;
+    switch (p[0] >> 4) {
+    case 4:
+    case 6:
+        return decode_ip(p, len, pkt, depth + 1);
+    case 0:
+        return len >= 4 && decode_ethernet(p + 4, len - 4, pkt, depth + 1);
+    default:
+        return decode_ethernet(p, len, pkt, depth + 1);
+    }
+}
+
+/* PPPoE session (RFC 2516): 6-byte header, PPP protocol, IPv4 or IPv6. */
+static bool decode_pppoe(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth)
+{
+    if (len < 8 || p[0] != 0x11 || p[1] != 0x00)
+        return false;
+    uint16_t proto = be16(p + 6);
+    if (proto == 0x0021 || proto == 0x0057)
+        return decode_ip(p + 8, len - 8, pkt, depth + 1);
+    return false;
+}
+
+static bool decode_ethertype(uint16_t type, const uint8_t *p, size_t len, struct mr_packet *pkt,
+                             int depth)
+{
+    if (depth > MAX_DEPTH)
+        return false;
     while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD) {
         if (len < 4)
             return false;
@@ -127,22 +278,26 @@ static bool decode_ethertype(uint16_t type, const uint8_t *p, size_t len, struct
         p += 4;
         len -= 4;
     }
-    if (type == ETHERTYPE_IPV4)
-        return decode_ipv4(p, len, pkt);
-    if (type == ETHERTYPE_IPV6)
-        return decode_ipv6(p, len, pkt);
-    return false;
+    switch (type) {
+    case ETHERTYPE_IPV4:
+        return decode_ipv4(p, len, pkt, depth);
+    case ETHERTYPE_IPV6:
+        return decode_ipv6(p, len, pkt, depth);
+    case ETHERTYPE_MPLS:
+    case ETHERTYPE_MPLS_MC:
+        return decode_mpls(p, len, pkt, depth);
+    case ETHERTYPE_PPPOE_SESS:
+        return decode_pppoe(p, len, pkt, depth);
+    case ETHERTYPE_TEB:
+        return decode_ethernet(p, len, pkt, depth + 1);
+    default:
+        return false;
+    }
 }
 
-static bool decode_raw_ip(const uint8_t *p, size_t len, struct mr_packet *pkt)
+static bool decode_ethernet(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth)
 {
-    if (len < 1)
-        return false;
-    if ((p[0] >> 4) == 4)
-        return decode_ipv4(p, len, pkt);
-    if ((p[0] >> 4) == 6)
-        return decode_ipv6(p, len, pkt);
-    return false;
+    return len >= 14 && decode_ethertype(be16(p + 12), p + 14, len - 14, pkt, depth);
 }
 
 /* BSD loopback: the address family, host order for NULL, network order for LOOP. */
@@ -155,18 +310,35 @@ static bool decode_null(const uint8_t *p, size_t len, bool network_order, struct
     if (!network_order && (fam & 0xFFFF) == 0) /* written by a big-endian host */
         fam = be32(p);
     if (fam == 2)
-        return decode_ipv4(p + 4, len - 4, pkt);
+        return decode_ipv4(p + 4, len - 4, pkt, 0);
     if (fam == 10 || fam == 24 || fam == 28 || fam == 30)
-        return decode_ipv6(p + 4, len - 4, pkt);
+        return decode_ipv6(p + 4, len - 4, pkt, 0);
     return false;
 }
 
-/* Exported PDU (docs/PROTOCOL.md §5): tags, then the serial chunk. */
+/* NUL-padded name tag equal to NAME. */
+static bool name_is(const uint8_t *p, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    if (len < n || memcmp(p, name, n) != 0)
+        return false;
+    for (size_t i = n; i < len; i++)
+        if (p[i] != '\0')
+            return false;
+    return true;
+}
+
+/*
+ * Exported PDU: "mcp5a.serial" (§5: a chunk of a serial byte stream, with a
+ * direction tag) or "mcp5a" (§6 PDU export: exactly one frame, with the
+ * addresses, port type and ports of the TCP/UDP conversation it came from).
+ */
 static bool decode_upper_pdu(const uint8_t *p, size_t len, struct mr_packet *pkt)
 {
     size_t off = 0;
-    bool is_mcp = false;
+    enum { OTHER, SERIAL, FRAME } what = OTHER;
     int direction = -1; /* no tag: a half-duplex bus (§5) */
+    uint32_t port_type = 0;
     for (;;) {
         if (len < off + 4)
             return false;
@@ -177,23 +349,50 @@ static bool decode_upper_pdu(const uint8_t *p, size_t len, struct mr_packet *pkt
             break;
         if (len < off + tag_len)
             return false;
+        const uint8_t *v = p + off;
         if (tag == EXP_PDU_TAG_DISSECTOR_NAME) {
-            const char *name = "mcp5a.serial";
-            size_t n = strlen(name);
-            /* The name may be padded with NULs to a multiple of 4. */
-            is_mcp = tag_len >= n && memcmp(p + off, name, n) == 0 &&
-                     (tag_len == n || p[off + n] == '\0');
+            what = name_is(v, tag_len, "mcp5a.serial") ? SERIAL
+                   : name_is(v, tag_len, "mcp5a")      ? FRAME
+                                                       : OTHER;
         } else if (tag == EXP_PDU_TAG_P2P_DIRECTION && tag_len == 4) {
-            direction = (int)be32(p + off); /* 0xFFFFFFFF: -1, unknown (§5) */
+            direction = (int)be32(v); /* 0xFFFFFFFF: -1, unknown (§5) */
+        } else if ((tag == EXP_PDU_TAG_IPV4_SRC || tag == EXP_PDU_TAG_IPV4_DST) && tag_len == 4) {
+            struct mr_addr *a = tag == EXP_PDU_TAG_IPV4_SRC ? &pkt->src : &pkt->dst;
+            a->family = 4;
+            memcpy(a->bytes, v, 4);
+        } else if ((tag == EXP_PDU_TAG_IPV6_SRC || tag == EXP_PDU_TAG_IPV6_DST) && tag_len == 16) {
+            struct mr_addr *a = tag == EXP_PDU_TAG_IPV6_SRC ? &pkt->src : &pkt->dst;
+            a->family = 6;
+            memcpy(a->bytes, v, 16);
+        } else if (tag == EXP_PDU_TAG_PORT_TYPE && tag_len == 4) {
+            port_type = be32(v);
+        } else if (tag == EXP_PDU_TAG_SRC_PORT && tag_len == 4) {
+            pkt->sport = (uint16_t)be32(v);
+        } else if (tag == EXP_PDU_TAG_DST_PORT && tag_len == 4) {
+            pkt->dport = (uint16_t)be32(v);
         }
         off += tag_len;
     }
-    if (!is_mcp)
-        return false;
-    pkt->kind = MR_PACKET_SERIAL;
-    pkt->serial_direction = direction;
     pkt->payload = p + off;
     pkt->payload_len = len - off;
+    if (what == SERIAL) {
+        pkt->kind = MR_PACKET_SERIAL;
+        pkt->serial_direction = direction;
+        return true;
+    }
+    if (what != FRAME)
+        return false;
+    if (port_type == EXP_PDU_PT_TCP || port_type == EXP_PDU_PT_UDP) {
+        if (pkt->src.family == 0 || pkt->src.family != pkt->dst.family)
+            return false;
+        pkt->kind = port_type == EXP_PDU_PT_TCP ? MR_PACKET_TCP : MR_PACKET_UDP;
+        pkt->whole_frames = true;
+        return true;
+    }
+    /* No addresses: a serial frame, direction from its tag. */
+    pkt->kind = MR_PACKET_SERIAL;
+    pkt->serial_direction = direction;
+    pkt->whole_frames = true;
     return true;
 }
 
@@ -203,18 +402,20 @@ bool mr_packet_decode(int linktype, const uint8_t *data, size_t caplen, struct m
     bool ok = false;
     switch (linktype) {
     case DLT_EN10MB:
-        ok = caplen >= 14 && decode_ethertype(be16(data + 12), data + 14, caplen - 14, pkt);
+        ok = decode_ethernet(data, caplen, pkt, 0);
         break;
     case DLT_LINUX_SLL:
-        ok = caplen >= 16 && decode_ethertype(be16(data + 14), data + 16, caplen - 16, pkt);
+        ok = caplen >= 16 && decode_ethertype(be16(data + 14), data + 16, caplen - 16, pkt, 0);
         break;
     case DLT_LINUX_SLL2:
-        ok = caplen >= 20 && decode_ethertype(be16(data), data + 20, caplen - 20, pkt);
+        ok = caplen >= 20 && decode_ethertype(be16(data), data + 20, caplen - 20, pkt, 0);
         break;
     case DLT_RAW:
+    case 14:  /* DLT_RAW on OpenBSD */
+    case 101: /* LINKTYPE_RAW */
     case LINKTYPE_IPV4:
     case LINKTYPE_IPV6:
-        ok = decode_raw_ip(data, caplen, pkt);
+        ok = decode_ip(data, caplen, pkt, 0);
         break;
     case DLT_NULL:
         ok = decode_null(data, caplen, false, pkt);

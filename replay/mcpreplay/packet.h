@@ -1,7 +1,10 @@
 /*
  * Decodes one capture record down to its MCP-carrying payload: link layer
- * (Ethernet with 802.1Q/802.1ad tags, Linux SLL and SLL2, raw IP, BSD
- * NULL/LOOP, exported PDU) -> IPv4/IPv6 -> UDP/TCP, or a serial chunk.
+ * (Ethernet with 802.1Q/802.1ad/0x9100 tags at any depth, MPLS, PPPoE,
+ * Linux SLL and SLL2, raw IP, BSD NULL/LOOP, exported PDU) -> IPv4/IPv6
+ * (tunnels: GRE incl. transparent Ethernet bridging, IP-in-IP, VXLAN on UDP
+ * 4789, GENEVE on UDP 6081) -> UDP/TCP, or a serial chunk, or an IP fragment
+ * for the caller to reassemble. Checksums are never verified.
  */
 #ifndef MR_PACKET_H
 #define MR_PACKET_H
@@ -14,7 +17,8 @@ enum mr_packet_kind {
     MR_PACKET_OTHER, /* nothing MCP could travel in */
     MR_PACKET_UDP,
     MR_PACKET_TCP,
-    MR_PACKET_SERIAL
+    MR_PACKET_SERIAL,
+    MR_PACKET_FRAGMENT /* an IPv4/IPv6 fragment: see frag_* */
 };
 
 #define MR_TCP_FIN 0x01
@@ -32,15 +36,29 @@ struct mr_packet {
     struct mr_addr src, dst;
     uint16_t sport, dport;
     uint32_t tcp_seq;
+    uint32_t tcp_ack;
     uint8_t tcp_flags;
     int serial_direction;   /* 0 master -> device, 1 device -> master, -1 unknown (§5) */
     const uint8_t *payload; /* transport payload as captured */
     size_t payload_len;     /* bytes present in the record */
     bool truncated;         /* the record holds less than the datagram/segment */
+    bool whole_frames;      /* exported PDU "mcp5a": the payload is exactly one frame */
+    uint32_t serial_line;   /* reserved for the caller (capture interface) */
+    /* MR_PACKET_FRAGMENT: src/dst set, payload = this fragment's bytes */
+    uint8_t frag_proto;   /* transport protocol of the datagram */
+    uint32_t frag_id;     /* IPv4 identification or IPv6 fragment id */
+    uint32_t frag_offset; /* bytes */
+    bool frag_more;       /* more fragments follow */
 };
 
 /* Fills *pkt; returns false (kind OTHER) for anything that is not UDP, TCP or serial MCP. */
 bool mr_packet_decode(int linktype, const uint8_t *data, size_t caplen, struct mr_packet *pkt);
+
+/*
+ * The transport layer of a reassembled datagram: pkt's addresses are kept,
+ * proto 17 (UDP, tunnels followed) or 6 (TCP); len bytes at p. false: other.
+ */
+bool mr_packet_decode_transport(uint8_t proto, const uint8_t *p, size_t len, struct mr_packet *pkt);
 
 /* "10.0.0.1" or "::1" */
 void mr_addr_format(const struct mr_addr *addr, char *out, size_t out_len);

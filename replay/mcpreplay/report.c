@@ -149,11 +149,41 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
     }
     if (s->error != NULL)
         fprintf(out, "stopped:   %s\n", s->error);
+    mr_report_skips(out, s->extractor); /* issue 8 */
     fprintf(out, "result:    %s\n",
             s->exit_code == 0   ? "ok"
             : s->exit_code == 1 ? "FAILED (the target's answers differ, or fail the check)"
             : s->exit_code == 3 ? "FAILED (target unreachable or lost)"
+            : s->exit_code == 4 ? "FAILED (frames skipped; --allow-skips accepts them)"
                                 : "FAILED (invalid input)");
+}
+
+/* issue 8 */
+static const char *skip_sender(const struct mr_extractor *ex, const struct mr_skip *sk)
+{
+    const struct mr_sender *snd =
+        sk->sender == UINT32_MAX ? NULL : mr_extractor_sender(ex, sk->sender);
+    return snd != NULL ? snd->name : "-";
+}
+
+void mr_report_skips(FILE *out, const struct mr_extractor *ex)
+{
+    if (ex == NULL || mr_extractor_stats(ex)->skipped == 0)
+        return;
+    const GArray *skips = mr_extractor_skips(ex);
+    fprintf(out, "skipped:   %" G_GUINT64_FORMAT " (frames or stream stretches not replayed)\n",
+            mr_extractor_stats(ex)->skipped);
+    for (guint i = 0; i < skips->len; i++) {
+        const struct mr_skip *sk = &g_array_index(skips, struct mr_skip, i);
+        char seq[8] = "?";
+        if (sk->seq >= 0)
+            g_snprintf(seq, sizeof seq, "%d", sk->seq);
+        fprintf(out, "  record %" G_GUINT64_FORMAT " sender %s seq %s: %s\n", sk->record,
+                skip_sender(ex, sk), seq, sk->reason);
+    }
+    if (mr_extractor_stats(ex)->skipped > skips->len)
+        fprintf(out, "  (%" G_GUINT64_FORMAT " more not listed)\n",
+                mr_extractor_stats(ex)->skipped - skips->len);
 }
 
 static void json_string(GString *j, const char *text)
@@ -304,6 +334,24 @@ bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, G
                                m->unmatched, m->naks_unknown);
         json_naks(j, m->naks);
         g_string_append(j, "}}");
+    }
+    if (s->extractor != NULL) { /* issue 8: every skipped frame, named */
+        const GArray *skips = mr_extractor_skips(s->extractor);
+        g_string_append_printf(j, ",\"skipped_count\":%" G_GUINT64_FORMAT ",\"skipped\":[",
+                               mr_extractor_stats(s->extractor)->skipped);
+        for (guint i = 0; i < skips->len; i++) {
+            const struct mr_skip *sk = &g_array_index(skips, struct mr_skip, i);
+            g_string_append_printf(
+                j, "%s{\"record\":%" G_GUINT64_FORMAT ",\"sender\":", i ? "," : "", sk->record);
+            json_string(j, skip_sender(s->extractor, sk));
+            if (sk->seq >= 0)
+                g_string_append_printf(j, ",\"seq\":%d,\"reason\":", sk->seq);
+            else
+                g_string_append(j, ",\"seq\":null,\"reason\":");
+            json_string(j, sk->reason);
+            g_string_append_c(j, '}');
+        }
+        g_string_append_c(j, ']');
     }
     if (s->expect != NULL) {
         const struct mr_expect_stats *e = s->expect;

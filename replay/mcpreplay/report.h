@@ -37,6 +37,8 @@ struct mr_run_stats {
     const char *crc_hint;                  /* a variant every bad-check frame passes, or NULL */
     int exit_code;
     const char *error; /* what ended the run early, or NULL */
+    /* issue 8: frames not extracted, with their senders' names (NULL: none) */
+    const struct mr_extractor *extractor;
 };
 
 /* What the progress line shows. total 0: unknown; eta_ns < 0: unknown. */
@@ -55,5 +57,7 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s);
 /* Writes the results as one JSON object (schema: docs/mcpreplay-result.schema.json) to out,
  * opened before the run; false with *error when it cannot be written. */
 bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, GError **error);
+/* issue 8: "skipped: N frames" and one line per listed skip (record, sender, seq, reason). */
+void mr_report_skips(FILE *out, const struct mr_extractor *ex);
 
 #endif

@@ -112,6 +112,12 @@ static bool fill(struct mr_source *src, GError **error)
         if (src->pass_done) {
             if (!src->cfg.raw)
                 mr_extractor_finish(src->ex, on_frame, src);
+            if (!src->cfg.raw && mr_extractor_stats(src->ex)->frames == 0) {
+                gchar *names = g_strjoinv(", ", src->cfg.files);
+                g_set_error(error, MR_ERROR, 2, "no MCP frames in %s", names);
+                g_free(names);
+                return false;
+            }
             if (src->cfg.observer != NULL)
                 src->cfg.observer(src->cfg.observer_ctx, NULL, false, src->ex);
             if (!src->selected_known) {

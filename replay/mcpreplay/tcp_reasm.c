@@ -4,6 +4,8 @@
 #include <string.h>
 
 struct segment {
+    struct mr_recmeta meta;
+    bool fin;
     uint32_t seq;
     size_t len;
     uint8_t data[];
@@ -27,29 +29,40 @@ void mr_tcp_reasm_clear(struct mr_tcp_reasm *r)
 }
 
 /* Delivers the part of [seq, seq+len) at or after next_seq; returns false if it starts later. */
-static bool deliver_in_order(struct mr_tcp_reasm *r, uint32_t seq, const uint8_t *data, size_t len,
-                             mr_tcp_deliver_cb cb, void *ctx)
+static bool deliver_in_order(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, uint32_t seq,
+                             const uint8_t *data, size_t len, bool fin, mr_tcp_deliver_cb cb,
+                             void *ctx)
 {
     int32_t ahead = seq_diff(seq, r->next_seq);
     if (ahead > 0)
         return false;
     size_t skip = (size_t)(-(int64_t)ahead);
-    if (skip >= len)
-        return true; /* wholly a retransmission */
-    cb(ctx, data + skip, len - skip);
-    r->next_seq += (uint32_t)(len - skip);
+    if (skip > len || (skip == len && !fin))
+        return true;   /* wholly a retransmission */
+    if (skip == len) { /* the FIN takes one sequence number after the data */
+        r->next_seq += 1;
+        return true;
+    }
+    r->next_seq += (uint32_t)(len - skip) + (fin ? 1 : 0);
+    cb(ctx, meta, data + skip, len - skip);
     return true;
 }
 
-static void drain_pending(struct mr_tcp_reasm *r, mr_tcp_deliver_cb cb, void *ctx)
+/* Delivers the pending segments that are now in order: credited to `filler`
+ * (the record whose bytes filled the gap, as Wireshark shows them), or to
+ * their own records when filler is NULL (after a hole was given up). */
+static void drain_pending(struct mr_tcp_reasm *r, const struct mr_recmeta *filler,
+                          mr_tcp_deliver_cb cb, void *ctx)
 {
     while (r->pending != NULL) {
         struct segment *s = r->pending->data;
-        if (!deliver_in_order(r, s->seq, s->data, s->len, cb, ctx))
+        if (seq_diff(s->seq, r->next_seq) > 0)
             return;
         r->pending = g_slist_delete_link(r->pending, r->pending);
         r->pending_bytes -= s->len;
         r->pending_count--;
+        deliver_in_order(r, filler != NULL ? filler : &s->meta, s->seq, s->data, s->len, s->fin, cb,
+                         ctx);
         g_free(s);
     }
 }
@@ -61,20 +74,38 @@ static gint by_seq(gconstpointer a, gconstpointer b)
     return d < 0 ? -1 : d > 0;
 }
 
-/* Skips the hole before the earliest pending segment. */
-static void skip_hole(struct mr_tcp_reasm *r, mr_tcp_deliver_cb cb, void *ctx)
+/* Gives up the bytes before `limit` that are not there: holes, then what follows them. */
+static void give_up_before(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, uint32_t limit,
+                           mr_tcp_deliver_cb cb, void *ctx)
 {
-    struct segment *s = r->pending->data;
-    size_t missing = (size_t)seq_diff(s->seq, r->next_seq);
-    r->holes++;
-    r->hole_bytes += missing;
-    cb(ctx, NULL, missing);
-    r->next_seq = s->seq;
-    drain_pending(r, cb, ctx);
+    while (seq_diff(limit, r->next_seq) > 0) {
+        uint32_t to = limit;
+        if (r->pending != NULL) {
+            struct segment *s = r->pending->data;
+            if (seq_diff(s->seq, limit) < 0)
+                to = s->seq;
+        }
+        size_t missing = (size_t)seq_diff(to, r->next_seq);
+        r->holes++;
+        r->hole_bytes += missing;
+        r->next_seq = to;
+        cb(ctx, meta, NULL, missing);
+        drain_pending(r, NULL, cb, ctx);
+    }
 }
 
-void mr_tcp_reasm_segment(struct mr_tcp_reasm *r, uint32_t seq, bool syn, const uint8_t *data,
-                          size_t len, mr_tcp_deliver_cb cb, void *ctx)
+/* Skips the hole before the earliest pending segment. */
+static void skip_hole(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, mr_tcp_deliver_cb cb,
+                      void *ctx)
+{
+    struct segment *s = r->pending->data;
+    give_up_before(r, meta, s->seq, cb, ctx);
+    drain_pending(r, NULL, cb, ctx);
+}
+
+void mr_tcp_reasm_segment(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, uint32_t seq,
+                          bool syn, bool fin, const uint8_t *data, size_t len, mr_tcp_deliver_cb cb,
+                          void *ctx)
 {
     if (syn) {
         seq += 1; /* the SYN takes one sequence number */
@@ -83,30 +114,51 @@ void mr_tcp_reasm_segment(struct mr_tcp_reasm *r, uint32_t seq, bool syn, const 
             r->next_seq = seq;
         }
     }
-    if (len == 0)
+    if (len == 0 && !fin)
         return;
     if (!r->started) { /* capture began mid-connection */
         r->started = true;
         r->next_seq = seq;
     }
-    if (deliver_in_order(r, seq, data, len, cb, ctx)) {
-        drain_pending(r, cb, ctx);
+    if (deliver_in_order(r, meta, seq, data, len, fin, cb, ctx)) {
+        drain_pending(r, meta, cb, ctx);
         return;
     }
     struct segment *s = g_malloc(sizeof *s + len);
+    s->meta = *meta;
+    s->fin = fin;
     s->seq = seq;
     s->len = len;
     memcpy(s->data, data, len);
     r->pending = g_slist_insert_sorted(r->pending, s, by_seq);
     r->pending_bytes += len;
     r->pending_count++;
+    if (r->acked_valid && seq_diff(r->acked, r->next_seq) <= (int32_t)MR_TCP_MAX_PENDING_BYTES)
+        give_up_before(r, meta, r->acked, cb, ctx);
     while (r->pending != NULL && (r->pending_count > MR_TCP_MAX_PENDING_SEGMENTS ||
                                   r->pending_bytes > MR_TCP_MAX_PENDING_BYTES))
-        skip_hole(r, cb, ctx);
+        skip_hole(r, meta, cb, ctx);
 }
 
-void mr_tcp_reasm_flush(struct mr_tcp_reasm *r, mr_tcp_deliver_cb cb, void *ctx)
+void mr_tcp_reasm_ack(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, uint32_t ack,
+                      mr_tcp_deliver_cb cb, void *ctx)
+{
+    if (!r->started)
+        return;
+    if (!r->acked_valid || seq_diff(ack, r->acked) > 0) {
+        r->acked = ack;
+        r->acked_valid = true;
+    }
+    /* An acknowledgement far ahead of anything seen is not believed (a
+     * capture that began mid-connection, a wrapped or bogus number). */
+    if (seq_diff(r->acked, r->next_seq) > (int32_t)MR_TCP_MAX_PENDING_BYTES)
+        return;
+    give_up_before(r, meta, r->acked, cb, ctx);
+}
+
+void mr_tcp_reasm_flush(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, mr_tcp_deliver_cb cb,
+                        void *ctx)
 {
     while (r->pending != NULL)
-        skip_hole(r, cb, ctx);
+        skip_hole(r, meta, cb, ctx);
 }

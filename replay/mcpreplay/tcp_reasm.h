@@ -1,8 +1,11 @@
 /*
  * Reassembles one direction of a TCP connection into its byte stream:
  * segments are put in sequence order, retransmitted and overlapping bytes are
- * delivered once, and a hole that never fills (the out-of-order store runs
- * over its bound, or the stream ends) is skipped and reported.
+ * delivered once (the first copy wins), and bytes the capture missed become a
+ * hole as soon as they can no longer arrive: the peer acknowledged past them,
+ * the out-of-order store runs over its bound, or the stream ends. Each byte
+ * is delivered with the record of the segment that carried it, so frames
+ * after a hole keep their own record's timestamp.
  */
 #ifndef MR_TCP_REASM_H
 #define MR_TCP_REASM_H
@@ -12,12 +15,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Bytes in order, or (data NULL) a hole of `len` bytes that will never arrive. */
-typedef void (*mr_tcp_deliver_cb)(void *ctx, const uint8_t *data, size_t len);
+#include "capture.h"
+
+/* Bytes in order, or (data NULL) a hole of `len` bytes that will never arrive;
+ * meta: the record that carried the bytes (for a hole, the current record). */
+typedef void (*mr_tcp_deliver_cb)(void *ctx, const struct mr_recmeta *meta, const uint8_t *data,
+                                  size_t len);
 
 struct mr_tcp_reasm {
     bool started;
+    bool acked_valid;
     uint32_t next_seq; /* sequence number of the next byte to deliver */
+    uint32_t acked;    /* highest acknowledgement from the peer */
     GSList *pending;   /* out-of-order segments, sorted by seq */
     size_t pending_bytes;
     size_t pending_count;
@@ -32,11 +41,19 @@ struct mr_tcp_reasm {
 void mr_tcp_reasm_init(struct mr_tcp_reasm *r);
 void mr_tcp_reasm_clear(struct mr_tcp_reasm *r);
 
-/* One segment. A SYN sets the initial sequence number (its seq + 1). */
-void mr_tcp_reasm_segment(struct mr_tcp_reasm *r, uint32_t seq, bool syn, const uint8_t *data,
-                          size_t len, mr_tcp_deliver_cb cb, void *ctx);
+/* One segment from record `meta`. A SYN sets the initial sequence number (its
+ * seq + 1); a FIN takes the sequence number after the segment's data. */
+void mr_tcp_reasm_segment(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, uint32_t seq,
+                          bool syn, bool fin, const uint8_t *data, size_t len, mr_tcp_deliver_cb cb,
+                          void *ctx);
+
+/* The peer acknowledged every byte before `ack` (seen in record `meta`): a
+ * hole before it can no longer fill. */
+void mr_tcp_reasm_ack(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, uint32_t ack,
+                      mr_tcp_deliver_cb cb, void *ctx);
 
 /* End of the capture: whatever waits behind a hole is delivered after it. */
-void mr_tcp_reasm_flush(struct mr_tcp_reasm *r, mr_tcp_deliver_cb cb, void *ctx);
+void mr_tcp_reasm_flush(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, mr_tcp_deliver_cb cb,
+                        void *ctx);
 
 #endif

@@ -247,13 +247,19 @@ def case_tcp():
         cap = os.path.join(TMP, f"tcp-{name}.pcap")
         want = mkcap(cap, "--transport", "tcp", "--count", "40", "--gap-us", "100", "--responses", *extra)
         sink = Sink("tcp")
-        p = run(["-t", sink.url, cap], expect_rc=0, what=f"tcp {name}")
+        # A hole loses frames: exit 4 unless --allow-skips (issue 8).
+        accept = ["--allow-skips"] if name == "hole" else []
+        p = run(["-t", sink.url, *accept, cap], expect_rc=0, what=f"tcp {name}")
         sink.close()
         check(hexlist(sink.frames()) == hexlist(want),
               f"tcp {name}: {len(sink.frames())}/{len(want)} frames byte-identical in order")
         if name == "hole":
             check("lost" in p.stderr and "resynchronising" in p.stderr, "tcp hole reported on stderr")
             check("1 TCP holes" in p.stdout, "tcp hole counted in the summary")
+            check("skipped:" in p.stdout and "TCP bytes the capture missed" in p.stdout,
+                  "tcp hole listed among the skips")
+            d = run(["-n", cap], timeout=20)
+            check(d.returncode == 4, f"tcp hole without --allow-skips: exit 4 ({d.returncode})")
 
 
 def case_sim_udp():

@@ -68,12 +68,14 @@ static void test_packet_other_links(void)
     g_assert_true(mr_packet_decode(DLT_NULL, buf, 4 + sizeof ipv4_udp, &pkt));
     /* Raw IP. */
     g_assert_true(mr_packet_decode(DLT_RAW, ipv4_udp, sizeof ipv4_udp, &pkt));
-    /* A non-first fragment carries no UDP header: not decoded. */
+    /* A non-first fragment carries no UDP header: handed over for reassembly. */
     memcpy(buf, ipv4_udp, sizeof ipv4_udp);
     buf[6] = 0x00;
     buf[7] = 0x10;
-    g_assert_false(mr_packet_decode(DLT_RAW, buf, sizeof ipv4_udp, &pkt));
-    g_assert_cmpint(pkt.kind, ==, MR_PACKET_OTHER);
+    g_assert_true(mr_packet_decode(DLT_RAW, buf, sizeof ipv4_udp, &pkt));
+    g_assert_cmpint(pkt.kind, ==, MR_PACKET_FRAGMENT);
+    g_assert_cmpuint(pkt.frag_offset, ==, 128);
+    g_assert_false(pkt.frag_more);
     /* Unknown link type. */
     g_assert_false(mr_packet_decode(147, ipv4_udp, sizeof ipv4_udp, &pkt));
 }
@@ -125,9 +127,11 @@ static void test_packet_upper_pdu(void)
 
 /* ---- TCP reassembly ---- */
 
-static void collect(void *ctx, const uint8_t *data, size_t len)
+static void collect(void *ctx, const struct mr_recmeta *meta, const uint8_t *data, size_t len)
 {
     GString *s = ctx;
+    if (meta->number != 0)
+        g_string_append_printf(s, "@%" G_GUINT64_FORMAT, meta->number);
     if (data == NULL)
         g_string_append_printf(s, "<hole %zu>", len);
     else
@@ -137,23 +141,46 @@ static void collect(void *ctx, const uint8_t *data, size_t len)
 static void test_reasm(void)
 {
     struct mr_tcp_reasm r;
+    const struct mr_recmeta m0 = {0};
     GString *s = g_string_new(NULL);
     mr_tcp_reasm_init(&r);
     uint32_t isn = 0xFFFFFFF0u; /* wraps within the stream */
-    mr_tcp_reasm_segment(&r, isn, true, NULL, 0, collect, s);
-    mr_tcp_reasm_segment(&r, isn + 1, false, (const uint8_t *)"abcdefghij", 10, collect, s);
-    mr_tcp_reasm_segment(&r, isn + 1, false, (const uint8_t *)"abcdefghij", 10, collect,
+    mr_tcp_reasm_segment(&r, &m0, isn, true, false, NULL, 0, collect, s);
+    mr_tcp_reasm_segment(&r, &m0, isn + 1, false, false, (const uint8_t *)"abcdefghij", 10, collect,
+                         s);
+    mr_tcp_reasm_segment(&r, &m0, isn + 1, false, false, (const uint8_t *)"abcdefghij", 10, collect,
                          s); /* retransmission */
-    mr_tcp_reasm_segment(&r, isn + 21, false, (const uint8_t *)"uvw", 3, collect, s); /* early */
-    mr_tcp_reasm_segment(&r, isn + 9, false, (const uint8_t *)"ijklmnopqrst", 12, collect,
-                         s); /* overlap */
+    mr_tcp_reasm_segment(&r, &m0, isn + 21, false, false, (const uint8_t *)"uvw", 3, collect,
+                         s); /* early */
+    mr_tcp_reasm_segment(&r, &m0, isn + 9, false, false, (const uint8_t *)"ijklmnopqrst", 12,
+                         collect, s); /* overlap */
     g_assert_cmpstr(s->str, ==, "abcdefghijklmnopqrstuvw");
     /* A hole: the later bytes wait, then come after the reported hole at the end. */
-    mr_tcp_reasm_segment(&r, isn + 30, false, (const uint8_t *)"XYZ", 3, collect, s);
+    mr_tcp_reasm_segment(&r, &m0, isn + 30, false, false, (const uint8_t *)"XYZ", 3, collect, s);
     g_assert_cmpstr(s->str, ==, "abcdefghijklmnopqrstuvw");
-    mr_tcp_reasm_flush(&r, collect, s);
+    mr_tcp_reasm_flush(&r, &m0, collect, s);
     g_assert_cmpstr(s->str, ==, "abcdefghijklmnopqrstuvw<hole 6>XYZ");
     g_assert_cmpuint(r.holes, ==, 1);
+    mr_tcp_reasm_clear(&r);
+    g_string_free(s, TRUE);
+
+    /* A segment the capture missed: given up as soon as the peer acknowledges
+     * past it; the bytes after it keep their own record (c21). */
+    s = g_string_new(NULL);
+    mr_tcp_reasm_init(&r);
+    const struct mr_recmeta m1 = {.number = 1}, m2 = {.number = 2}, m3 = {.number = 3},
+                            m4 = {.number = 4};
+    mr_tcp_reasm_segment(&r, &m1, 100, false, false, (const uint8_t *)"ab", 2, collect, s);
+    mr_tcp_reasm_segment(&r, &m2, 104, false, false, (const uint8_t *)"ef", 2, collect,
+                         s); /* cd lost */
+    mr_tcp_reasm_segment(&r, &m3, 106, false, false, (const uint8_t *)"gh", 2, collect, s);
+    g_assert_cmpstr(s->str, ==, "@1ab");
+    mr_tcp_reasm_ack(&r, &m4, 103, collect, s); /* the peer has byte 102; 103 may still come */
+    g_assert_cmpstr(s->str, ==, "@1ab@4<hole 1>");
+    mr_tcp_reasm_ack(&r, &m4, 104, collect, s);
+    g_assert_cmpstr(s->str, ==, "@1ab@4<hole 1>@4<hole 1>@2ef@3gh");
+    mr_tcp_reasm_ack(&r, &m4, 100 + (1u << 30), collect, s); /* not believed */
+    g_assert_cmpstr(s->str, ==, "@1ab@4<hole 1>@4<hole 1>@2ef@3gh");
     mr_tcp_reasm_clear(&r);
     g_string_free(s, TRUE);
 }

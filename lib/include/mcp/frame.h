@@ -65,6 +65,14 @@ enum mcp_decode_status mcp_frame_decode(const struct mcp_codec *codec, const uin
 size_t mcp_frame_encode(const struct mcp_codec *codec, uint8_t seq, uint8_t cmd,
                         const uint8_t *payload, size_t payload_len, uint8_t *out, size_t cap);
 
+/*
+ * The §6 heuristic rule for TCP/UDP off the MCP ports: buf (len bytes, the
+ * start of a datagram or of a TCP segment) begins with a whole frame — 0x5A,
+ * length <= 4096, all 6 + length bytes present — whose check matches. Used by
+ * the dissector's heuristics and by the tools, so both claim the same traffic.
+ */
+bool mcp_frame_begins_whole(const struct mcp_codec *codec, const uint8_t *buf, size_t len);
+
 /* Recomputes the trailer of a whole encoded frame in place (after rewriting seq, say). */
 void mcp_frame_fix_crc(const struct mcp_codec *codec, uint8_t *frame, size_t frame_len);
 

@@ -1,0 +1,115 @@
+/* -Y: frame selection by tshark's display filter and PDU export. */
+#include "dfilter.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "capture.h"
+#include "mcp/crc.h"
+
+struct mr_dfilter {
+    char *dir;
+    GPtrArray *files; /* char *, NULL-terminated */
+};
+
+void mr_dfilter_free(struct mr_dfilter *df)
+{
+    if (df == NULL)
+        return;
+    for (guint i = 0; i + 1 < df->files->len; i++)
+        g_unlink(g_ptr_array_index(df->files, i));
+    if (df->dir != NULL)
+        g_rmdir(df->dir);
+    g_ptr_array_free(df->files, TRUE);
+    g_free(df->dir);
+    g_free(df);
+}
+
+char **mr_dfilter_files(const struct mr_dfilter *df)
+{
+    return (char **)df->files->pdata;
+}
+
+static char *first_line(const char *text)
+{
+    char *s = g_strstrip(g_strdup(text != NULL ? text : ""));
+    char *nl = strchr(s, '\n');
+    if (nl != NULL)
+        *nl = '\0';
+    return s;
+}
+
+struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
+                                  const struct mcp_codec *codec, unsigned mcp_port, GError **error)
+{
+    const char *tshark = g_getenv("MCPREPLAY_TSHARK");
+    char *found = NULL;
+    if (tshark == NULL || *tshark == '\0') {
+        found = g_find_program_in_path("tshark");
+        if (found == NULL) {
+            g_set_error(error, MR_ERROR, 2,
+                        "-Y needs tshark (Wireshark's command-line tool, package tshark) with "
+                        "the mcp5a plugin; tshark is not in PATH");
+            return NULL;
+        }
+        tshark = found;
+    }
+    struct mr_dfilter *df = g_new0(struct mr_dfilter, 1);
+    df->files = g_ptr_array_new_with_free_func(g_free);
+    GError *err = NULL;
+    df->dir = g_dir_make_tmp("mcpreplay-Y.XXXXXX", &err);
+    if (df->dir == NULL) {
+        g_set_error(error, MR_ERROR, 2, "-Y: %s", err->message);
+        g_error_free(err);
+        g_free(found);
+        mr_dfilter_free(df);
+        return NULL;
+    }
+    g_chmod(df->dir, 0777); /* tshark may run as another user (a wrapper) */
+    char port[32], le[32], crc[64];
+    g_snprintf(port, sizeof port, "%u", mcp_port);
+    g_snprintf(le, sizeof le, "mcp5a.length_le:%s", codec->length_le ? "TRUE" : "FALSE");
+    g_snprintf(crc, sizeof crc, "mcp5a.crc_variant:%s", mcp_crc_variant_name(codec->crc));
+    char *tcp_port = g_strconcat("mcp5a.tcp.port:", port, NULL);
+    char *udp_port = g_strconcat("mcp5a.udp.port:", port, NULL);
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        char *base = g_path_get_basename(files[i]);
+        char *name = g_strdup_printf("%zu-%s.pcapng", i, base);
+        char *out = g_build_filename(df->dir, name, NULL);
+        g_free(base);
+        g_free(name);
+        const char *argv[] = {tshark,   "-r", files[i], "-Y", filter, "-U", "MCP5A",
+                              "-w",     out,  "-o",     le,   "-o",   crc,  "-o",
+                              tcp_port, "-o", udp_port, "-Q", NULL};
+        char *out_text = NULL, *err_text = NULL;
+        int status = 0;
+        if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out_text,
+                          &err_text, &status, &err)) {
+            g_set_error(error, MR_ERROR, 2, "-Y: cannot run %s: %s", tshark, err->message);
+            g_clear_error(&err);
+            ok = false;
+        } else if (!g_spawn_check_wait_status(status, NULL) ||
+                   !g_file_test(out, G_FILE_TEST_EXISTS)) {
+            char *why = first_line(err_text);
+            g_set_error(error, MR_ERROR, 2,
+                        "-Y: %s -r %s -Y '%s' -U MCP5A failed (is the mcp5a plugin with its "
+                        "MCP5A export tap installed?): %s",
+                        tshark, files[i], filter, *why ? why : "no output");
+            g_free(why);
+            ok = false;
+        }
+        g_free(out_text);
+        g_free(err_text);
+        g_ptr_array_add(df->files, out);
+    }
+    g_free(tcp_port);
+    g_free(udp_port);
+    g_free(found);
+    g_ptr_array_add(df->files, NULL);
+    if (!ok) {
+        mr_dfilter_free(df);
+        return NULL;
+    }
+    return df;
+}

@@ -1,0 +1,32 @@
+/*
+ * -Y/--display-filter: tshark with the mcp5a plugin selects the frames. Each
+ * capture is run through `tshark -r FILE -Y FILTER -U MCP5A -w OUT` (a child
+ * process: tools never link epan), whose PDU export (docs/PROTOCOL.md §6)
+ * writes exactly the matching MCP frames with their addresses and ports; the
+ * replay then reads those files (LINKTYPE_WIRESHARK_UPPER_PDU, "mcp5a").
+ * MCPREPLAY_TSHARK names another tshark command (a wrapper, say).
+ */
+#ifndef MR_DFILTER_H
+#define MR_DFILTER_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "mcp/frame.h"
+
+struct mr_dfilter;
+
+/*
+ * Exports the matching frames of each of files[0..n) into a temporary folder.
+ * prefs: the codec and MCP port, passed to tshark as mcp5a preferences.
+ * NULL with *error (code 2, one line: tshark missing, the tap missing, a bad
+ * filter, with tshark's own message) on failure.
+ */
+struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
+                                  const struct mcp_codec *codec, unsigned mcp_port, GError **error);
+/* The exported files, in the order of the inputs (NULL-terminated). */
+char **mr_dfilter_files(const struct mr_dfilter *df);
+/* Removes the temporary files. */
+void mr_dfilter_free(struct mr_dfilter *df);
+
+#endif

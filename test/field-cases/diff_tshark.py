@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Differential test: the frames mcpreplay extracts equal what tshark with the
+plugin shows, for every capture given (globbed by the caller: a new capture
+shape is one new file, not new test code).
+
+For each file: `mcpreplay --dry-run --from all --show-bytes FILE` against
+`tshark -r FILE -T json --no-duplicate-keys` (through test/tshark-unpriv.sh,
+with the staged plugin). Compared per MCP frame, in capture order within each
+record: record number, seq, cmd, bytes, timestamp (ns), and for TCP/UDP the
+sender (source address and port, innermost headers).
+
+  diff_tshark.py --mcpreplay BIN --runner tshark-unpriv.sh FILE...
+Exit 0 all equal, 1 a difference (printed), 77 when the plugin is absent.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+
+def prefs_of(path):
+    """Dissector preferences a capture needs (captures/README.md): from its truth file."""
+    truth = re.sub(r"\.pcap(ng)?(\.gz)?$", ".truth.jsonl", path)
+    crc, le = None, False
+    if os.path.exists(truth):
+        with open(truth) as f:
+            head = json.loads(f.readline())
+        crc, le = head.get("crc"), bool(head.get("length_le"))
+    return crc, le
+
+
+def listify(x):
+    if x is None:
+        return []
+    return x if isinstance(x, list) else [x]
+
+
+def extra_prefs(path):
+    """tshark.prefs beside the capture: FILE -o NAME:VALUE ... lines."""
+    prefs = os.path.join(os.path.dirname(os.path.abspath(path)), "tshark.prefs")
+    if os.path.exists(prefs):
+        for line in open(prefs):
+            words = line.split()
+            if words and not words[0].startswith("#") and words[0] == os.path.basename(path):
+                return words[1:]
+    return []
+
+
+def tshark_frames(runner, path, crc, le, extra):
+    args = [runner, "-r", path, "-T", "json", "--no-duplicate-keys", "-J", "frame ip ipv6 tcp udp mcp5a"] + extra
+    if crc:
+        args += ["-o", f"mcp5a.crc_variant:{crc}"]
+    if le:
+        args += ["-o", "mcp5a.length_le:TRUE"]
+    p = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    if not p.stdout.strip():
+        return [], p.stderr
+    out = []
+    for pkt in json.loads(p.stdout):
+        layers = pkt["_source"]["layers"]
+        fr = layers["frame"]
+        if "mcp5a" not in layers:
+            continue
+        number = int(fr["frame.number"])
+        sec, _, frac = fr["frame.time_epoch"].partition(".")
+        ts = int(sec) * 10**9 + int((frac + "000000000")[:9])
+        sender = None
+        for ipl, key in (("ip", "ip.src"), ("ipv6", "ipv6.src")):
+            for layer in listify(layers.get(ipl)):
+                if isinstance(layer, dict) and key in layer:
+                    sender = listify(layer[key])[-1]
+                    if ipl == "ipv6":
+                        sender = f"[{sender}]"
+        port = None
+        for tl, key in (("tcp", "tcp.srcport"), ("udp", "udp.srcport")):
+            for layer in listify(layers.get(tl)):
+                if isinstance(layer, dict) and key in layer:
+                    port = listify(layer[key])[-1]
+        for m in listify(layers.get("mcp5a")):
+            if not isinstance(m, dict) or "mcp5a.seq" not in m:
+                continue
+            seq = int(m["mcp5a.seq"])
+            cmd = int(m["mcp5a.cmd"], 0)
+            ln = int(m["mcp5a.len"])
+            payload = bytes.fromhex(m.get("mcp5a.payload", "").replace(":", "")) if ln else b""
+            lb = ln.to_bytes(2, "little" if le else "big")
+            raw = bytes([0x5A, seq]) + lb + bytes([cmd]) + payload + bytes([int(m["mcp5a.crc"], 0)])
+            who = f"{sender}:{port}" if sender and port else None
+            out.append((number, seq, cmd, raw.hex(), ts, who))
+    return out, p.stderr
+
+
+LINE = re.compile(r"^[0-9.]+\s+(\d+)\s+(\d+)\s+(\d+)\s+0x([0-9a-f]{2})\s+(\S+)")
+AT = re.compile(r"^  at (-?\d+)\.(\d{9}) bytes ([0-9a-f]*)$")
+
+
+def mcpreplay_frames(binary, path, crc, le):
+    args = [binary, "--dry-run", "--from", "all", "--show-bytes", path]
+    if crc:
+        args += ["--crc", crc]
+    if le:
+        args += ["--length-le"]
+    p = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    out, cur = [], None
+    for line in p.stdout.splitlines():
+        m = LINE.match(line)
+        if m:
+            cur = m
+            continue
+        a = AT.match(line)
+        if a and cur is not None:
+            sender = cur.group(5)
+            who = sender.split(">")[0] if ">" in sender else None
+            ts = int(a.group(1)) * 10**9 + int(a.group(2))
+            out.append((int(cur.group(1)), int(cur.group(2)), int(cur.group(4), 16), a.group(3),
+                        ts, who))
+            cur = None
+    return out, p.returncode, p.stderr
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mcpreplay", required=True)
+    ap.add_argument("--runner", required=True)
+    ap.add_argument("files", nargs="+")
+    a = ap.parse_args()
+    if not os.path.exists(os.environ.get("MCP5A_PLUGIN", "")):
+        print("SKIP: the mcp5a plugin was not built")
+        return 77
+    work = tempfile.mkdtemp(prefix="mcp-fcdiff.")
+    os.chmod(work, 0o755)
+    bad = 0
+    try:
+        for path in a.files:
+            crc, le = prefs_of(path)
+            copy = os.path.join(work, os.path.basename(path))
+            shutil.copy(path, copy)
+            os.chmod(copy, 0o644)
+            want, terr = tshark_frames(a.runner, copy, crc, le, extra_prefs(path))
+            got, rc, merr = mcpreplay_frames(a.mcpreplay, copy, crc, le)
+            # Frames keyed by record; within a record, capture order.
+            w = sorted(want, key=lambda f: f[0])
+            g = sorted(got, key=lambda f: f[0])
+            # The sender is compared only where tshark names one (TCP/UDP).
+            if all(f[5] is None for f in w):
+                g = [f[:5] + (None,) for f in g]
+            if w == g:
+                print(f"ok: {os.path.basename(path)}: {len(w)} frames")
+                continue
+            bad += 1
+            print(f"not ok: {os.path.basename(path)}: tshark {len(w)} frames, mcpreplay {len(g)} "
+                  f"(exit {rc}) {merr.strip()[:300]}")
+            ws, gs = set(w), set(g)
+            for f in w:
+                if f not in gs:
+                    print(f"   only tshark:    {f}")
+            for f in g:
+                if f not in ws:
+                    print(f"   only mcpreplay: {f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{bad} file(s) differ" if bad else "all equal")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Writes the project's own captures for each kind of issue 8 (test/field-cases/own/):
+encapsulations, fragments, heuristics off the MCP port, exported PDUs, gzip,
+pcapng with two serial lines. The differential test compares mcpreplay with
+tshark+plugin on each; regenerate with `gen_own.py OUTDIR` (deterministic)."""
+import gzip
+import os
+import struct
+import sys
+
+T0 = 1700000000
+
+
+def crc8(data, poly=0x07):
+    c = 0
+    for b in data:
+        c ^= b
+        for _ in range(8):
+            c = ((c << 1) ^ poly) & 0xFF if c & 0x80 else (c << 1) & 0xFF
+    return c
+
+
+def frame(seq, cmd=0x02, payload=b"\x01\x00\x10\x00\x02"):
+    f = bytes([0x5A, seq]) + struct.pack(">H", len(payload)) + bytes([cmd]) + payload
+    return f + bytes([crc8(f)])
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack(f">{len(b)//2}H", b))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return (~s) & 0xFFFF
+
+
+def ipv4(src, dst, proto, payload, ident=1, frag=0):
+    h = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident, frag, 64, proto, 0,
+                    bytes(src), bytes(dst))
+    h = h[:10] + struct.pack(">H", csum(h)) + h[12:]
+    return h + payload
+
+
+def ipv6(src, dst, nh, payload):
+    return struct.pack(">IHBB16s16s", 0x60000000, len(payload), nh, 64, bytes(src), bytes(dst)) + payload
+
+
+def udp(sp, dp, payload):
+    return struct.pack(">HHHH", sp, dp, 8 + len(payload), 0) + payload
+
+
+def tcp(sp, dp, seq, ack, flags, payload=b""):
+    return struct.pack(">HHIIBBHHH", sp, dp, seq, ack, 5 << 4, flags, 65535, 0, 0) + payload
+
+
+def eth(etype, payload, dst=b"\x02\0\0\0\0\x02", src=b"\x02\0\0\0\0\x01"):
+    return dst + src + struct.pack(">H", etype) + payload
+
+
+A = [10, 0, 0, 1]
+B = [10, 0, 0, 101]
+A6 = [0xFD] + [0] * 14 + [1]
+B6 = [0xFD] + [0] * 14 + [0x65]
+
+
+def write_pcap(path, packets, linktype=1, snaplen=65535, big=False, gz=False):
+    e = ">" if big else "<"
+    out = struct.pack(e + "IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, linktype)
+    for i, p in enumerate(packets):
+        ts = T0 * 10**6 + i * 1000
+        out += struct.pack(e + "IIII", ts // 10**6, ts % 10**6, len(p), len(p)) + p
+    opener = gzip.open if gz else open
+    with opener(path, "wb") as f:
+        f.write(out)
+
+
+def mcp_udp(seq, sp=40001, dp=23130):
+    return udp(sp, dp, frame(seq))
+
+
+def main(outdir):
+    os.makedirs(outdir, exist_ok=True)
+    w = lambda name, pk, **kw: write_pcap(os.path.join(outdir, name), pk, **kw)
+    # 802.1ad + 802.1Q + 0x9100 stacked; MPLS two labels; PPPoE session.
+    w("k3_qinq_mpls_pppoe.pcap", [
+        eth(0x88A8, struct.pack(">HH", 10, 0x8100) + struct.pack(">HH", 20, 0x9100) +
+            struct.pack(">HH", 30, 0x0800) + ipv4(A, B, 17, mcp_udp(1))),
+        eth(0x8847, struct.pack(">I", (100 << 12) | 64) + struct.pack(">I", (200 << 12) | 0x100 | 64) +
+            ipv4(A, B, 17, mcp_udp(2))),
+        eth(0x8864, struct.pack(">BBHHH", 0x11, 0, 1, 2 + 20 + 8 + 11, 0x0021) +
+            ipv4(A, B, 17, mcp_udp(3))),
+    ])
+    # GRE: IPv4 inside, IPv6 inside (with key), transparent Ethernet bridging.
+    G1, G2 = [192, 0, 2, 1], [192, 0, 2, 2]
+    w("k3_gre.pcap", [
+        eth(0x0800, ipv4(G1, G2, 47, struct.pack(">HH", 0, 0x0800) + ipv4(A, B, 17, mcp_udp(1)))),
+        eth(0x0800, ipv4(G1, G2, 47, struct.pack(">HHI", 0x2000, 0x86DD, 7) +
+                         ipv6(A6, B6, 17, mcp_udp(2)))),
+        eth(0x0800, ipv4(G1, G2, 47, struct.pack(">HH", 0, 0x6558) +
+                         eth(0x0800, ipv4(A, B, 17, mcp_udp(3))))),
+    ])
+    # VXLAN and GENEVE (with one option word).
+    w("k3_vxlan_geneve.pcap", [
+        eth(0x0800, ipv4(G1, G2, 17, udp(50000, 4789, struct.pack(">II", 0x08000000, 5 << 8) +
+                                          eth(0x0800, ipv4(A, B, 17, mcp_udp(1)))))),
+        eth(0x0800, ipv4(G1, G2, 17, udp(50001, 6081, struct.pack(">BBHI", 1, 0, 0x6558, 6 << 8) +
+                                          b"\x01\x02\x03\x00" +
+                                          eth(0x0800, ipv4(A, B, 17, mcp_udp(2)))))),
+    ])
+    # IPv4 fragments (two datagrams, the second's fragments out of order; a third
+    # never completes) and IPv6 fragments.
+    big = udp(40001, 23130, b"".join(frame(s, 0x03, bytes(200)) for s in range(1, 8)))
+    d2 = udp(40001, 23130, b"".join(frame(s, 0x03, bytes(200)) for s in range(8, 15)))
+    pk = [eth(0x0800, ipv4(A, B, 17, big[:1000], 7, 0x2000)),
+          eth(0x0800, ipv4(A, B, 17, big[1000:], 7, 1000 // 8)),
+          eth(0x0800, ipv4(A, B, 17, d2[1000:], 8, 1000 // 8)),
+          eth(0x0800, ipv4(A, B, 17, d2[:1000], 8, 0x2000)),
+          eth(0x0800, ipv4(A, B, 17, big[:1000], 9, 0x2000)),
+          eth(0x0800, ipv4(A, B, 17, mcp_udp(20), 10))]
+    w("k2_ipv4_fragments.pcap", pk)
+    d6 = udp(40001, 23130, b"".join(frame(s, 0x03, bytes(200)) for s in range(1, 8)))
+    fh = lambda off, more: struct.pack(">BBHI", 17, 0, off | more, 99)
+    w("k2_ipv6_fragments.pcap", [
+        eth(0x86DD, ipv6(A6, B6, 44, fh(0, 1) + d6[:1000])),
+        eth(0x86DD, ipv6(A6, B6, 44, fh(1000, 0) + d6[1000:])),
+    ])
+    # Off the MCP port: a valid frame is MCP (§6 heuristics); bytes that merely
+    # begin with 0x5A are not; TCP claimed by its first whole frame.
+    junk = b"\x5a\x01\x00\x05\x02\x01\x00\x10\x00\x02\x00"  # bad check
+    w("k5_heuristics.pcap", [
+        eth(0x0800, ipv4(A, B, 17, udp(40001, 5000, frame(1)))),
+        eth(0x0800, ipv4(A, B, 17, udp(40002, 5001, junk))),
+        eth(0x0800, ipv4(A, B, 17, udp(40001, 5000, frame(2) + frame(3)))),
+        eth(0x0800, ipv4(A, B, 6, tcp(41000, 47123, 100, 0, 0x02))),
+        eth(0x0800, ipv4(B, A, 6, tcp(47123, 41000, 500, 101, 0x12))),
+        eth(0x0800, ipv4(A, B, 6, tcp(41000, 47123, 101, 501, 0x18, frame(1) + frame(2)[:4]))),
+        eth(0x0800, ipv4(A, B, 6, tcp(41000, 47123, 116, 501, 0x18, frame(2)[4:]))),
+        eth(0x0800, ipv4(A, B, 6, tcp(42000, 47124, 100, 0, 0x18, junk))),
+    ])
+    # Offload artefacts: IPv4 total length 0, wrong checksums; gzip-compressed.
+    p = ipv4(A, B, 17, mcp_udp(1))
+    p = p[:2] + b"\0\0" + p[4:10] + b"\0\0" + p[12:]
+    w("k1_offload_len0.pcap.gz", [eth(0x0800, p), eth(0x0800, ipv4(A, B, 17, mcp_udp(2)))], gz=True)
+    # Big-endian classic pcap with a snaplen below the records.
+    w("k1_bigendian_snaplen.pcap", [eth(0x0800, ipv4(A, B, 17, mcp_udp(s))) for s in (1, 2)],
+      big=True, snaplen=40)
+
+
+def tlv(tag, value):
+    pad = (-len(value)) % 4 if tag == 12 else 0
+    return struct.pack(">HH", tag, len(value) + pad) + value + b"\0" * pad
+
+
+def export_pdus(outdir):
+    """Exported-PDU files as tshark -U MCP5A writes them (docs/PROTOCOL.md §6),
+    crafted from the spec: one frame per record, "mcp5a" with IPv4/IPv6 address,
+    port-type and port tags, or "mcp5a" with a direction tag for serial."""
+    os.makedirs(outdir, exist_ok=True)
+    u32 = lambda v: struct.pack(">I", v)
+    ip4 = lambda s, d, pt, sp, dp: (tlv(20, bytes(s)) + tlv(21, bytes(d)) + tlv(24, u32(pt)) +
+                                    tlv(25, u32(sp)) + tlv(26, u32(dp)))
+    recs = [
+        tlv(12, b"mcp5a") + ip4(A, B, 3, 40001, 23130) + tlv(0, b"") + frame(1),
+        tlv(12, b"mcp5a") + ip4(B, A, 3, 23130, 40001) + tlv(0, b"") + frame(0, 0x82, bytes(11)),
+        tlv(12, b"mcp5a") + ip4(A, B, 2, 51000, 23130) + tlv(0, b"") + frame(5),
+        tlv(12, b"mcp5a") + tlv(22, bytes(A6)) + tlv(23, bytes(B6)) + tlv(24, u32(3)) +
+        tlv(25, u32(40001)) + tlv(26, u32(23130)) + tlv(0, b"") + frame(2),
+        tlv(12, b"mcp5a") + tlv(35, u32(0)) + tlv(0, b"") + frame(7),
+        tlv(12, b"mcp5a") + tlv(35, u32(1)) + tlv(0, b"") + frame(3, 0x82, bytes(11)),
+    ]
+    write_pcap(os.path.join(outdir, "k8_exported_mcp5a.pcap"), recs, linktype=252)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--export":
+        export_pdus(sys.argv[2])
+        sys.exit(0)
+    main(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "own"))

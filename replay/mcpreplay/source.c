@@ -104,8 +104,9 @@ static bool fill(struct mr_source *src, GError **error)
             } else {
                 mr_extractor_record(src->ex, &rec, on_frame, src);
             }
-            /* Past the last selected record nothing more can be sent. */
-            if (rec.ordinal >= last_record)
+            /* Past the last selected record nothing more can be sent; an
+             * observer (--expect) still needs the recorded answers after it. */
+            if (src->cfg.observer == NULL && rec.ordinal >= last_record)
                 src->pass_done = true;
             break;
         }

@@ -21,7 +21,7 @@ static gboolean begins_with_frame(tvbuff_t *tvb)
            MCP_DECODE_OK;
 }
 
-static gboolean heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static mcp5a_heur_result heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     if (!begins_with_frame(tvb))
         return FALSE;
@@ -29,7 +29,7 @@ static gboolean heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     return TRUE;
 }
 
-static gboolean heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static mcp5a_heur_result heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     if (!begins_with_frame(tvb))
         return FALSE;

@@ -12,4 +12,5 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
     build-essential cmake pkg-config clang libclang-rt-14-dev \
     libglib2.0-dev libpcap-dev libwireshark-dev wireshark-dev tshark \
-    python3 valgrind tcpdump tcpreplay iproute2 util-linux procps time
+    python3 valgrind tcpdump tcpreplay iproute2 util-linux procps time \
+    debootstrap

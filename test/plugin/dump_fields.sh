@@ -17,8 +17,16 @@ trap 'rm -rf "$work"' EXIT
 chmod a+rx "$work"
 mkdir -p "$out"
 # Header fields and expert infos (FT_NONE: "1" per occurrence) of mcp5a, sorted.
-"$runner" -G fields | awk -F'\t' '$1=="F" && $3 ~ /^mcp5a\./ {print $3}' | LC_ALL=C sort \
-    >"$out/fields.txt"
+"$runner" -G fields | awk -F'\t' '$1=="F" && $3 ~ /^mcp5a\./ {print $3 "\t" $4}' |
+    LC_ALL=C sort >"$work/fields"
+cut -f1 "$work/fields" >"$out/fields.txt"
+# 4.2+ print FT_BOOLEAN values as True/False in -T fields (4.0: 1/0): the
+# value is the same, so booleans are written as 1/0 in every version.
+bools=$(awk -F'\t' '$2=="FT_BOOLEAN" {printf "%s%d", sep, NR + 1; sep=","}' "$work/fields")
+normalise() {
+    awk -F'\t' -v OFS='\t' -v cols="$bools" 'BEGIN {n = split(cols, c, ",")}
+        {for (i = 1; i <= n; i++) {gsub(/True/, "1", $c[i]); gsub(/False/, "0", $c[i])} print}'
+}
 if [ ! -s "$out/fields.txt" ]; then
     echo "dump_fields.sh: tshark lists no mcp5a field: the plugin did not load" >&2
     exit 1
@@ -39,8 +47,8 @@ print(h["crc"], "TRUE" if h["length_le"] else "FALSE")' "$truth")
         prefs=(-o "mcp5a.crc_variant:$crc" -o "mcp5a.length_le:$le")
     fi
     cp "$cap" "$work/cap" && chmod a+r "$work/cap"
-    "$runner" -n -r "$work/cap" "${prefs[@]}" "${args[@]}" >"$out/$name.1pass.tsv"
-    "$runner" -n -2 -r "$work/cap" "${prefs[@]}" "${args[@]}" >"$out/$name.2pass.tsv"
+    "$runner" -n -r "$work/cap" "${prefs[@]}" "${args[@]}" | normalise >"$out/$name.1pass.tsv"
+    "$runner" -n -2 -r "$work/cap" "${prefs[@]}" "${args[@]}" | normalise >"$out/$name.2pass.tsv"
     count=$((count + 1))
 done
 if [ $count -eq 0 ]; then

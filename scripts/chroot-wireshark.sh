@@ -146,6 +146,11 @@ provision() {
 mkdir -p "$base"
 exec 9>"$base/$suite.lock"
 flock 9
+# A run killed outright (SIGKILL) cannot unmount: clear what it left behind.
+{ findmnt -rn -o TARGET | grep "^$root/" || true; } | sort -r | while read -r stale; do
+    echo "chroot-wireshark.sh: unmounting $stale, left by an earlier run" >&2
+    umount "$stale" 2>/dev/null || umount -l "$stale"
+done
 
 case $action in
 provision)

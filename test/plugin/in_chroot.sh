@@ -8,7 +8,7 @@ set -euo pipefail
 src=/mcp5a-src
 build=/var/tmp/mcp5a-build
 dump=${1:-}
-version=$(tshark --version 2>/dev/null | head -n1)
+version=$(tshark --version 2>/dev/null | head -n1 | sed "s/\.$//")
 echo "== $version: build (warnings are errors)"
 rm -rf "$build"
 cmake -S "$src" -B "$build" -DMCP_WERROR=ON >"$build.configure.log" 2>&1 || {

@@ -19,7 +19,7 @@ static gboolean begins_with_frame(tvbuff_t *tvb)
     return mcp_frame_begins_whole(&codec, tvb_get_ptr(tvb, 0, avail), avail);
 }
 
-static gboolean heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static mcp5a_heur_result heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     if (!begins_with_frame(tvb))
         return FALSE;
@@ -27,7 +27,7 @@ static gboolean heur_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     return TRUE;
 }
 
-static gboolean heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static mcp5a_heur_result heur_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     if (!begins_with_frame(tvb))
         return FALSE;

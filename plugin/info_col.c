@@ -78,7 +78,7 @@ static void add_body(wmem_strbuf_t *b, const struct mcp5a_summary *s)
 
 const char *mcp5a_info_summary(wmem_allocator_t *scope, const struct mcp5a_summary *s)
 {
-    wmem_strbuf_t *b = wmem_strbuf_sized_new(scope, 96, 0);
+    wmem_strbuf_t *b = wmem_strbuf_new_sized(scope, 96);
     add_prefix(b, s);
     add_body(b, s);
     return wmem_strbuf_get_str(b);

@@ -16,7 +16,7 @@ void mcp5a_dissect_junk(tvbuff_t *tvb, int offset, int shown, guint total, packe
                            plurality(total, "", "s"));
 
     /* A magic byte followed by a length over 4096 is the §1 malformed case. */
-    if (shown >= 4 && tvb_get_guint8(tvb, offset) == MCP_MAGIC) {
+    if (shown >= 4 && tvb_get_uint8(tvb, offset) == MCP_MAGIC) {
         struct mcp_codec codec = mcp5a_codec();
         guint8 header[4];
         tvb_memcpy(tvb, header, offset, 4);

@@ -19,6 +19,7 @@
 #include <epan/addr_resolv.h>
 #include <wsutil/str_util.h>
 
+#include "compat.h"
 #include "mcp/mcp.h"
 
 #define MCP5A_PROTO_NAME   "Modular Communication Protocol"
@@ -56,9 +57,9 @@ void mcp5a_register_fields(void);
 
 /* prefs.c: the §6 preferences. */
 struct mcp5a_prefs {
-    gboolean check_crc;
+    mcp5a_pref_bool check_crc;
     gint crc_variant; /* enum mcp_crc_variant */
-    gboolean length_le;
+    mcp5a_pref_bool length_le;
 };
 extern struct mcp5a_prefs mcp5a_prefs;
 void mcp5a_register_prefs(module_t *module);

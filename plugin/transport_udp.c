@@ -38,7 +38,7 @@ static gboolean is_cut_frame(tvbuff_t *tvb, const struct udp_item *item, guint *
 {
     guint captured = tvb_captured_length(tvb);
     if (captured >= tvb_reported_length(tvb) || item->offset + item->len != captured ||
-        item->len < 4 || tvb_get_guint8(tvb, item->offset) != MCP_MAGIC)
+        item->len < 4 || tvb_get_uint8(tvb, item->offset) != MCP_MAGIC)
         return FALSE;
     struct mcp_codec codec = mcp5a_codec();
     guint16 length = mcp_frame_length_field(&codec, tvb_get_ptr(tvb, item->offset, 4));

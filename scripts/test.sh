@@ -10,6 +10,9 @@ scripts/build.sh
 echo "== tests"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
+echo "== the plugin against other Wireshark versions (scripts/plugin-matrix.sh)"
+scripts/plugin-matrix.sh
+
 echo "== sanitizer build (ASan + UBSan): every test not labelled nosan"
 cmake -S . -B build-asan -DMCP_WERROR=ON -DMCP_SANITIZE=ON -DMCP_BUILD_PLUGIN=OFF >/dev/null
 cmake --build build-asan -j"$jobs"

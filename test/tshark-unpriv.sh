@@ -7,21 +7,35 @@
 #
 # Capture files must be readable by nobody (world-readable, in a folder it can
 # enter); output goes to stdout as usual. Set MCP5A_TSHARK to run another
-# binary (editcap is not needed: it has no plugins).
+# binary (editcap is not needed: it has no plugins). MCP5A_WS_XY (e.g. 4.4)
+# saves asking that tshark its version on every run.
 set -euo pipefail
 plugin=${MCP5A_PLUGIN:?set MCP5A_PLUGIN to the built mcp5a.so}
 tshark_bin=${MCP5A_TSHARK:-tshark}
 stage=$(mktemp -d /tmp/mcp5a-stage.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
-dir="$stage/.local/lib/wireshark/plugins/4.0/epan"
-mkdir -p "$dir"
+# The personal plugin folder is plugins/X.Y/epan for the X.Y of the tshark
+# that runs (4.0, 4.4, 4.6...): from MCP5A_WS_XY (ctest sets it) or asked.
+xy=${MCP5A_WS_XY:-}
+if [ -z "$xy" ]; then
+    xy=$("$tshark_bin" --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\)\..*/\1/p')
+    if [ -z "$xy" ]; then
+        echo "tshark-unpriv.sh: cannot tell the Wireshark version of $tshark_bin" >&2
+        exit 2
+    fi
+fi
+dir="$stage/.local/lib/wireshark/plugins/$xy/epan"
+# An empty global plugin folder: a copy installed on the machine (cmake
+# --install) would be loaded first and the staged one skipped.
+mkdir -p "$dir" "$stage/global"
 cp "$plugin" "$dir/mcp5a.so"
 chmod -R a+rX "$stage"
 export WIRESHARK_ABORT_ON_DISSECTOR_BUG=1
 if [ "$(id -u)" -eq 0 ]; then
     # nobody can read the stage; HOME and XDG_CONFIG_HOME keep its profile there.
-    env HOME="$stage" XDG_CONFIG_HOME="$stage/.config" \
+    env HOME="$stage" XDG_CONFIG_HOME="$stage/.config" WIRESHARK_PLUGIN_DIR="$stage/global" \
         setpriv --reuid=65534 --regid=65534 --clear-groups "$tshark_bin" "$@"
 else
-    env HOME="$stage" XDG_CONFIG_HOME="$stage/.config" "$tshark_bin" "$@"
+    env HOME="$stage" XDG_CONFIG_HOME="$stage/.config" WIRESHARK_PLUGIN_DIR="$stage/global" \
+        "$tshark_bin" "$@"
 fi

@@ -5,13 +5,25 @@
 #   MCP5A_PLUGIN=mcp5a.so fields_test.sh
 set -euo pipefail
 runner="$(cd "$(dirname "$0")/.." && pwd)/tshark-unpriv.sh"
-fields=$("$runner" -G fields)
+# Only mcp5a's rows: the full list is ~20 MB, too big to search 32 times.
+fields=$("$runner" -G fields | grep -P '^[FE]\t[^\t]*\tmcp5a' || true)
 # Under the ASan wrapper (sanitizer builds) tshark -G defaultprefs hangs
 # (measured, 4.0.17); the preferences are exercised by prefs_test.sh there.
 prefs=""
 [ -z "${MCP5A_TSHARK:-}" ] && prefs=$("$runner" -G defaultprefs)
 protos=$("$runner" -G protocols)
+plugins=$("$runner" -G plugins)
 status=0
+# The staged build is the one loaded, once, as a dissector (plugin_describe
+# where the version has it; 4.0 tells the type from the epan folder).
+row=$(grep -P '^mcp5a\.so\s*\t' <<<"$plugins" || true)
+if [ "$(wc -l <<<"$row")" -ne 1 ] ||
+    ! grep -qP '^mcp5a\.so\s*\t[^\t]+\tdissector\t\S*/\.local/lib/wireshark/plugins/[0-9]+\.[0-9]+/epan/mcp5a\.so$' \
+        <<<"$row"; then
+    echo "tshark -G plugins does not list the staged mcp5a.so once as a dissector:" >&2
+    printf '%s\n' "${row:-(no mcp5a.so row)}" >&2
+    status=1
+fi
 for f in mcp5a.magic mcp5a.seq mcp5a.len mcp5a.cmd mcp5a.crc mcp5a.cmd.response \
     mcp5a.crc.status mcp5a.payload mcp5a.req_seq mcp5a.status mcp5a.device mcp5a.addr \
     mcp5a.count mcp5a.value mcp5a.uptime mcp5a.event.code mcp5a.event.timestamp \

@@ -32,7 +32,7 @@ values() {
     local name=$1 want=$2 cap=$3 field=$4
     shift 4
     local got
-    got=$("$runner" -n -2 -r "$work/$cap.pcap" -T fields -E occurrence=a -E separator=, \
+    got=$("$runner" -n -2 -r "$work/$cap.pcap" -T fields -E occurrence=a -E aggregator=, \
         -e "$field" "$@" | paste -sd'|')
     if [ "$got" != "$want" ]; then
         echo "FAIL $name: $field is '$got', expected '$want'" >&2

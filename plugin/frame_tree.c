@@ -216,5 +216,6 @@ int mcp5a_dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, enu
     };
     mcp5a_info_add(pinfo, mcp5a_info_summary(pinfo->pool, &s));
     queue_tap(pinfo, &v, &pdu, &result, have_result, link);
+    mcp5a_export_pdu(tvb, pinfo, link);
     return (int)v.frame_len;
 }

@@ -115,4 +115,9 @@ void mcp5a_register_tap(void);
 void mcp5a_tap_queue(packet_info *pinfo, const struct mcp5a_tap_info *info);
 void mcp5a_register_stats_tree(void);
 
+/* export_pdu.c: the export tap "MCP5A" and the "mcp5a" record dissector (§6).
+ * mcp5a_export_pdu queues tvb (exactly one frame) when the tap has a listener. */
+void mcp5a_register_export_pdu(void);
+void mcp5a_export_pdu(tvbuff_t *tvb, packet_info *pinfo, enum mcp5a_link link);
+
 #endif

@@ -145,6 +145,8 @@ static void add_analysis(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
         pi = proto_tree_add_uint(t, mcp5a_hf.response_in, tvb, 0, 0, r->response_in);
         proto_item_set_generated(pi);
     }
+    if (r->no_response)
+        expert_add_info(pinfo, ai, &mcp5a_ei.no_response);
 }
 
 static void fill_facts(const struct frame_view *v, const struct mcp_pdu *pdu,

@@ -48,6 +48,7 @@ extern struct mcp5a_ett mcp5a_ett;
 struct mcp5a_ei {
     expert_field crc_bad, gap, duplicate, out_of_order, retransmission;
     expert_field nak, status, malformed, unknown_cmd, junk, bad_length, cut;
+    expert_field no_response;
 };
 extern struct mcp5a_ei mcp5a_ei;
 

@@ -171,6 +171,9 @@ static void queue_tap(packet_info *pinfo, const struct frame_view *v, const stru
     info.crc_bad = v->crc_bad;
     info.verdict = have_result ? r->verdict : -1;
     info.link = link;
+    info.answered = have_result && r->request_in != 0 && r->has_time;
+    if (info.answered)
+        info.response_time = r->time;
     mcp5a_tap_queue(pinfo, &info);
 }
 

@@ -90,7 +90,9 @@ check "udp.port 9999 decodes port 9999, bad checks too" 3 udp_port9999 mcp5a \
     -o mcp5a.udp.port:9999 $noheur
 check "udp.port moved: 23130 no longer decoded (heuristic off)" 0 udp_basic mcp5a \
     -o mcp5a.udp.port:9999 $noheur
-check "udp.port moved: heuristic still claims datagrams starting with a good frame" 18 \
+# The heuristic takes datagram 1 (a good frame) and then holds the
+# conversation: all 21 datagrams, bad check and junk-led ones included.
+check "udp.port moved: heuristic claims the conversation at its first good frame" 21 \
     udp_basic mcp5a -o mcp5a.udp.port:9999
 check "Decode As (-d udp.port==9999,mcp5a)" 3 udp_port9999 mcp5a \
     -d udp.port==9999,mcp5a $noheur

@@ -9,6 +9,10 @@
 struct mcp5a_sender {
     struct mcp_seq_tracker seq;
     struct mcp_match_table requests;
+    /* Per seq: the latest request's record id + 1 (0: none) and its cmd, so a
+     * resend of an unanswered request is linked to its original. */
+    guint32 last_request[256];
+    guint8 last_cmd[256];
 };
 
 /* A TCP/UDP conversation: side 0 is the endpoint that sent first. */
@@ -24,13 +28,22 @@ static GPtrArray *all_senders;
 /* §5: each serial line (capture interface) has its own two senders:
  * line -> struct mcp5a_sender *[2]. */
 static wmem_map_t *serial_lines;
+/* A resend's record id + 1 -> its original's record id + 1 (resends only). */
+static GHashTable *resent_from;
+
+static void init_sender(struct mcp5a_sender *s)
+{
+    mcp_seq_init(&s->seq);
+    mcp_match_init(&s->requests);
+    memset(s->last_request, 0, sizeof s->last_request);
+    memset(s->last_cmd, 0, sizeof s->last_cmd);
+    g_ptr_array_add(all_senders, s);
+}
 
 static struct mcp5a_sender *new_sender(void)
 {
     struct mcp5a_sender *s = wmem_new(wmem_file_scope(), struct mcp5a_sender);
-    mcp_seq_init(&s->seq);
-    mcp_match_init(&s->requests);
-    g_ptr_array_add(all_senders, s);
+    init_sender(s);
     return s;
 }
 
@@ -38,6 +51,7 @@ void mcp5a_analysis_init(void)
 {
     all_senders = g_ptr_array_new();
     serial_lines = NULL;
+    resent_from = g_hash_table_new(g_direct_hash, g_direct_equal);
 }
 
 void mcp5a_analysis_cleanup(void)
@@ -51,6 +65,10 @@ void mcp5a_analysis_cleanup(void)
         all_senders = NULL;
     }
     serial_lines = NULL; /* file scope frees it */
+    if (resent_from != NULL) {
+        g_hash_table_destroy(resent_from);
+        resent_from = NULL;
+    }
     mcp5a_store_clear();
 }
 
@@ -80,11 +98,8 @@ static void find_senders(packet_info *pinfo, enum mcp5a_link link, struct mcp5a_
         c = wmem_new(wmem_file_scope(), struct mcp5a_conv);
         copy_address_wmem(wmem_file_scope(), &c->side0_addr, &pinfo->src);
         c->side0_port = pinfo->srcport;
-        for (int i = 0; i < 2; i++) {
-            mcp_seq_init(&c->side[i].seq);
-            mcp_match_init(&c->side[i].requests);
-            g_ptr_array_add(all_senders, &c->side[i]);
-        }
+        for (int i = 0; i < 2; i++)
+            init_sender(&c->side[i]);
         conversation_add_proto_data(conv, proto_mcp5a, c);
     }
     int dir =
@@ -96,6 +111,34 @@ static void find_senders(packet_info *pinfo, enum mcp5a_link link, struct mcp5a_
 static gint64 nstime_to_ns(const nstime_t *t)
 {
     return (gint64)t->secs * 1000000000 + t->nsecs;
+}
+
+/* A request with the seq and cmd of the same sender's latest request, which
+ * is still unanswered, resends it (§3 NAK retransmission, or a timeout). */
+static void note_resend(struct mcp5a_sender *self, const struct mcp5a_frame_facts *f, guint32 id)
+{
+    guint32 prev = self->last_request[f->seq];
+    if (prev != 0 && self->last_cmd[f->seq] == f->cmd) {
+        const struct mcp5a_record *q = mcp5a_store_at(prev - 1);
+        if (q != NULL && q->link_frame == 0)
+            g_hash_table_insert(resent_from, GUINT_TO_POINTER(id + 1), GUINT_TO_POINTER(prev));
+    }
+    self->last_request[f->seq] = id + 1;
+    self->last_cmd[f->seq] = f->cmd;
+}
+
+/* The request with record id was answered: every original it resends is too. */
+static void mark_originals_answered(guint32 id)
+{
+    gpointer orig = g_hash_table_lookup(resent_from, GUINT_TO_POINTER(id + 1));
+    while (orig != NULL) {
+        guint32 oid = GPOINTER_TO_UINT(orig) - 1;
+        struct mcp5a_record *o = mcp5a_store_at(oid);
+        if (o == NULL)
+            break;
+        o->flags |= MCP5A_REC_RESEND_ANSWERED;
+        orig = g_hash_table_lookup(resent_from, GUINT_TO_POINTER(oid + 1));
+    }
 }
 
 /* First pass: runs the library's rules and stores the result. */
@@ -128,6 +171,7 @@ static void compute(packet_info *pinfo, guint16 pdu_index, enum mcp5a_link link,
         mcp_seq_note_nak(&peer->seq, f->nak_seq);
 
     if (f->expects_answer) {
+        note_resend(self, f, id);
         /* The id carries the request's frame number and its record. */
         mcp_match_add_request(&self->requests, f->seq, f->cmd, ((guint64)pinfo->num << 32) | id);
         mcp5a_record_set_time(r, nstime_to_ns(&pinfo->abs_ts));
@@ -140,6 +184,7 @@ static void compute(packet_info *pinfo, guint16 pdu_index, enum mcp5a_link link,
             if (q != NULL) {
                 mcp5a_record_set_time(r, nstime_to_ns(&pinfo->abs_ts) - mcp5a_record_time(q));
                 q->link_frame = pinfo->num;
+                mark_originals_answered((guint32)(req & 0xffffffffu));
             }
         }
     }
@@ -170,6 +215,10 @@ gboolean mcp5a_analyse(packet_info *pinfo, guint16 pdu_index, enum mcp5a_link li
         out->time.nsecs = (int)(ns % 1000000000);
     } else {
         out->response_in = r->link_frame;
+        out->no_response = PINFO_FD_VISITED(pinfo) && facts->expects_answer &&
+                           r->verdict != MCP5A_VERDICT_IGNORED && r->link_frame == 0 &&
+                           (r->flags & MCP5A_REC_RESEND_ANSWERED) == 0 &&
+                           !mcp5a_to_broadcast(pinfo);
     }
     return TRUE;
 }

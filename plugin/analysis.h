@@ -44,6 +44,10 @@ struct mcp5a_result {
     guint32 response_in; /* requests: the response's frame, 0 = none (yet) */
     gboolean has_time;
     nstime_t time; /* responses: time since the request */
+    /* Requests (§4) that have no answer in the whole capture, nor a resend
+     * that was answered: known only once the capture has been read, so set
+     * only on later passes (PINFO_FD_VISITED). */
+    gboolean no_response;
 };
 
 /*
@@ -52,6 +56,9 @@ struct mcp5a_result {
  */
 gboolean mcp5a_analyse(packet_info *pinfo, guint16 pdu_index, enum mcp5a_link link,
                        const struct mcp5a_frame_facts *facts, struct mcp5a_result *out);
+
+/* no_response.c: the packet went to a broadcast or multicast address. */
+gboolean mcp5a_to_broadcast(const packet_info *pinfo);
 
 /* init/cleanup routines: senders and stored results live for one capture file. */
 void mcp5a_analysis_init(void);

@@ -9,7 +9,7 @@ struct mcp5a_hf mcp5a_hf = {
 };
 struct mcp5a_ett mcp5a_ett = {-1, -1, -1, -1, -1, -1};
 struct mcp5a_ei mcp5a_ei = {
-    EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
+    EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
     EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT, EI_INIT,
 };
 
@@ -121,6 +121,9 @@ void mcp5a_register_fields(void)
          {"mcp5a.junk", PI_PROTOCOL, PI_WARN, "Junk bytes skipped while resynchronising", EXPFILL}},
         {&mcp5a_ei.bad_length,
          {"mcp5a.len.too_long", PI_PROTOCOL, PI_WARN, "Length over 4096", EXPFILL}},
+        {&mcp5a_ei.no_response,
+         {"mcp5a.analysis.no_response", PI_SEQUENCE, PI_WARN,
+          "No response in the capture to this request", EXPFILL}},
         {&mcp5a_ei.cut,
          {"mcp5a.cut", PI_UNDECODED, PI_NOTE, "Frame cut short by the capture's snaplen", EXPFILL}},
     };

@@ -60,8 +60,7 @@ static void add_header(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
     proto_tree *ct = proto_item_add_subtree(ci, mcp5a_ett.cmd);
     proto_tree_add_item(ct, mcp5a_hf.cmd_response, tvb, 4, 1, ENC_NA);
     if (mcp_name_of(mcp_cmd_names, v->cmd) == NULL)
-        expert_add_info_format(pinfo, ci, &mcp5a_ei.unknown_cmd, "Unknown command 0x%02x (%s)",
-                               v->cmd, mcp_cmd_name(v->cmd));
+        expert_add_info(pinfo, ci, &mcp5a_ei.unknown_cmd);
 }
 
 static void add_crc(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const struct mcp_codec *codec,
@@ -71,10 +70,9 @@ static void add_crc(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const stru
         proto_item *si =
             proto_tree_add_uint(t, mcp5a_hf.crc_status, tvb, 0, 0, PROTO_CHECKSUM_E_UNVERIFIED);
         proto_item_set_generated(si);
-        expert_add_info_format(pinfo, si, &mcp5a_ei.cut,
-                               "Frame cut by the capture's snaplen: %u of %u bytes captured; "
-                               "CRC unverified",
+        proto_item_append_text(si, " (frame cut by the snaplen: %u of %u bytes captured)",
                                v->captured, v->frame_len);
+        expert_add_info(pinfo, si, &mcp5a_ei.cut);
         return;
     }
     proto_item *ci = proto_tree_add_checksum(
@@ -82,14 +80,15 @@ static void add_crc(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const stru
         ENC_NA, v->crc_checked ? PROTO_CHECKSUM_VERIFY : PROTO_CHECKSUM_NO_FLAGS);
     if (!v->crc_bad)
         return;
-    const char *other = other_valid_variant(v, codec->crc);
-    if (other != NULL)
-        expert_add_info_format(pinfo, ci, &mcp5a_ei.crc_bad,
-                               "Bad CRC 0x%02x (%s expects 0x%02x); valid as %s", v->crc,
-                               mcp_crc_variant_name(codec->crc), v->crc_computed, other);
-    else
-        expert_add_info_format(pinfo, ci, &mcp5a_ei.crc_bad, "Bad CRC 0x%02x (%s expects 0x%02x)",
-                               v->crc, mcp_crc_variant_name(codec->crc), v->crc_computed);
+    /* One summary for every bad CRC (the Expert Information dialog groups by
+     * it); the values go in the item. */
+    if (ci != NULL) {
+        const char *other = other_valid_variant(v, codec->crc);
+        proto_item_append_text(ci, " (%s expects 0x%02x%s%s)", mcp_crc_variant_name(codec->crc),
+                               v->crc_computed, other != NULL ? "; valid as " : "",
+                               other != NULL ? other : "");
+    }
+    expert_add_info(pinfo, ci, &mcp5a_ei.crc_bad);
 }
 
 static void add_analysis(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
@@ -109,26 +108,24 @@ static void add_analysis(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
     case MCP5A_VERDICT_GAP:
         pi = proto_tree_add_uint(at, mcp5a_hf.missing, tvb, 1, 1, r->missing);
         proto_item_set_generated(pi);
-        expert_add_info_format(pinfo, pi, &mcp5a_ei.gap,
-                               "Sequence gap: %u frame%s missing (expected seq %u, got %u)",
-                               r->missing, plurality(r->missing, "", "s"), r->expected_seq, v->seq);
+        proto_item_append_text(pi, " (expected seq %u, got %u)", r->expected_seq, v->seq);
+        expert_add_info(pinfo, pi, &mcp5a_ei.gap);
         break;
     case MCP5A_VERDICT_DUPLICATE:
-        expert_add_info_format(pinfo, ai, &mcp5a_ei.duplicate,
-                               "Duplicate frame: seq %u again (expected %u)", v->seq,
+        proto_item_append_text(ai, ": duplicate, seq %u again (expected %u)", v->seq,
                                r->expected_seq);
+        expert_add_info(pinfo, ai, &mcp5a_ei.duplicate);
         break;
     case MCP5A_VERDICT_OUT_OF_ORDER:
         pi = proto_tree_add_uint(at, mcp5a_hf.behind, tvb, 1, 1, r->behind);
         proto_item_set_generated(pi);
-        expert_add_info_format(pinfo, pi, &mcp5a_ei.out_of_order,
-                               "Out-of-order frame: seq %u is %u behind (expected %u)", v->seq,
-                               r->behind, r->expected_seq);
+        proto_item_append_text(pi, " (seq %u, expected %u)", v->seq, r->expected_seq);
+        expert_add_info(pinfo, pi, &mcp5a_ei.out_of_order);
         break;
     case MCP5A_VERDICT_RETRANSMISSION:
-        expert_add_info_format(pinfo, ai, &mcp5a_ei.retransmission,
-                               "Retransmission of NAKed seq %u (expected %u)", v->seq,
+        proto_item_append_text(ai, ": retransmission of NAKed seq %u (expected %u)", v->seq,
                                r->expected_seq);
+        expert_add_info(pinfo, ai, &mcp5a_ei.retransmission);
         break;
     default:
         break;
@@ -145,6 +142,8 @@ static void add_analysis(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
         pi = proto_tree_add_uint(t, mcp5a_hf.response_in, tvb, 0, 0, r->response_in);
         proto_item_set_generated(pi);
     }
+    if (r->no_response)
+        expert_add_info(pinfo, ai, &mcp5a_ei.no_response);
 }
 
 static void fill_facts(const struct frame_view *v, const struct mcp_pdu *pdu,
@@ -172,6 +171,9 @@ static void queue_tap(packet_info *pinfo, const struct frame_view *v, const stru
     info.crc_bad = v->crc_bad;
     info.verdict = have_result ? r->verdict : -1;
     info.link = link;
+    info.answered = have_result && r->request_in != 0 && r->has_time;
+    if (info.answered)
+        info.response_time = r->time;
     mcp5a_tap_queue(pinfo, &info);
 }
 
@@ -216,5 +218,6 @@ int mcp5a_dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, enu
     };
     mcp5a_info_add(pinfo, mcp5a_info_summary(pinfo->pool, &s));
     queue_tap(pinfo, &v, &pdu, &result, have_result, link);
+    mcp5a_export_pdu(tvb, pinfo, link);
     return (int)v.frame_len;
 }

@@ -11,9 +11,7 @@ void mcp5a_dissect_junk(tvbuff_t *tvb, int offset, int shown, guint total, packe
     proto_item_set_generated(li);
     if (shown > 0)
         proto_tree_add_item(t, mcp5a_hf.junk_data, tvb, offset, shown, ENC_NA);
-    expert_add_info_format(pinfo, li, &mcp5a_ei.junk,
-                           "%u junk byte%s skipped while resynchronising", total,
-                           plurality(total, "", "s"));
+    expert_add_info(pinfo, li, &mcp5a_ei.junk); /* the count is li's value */
 
     /* A magic byte followed by a length over 4096 is the §1 malformed case. */
     if (shown >= 4 && tvb_get_uint8(tvb, offset) == MCP_MAGIC) {
@@ -21,9 +19,10 @@ void mcp5a_dissect_junk(tvbuff_t *tvb, int offset, int shown, guint total, packe
         guint8 header[4];
         tvb_memcpy(tvb, header, offset, 4);
         guint16 length = mcp_frame_length_field(&codec, header);
-        if (length > MCP_MAX_PAYLOAD)
-            expert_add_info_format(pinfo, li, &mcp5a_ei.bad_length,
-                                   "Length %u over 4096: not a frame", length);
+        if (length > MCP_MAX_PAYLOAD) {
+            proto_item_append_text(li, " (starts with length %u, over 4096: not a frame)", length);
+            expert_add_info(pinfo, li, &mcp5a_ei.bad_length);
+        }
     }
 
     char text[48];

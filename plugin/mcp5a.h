@@ -49,6 +49,7 @@ extern struct mcp5a_ett mcp5a_ett;
 struct mcp5a_ei {
     expert_field crc_bad, gap, duplicate, out_of_order, retransmission;
     expert_field nak, status, malformed, unknown_cmd, junk, bad_length, cut;
+    expert_field no_response;
 };
 extern struct mcp5a_ei mcp5a_ei;
 
@@ -113,9 +114,18 @@ struct mcp5a_tap_info {
     gboolean crc_bad;
     gint verdict; /* enum mcp5a_verdict */
     enum mcp5a_link link;
+    gboolean answered;      /* a response matched to its request (§4) */
+    nstime_t response_time; /* answered: time since the request */
 };
 void mcp5a_register_tap(void);
 void mcp5a_tap_queue(packet_info *pinfo, const struct mcp5a_tap_info *info);
 void mcp5a_register_stats_tree(void);
+/* srt.c: -z mcp5a,srt (reads the tap records of stats.c). */
+void mcp5a_register_srt(void);
+
+/* export_pdu.c: the export tap "MCP5A" and the "mcp5a" record dissector (§6).
+ * mcp5a_export_pdu queues tvb (exactly one frame) when the tap has a listener. */
+void mcp5a_register_export_pdu(void);
+void mcp5a_export_pdu(tvbuff_t *tvb, packet_info *pinfo, enum mcp5a_link link);
 
 #endif

@@ -50,10 +50,7 @@ static void add_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, const 
         } else {
             proto_item *pi = proto_tree_add_uint(pt, hf, tvb, off, f->size, f->value);
             if (f->field == MCP_FIELD_STATUS && f->value != MCP_STATUS_OK)
-                expert_add_info_format(
-                    pinfo, pi, &mcp5a_ei.status, "Error status: %s (%u)",
-                    val_to_str_const(f->value, (const value_string *)mcp_status_names, "unknown"),
-                    f->value);
+                expert_add_info(pinfo, pi, &mcp5a_ei.status); /* pi shows which */
         }
     }
 }
@@ -72,13 +69,12 @@ void mcp5a_add_payload(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, guin
     add_fields(pt, tvb, pinfo, pdu);
     if (pdu->malformed && !cut) {
         proto_item *at = pl != NULL ? pl : proto_tree_get_parent(tree);
-        expert_add_info_format(pinfo, at, &mcp5a_ei.malformed,
-                               "Payload of %u bytes does not fit the %s layout", length,
+        proto_item_append_text(at, " (%u bytes do not fit the %s layout)", length,
                                mcp_cmd_name(pdu->cmd));
+        expert_add_info(pinfo, at, &mcp5a_ei.malformed);
     }
     if (pdu->has_nak && pdu->cmd == MCP_CMD_NAK) {
-        const char *why = mcp_name_of(mcp_nak_reason_names, pdu->nak_reason);
-        expert_add_info_format(pinfo, pl, &mcp5a_ei.nak, "NAK: the peer asks again for seq %u (%s)",
-                               pdu->nak_seq, why != NULL ? why : "unknown reason");
+        /* The NAK's fields below pl show the seq and the reason. */
+        expert_add_info(pinfo, pl, &mcp5a_ei.nak);
     }
 }

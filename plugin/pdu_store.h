@@ -11,10 +11,11 @@
 
 #include <glib.h>
 
-#define MCP5A_REC_HAS_EXPECTED 0x01
-#define MCP5A_REC_NAK_CONSUMED 0x02
-#define MCP5A_REC_IS_RESPONSE  0x04 /* link_frame is request_in (else response_in) */
-#define MCP5A_REC_HAS_TIME     0x08
+#define MCP5A_REC_HAS_EXPECTED    0x01
+#define MCP5A_REC_NAK_CONSUMED    0x02
+#define MCP5A_REC_IS_RESPONSE     0x04 /* link_frame is request_in (else response_in) */
+#define MCP5A_REC_HAS_TIME        0x08
+#define MCP5A_REC_RESEND_ANSWERED 0x10 /* requests: a later resend (same seq, cmd) was answered */
 
 struct mcp5a_record {
     guint32 link_frame;

@@ -79,6 +79,8 @@ void proto_register_mcp5a(void)
     register_init_routine(init_file);
     register_cleanup_routine(cleanup_file);
     mcp5a_register_tap();
+    mcp5a_register_export_pdu();
+    mcp5a_register_srt();
 }
 
 void proto_reg_handoff_mcp5a(void)

@@ -12,7 +12,8 @@
 
 static int mcp5a_tap = -1;
 
-/* What the stats tree sees: the frame's facts plus its sender's name. */
+/* What the stats tree and the SRT table (srt.c) see: the frame's facts
+ * (first member) plus its sender's name. */
 struct tap_record {
     struct mcp5a_tap_info info;
     const char *sender;
@@ -52,7 +53,9 @@ static const char *const verdict_names[MCP5A_VERDICT_COUNT] = {
     [MCP5A_VERDICT_IGNORED] = "ignored (bad CRC)",
 };
 
-static int node_frames, node_status, node_crc, node_verdicts, node_junk, node_senders;
+static int node_frames, node_status, node_crc, node_verdicts, node_junk, node_senders, node_rtt;
+
+#define RTT_NODE "Response time (ms) by command"
 
 static void tree_init(stats_tree *st)
 {
@@ -62,6 +65,9 @@ static void tree_init(stats_tree *st)
     node_verdicts = stats_tree_create_node(st, "Sequence verdicts", 0, STAT_DT_INT, TRUE);
     node_junk = stats_tree_create_node(st, "Junk bytes", 0, STAT_DT_INT, FALSE);
     node_senders = stats_tree_create_node(st, "Frames by sender", 0, STAT_DT_INT, TRUE);
+    /* Count, average, min and max of the matched responses' times (§4), per
+     * request command; duplicates (§3) are left out, as in -z mcp5a,srt. */
+    node_rtt = stats_tree_create_node(st, RTT_NODE, 0, STAT_DT_FLOAT, TRUE);
     /* Every verdict shows, even with a count of 0. */
     for (int v = 0; v < MCP5A_VERDICT_COUNT; v++)
         stats_tree_create_node(st, verdict_names[v], node_verdicts, STAT_DT_INT, FALSE);
@@ -100,6 +106,18 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo _U_,
     if (in->verdict >= 0 && in->verdict < MCP5A_VERDICT_COUNT) {
         tick_stat_node(st, "Sequence verdicts", 0, TRUE);
         tick_stat_node(st, verdict_names[in->verdict], node_verdicts, FALSE);
+    }
+    if (in->answered && in->verdict != MCP5A_VERDICT_DUPLICATE) {
+        guint8 req = in->cmd & 0x7f;
+        const char *req_name = mcp_name_of(mcp_cmd_names, req);
+        char rname[48];
+        if (req_name != NULL)
+            snprintf(rname, sizeof rname, "%s response time", req_name);
+        else
+            snprintf(rname, sizeof rname, "%s (0x%02x) response time", mcp_cmd_name(req), req);
+        float ms = (float)nstime_to_msec(&in->response_time);
+        avg_stat_node_add_value_float(st, RTT_NODE, 0, TRUE, ms);
+        avg_stat_node_add_value_float(st, rname, node_rtt, FALSE, ms);
     }
     if (rec->sender != NULL) {
         tick_stat_node(st, "Frames by sender", 0, TRUE);

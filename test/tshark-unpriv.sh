@@ -31,6 +31,11 @@ mkdir -p "$dir" "$stage/global"
 cp "$plugin" "$dir/mcp5a.so"
 chmod -R a+rX "$stage"
 export WIRESHARK_ABORT_ON_DISSECTOR_BUG=1
+# Global plugins are scanned before personal ones: an mcp5a.so installed in
+# the global folder (cmake --install) would silently win over the staged one.
+# An empty global plugin folder leaves only the staged plugin.
+mkdir -p "$stage/global-plugins"
+export WIRESHARK_PLUGIN_DIR="$stage/global-plugins"
 if [ "$(id -u)" -eq 0 ]; then
     # nobody can read the stage; HOME and XDG_CONFIG_HOME keep its profile there.
     env HOME="$stage" XDG_CONFIG_HOME="$stage/.config" WIRESHARK_PLUGIN_DIR="$stage/global" \

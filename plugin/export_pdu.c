@@ -1,0 +1,94 @@
+/*
+ * PDU export (docs/PROTOCOL.md §6): the export tap "MCP5A" (tshark -U MCP5A,
+ * File › Export PDUs) writes every MCP frame as one exported-PDU record
+ * naming the dissector "mcp5a"; "mcp5a" reads such a record back as one
+ * whole frame, with the record's addresses and ports (TCP/UDP) or direction
+ * (serial) naming the sender, so the sequence analysis and matching are the
+ * same as in the original capture.
+ *
+ * API note (4.0 → 4.6): export_pdu_create_common_tags, export_pdu_create_tags,
+ * exp_pdu_data_item_t and register_export_pdu_tap keep their shape; only the
+ * spelled types change (guint8/guint32 → uint8_t/uint32_t in the populate
+ * callback). Only tags <= 35 are written, so 4.0 reads files from any build.
+ */
+#include "mcp5a.h"
+
+#include <epan/column-utils.h>
+#include <epan/exported_pdu.h>
+#include <epan/tap.h>
+#include <wsutil/exported_pdu_tlvs.h>
+#include <wsutil/pint.h>
+
+#define MCP5A_EXPORT_TAP  "MCP5A"
+#define MCP5A_EXPORT_NAME "mcp5a"
+
+static int export_tap = -1;
+
+/* EXP_PDU_TAG_P2P_DIRECTION: 4 bytes, big-endian, P2P_DIR_SENT (0) or RECV (1). */
+static int p2p_dir_size(packet_info *pinfo _U_, void *data _U_)
+{
+    return 4 + 4;
+}
+
+static int p2p_dir_populate(packet_info *pinfo, void *data _U_, guint8 *buf, guint32 size)
+{
+    if (size < 8)
+        return 0;
+    guint32 dir = pinfo->p2p_dir == P2P_DIR_RECV ? P2P_DIR_RECV : P2P_DIR_SENT;
+    phton16(buf, EXP_PDU_TAG_P2P_DIRECTION);
+    phton16(buf + 2, 4);
+    phton32(buf + 4, dir);
+    return 8;
+}
+
+static exp_pdu_data_item_t p2p_dir_item = {p2p_dir_size, p2p_dir_populate, NULL};
+
+void mcp5a_export_pdu(tvbuff_t *tvb, packet_info *pinfo, enum mcp5a_link link)
+{
+    if (!have_tap_listener(export_tap) || pinfo->flags.in_error_pkt)
+        return;
+    exp_pdu_data_t *exp;
+    if (link == MCP5A_LINK_SERIAL) {
+        /* Tags in numerical order: name (12), original frame (30), direction (35). */
+        const exp_pdu_data_item_t *items[] = {&exp_pdu_data_orig_frame_num, &p2p_dir_item, NULL};
+        exp = export_pdu_create_tags(pinfo, MCP5A_EXPORT_NAME, EXP_PDU_TAG_DISSECTOR_NAME, items);
+    } else {
+        /* Addresses (IPv4/IPv6), port type, ports, original frame number. */
+        exp = export_pdu_create_common_tags(pinfo, MCP5A_EXPORT_NAME, EXP_PDU_TAG_DISSECTOR_NAME);
+    }
+    exp->tvb_captured_length = tvb_captured_length(tvb);
+    exp->tvb_reported_length = tvb_reported_length(tvb);
+    exp->pdu_tvb = tvb;
+    tap_queue_packet(export_tap, pinfo, exp);
+}
+
+/*
+ * "mcp5a": one exported-PDU record. A record of exactly one frame (as the
+ * export writes them) is that frame; anything else is read like a UDP
+ * datagram (frames back to back, junk between), so hand-made records are
+ * shown too.
+ */
+static int dissect_export_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, MCP5A_COLUMN_NAME);
+    enum mcp5a_link link = (pinfo->ptype == PT_TCP || pinfo->ptype == PT_UDP)
+                               ? MCP5A_LINK_CONVERSATION
+                               : MCP5A_LINK_SERIAL;
+    guint captured = tvb_captured_length(tvb);
+    guint reported = tvb_reported_length(tvb);
+    if (captured >= MCP_HEADER_LEN && tvb_get_guint8(tvb, 0) == MCP_MAGIC) {
+        struct mcp_codec codec = mcp5a_codec();
+        guint16 length = mcp_frame_length_field(&codec, tvb_get_ptr(tvb, 0, MCP_HEADER_LEN));
+        if (length <= MCP_MAX_PAYLOAD && reported == MCP_OVERHEAD + (guint)length) {
+            mcp5a_dissect_frame(tvb, pinfo, tree, link);
+            return (int)captured;
+        }
+    }
+    return mcp5a_dissect_udp(tvb, pinfo, tree, data);
+}
+
+void mcp5a_register_export_pdu(void)
+{
+    export_tap = register_export_pdu_tap(MCP5A_EXPORT_TAP);
+    register_dissector(MCP5A_EXPORT_NAME, dissect_export_record, proto_mcp5a);
+}

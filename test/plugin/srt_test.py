@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Response times (issue 13): tshark -z mcp5a,srt and the stats tree's
+"Response time (ms) by command" rows against the answer keys.
+
+For every capture with a truth file, the expected table is computed from the
+truth's request/response links and the records' capture times (tshark's
+frame.time_epoch, written by the generator): per request command (the
+response's cmd & 0x7F), over the matched responses (request_in set) that are
+not duplicates: count, min, max, average. The SRT table (seconds, 6
+decimals) and the stats tree (ms) must show exactly those.
+
+  srt_test.py --runner test/tshark-unpriv.sh CAPTURE_DIR
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from decimal import Decimal
+
+SRT_ROW = re.compile(r"^\s*(\d+)\s+(.+?)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$")
+TREE_ROW = re.compile(r"^\s*(\S.*? response time)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s")
+
+
+def tshark(runner, args):
+    return subprocess.run([runner] + args, check=True, stdout=subprocess.PIPE, text=True).stdout
+
+
+def expected(runner, cap, pdus):
+    times = {}
+    for line in tshark(runner, ["-n", "-r", cap, "-T", "fields", "-e", "frame.number",
+                                "-e", "frame.time_epoch"]).splitlines():
+        num, t = line.split("\t")
+        times[int(num)] = Decimal(t)
+    rows = {}
+    for p in pdus:
+        if p["request_in"] is None or p["verdict"] == "duplicate":
+            continue
+        rows.setdefault(p["cmd"] & 0x7F, []).append(times[p["frame"]] - times[p["request_in"]])
+    return rows
+
+
+def check(args, work):
+    status = 0
+    for truth in sorted(glob.glob(os.path.join(args.captures, "*.truth.jsonl"))):
+        base = truth[: -len(".truth.jsonl")]
+        caps = [base + e for e in (".pcap", ".pcapng") if os.path.exists(base + e)]
+        if not caps:
+            continue
+        cap = shutil.copy(caps[0], work)
+        os.chmod(cap, 0o644)
+        lines = [json.loads(l) for l in open(truth, encoding="utf-8") if l.strip()]
+        head = lines[0]
+        prefs = ["-o", f"mcp5a.crc_variant:{head['crc']}",
+                 "-o", f"mcp5a.length_le:{'TRUE' if head['length_le'] else 'FALSE'}"]
+        want = expected(args.runner, cap, [l for l in lines[1:] if l["type"] == "pdu"])
+        out = tshark(args.runner, ["-n", "-r", cap, "-q", "-z", "mcp5a,srt", "-z", "mcp5a,tree"]
+                     + prefs)
+        srt, tree = {}, {}
+        for line in out.splitlines():
+            m = SRT_ROW.match(line)
+            if m:
+                srt[int(m.group(1))] = (int(m.group(3)), Decimal(m.group(4)), Decimal(m.group(5)),
+                                        Decimal(m.group(6)))
+            m = TREE_ROW.match(line)
+            if m:
+                tree[m.group(1)] = (int(m.group(2)), Decimal(m.group(3)), Decimal(m.group(4)),
+                                    Decimal(m.group(5)))
+        errors = []
+        us = Decimal("0.000001")
+        for cmd in sorted(set(want) | set(srt)):
+            t = want.get(cmd, [])
+            exp = (len(t), min(t).quantize(us), max(t).quantize(us),
+                   (sum(t) / len(t)).quantize(us)) if t else None
+            got = srt.get(cmd)
+            # tshark rounds to 6 decimals; the average may differ in the last digit.
+            if exp is None or got is None or got[:3] != exp[:3] or abs(got[3] - exp[3]) > us:
+                errors.append(f"srt cmd {cmd:#04x}: {got}, truth {exp}")
+        n_tree = sum(v[0] for v in tree.values())
+        n_want = sum(len(t) for t in want.values())
+        if n_tree != n_want or len(tree) != len(want):
+            errors.append(f"stats tree: {len(tree)} rows, {n_tree} responses; "
+                          f"truth {len(want)} commands, {n_want}")
+        for name, (n, avg, lo, hi) in tree.items():
+            # rows are named after the command; find it by count, min and max (ms)
+            if not any(len(t) == n and abs(min(t) * 1000 - lo) < Decimal("0.001")
+                       and abs(max(t) * 1000 - hi) < Decimal("0.001")
+                       and abs(sum(t) / len(t) * 1000 - avg) <= Decimal("0.01")
+                       for t in want.values()):
+                errors.append(f"stats tree row {name!r}: {n} {avg} {lo} {hi} matches no command")
+        if errors:
+            status = 1
+            print(f"{cap}: {len(errors)} difference(s)", file=sys.stderr)
+            for e in errors[:20]:
+                print("  " + e, file=sys.stderr)
+        else:
+            print(f"{cap}: {n_want} response times in {len(want)} commands, as the truth says")
+    return status
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runner", required=True)
+    ap.add_argument("captures")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="mcp5a-srt.") as work:
+        os.chmod(work, 0o755)
+        return check(args, work)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

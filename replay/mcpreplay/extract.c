@@ -17,6 +17,11 @@ struct direction {
     bool resync;               /* TCP: the next bytes follow a hole */
     bool syn_seen;             /* TCP: this side's SYN, with its ISN */
     uint32_t isn;
+    /* TCP: the receive window this side advertises, for the peer's holes. */
+    int8_t wscale;       /* its SYN's window scale option, -1 none */
+    uint32_t max_window; /* largest window field after its SYN (unscaled) */
+    uint32_t syn_window; /* its SYN's window (never scaled) */
+    bool window_seen;
     /* Off the MCP ports (§6 heuristics): 0 undecided, 1 MCP. TCP: decided for
      * the conversation (both directions) by the first segment that begins
      * with a whole frame; UDP: datagram by datagram, as the dissector does. */
@@ -179,6 +184,7 @@ static void skip_partial(struct mr_extractor *ex, const struct direction *d, con
 static struct direction *new_direction(struct mr_extractor *ex, enum mr_packet_kind kind)
 {
     struct direction *d = g_new0(struct direction, 1);
+    d->wscale = -1;
     d->info.kind = kind;
     d->index = ex->dirs->len;
     mr_tcp_reasm_init(&d->reasm);
@@ -197,6 +203,23 @@ static struct direction *new_direction(struct mr_extractor *ex, enum mr_packet_k
 
 static void on_stream_event(void *ctx, const struct mcp_stream_event *ev);
 static void on_tcp_bytes(void *ctx, const struct mr_recmeta *meta, const uint8_t *data, size_t len);
+
+/*
+ * The most `rcv` can have offered `snd` to send beyond its acknowledgement,
+ * in bytes; 0 if unknown. Window scaling is in force only when both SYNs
+ * carried the option; without both SYNs the scale is unknown and the largest
+ * (14) is assumed, so the bound stays true.
+ */
+static uint64_t offered_window(const struct direction *rcv, const struct direction *snd)
+{
+    if (!rcv->window_seen)
+        return 0;
+    int scale = 14;
+    if (rcv->syn_seen && snd->syn_seen)
+        scale = rcv->wscale >= 0 && snd->wscale >= 0 ? rcv->wscale : 0;
+    uint64_t w = (uint64_t)rcv->max_window << scale;
+    return w > rcv->syn_window ? w : rcv->syn_window;
+}
 
 /* A bare SYN with an ISN other than the one this side already used. */
 static bool new_connection(const struct direction *d, const struct mr_packet *pkt)
@@ -473,17 +496,34 @@ static void extract_packet(struct mr_extractor *ex, const struct mr_packet *pkt)
         if ((pkt->tcp_flags & MR_TCP_SYN) && !ex->cur->syn_seen) {
             ex->cur->syn_seen = true;
             ex->cur->isn = pkt->tcp_seq;
+            ex->cur->wscale = pkt->tcp_wscale;
         }
+        if (pkt->tcp_flags & MR_TCP_SYN) {
+            if (pkt->tcp_window > ex->cur->syn_window)
+                ex->cur->syn_window = pkt->tcp_window;
+        } else if (pkt->tcp_window > ex->cur->max_window) {
+            ex->cur->max_window = pkt->tcp_window;
+        }
+        ex->cur->window_seen = true;
         if (pkt->truncated)
             ex->stats.truncated++; /* the missing bytes become a hole */
-        mr_tcp_reasm_segment(&ex->cur->reasm, &ex->meta, pkt->tcp_seq,
+        /* This record, by value: delivering held bytes points ex->meta at their records. */
+        const struct mr_recmeta here = ex->meta;
+        if (pkt->payload_len > 0 && !(pkt->tcp_flags & MR_TCP_SYN)) {
+            /* A segment beyond what the peer's window allows past a hole:
+             * the peer acknowledged the hole, it will not fill. */
+            struct direction *rev = g_ptr_array_index(ex->dirs, ex->cur->info.reverse);
+            mr_tcp_reasm_window(&ex->cur->reasm, &here, pkt->tcp_seq + (uint32_t)pkt->payload_len,
+                                offered_window(rev, ex->cur), on_tcp_bytes, ex);
+        }
+        mr_tcp_reasm_segment(&ex->cur->reasm, &here, pkt->tcp_seq,
                              (pkt->tcp_flags & MR_TCP_SYN) != 0, (pkt->tcp_flags & MR_TCP_FIN) != 0,
                              pkt->payload, pkt->payload_len, on_tcp_bytes, ex);
         if (pkt->tcp_flags & MR_TCP_ACK) {
             struct direction *rev = g_ptr_array_index(ex->dirs, ex->cur->info.reverse);
             struct direction *cur = ex->cur;
             ex->cur = rev;
-            mr_tcp_reasm_ack(&rev->reasm, &ex->meta, pkt->tcp_ack, on_tcp_bytes, ex);
+            mr_tcp_reasm_ack(&rev->reasm, &here, pkt->tcp_ack, on_tcp_bytes, ex);
             ex->cur = cur;
         }
         ex->meta =
@@ -495,11 +535,9 @@ static void extract_packet(struct mr_extractor *ex, const struct mr_packet *pkt)
             break;
         }
         if (pkt->serial_direction < 0) /* one exported frame: its command gives its direction */
-            ex->cur = serial_direction(ex, pkt->serial_line,
-                                       mcp_bus_frame_direction(pkt->payload_len > 4
-                                                                   ? pkt->payload[4]
-                                                                   : 0,
-                                                               -1));
+            ex->cur = serial_direction(
+                ex, pkt->serial_line,
+                mcp_bus_frame_direction(pkt->payload_len > 4 ? pkt->payload[4] : 0, -1));
         else
             ex->cur = serial_direction(ex, pkt->serial_line, pkt->serial_direction);
         if (pkt->whole_frames)

@@ -126,6 +126,23 @@ static bool transport(uint8_t proto, const uint8_t *p, size_t len, size_t wire_l
         pkt->tcp_seq = be32(p + 4);
         pkt->tcp_ack = be32(p + 8);
         pkt->tcp_flags = p[13];
+        pkt->tcp_window = be16(p + 14);
+        pkt->tcp_wscale = -1;
+        for (size_t o = 20; (pkt->tcp_flags & MR_TCP_SYN) && o < hlen;) { /* options */
+            uint8_t kind = p[o];
+            if (kind == 0)
+                break;
+            if (kind == 1 || o + 1 >= hlen) {
+                o++;
+                continue;
+            }
+            uint8_t olen = p[o + 1];
+            if (olen < 2 || o + olen > hlen)
+                break;
+            if (kind == 3 && olen == 3)
+                pkt->tcp_wscale = (int8_t)(p[o + 2] > 14 ? 14 : p[o + 2]);
+            o += olen;
+        }
         size_t want = wire_len > hlen ? wire_len - hlen : 0;
         size_t avail = len - hlen;
         pkt->kind = MR_PACKET_TCP;

@@ -38,6 +38,8 @@ struct mr_packet {
     uint32_t tcp_seq;
     uint32_t tcp_ack;
     uint8_t tcp_flags;
+    uint16_t tcp_window;    /* the window field as sent (unscaled) */
+    int8_t tcp_wscale;      /* SYN: its window scale option, -1 without one */
     int serial_direction;   /* 0 master -> device, 1 device -> master, -1 unknown (§5) */
     const uint8_t *payload; /* transport payload as captured */
     size_t payload_len;     /* bytes present in the record */

@@ -156,6 +156,17 @@ void mr_tcp_reasm_ack(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, uin
     give_up_before(r, meta, r->acked, cb, ctx);
 }
 
+void mr_tcp_reasm_window(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, uint32_t end,
+                         uint64_t window, mr_tcp_deliver_cb cb, void *ctx)
+{
+    if (!r->started || window == 0 || window >= (uint64_t)MR_TCP_MAX_PENDING_BYTES)
+        return;
+    int32_t ahead = seq_diff(end, r->next_seq);
+    if (ahead <= (int32_t)window || ahead > (int32_t)MR_TCP_MAX_PENDING_BYTES)
+        return;
+    give_up_before(r, meta, end - (uint32_t)window, cb, ctx);
+}
+
 void mr_tcp_reasm_flush(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, mr_tcp_deliver_cb cb,
                         void *ctx)
 {

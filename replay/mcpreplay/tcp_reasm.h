@@ -52,6 +52,16 @@ void mr_tcp_reasm_segment(struct mr_tcp_reasm *r, const struct mr_recmeta *meta,
 void mr_tcp_reasm_ack(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, uint32_t ack,
                       mr_tcp_deliver_cb cb, void *ctx);
 
+/*
+ * This direction sent a segment ending at `end` (sequence number after its
+ * last byte) while the peer's receive window is at most `window` bytes: the
+ * sender may send only up to the peer's acknowledgement plus its window, so
+ * the peer had acknowledged every byte before end - window, and a hole there
+ * can no longer fill. window 0: unknown, nothing is given up.
+ */
+void mr_tcp_reasm_window(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, uint32_t end,
+                         uint64_t window, mr_tcp_deliver_cb cb, void *ctx);
+
 /* End of the capture: whatever waits behind a hole is delivered after it. */
 void mr_tcp_reasm_flush(struct mr_tcp_reasm *r, const struct mr_recmeta *meta, mr_tcp_deliver_cb cb,
                         void *ctx);

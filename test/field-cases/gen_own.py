@@ -137,6 +137,22 @@ def main(outdir):
         eth(0x0800, ipv4(A, B, 6, tcp(41000, 47123, 116, 501, 0x18, frame(2)[4:]))),
         eth(0x0800, ipv4(A, B, 6, tcp(42000, 47124, 100, 0, 0x18, junk))),
     ])
+    # TCP, a segment the capture missed and the ACK covering it missed too: the
+    # peer's 44-byte window proves READ 3 acknowledged once READ 7 is sent
+    # (7 ends 55 bytes past the hole), so READ 4-7 keep their capture order
+    # before the later UDP frames instead of waiting for the capture's end.
+    def tcpw(sp, dp, seq, ack, flags, payload=b""):
+        return struct.pack(">HHIIBBHHH", sp, dp, seq, ack, 5 << 4, flags, 44, 0, 0) + payload
+    cw = lambda seq, ack, fl, pl=b"": eth(0x0800, ipv4(A, B, 6, tcpw(41000, 23130, seq, ack, fl, pl)))
+    sw = lambda seq, ack, fl: eth(0x0800, ipv4(B, A, 6, tcpw(23130, 41000, seq, ack, fl)))
+    reads = {n: frame(n) for n in range(1, 9)}
+    w("k4_tcp_window_hole.pcap", [
+        cw(1000, 0, 0x02), sw(5000, 1001, 0x12), cw(1001, 5001, 0x10),
+        cw(1001, 5001, 0x18, reads[1]), cw(1012, 5001, 0x18, reads[2]), sw(5001, 1023, 0x10),
+        *[cw(1001 + 11 * (n - 1), 5001, 0x18, reads[n]) for n in range(4, 9)],
+        eth(0x0800, ipv4(A, B, 17, mcp_udp(50, sp=40050))),
+        eth(0x0800, ipv4(A, B, 17, mcp_udp(51, sp=40050))),
+    ])
     # Offload artefacts: IPv4 total length 0, wrong checksums; gzip-compressed.
     p = ipv4(A, B, 17, mcp_udp(1))
     p = p[:2] + b"\0\0" + p[4:10] + b"\0\0" + p[12:]

@@ -507,7 +507,8 @@ static void test_expect(void)
 
     run_expect(0, 0, false, &st, diff);
     g_assert_cmpuint(st.missing, ==, 1);
-    g_assert_nonnull(strstr(diff->str, "missing: READ seq 9 (capture record 10, seq 5): no answer"));
+    g_assert_nonnull(
+        strstr(diff->str, "missing: READ seq 9 (capture record 10, seq 5): no answer"));
 
     /* A status change is one line, not one line per absent field. */
     g_string_truncate(diff, 0);
@@ -522,8 +523,9 @@ static void test_expect(void)
     run_expect_full(0x0001, 0, 150000000, 0, true, &st, diff);
     g_assert_cmpuint(st.late, ==, 1);
     g_assert_cmpuint(st.matched, ==, 0);
-    g_assert_nonnull(strstr(diff->str, "late: READ seq 9 (capture record 10, seq 5): answered after "
-                                       "150.000 ms (--timeout 100 ms)"));
+    g_assert_nonnull(strstr(diff->str,
+                            "late: READ seq 9 (capture record 10, seq 5): answered after "
+                            "150.000 ms (--timeout 100 ms)"));
     g_string_free(diff, TRUE);
 }
 

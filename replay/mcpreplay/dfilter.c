@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "capread.h"
 #include "capture.h"
 #include "mcp/crc.h"
 
@@ -37,6 +38,22 @@ static char *first_line(const char *text)
     if (nl != NULL)
         *nl = '\0';
     return s;
+}
+
+/* Whether tshark's exports hold any record (none: the filter matched nothing). */
+static bool any_record(GPtrArray *outputs)
+{
+    for (guint i = 0; i < outputs->len && g_ptr_array_index(outputs, i) != NULL; i++) {
+        struct mcp_capread *cr = mcp_capread_open(g_ptr_array_index(outputs, i), NULL);
+        if (cr == NULL)
+            return true; /* unreadable: the reader says why */
+        struct mcp_caprec rec;
+        bool found = mcp_capread_next(cr, &rec, NULL) != MCP_CAPREAD_END;
+        mcp_capread_close(cr);
+        if (found)
+            return true;
+    }
+    return false;
 }
 
 struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
@@ -107,6 +124,12 @@ struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
     g_free(udp_port);
     g_free(found);
     g_ptr_array_add(df->files, NULL);
+    if (ok && !any_record(df->files)) {
+        char *names = g_strjoinv(", ", files);
+        g_set_error(error, MR_ERROR, 2, "no MCP frames in %s match -Y '%s'", names, filter);
+        g_free(names);
+        ok = false;
+    }
     if (!ok) {
         mr_dfilter_free(df);
         return NULL;

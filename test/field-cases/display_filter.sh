@@ -30,7 +30,7 @@ fi
 for cap in "$@"; do
     cp "$cap" "$work/" && chmod a+r "$work/$(basename "$cap")"
     c="$work/$(basename "$cap")"
-    for filter in "mcp5a.cmd == 2" "mcp5a.cmd.response == 1 && mcp5a.seq < 20"; do
+    for filter in "mcp5a.cmd == 2" "mcp5a.cmd.response == 1 && mcp5a.seq < 60"; do
         got=$(MCPREPLAY_TSHARK="$runner" "$mcpreplay" -n --from all -Y "$filter" "$c" |
               awk '$1 ~ /^[0-9.]+$/ && NF >= 6 { print $3 " " $5 }')
         # tshark prints seq and cmd per frame (aggregated per record); compare as pairs.
@@ -52,4 +52,13 @@ print("\n".join(out))' <<<"$("$runner" -r "$c" -Y "$filter" -T fields -e mcp5a.s
         fi
     done
 done
+# A filter that matches nothing: exit 2 naming the user's file, not tshark's export.
+set +e
+msg=$(MCPREPLAY_TSHARK="$runner" "$mcpreplay" -n -Y "mcp5a.seq > 255" "$c" 2>&1 >/dev/null); rc=$?
+set -e
+if [ $rc -eq 2 ] && grep -q "no MCP frames in $c match -Y" <<<"$msg"; then
+    echo "ok: a filter matching nothing: exit 2, $msg"
+else
+    echo "not ok: a filter matching nothing: exit $rc: $msg"; status=1
+fi
 exit $status

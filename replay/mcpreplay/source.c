@@ -57,12 +57,19 @@ static bool ready_empty(const struct mr_source *src)
     return src->ready_head >= src->ready->len;
 }
 
+/* Drops the slots of frames already pulled: an empty queue starts over, so
+ * it holds only the frames of the records read since (memory stays flat). */
+static void ready_reset(struct mr_source *src)
+{
+    g_ptr_array_set_size(src->ready, 0);
+    src->ready_head = 0;
+}
+
 /* The oldest ready frame, or NULL. */
 static struct mr_frame *ready_pop(struct mr_source *src)
 {
     if (ready_empty(src)) {
-        g_ptr_array_set_size(src->ready, 0);
-        src->ready_head = 0;
+        ready_reset(src);
         return NULL;
     }
     struct mr_frame *f = g_ptr_array_index(src->ready, src->ready_head);
@@ -75,6 +82,8 @@ static struct mr_frame *ready_pop(struct mr_source *src)
 static bool fill(struct mr_source *src, GError **error)
 {
     uint64_t last_record = mr_select_last_record(src->cfg.select);
+    if (ready_empty(src))
+        ready_reset(src);
     while (ready_empty(src) && !src->pass_done) {
         struct mr_record rec;
         switch (mr_capture_next(src->cap, &rec, error)) {

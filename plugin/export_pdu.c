@@ -13,11 +13,12 @@
  */
 #include "mcp5a.h"
 
+#include <string.h>
+
 #include <epan/column-utils.h>
 #include <epan/exported_pdu.h>
 #include <epan/tap.h>
 #include <wsutil/exported_pdu_tlvs.h>
-#include <wsutil/pint.h>
 
 #define MCP5A_EXPORT_TAP  "MCP5A"
 #define MCP5A_EXPORT_NAME "mcp5a"
@@ -35,9 +36,16 @@ static int p2p_dir_populate(packet_info *pinfo, void *data _U_, guint8 *buf, gui
     if (size < 8)
         return 0;
     guint32 dir = pinfo->p2p_dir == P2P_DIR_RECV ? P2P_DIR_RECV : P2P_DIR_SENT;
-    phton16(buf, EXP_PDU_TAG_P2P_DIRECTION);
-    phton16(buf + 2, 4);
-    phton32(buf + 4, dir);
+    /* Big-endian by hand: wsutil's phton16/phton32 are phtonu16/phtonu32 from 4.6. */
+    const guint8 tlv[8] = {EXP_PDU_TAG_P2P_DIRECTION >> 8,
+                           EXP_PDU_TAG_P2P_DIRECTION & 0xFF,
+                           0,
+                           4,
+                           0,
+                           0,
+                           0,
+                           (guint8)dir};
+    memcpy(buf, tlv, sizeof tlv);
     return 8;
 }
 
@@ -76,7 +84,7 @@ static int dissect_export_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
                                : MCP5A_LINK_SERIAL;
     guint captured = tvb_captured_length(tvb);
     guint reported = tvb_reported_length(tvb);
-    if (captured >= MCP_HEADER_LEN && tvb_get_guint8(tvb, 0) == MCP_MAGIC) {
+    if (captured >= MCP_HEADER_LEN && tvb_get_uint8(tvb, 0) == MCP_MAGIC) {
         struct mcp_codec codec = mcp5a_codec();
         guint16 length = mcp_frame_length_field(&codec, tvb_get_ptr(tvb, 0, MCP_HEADER_LEN));
         if (length <= MCP_MAX_PAYLOAD && reported == MCP_OVERHEAD + (guint)length) {

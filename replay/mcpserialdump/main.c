@@ -15,6 +15,7 @@
 #include "options.h"
 #include "ports.h"
 #include "serial.h"
+#include "version.h"
 
 /* Extcap mode: messages Wireshark shows go to stderr; logs to stdout or the log file. */
 struct sd_run {
@@ -232,7 +233,7 @@ int main(int argc, char **argv)
     }
 
     if (opt.show_version) {
-        printf("mcpserialdump %s\n", MCP_VERSION);
+        mcp_version_print(stdout, "mcpserialdump", NULL);
     } else if (opt.list_ports) {
         print_ports();
     } else if (!extcap_mode) {

@@ -12,7 +12,7 @@ DESTDIR="$work" cmake --install "$build" >"$work/log" 2>&1 || { cat "$work/log" 
 status=0
 bindir=$(dirname "$(find "$work" -path '*/bin/mcpgen' | head -1)")
 mandir=$(dirname "$(find "$work" -path '*/man1/mcpgen.1' | head -1)")
-for tool in mcpgen mcpsim mcpreplay; do
+for tool in mcpgen mcpsim mcpreplay mcppoll mcpserialdump; do
     if [ ! -x "$bindir/$tool" ]; then
         echo "$tool not installed" >&2
         status=1
@@ -22,7 +22,7 @@ for tool in mcpgen mcpsim mcpreplay; do
         status=1
     fi
 done
-for tool in mcpgen mcpsim; do
+for tool in mcpgen mcpsim mcpreplay mcppoll mcpserialdump; do
     "$bindir/$tool" --version | grep -q "^$tool " || { echo "$tool --version" >&2; status=1; }
 done
 for page in "$mandir"/*.1; do

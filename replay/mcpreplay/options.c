@@ -8,6 +8,7 @@
 #include "capture.h"
 #include "expect.h"
 #include "mcp/crc.h"
+#include "endpoint.h"
 #include "version.h"
 
 /* Raw values as GOption fills them; checked and converted afterwards. */
@@ -107,6 +108,14 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
                     "no target given: --target udp://HOST:PORT, tcp://HOST:PORT, "
                     "serial:/dev/X?baud=N or iface:NAME (or --dry-run)");
     o->target = g_strdup(r->target);
+    if (o->target != NULL) { /* a bad URL is a usage error, found before anything is opened */
+        struct mcp_endpoint ep;
+        char why[256];
+        if (!mcp_endpoint_parse(o->target, &ep, why, sizeof why)) {
+            g_set_error(error, MR_ERROR, 2, "--target: %s", why);
+            return false;
+        }
+    }
     if (r->port < 1 || r->port > 65535)
         return fail(error, "%s must be from 1 to 65535", "--port");
     o->port = r->port;
@@ -161,6 +170,8 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     o->drop = r->drop;
     o->duplicate = r->duplicate;
     o->reorder = r->reorder;
+    if (r->seed < 0)
+        return fail(error, "%s must be 0 or more", "--seed");
     o->seed = r->seed;
     o->expect = r->expect;
     if (!mr_expect_parse_ignore((const char *const *)r->ignore, &o->ignore_mask, error))

@@ -98,7 +98,8 @@ static int capture(const struct sd_options *opt, struct sd_run *run)
         for (unsigned i = 0; i < opt->n_ports; i++) {
             paths[n] = sd_ports_resolve(opt->ports[i]);
             if (paths[n] == NULL) {
-                fprintf(stderr, "mcpserialdump: %s: no such port (not a path, nor a port id)\n",
+                fprintf(stderr,
+                        "mcpserialdump: -i '%s': no such port (not a path, nor a port id)\n",
                         opt->ports[i]);
                 for (unsigned k = 0; k < n; k++)
                     g_free(paths[k]);

@@ -8,6 +8,8 @@
 # plugin's is "mcp5a" (plugin/CMakeLists.txt).
 include(GNUInstallDirs)
 
+# the Debian changelog's date: $SOURCE_DATE_EPOCH when set (reproducible builds), else now
+string(TIMESTAMP MCP_PACKAGE_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
 foreach(pkg mcp-tools wireshark-plugin-mcp5a)
     if(pkg STREQUAL "mcp-tools")
         set(comp tools)
@@ -22,8 +24,18 @@ foreach(pkg mcp-tools wireshark-plugin-mcp5a)
         COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/packaging/${pkg}
         COMMAND sh -c "gzip -9n < \"$1\" > \"$2\"" sh ${PROJECT_SOURCE_DIR}/CHANGELOG.md ${changelog}
         DEPENDS ${PROJECT_SOURCE_DIR}/CHANGELOG.md VERBATIM)
-    list(APPEND MCP_PACKAGING_FILES ${changelog})
-    install(FILES ${changelog} DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${pkg} COMPONENT ${comp})
+    # and, the package having a Debian revision, a changelog.Debian.gz in Debian's format
+    set(dch ${CMAKE_BINARY_DIR}/packaging/${pkg}/changelog.Debian)
+    file(WRITE ${dch} "${pkg} (${PROJECT_VERSION}-1) unstable; urgency=medium\n\n"
+        "  * Built with CPack from the mcp-toolkit source tree; the changes are in\n"
+        "    /usr/share/doc/${pkg}/changelog.gz.\n\n"
+        " -- mcp-toolkit maintainers <maintainers@users.noreply.r-seed-c09a73af.example>  ${MCP_PACKAGE_DATE}\n")
+    add_custom_command(OUTPUT ${dch}.gz
+        COMMAND sh -c "gzip -9n < \"$1\" > \"$2\"" sh ${dch} ${dch}.gz
+        DEPENDS ${dch} VERBATIM)
+    list(APPEND MCP_PACKAGING_FILES ${changelog} ${dch}.gz)
+    install(FILES ${changelog} ${dch}.gz DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${pkg}
+            COMPONENT ${comp})
 endforeach()
 # Debian wants man pages compressed: gzip -9n copies for the packages
 foreach(tool mcpreplay mcpsim mcpgen mcppoll mcpserialdump)

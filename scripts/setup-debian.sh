@@ -16,3 +16,5 @@ apt-get install -y -q --no-install-recommends \
     debootstrap man-db
 # The JSON schema checks of the tools' --json output (test/mcpreplay).
 apt-get install -y -q --no-install-recommends python3-jsonschema
+# Debian packages (cpack -G DEB with dpkg-shlibdeps, cmake/Packaging.cmake) and their check.
+apt-get install -y -q --no-install-recommends dpkg-dev file lintian

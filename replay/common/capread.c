@@ -5,6 +5,12 @@
 #include <wiretap/wtap.h>
 #include <wsutil/buffer.h>
 #include <wsutil/wslog.h>
+#include <ws_version.h>
+
+/* Wireshark 4.5 moved the record's bytes into wtap_rec (rec.data): wtap_read() lost its
+ * Buffer argument, wtap_rec_init() gained a size, ws_log_init() lost the program name. */
+#define MCP_WTAP_REC_DATA                                                                          \
+    (WIRESHARK_VERSION_MAJOR > 4 || (WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR >= 5))
 
 G_DEFINE_QUARK(mcp - capread - error - quark, mcp_capread_error)
 
@@ -12,7 +18,9 @@ struct mcp_capread {
     char *path;
     wtap *wth;
     wtap_rec rec;
+#if !MCP_WTAP_REC_DATA
     Buffer buf;
+#endif
     uint64_t number;
 };
 
@@ -24,7 +32,11 @@ static gpointer init_once(gpointer unused)
 {
     (void)unused;
     /* Uninitialised, libwiretap's log prints its debug messages: warnings only. */
+#if MCP_WTAP_REC_DATA
+    ws_log_init(NULL);
+#else
     ws_log_init("mcp-capread", NULL);
+#endif
     ws_log_set_level(LOG_LEVEL_WARNING);
     wtap_init(FALSE);
     encap_count = wtap_get_num_encap_types();
@@ -76,8 +88,12 @@ struct mcp_capread *mcp_capread_open(const char *path, GError **error)
     struct mcp_capread *cr = g_new0(struct mcp_capread, 1);
     cr->path = g_strdup(path);
     cr->wth = wth;
+#if MCP_WTAP_REC_DATA
+    wtap_rec_init(&cr->rec, 1514);
+#else
     wtap_rec_init(&cr->rec);
     ws_buffer_init(&cr->buf, 1514);
+#endif
     return cr;
 }
 
@@ -87,7 +103,9 @@ void mcp_capread_close(struct mcp_capread *cr)
         return;
     wtap_close(cr->wth);
     wtap_rec_cleanup(&cr->rec);
+#if !MCP_WTAP_REC_DATA
     ws_buffer_free(&cr->buf);
+#endif
     g_free(cr->path);
     g_free(cr);
 }
@@ -99,7 +117,11 @@ enum mcp_capread_status mcp_capread_next(struct mcp_capread *cr, struct mcp_capr
     gchar *err_info = NULL;
     gint64 offset;
     wtap_rec_reset(&cr->rec);
+#if MCP_WTAP_REC_DATA
+    if (!wtap_read(cr->wth, &cr->rec, &err, &err_info, &offset)) {
+#else
     if (!wtap_read(cr->wth, &cr->rec, &cr->buf, &err, &err_info, &offset)) {
+#endif
         if (err == 0)
             return MCP_CAPREAD_END;
         uint64_t n = cr->number + 1;
@@ -127,7 +149,11 @@ enum mcp_capread_status mcp_capread_next(struct mcp_capread *cr, struct mcp_capr
     rec->linktype = mcp_capread_linktype(ph->pkt_encap);
     if (cr->rec.presence_flags & WTAP_HAS_INTERFACE_ID)
         rec->interface_id = ph->interface_id;
+#if MCP_WTAP_REC_DATA
+    rec->data = ws_buffer_start_ptr(&cr->rec.data);
+#else
     rec->data = ws_buffer_start_ptr(&cr->buf);
+#endif
     rec->caplen = ph->caplen;
     rec->wirelen = ph->len > ph->caplen ? ph->len : ph->caplen;
     return MCP_CAPREAD_OK;

@@ -1,4 +1,5 @@
 /* mcppoll: talks to one MCP device by hand. See docs/mcppoll.1. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +27,11 @@ int main(int argc, char **argv)
         g_free(o);
         return MP_EXIT_USAGE;
     }
+    if (o->version_shown) {
+        mp_options_clear(o);
+        g_free(o);
+        return 0;
+    }
     /* --record -: the capture takes stdout; what mcppoll prints goes to stderr instead. */
     if (o->record != NULL && strcmp(o->record, "-") == 0) {
         fflush(stdout);
@@ -36,6 +42,16 @@ int main(int argc, char **argv)
         }
         g_free(o->record);
         o->record = g_strdup_printf("/dev/fd/%d", fd);
+    }
+    /* --json=FILE: the JSON lines go to FILE; what mcppoll prints besides goes to stderr. */
+    if (o->json_path != NULL && strcmp(o->json_path, "-") != 0) {
+        fflush(stdout);
+        if (freopen(o->json_path, "w", stdout) == NULL) {
+            g_printerr("mcppoll: --json: cannot write '%s': %s\n", o->json_path, g_strerror(errno));
+            mp_options_clear(o);
+            g_free(o);
+            return MP_EXIT_USAGE;
+        }
     }
     /* Ctrl-C ends the wait for the current answer; polling stops with its summary. */
     struct sigaction sa;

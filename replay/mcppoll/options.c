@@ -8,6 +8,8 @@
 
 #include "master.h"
 #include "mcp/crc.h"
+#include "version.h"
+#include <pcap/pcap.h>
 
 G_DEFINE_QUARK(mp - error - quark, mp_error)
 
@@ -34,6 +36,7 @@ static const char description[] =
     "  mcppoll tcp://plc:23130 write 3 0x0200 1500\n"
     "  mcppoll 'serial:/dev/ttyUSB0?baud=115200' scan 1-32\n"
     "  mcppoll --count 0 --interval 500 --json udp://10.0.0.5:23130 read 3 0 2\n"
+    "  mcppoll -c 10 --json=poll.jsonl --show hex udp://10.0.0.5:23130 read 3 0 2\n"
     "  mcppoll -v --record s.pcapng udp://10.0.0.5:23130 raw '5a 00 00 00 01'\n"
     "  mcppoll udp://10.0.0.5:23130 -- write 3 0x10 -5   (-- before negative values)\n"
     "\n"
@@ -255,13 +258,31 @@ static bool parse_format(const char *text, enum mp_format *f, GError **error)
             *f = table[i].f;
             return true;
         }
-    return fail(error, "--format: unknown format '%s' (table, hex, unsigned, signed or binary)",
+    return fail(error, "--show: unknown format '%s' (table, hex, unsigned, signed or binary)",
                 text);
 }
 
+static gchar **json_target; /* where the --json callback stores its FILE */
+
+static gboolean on_json(const gchar *name, const gchar *value, gpointer data, GError **error)
+{
+    (void)name;
+    (void)data;
+    if (value != NULL && value[0] == '\0') {
+        g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                            "--json: an empty file name (--json alone or --json=- for stdout)");
+        return FALSE;
+    }
+    g_free(*json_target);
+    *json_target = g_strdup(value != NULL ? value : "-");
+    return TRUE;
+}
+
 struct raw_opts {
+    gchar *json_path;
+    gboolean version;
     gchar *crc, *format, *record, *scan_addr;
-    gboolean length_le, no_sync, json, verbose, raw_crc;
+    gboolean length_le, no_sync, verbose, raw_crc;
     gint timeout_ms, retries, busy_backoff_ms, stall_ms, seq, interval_ms;
     gint64 count;
     gchar **rest;
@@ -293,12 +314,16 @@ static bool convert(struct raw_opts *r, struct mp_options *o, bool timeout_given
     if (r->count < 0)
         return fail(error, "--count must be 0 (until Ctrl-C) or more");
     o->count_polls = (uint64_t)r->count;
-    o->json = r->json;
+    o->record = g_strdup(r->record);
+    o->json = r->json_path != NULL;
+    o->json_path = g_strdup(r->json_path);
+    if (o->json && o->record != NULL && strcmp(r->json_path, "-") == 0 &&
+        strcmp(o->record, "-") == 0)
+        return fail(error, "--json and --record cannot both write to stdout (-)");
     o->verbose = r->verbose;
     o->raw_crc = r->raw_crc;
     if (r->format != NULL && !parse_format(r->format, &o->format, error))
         return false;
-    o->record = g_strdup(r->record);
     if (r->rest == NULL || r->rest[0] == NULL)
         return fail(error, "no target given (usage: mcppoll [OPTIONS] " USAGE_LINE ")");
     o->target = g_strdup(r->rest[0]);
@@ -344,12 +369,17 @@ bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **erro
          NULL},
         {"count", 'c', 0, G_OPTION_ARG_INT64, &r.count,
          "Repeat the command N times (0: until Ctrl-C; default 1)", "N"},
-        {"interval", 'i', 0, G_OPTION_ARG_INT, &r.interval_ms,
+        {"interval", 0, 0, G_OPTION_ARG_INT, &r.interval_ms,
          "Between repeats, MS from one request to the next (default 1000)", "MS"},
-        {"json", 'j', 0, G_OPTION_ARG_NONE, &r.json,
-         "One JSON object per line per answer on stdout", NULL},
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &r.format,
+        /* hidden, for one release: -i is --interface in mcpserialdump (docs/options.md) */
+        {"deprecated-i", 'i', G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &r.interval_ms,
+         "old -i (--interval)", "MS"},
+        {"json", 'j', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer)on_json,
+         "One JSON object per line per answer, to FILE (default or -: stdout)", "FILE"},
+        {"show", 'f', 0, G_OPTION_ARG_STRING, &r.format,
          "Register values: table (default), hex, unsigned, signed, binary", "FMT"},
+        {"format", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &r.format, "old name of --show",
+         "FMT"},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &r.verbose,
          "Print every frame sent and received in hex (stderr)", NULL},
         {"record", 'w', 0, G_OPTION_ARG_FILENAME, &r.record,
@@ -360,6 +390,7 @@ bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **erro
          "scan: the register each probe reads (default 0)", "ADDR"},
         {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &r.stall_ms,
          "A target that accepts no data (or no connection) for MS is lost (default 5000)", "MS"},
+        MCP_VERSION_OPTION(&r.version),
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &r.rest, NULL, USAGE_LINE},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
@@ -369,11 +400,16 @@ bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **erro
                                       "frame, and finds the devices that answer.");
     g_option_context_set_description(ctx, description);
     memset(o, 0, sizeof *o);
+    json_target = &r.json_path;
     GError *err = NULL;
     bool ok = g_option_context_parse(ctx, &argc, &argv, &err);
+    json_target = NULL;
     if (!ok) {
         g_set_error_literal(error, MP_ERROR, MP_EXIT_USAGE, err->message);
         g_error_free(err);
+    } else if (r.version) {
+        mcp_version_print(stdout, "mcppoll", pcap_lib_version());
+        o->version_shown = true;
     } else {
         bool timeout_given = r.timeout_ms != G_MININT;
         ok = convert(&r, o, timeout_given, error);
@@ -381,6 +417,7 @@ bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **erro
     g_option_context_free(ctx);
     g_free(r.crc);
     g_free(r.format);
+    g_free(r.json_path);
     g_free(r.record);
     g_free(r.scan_addr);
     g_strfreev(r.rest);
@@ -391,5 +428,6 @@ void mp_options_clear(struct mp_options *o)
 {
     g_free(o->target);
     g_free(o->record);
+    g_free(o->json_path);
     memset(o, 0, sizeof *o);
 }

@@ -63,6 +63,8 @@ struct mp_options {
     int interval_ms;
     uint64_t count_polls; /* 0: until Ctrl-C */
     bool json;
+    char *json_path;    /* --json[=FILE]: "-" is stdout */
+    bool version_shown; /* -V: printed, nothing else to do */
     enum mp_format format;
     bool verbose;
     char *record;

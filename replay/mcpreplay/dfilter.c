@@ -65,7 +65,8 @@ struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
         found = g_find_program_in_path("tshark");
         if (found == NULL) {
             g_set_error(error, MR_ERROR, 2,
-                        "-Y needs tshark (Wireshark's command-line tool, package tshark) with "
+                        "--display-filter (-Y) needs tshark (Wireshark's command-line tool, "
+                        "package tshark) with "
                         "the mcp5a plugin; tshark is not in PATH");
             return NULL;
         }
@@ -76,7 +77,7 @@ struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
     GError *err = NULL;
     df->dir = g_dir_make_tmp("mcpreplay-Y.XXXXXX", &err);
     if (df->dir == NULL) {
-        g_set_error(error, MR_ERROR, 2, "-Y: %s", err->message);
+        g_set_error(error, MR_ERROR, 2, "--display-filter (-Y): %s", err->message);
         g_error_free(err);
         g_free(found);
         mr_dfilter_free(df);
@@ -103,14 +104,16 @@ struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
         int status = 0;
         if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out_text,
                           &err_text, &status, &err)) {
-            g_set_error(error, MR_ERROR, 2, "-Y: cannot run %s: %s", tshark, err->message);
+            g_set_error(error, MR_ERROR, 2, "--display-filter (-Y): cannot run %s: %s", tshark,
+                        err->message);
             g_clear_error(&err);
             ok = false;
         } else if (!g_spawn_check_wait_status(status, NULL) ||
                    !g_file_test(out, G_FILE_TEST_EXISTS)) {
             char *why = first_line(err_text);
             g_set_error(error, MR_ERROR, 2,
-                        "-Y: %s -r %s -Y '%s' -U MCP5A failed (is the mcp5a plugin with its "
+                        "--display-filter (-Y): %s -r %s -Y '%s' -U MCP5A failed (is the mcp5a "
+                        "plugin with its "
                         "MCP5A export tap installed?): %s",
                         tshark, files[i], filter, *why ? why : "no output");
             g_free(why);

@@ -83,6 +83,11 @@ const char *mr_expect_field_names(void)
 bool mr_expect_parse_ignore(const char *const *names, uint32_t *mask, GError **error)
 {
     for (; names != NULL && *names != NULL; names++) {
+        if (**names == '\0') {
+            g_set_error(error, MR_ERROR, 2, "--ignore: an empty field name (one of: %s)",
+                        mr_expect_field_names());
+            return false;
+        }
         gchar **parts = g_strsplit(*names, ",", -1);
         for (gchar **p = parts; *p != NULL; p++) {
             const char *name = g_strstrip(*p);

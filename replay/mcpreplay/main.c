@@ -22,6 +22,10 @@ int main(int argc, char **argv)
         mr_options_clear(&o);
         return 2;
     }
+    if (o.version_shown) {
+        mr_options_clear(&o);
+        return 0;
+    }
     /* Ctrl-C ends the run after the current frame, with the summary. */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

@@ -2,11 +2,14 @@
 #include "options.h"
 
 #include <math.h>
+#include <pcap/pcap.h>
 #include <string.h>
 
 #include "capture.h"
 #include "expect.h"
 #include "mcp/crc.h"
+#include "endpoint.h"
+#include "version.h"
 
 /* Raw values as GOption fills them; checked and converted afterwards. */
 struct raw {
@@ -105,6 +108,14 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
                     "no target given: --target udp://HOST:PORT, tcp://HOST:PORT, "
                     "serial:/dev/X?baud=N or iface:NAME (or --dry-run)");
     o->target = g_strdup(r->target);
+    if (o->target != NULL) { /* a bad URL is a usage error, found before anything is opened */
+        struct mcp_endpoint ep;
+        char why[256];
+        if (!mcp_endpoint_parse(o->target, &ep, why, sizeof why)) {
+            g_set_error(error, MR_ERROR, 2, "--target: %s", why);
+            return false;
+        }
+    }
     if (r->port < 1 || r->port > 65535)
         return fail(error, "%s must be from 1 to 65535", "--port");
     o->port = r->port;
@@ -159,6 +170,8 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     o->drop = r->drop;
     o->duplicate = r->duplicate;
     o->reorder = r->reorder;
+    if (r->seed < 0)
+        return fail(error, "%s must be 0 or more", "--seed");
     o->seed = r->seed;
     o->expect = r->expect;
     if (!mr_expect_parse_ignore((const char *const *)r->ignore, &o->ignore_mask, error))
@@ -197,6 +210,7 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
                     .limit = LIMIT_NOT_GIVEN,
                     .retries = 3,
                     .busy_backoff_ms = 50};
+    gboolean version = FALSE;
     GOptionEntry entries[] = {
         {"target", 't', 0, G_OPTION_ARG_STRING, &r.target,
          "Where to send: udp://HOST:PORT, tcp://HOST:PORT, serial:/dev/X?baud=N, iface:NAME "
@@ -249,7 +263,8 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
          "Send a frame twice with probability P", "P"},
         {"reorder", 0, 0, G_OPTION_ARG_DOUBLE, &r.reorder,
          "Swap a frame with the next with probability P", "P"},
-        {"seed", 0, 0, G_OPTION_ARG_INT64, &r.seed, "Seed of the fault generator (default 1)", "N"},
+        {"seed", 's', 0, G_OPTION_ARG_INT64, &r.seed, "Seed of the fault generator (default 1)",
+         "N"},
         {"expect", 'e', 0, G_OPTION_ARG_NONE, &r.expect,
          "Compare the target's answers with the capture's", NULL},
         {"ignore", 0, 0, G_OPTION_ARG_STRING_ARRAY, &r.ignore,
@@ -277,6 +292,7 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
          "Only the frames this Wireshark display filter matches (runs tshark with the mcp5a "
          "plugin)",
          "FILTER"},
+        MCP_VERSION_OPTION(&version),
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r.files, NULL, "FILE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
@@ -286,7 +302,15 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
         ctx, "Sends the MCP frames of pcap/pcapng captures to a real target with the capture's "
              "timing\n(or a fixed rate), optionally checking the answers against the capture.");
     g_option_context_set_description(
-        ctx, "Exit codes: 0 success; 1 the target's answers differ from the capture (--expect:\n"
+        ctx, "Examples:\n"
+             "  mcpreplay -t udp://10.0.0.5:23130 field.pcapng\n"
+             "  mcpreplay -t tcp://plc:23130 -e --json result.json field.pcapng\n"
+             "  mcpreplay -t 'serial:/dev/ttyUSB0?baud=115200' -x 10 line.pcapng\n"
+             "  mcpreplay -t udp://[fd00::5]:23130 -T -K -L 100000 big.pcap\n"
+             "  mcpreplay -n --frames 1-100 -Y 'mcp5a.cmd == 0x02' field.pcapng\n"
+             "  mcpreplay -t udp://10.0.0.5:23130 --drop 0.01 --corrupt-crc 0.01 -s 7 f.pcap\n"
+             "\n"
+             "Exit codes: 0 success; 1 the target's answers differ from the capture (--expect:\n"
              "mismatched, late, NAKed, missing) or fail the check; 2 usage error or\n"
              "unreadable/invalid capture; 3 target unreachable, refused or lost;\n"
              "4 frames skipped (listed; --allow-skips accepts them).\n"
@@ -297,6 +321,9 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
     if (!ok) {
         g_set_error(error, MR_ERROR, 2, "%s", err->message);
         g_error_free(err);
+    } else if (version) {
+        mcp_version_print(stdout, "mcpreplay", pcap_lib_version());
+        o->version_shown = true;
     } else {
         ok = convert(&r, o, error);
     }

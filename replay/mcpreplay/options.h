@@ -11,6 +11,7 @@
 #include "select.h"
 
 struct mr_options {
+    bool version_shown; /* -V: the version was printed, nothing else to do */
     char **files;
     size_t file_count;
     char *target;

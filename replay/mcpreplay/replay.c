@@ -872,6 +872,11 @@ static bool open_outputs(struct runner *r)
         FILE *f = fopen(o->record, "w"); /* the recorder reopens it once the target is known */
         if (f == NULL) {
             g_printerr("mcpreplay: --record %s: %s\n", o->record, g_strerror(errno));
+            if (r->json_out != NULL && r->json_out != stdout) { /* leave nothing behind */
+                fclose(r->json_out);
+                r->json_out = NULL;
+                unlink(o->json);
+            }
             return false;
         }
         fclose(f);
@@ -929,6 +934,16 @@ static int run(struct runner *r)
 {
     const struct mr_options *o = r->o;
     GError *src_error = NULL;
+    /* issue 8: tshark selects the frames; a bad filter is a usage error, before any output */
+    if (o->display_filter != NULL) {
+        r->dfilter = mr_dfilter_run(o->files, o->file_count, o->display_filter, &o->codec,
+                                    (unsigned)o->port, &src_error);
+        if (r->dfilter == NULL) {
+            g_printerr("mcpreplay: %s\n", src_error->message);
+            g_error_free(src_error);
+            return MR_EXIT_USAGE;
+        }
+    }
     if (!open_outputs(r))
         return MR_EXIT_USAGE;
     raise_fd_limit();
@@ -978,16 +993,8 @@ static int run(struct runner *r)
         scfg.observer = on_capture_frame;
         scfg.observer_ctx = r;
     }
-    if (o->display_filter != NULL) { /* issue 8: tshark selects the frames */
-        r->dfilter = mr_dfilter_run(o->files, o->file_count, o->display_filter, &o->codec,
-                                    (unsigned)o->port, &src_error);
-        if (r->dfilter == NULL) {
-            g_printerr("mcpreplay: %s\n", src_error->message);
-            g_error_free(src_error);
-            return MR_EXIT_USAGE;
-        }
+    if (r->dfilter != NULL)
         scfg.files = mr_dfilter_files(r->dfilter);
-    }
     r->src = mr_source_new(&scfg, &src_error);
     if (r->src == NULL) {
         g_printerr("mcpreplay: %s\n", src_error->message);

@@ -15,6 +15,7 @@
 #include "options.h"
 #include "ports.h"
 #include "serial.h"
+#include "version.h"
 
 /* Extcap mode: messages Wireshark shows go to stderr; logs to stdout or the log file. */
 struct sd_run {
@@ -97,7 +98,8 @@ static int capture(const struct sd_options *opt, struct sd_run *run)
         for (unsigned i = 0; i < opt->n_ports; i++) {
             paths[n] = sd_ports_resolve(opt->ports[i]);
             if (paths[n] == NULL) {
-                fprintf(stderr, "mcpserialdump: %s: no such port (not a path, nor a port id)\n",
+                fprintf(stderr,
+                        "mcpserialdump: -i '%s': no such port (not a path, nor a port id)\n",
                         opt->ports[i]);
                 for (unsigned k = 0; k < n; k++)
                     g_free(paths[k]);
@@ -232,7 +234,7 @@ int main(int argc, char **argv)
     }
 
     if (opt.show_version) {
-        printf("mcpserialdump %s\n", MCP_VERSION);
+        mcp_version_print(stdout, "mcpserialdump", NULL);
     } else if (opt.list_ports) {
         print_ports();
     } else if (!extcap_mode) {

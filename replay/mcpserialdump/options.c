@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "version.h"
+
 static struct sd_options *parsing;
 
 static gboolean on_extcap_version(const gchar *name, const gchar *value, gpointer data,
@@ -82,6 +84,7 @@ static const char *const description =
     "  mcpserialdump -i /dev/ttyUSB0 --one-line --baud 9600 -w - | tshark -r - -Y mcp5a\n"
     "  mcpserialdump -i /dev/ttyUSB0 -w short.pcapng -c 100 -a duration:10\n"
     "  mcpserialdump -D                  (the ports Wireshark would list)\n"
+    "  mcpserialdump -V                  (the version)\n"
     "\n"
     "As a Wireshark extcap (installed in its extcap folder) every serial port shows in the\n"
     "interface list and in tshark -D; the ports listed are /dev/ttyS* with a UART, ttyUSB*,\n"
@@ -122,7 +125,7 @@ bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
         {"list-ports", 'D', 0, G_OPTION_ARG_NONE, &list_ports, "List the serial ports and exit",
          NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary at the end", NULL},
-        {"version", 'v', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL},
+        MCP_VERSION_OPTION(&version),
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionEntry extcap_entries[] = {
         {"extcap-interfaces", 0, 0, G_OPTION_ARG_NONE, &extcap_interfaces,

@@ -201,8 +201,8 @@ def commands(kind):
     r = poll("--json", *T, url, "read", 3, 512, 3, rc=0, what=f"{kind}: read back")
     check(r.json and r.json[0].get("values") == [1500, 0xBEEF, 0xFFFB],
           f"{kind}: read back [1500, 0xBEEF, 0xFFFB] ({r.json})")
-    r = poll("--format", "signed", *T, url, "read", 3, 512, 3, rc=0, what=f"{kind}: --format signed")
-    check("0x0202 -5" in r.out and "0x0201 -16657" in r.out, f"{kind}: --format signed\n{r.out}")
+    r = poll("--show", "signed", *T, url, "read", 3, 512, 3, rc=0, what=f"{kind}: --show signed")
+    check("0x0202 -5" in r.out and "0x0201 -16657" in r.out, f"{kind}: --show signed\n{r.out}")
     poll(*T, url, "heartbeat", rc=0, what=f"{kind}: heartbeat")
     r = poll("--json", *T, url, "sync", 9, rc=0, what=f"{kind}: sync 9")
     check(r.json and r.json[0]["result"] == "sent", f"{kind}: sync is sent, never answered")

@@ -11,29 +11,29 @@ trap 'rm -rf "$work"' EXIT
 DESTDIR="$work" cmake --install "$build" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
 status=0
 bindir=$(dirname "$(find "$work" -path '*/bin/mcpgen' | head -1)")
-mandir=$(dirname "$(find "$work" -path '*/man1/mcpgen.1' | head -1)")
-for tool in mcpgen mcpsim mcpreplay; do
+mandir=$(dirname "$(find "$work" -path '*/man1/mcpgen.1.gz' | head -1)")
+for tool in mcpgen mcpsim mcpreplay mcppoll mcpserialdump; do
     if [ ! -x "$bindir/$tool" ]; then
         echo "$tool not installed" >&2
         status=1
     fi
-    if [ ! -f "$mandir/$tool.1" ]; then
-        echo "$tool.1 not installed" >&2
+    if [ ! -f "$mandir/$tool.1.gz" ]; then
+        echo "$tool.1.gz not installed" >&2
         status=1
     fi
 done
-for tool in mcpgen mcpsim; do
+for tool in mcpgen mcpsim mcpreplay mcppoll mcpserialdump; do
     "$bindir/$tool" --version | grep -q "^$tool " || { echo "$tool --version" >&2; status=1; }
 done
-for page in "$mandir"/*.1; do
+for page in "$mandir"/*.1.gz; do
     warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
     if [ -n "$warn" ]; then
         echo "$(basename "$page"): $warn" >&2
         status=1
     fi
     # the pages of this toolkit named under SEE ALSO must be installed
-    for ref in $(sed -n '/^\.SH SEE ALSO/,/^\.SH/p' "$page" | grep -o 'mcp[a-z0-9]* (1)' | tr -d ' ()1'); do
-        if [ ! -f "$mandir/$ref.1" ]; then
+    for ref in $(zcat "$page" | sed -n '/^\.SH SEE ALSO/,/^\.SH/p' | grep -o 'mcp[a-z0-9]* (1)' | tr -d ' ()1'); do
+        if [ ! -f "$mandir/$ref.1.gz" ]; then
             echo "$(basename "$page"): SEE ALSO names $ref(1), which is not installed" >&2
             status=1
         fi

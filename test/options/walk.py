@@ -12,7 +12,13 @@ option, before any work starts:
   the listeners would be exit 3 ("cannot listen"), not 2, and nothing is
   printed on stdout ("listening ...").
 
-    walk.py mcpgen|mcpsim BINARY
+- mcpreplay, mcppoll: the target is a UDP port this test holds bound, which
+  must receive nothing; --record and --json point into an empty folder, which
+  must stay empty (mcpreplay replays captures/udp-clean.pcap);
+- mcpserialdump: the port is a pseudo-terminal this test opens, -w points
+  into an empty folder: nothing may be written there.
+
+    walk.py mcpgen|mcpsim|mcpreplay|mcppoll|mcpserialdump BINARY
 """
 import os
 import re
@@ -110,6 +116,112 @@ MCPSIM_HIDDEN = {"serial", "baud", "drop-rate", "busy-rate", "failure-rate", "na
                  "stats-json"}
 # exit codes other than 2 that the tool documents for a bad value (still before any socket)
 MCPSIM_EXIT = {"registers": 4}
+
+
+MCPREPLAY = {
+    # (serial:/nonexistent is a target that cannot be reached: exit 3, not a bad value)
+    "target": ([], ["bogus", "udp://127.0.0.1:99999", "tcp://[::1", "", "serial:?baud=x"],
+               "--target"),
+    "port": ([], ["0", "-1", "65536"] + NUM, "--port"),
+    "from": ([], ["nobody", ""], "--from"),
+    "cmd": ([], ["EXPLODE", "0x1ff", ""], "--cmd"),
+    "frames": ([], ["x", "5-2", "0", ""], "--frames"),
+    "crc": ([], ["crc32", ""], "--crc"),
+    "length-le": None,
+    "speed": ([], ["0", "-1", "nan", "inf", "x", ""], "--speed"),
+    "pps": ([], ["0", "-1", "nan", "x", ""], "--pps"),
+    "mbps": ([], ["0", "-1", "nan", "x", ""], "--mbps"),
+    "topspeed": None,
+    "loop": ([], ["0", "-1"] + NUM, "--loop"),
+    "limit": ([], ["0", "-1"] + NUM, "--limit"),
+    "duration": ([], ["0", "-1", "nan", "x", ""], "--duration"),
+    "retries": ([], ["-1"] + NUM, "--retries"),
+    "busy-backoff": ([], ["-1"] + NUM, "--busy-backoff"),
+    "progress": ([], ["0", "-1", "x", ""], "--progress"),
+    "preload": None,
+    "max-senders": ([], ["0", "-1"] + NUM, "--max-senders"),
+    "reconnect": ([], ["-1"] + NUM, "--reconnect"),
+    "renumber": None,
+    "fix-crc": None,
+    "corrupt-crc": ([], PROB, "--corrupt-crc"),
+    "drop": ([], PROB, "--drop"),
+    "duplicate": ([], PROB, "--duplicate"),
+    "reorder": ([], PROB, "--reorder"),
+    "seed": ([], ["-1", "x", ""], "--seed"),
+    "expect": None,
+    "ignore": ([], ["nothing", ""], "--ignore"),
+    "timeout": ([], ["0", "-1"] + NUM, "--timeout"),
+    "stall-timeout": ([], ["0", "-1"] + NUM, "--stall-timeout"),
+    "record": ([], ["/nonexistent/dir/r.pcap", "", "/"], "--record"),
+    "json": ([], ["/nonexistent/dir/r.json", "", "/"], "--json"),
+    "dry-run": None,
+    "quiet": None,
+    "realtime": None,
+    "show-bytes": None,
+    "allow-skips": None,
+    "display-filter": ([], ["mcp5a.cmd ==", "((", ""], "--display-filter"),
+    "version": None,
+}
+
+MCPPOLL = {
+    "timeout": ([], ["0", "-1"] + NUM, "--timeout"),
+    "retries": ([], ["-1"] + NUM, "--retries"),
+    "busy-backoff": ([], ["-1"] + NUM, "--busy-backoff"),
+    "crc": ([], ["crc32", ""], "--crc"),
+    "length-le": None,
+    "seq": ([], ["-1", "256"] + NUM, "--seq"),
+    "no-sync": None,
+    "count": ([], ["-1"] + NUM, "--count"),
+    "interval": ([], ["-1"] + NUM, "--interval"),
+    "json": ([], ["=", "=/nonexistent/dir/p.jsonl", "=/"], "--json"),
+    "show": ([], ["decimal", ""], "--show"),
+    "verbose": None,
+    "record": ([], ["/nonexistent/dir/p.pcap", "", "/"], "--record"),
+    "raw-crc": None,
+    "scan-addr": (["@SCAN@"], ["-1", "65536", "x", ""], "--scan-addr"),
+    "stall-timeout": ([], ["0", "-1"] + NUM, "--stall-timeout"),
+    "version": None,
+    # hidden aliases kept for one release
+    "format": ([], ["decimal", ""], "--show"),
+}
+MCPPOLL_HIDDEN = {"format"}
+
+MCPSERIALDUMP = {
+    "interface": ([], ["/nonexistent/tty", ""], ("-i '", "/nonexistent/tty: no such port")),
+    "write": ([], ["/nonexistent/dir/s.pcapng", "", "/"], "for writing"),
+    "baud": ([], ["0", "-1", "12345", "x", ""], ("--baud", "baud 12345 is not a rate")),
+    "data-bits": ([], ["4", "9", "x", ""], "--data-bits"),
+    "parity": ([], ["mark", ""], "--parity"),
+    "stop-bits": ([], ["0", "3", "x", ""], "--stop-bits"),
+    "one-line": None,
+    "reverse-port": ([], ["/nonexistent/tty"], "/nonexistent/tty"),
+    "count": ([], ["0", "-1", "x", ""], "-c"),
+    "autostop": ([], ["duration:0", "duration:x", "size:5", ""], "-a"),
+    "list-ports": None,
+    "quiet": None,
+    "version": None,
+    # the extcap protocol (Wireshark passes these; bad values are refused the same way)
+    "extcap-interfaces": None,
+    "extcap-version": None,
+    "extcap-interface": None,
+    "extcap-dlts": None,
+    "extcap-config": None,
+    "extcap-reload-option": None,
+    "capture": None,
+    "fifo": None,
+    "extcap-capture-filter": None,
+    "extcap-cleanup-postkill": None,
+    "debug": None,
+    "debug-file": None,
+    "log-level": None,
+    "log-file": None,
+    "help-extcap": None,
+}
+# mcpserialdump's documented exit codes (docs/mcpserialdump.1, kept from before the
+# vocabulary: Wireshark's extcap users see them): 1 usage, 2 port missing, 5 line settings
+# refused, 6 output error. Each still comes before a byte is captured or written.
+MCPSERIALDUMP_EXIT = {None: 1, "interface": 2, "reverse-port": 2, "write": 6,
+                      ("baud", "12345"): 5}
 
 
 def listed_options(binary):
@@ -222,6 +334,111 @@ def walk_mcpsim(binary):
     return errors, cases
 
 
+def udp_sink():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    s.setblocking(False)
+    return s
+
+
+def received(sink):
+    n = 0
+    while True:
+        try:
+            sink.recv(65536)
+            n += 1
+        except BlockingIOError:
+            return n
+
+
+def walk_generic(tool, binary, table, hidden, base_args, exits=None):
+    exits = exits or {}
+    """Every bad value: exit 2, one stderr line naming the option, nothing sent or written."""
+    errors = check_listing(tool, binary, table, hidden)
+    sink = udp_sink()
+    url = "udp://127.0.0.1:%d" % sink.getsockname()[1]
+    cases = 0
+    with tempfile.TemporaryDirectory(prefix=tool + "-walk.") as work:
+        empty = os.path.join(work, "empty")
+        os.mkdir(empty)
+        for opt, spec in table.items():
+            if spec is None:
+                continue
+            extra, bads, name = spec
+            for bad in bads:
+                if bad.startswith("="):
+                    args = ["--" + opt + bad]
+                else:
+                    args = ["--" + opt, bad]
+                args += base_args(opt, url, empty, extra)
+                r = run(binary, args)
+                cases += 1
+                want = exits.get((opt, bad), exits.get(opt, exits.get(None, 2)))
+                what = f"{tool} {' '.join(args)}"
+                lines = r.stderr.splitlines()
+                names = (name,) if isinstance(name, str) else name
+                if r.returncode != want:
+                    errors.append(f"{what}: exit {r.returncode}, want {want}: {r.stderr.strip()}")
+                elif len(lines) != 1 or not any(n in lines[0] for n in names + (f"--{opt}",)):
+                    errors.append(f"{what}: stderr does not name {name}: {r.stderr.strip()}")
+                if received(sink):
+                    errors.append(f"{what}: frames reached the target")
+                if os.listdir(empty):
+                    errors.append(f"{what}: left {os.listdir(empty)} behind")
+                    for f in os.listdir(empty):
+                        os.remove(os.path.join(empty, f))
+    sink.close()
+    return errors, cases
+
+
+CAPTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "captures",
+                       "udp-clean.pcap")
+
+
+def walk_mcpreplay(binary):
+    def base(opt, url, empty, extra):
+        args = list(extra)
+        if opt != "target":
+            args += ["--target", url]
+        if opt != "record":
+            args += ["--record", os.path.join(empty, "r.pcap")]
+        if opt != "json":
+            args += ["--json", os.path.join(empty, "r.json")]
+        return args + ["--topspeed" if opt not in ("speed", "pps", "mbps") else "-q", CAPTURE]
+    return walk_generic("mcpreplay", binary, MCPREPLAY, set(), base)
+
+
+def walk_mcppoll(binary):
+    def base(opt, url, empty, extra):
+        args = []
+        if opt != "record":
+            args += ["--record", os.path.join(empty, "p.pcap")]
+        if "@SCAN@" in extra:
+            return args + [url, "scan", "1-2"]
+        return args + [url, "read", "3", "0", "1"]
+    return walk_generic("mcppoll", binary, MCPPOLL, MCPPOLL_HIDDEN, base)
+
+
+def walk_mcpserialdump(binary):
+    import pty
+    master, slave = pty.openpty()
+    tty = os.ttyname(slave)
+
+    def base(opt, url, empty, extra):
+        args = []
+        if opt != "interface":
+            args += ["-i", tty]
+        if opt != "write":
+            args += ["-w", os.path.join(empty, "s.pcapng")]
+        return args + ["-c", "1"] if opt != "count" else args
+    try:
+        return walk_generic("mcpserialdump", binary, MCPSERIALDUMP, set(), base,
+                            MCPSERIALDUMP_EXIT)
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
 def check_version(tool, binary):
     """-V and --version: one line, exit 0, the toolkit version and what it was built with."""
     errors = []
@@ -239,10 +456,12 @@ def check_version(tool, binary):
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("mcpgen", "mcpsim"):
+    walks = {"mcpgen": walk_mcpgen, "mcpsim": walk_mcpsim, "mcpreplay": walk_mcpreplay,
+             "mcppoll": walk_mcppoll, "mcpserialdump": walk_mcpserialdump}
+    if len(sys.argv) != 3 or sys.argv[1] not in walks:
         raise SystemExit(__doc__)
     tool, binary = sys.argv[1], sys.argv[2]
-    errors, cases = (walk_mcpgen if tool == "mcpgen" else walk_mcpsim)(binary)
+    errors, cases = walks[tool](binary)
     errors += check_version(tool, binary)
     for e in errors:
         print(e, file=sys.stderr)

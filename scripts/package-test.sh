@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Builds the Debian packages (cpack -G DEB: mcp-tools, wireshark-plugin-mcp5a) INSIDE a
+# clean Debian chroot, so the plugin matches that release's Wireshark, installs them
+# there with apt-get, checks them, and removes them again:
+#   - tshark -G plugins lists mcp5a; tshark -D lists mcpserialdump's port (a pty, through
+#     $MCPSERIALDUMP_PORTS);
+#   - man mcpreplay opens; every tool answers --version;
+#   - lintian on both packages (its findings are printed, they do not fail the test);
+#   - apt-get purge removes them: none of their files is left.
+#
+#   scripts/package-test.sh [SUITE]     SUITE: trixie (default) or forky; as root
+#
+# The chroot is the one scripts/chroot-wireshark.sh provisions
+# ($MCP5A_CHROOT_DIR/SUITE, default /var/cache/mcp5a-chroots), mounted read-only under
+# a throwaway overlay: the provisioned chroot itself is never changed (what this
+# script installs, file, man-db, lintian and the packages, goes into the overlay).
+# The .debs are copied to $MCP_PACKAGE_OUT (default build-packages/SUITE) for a look.
+# Not part of scripts/test.sh: about 7.5 min for trixie on 2 busy cores, most of it
+# apt-get installing lintian the first time (its .debs are cached for the next run).
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+suite=${1:-trixie}
+case $suite in
+trixie | forky) ;;
+*) echo "package-test.sh: unknown suite '$suite' (trixie or forky)" >&2; exit 2 ;;
+esac
+[ "$(id -u)" -eq 0 ] || { echo "package-test.sh: run as root (mount, chroot)" >&2; exit 2; }
+base=${MCP5A_CHROOT_DIR:-/var/cache/mcp5a-chroots}
+lower="$base/$suite"
+[ -f "$lower/.mcp5a-provisioned" ] || {
+    echo "package-test.sh: $lower is not provisioned (scripts/chroot-wireshark.sh provision $suite)" >&2
+    exit 3
+}
+out=${MCP_PACKAGE_OUT:-$src/build-packages/$suite}
+t0=$SECONDS
+
+# A shared lock: chroot-wireshark.sh takes it exclusively while it changes the chroot.
+exec 9>"$base/$suite.lock"
+flock -s 9
+
+work=$(mktemp -d /var/tmp/mcp-package-test.XXXXXX)
+root="$work/root"
+mkdir -p "$work/upper" "$work/ovl" "$root"
+mounted=()
+cleanup() {
+    local i
+    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
+        umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" || true
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+mount_one() { # mount_one TARGET MOUNT-ARGS...
+    local target=$1
+    shift
+    mkdir -p "$target"
+    mount "$@" "$target"
+    mounted+=("$target")
+}
+mount_one "$root" -t overlay overlay -o "lowerdir=$lower,upperdir=$work/upper,workdir=$work/ovl"
+mount_one "$root/proc" -t proc proc
+mount_one "$root/sys" -t sysfs sysfs
+mount_one "$root/dev" --bind /dev
+mount_one "$root/dev/pts" --bind /dev/pts
+mount_one "$root/mcp5a-src" --bind "$src"
+mount -o remount,bind,ro "$root/mcp5a-src"
+# apt's downloads are kept between runs ($base/SUITE.apt-archives), outside the chroot
+mkdir -p "$base/$suite.apt-archives/partial"
+mount_one "$root/var/cache/apt/archives" --bind "$base/$suite.apt-archives"
+in_root() {
+    chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+        LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+}
+
+echo "== $suite: apt-get install file man-db lintian (into the overlay)"
+in_root apt-get install -y -q --no-install-recommends file man-db lintian >"$work/apt.log" 2>&1 || {
+    in_root apt-get update -q >/dev/null 2>&1
+    in_root apt-get install -y -q --no-install-recommends file man-db lintian >"$work/apt.log" 2>&1 ||
+        { tail -20 "$work/apt.log" >&2; exit 3; }
+}
+
+echo "== $suite: build and cpack -G DEB"
+in_root bash -euo pipefail -c '
+    mkdir -p /tmp/src /tmp/debs
+    cd /mcp5a-src && tar --exclude=./build --exclude="./build-*" --exclude=./.git -cf - . | tar -C /tmp/src -xf -
+    cmake -S /tmp/src -B /tmp/build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
+        -DMCP_WERROR=OFF >/tmp/cmake.log
+    cmake --build /tmp/build -j2 --target mcpreplay mcpsim mcpgen mcppoll mcpserialdump mcp5a \
+        packaging-files >/tmp/build.log
+    cd /tmp/build && cpack -G DEB -B /tmp/debs >/tmp/cpack.log
+    ls /tmp/debs/*.deb' || { in_root sh -c 'tail -n 30 /tmp/build.log /tmp/cpack.log' >&2; exit 1; }
+mkdir -p "$out"
+cp "$root"/tmp/debs/*.deb "$out/"
+
+status=0
+ok() { echo "ok: $*"; }
+bad() { echo "not ok: $*" >&2; status=1; }
+
+echo "== $suite: lintian"
+in_root sh -c 'lintian --no-tag-display-limit /tmp/debs/*.deb' >"$work/lintian.txt" 2>&1 || true
+if [ -s "$work/lintian.txt" ]; then
+    sed 's/^/  lintian: /' "$work/lintian.txt"
+else
+    ok "lintian: no findings"
+fi
+
+echo "== $suite: install"
+in_root sh -c 'dpkg-deb -f /tmp/debs/wireshark-plugin-mcp5a_*.deb Depends; dpkg-deb -f /tmp/debs/mcp-tools_*.deb Depends' |
+    sed 's/^/  Depends: /'
+in_root sh -c 'apt-get install -y -q /tmp/debs/*.deb' >"$work/install.log" 2>&1 ||
+    { tail -20 "$work/install.log" >&2; exit 1; }
+in_root sh -c 'dpkg -L mcp-tools wireshark-plugin-mcp5a' | sort -u >"$work/files"
+
+if in_root tshark -G plugins 2>/dev/null | grep -q '^mcp5a\.so'; then
+    ok "tshark -G plugins lists mcp5a"
+else
+    bad "tshark -G plugins does not list mcp5a"
+fi
+# a pseudo-terminal as the only serial port, held open while tshark asks the extcap
+in_root python3 -c 'import os, pty, time
+m, s = pty.openpty()
+with open("/tmp/pty.name", "w") as f:
+    f.write(os.ttyname(s))
+time.sleep(60)' &
+pty_pid=$!
+for _ in $(seq 50); do [ -s "$root/tmp/pty.name" ] && break; sleep 0.1; done
+pty=$(cat "$root/tmp/pty.name")
+dlist=$(in_root env MCPSERIALDUMP_PORTS="$pty" tshark -D 2>&1 || true)
+kill "$pty_pid" 2>/dev/null || true
+if grep -q "$pty" <<<"$dlist"; then
+    ok "tshark -D lists the serial extcap: $(grep "$pty" <<<"$dlist" | head -1)"
+else
+    bad "tshark -D does not list $pty: $dlist"
+fi
+if in_root sh -c 'MANPAGER=cat MANWIDTH=80 man mcpreplay 2>&1 | grep -q "^NAME"'; then
+    ok "man mcpreplay opens"
+else
+    bad "man mcpreplay does not open"
+fi
+for tool in mcpreplay mcpsim mcpgen mcppoll mcpserialdump; do
+    v=$(in_root "/usr/bin/$tool" --version 2>&1) && grep -q "^$tool " <<<"$v" && ok "$v" ||
+        bad "$tool --version: $v"
+done
+
+echo "== $suite: remove"
+in_root apt-get purge -y -q mcp-tools wireshark-plugin-mcp5a >"$work/purge.log" 2>&1 ||
+    { tail -20 "$work/purge.log" >&2; status=1; }
+left=0
+while read -r f; do
+    [ -d "$root$f" ] && continue # folders shared with other packages (/usr/bin, ...)
+    if [ -e "$root$f" ] || [ -L "$root$f" ]; then
+        bad "left after purge: $f"
+        left=1
+    fi
+done <"$work/files"
+if in_root dpkg -s mcp-tools >/dev/null 2>&1 || in_root dpkg -s wireshark-plugin-mcp5a >/dev/null 2>&1; then
+    bad "dpkg still knows the packages"
+elif [ $left -eq 0 ]; then
+    ok "purged: none of the $(wc -l <"$work/files") paths left"
+fi
+echo "== $suite: packages in $out ($((SECONDS - t0)) s)"
+exit $status

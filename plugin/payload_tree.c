@@ -60,8 +60,7 @@ void mcp5a_add_payload(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, guin
 {
     if (tree == NULL) { /* no tree: only the expert infos, in the same order */
         for (size_t i = 0; i < pdu->field_count; i++) {
-            if (pdu->fields[i].field == MCP_FIELD_STATUS &&
-                pdu->fields[i].value != MCP_STATUS_OK)
+            if (pdu->fields[i].field == MCP_FIELD_STATUS && pdu->fields[i].value != MCP_STATUS_OK)
                 expert_add_info(pinfo, NULL, &mcp5a_ei.status);
         }
         if (pdu->malformed && !cut)

@@ -49,12 +49,12 @@ static struct {
     struct mcp5a_packet_state st;
 } packet;
 
-static gboolean packet_done(wmem_allocator_t *allocator, wmem_cb_event_t event _U_,
-                            void *user_data _U_)
+static mcp5a_wmem_cb_result packet_done(wmem_allocator_t *allocator, wmem_cb_event_t event _U_,
+                                        void *user_data _U_)
 {
     if (packet.pool == allocator)
         packet.pool = NULL;
-    return FALSE; /* once: the next packet registers again */
+    return 0; /* false: once; the next packet registers again */
 }
 
 struct mcp5a_packet_state *mcp5a_packet_state(packet_info *pinfo)

@@ -15,6 +15,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 export MCP5A_PLUGIN=${1:?usage: plugin_instr.sh PLUGIN.so [FRAMES] [CAPTURE]}
 frames=${2:-50000}
 runner="$root/test/tshark-unpriv.sh"
+# The runner asks tshark its version, which it cannot do through valgrind.
+export MCP5A_WS_XY=${MCP5A_WS_XY:-$(tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\)\..*/\1/p')}
 work=$(mktemp -d /tmp/mcp5a-instr.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 chmod a+rwx "$work"

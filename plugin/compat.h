@@ -31,6 +31,10 @@ typedef gboolean mcp5a_pref_bool;
 #define wmem_strbuf_new_sized(allocator, size) wmem_strbuf_sized_new((allocator), (size), 0)
 #endif
 
+/* What a wmem user callback returns (gboolean in 4.0; bool where wsutil moved
+ * to bool): taken from the callback type itself, so either compiles. */
+typedef __typeof__(((wmem_user_cb_t)0)(NULL, WMEM_CB_FREE_EVENT, NULL)) mcp5a_wmem_cb_result;
+
 /* tvb_get_uint8() replaced (and deprecated) tvb_get_guint8(). */
 #ifndef MCP5A_HAVE_TVB_GET_UINT8
 #define tvb_get_uint8 tvb_get_guint8

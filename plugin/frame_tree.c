@@ -52,6 +52,11 @@ static const char *other_valid_variant(const struct frame_view *v, enum mcp_crc_
 static void add_header(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
                        const struct mcp_codec *codec, const struct frame_view *v)
 {
+    if (t == NULL) { /* no tree: only the expert info (severity, Expert column) */
+        if (mcp_name_of(mcp_cmd_names, v->cmd) == NULL)
+            expert_add_info(pinfo, NULL, &mcp5a_ei.unknown_cmd);
+        return;
+    }
     proto_tree_add_item(t, mcp5a_hf.magic, tvb, 0, 1, ENC_NA);
     proto_tree_add_item(t, mcp5a_hf.seq, tvb, 1, 1, ENC_NA);
     proto_tree_add_item(t, mcp5a_hf.len, tvb, 2, 2,
@@ -66,6 +71,13 @@ static void add_header(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
 static void add_crc(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const struct mcp_codec *codec,
                     const struct frame_view *v)
 {
+    if (t == NULL) { /* no tree: only the expert infos */
+        if (v->cut)
+            expert_add_info(pinfo, NULL, &mcp5a_ei.cut);
+        else if (v->crc_bad)
+            expert_add_info(pinfo, NULL, &mcp5a_ei.crc_bad);
+        return;
+    }
     if (v->cut) {
         proto_item *si =
             proto_tree_add_uint(t, mcp5a_hf.crc_status, tvb, 0, 0, PROTO_CHECKSUM_E_UNVERIFIED);
@@ -96,6 +108,19 @@ static void add_analysis(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
 {
     if (r->verdict == MCP5A_VERDICT_IGNORED)
         return;
+    if (t == NULL) { /* no tree: only the expert infos, in the same order */
+        static expert_field *const by_verdict[MCP5A_VERDICT_COUNT] = {
+            [MCP5A_VERDICT_GAP] = &mcp5a_ei.gap,
+            [MCP5A_VERDICT_DUPLICATE] = &mcp5a_ei.duplicate,
+            [MCP5A_VERDICT_OUT_OF_ORDER] = &mcp5a_ei.out_of_order,
+            [MCP5A_VERDICT_RETRANSMISSION] = &mcp5a_ei.retransmission,
+        };
+        if (r->verdict < MCP5A_VERDICT_COUNT && by_verdict[r->verdict] != NULL)
+            expert_add_info(pinfo, NULL, by_verdict[r->verdict]);
+        if (r->no_response)
+            expert_add_info(pinfo, NULL, &mcp5a_ei.no_response);
+        return;
+    }
     proto_item *ai = proto_tree_add_item(t, mcp5a_hf.analysis, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ai);
     proto_tree *at = proto_item_add_subtree(ai, mcp5a_ett.analysis);
@@ -199,9 +224,15 @@ int mcp5a_dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, enu
     struct mcp5a_result result;
     gboolean have_result = mcp5a_analyse(pinfo, index, link, &facts, &result);
 
-    proto_item *ti = proto_tree_add_item(tree, proto_mcp5a, tvb, 0, v.captured, ENC_NA);
-    proto_item_append_text(ti, ", %s, seq=%u", mcp_cmd_name(v.cmd), v.seq);
-    proto_tree *t = proto_item_add_subtree(ti, mcp5a_ett.frame);
+    /* Without a tree (tshark without -V or a filter) the items are skipped:
+     * proto_tree_add_* checks its arguments even then, and only the expert
+     * infos have effects (severity, Expert column). */
+    proto_tree *t = NULL;
+    if (tree != NULL) {
+        proto_item *ti = proto_tree_add_item(tree, proto_mcp5a, tvb, 0, v.captured, ENC_NA);
+        proto_item_append_text(ti, ", %s, seq=%u", mcp_cmd_name(v.cmd), v.seq);
+        t = proto_item_add_subtree(ti, mcp5a_ett.frame);
+    }
     add_header(t, tvb, pinfo, &codec, &v);
     mcp5a_add_payload(t, tvb, pinfo, v.length, v.payload_avail, &pdu, v.cut);
     add_crc(t, tvb, pinfo, &codec, &v);
@@ -216,7 +247,10 @@ int mcp5a_dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, enu
         .crc_bad = v.crc_bad,
         .cut = v.cut,
     };
-    mcp5a_info_add(pinfo, mcp5a_info_summary(pinfo->pool, &s));
+    if (pinfo->cinfo != NULL) { /* no columns (e.g. tshark -2's first pass): no text */
+        char info[MCP5A_SUMMARY_SIZE];
+        mcp5a_info_add(pinfo, mcp5a_info_summary(info, sizeof info, &s));
+    }
     queue_tap(pinfo, &v, &pdu, &result, have_result, link);
     mcp5a_export_pdu(tvb, pinfo, link);
     return (int)v.frame_len;

@@ -14,7 +14,12 @@ struct mcp5a_summary {
     gboolean cut;
 };
 
-/* e.g. "[GAP: 2 missing] READ dev=3 addr=0x0010 n=4 seq=17" */
-const char *mcp5a_info_summary(wmem_allocator_t *scope, const struct mcp5a_summary *s);
+/* Room for the longest summary: four prefixes, a command name, a status or
+ * event/NAK name and six numbers. */
+#define MCP5A_SUMMARY_SIZE 192
+
+/* e.g. "[GAP: 2 missing] READ dev=3 addr=0x0010 n=4 seq=17", written to buf
+ * (size bytes, NUL-terminated, cut if it does not fit); returns buf. */
+const char *mcp5a_info_summary(char *buf, size_t size, const struct mcp5a_summary *s);
 
 #endif

@@ -58,6 +58,17 @@ static void add_fields(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo, const 
 void mcp5a_add_payload(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, guint length,
                        guint avail, const struct mcp_pdu *pdu, gboolean cut)
 {
+    if (tree == NULL) { /* no tree: only the expert infos, in the same order */
+        for (size_t i = 0; i < pdu->field_count; i++) {
+            if (pdu->fields[i].field == MCP_FIELD_STATUS && pdu->fields[i].value != MCP_STATUS_OK)
+                expert_add_info(pinfo, NULL, &mcp5a_ei.status);
+        }
+        if (pdu->malformed && !cut)
+            expert_add_info(pinfo, NULL, &mcp5a_ei.malformed);
+        if (pdu->has_nak && pdu->cmd == MCP_CMD_NAK)
+            expert_add_info(pinfo, NULL, &mcp5a_ei.nak);
+        return;
+    }
     proto_item *pl = NULL;
     proto_tree *pt = tree;
     if (length > 0) {

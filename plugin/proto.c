@@ -39,14 +39,32 @@ static void apply_prefs(void)
     apply_ports("udp.port", "udp.port", udp_handle, &udp_ports_applied);
 }
 
+/*
+ * The packet being dissected: its state lives until its packet pool is freed
+ * (every dissection ends with that, in every pass), which a pool callback
+ * notes. Cheaper than p_add_proto_data per packet (about 500 instructions).
+ */
+static struct {
+    wmem_allocator_t *pool; /* NULL: no packet under way */
+    struct mcp5a_packet_state st;
+} packet;
+
+static mcp5a_wmem_cb_result packet_done(wmem_allocator_t *allocator, wmem_cb_event_t event _U_,
+                                        void *user_data _U_)
+{
+    if (packet.pool == allocator)
+        packet.pool = NULL;
+    return 0; /* false: once; the next packet registers again */
+}
+
 struct mcp5a_packet_state *mcp5a_packet_state(packet_info *pinfo)
 {
-    struct mcp5a_packet_state *st = p_get_proto_data(pinfo->pool, pinfo, proto_mcp5a, 0);
-    if (st == NULL) {
-        st = wmem_new0(pinfo->pool, struct mcp5a_packet_state);
-        p_add_proto_data(pinfo->pool, pinfo, proto_mcp5a, 0, st);
+    if (packet.pool != pinfo->pool) {
+        memset(&packet.st, 0, sizeof packet.st);
+        packet.pool = pinfo->pool;
+        wmem_register_callback(pinfo->pool, packet_done, NULL);
     }
-    return st;
+    return &packet.st;
 }
 
 static void init_file(void)

@@ -14,8 +14,14 @@ struct udp_item {
     guint len;
 };
 
+/* The first items on the stack (a datagram mostly holds one frame), the rest
+ * in a packet-scope array: no allocation per datagram. */
+#define UDP_LOCAL_ITEMS 8
 struct udp_scan {
-    wmem_array_t *items;
+    wmem_allocator_t *pool;
+    guint count;
+    struct udp_item local[UDP_LOCAL_ITEMS];
+    wmem_array_t *more; /* items from UDP_LOCAL_ITEMS on, NULL until needed */
 };
 
 static void on_event(void *ctx, const struct mcp_stream_event *ev)
@@ -26,7 +32,29 @@ static void on_event(void *ctx, const struct mcp_stream_event *ev)
         .offset = (guint)ev->offset,
         .len = (guint)ev->len,
     };
-    wmem_array_append_one(scan->items, item);
+    if (scan->count < UDP_LOCAL_ITEMS) {
+        scan->local[scan->count] = item;
+    } else {
+        if (scan->more == NULL)
+            scan->more = wmem_array_new(scan->pool, sizeof(struct udp_item));
+        wmem_array_append_one(scan->more, item);
+    }
+    scan->count++;
+}
+
+static const struct udp_item *scan_item(const struct udp_scan *scan, guint i)
+{
+    if (i < UDP_LOCAL_ITEMS)
+        return &scan->local[i];
+    return wmem_array_index(scan->more, i - UDP_LOCAL_ITEMS);
+}
+
+/* tvb's bytes from offset, len long: tvb itself when that is all of it. */
+static tvbuff_t *frame_tvb(tvbuff_t *tvb, guint offset, guint len)
+{
+    if (offset == 0 && len == tvb_reported_length(tvb) && len == tvb_captured_length(tvb))
+        return tvb;
+    return tvb_new_subset_length(tvb, offset, len);
 }
 
 /*
@@ -58,19 +86,18 @@ int mcp5a_dissect_udp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
         .mode = MCP_STREAM_FRAMED,
         .verify_crc = mcp5a_prefs.check_crc != FALSE,
     };
-    struct udp_scan scan = {.items = wmem_array_sized_new(pinfo->pool, sizeof(struct udp_item), 4)};
+    struct udp_scan scan = {.pool = pinfo->pool, .count = 0, .more = NULL};
     struct mcp_stream *stream = wmem_new(pinfo->pool, struct mcp_stream);
     mcp_stream_init(stream, &cfg);
     guint captured = tvb_captured_length(tvb);
     mcp_stream_feed(stream, tvb_get_ptr(tvb, 0, captured), captured, on_event, &scan);
     mcp_stream_finish(stream, on_event, &scan);
 
-    guint n = wmem_array_get_count(scan.items);
-    for (guint i = 0; i < n; i++) {
-        const struct udp_item *item = wmem_array_index(scan.items, i);
+    for (guint i = 0; i < scan.count; i++) {
+        const struct udp_item *item = scan_item(&scan, i);
         guint frame_len;
         if (!item->junk) {
-            mcp5a_dissect_frame(tvb_new_subset_length(tvb, item->offset, item->len), pinfo, tree,
+            mcp5a_dissect_frame(frame_tvb(tvb, item->offset, item->len), pinfo, tree,
                                 MCP5A_LINK_CONVERSATION);
         } else if (is_cut_frame(tvb, item, &frame_len)) {
             mcp5a_dissect_frame(tvb_new_subset_length(tvb, item->offset, frame_len), pinfo, tree,

@@ -21,7 +21,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
     ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE nosan
 
 echo "== fuzz targets (libFuzzer, short runs)"
-CC=clang cmake -S . -B build-fuzz -DMCP_WERROR=ON -DMCP_FUZZ=ON >/dev/null
+CC=clang cmake -S . -B build-fuzz -DMCP_WERROR=ON -DMCP_FUZZ=ON -DMCP_BUILD_PLUGIN=OFF >/dev/null
 cmake --build build-fuzz -j"$jobs"
 ctest --test-dir build-fuzz --output-on-failure -R '^fuzz\.'
 

@@ -168,6 +168,21 @@ static void settle(struct mcp_master *m, struct req *r)
     m->open--;
 }
 
+/* The request ends unanswered: counted (as a timeout too if it had not timed
+ * out yet; a request in the late queue has), forgotten, reported as EXPIRED. */
+static void expire(struct mcp_master *m, struct req *r)
+{
+    m->stats.expired++;
+    if (!r->timed_out)
+        m->stats.timeouts++;
+    struct mcp_master_event ev = {.kind = MCP_MASTER_EXPIRED,
+                                  .id = r->id,
+                                  .resends = r->resends,
+                                  .nak_reasons = r->nak_reasons};
+    settle(m, r);
+    emit(m, &ev);
+}
+
 static void wait_for_answer(struct mcp_master *m, struct req *r, int64_t now_ns)
 {
     r->last_sent = now_ns;
@@ -186,15 +201,7 @@ static void forget_oldest(struct mcp_master *m)
         return; /* all are waiting for a resend */
     struct req *r = l->data;
     m->stats.forgotten++;
-    m->stats.expired++;
-    if (!r->timed_out)
-        m->stats.timeouts++;
-    struct mcp_master_event ev = {.kind = MCP_MASTER_EXPIRED,
-                                  .id = r->id,
-                                  .resends = r->resends,
-                                  .nak_reasons = r->nak_reasons};
-    settle(m, r);
-    emit(m, &ev);
+    expire(m, r);
 }
 
 void mcp_master_sent(struct mcp_master *m, const uint8_t *bytes, size_t len, uint64_t id,
@@ -409,13 +416,7 @@ bool mcp_master_tick(struct mcp_master *m, int64_t now_ns)
         struct req *r = l->data;
         if (now_ns - r->last_sent < m->cfg.late_ns)
             break;
-        m->stats.expired++;
-        struct mcp_master_event ev = {.kind = MCP_MASTER_EXPIRED,
-                                      .id = r->id,
-                                      .resends = r->resends,
-                                      .nak_reasons = r->nak_reasons};
-        settle(m, r);
-        emit(m, &ev);
+        expire(m, r);
     }
     return true;
 }
@@ -451,15 +452,7 @@ void mcp_master_finish(struct mcp_master *m)
         struct req *r = entry(m, i);
         if (!r->used)
             continue;
-        if (!r->timed_out)
-            m->stats.timeouts++;
-        m->stats.expired++;
-        struct mcp_master_event ev = {.kind = MCP_MASTER_EXPIRED,
-                                      .id = r->id,
-                                      .resends = r->resends,
-                                      .nak_reasons = r->nak_reasons};
-        settle(m, r);
-        emit(m, &ev);
+        expire(m, r);
     }
     for (int seq = 0; seq < 256; seq++)
         cancel_resend(m, &m->slots[seq]);

@@ -14,7 +14,7 @@ status=0
 half=$(((seconds + 1) / 2))
 for crc in 0 1; do
     # Leak checks are off: epan's file-scope memory lives as long as the process.
-    if ! MCP5A_FUZZ_NO_CRC=$crc "$fuzzer" -detect_leaks=0 -max_len=4200 -max_total_time="$half" \
+    if ! MCP5A_FUZZ_NO_CRC=$crc "$fuzzer" -detect_leaks=0 -max_len=4200 -rss_limit_mb=4096 -max_total_time="$half" \
         -artifact_prefix="$work/crash-" -print_final_stats=1 "$work/corpus" "$work/seeds" \
         >"$work/fuzz-$crc.log" 2>&1; then
         status=1

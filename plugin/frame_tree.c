@@ -19,7 +19,9 @@ struct frame_view {
     guint8 crc, crc_computed;
 };
 
-static void read_frame(tvbuff_t *tvb, const struct mcp_codec *codec, struct frame_view *v)
+/* crc_known: -1, or the check already computed over the frame (0..255). */
+static void read_frame(tvbuff_t *tvb, const struct mcp_codec *codec, int crc_known,
+                       struct frame_view *v)
 {
     memset(v, 0, sizeof *v);
     v->frame_len = tvb_reported_length(tvb);
@@ -32,7 +34,8 @@ static void read_frame(tvbuff_t *tvb, const struct mcp_codec *codec, struct fram
     v->payload_avail = MIN(v->length, v->captured - MCP_HEADER_LEN);
     if (!v->cut) {
         v->crc = v->bytes[v->frame_len - 1];
-        v->crc_computed = mcp_crc(codec->crc, v->bytes, v->frame_len - 1);
+        v->crc_computed =
+            crc_known >= 0 ? (guint8)crc_known : mcp_crc(codec->crc, v->bytes, v->frame_len - 1);
         v->crc_checked = mcp5a_prefs.check_crc;
         v->crc_bad = v->crc_checked && v->crc != v->crc_computed;
     }
@@ -49,11 +52,12 @@ static const char *other_valid_variant(const struct frame_view *v, enum mcp_crc_
     return NULL;
 }
 
+/* cmd_name: the command's name, NULL if unknown. */
 static void add_header(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
-                       const struct mcp_codec *codec, const struct frame_view *v)
+                       const struct mcp_codec *codec, const char *cmd_name)
 {
     if (t == NULL) { /* no tree: only the expert info (severity, Expert column) */
-        if (mcp_name_of(mcp_cmd_names, v->cmd) == NULL)
+        if (cmd_name == NULL)
             expert_add_info(pinfo, NULL, &mcp5a_ei.unknown_cmd);
         return;
     }
@@ -64,7 +68,7 @@ static void add_header(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
     proto_item *ci = proto_tree_add_item(t, mcp5a_hf.cmd, tvb, 4, 1, ENC_NA);
     proto_tree *ct = proto_item_add_subtree(ci, mcp5a_ett.cmd);
     proto_tree_add_item(ct, mcp5a_hf.cmd_response, tvb, 4, 1, ENC_NA);
-    if (mcp_name_of(mcp_cmd_names, v->cmd) == NULL)
+    if (cmd_name == NULL)
         expert_add_info(pinfo, ci, &mcp5a_ei.unknown_cmd);
 }
 
@@ -202,18 +206,19 @@ static void queue_tap(packet_info *pinfo, const struct frame_view *v, const stru
     mcp5a_tap_queue(pinfo, &info);
 }
 
-int mcp5a_dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, enum mcp5a_link link)
+static int dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, enum mcp5a_link link,
+                         int crc_known)
 {
     struct mcp_codec codec = mcp5a_codec();
     if (tvb_captured_length(tvb) < MCP_HEADER_LEN) {
         /* Not even the header was captured: nothing to analyse. */
         proto_item *ti = proto_tree_add_item(tree, proto_mcp5a, tvb, 0, -1, ENC_NA);
         expert_add_info(pinfo, ti, &mcp5a_ei.cut);
-        mcp5a_info_add(pinfo, "[CUT] MCP frame header");
+        mcp5a_info_add_lasting(pinfo, "[CUT] MCP frame header");
         return tvb_reported_length(tvb);
     }
     struct frame_view v;
-    read_frame(tvb, &codec, &v);
+    read_frame(tvb, &codec, crc_known, &v);
 
     struct mcp_pdu pdu;
     mcp_pdu_parse(v.cmd, v.bytes + MCP_HEADER_LEN, v.payload_avail, &pdu);
@@ -233,7 +238,8 @@ int mcp5a_dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, enu
         proto_item_append_text(ti, ", %s, seq=%u", mcp_cmd_name(v.cmd), v.seq);
         t = proto_item_add_subtree(ti, mcp5a_ett.frame);
     }
-    add_header(t, tvb, pinfo, &codec, &v);
+    const char *cmd_name = mcp_name_of(mcp_cmd_names, v.cmd);
+    add_header(t, tvb, pinfo, &codec, cmd_name);
     mcp5a_add_payload(t, tvb, pinfo, v.length, v.payload_avail, &pdu, v.cut);
     add_crc(t, tvb, pinfo, &codec, &v);
     if (have_result)
@@ -242,16 +248,31 @@ int mcp5a_dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, enu
     struct mcp5a_summary s = {
         .seq = v.seq,
         .cmd = v.cmd,
+        .cmd_name = cmd_name,
         .pdu = &pdu,
         .result = have_result ? &result : NULL,
         .crc_bad = v.crc_bad,
         .cut = v.cut,
     };
     if (pinfo->cinfo != NULL) { /* no columns (e.g. tshark -2's first pass): no text */
-        char info[MCP5A_SUMMARY_SIZE];
-        mcp5a_info_add(pinfo, mcp5a_info_summary(info, sizeof info, &s));
+        char *info = wmem_alloc(pinfo->pool, MCP5A_SUMMARY_SIZE);
+        mcp5a_info_add_lasting(pinfo, mcp5a_info_summary(info, MCP5A_SUMMARY_SIZE, &s));
     }
     queue_tap(pinfo, &v, &pdu, &result, have_result, link);
     mcp5a_export_pdu(tvb, pinfo, link);
     return (int)v.frame_len;
+}
+
+int mcp5a_dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, enum mcp5a_link link)
+{
+    return dissect_frame(tvb, pinfo, tree, link, -1);
+}
+
+int mcp5a_dissect_frame_checked(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                                enum mcp5a_link link, guint8 crc_computed)
+{
+    /* A frame the snaplen cut has no check to reuse. */
+    if (tvb_captured_length(tvb) < tvb_reported_length(tvb))
+        return dissect_frame(tvb, pinfo, tree, link, -1);
+    return dissect_frame(tvb, pinfo, tree, link, crc_computed);
 }

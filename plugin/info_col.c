@@ -18,6 +18,18 @@ void mcp5a_info_add(packet_info *pinfo, const char *text)
         col_append_sep_str(pinfo->cinfo, COL_INFO, "; ", text);
 }
 
+void mcp5a_info_add_lasting(packet_info *pinfo, const char *text)
+{
+    struct mcp5a_packet_state *st = mcp5a_packet_state(pinfo);
+    /* col_set_str replaces the text after the fence like col_add_str, but
+     * without a fence keeps the pointer (no copy: about 250 instructions a
+     * frame); a later append copies it into the column's own buffer. */
+    if (st->items++ == 0)
+        col_set_str(pinfo->cinfo, COL_INFO, text);
+    else
+        col_append_sep_str(pinfo->cinfo, COL_INFO, "; ", text);
+}
+
 /* A bounded text buffer: appends that do not fit are cut, never overrun. */
 struct text {
     char *buf;
@@ -107,7 +119,7 @@ static const char *status_name(guint8 status)
 static void add_body(struct text *b, const struct mcp5a_summary *s)
 {
     const struct mcp_pdu *p = s->pdu;
-    const char *name = mcp_name_of(mcp_cmd_names, s->cmd);
+    const char *name = s->cmd_name;
     if (name != NULL) {
         put_str(b, name);
     } else {

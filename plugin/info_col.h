@@ -8,6 +8,7 @@
 struct mcp5a_summary {
     guint8 seq;
     guint8 cmd;
+    const char *cmd_name; /* mcp_name_of(mcp_cmd_names, cmd): NULL if unknown */
     const struct mcp_pdu *pdu;
     const struct mcp5a_result *result; /* NULL: no analysis */
     gboolean crc_bad;

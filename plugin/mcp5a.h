@@ -85,6 +85,10 @@ enum mcp5a_link {
  * cut it). Runs the analysis on the first pass. Returns the frame's length.
  */
 int mcp5a_dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, enum mcp5a_link link);
+/* The same, for a whole frame whose check a stream decoder already computed
+ * over it with the codec in force (crc_computed, 0..255). */
+int mcp5a_dissect_frame_checked(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                                enum mcp5a_link link, guint8 crc_computed);
 
 /* junk.c: shows `shown` bytes of tvb at offset as junk; `total` counts every
  * junk byte this run reveals (serial: some may sit in earlier records). */
@@ -93,6 +97,9 @@ void mcp5a_dissect_junk(tvbuff_t *tvb, int offset, int shown, guint total, packe
 
 /* info_col.c: joins one item's summary into the Info column. */
 void mcp5a_info_add(packet_info *pinfo, const char *text);
+/* The same for a text that lives as long as the packet (static, or in
+ * pinfo->pool): the column may point to it instead of copying it. */
+void mcp5a_info_add_lasting(packet_info *pinfo, const char *text);
 
 /* Transports: transport_tcp.c, transport_udp.c, transport_serial.c, heuristics.c */
 int mcp5a_dissect_tcp(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data);

@@ -23,8 +23,8 @@ enum {
 struct sim_config {
     struct mcp_endpoint listen[SIM_MAX_LISTENERS];
     size_t listen_count;
-    char *serial_path; /* --serial */
-    unsigned baud;
+    char *serial_path;                 /* --listen serial:PATH (or the hidden --serial) */
+    struct mcp_serial_settings serial; /* its ?baud=&parity=&data-bits=&stop-bits= */
     bool pty;
     bool devices[256];
     char *registers_file;

@@ -137,9 +137,10 @@ static bool serial_param(const char *param, struct mcp_serial_settings *s, char 
     case 1:
         if (s->parity != 0)
             break;
-        s->parity = strcmp(v, "none") == 0 ? 'n' : strcmp(v, "even") == 0 ? 'e'
-                                               : strcmp(v, "odd") == 0    ? 'o'
-                                                                          : 0;
+        s->parity = strcmp(v, "none") == 0   ? 'n'
+                    : strcmp(v, "even") == 0 ? 'e'
+                    : strcmp(v, "odd") == 0  ? 'o'
+                                             : 0;
         if (s->parity == 0) {
             snprintf(why, why_len, "parity=%s: none, even or odd", v);
             return false;

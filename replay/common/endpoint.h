@@ -27,7 +27,7 @@ struct mcp_endpoint {
     uint16_t port;                /* UDP/TCP */
     struct sockaddr_storage addr; /* UDP/TCP: resolved */
     socklen_t addr_len;
-    char path[256]; /* SERIAL: device path; IFACE: interface name */
+    char path[256];                    /* SERIAL: device path; IFACE: interface name */
     struct mcp_serial_settings serial; /* SERIAL: the URL's parameters (0: not given) */
 };
 

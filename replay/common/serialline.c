@@ -33,7 +33,8 @@ bool mcp_serial_speed(unsigned baud, speed_t *out)
     return false;
 }
 
-/* A Unix98 pseudo-terminal slave (/dev/pts/N: majors 136..143, Documentation/admin-guide/devices.txt). */
+/* A Unix98 pseudo-terminal slave (/dev/pts/N: majors 136..143,
+ * Documentation/admin-guide/devices.txt). */
 static bool is_pty(int fd)
 {
     struct stat st;
@@ -97,7 +98,10 @@ enum mcp_serial_status mcp_serial_apply(int fd, const struct mcp_serial_settings
     if ((got.c_cflag & PARENB) != (tio.c_cflag & PARENB) ||
         ((tio.c_cflag & PARENB) && (got.c_cflag & PARODD) != (tio.c_cflag & PARODD))) {
         snprintf(err, err_len, "the line refuses parity=%s (it kept another%s)",
-                 s->parity == 'e' ? "even" : s->parity == 'o' ? "odd" : "none", hint);
+                 s->parity == 'e'   ? "even"
+                 : s->parity == 'o' ? "odd"
+                                    : "none",
+                 hint);
         return MCP_SERIAL_REFUSED;
     }
     if ((got.c_cflag & CSTOPB) != (tio.c_cflag & CSTOPB)) {

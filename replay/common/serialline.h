@@ -1,7 +1,8 @@
 /*
- * Serial lines of the tools: the settings of a serial:/dev/X?baud=N&parity=P&data-bits=D&stop-bits=S
- * endpoint (parsed by endpoint.c) applied with termios(3) wherever a tool opens a serial line
- * (mcpreplay and mcppoll targets, mcpsim listeners, mcpserialdump ports). Spec: §5 (Serial).
+ * Serial lines of the tools: the settings of a
+ * serial:/dev/X?baud=N&parity=P&data-bits=D&stop-bits=S endpoint (parsed by endpoint.c) applied
+ * with termios(3) wherever a tool opens a serial line (mcpreplay and mcppoll targets, mcpsim
+ * listeners, mcpserialdump ports). Spec: §5 (Serial).
  */
 #ifndef MCP_SERIALLINE_H
 #define MCP_SERIALLINE_H

@@ -186,8 +186,8 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
             g_free(r->serial);
             r->serial = g_strdup(ep.path);
             if (ep.serial.baud != 0 && r->baud > 0)
-                return fail(err, err_len, "--listen '%s': give the baud rate once (not also --baud)",
-                            u);
+                return fail(err, err_len,
+                            "--listen '%s': give the baud rate once (not also --baud)", u);
             cfg->serial = ep.serial;
             continue;
         }

@@ -11,6 +11,7 @@
 
 #include "mcp/crc.h"
 #include "mcp/pdu.h"
+#include "idlist.h"
 #include "serial.h"
 #include "version.h"
 
@@ -25,28 +26,6 @@ static bool parse_uint(const char *text, unsigned long max, unsigned long *out)
         return false;
     *out = v;
     return *end == '\0';
-}
-
-bool sim_parse_device_list(const char *text, bool present[256])
-{
-    memset(present, 0, 256 * sizeof present[0]);
-    gchar **parts = g_strsplit(text, ",", -1);
-    bool ok = parts[0] != NULL;
-    for (gchar **p = parts; ok && *p != NULL; p++) {
-        unsigned long lo, hi;
-        gchar *dash = strchr(*p, '-');
-        if (dash != NULL) {
-            *dash = '\0';
-            ok = parse_uint(*p, 254, &lo) && parse_uint(dash + 1, 254, &hi) && lo <= hi;
-        } else {
-            ok = parse_uint(*p, 254, &lo);
-            hi = lo;
-        }
-        for (unsigned long id = lo; ok && id <= hi; id++)
-            present[id] = true;
-    }
-    g_strfreev(parts);
-    return ok;
 }
 
 static bool parse_double_text(const char *text, double *out)
@@ -208,7 +187,7 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
         return fail(err, err_len, "%s", "--baud needs a serial line (--listen serial:/dev/X)");
     if (r->baud > 0)
         cfg->serial.baud = (unsigned)r->baud;
-    if (r->devices != NULL && !sim_parse_device_list(r->devices, cfg->devices))
+    if (r->devices != NULL && !mcp_parse_id_list(r->devices, 0, 254, cfg->devices))
         return fail(err, err_len, "--devices: bad list '%s' (ids 0..254, e.g. 1-4,7)", r->devices);
     cfg->registers_file = g_strdup(r->registers);
     if (r->seed != NULL) {
@@ -307,7 +286,7 @@ bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err,
         {"seed", 's', 0, G_OPTION_ARG_STRING, &r.seed,
          "Fill registers with values from this seed; also seeds the knobs", "N"},
         {"latency", 0, 0, G_OPTION_ARG_STRING, &r.latency,
-         "Delay answers by MS, +/- up to JITTER_MS", "MS[:JITTER_MS]"},
+         "Delay answers by MS +- JITTER_MS ms (uniform; as mcpgen --latency)", "MS[:JITTER_MS]"},
         {"drop", 0, 0, G_OPTION_ARG_DOUBLE, &r.drop_rate,
          "Leave this fraction of requests unanswered", "P"},
         {"drop-rate", 0, HIDDEN, G_OPTION_ARG_DOUBLE, &r.drop_rate, "old name of --drop", "P"},

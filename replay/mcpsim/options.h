@@ -49,9 +49,6 @@ struct sim_config {
  */
 bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err, size_t err_len);
 
-/* Parses a device list such as "1-4,7" into present[]; false on a bad list. */
-bool sim_parse_device_list(const char *text, bool present[256]);
-
 void sim_config_free(struct sim_config *cfg);
 
 #endif

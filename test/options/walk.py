@@ -47,13 +47,13 @@ MCPGEN = {
     "ipv6": None,
     "port": ([], ["0", "-1", "65536", "40001"] + NUM, "--port"),
     "masters": ([], ["0", "100"] + NUM, "--masters"),
-    "devices": ([], ["0", "151"] + NUM, "--devices"),
+    "devices": ([], ["0", "151", "0-3", "1-151", "4-2", "1,,2", "1-", "-3"] + NUM, "--devices"),
     "limit": ([], ["0", "-1", "-5"] + NUM, "--limit"),
     "requests": ([], ["0", "-1"] + NUM, "--requests"),
     "rate": ([], ["0", "-1", "1e8", "nan"] + NUM, "--rate"),
     "steady": None,
-    "latency": ([], ["-1", "70000", "nan"] + NUM, "--latency"),
-    "jitter": ([], ["-0.1", "1.5", "nan"] + NUM, "--jitter"),
+    "latency": ([], ["-1", "70000", "nan", "5:-1", "5:x", "5:", "1:2:3", "5:70000", ":2"] + NUM,
+                "--latency"),
     "broadcast": (["--transport", "udp"], PROB, "--broadcast"),
     "subnet-broadcast": None,
     "mix": ([], ["heartbeat=x", "nothing=1", "read=0", ""], "--mix"),
@@ -82,8 +82,10 @@ MCPGEN = {
     "frames": ([], ["0", "x"], "--limit"),
     "bad-crc": ([], PROB, "--corrupt-crc"),
     "gap": ([], PROB, "--drop"),
+    # the old spread as a share of --latency (now --latency MS:JITTER_MS)
+    "jitter": ([], ["-0.1", "1.5", "nan", "0.5 --latency 5:1"] + NUM, "--jitter"),
 }
-MCPGEN_HIDDEN = {"out", "frames", "bad-crc", "gap"}
+MCPGEN_HIDDEN = {"out", "frames", "bad-crc", "gap", "jitter"}
 
 MCPSIM = {
     "listen": ([], ["bogus", "udp://127.0.0.1:99999", "iface:lo", "", "tcp://[::1"] + SERIAL_BAD,

@@ -83,6 +83,92 @@ static bool parse_socket(const char *url, const char *rest, struct mcp_endpoint 
     return true;
 }
 
+static bool parse_unsigned(const char *text, unsigned long max, unsigned *out)
+{
+    if (!g_ascii_isdigit(text[0]))
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v > max)
+        return false;
+    *out = (unsigned)v;
+    return true;
+}
+
+/* One NAME=VALUE parameter of a serial URL; false with the reason in why. */
+static bool serial_param(const char *param, struct mcp_serial_settings *s, char *why,
+                         size_t why_len)
+{
+    const char *eq = strchr(param, '=');
+    size_t name_len = eq != NULL ? (size_t)(eq - param) : strlen(param);
+    const char *v = eq != NULL ? eq + 1 : "";
+    static const char *const names[] = {"baud", "parity", "data-bits", "stop-bits"};
+    size_t i = 0;
+    while (i < G_N_ELEMENTS(names) &&
+           !(strlen(names[i]) == name_len && strncmp(param, names[i], name_len) == 0))
+        i++;
+    if (i < G_N_ELEMENTS(names) && eq == NULL) {
+        snprintf(why, why_len, "%s: needs a value (%s=...)", names[i], names[i]);
+        return false;
+    }
+    if (i == G_N_ELEMENTS(names)) {
+        snprintf(why, why_len,
+                 "unknown parameter '%s' (serial parameters: baud=N, parity=none|even|odd, "
+                 "data-bits=5..8, stop-bits=1|2)",
+                 param);
+        return false;
+    }
+    unsigned n = 0;
+    speed_t speed;
+    switch (i) {
+    case 0:
+        if (s->baud != 0)
+            break;
+        if (!parse_unsigned(v, 100000000, &n) || !mcp_serial_speed(n, &speed)) {
+            snprintf(why, why_len,
+                     "baud=%s: not a rate serial lines support (50 .. 4000000: 9600, 19200, "
+                     "38400, 57600, 115200, ...)",
+                     v);
+            return false;
+        }
+        s->baud = n;
+        return true;
+    case 1:
+        if (s->parity != 0)
+            break;
+        s->parity = strcmp(v, "none") == 0   ? 'n'
+                    : strcmp(v, "even") == 0 ? 'e'
+                    : strcmp(v, "odd") == 0  ? 'o'
+                                             : 0;
+        if (s->parity == 0) {
+            snprintf(why, why_len, "parity=%s: none, even or odd", v);
+            return false;
+        }
+        return true;
+    case 2:
+        if (s->data_bits != 0)
+            break;
+        if (!parse_unsigned(v, 8, &n) || n < 5) {
+            snprintf(why, why_len, "data-bits=%s: 5, 6, 7 or 8", v);
+            return false;
+        }
+        s->data_bits = n;
+        return true;
+    default:
+        if (s->stop_bits != 0)
+            break;
+        if (!parse_unsigned(v, 2, &n) || n < 1) {
+            snprintf(why, why_len, "stop-bits=%s: 1 or 2", v);
+            return false;
+        }
+        s->stop_bits = n;
+        return true;
+    }
+    snprintf(why, why_len, "%s given twice", names[i]);
+    return false;
+}
+
 static bool parse_serial(const char *url, const char *rest, struct mcp_endpoint *ep, char *err,
                          size_t err_len)
 {
@@ -96,32 +182,15 @@ static bool parse_serial(const char *url, const char *rest, struct mcp_endpoint 
     ep->path[path_len] = '\0';
     if (query == NULL)
         return true;
+    if (query[1] == '\0')
+        return fail(err, err_len, url, "nothing after '?' (serial:/dev/ttyUSB0?baud=115200)");
     bool ok = true;
-    gchar **opts = g_strsplit(query + 1, "&", -1);
-    for (gchar **o = opts; ok && *o != NULL; o++) {
-        if (strncmp(*o, "baud=", 5) == 0) {
-            char *end;
-            errno = 0;
-            unsigned long baud = strtoul(*o + 5, &end, 10);
-            ok = errno == 0 && *end == '\0' && baud > 0 && baud <= 4000000 && (*o)[5] != '-';
-            if (!ok)
-                fail(err, err_len, url, "baud must be a positive number");
-            ep->baud = (unsigned)baud;
-        } else if (strncmp(*o, "parity=", 7) == 0) {
-            const char *v = *o + 7;
-            ep->parity = strcmp(v, "none") == 0   ? 'n'
-                         : strcmp(v, "even") == 0 ? 'e'
-                         : strcmp(v, "odd") == 0  ? 'o'
-                                                  : 0;
-            ok = ep->parity != 0;
-            if (!ok)
-                fail(err, err_len, url, "parity must be none, even or odd");
-        } else {
-            ok = fail(err, err_len, url, "serial options are baud=N and parity=none|even|odd");
-        }
-    }
-    g_strfreev(opts);
-    return ok;
+    char why[200];
+    gchar **params = g_strsplit(query + 1, "&", -1);
+    for (gchar **p = params; ok && *p != NULL; p++)
+        ok = serial_param(*p, &ep->serial, why, sizeof why);
+    g_strfreev(params);
+    return ok || fail(err, err_len, url, why);
 }
 
 bool mcp_endpoint_parse(const char *url, struct mcp_endpoint *ep, char *err, size_t err_len)

@@ -1,7 +1,8 @@
 /*
  * Endpoint URLs shared by the tools: udp://HOST:PORT, tcp://HOST:PORT,
- * serial:/dev/ttyX[?baud=N][&parity=none|even|odd] (options in any order), iface:NAME. IPv6 hosts
- * go in brackets: udp://[::1]:23130.
+ * serial:/dev/ttyX[?baud=N][&parity=none|even|odd][&data-bits=5..8][&stop-bits=1|2]
+ * (parameters in any order, each at most once), iface:NAME. IPv6 hosts go in brackets:
+ * udp://[::1]:23130. Spec: §5 (transports).
  */
 #ifndef MCP_ENDPOINT_H
 #define MCP_ENDPOINT_H
@@ -10,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+
+#include "serialline.h"
 
 enum mcp_endpoint_kind {
     MCP_ENDPOINT_UDP,
@@ -24,14 +27,15 @@ struct mcp_endpoint {
     uint16_t port;                /* UDP/TCP */
     struct sockaddr_storage addr; /* UDP/TCP: resolved */
     socklen_t addr_len;
-    char path[256]; /* SERIAL: device path; IFACE: interface name */
-    unsigned baud;  /* SERIAL: 0 when not given */
-    char parity;    /* SERIAL: 'n', 'e', 'o', or 0 when not given (the line is left as it is) */
+    char path[256];                    /* SERIAL: device path; IFACE: interface name */
+    struct mcp_serial_settings serial; /* SERIAL: the URL's parameters (0: not given) */
 };
 
 /*
- * Parses and (for UDP/TCP) resolves a URL. On failure returns false and writes
- * a one-line reason into err (capacity err_len).
+ * Parses and (for UDP/TCP) resolves a URL. Serial parameters are checked here, before any
+ * line is opened: baud one of the termios rates (mcp_serial_speed), parity none|even|odd,
+ * data-bits 5..8, stop-bits 1|2. On failure returns false and writes a one-line reason
+ * naming the bad part ("baud=12345: ...") into err (capacity err_len).
  */
 bool mcp_endpoint_parse(const char *url, struct mcp_endpoint *ep, char *err, size_t err_len);
 

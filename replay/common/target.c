@@ -9,7 +9,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "mcp/stream.h"
@@ -97,52 +96,17 @@ static bool connect_tcp(struct mcp_target *t, GError **error)
     return true;
 }
 
-static speed_t baud_constant(unsigned baud)
-{
-    static const struct {
-        unsigned rate;
-        speed_t constant;
-    } table[] = {{1200, B1200},     {2400, B2400},     {4800, B4800},    {9600, B9600},
-                 {19200, B19200},   {38400, B38400},   {57600, B57600},  {115200, B115200},
-                 {230400, B230400}, {460800, B460800}, {921600, B921600}};
-    for (size_t i = 0; i < G_N_ELEMENTS(table); i++)
-        if (table[i].rate == baud)
-            return table[i].constant;
-    return 0;
-}
-
 static bool open_serial(struct mcp_target *t, GError **error)
 {
-    speed_t speed = 0;
-    if (t->ep.baud != 0 && (speed = baud_constant(t->ep.baud)) == 0) {
-        g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_USAGE,
-                    "target %s: unsupported baud rate %u", t->url, t->ep.baud);
-        return false;
-    }
     t->fd = open(t->ep.path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (t->fd < 0) {
         set_lost(t, error, "cannot open the serial device", errno);
         return false;
     }
-    struct termios tio;
-    if (tcgetattr(t->fd, &tio) != 0) {
-        set_lost(t, error, "not a serial device", errno);
-        return false;
-    }
-    cfmakeraw(&tio);
-    tio.c_cflag |= CLOCAL | CREAD;
-    if (speed != 0) {
-        cfsetispeed(&tio, speed);
-        cfsetospeed(&tio, speed);
-    }
-    if (t->ep.parity == 'n')
-        tio.c_cflag &= ~(tcflag_t)(PARENB | PARODD);
-    else if (t->ep.parity == 'e')
-        tio.c_cflag = (tio.c_cflag & ~(tcflag_t)PARODD) | PARENB;
-    else if (t->ep.parity == 'o')
-        tio.c_cflag |= PARENB | PARODD;
-    if (tcsetattr(t->fd, TCSANOW, &tio) != 0) {
-        set_lost(t, error, "cannot configure the serial device", errno);
+    char why[256];
+    if (mcp_serial_apply(t->fd, &t->ep.serial, why, sizeof why) != MCP_SERIAL_OK) {
+        /* a line that is no terminal or refuses the URL's settings cannot be replayed to */
+        g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_UNREACHABLE, "target %s: %s", t->url, why);
         return false;
     }
     return true;

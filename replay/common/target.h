@@ -1,8 +1,9 @@
 /*
  * Targets shared by the tools (mcpreplay, mcppoll). Where frames go: udp://, tcp:// (a real
- * connection, reconnected on reset when allowed), serial:/dev/X?baud=N (a tty or a pty), or
- * iface:NAME (whole captured packets injected at layer 2 with pcap_inject). Answers coming back are
- * decoded into frames (UDP: per datagram; TCP: FRAMED stream decoder; serial: SERIAL stream
+ * connection, reconnected on reset when allowed),
+ * serial:/dev/X?baud=N&parity=P&data-bits=D&stop-bits=S (a tty or a pty; endpoint.h, serialline.h),
+ * or iface:NAME (whole captured packets injected at layer 2 with pcap_inject). Answers coming back
+ * are decoded into frames (UDP: per datagram; TCP: FRAMED stream decoder; serial: SERIAL stream
  * decoder).
  */
 #ifndef MCP_TARGET_H

@@ -18,7 +18,7 @@ static uint16_t small_count(struct rng *rng)
 }
 
 size_t behaviour_request(const struct gen_options *opt, struct rng *rng, enum gen_mix kind,
-                         uint8_t unit, int units, uint8_t *cmd, uint8_t *out)
+                         uint8_t unit, int max_unit, uint8_t *cmd, uint8_t *out)
 {
     const size_t cap = BEHAVIOUR_MAX_PAYLOAD;
     uint16_t values[MCP_MAX_REGISTERS];
@@ -27,7 +27,7 @@ size_t behaviour_request(const struct gen_options *opt, struct rng *rng, enum ge
     /* A request the device must refuse: 0 unknown device, 1 bad count, 2 range past 0xFFFF. */
     int bad = rng_chance(rng, opt->bad_request) ? (int)rng_below(rng, 3) : -1;
     if (bad == 0 && unit != 0xFF)
-        unit = (uint8_t)(units + 1 + (int)rng_below(rng, 50)); /* nobody has that id */
+        unit = (uint8_t)(max_unit + 1 + (int)rng_below(rng, 50)); /* nobody has that id */
     if (bad == 2)
         addr = (uint16_t)(0x10000 - rng_range(rng, 1, count));
 
@@ -74,8 +74,8 @@ size_t behaviour_event(struct rng *rng, uint8_t unit, bool big, uint64_t t_ns, u
 }
 
 size_t behaviour_answer(const struct gen_options *opt, struct rng *rng, uint8_t req_cmd,
-                        const uint8_t *req, size_t len, uint8_t req_seq, uint8_t first,
-                        uint8_t last, uint8_t *rsp_cmd, uint8_t *out)
+                        const uint8_t *req, size_t len, uint8_t req_seq, uint8_t served,
+                        uint8_t *rsp_cmd, uint8_t *out)
 {
     const size_t cap = BEHAVIOUR_MAX_PAYLOAD;
     *rsp_cmd = (uint8_t)(req_cmd | MCP_RESPONSE_FLAG);
@@ -85,7 +85,8 @@ size_t behaviour_answer(const struct gen_options *opt, struct rng *rng, uint8_t 
     if (!pdu.known) {
         status = MCP_STATUS_UNSUPPORTED_COMMAND;
     } else if (req_cmd == MCP_CMD_READ || req_cmd == MCP_CMD_WRITE) {
-        if (!pdu.has_register_block || pdu.device < first || pdu.device > last)
+        bool known = served != 0 ? pdu.device == served : opt->device_present[pdu.device];
+        if (!pdu.has_register_block || !known)
             status = MCP_STATUS_UNKNOWN_DEVICE;
         else if (pdu.count == 0 || pdu.count > MCP_MAX_REGISTERS || !well_formed)
             status = MCP_STATUS_ILLEGAL_VALUE;

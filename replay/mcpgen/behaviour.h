@@ -17,22 +17,23 @@
 
 /*
  * Builds a master's request of the given kind (HEARTBEAT, READ, WRITE,
- * UNKNOWN or WRITE_ALL) for device `unit`; `units` devices exist (ids
- * 1..units). Returns the payload length; *cmd receives the command.
+ * UNKNOWN or WRITE_ALL) for device `unit`; max_unit is the highest id of
+ * --devices (a request a device must refuse as unknown names an id above it).
+ * Returns the payload length; *cmd receives the command.
  */
 size_t behaviour_request(const struct gen_options *opt, struct rng *rng, enum gen_mix kind,
-                         uint8_t unit, int units, uint8_t *cmd, uint8_t *out);
+                         uint8_t unit, int max_unit, uint8_t *cmd, uint8_t *out);
 
 /* An EVENT of device `unit`; big: a 4 KiB frame (4096-byte payload). */
 size_t behaviour_event(struct rng *rng, uint8_t unit, bool big, uint64_t t_ns, uint8_t *out);
 
 /*
- * The device's answer to a request it received. served: the device ids this
- * endpoint answers for (first..last). Returns the payload length; *rsp_cmd
- * receives cmd | 0x80.
+ * The device's answer to a request it received. served: the one device id this
+ * endpoint answers for, or 0 for every id of --devices (a serial line). Returns
+ * the payload length; *rsp_cmd receives cmd | 0x80.
  */
 size_t behaviour_answer(const struct gen_options *opt, struct rng *rng, uint8_t req_cmd,
-                        const uint8_t *req, size_t len, uint8_t req_seq, uint8_t first,
-                        uint8_t last, uint8_t *rsp_cmd, uint8_t *out);
+                        const uint8_t *req, size_t len, uint8_t req_seq, uint8_t served,
+                        uint8_t *rsp_cmd, uint8_t *out);
 
 #endif

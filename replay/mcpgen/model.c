@@ -267,18 +267,19 @@ static void take_in(struct model *m, int s, uint64_t t, const struct msg *g, uin
         return;
     int dev = m->topo->senders[s].peer;
     const struct gen_conn *l = &m->topo->links[m->topo->senders[s].link];
-    uint8_t first = l->unit, last = l->unit;
-    if (m->opt->transport == GEN_SERIAL) {
-        first = 1;
-        last = (uint8_t)m->opt->devices;
-    }
+    /* serial: one line, every device on it answers for itself (0: any id of --devices) */
+    uint8_t served = m->opt->transport == GEN_SERIAL ? 0 : l->unit;
     uint8_t rsp_cmd;
-    size_t n = behaviour_answer(m->opt, &m->rng, g->cmd, g->payload, g->len, seq, first, last,
-                                &rsp_cmd, m->payload);
+    size_t n = behaviour_answer(m->opt, &m->rng, g->cmd, g->payload, g->len, seq, served, &rsp_cmd,
+                                m->payload);
     struct msender *D = &m->snd[dev];
     if (!D->resp_key_valid || D->resp_key_t != t) {
-        double lat =
-            m->opt->latency_ms * 1e6 * (1.0 + m->opt->jitter * (2.0 * rng_unit(&m->rng) - 1.0));
+        /* uniform in latency +- jitter (--latency MS:JITTER_MS), as a share of the latency
+         * when there is one (the formula of 0.1, so old captures regenerate to the byte) */
+        double spread = 2.0 * rng_unit(&m->rng) - 1.0;
+        double lat = m->opt->latency_ms > 0.0
+                         ? m->opt->latency_ms * 1e6 * (1.0 + m->opt->jitter * spread)
+                         : m->opt->jitter_ms * 1e6 * spread;
         D->resp_key_valid = true;
         D->resp_key_t = t;
         D->resp_latency = (uint64_t)(lat < 0 ? 0 : lat);
@@ -607,7 +608,7 @@ static enum gen_mix draw_kind(struct model *m, bool masters_only)
 static uint8_t unit_for(struct model *m, const struct gen_conn *l)
 {
     if (m->opt->transport == GEN_SERIAL)
-        return (uint8_t)rng_range(&m->rng, 1, (uint32_t)m->opt->devices);
+        return m->opt->device_id[rng_range(&m->rng, 1, (uint32_t)m->opt->devices) - 1];
     return l->unit;
 }
 
@@ -659,7 +660,7 @@ static void tick(struct model *m, const struct item *it)
             }
             uint8_t cmd;
             size_t n = behaviour_request(o, &m->rng, kind, bcast ? 0xFF : unit_for(m, l),
-                                         o->devices, &cmd, m->payload);
+                                         o->max_device, &cmd, m->payload);
             /* Requests to the broadcast address or to device 0xFF are never answered. */
             bool expects = !bcast && mcp_expects_answer(cmd, m->payload, n);
             push_fresh(m, l->to_dev, t, msg_new(m, cmd, m->payload, n, TRUTH_NONE, expects));

@@ -8,6 +8,7 @@
 
 #include <pcap/pcap.h>
 
+#include "idlist.h"
 #include "version.h"
 
 /* The names of docs/options.md (as in mcpreplay and mcpsim); the old ones stay accepted. */
@@ -123,6 +124,81 @@ static bool check_probability(const char *name, double p)
     return fail("%s must be a probability between 0 and 1", name);
 }
 
+/*
+ * --devices LIST (ids 1..150, as mcpsim's --devices names the ids it simulates). For one
+ * release a bare number N keeps its old meaning, a count (ids 1..N), with a notice; the
+ * hidden -d N is that count too. count: -d's value (default 2) when --devices is not given.
+ */
+static bool parse_devices(struct gen_options *opt, const char *text, int count)
+{
+    bool bare = text != NULL && text[0] != '\0' && strspn(text, "0123456789") == strlen(text);
+    if (text == NULL || bare) {
+        if (bare)
+            count = strlen(text) > 3 ? 1000 : atoi(text);
+        if (count < 1 || count > 150)
+            return fail("%s", "--devices must name ids 1..150 (a bare number, read as a count in "
+                              "0.2: 1..150)");
+        memset(opt->device_present, 0, sizeof opt->device_present);
+        for (int id = 1; id <= count; id++)
+            opt->device_present[id] = true;
+        if (bare && count > 1) /* --devices 1 means device 1 either way */
+            fprintf(stderr,
+                    "mcpgen: notice: --devices %s reads as a count in 0.2 (ids 1-%d); write "
+                    "--devices 1-%d (from 0.3 a bare number is one id, as in mcpsim)\n",
+                    text, count, count);
+    } else if (!mcp_parse_id_list(text, 1, 150, opt->device_present)) {
+        return fail("--devices: bad list '%s' (device ids 1..150, e.g. 1-4,7)", text);
+    }
+    opt->devices = 0;
+    for (int id = 1; id <= 150; id++) {
+        if (opt->device_present[id]) {
+            opt->device_id[opt->devices++] = (uint8_t)id;
+            opt->max_device = (uint8_t)id;
+        }
+    }
+    return true;
+}
+
+static bool parse_ms(const char *text, double *out)
+{
+    char *end;
+    double v = g_ascii_strtod(text, &end);
+    if (end == text || *end != '\0' || !(v >= 0.0 && v <= 60000.0))
+        return false;
+    *out = v;
+    return true;
+}
+
+/* --latency MS[:JITTER_MS] (mcpsim's meaning); the hidden --jitter J: the spread as J*MS. */
+static bool parse_latency(struct gen_options *opt, const char *text, const char *jitter_text)
+{
+    if (text != NULL) {
+        gchar **parts = g_strsplit(text, ":", 3);
+        bool ok = parts[0] != NULL && parse_ms(parts[0], &opt->latency_ms) &&
+                  (parts[1] == NULL || (parts[2] == NULL && parse_ms(parts[1], &opt->jitter_ms)));
+        bool has_jitter = ok && parts[1] != NULL;
+        g_strfreev(parts);
+        if (!ok)
+            return fail("--latency takes MS or MS:JITTER_MS (each 0..60000 ms), not '%s'", text);
+        if (has_jitter && jitter_text != NULL)
+            return fail("%s", "--jitter (old) and --latency MS:JITTER_MS: give the jitter once");
+        if (!has_jitter)
+            opt->jitter_ms = 0.0;
+        opt->jitter = opt->latency_ms > 0.0 ? opt->jitter_ms / opt->latency_ms : 0.0;
+    }
+    if (jitter_text != NULL) {
+        char *end;
+        double jitter = g_ascii_strtod(jitter_text, &end);
+        if (end == jitter_text || *end != '\0' || !(jitter >= 0.0 && jitter <= 1.0))
+            return fail("--jitter must be 0..1 (a share of --latency; better: --latency "
+                        "MS:JITTER_MS), not '%s'",
+                        jitter_text);
+        opt->jitter = jitter;
+        opt->jitter_ms = jitter * opt->latency_ms;
+    }
+    return true;
+}
+
 static void set_defaults(struct gen_options *opt)
 {
     memset(opt, 0, sizeof *opt);
@@ -132,6 +208,7 @@ static void set_defaults(struct gen_options *opt)
     opt->frames = 100;
     opt->rate = 100.0;
     opt->latency_ms = 5.0;
+    opt->jitter_ms = 2.5;
     opt->jitter = 0.5;
     opt->vlan_id = 10;
     const double mix[MIX_COUNT] = {20, 30, 25, 5, 5, 15};
@@ -154,7 +231,8 @@ static const char help_description[] =
     "\n"
     "Examples:\n"
     "  mcpgen -w x.pcap --truth x.truth.jsonl                 100 UDP frames, seed 1\n"
-    "  mcpgen --transport tcp --devices 3 -L 10000 -w t.pcap   TCP, 3 devices\n"
+    "  mcpgen --transport tcp --devices 1-3 -L 10000 -w t.pcap TCP, devices 1, 2 and 3\n"
+    "  mcpgen --devices 1-4,7 --latency 20:5 -w d.pcap        answers after 15..25 ms\n"
     "  mcpgen --transport serial --noise 0.3 --format pcapng -w s.pcapng\n"
     "  mcpgen --corrupt-crc 0.05 --drop 0.02 --reorder 0.02 -w f.pcap --truth f.jsonl\n"
     "  mcpgen --port 5020 -w p5020.pcap                       devices on UDP port 5020\n"
@@ -162,13 +240,15 @@ static const char help_description[] =
     "\n"
     "Renamed in 0.2 (the old spellings still work for one release): --out/-o is --write/-w,\n"
     "--frames/-n is --limit/-L, --bad-crc is --corrupt-crc, --gap is --drop; -t and -d\n"
-    "are gone (use --transport, --devices). See mcpgen(1) and docs/options.md.\n";
+    "are gone (use --transport, --devices). --devices is a LIST of ids as in mcpsim (a bare\n"
+    "number N still means ids 1-N in 0.2, with a notice); --latency MS:JITTER_MS as in\n"
+    "mcpsim replaces --latency MS --jitter FRACTION. See mcpgen(1) and docs/options.md.\n";
 
 bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
 {
     set_defaults(opt);
     gchar *transport = NULL, *link = NULL, *format = NULL, *crc = NULL, *mix = NULL,
-          *fault_at = NULL;
+          *fault_at = NULL, *devices_text = NULL, *latency = NULL, *jitter = NULL;
     /* G_MININT*: not given (so that a given -1 is an error, not the default) */
     gint64 seed = 1, frames = G_MININT64, requests = G_MININT64;
     gint masters = 1, devices = 2, vlan = G_MININT, first_seq = G_MININT, gap_size = 0,
@@ -196,7 +276,8 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
         {"ipv6", '6', 0, G_OPTION_ARG_NONE, &ipv6, "IPv6 instead of IPv4", NULL},
         {"port", 0, 0, G_OPTION_ARG_INT, &port, "the devices' UDP/TCP port (default 23130)", "N"},
         {"masters", 'm', 0, G_OPTION_ARG_INT, &masters, "masters (default 1; serial: 1)", "N"},
-        {"devices", 0, 0, G_OPTION_ARG_INT, &devices, "devices (default 2)", "N"},
+        {"devices", 0, 0, G_OPTION_ARG_STRING, &devices_text,
+         "device ids 1..150, e.g. 1-4,7 (default 1-2)", "LIST"},
         {"limit", 'L', 0, G_OPTION_ARG_INT64, &frames,
          "stop starting exchanges after N frames (default 100)", "N"},
         {"frames", 'n', HIDDEN, G_OPTION_ARG_INT64, &frames, "old name of --limit", "N"},
@@ -205,10 +286,10 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
         {"rate", 'r', 0, G_OPTION_ARG_DOUBLE, &opt->rate, "traffic ticks per second (default 100)",
          "R"},
         {"steady", 0, 0, G_OPTION_ARG_NONE, &steady, "ticks exactly 1/rate apart", NULL},
-        {"latency", 0, 0, G_OPTION_ARG_DOUBLE, &opt->latency_ms,
-         "mean response latency in ms (default 5)", "MS"},
-        {"jitter", 0, 0, G_OPTION_ARG_DOUBLE, &opt->jitter,
-         "latency varies by +-J*latency (default 0.5)", "J"},
+        {"latency", 0, 0, G_OPTION_ARG_STRING, &latency,
+         "devices answer after MS +- JITTER_MS ms, uniform (default 5:2.5)", "MS[:JITTER_MS]"},
+        {"jitter", 0, HIDDEN, G_OPTION_ARG_STRING, &jitter,
+         "old: the spread as a share of --latency", "J"},
         {"broadcast", 0, 0, G_OPTION_ARG_DOUBLE, &opt->broadcast,
          "UDP: share of requests sent to the broadcast address", "P"},
         {"subnet-broadcast", 0, 0, G_OPTION_ARG_NONE, &subnet,
@@ -336,7 +417,6 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
     opt->subnet_broadcast = subnet;
     opt->steady = steady;
     opt->masters = masters;
-    opt->devices = devices;
     opt->first_seq = first_seq == G_MININT ? -1 : first_seq;
     opt->gap_size = gap_size;
     opt->port = (uint16_t)port;
@@ -351,8 +431,8 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
         ok = fail("%s", "--seed must be >= 0");
     if (ok && (masters < 1 || masters > 99))
         ok = fail("%s", "--masters must be 1..99");
-    if (ok && (devices < 1 || devices > 150))
-        ok = fail("%s", "--devices must be 1..150");
+    if (ok)
+        ok = parse_devices(opt, devices_text, devices);
     if (ok && opt->transport == GEN_SERIAL && masters != 1)
         ok = fail("%s", "a serial line has one master: --masters must be 1");
     if (ok && opt->transport == GEN_SERIAL && ipv6)
@@ -373,10 +453,8 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
         ok = fail("%s", "--requests must be >= 1");
     if (ok && !(opt->rate > 0.0 && opt->rate <= 1e7))
         ok = fail("%s", "--rate must be > 0 and <= 1e7");
-    if (ok && !(opt->latency_ms >= 0.0 && opt->latency_ms <= 60000.0))
-        ok = fail("%s", "--latency must be 0..60000 ms");
-    if (ok && !(opt->jitter >= 0.0 && opt->jitter <= 1.0))
-        ok = fail("%s", "--jitter must be 0..1");
+    if (ok)
+        ok = parse_latency(opt, latency, jitter);
     if (ok && first_seq != G_MININT && (first_seq < 0 || first_seq > 255))
         ok = fail("%s", "--first-seq must be 0..255");
     if (ok && (gap_size < 0 || gap_size > 16)) /* 0: the default, 1..3 at random */
@@ -413,6 +491,9 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
     g_free(crc);
     g_free(mix);
     g_free(fault_at);
+    g_free(devices_text);
+    g_free(latency);
+    g_free(jitter);
     return ok;
 }
 

@@ -59,14 +59,19 @@ struct gen_options {
     uint64_t seed;
 
     int masters;
-    int devices;
-    uint64_t frames;   /* stop starting exchanges once this many frames went out */
-    uint64_t requests; /* ... or after this many ticks (0: no limit) */
-    double rate;       /* ticks per second */
-    bool steady;       /* ticks exactly 1/rate apart instead of exponential */
-    double latency_ms; /* mean device response latency */
-    double jitter;     /* latency varies by +-jitter*latency */
-    double broadcast;  /* UDP: share of requests sent to the broadcast address */
+    int devices;              /* how many: the ids in device_id[] */
+    uint8_t device_id[150];   /* --devices LIST: the ids 1..150, ascending */
+    bool device_present[256]; /* the same as a set */
+    uint8_t max_device;       /* the highest id */
+    uint64_t frames;          /* stop starting exchanges once this many frames went out */
+    uint64_t requests;        /* ... or after this many ticks (0: no limit) */
+    double rate;              /* ticks per second */
+    bool steady;              /* ticks exactly 1/rate apart instead of exponential */
+    double latency_ms;        /* --latency MS[:JITTER_MS]: mean device response latency, ms */
+    double jitter_ms;         /* answers come latency_ms +- jitter_ms (uniform), never below 0 */
+    double jitter;    /* the same spread as a share of latency_ms (jitter_ms / latency_ms; the
+                         hidden --jitter of 0.1 gives it directly) */
+    double broadcast; /* UDP: share of requests sent to the broadcast address */
     bool subnet_broadcast;
     double mix[MIX_COUNT];
     double bad_request; /* requests the device must refuse (ILLEGAL_*, UNKNOWN_DEVICE) */

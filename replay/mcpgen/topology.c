@@ -67,9 +67,9 @@ void topology_build(struct topology *topo, const struct gen_options *opt, struct
     }
     for (int d = 0; d < D; d++) {
         if (opt->ipv6)
-            ipv6_host(&topo->hosts[M + d], (uint8_t)(101 + d));
+            ipv6_host(&topo->hosts[M + d], (uint8_t)(100 + opt->device_id[d]));
         else
-            ipv4_host(&topo->hosts[M + d], (uint8_t)(101 + d), false);
+            ipv4_host(&topo->hosts[M + d], (uint8_t)(100 + opt->device_id[d]), false);
     }
     topo->broadcast_host = M + D;
     struct net_host *b = &topo->hosts[topo->broadcast_host];
@@ -108,7 +108,7 @@ void topology_build(struct topology *topo, const struct gen_options *opt, struct
                 struct gen_conn *l = &topo->links[li];
                 l->master = m;
                 l->device = d;
-                l->unit = (uint8_t)(d + 1);
+                l->unit = opt->device_id[d];
                 /* UDP masters use one socket; each TCP connection has its own client port. */
                 uint16_t mport = tcp ? (uint16_t)(49152 + li) : (uint16_t)(40001 + m);
                 l->to_dev = add_sender(topo, truth, li, true, m, M + d, mport, opt->port, -1);

@@ -213,8 +213,9 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
     gboolean version = FALSE;
     GOptionEntry entries[] = {
         {"target", 't', 0, G_OPTION_ARG_STRING, &r.target,
-         "Where to send: udp://HOST:PORT, tcp://HOST:PORT, serial:/dev/X?baud=N, iface:NAME "
-         "(IPv6 hosts in brackets)",
+         "Where to send: udp://HOST:PORT, tcp://HOST:PORT, "
+         "serial:/dev/X?baud=N&parity=P&data-bits=D&stop-bits=S (each parameter optional), "
+         "iface:NAME (IPv6 hosts in brackets)",
          "URL"},
         {"port", 0, 0, G_OPTION_ARG_INT, &r.port,
          "The MCP port in the capture (default 23130): UDP frames sent to it are the master's",
@@ -306,6 +307,7 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
              "  mcpreplay -t udp://10.0.0.5:23130 field.pcapng\n"
              "  mcpreplay -t tcp://plc:23130 -e --json result.json field.pcapng\n"
              "  mcpreplay -t 'serial:/dev/ttyUSB0?baud=115200' -x 10 line.pcapng\n"
+             "  mcpreplay -t 'serial:/dev/ttyS1?baud=19200&parity=even&stop-bits=2' line.pcap\n"
              "  mcpreplay -t udp://[fd00::5]:23130 -T -K -L 100000 big.pcap\n"
              "  mcpreplay -n --frames 1-100 -Y 'mcp5a.cmd == 0x02' field.pcapng\n"
              "  mcpreplay -t udp://10.0.0.5:23130 --drop 0.01 --corrupt-crc 0.01 -s 7 f.pcap\n"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "endpoint.h"
 #include "version.h"
 
 static struct sd_options *parsing;
@@ -68,6 +69,58 @@ static bool parse_parity(const char *text, enum sd_parity *out)
     return true;
 }
 
+/* Which line settings an option or an earlier -i URL has set. */
+struct line_given {
+    bool baud, data_bits, parity, stop_bits;
+};
+
+/* One setting of an -i URL: taken when not set yet, else it must be the same value. */
+static bool merge_setting(const char *url, const char *name, unsigned value, unsigned *into,
+                          bool *given)
+{
+    if (*given && *into != value) {
+        char *why = g_strdup_printf("-i '%s': %s=%u contradicts the %s given before (all ports of "
+                                    "a capture share one set of line settings)",
+                                    url, name, value, name);
+        fail("%s", why);
+        g_free(why);
+        return false;
+    }
+    *into = value;
+    *given = true;
+    return true;
+}
+
+/* -i serial:/dev/X?baud=N&parity=P&data-bits=D&stop-bits=S (endpoint.h parses it). */
+static bool add_port_url(struct sd_options *opt, const char *url, struct line_given *given)
+{
+    struct mcp_endpoint ep;
+    char why[512];
+    if (!mcp_endpoint_parse(url, &ep, why, sizeof why)) {
+        char *msg = g_strdup_printf("-i: %s", why);
+        fail("%s", msg);
+        g_free(msg);
+        return false;
+    }
+    const struct mcp_serial_settings *s = &ep.serial;
+    unsigned parity = opt->line.parity;
+    if (s->parity != 0 && !merge_setting(url, "parity",
+                                         s->parity == 'e'   ? SD_PARITY_EVEN
+                                         : s->parity == 'o' ? SD_PARITY_ODD
+                                                            : SD_PARITY_NONE,
+                                         &parity, &given->parity))
+        return false;
+    opt->line.parity = (enum sd_parity)parity;
+    if ((s->baud != 0 && !merge_setting(url, "baud", s->baud, &opt->line.baud, &given->baud)) ||
+        (s->data_bits != 0 &&
+         !merge_setting(url, "data-bits", s->data_bits, &opt->line.data_bits, &given->data_bits)) ||
+        (s->stop_bits != 0 &&
+         !merge_setting(url, "stop-bits", s->stop_bits, &opt->line.stop_bits, &given->stop_bits)))
+        return false;
+    opt->ports[opt->n_ports++] = g_strdup(ep.path);
+    return true;
+}
+
 static const char *const description =
     "Captures the bytes of live serial lines (RS-232, RS-485, USB adapters, pseudo-terminals)\n"
     "into pcapng with LINKTYPE_WIRESHARK_UPPER_PDU records for the mcp5a Wireshark plugin:\n"
@@ -77,10 +130,14 @@ static const char *const description =
     "(a full-duplex tap: one adapter per wire); a third and fourth -i form a second line, and\n"
     "so on: each line is one interface of the pcapng. With --one-line every -i is a half-duplex\n"
     "bus of its own: its records carry no direction and the plugin infers it per frame.\n"
+    "Line settings (default 115200 8N1) are --baud, --parity, --data-bits and --stop-bits, or\n"
+    "the same as URL parameters of -i: serial:/dev/X?baud=N&parity=P&data-bits=D&stop-bits=S.\n"
+    "All ports of a capture share them.\n"
     "\n"
     "Examples:\n"
     "  mcpserialdump -i /dev/ttyUSB0 --baud 115200 -w line.pcapng\n"
     "  mcpserialdump -i /dev/ttyUSB0 -i /dev/ttyUSB1 --baud 19200 --parity even -w tap.pcapng\n"
+    "  mcpserialdump -i 'serial:/dev/ttyUSB0?baud=19200&parity=even' -w line.pcapng\n"
     "  mcpserialdump -i /dev/ttyUSB0 --one-line --baud 9600 -w - | tshark -r - -Y mcp5a\n"
     "  mcpserialdump -i /dev/ttyUSB0 -w short.pcapng -c 100 -a duration:10\n"
     "  mcpserialdump -D                  (the ports Wireshark would list)\n"
@@ -109,7 +166,9 @@ bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
 
     GOptionEntry capture_entries[] = {
         {"interface", 'i', 0, G_OPTION_ARG_FILENAME_ARRAY, &ports,
-         "Serial port to capture (repeat: the second is the reverse direction)", "DEV"},
+         "Serial port to capture: a path, a port id, or serial:/dev/X?baud=N&parity=P&"
+         "data-bits=D&stop-bits=S (repeat: the second is the reverse direction)",
+         "DEV|URL"},
         {"write", 'w', 0, G_OPTION_ARG_FILENAME, &opt->output, "Write pcapng to FILE (- = stdout)",
          "FILE"},
         {"baud", 0, 0, G_OPTION_ARG_STRING, &baud, "Baud rate (default 115200)", "N"},
@@ -190,14 +249,6 @@ bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
     opt->line.parity = SD_PARITY_NONE;
     opt->line.stop_bits = 1;
 
-    if (ok && ports != NULL) {
-        for (gchar **p = ports; *p != NULL && ok; p++) {
-            if (opt->n_ports == SD_MAX_PORTS)
-                ok = fail("at most %s ports (-i)", G_STRINGIFY(SD_MAX_PORTS));
-            else
-                opt->ports[opt->n_ports++] = g_strdup(*p);
-        }
-    }
     if (ok && baud != NULL && !parse_uint(baud, 1, 100000000, &opt->line.baud))
         ok = fail("bad --baud '%s' (a rate in bit/s)", baud);
     if (ok && data_bits != NULL && !parse_uint(data_bits, 5, 8, &opt->line.data_bits))
@@ -206,6 +257,18 @@ bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
         ok = fail("bad --parity '%s' (none, even or odd)", parity);
     if (ok && stop_bits != NULL && !parse_uint(stop_bits, 1, 2, &opt->line.stop_bits))
         ok = fail("bad --stop-bits '%s' (1 or 2)", stop_bits);
+    if (ok && ports != NULL) {
+        struct line_given given = {baud != NULL, data_bits != NULL, parity != NULL,
+                                   stop_bits != NULL};
+        for (gchar **p = ports; *p != NULL && ok; p++) {
+            if (opt->n_ports == SD_MAX_PORTS)
+                ok = fail("at most %s ports (-i)", G_STRINGIFY(SD_MAX_PORTS));
+            else if (strncmp(*p, "serial:", 7) == 0)
+                ok = add_port_url(opt, *p, &given);
+            else
+                opt->ports[opt->n_ports++] = g_strdup(*p);
+        }
+    }
     if (ok && count != NULL) {
         char *end = NULL;
         guint64 v = g_ascii_strtoull(count, &end, 10);

@@ -11,31 +11,9 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <termios.h>
-#include <unistd.h>
 
-bool sd_baud_constant(unsigned baud, unsigned *out)
-{
-    static const struct {
-        unsigned baud;
-        speed_t constant;
-    } table[] = {
-        {50, B50},           {75, B75},           {110, B110},         {134, B134},
-        {150, B150},         {200, B200},         {300, B300},         {600, B600},
-        {1200, B1200},       {1800, B1800},       {2400, B2400},       {4800, B4800},
-        {9600, B9600},       {19200, B19200},     {38400, B38400},     {57600, B57600},
-        {115200, B115200},   {230400, B230400},   {460800, B460800},   {500000, B500000},
-        {576000, B576000},   {921600, B921600},   {1000000, B1000000}, {1152000, B1152000},
-        {1500000, B1500000}, {2000000, B2000000}, {2500000, B2500000}, {3000000, B3000000},
-        {3500000, B3500000}, {4000000, B4000000},
-    };
-    for (size_t i = 0; i < G_N_ELEMENTS(table); i++) {
-        if (table[i].baud == baud) {
-            *out = table[i].constant;
-            return true;
-        }
-    }
-    return false;
-}
+#include "serialline.h"
+#include <unistd.h>
 
 /* A UUCP lock file (/run/lock/LCK..ttyUSB0) naming a live process: the port is in use. */
 static bool uucp_locked(const char *path, long *pid_out)
@@ -81,8 +59,8 @@ int sd_serial_open(const char *path, const struct sd_line_settings *line, bool *
                    char *err, size_t err_len, enum sd_exit *code)
 {
     *low_latency = false;
-    unsigned speed;
-    if (!sd_baud_constant(line->baud, &speed)) {
+    speed_t speed;
+    if (!mcp_serial_speed(line->baud, &speed)) {
         char detail[32];
         g_snprintf(detail, sizeof detail, "%u", line->baud);
         return fail(-1, err, err_len, code, SD_EXIT_LINE_SETTINGS,
@@ -123,39 +101,19 @@ int sd_serial_open(const char *path, const struct sd_line_settings *line, bool *
                     path, g_strerror(e));
     }
 
-    struct termios tio;
-    if (tcgetattr(fd, &tio) != 0)
-        return fail(fd, err, err_len, code, SD_EXIT_PORT_OPEN,
-                    "%s: cannot read the port's settings (%s)", path, g_strerror(errno));
-    cfmakeraw(&tio);
-    tio.c_iflag &= ~(tcflag_t)(INPCK | IXON | IXOFF | IXANY);
-    tio.c_cflag |= CLOCAL | CREAD;
-    tio.c_cflag &= ~(tcflag_t)(CSIZE | PARENB | PARODD | CSTOPB | CRTSCTS);
-    static const tcflag_t sizes[] = {CS5, CS6, CS7, CS8};
-    tio.c_cflag |= sizes[line->data_bits - 5];
-    if (line->parity != SD_PARITY_NONE)
-        tio.c_cflag |= PARENB | (line->parity == SD_PARITY_ODD ? PARODD : 0);
-    if (line->stop_bits == 2)
-        tio.c_cflag |= CSTOPB;
-    tio.c_cc[VMIN] = 1;
-    tio.c_cc[VTIME] = 0;
-    if (cfsetispeed(&tio, speed) != 0 || cfsetospeed(&tio, speed) != 0 ||
-        tcsetattr(fd, TCSANOW, &tio) != 0)
-        return fail(fd, err, err_len, code, SD_EXIT_LINE_SETTINGS,
-                    "%s: the port refuses the line settings (%s)", path, g_strerror(errno));
-    /* tcsetattr succeeds when any one change took: read back what the port kept. */
-    struct termios got;
-    if (tcgetattr(fd, &got) != 0)
-        return fail(fd, err, err_len, code, SD_EXIT_PORT_OPEN,
-                    "%s: cannot read the port's settings (%s)", path, g_strerror(errno));
-    if (cfgetispeed(&got) != speed)
-        return fail(fd, err, err_len, code, SD_EXIT_LINE_SETTINGS, "%s: the port refuses baud %s",
-                    path, "(it kept another rate)");
-    if ((got.c_cflag & (CSIZE | PARENB | PARODD | CSTOPB)) !=
-        (tio.c_cflag & (CSIZE | PARENB | PARODD | CSTOPB)))
-        return fail(fd, err, err_len, code, SD_EXIT_LINE_SETTINGS,
-                    "%s: the port refuses the data bits, parity or stop bits %s", path,
-                    "(it kept others)");
+    const struct mcp_serial_settings settings = {.baud = line->baud,
+                                                 .parity = "neo"[line->parity],
+                                                 .data_bits = line->data_bits,
+                                                 .stop_bits = line->stop_bits};
+    char why[256];
+    switch (mcp_serial_apply(fd, &settings, why, sizeof why)) {
+    case MCP_SERIAL_OK:
+        break;
+    case MCP_SERIAL_NOT_TTY:
+        return fail(fd, err, err_len, code, SD_EXIT_PORT_OPEN, "%s: %s", path, why);
+    case MCP_SERIAL_REFUSED:
+        return fail(fd, err, err_len, code, SD_EXIT_LINE_SETTINGS, "%s: %s", path, why);
+    }
     /* Drop what arrived before the settings took (bytes at another rate or framing). */
     tcflush(fd, TCIFLUSH);
 

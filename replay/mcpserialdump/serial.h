@@ -18,7 +18,4 @@
 int sd_serial_open(const char *path, const struct sd_line_settings *line, bool *low_latency,
                    char *err, size_t err_len, enum sd_exit *code);
 
-/* Maps a baud rate to its termios speed constant; false for a rate termios lacks. */
-bool sd_baud_constant(unsigned baud, unsigned *out);
-
 #endif

@@ -65,7 +65,7 @@ static int setup_listeners(struct sim_core *core, const struct sim_config *cfg)
             rc = SIM_EXIT_LISTEN;
     }
     if (rc == SIM_EXIT_OK && (cfg->serial_path != NULL || cfg->pty)) {
-        if (sim_serial_open(core, cfg->serial_path, cfg->baud, cfg->pty, url, sizeof url, err,
+        if (sim_serial_open(core, cfg->serial_path, &cfg->serial, cfg->pty, url, sizeof url, err,
                             sizeof err))
             g_string_append_printf(lines, "listening %s\n", url);
         else

@@ -11,6 +11,7 @@
 
 #include "mcp/crc.h"
 #include "mcp/pdu.h"
+#include "idlist.h"
 #include "serial.h"
 #include "version.h"
 
@@ -25,28 +26,6 @@ static bool parse_uint(const char *text, unsigned long max, unsigned long *out)
         return false;
     *out = v;
     return *end == '\0';
-}
-
-bool sim_parse_device_list(const char *text, bool present[256])
-{
-    memset(present, 0, 256 * sizeof present[0]);
-    gchar **parts = g_strsplit(text, ",", -1);
-    bool ok = parts[0] != NULL;
-    for (gchar **p = parts; ok && *p != NULL; p++) {
-        unsigned long lo, hi;
-        gchar *dash = strchr(*p, '-');
-        if (dash != NULL) {
-            *dash = '\0';
-            ok = parse_uint(*p, 254, &lo) && parse_uint(dash + 1, 254, &hi) && lo <= hi;
-        } else {
-            ok = parse_uint(*p, 254, &lo);
-            hi = lo;
-        }
-        for (unsigned long id = lo; ok && id <= hi; id++)
-            present[id] = true;
-    }
-    g_strfreev(parts);
-    return ok;
 }
 
 static bool parse_double_text(const char *text, double *out)
@@ -87,7 +66,6 @@ struct raw_options {
     gchar *serial;
     gint baud;
     gchar *baud_text;
-    gboolean baud_given;
     gboolean pty;
     gchar *devices;
     gchar *registers;
@@ -152,15 +130,18 @@ static bool json_path_writable(const char *path, char *err, size_t err_len)
     return ok;
 }
 
-/* --baud N as text, so "0", "-5" and "fast" are told apart from "not given". */
+/* The hidden --baud N (as text, so "0", "-5" and "fast" are told apart from "not given"). */
 static bool parse_baud(struct raw_options *r, char *err, size_t err_len)
 {
     if (r->baud_text == NULL)
         return true;
     unsigned long v;
-    r->baud_given = TRUE;
-    if (!parse_uint(r->baud_text, 4000000, &v))
-        return fail(err, err_len, "--baud: '%s' is not a baud rate", r->baud_text);
+    speed_t speed;
+    if (!parse_uint(r->baud_text, 4000000, &v) || v == 0 || !mcp_serial_speed((unsigned)v, &speed))
+        return fail(err, err_len,
+                    "--baud: '%s' is not a baud rate serial lines support (e.g. 9600, 19200, "
+                    "38400, 57600, 115200)",
+                    r->baud_text);
     r->baud = (gint)v;
     return true;
 }
@@ -177,20 +158,16 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
         if (!mcp_endpoint_parse(u, &ep, why, sizeof why))
             return fail(err, err_len, "--listen: %s", why);
         if (ep.kind == MCP_ENDPOINT_SERIAL) {
-            /* serial:/dev/X?baud=N: the URL form of the old --serial DEV --baud N */
+            /* serial:/dev/X?baud=N&...: the URL form of the old --serial DEV --baud N */
             if (serial_url != NULL || r->serial != NULL)
                 return fail(err, err_len, "--listen: one serial line at most ('%s')", u);
             serial_url = u;
             g_free(r->serial);
             r->serial = g_strdup(ep.path);
-            if (ep.baud != 0 && r->baud > 0)
-                return fail(err, err_len, "--listen '%s': give the baud rate once", u);
-            if (ep.baud != 0) {
-                r->baud = (gint)ep.baud;
-                r->baud_given = TRUE;
-                g_free(r->baud_text);
-                r->baud_text = g_strdup_printf("%u", ep.baud);
-            }
+            if (ep.serial.baud != 0 && r->baud > 0)
+                return fail(err, err_len,
+                            "--listen '%s': give the baud rate once (not also --baud)", u);
+            cfg->serial = ep.serial;
             continue;
         }
         if (ep.kind != MCP_ENDPOINT_UDP && ep.kind != MCP_ENDPOINT_TCP)
@@ -206,18 +183,11 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
         return fail(err, err_len, "%s", "--listen serial:... and --pty exclude each other");
     cfg->serial_path = g_strdup(r->serial);
     cfg->pty = r->pty;
-    unsigned constant;
-    if (r->baud != 0 && (r->baud < 0 || !sim_baud_constant((unsigned)r->baud, &constant)))
-        return fail(err, err_len,
-                    "--baud (or ?baud=): %s is not a baud rate this system supports "
-                    "(e.g. 9600, 19200, 38400, 57600, 115200)",
-                    r->baud_text);
-    if (r->baud_given && r->baud == 0)
-        return fail(err, err_len, "%s", "--baud (or ?baud=) must be a positive baud rate");
     if (r->baud > 0 && r->serial == NULL)
         return fail(err, err_len, "%s", "--baud needs a serial line (--listen serial:/dev/X)");
-    cfg->baud = (unsigned)r->baud;
-    if (r->devices != NULL && !sim_parse_device_list(r->devices, cfg->devices))
+    if (r->baud > 0)
+        cfg->serial.baud = (unsigned)r->baud;
+    if (r->devices != NULL && !mcp_parse_id_list(r->devices, 0, 254, cfg->devices))
         return fail(err, err_len, "--devices: bad list '%s' (ids 0..254, e.g. 1-4,7)", r->devices);
     cfg->registers_file = g_strdup(r->registers);
     if (r->seed != NULL) {
@@ -276,6 +246,7 @@ static const char help_description[] =
     "  mcpsim                                       UDP and TCP on 127.0.0.1:23130, device 1\n"
     "  mcpsim --listen udp://0.0.0.0:5020 --devices 1-4,7 --seed 7\n"
     "  mcpsim --listen serial:/dev/ttyUSB0?baud=115200 --registers regs.txt\n"
+    "  mcpsim --listen 'serial:/dev/ttyS1?baud=19200&parity=even&stop-bits=1'\n"
     "  mcpsim --pty                                 prints the pty to open: listening "
     "serial:/dev/pts/N\n"
     "  mcpsim --latency 5:2 --drop 0.01 --busy 0.05 --events 2 -v\n"
@@ -297,7 +268,9 @@ bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err,
     GOptionEntry entries[] = {
         {"listen", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer)add_listen,
          "Listen on udp://ADDR:PORT, tcp://ADDR:PORT (repeatable; IPv6 as [::1]; port 0 picks "
-         "one) or serve the serial line serial:/dev/X?baud=N (raw mode). Default: udp and tcp "
+         "one) or serve the serial line serial:/dev/X?baud=N&parity=none|even|odd&data-bits=5..8&"
+         "stop-bits=1|2 (raw mode; each parameter optional, default 8N1 at the line's rate). "
+         "Default: udp and tcp "
          "on 127.0.0.1:23130 unless a serial line or --pty is given",
          "URL"},
         {"deprecated-l", 'l', HIDDEN, G_OPTION_ARG_CALLBACK, (gpointer)add_listen, "old -l", "URL"},
@@ -313,7 +286,7 @@ bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err,
         {"seed", 's', 0, G_OPTION_ARG_STRING, &r.seed,
          "Fill registers with values from this seed; also seeds the knobs", "N"},
         {"latency", 0, 0, G_OPTION_ARG_STRING, &r.latency,
-         "Delay answers by MS, +/- up to JITTER_MS", "MS[:JITTER_MS]"},
+         "Delay answers by MS +- JITTER_MS ms (uniform; as mcpgen --latency)", "MS[:JITTER_MS]"},
         {"drop", 0, 0, G_OPTION_ARG_DOUBLE, &r.drop_rate,
          "Leave this fraction of requests unanswered", "P"},
         {"drop-rate", 0, HIDDEN, G_OPTION_ARG_DOUBLE, &r.drop_rate, "old name of --drop", "P"},

@@ -23,8 +23,8 @@ enum {
 struct sim_config {
     struct mcp_endpoint listen[SIM_MAX_LISTENERS];
     size_t listen_count;
-    char *serial_path; /* --serial */
-    unsigned baud;
+    char *serial_path;                 /* --listen serial:PATH (or the hidden --serial) */
+    struct mcp_serial_settings serial; /* its ?baud=&parity=&data-bits=&stop-bits= */
     bool pty;
     bool devices[256];
     char *registers_file;
@@ -48,9 +48,6 @@ struct sim_config {
  * --help prints the help and exits 0 (GOption does that itself).
  */
 bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err, size_t err_len);
-
-/* Parses a device list such as "1-4,7" into present[]; false on a bad list. */
-bool sim_parse_device_list(const char *text, bool present[256]);
 
 void sim_config_free(struct sim_config *cfg);
 

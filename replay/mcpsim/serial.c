@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "link.h"
@@ -15,54 +14,6 @@ struct serial_line {
     struct sim_link link;
     int keep_fd; /* pty: our own handle on the slave side, so the master never sees a hangup */
 };
-
-static const struct {
-    unsigned baud;
-    speed_t constant;
-} bauds[] = {
-    {1200, B1200},       {2400, B2400},       {4800, B4800},       {9600, B9600},
-    {19200, B19200},     {38400, B38400},     {57600, B57600},     {115200, B115200},
-    {230400, B230400},   {460800, B460800},   {500000, B500000},   {921600, B921600},
-    {1000000, B1000000}, {2000000, B2000000}, {3000000, B3000000}, {4000000, B4000000},
-};
-
-bool sim_baud_constant(unsigned baud, unsigned *out)
-{
-    for (size_t i = 0; i < sizeof bauds / sizeof bauds[0]; i++) {
-        if (bauds[i].baud == baud) {
-            *out = bauds[i].constant;
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool make_raw(int fd, unsigned baud, char *err, size_t err_len)
-{
-    struct termios tio;
-    if (tcgetattr(fd, &tio) < 0) {
-        snprintf(err, err_len, "tcgetattr: %s", strerror(errno));
-        return false;
-    }
-    cfmakeraw(&tio);
-    tio.c_cflag |= CLOCAL | CREAD;
-    tio.c_cc[VMIN] = 1;
-    tio.c_cc[VTIME] = 0;
-    if (baud != 0) {
-        unsigned speed;
-        if (!sim_baud_constant(baud, &speed)) {
-            snprintf(err, err_len, "unsupported baud rate %u", baud);
-            return false;
-        }
-        cfsetispeed(&tio, (speed_t)speed);
-        cfsetospeed(&tio, (speed_t)speed);
-    }
-    if (tcsetattr(fd, TCSANOW, &tio) < 0) {
-        snprintf(err, err_len, "tcsetattr: %s", strerror(errno));
-        return false;
-    }
-    return true;
-}
 
 static void line_closed(struct sim_core *core, struct sim_link *link)
 {
@@ -91,7 +42,8 @@ static int open_pty(char *path, size_t path_len, int *keep_fd, char *err, size_t
         return -1;
     }
     /* On Linux the master's termios calls act on the slave side's settings. */
-    if (!make_raw(*keep_fd, 0, err, err_len)) {
+    const struct mcp_serial_settings raw = {0};
+    if (mcp_serial_apply(*keep_fd, &raw, err, err_len) != MCP_SERIAL_OK) {
         close(*keep_fd);
         close(fd);
         return -1;
@@ -99,7 +51,8 @@ static int open_pty(char *path, size_t path_len, int *keep_fd, char *err, size_t
     return fd;
 }
 
-bool sim_serial_open(struct sim_core *core, const char *path, unsigned baud, bool pty, char *url,
+bool sim_serial_open(struct sim_core *core, const char *path,
+                     const struct mcp_serial_settings *settings, bool pty, char *url,
                      size_t url_len, char *err, size_t err_len)
 {
     char name[256];
@@ -117,7 +70,7 @@ bool sim_serial_open(struct sim_core *core, const char *path, unsigned baud, boo
             return false;
         }
         char why[200];
-        if (!make_raw(fd, baud, why, sizeof why)) {
+        if (mcp_serial_apply(fd, settings, why, sizeof why) != MCP_SERIAL_OK) {
             snprintf(err, err_len, "serial line %s: %s", path, why);
             close(fd);
             return false;

@@ -8,8 +8,8 @@ work=$(mktemp -d /tmp/mcpgen-det.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 faults="--bad-crc 0.05 --gap 0.05 --duplicate 0.05 --reorder 0.05 --nak 0.05 --sync 0.03"
 status=0
-for t in "-t udp --masters 2 --devices 3 --broadcast 0.1" "-t tcp --devices 2 --format pcapng --nano" \
-    "-t serial --devices 2 --noise 0.4"; do
+for t in "-t udp --masters 2 --devices 1-3 --broadcast 0.1" "-t tcp --devices 1-2 --format pcapng --nano" \
+    "-t serial --devices 1-2 --noise 0.4"; do
     for seed in 1 2; do
         for run in a b; do
             # shellcheck disable=SC2086

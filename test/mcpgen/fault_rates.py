@@ -35,7 +35,7 @@ SERIAL_BAD_CRC = ({"gap", "retransmission"}, lambda v, c, j: v["gap"])
 
 def run(mcpgen, transport, fault, work):
     out, truth = os.path.join(work, "f.pcap"), os.path.join(work, "f.jsonl")
-    subprocess.run([mcpgen, "-t", transport, "--devices", "2", "--frames", str(FRAMES),
+    subprocess.run([mcpgen, "-t", transport, "--devices", "1-2", "--frames", str(FRAMES),
                     f"--{fault}", str(P), "--seed", "7", "--out", out, "--truth", truth],
                    check=True)
     lines = [json.loads(l) for l in open(truth)]

@@ -9,7 +9,7 @@ work=$(mktemp -d /tmp/mcpgen-hand.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # One master, one device, HEARTBEATs only, a request every 10 ms, answers after exactly 1 ms.
 common="-t udp --masters 1 --devices 1 --mix heartbeat=1 --first-seq 0 --requests 3 --steady
-        --rate 100 --latency 1 --jitter 0 --burst 0 --split 0 --bad-request 0 --busy 0 --seed 1"
+        --rate 100 --latency 1 --burst 0 --split 0 --bad-request 0 --busy 0 --seed 1"
 status=0
 
 # gap: the master's 2nd HEARTBEAT (seq 1, fresh frame 3 after the device's first answer) is

@@ -10,7 +10,7 @@ check=${2:?usage: pcapng.sh MCPGEN PCAPCHECK}
 work=$(mktemp -d /tmp/mcpgen-ng.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 status=0
-args="-t tcp --devices 2 --frames 200 --split 0.5 --seed 9"
+args="-t tcp --devices 1-2 --frames 200 --split 0.5 --seed 9"
 for res in "" --nano; do
     # shellcheck disable=SC2086
     "$mcpgen" $args $res --format pcap --out "$work/a.pcap"

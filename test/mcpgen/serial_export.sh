@@ -8,7 +8,7 @@ mcpgen=${1:?usage: serial_export.sh MCPGEN}
 command -v tshark >/dev/null || { echo "tshark not installed: skipped"; exit 77; }
 work=$(mktemp -d /tmp/mcpgen-ser.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-"$mcpgen" -t serial --devices 2 --frames 100 --noise 0.5 --split 0.5 --seed 3 \
+"$mcpgen" -t serial --devices 1-2 --frames 100 --noise 0.5 --split 0.5 --seed 3 \
     --out "$work/s.pcap" --truth "$work/s.jsonl"
 tshark -r "$work/s.pcap" -T fields -e exported_pdu.prot_name -e exported_pdu.p2p_dir \
     2>/dev/null | sort | uniq -c >"$work/tags.txt"

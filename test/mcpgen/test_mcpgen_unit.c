@@ -87,7 +87,7 @@ static uint8_t answer_status(uint8_t cmd, const uint8_t *req, size_t len)
     struct rng rng;
     rng_seed(&rng, 1);
     uint8_t rsp_cmd, out[MCP_MAX_PAYLOAD];
-    size_t n = behaviour_answer(&opt, &rng, cmd, req, len, 9, 3, 3, &rsp_cmd, out);
+    size_t n = behaviour_answer(&opt, &rng, cmd, req, len, 9, 3, &rsp_cmd, out);
     g_assert_cmphex(rsp_cmd, ==, cmd | 0x80);
     g_assert_cmpuint(n, >=, 2);
     g_assert_cmpuint(out[0], ==, 9); /* req_seq */
@@ -112,6 +112,31 @@ static void test_device_statuses(void)
     g_assert_cmpuint(answer_status(0x42, NULL, 0), ==, MCP_STATUS_UNSUPPORTED_COMMAND);
 }
 
+/* A serial line answers for every id of --devices 1-2,7 (served 0), and for no other. */
+static void test_serial_device_list(void)
+{
+    struct gen_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.device_present[1] = opt.device_present[2] = opt.device_present[7] = true;
+    struct rng rng;
+    rng_seed(&rng, 1);
+    static const uint8_t want[256] = {[0] = MCP_STATUS_UNKNOWN_DEVICE,
+                                      [1] = MCP_STATUS_OK,
+                                      [2] = MCP_STATUS_OK,
+                                      [3] = MCP_STATUS_UNKNOWN_DEVICE,
+                                      [6] = MCP_STATUS_UNKNOWN_DEVICE,
+                                      [7] = MCP_STATUS_OK,
+                                      [8] = MCP_STATUS_UNKNOWN_DEVICE};
+    const uint8_t ids[] = {0, 1, 2, 3, 6, 7, 8};
+    for (size_t i = 0; i < sizeof ids; i++) {
+        const uint8_t req[] = {ids[i], 0x00, 0x10, 0x00, 0x01};
+        uint8_t rsp_cmd, out[64];
+        size_t n = behaviour_answer(&opt, &rng, MCP_CMD_READ, req, 5, 1, 0, &rsp_cmd, out);
+        g_assert_cmpuint(n, >=, 2);
+        g_assert_cmpuint(out[1], ==, want[ids[i]]);
+    }
+}
+
 /* The READ answer carries device, addr, count and count values. */
 static void test_read_answer_layout(void)
 {
@@ -121,7 +146,7 @@ static void test_read_answer_layout(void)
     rng_seed(&rng, 1);
     const uint8_t req[] = {3, 0x00, 0x10, 0x00, 0x02};
     uint8_t rsp_cmd, out[64];
-    size_t n = behaviour_answer(&opt, &rng, MCP_CMD_READ, req, 5, 1, 3, 3, &rsp_cmd, out);
+    size_t n = behaviour_answer(&opt, &rng, MCP_CMD_READ, req, 5, 1, 3, &rsp_cmd, out);
     g_assert_cmpuint(n, ==, 2 + 5 + 4);
     struct mcp_pdu pdu;
     g_assert_true(mcp_pdu_parse(MCP_CMD_READ_RSP, out, n, &pdu));
@@ -166,6 +191,7 @@ int main(int argc, char **argv)
     g_test_add_func("/mcpgen/net/endpoint-names", test_endpoint_names);
     g_test_add_func("/mcpgen/pcapng/header-bytes", test_pcapng_header_bytes);
     g_test_add_func("/mcpgen/device/statuses", test_device_statuses);
+    g_test_add_func("/mcpgen/device/serial_device_list", test_serial_device_list);
     g_test_add_func("/mcpgen/device/read-answer", test_read_answer_layout);
     g_test_add_func("/mcpgen/rng", test_rng);
     return g_test_run();

@@ -285,21 +285,27 @@ def case_tcp():
 
 
 def case_pty():
-    # ?baud=N&parity=P: the line is set up so (read back with tcgetattr on the pty mcpsim holds).
+    # ?baud=N&parity=P: the line is set up so (read back with tcgetattr on the pty mcpsim
+    # holds). Linux's pty driver keeps the speed and the stop bits but clears PARENB whatever
+    # is asked: parity=odd|even cannot take on a pty, and mcppoll, reading the settings back,
+    # refuses to go on (exit 3 naming the parameter) rather than talk without the parity asked.
     import termios
     sim = Sim()
     path = sim.urls["pty"].split(":", 1)[1]
-    for parity, want in (("odd", termios.PARENB | termios.PARODD), ("even", termios.PARENB),
-                         ("none", 0)):
-        poll(*T, f"{sim.urls['pty']}?parity={parity}&baud=9600", "heartbeat", rc=0,
-             what=f"pty: parity={parity}&baud=9600")
+    for parity, speed in (("odd", "19200"), ("even", "38400")):
+        r = poll(*T, f"{sim.urls['pty']}?parity={parity}&baud={speed}", "heartbeat", rc=3,
+                 what=f"pty: parity={parity} cannot take on a pty")
+        check(f"parity={parity}" in r.err, f"pty: the message names parity={parity}: {r.err!r}")
+    for stop, cstopb in (("2", termios.CSTOPB), ("1", 0)):
+        poll(*T, f"{sim.urls['pty']}?parity=none&baud=9600&stop-bits={stop}", "heartbeat", rc=0,
+             what=f"pty: parity=none&baud=9600&stop-bits={stop}")
         fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
         attrs = termios.tcgetattr(fd)
         os.close(fd)
-        # Linux's pty driver clears PARENB whatever is asked; PARODD and the speed stay.
-        check(attrs[2] & termios.PARODD == want & termios.PARODD and attrs[5] == termios.B9600,
-              f"pty: parity {parity} (PARODD {attrs[2] & termios.PARODD:#x}) and 9600 baud are "
-              f"set on the line")
+        check(attrs[2] & (termios.PARENB | termios.CSTOPB) == cstopb and
+              attrs[5] == termios.B9600,
+              f"pty: no parity, {stop} stop bits and 9600 baud are set on the line "
+              f"(c_cflag {attrs[2]:#o})")
     poll(f"{sim.urls['pty']}?parity=mark", "heartbeat", rc=2, what="pty: parity=mark is refused")
     sim.close()
     commands("pty")

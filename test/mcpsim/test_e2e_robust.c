@@ -521,7 +521,7 @@ static void test_bad_options(void)
         {{"--drop", "-0.1", NULL}, 2, "--drop"},
         {{"--serial", "/dev/null", "--baud", "0", NULL}, 2, "--baud"},
         {{"--serial", "/dev/null", "--baud", "12345", NULL}, 2, "--baud"},
-        {{"--listen", "serial:/dev/null?baud=12345", NULL}, 2, "--baud"},
+        {{"--listen", "serial:/dev/null?baud=12345", NULL}, 2, "baud=12345"},
         {{"--baud", "115200", NULL}, 2, "--baud"},
         {{"--json", "/nonexistent/dir/s.json", NULL}, 2, "--json"},
         {{"--stats-json", "/nonexistent/dir/s.json", NULL}, 2, "--json"},

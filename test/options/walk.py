@@ -31,6 +31,10 @@ import tempfile
 # must contain: this name or the option as typed). Flags (no value) map to None.
 NUM = ["x", ""]
 PROB = ["1.5", "-0.1", "nan", "x"]
+SERIAL_BAD = ["serial:/dev/x?baud=12345", "serial:/dev/x?baud=0", "serial:/dev/x?parity=mark",
+              "serial:/dev/x?data-bits=4", "serial:/dev/x?data-bits=9", "serial:/dev/x?stop-bits=0",
+              "serial:/dev/x?stop-bits=3", "serial:/dev/x?flow=on", "serial:/dev/x?baud",
+              "serial:/dev/x?baud=9600&baud=9600", "serial:/dev/x?"]
 MCPGEN = {
     "transport": ([], ["carrier-pigeon", ""], "--transport"),
     "write": ([], [""], "--write"),
@@ -43,13 +47,13 @@ MCPGEN = {
     "ipv6": None,
     "port": ([], ["0", "-1", "65536", "40001"] + NUM, "--port"),
     "masters": ([], ["0", "100"] + NUM, "--masters"),
-    "devices": ([], ["0", "151"] + NUM, "--devices"),
+    "devices": ([], ["0", "151", "0-3", "1-151", "4-2", "1,,2", "1-", "-3"] + NUM, "--devices"),
     "limit": ([], ["0", "-1", "-5"] + NUM, "--limit"),
     "requests": ([], ["0", "-1"] + NUM, "--requests"),
     "rate": ([], ["0", "-1", "1e8", "nan"] + NUM, "--rate"),
     "steady": None,
-    "latency": ([], ["-1", "70000", "nan"] + NUM, "--latency"),
-    "jitter": ([], ["-0.1", "1.5", "nan"] + NUM, "--jitter"),
+    "latency": ([], ["-1", "70000", "nan", "5:-1", "5:x", "5:", "1:2:3", "5:70000", ":2"] + NUM,
+                "--latency"),
     "broadcast": (["--transport", "udp"], PROB, "--broadcast"),
     "subnet-broadcast": None,
     "mix": ([], ["heartbeat=x", "nothing=1", "read=0", ""], "--mix"),
@@ -78,11 +82,14 @@ MCPGEN = {
     "frames": ([], ["0", "x"], "--limit"),
     "bad-crc": ([], PROB, "--corrupt-crc"),
     "gap": ([], PROB, "--drop"),
+    # the old spread as a share of --latency (now --latency MS:JITTER_MS)
+    "jitter": ([], ["-0.1", "1.5", "nan", "0.5 --latency 5:1"] + NUM, "--jitter"),
 }
-MCPGEN_HIDDEN = {"out", "frames", "bad-crc", "gap"}
+MCPGEN_HIDDEN = {"out", "frames", "bad-crc", "gap", "jitter"}
 
 MCPSIM = {
-    "listen": ([], ["bogus", "udp://127.0.0.1:99999", "iface:lo", "", "tcp://[::1"], "--listen"),
+    "listen": ([], ["bogus", "udp://127.0.0.1:99999", "iface:lo", "", "tcp://[::1"] + SERIAL_BAD,
+               "--listen"),
     "pty": None,
     "devices": ([], ["1-300", "4-2", "x", "", "255"], "--devices"),
     "registers": ([], ["/nonexistent/regs.txt"], "/nonexistent/regs.txt"),
@@ -120,8 +127,8 @@ MCPSIM_EXIT = {"registers": 4}
 
 MCPREPLAY = {
     # (serial:/nonexistent is a target that cannot be reached: exit 3, not a bad value)
-    "target": ([], ["bogus", "udp://127.0.0.1:99999", "tcp://[::1", "", "serial:?baud=x"],
-               "--target"),
+    "target": ([], ["bogus", "udp://127.0.0.1:99999", "tcp://[::1", "", "serial:?baud=x"]
+               + SERIAL_BAD, "--target"),
     "port": ([], ["0", "-1", "65536"] + NUM, "--port"),
     "from": ([], ["nobody", ""], "--from"),
     "cmd": ([], ["EXPLODE", "0x1ff", ""], "--cmd"),
@@ -187,7 +194,8 @@ MCPPOLL = {
 MCPPOLL_HIDDEN = {"format"}
 
 MCPSERIALDUMP = {
-    "interface": ([], ["/nonexistent/tty", ""], ("-i '", "/nonexistent/tty: no such port")),
+    "interface": ([], ["/nonexistent/tty", ""] + SERIAL_BAD,
+                  ("-i '", "-i: invalid endpoint", "/nonexistent/tty: no such port")),
     "write": ([], ["/nonexistent/dir/s.pcapng", "", "/"], "for writing"),
     "baud": ([], ["0", "-1", "12345", "x", ""], ("--baud", "baud 12345 is not a rate")),
     "data-bits": ([], ["4", "9", "x", ""], "--data-bits"),
@@ -222,6 +230,8 @@ MCPSERIALDUMP = {
 # refused, 6 output error. Each still comes before a byte is captured or written.
 MCPSERIALDUMP_EXIT = {None: 1, "interface": 2, "reverse-port": 2, "write": 6,
                       ("baud", "12345"): 5}
+# -i serial:URL with bad parameters is a usage error (1), like a bad --baud 'x'
+MCPSERIALDUMP_EXIT.update({("interface", bad): 1 for bad in SERIAL_BAD})
 
 
 def listed_options(binary):

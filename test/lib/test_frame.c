@@ -64,8 +64,9 @@ static void test_encode_reproduces_vectors(void)
 {
     const char *vectors[] = {VECTOR_HEARTBEAT, VECTOR_READ, VECTOR_READ_RSP};
     for (size_t i = 0; i < G_N_ELEMENTS(vectors); i++) {
-        uint8_t want[32], out[64];
+        uint8_t want[32] = {0}, out[64];
         size_t n = hex_bytes(vectors[i], want, sizeof want);
+        g_assert_cmpuint(n, >=, 6);
         size_t got =
             mcp_frame_encode(&codec_be, want[1], want[4], want + 5, n - 6, out, sizeof out);
         g_assert_cmpmem(out, got, want, n);

@@ -4,9 +4,9 @@
  * program, instrumented) registers its dissectors, and each input is
  * dissected as one short capture through a real transport path:
  *
- *   byte 0 % 3 == 0  UDP: one IPv4/UDP datagram 40001 -> 23130 holding the rest;
+ *   byte 0 % 3 == 0  UDP: one IPv4/UDP datagram to port 23130 holding the rest;
  *   byte 0 % 3 == 1  TCP: the rest cut into up to 3 segments of one stream
- *                    40001 -> 23130 (cut points from bytes 1 and 2),
+ *                    to port 23130 (cut points from bytes 1 and 2),
  *                    reassembled by TCP and split by mcp5a.tcp;
  *   byte 0 % 3 == 2  serial: the rest cut into up to 3 exported-PDU records
  *                    for "mcp5a.serial", directions from bits of byte 0.
@@ -205,11 +205,16 @@ static guint ip_packet(guint8 *out, int proto, guint32 tcp_seq, const guint8 *pa
     phton16(out + 2, (guint16)total);
     out[8] = 64;
     out[9] = (guint8)proto;
-    phton32(out + 12, 0x0a000001); /* 10.0.0.1 */
+    /* One conversation per input: source 10.1.X.Y, port 30000..59999. The
+     * port stays above 23130 because UDP and TCP offer a packet to the lower
+     * port's dissector first: from 1024 up, a third of the inputs went to
+     * other protocols (and one hit a DISSECTOR_ASSERT in 4.0's TPM 2.0
+     * dissector on port 2321) instead of mcp5a. */
+    phton32(out + 12, 0x0a010000 | ((inputs / 30000) & 0xffff));
     phton32(out + 16, 0x0a000064); /* 10.0.0.100 */
     phton16(out + 10, ip_checksum(out, 20));
     guint8 *h = out + 20;
-    phton16(h, (guint16)(1024 + inputs % 64000)); /* one conversation per input */
+    phton16(h, (guint16)(30000 + inputs % 30000));
     phton16(h + 2, 23130);
     if (proto == 17) {
         phton16(h + 4, (guint16)(8 + len));

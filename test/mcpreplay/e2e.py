@@ -24,9 +24,12 @@ import threading
 import time
 import tty
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
+import e2e_common  # noqa: E402
+from e2e_common import FAILS, check, fail  # noqa: E402,F401
+
 ARGS = None
 TMP = None
-FAILS = []
 
 
 def path(*parts):
@@ -54,18 +57,6 @@ def run(args, timeout=60, expect_rc=None, what=""):
         fail(f"{what}: exit {p.returncode}, expected {expect_rc}\n"
              f"args: {args}\nstdout:\n{p.stdout}\nstderr:\n{p.stderr}")
     return p
-
-
-def fail(msg):
-    FAILS.append(msg)
-    print("not ok: " + msg, flush=True)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-    else:
-        print("ok: " + msg.split("\n")[0], flush=True)
 
 
 class Sink:
@@ -128,39 +119,11 @@ class Sink:
         return out
 
 
-class Sim:
-    """mcpsim on loopback UDP + TCP + a pty; stopped (by its pid) on close."""
+class Sim(e2e_common.Sim):
+    """mcpsim on loopback UDP + TCP + a pty (test/libpy/e2e_common.py)."""
 
     def __init__(self, *extra):
-        self.stats = os.path.join(TMP, f"sim{time.monotonic_ns()}.json")
-        self.p = subprocess.Popen(
-            [path("replay", "mcpsim", "mcpsim"), "--listen", "udp://127.0.0.1:0", "--listen",
-             "tcp://127.0.0.1:0", "--pty", "--stats-json", self.stats] + list(extra),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.urls = {}
-        deadline = time.monotonic() + 10
-        while len(self.urls) < 3 and time.monotonic() < deadline:
-            line = self.p.stdout.readline()
-            if not line:
-                break
-            if line.startswith("listening "):
-                url = line.split()[1]
-                self.urls[url.split(":")[0]] = url
-        if len(self.urls) < 3:
-            raise RuntimeError("mcpsim did not start: " + self.p.stderr.read())
-
-    def close(self):
-        self.p.terminate()
-        try:
-            self.p.wait(10)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.p.wait()
-        try:
-            with open(self.stats) as f:
-                return json.load(f)
-        except (OSError, ValueError):
-            return None
+        super().__init__(ARGS.build, TMP, *extra)
 
 
 def hexlist(frames):

@@ -6,21 +6,24 @@ capture and configuration, not once per test.
 
 Runs per capture with a truth file, with the preferences its header names:
   two_pass   -2 -T json -x -J "frame exported_pdu mcp5a" -z expert
-  one_pass   -T json -J "frame mcp5a" -z mcp5a,srt -z mcp5a,tree, writing the
+  one_pass   -T json -J "frame ip ipv6 tcp udp mcp5a" -z mcp5a,srt -z mcp5a,tree, writing the
              PDU export (-U MCP5A -w export.pcapng -P) in the same pass
   read_back  the export, as two_pass without the tap
 and per capture (truth or not) the field dump compared across Wireshark
 versions (scripts/plugin-matrix.sh): every mcp5a.* field, -T fields, one pass
 and two passes.
 """
+import calendar
+import datetime
 import glob
 import json
 import os
 import subprocess
+from decimal import Decimal
 
 CAPTURE_EXTS = (".pcap", ".pcapng")
 TWO_PASS = ["-2", "-T", "json", "--no-duplicate-keys", "-x", "-J", "frame exported_pdu mcp5a"]
-ONE_PASS = ["-T", "json", "--no-duplicate-keys", "-J", "frame mcp5a"]
+ONE_PASS = ["-T", "json", "--no-duplicate-keys", "-J", "frame ip ipv6 tcp udp mcp5a"]
 TWO_PASS_TAPS = ["-z", "expert"]
 ONE_PASS_TAPS = ["-z", "mcp5a,srt", "-z", "mcp5a,tree"]
 
@@ -60,6 +63,18 @@ def tshark(runner, args, **kw):
                           **kw).stdout
 
 
+def time_epoch(value):
+    """frame.time_epoch as tshark -T json shows it, in seconds (Decimal): 4.0 and
+    4.4 write "1700000000.000100000", 4.6 "2023-11-14T22:13:20.000100000Z" (UTC)."""
+    if "T" not in value:
+        return Decimal(value)
+    if not value.endswith("Z"):
+        raise ValueError(f"frame.time_epoch {value!r}: not UTC")
+    whole, _, frac = value[:-1].partition(".")
+    stamp = datetime.datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S")
+    return Decimal(calendar.timegm(stamp.timetuple())) + Decimal("0." + (frac or "0"))
+
+
 def split_json(text):
     """A -T json run's output: (packets, the text around them: tap output)."""
     start = len(text) - len(text.lstrip())
@@ -97,3 +112,14 @@ class Dumps:
 
     def has(self, name):
         return os.path.exists(os.path.join(self.folder, name, "read_back.out"))
+
+    def dissected(self, capture):
+        """The name of capture's runs when they are here (the captures folder
+        they came from is capture's, and it has a truth file), else None."""
+        try:
+            src = self._read("captures.txt").strip()
+        except OSError:
+            return None
+        name = os.path.splitext(os.path.basename(capture))[0]
+        same = os.path.realpath(os.path.dirname(capture)) == src
+        return name if same and self.has(name) else None

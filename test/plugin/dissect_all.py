@@ -84,6 +84,8 @@ def main():
     if not rows:
         print("dissect_all.py: tshark lists no mcp5a field: the plugin did not load", file=sys.stderr)
         return 1
+    with open(os.path.join(args.out, "captures.txt"), "w", encoding="utf-8") as f:
+        f.write(os.path.realpath(args.captures) + "\n")
     with open(os.path.join(args.out, "fields.tsv"), "w", encoding="utf-8") as f:
         f.writelines(r + "\n" for r in rows)
     names = [r.split("\t")[2] for r in rows]

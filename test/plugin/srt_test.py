@@ -31,7 +31,7 @@ def expected(packets, pdus):
     times = {}
     for pkt in packets:
         frame = pkt["_source"]["layers"]["frame"]
-        times[int(frame["frame.number"])] = Decimal(frame["frame.time_epoch"])
+        times[int(frame["frame.number"])] = mt.time_epoch(frame["frame.time_epoch"])
     rows = {}
     for p in pdus:
         if p["request_in"] is None or p["verdict"] == "duplicate":

@@ -7,7 +7,7 @@
 #   scripts/chroot-wireshark.sh test SUITE [DUMP_DIR]
 #       provision SUITE if needed, build the plugin from this checkout with
 #       -Werror and run its ctest tests (plugin.*) inside; with DUMP_DIR, also
-#       write the mcp5a field dump of every capture there (test/plugin/dump_fields.sh)
+#       copy the mcp5a field dump of every capture there (plugin.dissect writes it)
 #   scripts/chroot-wireshark.sh provision SUITE   create or update the chroot only
 #   scripts/chroot-wireshark.sh shell SUITE [CMD...]
 #       run CMD (default: bash) inside, the checkout mounted read-only at /mcp5a-src

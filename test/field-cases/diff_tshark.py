@@ -10,6 +10,8 @@ record: record number, seq, cmd, bytes, timestamp (ns), and for TCP/UDP the
 sender (source address and port, innermost headers).
 
   diff_tshark.py --mcpreplay BIN --runner tshark-unpriv.sh FILE...
+With --dumps, a capture plugin.dissect dissected (test/plugin/dissect_all.py:
+the same tshark run, with -n and these layers) is read from there instead.
 Exit 0 all equal, 1 a difference (printed), 77 when the plugin is absent.
 """
 import argparse
@@ -20,6 +22,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
+import mcp5a_tshark as mt  # noqa: E402
 
 
 def prefs_of(path):
@@ -59,15 +64,24 @@ def tshark_frames(runner, path, crc, le, extra):
     p = subprocess.run(args, capture_output=True, text=True, timeout=120)
     if not p.stdout.strip():
         return [], p.stderr
+    return frames_of(json.loads(p.stdout), le), p.stderr
+
+
+def frames_of(packets, le):
+    """(record, seq, cmd, bytes hex, timestamp ns, sender) of every MCP frame tshark showed."""
     out = []
-    for pkt in json.loads(p.stdout):
+    for pkt in packets:
         layers = pkt["_source"]["layers"]
         fr = layers["frame"]
         if "mcp5a" not in layers:
             continue
         number = int(fr["frame.number"])
-        sec, _, frac = fr["frame.time_epoch"].partition(".")
-        ts = int(sec) * 10**9 + int((frac + "000000000")[:9])
+        epoch = fr["frame.time_epoch"]
+        if "T" in epoch:  # 4.6 writes it as a UTC date
+            ts = int(mt.time_epoch(epoch) * 10**9)
+        else:
+            sec, _, frac = epoch.partition(".")
+            ts = int(sec) * 10**9 + int((frac + "000000000")[:9])
         sender = None
         for ipl, key in (("ip", "ip.src"), ("ipv6", "ipv6.src")):
             for layer in listify(layers.get(ipl)):
@@ -91,7 +105,7 @@ def tshark_frames(runner, path, crc, le, extra):
             raw = bytes([0x5A, seq]) + lb + bytes([cmd]) + payload + bytes([int(m["mcp5a.crc"], 0)])
             who = f"{sender}:{port}" if sender and port else None
             out.append((number, seq, cmd, raw.hex(), ts, who))
-    return out, p.stderr
+    return out
 
 
 LINE = re.compile(r"^[0-9.]+\s+(\d+)\s+(\d+)\s+(\d+)\s+0x([0-9a-f]{2})\s+(\S+)")
@@ -126,8 +140,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mcpreplay", required=True)
     ap.add_argument("--runner", required=True)
+    ap.add_argument("--dumps", help="plugin.dissect's folder: its one-pass runs of the "
+                    "captures it dissected stand for tshark runs here")
     ap.add_argument("files", nargs="+")
     a = ap.parse_args()
+    dumps = mt.Dumps(a.dumps) if a.dumps else None
     if not os.path.exists(os.environ.get("MCP5A_PLUGIN", "")):
         print("SKIP: the mcp5a plugin was not built")
         return 77
@@ -140,7 +157,11 @@ def main():
             copy = os.path.join(work, os.path.basename(path))
             shutil.copy(path, copy)
             os.chmod(copy, 0o644)
-            want, terr = tshark_frames(a.runner, copy, crc, le, extra_prefs(path))
+            name = dumps.dissected(path) if dumps and not extra_prefs(path) else None
+            if name:
+                want = frames_of(dumps.one_pass(name)[0], le)
+            else:
+                want, _ = tshark_frames(a.runner, copy, crc, le, extra_prefs(path))
             got, rc, merr = mcpreplay_frames(a.mcpreplay, copy, crc, le)
             # Frames keyed by record; within a record, capture order.
             w = sorted(want, key=lambda f: f[0])

@@ -21,25 +21,16 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
+import e2e_common  # noqa: E402
+from e2e_common import FAILS, check, fail  # noqa: E402,F401
+
 ARGS = None
 TMP = None
-FAILS = []
 SCHEMA = None
 
 STATUS = {0: "OK", 1: "ILLEGAL_ADDRESS", 2: "ILLEGAL_VALUE", 3: "DEVICE_BUSY",
           4: "DEVICE_FAILURE", 5: "UNKNOWN_DEVICE", 6: "UNSUPPORTED_COMMAND"}  # §2
-
-
-def fail(msg):
-    FAILS.append(msg)
-    print("not ok: " + msg, flush=True)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-    else:
-        print("ok: " + msg.split("\n")[0], flush=True)
 
 
 def crc8_smbus(data):
@@ -103,41 +94,15 @@ def poll(*args, timeout=30, rc=None, what=""):
     return r
 
 
-class Sim:
-    """mcpsim on loopback UDP + TCP + a pty; stopped (by its pid) on close, counters read back."""
+class Sim(e2e_common.Sim):
+    """mcpsim on loopback UDP + TCP + a pty (test/libpy/e2e_common.py); close() gives
+    its counters, {} when it wrote none."""
 
     def __init__(self, *extra):
-        self.stats = os.path.join(TMP, f"sim{time.monotonic_ns()}.json")
-        self.p = subprocess.Popen(
-            [os.path.join(ARGS.build, "replay", "mcpsim", "mcpsim"), "--listen",
-             "udp://127.0.0.1:0", "--listen", "tcp://127.0.0.1:0", "--pty", "--stats-json",
-             self.stats] + [str(e) for e in extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.urls = {}
-        deadline = time.monotonic() + 10
-        while len(self.urls) < 3 and time.monotonic() < deadline:
-            line = self.p.stdout.readline()
-            if not line:
-                break
-            if line.startswith("listening "):
-                url = line.split()[1]
-                self.urls[url.split(":")[0]] = url
-        if len(self.urls) < 3:
-            raise RuntimeError("mcpsim did not start: " + self.p.stderr.read())
-        self.urls["pty"] = self.urls["serial"]
+        super().__init__(ARGS.build, TMP, *extra)
 
     def close(self):
-        self.p.terminate()
-        try:
-            self.p.wait(10)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.p.wait()
-        try:
-            with open(self.stats) as f:
-                return json.load(f)
-        except (OSError, ValueError):
-            return {}
+        return super().close() or {}
 
 
 # Answers are slow only under load: a generous timeout where an answer must come.

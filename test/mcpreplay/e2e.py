@@ -24,9 +24,12 @@ import threading
 import time
 import tty
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
+import e2e_common  # noqa: E402
+from e2e_common import FAILS, check, fail  # noqa: E402,F401
+
 ARGS = None
 TMP = None
-FAILS = []
 
 
 def path(*parts):
@@ -56,18 +59,6 @@ def run(args, timeout=60, expect_rc=None, what=""):
     return p
 
 
-def fail(msg):
-    FAILS.append(msg)
-    print("not ok: " + msg, flush=True)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-    else:
-        print("ok: " + msg.split("\n")[0], flush=True)
-
-
 class Sink:
     """Loopback UDP or TCP receiver that keeps every payload (UDP) or the byte stream (TCP)."""
 
@@ -87,11 +78,17 @@ class Sink:
         self.thread.start()
 
     def loop(self):
+        # Until close(): then whatever is still queued (the sender has exited by then, so
+        # every datagram or byte it sent is in our socket buffers) is read before the
+        # thread ends, however late this thread got to run: nothing sent is missed.
         conn = None
-        deadline = time.monotonic() + 60
-        while not self.stop and time.monotonic() < deadline:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            stopping = self.stop
             socks = [self.sock] + ([conn] if conn else [])
-            r, _, _ = select.select(socks, [], [], 0.05)
+            r, _, _ = select.select(socks, [], [], 0 if stopping else 0.05)
+            if not r and stopping:
+                break
             for s in r:
                 if s is self.sock and self.kind == "tcp":
                     conn, _ = self.sock.accept()
@@ -100,13 +97,14 @@ class Sink:
                 else:
                     data = s.recv(65536)
                     if not data:
+                        conn.close()
                         conn = None
                     self.stream += data
 
     def close(self):
-        time.sleep(0.1)
+        """Call once the sender has exited: drains what it sent, then closes."""
         self.stop = True
-        self.thread.join(5)
+        self.thread.join(30)
         self.sock.close()
 
     def frames(self):
@@ -121,39 +119,11 @@ class Sink:
         return out
 
 
-class Sim:
-    """mcpsim on loopback UDP + TCP + a pty; stopped (by its pid) on close."""
+class Sim(e2e_common.Sim):
+    """mcpsim on loopback UDP + TCP + a pty (test/libpy/e2e_common.py)."""
 
     def __init__(self, *extra):
-        self.stats = os.path.join(TMP, f"sim{time.monotonic_ns()}.json")
-        self.p = subprocess.Popen(
-            [path("replay", "mcpsim", "mcpsim"), "--listen", "udp://127.0.0.1:0", "--listen",
-             "tcp://127.0.0.1:0", "--pty", "--stats-json", self.stats] + list(extra),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.urls = {}
-        deadline = time.monotonic() + 10
-        while len(self.urls) < 3 and time.monotonic() < deadline:
-            line = self.p.stdout.readline()
-            if not line:
-                break
-            if line.startswith("listening "):
-                url = line.split()[1]
-                self.urls[url.split(":")[0]] = url
-        if len(self.urls) < 3:
-            raise RuntimeError("mcpsim did not start: " + self.p.stderr.read())
-
-    def close(self):
-        self.p.terminate()
-        try:
-            self.p.wait(10)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.p.wait()
-        try:
-            with open(self.stats) as f:
-                return json.load(f)
-        except (OSError, ValueError):
-            return None
+        super().__init__(ARGS.build, TMP, *extra)
 
 
 def hexlist(frames):
@@ -224,12 +194,19 @@ def case_select():
         p = run(["-n"] + args + [cap], expect_rc=0, what=what)
         last = float(p.stdout.splitlines()[-2].split()[0])
         check(abs(last - due) < 1e-6, f"{what} (last due {last:.6f} s, want {due:.6f})")
+    # --duration: the frames due before it are sent, none after. It ends the run by the wall
+    # clock after a send, so a frame sent late (a loaded machine) must not reach it: the last
+    # frame due lies well before it (frames due at 0, 0.25, 0.5 .. s; 0.6 s: three frames,
+    # the second may be 350 ms late).
+    cap = os.path.join(TMP, "duration.pcap")
+    frames = mkcap(cap, "--count", "8", "--gap-us", "250000")
     js = os.path.join(TMP, "timing.json")
     sink = Sink("udp")
-    run(["-q", "-t", sink.url, "--json", js, "--duration", "0.1", cap], expect_rc=0, what="--duration")
+    run(["-q", "-t", sink.url, "--json", js, "--duration", "0.6", cap], expect_rc=0, what="--duration")
     sink.close()
     j = json.load(open(js))
-    check(j["sent"] == 50 and len(sink.frames()) == 50, f"--duration 0.1: the 50 frames due before 0.1 s ({j['sent']})")
+    check(j["sent"] == 3 and hexlist(sink.frames()) == hexlist(frames[:3]),
+          f"--duration 0.6: the 3 frames due before 0.6 s ({j['sent']})")
 
 
 def case_tcp():
@@ -550,7 +527,7 @@ def case_bad_input():
                 srv.settimeout(5)
                 try:
                     c2, _ = srv.accept()
-                    deadline = time.monotonic() + 5
+                    deadline = time.monotonic() + 20
                     c2.settimeout(0.5)
                     while time.monotonic() < deadline:
                         try:
@@ -562,11 +539,14 @@ def case_bad_input():
                     pass
         th = threading.Thread(target=resetter, daemon=True)
         th.start()
+        # The reset must come mid-run, however late the resetter thread gets to run on a
+        # loaded machine: the capture lasts 10 s (reset: exit 3 at once); with --reconnect,
+        # --duration ends the run after 3 s, an ordinary end (exit 0).
         cap = os.path.join(TMP, "long.pcap")
-        mkcap(cap, "--transport", "tcp", "--count", "50", "--gap-us", "5000")
+        mkcap(cap, "--transport", "tcp", "--count", "2000", "--gap-us", "5000")
         args = ["-t", f"tcp://127.0.0.1:{srv.getsockname()[1]}", cap]
         if reconnect:
-            args[:0] = ["--reconnect", "2"]
+            args[:0] = ["--reconnect", "2", "--duration", "3"]
         p = run(args, timeout=30)
         th.join(10)
         srv.close()
@@ -641,18 +621,35 @@ def case_live_loop():
     sim = Sim("--seed", "5")
     port = sim.urls["udp"].rsplit(":", 1)[1]
     out = os.path.join(TMP, "live.pcap")
+    # Markers to a port of our own (not MCP) tell when tcpdump really records and when it
+    # has written everything sent before: no sleeps to guess it on a loaded machine.
+    marker = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    marker.bind(("127.0.0.1", 0))
+    mport = marker.getsockname()[1]
     dump = subprocess.Popen(["tcpdump", "-i", "lo", "-U", "-w", out, "--immediate-mode", "-B", "16384",
-                             f"udp port {port}"], stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:  # tcpdump says when it listens
-        line = dump.stderr.readline()
-        if "listening" in line or not line:
-            break
+                             f"udp port {port} or udp port {mport}"], stderr=subprocess.DEVNULL)
+
+    def recorded(tag):
+        """Sends the marker until tcpdump has written it (packet-buffered: -U)."""
+        payload = f"e2e live_loop marker {tag} {os.getpid()}".encode()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and dump.poll() is None:
+            marker.sendto(payload, ("127.0.0.1", mport))
+            try:
+                with open(out, "rb") as f:
+                    if payload in f.read():
+                        return True
+            except OSError:
+                pass
+            time.sleep(0.05)
+        return False
+    check(recorded("start"), "live loop: tcpdump records loopback")
     run(["-q", "-t", sim.urls["udp"], "--renumber", cap], expect_rc=0, what="live loop")
-    time.sleep(0.3)
+    sim.close()
+    check(recorded("end"), "live loop: tcpdump wrote every packet sent before the end marker")
     dump.terminate()
     dump.wait(10)
-    sim.close()
+    marker.close()
     os.chmod(out, 0o644)
     os.chmod(TMP, 0o755)
     env = dict(os.environ, MCP5A_PLUGIN=plugin, WIRESHARK_ABORT_ON_DISSECTOR_BUG="1")

@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
-"""Dissects a capture with tshark + the mcp5a plugin and compares what it shows
-with the capture's truth file (docs/truth-format.md), PDU by PDU.
+"""Compares what tshark + the mcp5a plugin shows with the capture's truth file
+(docs/truth-format.md), PDU by PDU, two passes and one pass.
 
-  compare_truth.py --runner test/tshark-unpriv.sh CAPTURE TRUTH [--one-pass]
+  compare_truth.py --dumps DISSECT_DIR CAPTURES_DIR
+      every capture with a truth file, from the runs dissect_all.py wrote
+  compare_truth.py --runner test/tshark-unpriv.sh CAPTURE TRUTH
+      one capture, tshark run here (the plugin comes from MCP5A_PLUGIN)
 
-The plugin comes from MCP5A_PLUGIN (as for the runner). The preferences the
-truth header names (crc, length_le) are applied. With --one-pass, tshark runs
-a single pass, which cannot know a later response: response_in is not
-compared, everything else must still match. Exit 1 on any difference.
+The preferences the truth header names (crc, length_le) are applied. One pass
+cannot know a later response: response_in is not compared there, everything
+else must still match. No _ws.malformed but the plugin's own. Exit 1 on any
+difference, 77 (--dumps) when no capture has a truth file.
 """
 import argparse
 import json
-import subprocess
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
+import mcp5a_tshark as mt  # noqa: E402
 
 VERDICT_EXPERTS = {
     "mcp5a.analysis.gap": "gap",
@@ -75,14 +81,9 @@ def layer_to_item(fields):
     }
 
 
-def dissect(runner, capture, prefs, two_pass):
-    cmd = [runner, "-n", "-r", capture, "-T", "json", "--no-duplicate-keys", "-J", "frame mcp5a"]
-    if two_pass:
-        cmd.append("-2")
-    for p in prefs:
-        cmd += ["-o", p]
-    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE).stdout
-    packets = json.loads(out) if out.strip() else []
+def parse(packets):
+    """PDUs by (frame, index), junk bytes by frame, and the frames tshark flags
+    malformed, from tshark -T json packets."""
     pdus, junk, malformed = {}, {}, []
     for pkt in packets:
         layers = pkt["_source"]["layers"]
@@ -106,27 +107,16 @@ def dissect(runner, capture, prefs, two_pass):
     return pdus, junk, malformed
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runner", required=True)
-    ap.add_argument("--one-pass", action="store_true")
-    ap.add_argument("capture")
-    ap.add_argument("truth")
-    args = ap.parse_args()
-
-    lines = [json.loads(l) for l in open(args.truth, encoding="utf-8") if l.strip()]
-    head = lines[0]
-    prefs = [f"mcp5a.crc_variant:{head['crc']}",
-             f"mcp5a.length_le:{'TRUE' if head['length_le'] else 'FALSE'}"]
-    want_pdus = {(l["frame"], l["index"]): l for l in lines[1:] if l["type"] == "pdu"}
+def compare(head, records, packets, one_pass):
+    """Differences between what tshark showed (packets) and the truth, as text lines."""
+    want_pdus = {(l["frame"], l["index"]): l for l in records if l["type"] == "pdu"}
     want_junk = {}
-    for l in lines[1:]:
+    for l in records:
         if l["type"] == "junk":
             want_junk[l["frame"]] = want_junk.get(l["frame"], 0) + l["bytes"]
-
-    got_pdus, got_junk, malformed = dissect(args.runner, args.capture, prefs, not args.one_pass)
+    got_pdus, got_junk, malformed = parse(packets)
     errors = []
-    keys = [k for k in PDU_KEYS if not (args.one_pass and k == "response_in")]
+    keys = [k for k in PDU_KEYS if not (one_pass and k == "response_in")]
     for key in sorted(set(want_pdus) | set(got_pdus)):
         want, got = want_pdus.get(key), got_pdus.get(key)
         if want is None or got is None:
@@ -147,15 +137,55 @@ def main():
         errors.append(f"truth header says {head['frames']} frames, lists {len(want_pdus)}")
     for num in malformed:
         errors.append(f"frame {num}: _ws.malformed")
-    mode = "one pass" if args.one_pass else "two passes"
-    if errors:
-        print(f"{args.capture} ({mode}): {len(errors)} difference(s)", file=sys.stderr)
-        for e in errors[:40]:
-            print("  " + e, file=sys.stderr)
-        return 1
-    print(f"{args.capture} ({mode}): {len(want_pdus)} PDUs and "
-          f"{sum(want_junk.values())} junk bytes match the truth")
-    return 0
+    return errors, len(want_pdus), sum(want_junk.values())
+
+
+def report(capture, truth, runs):
+    """Compares each (one_pass, packets) run with the truth; prints; 0 when all match."""
+    head, records = mt.read_truth(truth)
+    status = 0
+    for one_pass, packets in runs:
+        errors, n_pdus, n_junk = compare(head, records, packets, one_pass)
+        mode = "one pass" if one_pass else "two passes"
+        if errors:
+            print(f"{capture} ({mode}): {len(errors)} difference(s)", file=sys.stderr)
+            for e in errors[:40]:
+                print("  " + e, file=sys.stderr)
+            status = 1
+        else:
+            print(f"{capture} ({mode}): {n_pdus} PDUs and {n_junk} junk bytes match the truth")
+    return status
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runner", help="run tshark on CAPTURE (TRUTH beside it) through this")
+    ap.add_argument("--dumps", help="read every capture's runs from this dissect_all.py folder")
+    ap.add_argument("capture", help="a capture (--runner) or the captures folder (--dumps)")
+    ap.add_argument("truth", nargs="?")
+    args = ap.parse_args()
+    if args.dumps:
+        dumps, status, count = mt.Dumps(args.dumps), 0, 0
+        for name, cap, truth in mt.with_truth(args.capture):
+            if cap is None or not dumps.has(name):
+                print(f"{truth}: {'no capture beside it' if cap is None else 'not dissected'}",
+                      file=sys.stderr)
+                status = 1
+                continue
+            status |= report(cap, truth, [(False, dumps.two_pass(name)[0]),
+                                          (True, dumps.one_pass(name)[0])])
+            count += 1
+        if count == 0 and status == 0:
+            print(f"no capture with a truth file in {args.capture}: skipped")
+            return 77
+        return status
+    if not args.runner or not args.truth:
+        ap.error("give --runner CAPTURE TRUTH or --dumps DIR CAPTURES_DIR")
+    prefs = mt.prefs_of(mt.read_truth(args.truth)[0])
+    runs = [(one, mt.split_json(mt.tshark(args.runner, ["-n", "-r", args.capture]
+                                          + (mt.ONE_PASS if one else mt.TWO_PASS) + prefs))[0])
+            for one in (False, True)]
+    return report(args.capture, args.truth, runs)
 
 
 if __name__ == "__main__":

@@ -11,30 +11,24 @@ MCP5A, reads the export back with the plugin and checks that
     request/response links mapped back to original frame numbers) is the
     same, two passes each.
 
-  export_roundtrip.py --runner test/tshark-unpriv.sh CAPTURE TRUTH WORKDIR
+  export_roundtrip.py --dumps DISSECT_DIR CAPTURES_DIR
 
-The truth file gives only the preferences the capture needs (crc variant,
-length byte order). Exit 1 on any difference.
+for every capture with a truth file, from the runs dissect_all.py wrote (the
+export is written in its one-pass run, with the preferences the truth file
+names: crc variant, length byte order). Exit 1 on any difference, 77 when no
+capture has a truth file.
 """
 import argparse
 import json
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
 import compare_truth  # noqa: E402
+import mcp5a_tshark as mt  # noqa: E402
 
 KEYS = ["seq", "cmd", "crc_ok", "verdict", "missing", "expected_seq"]
-
-
-def run_json(runner, path, prefs, protos):
-    cmd = [runner, "-n", "-r", path, "-2", "-T", "json", "--no-duplicate-keys", "-x",
-           "-J", protos]
-    for p in prefs:
-        cmd += ["-o", p]
-    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE).stdout
-    return json.loads(out) if out.strip() else []
 
 
 def as_list(x):
@@ -48,12 +42,12 @@ def raw_list(raw):
     return raw if raw and isinstance(raw[0], list) else [raw]
 
 
-def read(runner, path, prefs):
-    """One two-pass run: per packet its number, exported-PDU facts, record data
-    (bytes after the exported-PDU tags) and MCP items (with their bytes when
-    tshark shows them), plus the frames tshark flags malformed."""
+def read(json_packets):
+    """From a two-pass run with bytes: per packet its number, exported-PDU facts,
+    record data (bytes after the exported-PDU tags) and MCP items (with their
+    bytes when tshark shows them), plus the frames tshark flags malformed."""
     packets = []
-    for pkt in run_json(runner, path, prefs, "frame exported_pdu mcp5a"):
+    for pkt in json_packets:
         layers = pkt["_source"]["layers"]
         num = int(layers["frame"]["frame.number"])
         exp = compare_truth.flatten(layers.get("exported_pdu", {}), {})
@@ -90,24 +84,7 @@ def pdus_of(packets):
     return out
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runner", required=True)
-    ap.add_argument("capture")
-    ap.add_argument("truth")
-    ap.add_argument("workdir")
-    args = ap.parse_args()
-    head = json.loads(open(args.truth, encoding="utf-8").readline())
-    prefs = [f"mcp5a.crc_variant:{head['crc']}",
-             f"mcp5a.length_le:{'TRUE' if head['length_le'] else 'FALSE'}"]
-    exported = os.path.join(args.workdir, os.path.basename(args.capture) + ".mcp5a.pcapng")
-    cmd = [args.runner, "-n", "-r", args.capture, "-U", "MCP5A", "-w", exported]
-    for p in prefs:
-        cmd += ["-o", p]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-
-    orig_packets = read(args.runner, args.capture, prefs)
-    back_packets = read(args.runner, exported, prefs)
+def check(capture, orig_packets, back_packets):
     orig, back = pdus_of(orig_packets), pdus_of(back_packets)
     # Serial: each direction's byte stream, to find frames whose bytes span
     # records (tshark shows no raw bytes for those).
@@ -154,12 +131,33 @@ def main():
         if pkt["malformed"]:
             errors.append(f"frame {pkt['num']}: _ws.malformed")
     if errors:
-        print(f"{args.capture}: export differs in {len(errors)} way(s)", file=sys.stderr)
+        print(f"{capture}: export differs in {len(errors)} way(s)", file=sys.stderr)
         for e in errors[:40]:
             print("  " + e, file=sys.stderr)
         return 1
-    print(f"{args.capture}: {len(order)} PDUs exported; export reads back with the same analysis")
+    print(f"{capture}: {len(order)} PDUs exported; export reads back with the same analysis")
     return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dumps", required=True)
+    ap.add_argument("captures")
+    args = ap.parse_args()
+    dumps, status, count = mt.Dumps(args.dumps), 0, 0
+    for name, cap, _ in mt.with_truth(args.captures):
+        if cap is None:
+            continue
+        if not dumps.has(name):
+            print(f"{cap}: not dissected", file=sys.stderr)
+            status = 1
+            continue
+        status |= check(cap, read(dumps.two_pass(name)[0]), read(dumps.read_back(name)))
+        count += 1
+    if count == 0 and status == 0:
+        print(f"no capture with a truth file in {args.captures}: skipped")
+        return 77
+    return status
 
 
 if __name__ == "__main__":

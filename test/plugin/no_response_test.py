@@ -14,16 +14,17 @@ docs/PROTOCOL.md §4/§6:
     has a response_in.
 Two passes must show exactly those; one pass (which cannot know) none.
 
-  no_response_test.py --runner test/tshark-unpriv.sh CAPTURE TRUTH
+  no_response_test.py --dumps DISSECT_DIR CAPTURES_DIR
+(the runs dissect_all.py wrote). Exit 77 when no capture has a truth file.
 """
 import argparse
-import json
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
 import compare_truth  # noqa: E402
+import mcp5a_tshark as mt  # noqa: E402
 
 NOTIFICATIONS = {4, 5, 6}
 
@@ -70,15 +71,10 @@ def expected(lines, devices):
     return want
 
 
-def shown(runner, capture, prefs, two_pass):
-    cmd = [runner, "-n", "-r", capture, "-T", "json", "--no-duplicate-keys", "-J", "frame mcp5a"]
-    if two_pass:
-        cmd.append("-2")
-    for p in prefs:
-        cmd += ["-o", p]
-    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE).stdout
+def shown(packets):
+    """The PDUs flagged no_response, and each PDU's device byte, by (frame, index)."""
     flagged, devices = set(), {}
-    for pkt in json.loads(out) if out.strip() else []:
+    for pkt in packets:
         layers = pkt["_source"]["layers"]
         num = int(layers["frame"]["frame.number"])
         mcp = layers.get("mcp5a")
@@ -96,30 +92,43 @@ def shown(runner, capture, prefs, two_pass):
     return flagged, devices
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--runner", required=True)
-    ap.add_argument("capture")
-    ap.add_argument("truth")
-    args = ap.parse_args()
-    lines = [json.loads(l) for l in open(args.truth, encoding="utf-8") if l.strip()]
-    head = lines[0]
-    prefs = [f"mcp5a.crc_variant:{head['crc']}",
-             f"mcp5a.length_le:{'TRUE' if head['length_le'] else 'FALSE'}"]
-    got, devices = shown(args.runner, args.capture, prefs, True)
-    want = expected(lines[1:], devices)
-    one_pass, _ = shown(args.runner, args.capture, prefs, False)
+def check(capture, truth, two_pass, one_pass):
+    _, records = mt.read_truth(truth)
+    got, devices = shown(two_pass)
+    want = expected(records, devices)
+    flagged_one, _ = shown(one_pass)
     errors = [f"frame {k[0]} pdu {k[1]}: no_response missing" for k in sorted(want - got)]
     errors += [f"frame {k[0]} pdu {k[1]}: no_response where the truth has none"
                for k in sorted(got - want)]
-    errors += [f"frame {k[0]} pdu {k[1]}: no_response in one pass" for k in sorted(one_pass)]
+    errors += [f"frame {k[0]} pdu {k[1]}: no_response in one pass" for k in sorted(flagged_one)]
     if errors:
-        print(f"{args.capture}: {len(errors)} difference(s)", file=sys.stderr)
+        print(f"{capture}: {len(errors)} difference(s)", file=sys.stderr)
         for e in errors[:40]:
             print("  " + e, file=sys.stderr)
         return 1
-    print(f"{args.capture}: {len(want)} unanswered requests flagged, as the truth says")
+    print(f"{capture}: {len(want)} unanswered requests flagged, as the truth says")
     return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dumps", required=True)
+    ap.add_argument("captures")
+    args = ap.parse_args()
+    dumps, status, count = mt.Dumps(args.dumps), 0, 0
+    for name, cap, truth in mt.with_truth(args.captures):
+        if cap is None:
+            continue
+        if not dumps.has(name):
+            print(f"{cap}: not dissected", file=sys.stderr)
+            status = 1
+            continue
+        status |= check(cap, truth, dumps.two_pass(name)[0], dumps.one_pass(name)[0])
+        count += 1
+    if count == 0 and status == 0:
+        print(f"no capture with a truth file in {args.captures}: skipped")
+        return 77
+    return status
 
 
 if __name__ == "__main__":

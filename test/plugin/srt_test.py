@@ -9,33 +9,29 @@ response's cmd & 0x7F), over the matched responses (request_in set) that are
 not duplicates: count, min, max, average. The SRT table (seconds, 6
 decimals) and the stats tree (ms) must show exactly those.
 
-  srt_test.py --runner test/tshark-unpriv.sh CAPTURE_DIR
+  srt_test.py --dumps DISSECT_DIR CAPTURES_DIR
+(the one-pass run dissect_all.py wrote: its packets' frame.time_epoch and taps)
 """
 import argparse
-import glob
-import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 from decimal import Decimal
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
+import mcp5a_tshark as mt  # noqa: E402
 
 SRT_ROW = re.compile(r"^\s*(\d+)\s+(.+?)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$")
 TREE_ROW = re.compile(r"^\s*(\S.*? response time)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s")
 
 
-def tshark(runner, args):
-    return subprocess.run([runner] + args, check=True, stdout=subprocess.PIPE, text=True).stdout
-
-
-def expected(runner, cap, pdus):
+def expected(packets, pdus):
+    """Per request command, the response times (s) of the truth's matched,
+    non-duplicate responses, from the frames' capture times."""
     times = {}
-    for line in tshark(runner, ["-n", "-r", cap, "-T", "fields", "-e", "frame.number",
-                                "-e", "frame.time_epoch"]).splitlines():
-        num, t = line.split("\t")
-        times[int(num)] = Decimal(t)
+    for pkt in packets:
+        frame = pkt["_source"]["layers"]["frame"]
+        times[int(frame["frame.number"])] = mt.time_epoch(frame["frame.time_epoch"])
     rows = {}
     for p in pdus:
         if p["request_in"] is None or p["verdict"] == "duplicate":
@@ -44,22 +40,19 @@ def expected(runner, cap, pdus):
     return rows
 
 
-def check(args, work):
-    status = 0
-    for truth in sorted(glob.glob(os.path.join(args.captures, "*.truth.jsonl"))):
-        base = truth[: -len(".truth.jsonl")]
-        caps = [base + e for e in (".pcap", ".pcapng") if os.path.exists(base + e)]
-        if not caps:
+def check(args):
+    dumps, status, count = mt.Dumps(args.dumps), 0, 0
+    for name, cap, truth in mt.with_truth(args.captures):
+        if cap is None:
             continue
-        cap = shutil.copy(caps[0], work)
-        os.chmod(cap, 0o644)
-        lines = [json.loads(l) for l in open(truth, encoding="utf-8") if l.strip()]
-        head = lines[0]
-        prefs = ["-o", f"mcp5a.crc_variant:{head['crc']}",
-                 "-o", f"mcp5a.length_le:{'TRUE' if head['length_le'] else 'FALSE'}"]
-        want = expected(args.runner, cap, [l for l in lines[1:] if l["type"] == "pdu"])
-        out = tshark(args.runner, ["-n", "-r", cap, "-q", "-z", "mcp5a,srt", "-z", "mcp5a,tree"]
-                     + prefs)
+        if not dumps.has(name):
+            print(f"{cap}: not dissected", file=sys.stderr)
+            status = 1
+            continue
+        count += 1
+        _, records = mt.read_truth(truth)
+        packets, out = dumps.one_pass(name)
+        want = expected(packets, [l for l in records if l["type"] == "pdu"])
         srt, tree = {}, {}
         for line in out.splitlines():
             m = SRT_ROW.match(line)
@@ -99,17 +92,17 @@ def check(args, work):
                 print("  " + e, file=sys.stderr)
         else:
             print(f"{cap}: {n_want} response times in {len(want)} commands, as the truth says")
+    if count == 0 and status == 0:
+        print(f"no capture with a truth file in {args.captures}: skipped")
+        return 77
     return status
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runner", required=True)
+    ap.add_argument("--dumps", required=True)
     ap.add_argument("captures")
-    args = ap.parse_args()
-    with tempfile.TemporaryDirectory(prefix="mcp5a-srt.") as work:
-        os.chmod(work, 0o755)
-        return check(args, work)
+    return check(ap.parse_args())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,125 @@
+"""What the plugin tests share: the captures in captures/ and their truth files
+(docs/truth-format.md), tshark with the staged plugin (test/tshark-unpriv.sh),
+and one set of tshark runs per capture that the checking tests read
+(dissect_all.py writes it, Dumps reads it), so that tshark starts once per
+capture and configuration, not once per test.
+
+Runs per capture with a truth file, with the preferences its header names:
+  two_pass   -2 -T json -x -J "frame exported_pdu mcp5a" -z expert
+  one_pass   -T json -J "frame ip ipv6 tcp udp mcp5a" -z mcp5a,srt -z mcp5a,tree, writing the
+             PDU export (-U MCP5A -w export.pcapng -P) in the same pass
+  read_back  the export, as two_pass without the tap
+and per capture (truth or not) the field dump compared across Wireshark
+versions (scripts/plugin-matrix.sh): every mcp5a.* field, -T fields, one pass
+and two passes.
+"""
+import calendar
+import datetime
+import glob
+import json
+import os
+import subprocess
+from decimal import Decimal
+
+CAPTURE_EXTS = (".pcap", ".pcapng")
+TWO_PASS = ["-2", "-T", "json", "--no-duplicate-keys", "-x", "-J", "frame exported_pdu mcp5a"]
+ONE_PASS = ["-T", "json", "--no-duplicate-keys", "-J", "frame ip ipv6 tcp udp mcp5a"]
+TWO_PASS_TAPS = ["-z", "expert"]
+ONE_PASS_TAPS = ["-z", "mcp5a,srt", "-z", "mcp5a,tree"]
+
+
+def read_truth(path):
+    """(header, records) of a truth file: the header line, then every record."""
+    with open(path, encoding="utf-8") as f:
+        lines = [json.loads(l) for l in f if l.strip()]
+    return lines[0], lines[1:]
+
+
+def prefs_of(head):
+    """The -o preferences a truth header names: CRC variant, length byte order."""
+    return ["-o", f"mcp5a.crc_variant:{head['crc']}",
+            "-o", f"mcp5a.length_le:{'TRUE' if head['length_le'] else 'FALSE'}"]
+
+
+def with_truth(capdir):
+    """(name, capture, truth) of every truth file in capdir, sorted; capture is
+    NAME.pcap or NAME.pcapng beside it, None when there is none."""
+    out = []
+    for truth in sorted(glob.glob(os.path.join(capdir, "*.truth.jsonl"))):
+        base = truth[: -len(".truth.jsonl")]
+        caps = [base + e for e in CAPTURE_EXTS if os.path.exists(base + e)]
+        out.append((os.path.basename(base), caps[-1] if caps else None, truth))
+    return out
+
+
+def all_captures(capdir):
+    """Every NAME.pcap and NAME.pcapng in capdir, sorted."""
+    return sorted(p for e in CAPTURE_EXTS for p in glob.glob(os.path.join(capdir, "*" + e)))
+
+
+def tshark(runner, args, **kw):
+    """stdout of one tshark run through the runner (exception on a non-zero exit)."""
+    return subprocess.run([runner] + list(args), check=True, stdout=subprocess.PIPE, text=True,
+                          **kw).stdout
+
+
+def time_epoch(value):
+    """frame.time_epoch as tshark -T json shows it, in seconds (Decimal): 4.0 and
+    4.4 write "1700000000.000100000", 4.6 "2023-11-14T22:13:20.000100000Z" (UTC)."""
+    if "T" not in value:
+        return Decimal(value)
+    if not value.endswith("Z"):
+        raise ValueError(f"frame.time_epoch {value!r}: not UTC")
+    whole, _, frac = value[:-1].partition(".")
+    stamp = datetime.datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S")
+    return Decimal(calendar.timegm(stamp.timetuple())) + Decimal("0." + (frac or "0"))
+
+
+def split_json(text):
+    """A -T json run's output: (packets, the text around them: tap output)."""
+    start = len(text) - len(text.lstrip())
+    if not text.startswith("[", start):
+        return [], text
+    packets, end = json.JSONDecoder().raw_decode(text, start)
+    return packets, text[end:]
+
+
+class Dumps:
+    """The runs dissect_all.py wrote into a folder, read back."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def _read(self, *parts):
+        with open(os.path.join(self.folder, *parts), encoding="utf-8") as f:
+            return f.read()
+
+    def registered(self):
+        """tshark -G fields rows of the mcp5a fields: [abbrev name, type, ...] lists."""
+        return [l.split("\t") for l in self._read("fields.tsv").splitlines()]
+
+    def two_pass(self, name):
+        """(packets, tap text) of the two-pass run: JSON with bytes, -z expert."""
+        return split_json(self._read(name, "two_pass.out"))
+
+    def one_pass(self, name):
+        """(packets, tap text) of the one-pass run: JSON, -z mcp5a,srt and mcp5a,tree."""
+        return split_json(self._read(name, "one_pass.out"))
+
+    def read_back(self, name):
+        """Packets of the PDU export read back (two passes, with bytes)."""
+        return split_json(self._read(name, "read_back.out"))[0]
+
+    def has(self, name):
+        return os.path.exists(os.path.join(self.folder, name, "read_back.out"))
+
+    def dissected(self, capture):
+        """The name of capture's runs when they are here (the captures folder
+        they came from is capture's, and it has a truth file), else None."""
+        try:
+            src = self._read("captures.txt").strip()
+        except OSError:
+            return None
+        name = os.path.splitext(os.path.basename(capture))[0]
+        same = os.path.realpath(os.path.dirname(capture)) == src
+        return name if same and self.has(name) else None

@@ -5,6 +5,10 @@ Run from anywhere: python3 test/fuzz/make_corpus.py. The files are committed;
 rerun only when the seeds should change.
 """
 import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
+from mcp_crc import crc8_smbus  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -13,15 +17,6 @@ READ = bytes.fromhex("5a 01 00 05 02 03 00 10 00 04 d4")
 READ_RSP = bytes.fromhex("5a ff 00 0b 82 01 00 03 00 10 00 02 12 34 ab cd b3")
 # READ with a little-endian length; its crc8-smbus trailer is appended below.
 READ_LE = bytes.fromhex("5a 01 05 00 02 03 00 10 00 04")
-
-
-def crc8_smbus(data):
-    crc = 0
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
-    return crc
 
 
 READ_LE += bytes([crc8_smbus(READ_LE)])

@@ -13,15 +13,10 @@ least MIN frames later (a false start's window made the decoder wait).
 import json
 import struct
 import sys
+import os
 
-
-def crc8_smbus(data):
-    c = 0
-    for b in data:
-        c ^= b
-        for _ in range(8):
-            c = ((c << 1) ^ 0x07) & 0xFF if c & 0x80 else (c << 1) & 0xFF
-    return c
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
+from mcp_crc import crc8_smbus  # noqa: E402
 
 
 def main():

@@ -22,6 +22,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
+from mcp_crc import crc8_smbus  # noqa: E402
 import e2e_common  # noqa: E402
 from e2e_common import FAILS, check, fail  # noqa: E402,F401
 
@@ -31,16 +32,6 @@ SCHEMA = None
 
 STATUS = {0: "OK", 1: "ILLEGAL_ADDRESS", 2: "ILLEGAL_VALUE", 3: "DEVICE_BUSY",
           4: "DEVICE_FAILURE", 5: "UNKNOWN_DEVICE", 6: "UNSUPPORTED_COMMAND"}  # §2
-
-
-def crc8_smbus(data):
-    """§1: poly 0x07, init 0, no reflection, xorout 0."""
-    crc = 0
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
-    return crc
 
 
 def frame(seq, cmd, payload=b""):

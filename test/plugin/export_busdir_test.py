@@ -20,22 +20,12 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
+from mcp_crc import crc8_smbus  # noqa: E402
+
 EXP_PDU_TAG_DISSECTOR_NAME = 12
 EXP_PDU_TAG_P2P_DIRECTION = 35
 LINKTYPE_WIRESHARK_UPPER_PDU = 252
-
-
-def crc8_smbus(data):
-    """§1 default check, from the table (poly 0x07, init 0, no reflection)."""
-    crc = 0
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
-    return crc
-
-
-assert crc8_smbus(b"123456789") == 0xF4  # §1 check value
 
 
 def frame(seq, cmd, payload=b""):

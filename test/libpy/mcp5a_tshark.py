@@ -19,6 +19,7 @@ import glob
 import json
 import os
 import subprocess
+import sys
 from decimal import Decimal
 
 CAPTURE_EXTS = (".pcap", ".pcapng")
@@ -89,6 +90,7 @@ class Dumps:
 
     def __init__(self, folder):
         self.folder = folder
+        self.failed = 0
 
     def _read(self, *parts):
         with open(os.path.join(self.folder, *parts), encoding="utf-8") as f:
@@ -112,6 +114,20 @@ class Dumps:
 
     def has(self, name):
         return os.path.exists(os.path.join(self.folder, name, "read_back.out"))
+
+    def each(self, capdir):
+        """(name, capture, truth) of every truth file in capdir whose capture
+        has its runs here. A truth file with no capture beside it, or a
+        capture without runs, is named on stderr and sets self.failed to 1."""
+        out = []
+        for name, cap, truth in with_truth(capdir):
+            if cap is None or not self.has(name):
+                print(f"{truth}: {'no capture beside it' if cap is None else 'not dissected'}",
+                      file=sys.stderr)
+                self.failed = 1
+                continue
+            out.append((name, cap, truth))
+        return out
 
     def dissected(self, capture):
         """The name of capture's runs when they are here (the captures folder

@@ -166,15 +166,11 @@ def main():
     args = ap.parse_args()
     if args.dumps:
         dumps, status, count = mt.Dumps(args.dumps), 0, 0
-        for name, cap, truth in mt.with_truth(args.capture):
-            if cap is None or not dumps.has(name):
-                print(f"{truth}: {'no capture beside it' if cap is None else 'not dissected'}",
-                      file=sys.stderr)
-                status = 1
-                continue
+        for name, cap, truth in dumps.each(args.capture):
             status |= report(cap, truth, [(False, dumps.two_pass(name)[0]),
                                           (True, dumps.one_pass(name)[0])])
             count += 1
+        status |= dumps.failed
         if count == 0 and status == 0:
             print(f"no capture with a truth file in {args.capture}: skipped")
             return 77

@@ -116,15 +116,10 @@ def main():
     ap.add_argument("captures")
     args = ap.parse_args()
     dumps, status, count = mt.Dumps(args.dumps), 0, 0
-    for name, cap, truth in mt.with_truth(args.captures):
-        if cap is None:
-            continue
-        if not dumps.has(name):
-            print(f"{cap}: not dissected", file=sys.stderr)
-            status = 1
-            continue
+    for name, cap, truth in dumps.each(args.captures):
         status |= check(cap, truth, dumps.two_pass(name)[0], dumps.one_pass(name)[0])
         count += 1
+    status |= dumps.failed
     if count == 0 and status == 0:
         print(f"no capture with a truth file in {args.captures}: skipped")
         return 77

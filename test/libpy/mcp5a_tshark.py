@@ -129,6 +129,20 @@ class Dumps:
             out.append((name, cap, truth))
         return out
 
+    def check_each(self, capdir, check):
+        """Runs check(name, capture, truth) -> 0 or 1 on every capture of each(capdir).
+        Returns the test's exit status: 1 when a check failed or a capture had
+        no runs, 77 (skipped) when capdir has no capture with a truth file."""
+        status, count = 0, 0
+        for name, cap, truth in self.each(capdir):
+            status |= check(name, cap, truth)
+            count += 1
+        status |= self.failed
+        if count == 0 and status == 0:
+            print(f"no capture with a truth file in {capdir}: skipped")
+            return 77
+        return status
+
     def dissected(self, capture):
         """The name of capture's runs when they are here (the captures folder
         they came from is capture's, and it has a truth file), else None."""

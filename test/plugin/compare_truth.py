@@ -165,16 +165,9 @@ def main():
     ap.add_argument("truth", nargs="?")
     args = ap.parse_args()
     if args.dumps:
-        dumps, status, count = mt.Dumps(args.dumps), 0, 0
-        for name, cap, truth in dumps.each(args.capture):
-            status |= report(cap, truth, [(False, dumps.two_pass(name)[0]),
-                                          (True, dumps.one_pass(name)[0])])
-            count += 1
-        status |= dumps.failed
-        if count == 0 and status == 0:
-            print(f"no capture with a truth file in {args.capture}: skipped")
-            return 77
-        return status
+        dumps = mt.Dumps(args.dumps)
+        return dumps.check_each(args.capture, lambda name, cap, truth: report(
+            cap, truth, [(False, dumps.two_pass(name)[0]), (True, dumps.one_pass(name)[0])]))
     if not args.runner or not args.truth:
         ap.error("give --runner CAPTURE TRUTH or --dumps DIR CAPTURES_DIR")
     prefs = mt.prefs_of(mt.read_truth(args.truth)[0])

@@ -144,15 +144,9 @@ def main():
     ap.add_argument("--dumps", required=True)
     ap.add_argument("captures")
     args = ap.parse_args()
-    dumps, status, count = mt.Dumps(args.dumps), 0, 0
-    for name, cap, _ in dumps.each(args.captures):
-        status |= check(cap, read(dumps.two_pass(name)[0]), read(dumps.read_back(name)))
-        count += 1
-    status |= dumps.failed
-    if count == 0 and status == 0:
-        print(f"no capture with a truth file in {args.captures}: skipped")
-        return 77
-    return status
+    dumps = mt.Dumps(args.dumps)
+    return dumps.check_each(args.captures, lambda name, cap, _: check(
+        cap, read(dumps.two_pass(name)[0]), read(dumps.read_back(name))))
 
 
 if __name__ == "__main__":

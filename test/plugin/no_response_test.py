@@ -115,15 +115,9 @@ def main():
     ap.add_argument("--dumps", required=True)
     ap.add_argument("captures")
     args = ap.parse_args()
-    dumps, status, count = mt.Dumps(args.dumps), 0, 0
-    for name, cap, truth in dumps.each(args.captures):
-        status |= check(cap, truth, dumps.two_pass(name)[0], dumps.one_pass(name)[0])
-        count += 1
-    status |= dumps.failed
-    if count == 0 and status == 0:
-        print(f"no capture with a truth file in {args.captures}: skipped")
-        return 77
-    return status
+    dumps = mt.Dumps(args.dumps)
+    return dumps.check_each(args.captures, lambda name, cap, truth: check(
+        cap, truth, dumps.two_pass(name)[0], dumps.one_pass(name)[0]))
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ stop_server() {
     server_pid=
 }
 
-url() { grep "^listening $1://" "$tmp/server.out" | head -1 | cut -d' ' -f2; }
+url() { grep -m1 "^listening $1://" "$tmp/server.out" | cut -d' ' -f2; }
 
 # field NAME LINE
 field() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" <<<"$2"; }

@@ -60,7 +60,7 @@ mirror() {
                 awk 'tolower($1)=="uris:" {for (i = 2; i <= NF; i++) print $i}'
             cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
                 awk '$1=="deb" {for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) {print $i; break}}'
-        } | grep -v -e security -e '^cdrom:' | head -n1
+        } | grep -v -e security -e '^cdrom:' | sed -n 1p
     )
     if [ -z "$uri" ]; then
         echo "chroot-wireshark.sh: no Debian mirror found in /etc/apt (set MCP5A_MIRROR)" >&2
@@ -174,7 +174,7 @@ test)
     ;;
 clean)
     # Never delete through a live mount (the bind of /dev or the checkout).
-    if findmnt -rn -o TARGET | grep -q "^$root/"; then
+    if findmnt -rn -o TARGET | grep "^$root/" >/dev/null; then
         echo "chroot-wireshark.sh: something is still mounted under $root" >&2
         exit 3
     fi

@@ -37,7 +37,7 @@ echo "== 1. Decode captures/udp-faults.pcap with the mcp5a plugin (first 15 fram
 tshark_mcp -2 -r captures/udp-faults.pcap -Y mcp5a -T fields -e frame.number -e _ws.col.Info >"$work/info.txt"
 head -15 "$work/info.txt"
 tshark_mcp -2 -q -r captures/udp-faults.pcap -z mcp5a,tree >"$work/stats.txt"
-cut -c1-60 "$work/stats.txt" | head -24
+head -n 24 "$work/stats.txt" | cut -c1-60
 
 echo
 echo "== 2. Replay captures/tcp-clean.pcap against mcpsim (one connection per captured sender), recording the session"

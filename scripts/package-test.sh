@@ -121,7 +121,7 @@ in_root sh -c 'apt-get install -y -q /tmp/debs/*.deb' >"$work/install.log" 2>&1 
     { tail -20 "$work/install.log" >&2; exit 1; }
 in_root sh -c 'dpkg -L mcp-tools wireshark-plugin-mcp5a' | sort -u >"$work/files"
 
-if in_root tshark -G plugins 2>/dev/null | grep -q '^mcp5a\.so'; then
+if in_root tshark -G plugins 2>/dev/null | grep '^mcp5a\.so' >/dev/null; then
     ok "tshark -G plugins lists mcp5a"
 else
     bad "tshark -G plugins does not list mcp5a"
@@ -138,7 +138,7 @@ pty=$(cat "$root/tmp/pty.name")
 dlist=$(in_root env MCPSERIALDUMP_PORTS="$pty" tshark -D 2>&1 || true)
 kill "$pty_pid" 2>/dev/null || true
 if grep -q "$pty" <<<"$dlist"; then
-    ok "tshark -D lists the serial extcap: $(grep "$pty" <<<"$dlist" | head -1)"
+    ok "tshark -D lists the serial extcap: $(grep -m1 "$pty" <<<"$dlist")"
 else
     bad "tshark -D does not list $pty: $dlist"
 fi

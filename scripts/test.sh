@@ -54,7 +54,15 @@ ctest --test-dir build-fuzz --output-on-failure -j"$jobs" -R '^fuzz\.'
 took "fuzz build and runs"
 
 echo "== the README's main job (scripts/demo.sh)"
-scripts/demo.sh >/dev/null
+demo_log=$(mktemp /tmp/mcp-demo-log.XXXXXX)
+demo_rc=0
+scripts/demo.sh >"$demo_log" 2>&1 || demo_rc=$?
+if [ "$demo_rc" -ne 0 ]; then
+    cat "$demo_log"
+    echo "test.sh: scripts/demo.sh failed (exit $demo_rc)" >&2
+    exit 1
+fi
+rm -f "$demo_log"
 echo "demo: ok"
 took demo
 echo "test.sh: all stages passed in $((SECONDS - t0)) s"

@@ -30,7 +30,7 @@ for res in "" --nano; do
     fi
     if command -v tshark >/dev/null; then
         want=$([ "$res" = --nano ] && echo "nanoseconds (9)" || echo "microseconds (6)")
-        if ! capinfos "$work/a.pcapng" | grep -q "precision: *$want"; then
+        if ! capinfos "$work/a.pcapng" | grep "precision: *$want" >/dev/null; then
             echo "pcapng$res: capinfos does not report $want" >&2
             status=1
         fi

@@ -20,7 +20,7 @@ for t in udp tcp; do
         status=1
     fi
     # the port is in the UDP/TCP headers: 5020 = 0x139c, big-endian
-    if ! od -An -tx1 -v "$work/$t.pcap" | tr -d ' \n' | grep -q '139c'; then
+    if ! od -An -tx1 -v "$work/$t.pcap" | tr -d ' \n' | grep '139c' >/dev/null; then
         echo "$t: no 0x139c port in the capture" >&2
         status=1
     fi

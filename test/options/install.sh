@@ -10,8 +10,8 @@ work=$(mktemp -d /tmp/mcp-install.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 DESTDIR="$work" cmake --install "$build" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
 status=0
-bindir=$(dirname "$(find "$work" -path '*/bin/mcpgen' | head -1)")
-mandir=$(dirname "$(find "$work" -path '*/man1/mcpgen.1.gz' | head -1)")
+bindir=$(dirname "$(find "$work" -path '*/bin/mcpgen' -print -quit)")
+mandir=$(dirname "$(find "$work" -path '*/man1/mcpgen.1.gz' -print -quit)")
 for tool in mcpgen mcpsim mcpreplay mcppoll mcpserialdump; do
     if [ ! -x "$bindir/$tool" ]; then
         echo "$tool not installed" >&2
@@ -23,7 +23,7 @@ for tool in mcpgen mcpsim mcpreplay mcppoll mcpserialdump; do
     fi
 done
 for tool in mcpgen mcpsim mcpreplay mcppoll mcpserialdump; do
-    "$bindir/$tool" --version | grep -q "^$tool " || { echo "$tool --version" >&2; status=1; }
+    "$bindir/$tool" --version | grep "^$tool " >/dev/null || { echo "$tool --version" >&2; status=1; }
 done
 for page in "$mandir"/*.1.gz; do
     warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)

@@ -9,7 +9,7 @@ set -euo pipefail
 src=/mcp5a-src
 build=/var/tmp/mcp5a-build
 dump=${1:-}
-version=$(tshark --version 2>/dev/null | head -n1 | sed "s/\.$//")
+version=$(tshark --version 2>/dev/null | sed -n '1{s/\.$//;p}')
 echo "== $version: build (warnings are errors)"
 rm -rf "$build"
 # Fuzzing: 500 editcap mutants per version, seeded by the version (4.4: 404),

@@ -1,6 +1,7 @@
 /* Frame extraction from decoded records. */
 #include "extract.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "ip_reasm.h"
@@ -67,6 +68,8 @@ struct mr_extractor {
     struct direction *cur;
     mr_frame_cb cb;
     void *ctx;
+    const struct mr_dlt_user_table *dlt_user; /* LINKTYPE_USER0..15 mappings, or NULL */
+    struct mr_dlt_user_seen dlt_seen[MR_DLT_USER_COUNT];
 };
 
 struct mr_frame *mr_frame_new(size_t len)
@@ -563,11 +566,129 @@ static void extract_packet(struct mr_extractor *ex, const struct mr_packet *pkt)
     }
 }
 
+void mr_extractor_set_dlt_user(struct mr_extractor *ex, const struct mr_dlt_user_table *table)
+{
+    ex->dlt_user = table;
+}
+
+const struct mr_dlt_user_table *mr_extractor_dlt_user(const struct mr_extractor *ex)
+{
+    return ex->dlt_user;
+}
+
+const struct mr_dlt_user_seen *mr_extractor_dlt_user_seen(const struct mr_extractor *ex,
+                                                          int linktype)
+{
+    if (!mr_dlt_user_is_user(linktype))
+        return NULL;
+    return &ex->dlt_seen[linktype - MR_DLT_USER_FIRST];
+}
+
+/* Where a DLT's (missing) mapping came from, for messages. */
+static void describe_source(const struct mr_dlt_user_table *t, char *out, size_t len)
+{
+    if (t == NULL || t->source[0] == '\0')
+        snprintf(out, len, "no DLT_USER table was read");
+    else if (t->none)
+        snprintf(out, len, "--dlt-user none");
+    else if (t->from_option)
+        snprintf(out, len, "--dlt-user maps other DLTs only");
+    else if (t->file_missing)
+        snprintf(out, len, "Wireshark's DLT_USER table %s does not exist", t->source);
+    else if (t->problem[0] != '\0')
+        snprintf(out, len, "Wireshark's DLT_USER table %s has no usable entry for it; %s",
+                 t->source, t->problem);
+    else
+        snprintf(out, len, "Wireshark's DLT_USER table %s has no entry for it", t->source);
+}
+
+bool mr_extractor_dlt_user_hint(const struct mr_extractor *ex, char *out, size_t out_len)
+{
+    for (int i = 0; i < MR_DLT_USER_COUNT; i++) {
+        if (ex->dlt_seen[i].records == 0)
+            continue;
+        int dlt = MR_DLT_USER_FIRST + i;
+        char name[64], src[2400];
+        mr_dlt_user_name(dlt, name, sizeof name);
+        const struct mr_dlt_user_entry *e = mr_dlt_user_lookup(ex->dlt_user, dlt);
+        switch (mr_dlt_user_kind(e)) {
+        case MR_DLT_USER_UNMAPPED:
+            describe_source(ex->dlt_user, src, sizeof src);
+            snprintf(out, out_len,
+                     "its records are %s, which no DLT_USER mapping names (%s): map it with "
+                     "--dlt-user %d=mcp5a.serial (raw serial bytes; add ,header=N,trailer=M to "
+                     "strip bytes around them) or in Wireshark's DLT_USER table (Preferences > "
+                     "Protocols > DLT_USER)",
+                     name, src, dlt);
+            return true;
+        case MR_DLT_USER_OTHER:
+            snprintf(out, out_len,
+                     "its %s records are mapped to '%s' by %s, not to mcp5a.serial: not MCP "
+                     "(--dlt-user %d=mcp5a.serial maps them)",
+                     name, e->payload[0] ? e->payload : "data", ex->dlt_user->source, dlt);
+            return true;
+        default:
+            break;
+        }
+    }
+    return false;
+}
+
+/* A LINKTYPE_USER0..15 record, read as the DLT_USER table says (dltuser.h). */
+static void extract_dlt_user(struct mr_extractor *ex, const struct mr_record *rec)
+{
+    struct mr_dlt_user_seen *seen = &ex->dlt_seen[rec->linktype - MR_DLT_USER_FIRST];
+    seen->records++;
+    if (seen->first_record == 0)
+        seen->first_record = rec->ordinal;
+    seen->last_record = rec->ordinal;
+    const struct mr_dlt_user_entry *e = mr_dlt_user_lookup(ex->dlt_user, rec->linktype);
+    enum mr_dlt_user_kind kind = mr_dlt_user_kind(e);
+    if (kind == MR_DLT_USER_UNMAPPED) {
+        ex->stats.records_other++;
+        ex->stats.dlt_user_unmapped++;
+        add_skip(ex, rec->ordinal, UINT32_MAX, -1,
+                 "a DLT_USER record without a mapping: not read (--dlt-user DLT=mcp5a.serial, "
+                 "or Wireshark's user_dlts)");
+        return;
+    }
+    if (kind == MR_DLT_USER_OTHER) { /* the user's table says: not MCP */
+        ex->stats.records_other++;
+        ex->stats.dlt_user_not_mcp++;
+        return;
+    }
+    struct mr_packet pkt;
+    memset(&pkt, 0, sizeof pkt);
+    if (!mr_dlt_user_strip(e, rec->data, rec->caplen, &pkt.payload, &pkt.payload_len)) {
+        add_skip(ex, rec->ordinal, UINT32_MAX, -1,
+                 "a DLT_USER record shorter than its header and trailer (Wireshark: malformed)");
+        return;
+    }
+    pkt.kind = MR_PACKET_SERIAL;
+    pkt.serial_direction = -1; /* DLT_USER records carry no direction: §5, a half-duplex bus */
+    pkt.whole_frames = kind == MR_DLT_USER_FRAMES;
+    pkt.truncated = rec->caplen < rec->wirelen;
+    pkt.serial_line = rec->interface_id;
+    uint64_t junk = ex->stats.junk_bytes;
+    extract_packet(ex, &pkt);
+    seen->junk_bytes += ex->stats.junk_bytes - junk;
+}
+
 void mr_extractor_record(struct mr_extractor *ex, const struct mr_record *rec, mr_frame_cb cb,
                          void *ctx)
 {
     struct mr_packet pkt;
     ex->stats.records++;
+    if (mr_dlt_user_is_user(rec->linktype)) {
+        ex->cur_rec = *rec;
+        ex->cur_rec.data = NULL;
+        ex->rec = &ex->cur_rec;
+        ex->meta = (struct mr_recmeta){rec->file, rec->number, rec->ordinal, rec->ts_ns};
+        ex->cb = cb;
+        ex->ctx = ctx;
+        extract_dlt_user(ex, rec);
+        return;
+    }
     if (!mr_packet_decode(rec->linktype, rec->data, rec->caplen, &pkt)) {
         ex->stats.records_other++;
         return;

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "capture.h"
+#include "dltuser.h"
 #include "mcp/frame.h"
 #include "packet.h"
 
@@ -53,8 +54,17 @@ struct mr_extract_stats {
     uint64_t truncated;  /* frames cut short by the snaplen */
     uint64_t tcp_holes;
     uint64_t tcp_hole_bytes;
-    uint64_t ip_incomplete; /* fragmented datagrams never completed */
-    uint64_t skipped;       /* frames (or parts of the stream) not extracted: see skips */
+    uint64_t ip_incomplete;     /* fragmented datagrams never completed */
+    uint64_t skipped;           /* frames (or parts of the stream) not extracted: see skips */
+    uint64_t dlt_user_not_mcp;  /* DLT_USER records mapped to another dissector */
+    uint64_t dlt_user_unmapped; /* DLT_USER records without a mapping (also skips) */
+};
+
+/* The records of one DLT_USER link type seen so far. */
+struct mr_dlt_user_seen {
+    uint64_t records;
+    uint64_t first_record, last_record; /* across all files, 1-based; 0: none */
+    uint64_t junk_bytes;                /* mapped to MCP: stream bytes skipped as they were fed */
 };
 
 /* A frame, or a stretch of a stream, that could not be extracted (nothing is
@@ -81,6 +91,22 @@ void mr_extractor_record(struct mr_extractor *ex, const struct mr_record *rec, m
 void mr_extractor_finish(struct mr_extractor *ex, mr_frame_cb cb, void *ctx);
 /* Forgets the stream state (not the sender table) before a new loop. */
 void mr_extractor_restart(struct mr_extractor *ex);
+
+/*
+ * LINKTYPE_USER0..15 records are read through this table (dltuser.h): kept by
+ * pointer, it must outlive the extractor. NULL (the default): no mapping.
+ */
+void mr_extractor_set_dlt_user(struct mr_extractor *ex, const struct mr_dlt_user_table *table);
+const struct mr_dlt_user_table *mr_extractor_dlt_user(const struct mr_extractor *ex);
+/* Records of DLT linktype (147..162) seen, or NULL for another link type. */
+const struct mr_dlt_user_seen *mr_extractor_dlt_user_seen(const struct mr_extractor *ex,
+                                                          int linktype);
+/*
+ * Why DLT_USER records gave no MCP frame and how to map them (one line, for
+ * "no MCP frames in FILE: ..."), or false when no DLT_USER record was read
+ * without MCP.
+ */
+bool mr_extractor_dlt_user_hint(const struct mr_extractor *ex, char *out, size_t out_len);
 
 const struct mr_sender *mr_extractor_sender(const struct mr_extractor *ex, uint32_t index);
 const struct mr_extract_stats *mr_extractor_stats(const struct mr_extractor *ex);

@@ -34,6 +34,7 @@ struct raw {
     /* issue 8: capture reading */
     gboolean show_bytes, allow_skips;
     gchar *display_filter;
+    gchar **dlt_user;
 };
 
 #define LIMIT_NOT_GIVEN G_MININT64
@@ -190,6 +191,11 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     o->show_bytes = r->show_bytes; /* issue 8 */
     o->allow_skips = r->allow_skips;
     o->display_filter = g_strdup(r->display_filter);
+    for (gchar **v = r->dlt_user; v != NULL && *v != NULL; v++)
+        if (!mr_dlt_user_add_option(&o->dlt_user, *v, error))
+            return false;
+    if (!o->dlt_user.from_option) /* what Wireshark shows is what is replayed */
+        mr_dlt_user_load_wireshark(&o->dlt_user);
     bool iface = o->target != NULL && g_str_has_prefix(o->target, "iface:");
     if (iface && (r->from != NULL || r->cmd != NULL || o->expect || r->renumber || r->fix_crc ||
                   r->corrupt_crc > 0))
@@ -293,6 +299,12 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
          "Only the frames this Wireshark display filter matches (runs tshark with the mcp5a "
          "plugin)",
          "FILTER"},
+        {"dlt-user", 0, 0, G_OPTION_ARG_STRING_ARRAY, &r.dlt_user,
+         "LINKTYPE_USER0..15 (DLT 147..162) records: what they carry, as Wireshark's DLT_USER "
+         "table says it, e.g. 147=mcp5a.serial (raw serial bytes) or "
+         "147=mcp5a.serial,header=2,trailer=1; repeatable; 'none' for no mapping. Default: "
+         "Wireshark's own table (user_dlts in its personal configuration folder)",
+         "DLT=DISSECTOR[,header=N][,trailer=M]"},
         MCP_VERSION_OPTION(&version),
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r.files, NULL, "FILE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -311,6 +323,7 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
              "  mcpreplay -t udp://[fd00::5]:23130 -T -K -L 100000 big.pcap\n"
              "  mcpreplay -n --frames 1-100 -Y 'mcp5a.cmd == 0x02' field.pcapng\n"
              "  mcpreplay -t udp://10.0.0.5:23130 --drop 0.01 --corrupt-crc 0.01 -s 7 f.pcap\n"
+             "  mcpreplay -t serial:/dev/ttyUSB0 --dlt-user 147=mcp5a.serial uart.pcap\n"
              "\n"
              "Exit codes: 0 success; 1 the target's answers differ from the capture (--expect:\n"
              "mismatched, late, NAKed, missing) or fail the check; 2 usage error or\n"
@@ -344,6 +357,7 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
     g_free(r.progress);
     g_free(r.display_filter); /* issue 8 */
     g_strfreev(r.ignore);
+    g_strfreev(r.dlt_user);
     g_strfreev(r.files);
     return ok;
 }

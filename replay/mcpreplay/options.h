@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dltuser.h"
 #include "mcp/frame.h"
 #include "pacer.h"
 #include "select.h"
@@ -47,6 +48,8 @@ struct mr_options {
     bool show_bytes;      /* --dry-run lists capture time and bytes */
     bool allow_skips;     /* frames that could not be extracted do not fail the run */
     char *display_filter; /* -Y: tshark selects the frames (dfilter.h) */
+    /* LINKTYPE_USER0..15: --dlt-user, else Wireshark's user_dlts (default profile) */
+    struct mr_dlt_user_table dlt_user;
 };
 
 /* issue 8: frames were skipped (listed in the summary and --json); --allow-skips accepts. */

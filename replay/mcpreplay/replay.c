@@ -762,6 +762,7 @@ static int dry_run(struct runner *r)
     }
     printf("%" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT " bytes\n", r->stats.sent,
            r->stats.bytes);
+    mr_report_dlt_user(stdout, mr_source_extractor(r->src));
     return skips_verdict(r, stdout); /* issue 8 */
 }
 
@@ -957,7 +958,12 @@ static int run(struct runner *r)
         .loops = (unsigned)o->loops,
         .preload = o->preload,
         .raw = raw,
+        .dlt_user = &o->dlt_user,
     };
+    if (o->dlt_user.problem[0] != '\0') /* Wireshark does not load that line either */
+        g_printerr("mcpreplay: warning: Wireshark's DLT_USER table: %s (Wireshark does not load "
+                   "it either)\n",
+                   o->dlt_user.problem);
     struct mr_rewrite_config rcfg = {
         .codec = o->codec,
         .renumber = o->renumber,

@@ -77,6 +77,7 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
                 " frames cut by the snaplen\n",
                 s->extract->tcp_holes, s->extract->tcp_hole_bytes, s->extract->junk_bytes,
                 s->extract->truncated);
+    mr_report_dlt_user(out, s->extractor);
     const struct mr_rewrite_stats *f = s->faults;
     if (f != NULL && (f->corrupted || f->dropped || f->duplicated || f->reordered))
         fprintf(out,
@@ -186,6 +187,47 @@ void mr_report_skips(FILE *out, const struct mr_extractor *ex)
                 mr_extractor_stats(ex)->skipped - skips->len);
 }
 
+void mr_report_dlt_user(FILE *out, const struct mr_extractor *ex)
+{
+    if (ex == NULL)
+        return;
+    const struct mr_dlt_user_table *t = mr_extractor_dlt_user(ex);
+    for (int dlt = MR_DLT_USER_FIRST; dlt <= MR_DLT_USER_LAST; dlt++) {
+        const struct mr_dlt_user_seen *seen = mr_extractor_dlt_user_seen(ex, dlt);
+        if (seen->records == 0)
+            continue;
+        char name[64];
+        mr_dlt_user_name(dlt, name, sizeof name);
+        const struct mr_dlt_user_entry *e = mr_dlt_user_lookup(t, dlt);
+        const char *source = t != NULL && t->source[0] ? t->source : "no table";
+        switch (mr_dlt_user_kind(e)) {
+        case MR_DLT_USER_UNMAPPED:
+            fprintf(out,
+                    "dlt_user:  %s: no mapping (%s): %" G_GUINT64_FORMAT
+                    " records not read (records %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
+                    "); --dlt-user %d=mcp5a.serial maps them\n",
+                    name, source, seen->records, seen->first_record, seen->last_record, dlt);
+            break;
+        case MR_DLT_USER_OTHER:
+            fprintf(out,
+                    "dlt_user:  %s -> %s (%s): %" G_GUINT64_FORMAT
+                    " records not MCP, not replayed (records %" G_GUINT64_FORMAT
+                    "-%" G_GUINT64_FORMAT ")\n",
+                    name, e->payload[0] ? e->payload : "data", source, seen->records,
+                    seen->first_record, seen->last_record);
+            break;
+        default:
+            fprintf(out,
+                    "dlt_user:  %s -> %s, header %u, trailer %u (%s): %" G_GUINT64_FORMAT
+                    " records, %" G_GUINT64_FORMAT " junk bytes\n",
+                    name, e->payload, e->header_size, e->trailer_size, source, seen->records,
+                    seen->junk_bytes);
+        }
+    }
+    if (t != NULL && t->problem[0] != '\0')
+        fprintf(out, "dlt_user:  a line of Wireshark's table neither loads: %s\n", t->problem);
+}
+
 static void json_string(GString *j, const char *text)
 {
     g_string_append_c(j, '"');
@@ -200,6 +242,46 @@ static void json_string(GString *j, const char *text)
             g_string_append_c(j, (char)*p);
     }
     g_string_append_c(j, '"');
+}
+
+/* "dlt_user": the table's source and every LINKTYPE_USER0..15 seen, with its mapping. */
+static void json_dlt_user(GString *j, const struct mr_extractor *ex)
+{
+    const struct mr_dlt_user_table *t = mr_extractor_dlt_user(ex);
+    bool any = false;
+    for (int dlt = MR_DLT_USER_FIRST; dlt <= MR_DLT_USER_LAST; dlt++) {
+        const struct mr_dlt_user_seen *seen = mr_extractor_dlt_user_seen(ex, dlt);
+        if (seen->records == 0)
+            continue;
+        if (!any) {
+            g_string_append(j, ",\"dlt_user\":{\"table\":");
+            json_string(j, t != NULL ? t->source : "");
+            if (t != NULL && t->problem[0] != '\0') {
+                g_string_append(j, ",\"problem\":");
+                json_string(j, t->problem);
+            }
+            g_string_append(j, ",\"dlts\":[");
+        }
+        const struct mr_dlt_user_entry *e = mr_dlt_user_lookup(t, dlt);
+        enum mr_dlt_user_kind kind = mr_dlt_user_kind(e);
+        g_string_append_printf(j, "%s{\"dlt\":%d,\"dissector\":", any ? "," : "", dlt);
+        if (kind == MR_DLT_USER_UNMAPPED)
+            g_string_append(j, "null");
+        else
+            json_string(j, e->payload[0] ? e->payload : "data");
+        g_string_append_printf(
+            j,
+            ",\"header\":%u,\"trailer\":%u,\"mcp\":%s,\"records\":%" G_GUINT64_FORMAT
+            ",\"first_record\":%" G_GUINT64_FORMAT ",\"last_record\":%" G_GUINT64_FORMAT
+            ",\"junk_bytes\":%" G_GUINT64_FORMAT "}",
+            kind == MR_DLT_USER_UNMAPPED ? 0 : e->header_size,
+            kind == MR_DLT_USER_UNMAPPED ? 0 : e->trailer_size,
+            kind == MR_DLT_USER_SERIAL || kind == MR_DLT_USER_FRAMES ? "true" : "false",
+            seen->records, seen->first_record, seen->last_record, seen->junk_bytes);
+        any = true;
+    }
+    if (any)
+        g_string_append(j, "]}");
 }
 
 static void json_hist(GString *j, const char *name, const struct mr_histogram *h)
@@ -314,8 +396,13 @@ bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, G
         g_string_append_printf(
             j,
             ",\"capture\":{\"records\":%" G_GUINT64_FORMAT ",\"frames\":%" G_GUINT64_FORMAT
-            ",\"tcp_holes\":%" G_GUINT64_FORMAT ",\"junk_bytes\":%" G_GUINT64_FORMAT "}",
-            s->extract->records, s->extract->frames, s->extract->tcp_holes, s->extract->junk_bytes);
+            ",\"tcp_holes\":%" G_GUINT64_FORMAT ",\"junk_bytes\":%" G_GUINT64_FORMAT
+            ",\"dlt_user_not_mcp\":%" G_GUINT64_FORMAT ",\"dlt_user_unmapped\":%" G_GUINT64_FORMAT
+            "}",
+            s->extract->records, s->extract->frames, s->extract->tcp_holes, s->extract->junk_bytes,
+            s->extract->dlt_user_not_mcp, s->extract->dlt_user_unmapped);
+    if (s->extractor != NULL)
+        json_dlt_user(j, s->extractor);
     g_string_append(j, ",\"crc\":");
     json_string(j, s->crc_name);
     if (s->crc_hint != NULL) {

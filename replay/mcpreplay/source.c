@@ -124,7 +124,11 @@ static bool fill(struct mr_source *src, GError **error)
                 mr_extractor_finish(src->ex, on_frame, src);
             if (!src->cfg.raw && mr_extractor_stats(src->ex)->frames == 0) {
                 gchar *names = g_strjoinv(", ", src->cfg.files);
-                g_set_error(error, MR_ERROR, 2, "no MCP frames in %s", names);
+                char hint[4096];
+                if (mr_extractor_dlt_user_hint(src->ex, hint, sizeof hint))
+                    g_set_error(error, MR_ERROR, 2, "no MCP frames in %s: %s", names, hint);
+                else
+                    g_set_error(error, MR_ERROR, 2, "no MCP frames in %s", names);
                 g_free(names);
                 return false;
             }
@@ -172,8 +176,10 @@ struct mr_source *mr_source_new(const struct mr_source_config *config, GError **
     src->cap = cap;
     src->linktype = -1;
     src->ready = g_ptr_array_new_with_free_func((GDestroyNotify)mr_frame_free);
-    if (!config->raw)
+    if (!config->raw) {
         src->ex = mr_extractor_new(&config->codec, config->mcp_port);
+        mr_extractor_set_dlt_user(src->ex, config->dlt_user);
+    }
     if (config->preload) {
         src->loaded = g_ptr_array_new_with_free_func((GDestroyNotify)mr_frame_free);
         while (!src->pass_done) {

@@ -4,14 +4,21 @@ written as data in expectations.json, against `mcpreplay --dry-run`:
 exit code, records, seqs, lengths, due times, messages. Adding a case is one
 entry, not new code.
 
+Every run sees an empty Wireshark configuration (WIRESHARK_CONFIG_DIR, HOME,
+XDG_CONFIG_HOME and WIRESHARK_DATA_DIR in a fresh folder), so the DLT_USER
+table of whoever runs the test never counts; a case's "user_dlts" text is
+written there as its Wireshark table.
+
   check_readme.py --mcpreplay BIN [--dir DIR]
 """
 import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 LINE = re.compile(r"^(-?[0-9.]+)\s+(\d+)\s+(\d+)\s+(\d+)\s+0x([0-9a-f]{2})\s")
 
@@ -32,8 +39,17 @@ def main():
 
     for c in cases:
         files = [os.path.join(a.dir, f) for f in c["files"]]
-        p = subprocess.run([a.mcpreplay, "--dry-run"] + c.get("args", []) + files,
-                           capture_output=True, text=True, timeout=60)
+        conf = tempfile.mkdtemp(prefix="mcp-fcreadme.")
+        env = dict(os.environ, WIRESHARK_CONFIG_DIR=conf, HOME=conf, WIRESHARK_DATA_DIR=conf,
+                   XDG_CONFIG_HOME=os.path.join(conf, ".config"))
+        if "user_dlts" in c:
+            with open(os.path.join(conf, "user_dlts"), "w") as f:
+                f.write(c["user_dlts"])
+        try:
+            p = subprocess.run([a.mcpreplay, "--dry-run"] + c.get("args", []) + files,
+                               capture_output=True, text=True, timeout=60, env=env)
+        finally:
+            shutil.rmtree(conf, ignore_errors=True)
         rows = []
         for line in p.stdout.splitlines():
             m = LINE.match(line)

@@ -167,6 +167,11 @@ MCPREPLAY = {
     "show-bytes": None,
     "allow-skips": None,
     "display-filter": ([], ["mcp5a.cmd ==", "((", ""], "--display-filter"),
+    "dlt-user": ([], ["147", "146=mcp5a.serial", "163=mcp5a.serial", "user16=mcp5a.serial", "147=",
+                      "147=mcp5a.serial,header=x", "147=mcp5a.serial,header=-1",
+                      "147=mcp5a.serial,header=1,header=2", "147=mcp5a.serial,bogus=1",
+                      '"User 0 (DLT=999)","mcp5a.serial","0","","0",""',
+                      '"User 0 (DLT=147)","mcp5a.serial","0",""', ""], "--dlt-user"),
     "version": None,
 }
 

@@ -176,6 +176,8 @@ int mr_dlt_user_parse_record(const char *line, int *dlt, struct mr_dlt_user_entr
     }
     if (line[pos] == '\r')
         pos++;
+    if (line[pos] == '\n')
+        pos++;
     if (line[pos] != '\0') {
         snprintf(why, why_len, "unexpected char while looking for end of line");
         goto out;

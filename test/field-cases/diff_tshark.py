@@ -12,12 +12,19 @@ sender (source address and port, innermost headers).
   diff_tshark.py --mcpreplay BIN --runner tshark-unpriv.sh FILE...
 With --dumps, a capture plugin.dissect dissected (test/plugin/dissect_all.py:
 the same tshark run, with -n and these layers) is read from there instead.
+
+Both tools see an empty Wireshark configuration (WIRESHARK_CONFIG_DIR), so
+nobody's own DLT_USER table counts. A capture whose tshark.prefs line maps a
+LINKTYPE_USER with `-o uat:user_dlts:RECORD` (c26) is compared twice:
+mcpreplay reading that record from a user_dlts file in its Wireshark
+configuration folder (what a user's Wireshark shows), and from --dlt-user RECORD.
 Exit 0 all equal, 1 a difference (printed), 77 when the plugin is absent.
 """
 import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -49,19 +56,24 @@ def extra_prefs(path):
     prefs = os.path.join(os.path.dirname(os.path.abspath(path)), "tshark.prefs")
     if os.path.exists(prefs):
         for line in open(prefs):
-            words = line.split()
-            if words and not words[0].startswith("#") and words[0] == os.path.basename(path):
+            words = shlex.split(line, comments=True)
+            if words and words[0] == os.path.basename(path):
                 return words[1:]
     return []
 
 
-def tshark_frames(runner, path, crc, le, extra):
+def user_dlts_of(extra):
+    """The user_dlts records among tshark's -o uat:user_dlts:RECORD arguments."""
+    return [a[len("uat:user_dlts:"):] for a in extra if a.startswith("uat:user_dlts:")]
+
+
+def tshark_frames(runner, path, crc, le, extra, env=None):
     args = [runner, "-r", path, "-T", "json", "--no-duplicate-keys", "-J", "frame ip ipv6 tcp udp mcp5a"] + extra
     if crc:
         args += ["-o", f"mcp5a.crc_variant:{crc}"]
     if le:
         args += ["-o", "mcp5a.length_le:TRUE"]
-    p = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    p = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env)
     if not p.stdout.strip():
         return [], p.stderr
     return frames_of(json.loads(p.stdout), le), p.stderr
@@ -112,13 +124,13 @@ LINE = re.compile(r"^[0-9.]+\s+(\d+)\s+(\d+)\s+(\d+)\s+0x([0-9a-f]{2})\s+(\S+)")
 AT = re.compile(r"^  at (-?\d+)\.(\d{9}) bytes ([0-9a-f]*)$")
 
 
-def mcpreplay_frames(binary, path, crc, le):
-    args = [binary, "--dry-run", "--from", "all", "--show-bytes", path]
+def mcpreplay_frames(binary, path, crc, le, env=None, extra=()):
+    args = [binary, "--dry-run", "--from", "all", "--show-bytes", path] + list(extra)
     if crc:
         args += ["--crc", crc]
     if le:
         args += ["--length-le"]
-    p = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    p = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env)
     out, cur = [], None
     for line in p.stdout.splitlines():
         m = LINE.match(line)
@@ -136,6 +148,29 @@ def mcpreplay_frames(binary, path, crc, le):
     return out, p.returncode, p.stderr
 
 
+def compare(what, want, got, rc, merr):
+    """0 when mcpreplay's frames equal tshark's (printed either way), else 1."""
+    # Frames keyed by record; within a record, capture order.
+    w = sorted(want, key=lambda f: f[0])
+    g = sorted(got, key=lambda f: f[0])
+    # The sender is compared only where tshark names one (TCP/UDP).
+    if all(f[5] is None for f in w):
+        g = [f[:5] + (None,) for f in g]
+    if w == g:
+        print(f"ok: {what}: {len(w)} frames")
+        return 0
+    print(f"not ok: {what}: tshark {len(w)} frames, mcpreplay {len(g)} "
+          f"(exit {rc}) {merr.strip()[:300]}")
+    ws, gs = set(w), set(g)
+    for f in w:
+        if f not in gs:
+            print(f"   only tshark:    {f}")
+    for f in g:
+        if f not in ws:
+            print(f"   only mcpreplay: {f}")
+    return 1
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mcpreplay", required=True)
@@ -150,6 +185,9 @@ def main():
         return 77
     work = tempfile.mkdtemp(prefix="mcp-fcdiff.")
     os.chmod(work, 0o755)
+    empty = os.path.join(work, "wireshark-empty")
+    os.mkdir(empty)
+    env = dict(os.environ, WIRESHARK_CONFIG_DIR=empty, WIRESHARK_DATA_DIR=empty)
     bad = 0
     try:
         for path in a.files:
@@ -157,31 +195,24 @@ def main():
             copy = os.path.join(work, os.path.basename(path))
             shutil.copy(path, copy)
             os.chmod(copy, 0o644)
-            name = dumps.dissected(path) if dumps and not extra_prefs(path) else None
+            extra = extra_prefs(path)
+            name = dumps.dissected(path) if dumps and not extra else None
             if name:
                 want = frames_of(dumps.one_pass(name)[0], le)
             else:
-                want, _ = tshark_frames(a.runner, copy, crc, le, extra_prefs(path))
-            got, rc, merr = mcpreplay_frames(a.mcpreplay, copy, crc, le)
-            # Frames keyed by record; within a record, capture order.
-            w = sorted(want, key=lambda f: f[0])
-            g = sorted(got, key=lambda f: f[0])
-            # The sender is compared only where tshark names one (TCP/UDP).
-            if all(f[5] is None for f in w):
-                g = [f[:5] + (None,) for f in g]
-            if w == g:
-                print(f"ok: {os.path.basename(path)}: {len(w)} frames")
-                continue
-            bad += 1
-            print(f"not ok: {os.path.basename(path)}: tshark {len(w)} frames, mcpreplay {len(g)} "
-                  f"(exit {rc}) {merr.strip()[:300]}")
-            ws, gs = set(w), set(g)
-            for f in w:
-                if f not in gs:
-                    print(f"   only tshark:    {f}")
-            for f in g:
-                if f not in ws:
-                    print(f"   only mcpreplay: {f}")
+                want, _ = tshark_frames(a.runner, copy, crc, le, extra, env)
+            runs = [("", env, [])]
+            records = user_dlts_of(extra)
+            if records:  # the user's Wireshark table, and the option
+                conf = os.path.join(work, "wireshark-" + os.path.basename(path))
+                os.mkdir(conf)
+                with open(os.path.join(conf, "user_dlts"), "w") as f:
+                    f.write("".join(r + "\n" for r in records))
+                runs = [(" (Wireshark's user_dlts)", dict(env, WIRESHARK_CONFIG_DIR=conf), []),
+                        (" (--dlt-user)", env, [x for r in records for x in ("--dlt-user", r)])]
+            for how, run_env, opts in runs:
+                got, rc, merr = mcpreplay_frames(a.mcpreplay, copy, crc, le, run_env, opts)
+                bad += compare(os.path.basename(path) + how, want, got, rc, merr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"{bad} file(s) differ" if bad else "all equal")

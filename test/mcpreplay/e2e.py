@@ -270,6 +270,103 @@ def case_sim_pty():
           f"pty: {len(got)} bytes, the 40 frames byte-identical in order without the line noise ({err.strip()})")
 
 
+C26 = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "field-cases",
+                   "c26_serial_dlt_user0.pcap")
+C26_MAP = '"User 0 (DLT=147)","mcp5a.serial","0","","0",""'
+# The master's frames in c26 (test/field-cases/README.md): READ seq 1 and READ seq 2.
+C26_MASTER = bytes.fromhex("5a01000502010010000202" "5a02000502010010000289")
+
+
+def wireshark_env(user_dlts=None):
+    """An environment whose Wireshark configuration folder is ours, with this user_dlts."""
+    conf = tempfile.mkdtemp(prefix="wireshark.", dir=TMP)
+    if user_dlts is not None:
+        with open(os.path.join(conf, "user_dlts"), "w") as f:
+            f.write(user_dlts)
+    return dict(os.environ, WIRESHARK_CONFIG_DIR=conf, WIRESHARK_DATA_DIR=conf,
+                HOME=conf, XDG_CONFIG_HOME=conf), os.path.join(conf, "user_dlts")
+
+
+def case_dlt_user():
+    """c26 (raw UART bytes as LINKTYPE_USER0) replayed to mcpsim's pty, mapped by --dlt-user or
+    by the user's Wireshark table; the master's frames byte-identical on a pty of our own;
+    the device's frames (§5 split) are the recorded answers for --expect; unmapped: exit 2."""
+    env, table = wireshark_env(C26_MAP + "\n")
+    for how, args, e in (("--dlt-user", ["--dlt-user", "147=mcp5a.serial"], wireshark_env()[0]),
+                         ("Wireshark's user_dlts", [], env)):
+        sim = Sim()
+        js = os.path.join(TMP, "c26.json")
+        p = subprocess.run([mcpreplay(), "-t", sim.urls["serial"], "--json", js] + args + [C26],
+                           capture_output=True, text=True, timeout=60, env=e)
+        stats = sim.close()
+        check(p.returncode == 0, f"c26 via {how}: exit 0 ({p.stderr.strip()[:300]})")
+        try:
+            with open(js) as f:
+                j = json.load(f)
+            d = j["dlt_user"]["dlts"][0]
+            check(j["sent"] == 2 and j["received"] == 2 and j["capture"]["junk_bytes"] == 1 and
+                  d["dlt"] == 147 and d["dissector"] == "mcp5a.serial" and d["mcp"] and
+                  d["records"] == 6 and d["junk_bytes"] == 1 and
+                  j["dlt_user"]["table"] == ("--dlt-user" if args else table),
+                  f"c26 via {how}: 2 READs sent, 2 answers, 1 junk byte, the table named "
+                  f"({json.dumps(j.get('dlt_user'))})")
+        except (OSError, ValueError, KeyError, IndexError) as err:
+            fail(f"c26 via {how}: JSON: {err}")
+        seq = (stats or {}).get("sequence", {})
+        check(stats is not None and stats.get("frames_in", {}).get("total") == 2 and
+              seq.get("in_order") == 1 and stats.get("crc_errors") == 0,
+              f"c26 via {how}: mcpsim got READ 1 and READ 2 in order, good CRC "
+              f"({json.dumps(stats)[:300]})")
+    # Byte identity on our own pty: exactly the master's frames, the junk byte not sent.
+    master, slave = pty.openpty()
+    tty.setraw(master)
+    p = subprocess.Popen([mcpreplay(), "-q", "-t", f"serial:{os.ttyname(slave)}?baud=115200", C26],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    got = bytearray()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(got) < len(C26_MASTER):
+        r, _, _ = select.select([master], [], [], 0.1)
+        if r:
+            got += os.read(master, 65536)
+    out, err = p.communicate(timeout=20)
+    time.sleep(0.1)
+    r, _, _ = select.select([master], [], [], 0)
+    if r:
+        got += os.read(master, 65536)
+    os.close(master)
+    os.close(slave)
+    check(p.returncode == 0 and bytes(got) == C26_MASTER,
+          f"c26 on a pty: the two READs byte-identical, nothing else ({bytes(got).hex()}; {err.strip()})")
+    # The device's frames are the recorded answers: --expect matches both (mcpsim holds other
+    # register values than the capture's 0x1234 0xabcd: --ignore value).
+    sim = Sim()
+    js = os.path.join(TMP, "c26-expect.json")
+    p = subprocess.run([mcpreplay(), "-t", sim.urls["serial"], "--expect", "--ignore", "value",
+                        "--json", js, C26], capture_output=True, text=True, timeout=60, env=env)
+    sim.close()
+    try:
+        with open(js) as f:
+            j = json.load(f)
+        check(p.returncode == 0 and j["expect"]["matched"] == 2 and j["expect"]["missing"] == 0,
+              f"c26 --expect: both recorded answers matched ({p.stdout.strip()[-300:]})")
+    except (OSError, ValueError, KeyError) as err:
+        fail(f"c26 --expect: JSON: {err}")
+    # No mapping anywhere: exit 2, the message names the DLT and the option, nothing sent.
+    master, slave = pty.openpty()
+    tty.setraw(master)
+    p = subprocess.run([mcpreplay(), "-t", f"serial:{os.ttyname(slave)}", C26],
+                       capture_output=True, text=True, timeout=30, env=wireshark_env()[0])
+    r, _, _ = select.select([master], [], [], 0.2)
+    sent = os.read(master, 65536) if r else b""
+    os.close(master)
+    os.close(slave)
+    check(p.returncode == 2 and "DLT 147 (LINKTYPE_USER0)" in p.stderr and
+          "--dlt-user 147=mcp5a.serial" in p.stderr and len(p.stderr.strip().splitlines()) == 1
+          and not sent,
+          f"c26 unmapped: exit 2, one line naming DLT 147 and --dlt-user, nothing sent "
+          f"({p.returncode}: {p.stderr.strip()})")
+
+
 def sim_case(kind):
     """Against mcpsim: frames arrive in order; --expect passes on a recording of mcpsim and
     fails (exit 1, with a diff) when mcpsim drops answers or holds other registers."""

@@ -56,8 +56,40 @@ static bool any_record(GPtrArray *outputs)
     return false;
 }
 
+/* A UAT field: quoted, with the quote and the backslash as \x22 and \x5c (as Wireshark saves them).
+ */
+static void uat_field(GString *s, const char *text)
+{
+    g_string_append_c(s, '"');
+    for (const char *p = text; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            g_string_append_printf(s, "\\x%02x", (unsigned char)*p);
+        else
+            g_string_append_c(s, *p);
+    }
+    g_string_append_c(s, '"');
+}
+
+/* tshark's -o values for the --dlt-user mappings: "uat:user_dlts:RECORD" each. */
+static GPtrArray *dlt_user_prefs(const struct mr_dlt_user_table *t)
+{
+    GPtrArray *prefs = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 0; t != NULL && t->from_option && i < MR_DLT_USER_COUNT; i++) {
+        const struct mr_dlt_user_entry *e = &t->e[i];
+        if (!e->mapped)
+            continue;
+        GString *s = g_string_new("uat:user_dlts:");
+        g_string_append_printf(s, "\"User %d (DLT=%d)\",", i, MR_DLT_USER_FIRST + i);
+        uat_field(s, e->payload);
+        g_string_append_printf(s, ",\"%u\",\"\",\"%u\",\"\"", e->header_size, e->trailer_size);
+        g_ptr_array_add(prefs, g_string_free(s, FALSE));
+    }
+    return prefs;
+}
+
 struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
-                                  const struct mcp_codec *codec, unsigned mcp_port, GError **error)
+                                  const struct mcp_codec *codec, unsigned mcp_port,
+                                  const struct mr_dlt_user_table *dlt_user, GError **error)
 {
     const char *tshark = g_getenv("MCPREPLAY_TSHARK");
     char *found = NULL;
@@ -90,6 +122,7 @@ struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
     g_snprintf(crc, sizeof crc, "mcp5a.crc_variant:%s", mcp_crc_variant_name(codec->crc));
     char *tcp_port = g_strconcat("mcp5a.tcp.port:", port, NULL);
     char *udp_port = g_strconcat("mcp5a.udp.port:", port, NULL);
+    GPtrArray *uat = dlt_user_prefs(dlt_user);
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++) {
         char *base = g_path_get_basename(files[i]);
@@ -97,13 +130,24 @@ struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
         char *out = g_build_filename(df->dir, name, NULL);
         g_free(base);
         g_free(name);
-        const char *argv[] = {tshark,   "-r", files[i], "-Y", filter, "-U", "MCP5A",
-                              "-w",     out,  "-o",     le,   "-o",   crc,  "-o",
-                              tcp_port, "-o", udp_port, "-Q", NULL};
+        const char *fixed[] = {tshark,  "-r", files[i], "-Y", filter,   "-U",
+                               "MCP5A", "-w", out,      "-o", le,       "-o",
+                               crc,     "-o", tcp_port, "-o", udp_port, "-Q"};
+        GPtrArray *args = g_ptr_array_new();
+        for (size_t k = 0; k < G_N_ELEMENTS(fixed); k++)
+            g_ptr_array_add(args, (gpointer)fixed[k]);
+        for (guint k = 0; k < uat->len; k++) {
+            g_ptr_array_add(args, "-o");
+            g_ptr_array_add(args, g_ptr_array_index(uat, k));
+        }
+        g_ptr_array_add(args, NULL);
+        char **argv = (char **)args->pdata;
         char *out_text = NULL, *err_text = NULL;
         int status = 0;
-        if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out_text,
-                          &err_text, &status, &err)) {
+        bool spawned = g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out_text,
+                                    &err_text, &status, &err);
+        g_ptr_array_free(args, TRUE);
+        if (!spawned) {
             g_set_error(error, MR_ERROR, 2, "--display-filter (-Y): cannot run %s: %s", tshark,
                         err->message);
             g_clear_error(&err);
@@ -125,6 +169,7 @@ struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
     }
     g_free(tcp_port);
     g_free(udp_port);
+    g_ptr_array_free(uat, TRUE);
     g_free(found);
     g_ptr_array_add(df->files, NULL);
     if (ok && !any_record(df->files)) {

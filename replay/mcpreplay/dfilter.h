@@ -12,18 +12,22 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "dltuser.h"
 #include "mcp/frame.h"
 
 struct mr_dfilter;
 
 /*
  * Exports the matching frames of each of files[0..n) into a temporary folder.
- * prefs: the codec and MCP port, passed to tshark as mcp5a preferences.
+ * prefs: the codec and MCP port, passed to tshark as mcp5a preferences;
+ * dlt_user (may be NULL): mappings given with --dlt-user, passed as
+ * `-o uat:user_dlts:RECORD` (Wireshark's own table tshark reads itself).
  * NULL with *error (code 2, one line: tshark missing, the tap missing, a bad
  * filter, with tshark's own message) on failure.
  */
 struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
-                                  const struct mcp_codec *codec, unsigned mcp_port, GError **error);
+                                  const struct mcp_codec *codec, unsigned mcp_port,
+                                  const struct mr_dlt_user_table *dlt_user, GError **error);
 /* The exported files, in the order of the inputs (NULL-terminated). */
 char **mr_dfilter_files(const struct mr_dfilter *df);
 /* Removes the temporary files. */

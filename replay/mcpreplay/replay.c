@@ -938,7 +938,7 @@ static int run(struct runner *r)
     /* issue 8: tshark selects the frames; a bad filter is a usage error, before any output */
     if (o->display_filter != NULL) {
         r->dfilter = mr_dfilter_run(o->files, o->file_count, o->display_filter, &o->codec,
-                                    (unsigned)o->port, &src_error);
+                                    (unsigned)o->port, &o->dlt_user, &src_error);
         if (r->dfilter == NULL) {
             g_printerr("mcpreplay: %s\n", src_error->message);
             g_error_free(src_error);

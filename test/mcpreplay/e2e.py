@@ -351,6 +351,24 @@ def case_dlt_user():
               f"c26 --expect: both recorded answers matched ({p.stdout.strip()[-300:]})")
     except (OSError, ValueError, KeyError) as err:
         fail(f"c26 --expect: JSON: {err}")
+    # -Y: tshark (with the plugin) gets the --dlt-user mapping as -o uat:user_dlts:RECORD.
+    if ARGS.plugin and os.path.exists(ARGS.plugin) and shutil.which("tshark"):
+        shared = tempfile.mkdtemp(prefix="c26-Y.", dir=TMP)
+        os.chmod(TMP, 0o755)
+        os.chmod(shared, 0o755)
+        cap = os.path.join(shared, "c26.pcap")
+        shutil.copy(C26, cap)
+        os.chmod(cap, 0o644)
+        runner = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tshark-unpriv.sh")
+        e = dict(wireshark_env()[0], MCPREPLAY_TSHARK=runner, MCP5A_PLUGIN=ARGS.plugin)
+        p = subprocess.run([mcpreplay(), "-n", "--dlt-user", "147=mcp5a.serial", "-Y",
+                            "mcp5a.cmd == 0x02", cap], capture_output=True, text=True, timeout=120,
+                           env=e)
+        rows = [l.split() for l in p.stdout.splitlines()[1:-1]]
+        check(p.returncode == 0 and [r[2] for r in rows] == ["1", "2"],
+              f"c26 -Y with --dlt-user: tshark selects READ 1 and READ 2 ({p.stdout} {p.stderr})")
+    else:
+        print("(-Y with --dlt-user not checked: no tshark or no plugin)")
     # No mapping anywhere: exit 2, the message names the DLT and the option, nothing sent.
     master, slave = pty.openpty()
     tty.setraw(master)

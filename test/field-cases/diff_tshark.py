@@ -17,7 +17,9 @@ Both tools see an empty Wireshark configuration (WIRESHARK_CONFIG_DIR), so
 nobody's own DLT_USER table counts. A capture whose tshark.prefs line maps a
 LINKTYPE_USER with `-o uat:user_dlts:RECORD` (c26) is compared twice:
 mcpreplay reading that record from a user_dlts file in its Wireshark
-configuration folder (what a user's Wireshark shows), and from --dlt-user RECORD.
+configuration folder (what a user's Wireshark shows), and from --dlt-user RECORD;
+there the frames per serial sender (§5 split of the undirected stream) are
+compared too, from tshark's -z mcp5a,tree.
 Exit 0 all equal, 1 a difference (printed), 77 when the plugin is absent.
 """
 import argparse
@@ -124,6 +126,26 @@ LINE = re.compile(r"^[0-9.]+\s+(\d+)\s+(\d+)\s+(\d+)\s+0x([0-9a-f]{2})\s+(\S+)")
 AT = re.compile(r"^  at (-?\d+)\.(\d{9}) bytes ([0-9a-f]*)$")
 
 
+def tshark_serial_senders(runner, path, extra, env):
+    """{"serial:0": n, "serial:1": m}: frames per serial sender in tshark's stats tree."""
+    p = subprocess.run([runner, "-r", path, "-q", "-z", "mcp5a,tree"] + extra,
+                       capture_output=True, text=True, timeout=120, env=env)
+    return {m.group(1): int(m.group(2))
+            for m in re.finditer(r"^ (serial(?:@\d+)?:\d)\s+(\d+)", p.stdout, re.M)}
+
+
+def serial_senders(binary, path, env, extra):
+    """The same count from mcpreplay's dry-run listing."""
+    p = subprocess.run([binary, "--dry-run", "--from", "all", path] + list(extra),
+                       capture_output=True, text=True, timeout=120, env=env)
+    out = {}
+    for line in p.stdout.splitlines():
+        m = LINE.match(line)
+        if m and m.group(5).startswith("serial"):
+            out[m.group(5)] = out.get(m.group(5), 0) + 1
+    return out
+
+
 def mcpreplay_frames(binary, path, crc, le, env=None, extra=()):
     args = [binary, "--dry-run", "--from", "all", "--show-bytes", path] + list(extra)
     if crc:
@@ -210,9 +232,16 @@ def main():
                     f.write("".join(r + "\n" for r in records))
                 runs = [(" (Wireshark's user_dlts)", dict(env, WIRESHARK_CONFIG_DIR=conf), []),
                         (" (--dlt-user)", env, [x for r in records for x in ("--dlt-user", r)])]
+            senders = tshark_serial_senders(a.runner, copy, extra, env) if records else None
             for how, run_env, opts in runs:
                 got, rc, merr = mcpreplay_frames(a.mcpreplay, copy, crc, le, run_env, opts)
                 bad += compare(os.path.basename(path) + how, want, got, rc, merr)
+                if senders is not None:
+                    mine = serial_senders(a.mcpreplay, copy, run_env, opts)
+                    same = mine == senders and bool(senders)
+                    bad += 0 if same else 1
+                    print(f"{'ok' if same else 'not ok'}: {os.path.basename(path)}{how}: frames "
+                          f"per sender {mine}, tshark {senders}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"{bad} file(s) differ" if bad else "all equal")

@@ -960,10 +960,6 @@ static int run(struct runner *r)
         .raw = raw,
         .dlt_user = &o->dlt_user,
     };
-    if (o->dlt_user.problem[0] != '\0') /* Wireshark does not load that line either */
-        g_printerr("mcpreplay: warning: Wireshark's DLT_USER table: %s (Wireshark does not load "
-                   "it either)\n",
-                   o->dlt_user.problem);
     struct mr_rewrite_config rcfg = {
         .codec = o->codec,
         .renumber = o->renumber,

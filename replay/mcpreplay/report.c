@@ -192,10 +192,12 @@ void mr_report_dlt_user(FILE *out, const struct mr_extractor *ex)
     if (ex == NULL)
         return;
     const struct mr_dlt_user_table *t = mr_extractor_dlt_user(ex);
+    bool any = false;
     for (int dlt = MR_DLT_USER_FIRST; dlt <= MR_DLT_USER_LAST; dlt++) {
         const struct mr_dlt_user_seen *seen = mr_extractor_dlt_user_seen(ex, dlt);
         if (seen->records == 0)
             continue;
+        any = true;
         char name[64];
         mr_dlt_user_name(dlt, name, sizeof name);
         const struct mr_dlt_user_entry *e = mr_dlt_user_lookup(t, dlt);
@@ -224,8 +226,11 @@ void mr_report_dlt_user(FILE *out, const struct mr_extractor *ex)
                     seen->junk_bytes);
         }
     }
-    if (t != NULL && t->problem[0] != '\0')
-        fprintf(out, "dlt_user:  a line of Wireshark's table neither loads: %s\n", t->problem);
+    if (any && t != NULL && t->problem[0] != '\0') /* only where the table mattered */
+        fprintf(out,
+                "dlt_user:  a line of Wireshark's table that Wireshark does not load either: "
+                "%s\n",
+                t->problem);
 }
 
 static void json_string(GString *j, const char *text)

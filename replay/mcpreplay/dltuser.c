@@ -431,9 +431,19 @@ bool mr_dlt_user_strip(const struct mr_dlt_user_entry *e, const uint8_t *data, s
                        const uint8_t **payload, size_t *payload_len)
 {
     uint64_t cut = (uint64_t)e->header_size + e->trailer_size;
-    if (caplen < cut)
-        return false;
-    *payload = data + e->header_size;
-    *payload_len = caplen - (size_t)cut;
-    return true;
+    if (caplen >= cut) {
+        *payload = data + e->header_size;
+        *payload_len = caplen - (size_t)cut;
+        return true;
+    }
+    /* Wireshark computes the payload length as caplen - header - trailer and
+     * passes it to tvb_new_subset_length_caplen, where -1 means "to the end":
+     * a record one byte short of header + trailer gives its bytes from the
+     * header on, trailer included (seen with tshark 4.0). */
+    if (caplen + 1 == cut && e->trailer_size > 0) {
+        *payload = data + e->header_size;
+        *payload_len = caplen - e->header_size;
+        return true;
+    }
+    return false;
 }

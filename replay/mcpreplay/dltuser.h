@@ -99,8 +99,10 @@ void mr_dlt_user_load_wireshark(struct mr_dlt_user_table *t);
 
 /*
  * The payload of a record under entry e, as Wireshark cuts it: bytes
- * [header, caplen - trailer). False when the record is shorter than header
- * plus trailer (Wireshark shows it as malformed).
+ * [header, caplen - trailer); a record exactly one byte short of header plus
+ * trailer (trailer > 0) gives [header, caplen), as Wireshark's length -1
+ * means "to the end". False when it is shorter still (Wireshark shows it as
+ * malformed, nothing decoded).
  */
 bool mr_dlt_user_strip(const struct mr_dlt_user_entry *e, const uint8_t *data, size_t caplen,
                        const uint8_t **payload, size_t *payload_len);

@@ -53,14 +53,20 @@ def listify(x):
     return x if isinstance(x, list) else [x]
 
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
 def extra_prefs(path):
-    """tshark.prefs beside the capture: FILE -o NAME:VALUE ... lines."""
-    prefs = os.path.join(os.path.dirname(os.path.abspath(path)), "tshark.prefs")
-    if os.path.exists(prefs):
-        for line in open(prefs):
-            words = shlex.split(line, comments=True)
-            if words and words[0] == os.path.basename(path):
-                return words[1:]
+    """tshark.prefs beside the capture, or this folder's (FILE relative to it, e.g.
+    own/X.pcap): FILE -o NAME:VALUE ... lines."""
+    full = os.path.abspath(path)
+    for prefs in (os.path.join(os.path.dirname(full), "tshark.prefs"),
+                  os.path.join(HERE, "tshark.prefs")):
+        if os.path.exists(prefs):
+            for line in open(prefs):
+                words = shlex.split(line, comments=True)
+                if words and words[0] in (os.path.basename(path), os.path.relpath(full, HERE)):
+                    return words[1:]
     return []
 
 

@@ -157,6 +157,16 @@ def main(outdir):
     p = ipv4(A, B, 17, mcp_udp(1))
     p = p[:2] + b"\0\0" + p[4:10] + b"\0\0" + p[12:]
     w("k1_offload_len0.pcap.gz", [eth(0x0800, p), eth(0x0800, ipv4(A, B, 17, mcp_udp(2)))], gz=True)
+    # LINKTYPE_USER1 (DLT 148) raw UART bytes, each record with a 2-byte header and a
+    # 2-byte trailer (the DLT_USER table's sizes): a junk byte, frames across records, a
+    # record one byte short of header + trailer (Wireshark's length -1: its bytes after the
+    # header are payload), one shorter still (malformed), a whole frame.
+    hd, tr = b"\xa5\xa5", b"\xee\xee"
+    r1, a1, r2, r3 = frame(1), frame(0, 0x82, b"\x01\x00"), frame(2), frame(3)
+    w("k9_dlt_user_header_trailer.pcap", [
+        hd + b"\x00" + r1[:6] + tr, hd + r1[6:] + a1[:4] + tr, hd + a1[4:] + tr,
+        hd + r2[:-1] + tr, hd + r2[-1:], b"\xa5", hd + r3 + tr,
+    ], linktype=148)
     # Big-endian classic pcap with a snaplen below the records.
     w("k1_bigendian_snaplen.pcap", [eth(0x0800, ipv4(A, B, 17, mcp_udp(s))) for s in (1, 2)],
       big=True, snaplen=40)

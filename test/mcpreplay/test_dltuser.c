@@ -263,7 +263,17 @@ static void test_strip(void)
     g_assert_cmpuint(n, ==, 2);
     g_assert_true(mr_dlt_user_strip(&e, rec, 3, &p, &n));
     g_assert_cmpuint(n, ==, 0);
-    g_assert_false(mr_dlt_user_strip(&e, rec, 2, &p, &n)); /* shorter than header + trailer */
+    /* One byte short: Wireshark's length -1 ("to the end") gives the bytes after the header. */
+    g_assert_true(mr_dlt_user_strip(&e, rec, 2, &p, &n));
+    g_assert_true(p == rec + 2);
+    g_assert_cmpuint(n, ==, 0);
+    struct mr_dlt_user_entry t2 = {.mapped = true, .trailer_size = 2};
+    g_assert_true(mr_dlt_user_strip(&t2, rec, 1, &p, &n));
+    g_assert_true(p == rec);
+    g_assert_cmpuint(n, ==, 1);
+    g_assert_false(mr_dlt_user_strip(&e, rec, 1, &p, &n)); /* shorter still: malformed */
+    struct mr_dlt_user_entry h2 = {.mapped = true, .header_size = 2};
+    g_assert_false(mr_dlt_user_strip(&h2, rec, 1, &p, &n)); /* no trailer: no such quirk */
 }
 
 /* ---- the extractor ---- */

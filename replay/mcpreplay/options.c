@@ -300,11 +300,10 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
          "plugin)",
          "FILTER"},
         {"dlt-user", 0, 0, G_OPTION_ARG_STRING_ARRAY, &r.dlt_user,
-         "LINKTYPE_USER0..15 (DLT 147..162) records: what they carry, as Wireshark's DLT_USER "
-         "table says it, e.g. 147=mcp5a.serial (raw serial bytes) or "
-         "147=mcp5a.serial,header=2,trailer=1; repeatable; 'none' for no mapping. Default: "
-         "Wireshark's own table (user_dlts in its personal configuration folder)",
-         "DLT=DISSECTOR[,header=N][,trailer=M]"},
+         "LINKTYPE_USER0..15 (DLT 147..162) records carry what Wireshark's DLT_USER table "
+         "says: 147=mcp5a.serial (raw serial bytes), ',header=N,trailer=M' cut N and M bytes; "
+         "repeatable; 'none': no mapping. Default: Wireshark's own user_dlts",
+         "DLT=DISSECTOR"},
         MCP_VERSION_OPTION(&version),
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &r.files, NULL, "FILE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},

@@ -649,7 +649,7 @@ static void extract_dlt_user(struct mr_extractor *ex, const struct mr_record *re
         ex->stats.dlt_user_unmapped++;
         add_skip(ex, rec->ordinal, UINT32_MAX, -1,
                  "a DLT_USER record without a mapping: not read (--dlt-user DLT=mcp5a.serial, "
-                 "or Wireshark's user_dlts)");
+                 "or DLT=data for not MCP, or Wireshark's user_dlts)");
         return;
     }
     if (kind == MR_DLT_USER_OTHER) { /* the user's table says: not MCP */

@@ -28,9 +28,9 @@ struct mr_source_config {
     const struct mr_select *select;
     unsigned loops; /* passes over the capture, >= 1 */
     bool preload;
-    bool raw;                /* whole records, no MCP extraction */
+    bool raw;                                 /* whole records, no MCP extraction */
     const struct mr_dlt_user_table *dlt_user; /* LINKTYPE_USER0..15 mappings, or NULL */
-    mr_observer_cb observer; /* optional */
+    mr_observer_cb observer;                  /* optional */
     void *observer_ctx;
 };
 

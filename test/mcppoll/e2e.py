@@ -22,7 +22,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
-from mcp_crc import crc8_smbus  # noqa: E402
+from mcp_crc import frame  # noqa: E402
 import e2e_common  # noqa: E402
 from e2e_common import FAILS, check, fail  # noqa: E402,F401
 
@@ -32,11 +32,6 @@ SCHEMA = None
 
 STATUS = {0: "OK", 1: "ILLEGAL_ADDRESS", 2: "ILLEGAL_VALUE", 3: "DEVICE_BUSY",
           4: "DEVICE_FAILURE", 5: "UNKNOWN_DEVICE", 6: "UNSUPPORTED_COMMAND"}  # §2
-
-
-def frame(seq, cmd, payload=b""):
-    head = bytes([0x5A, seq, len(payload) >> 8, len(payload) & 0xFF, cmd]) + payload
-    return head + bytes([crc8_smbus(head)])
 
 
 def mcppoll_path():

@@ -27,7 +27,8 @@ import time
 import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
-from mcp_crc import crc8_smbus  # noqa: E402
+from mcp_crc import frame  # noqa: E402
+import capfile  # noqa: E402
 
 ARGS = None
 TMP = None
@@ -63,11 +64,6 @@ def dump_bin():
 # ------------------------------------------------------------ frames (§1, §2)
 
 
-def frame(seq, cmd, payload=b""):
-    body = bytes([0x5A, seq & 0xFF]) + struct.pack(">H", len(payload)) + bytes([cmd]) + payload
-    return body + bytes([crc8_smbus(body)])
-
-
 def split_frames(stream):
     """The frames of a clean byte stream (no noise), by their length field."""
     out, i = [], 0
@@ -83,57 +79,15 @@ def split_frames(stream):
 assert frame(0, 0x01) == bytes.fromhex("5a00000001 20".replace(" ", ""))  # §1 vector
 
 
-# ------------------------------------------------------------ pcapng reader
+# ------------------------------------------------------------ the capture
 
 def read_pcapng(path):
-    """Per the pcapng spec: returns (interfaces [(linktype, name)], records
-    [(iface, ts, direction or None, bytes)]) from SHB/IDB/EPB blocks."""
-    with open(path, "rb") as f:
-        data = f.read()
-    ifaces, recs, off, endian = [], [], 0, "<"
-    while off + 12 <= len(data):
-        btype = struct.unpack(endian + "I", data[off:off + 4])[0]
-        if btype == 0x0A0D0D0A:
-            endian = "<" if data[off + 8:off + 12] == b"\x4d\x3c\x2b\x1a" else ">"
-        blen = struct.unpack(endian + "I", data[off + 4:off + 8])[0]
-        if blen < 12 or off + blen > len(data):
-            raise ValueError(f"truncated block at {off}")
-        body = data[off + 8:off + blen - 4]
-        if btype == 1:
-            linktype = struct.unpack(endian + "H", body[0:2])[0]
-            name, o = None, 8
-            while o + 4 <= len(body):
-                code, olen = struct.unpack(endian + "HH", body[o:o + 4])
-                if code == 0:
-                    break
-                if code == 2:
-                    name = body[o + 4:o + 4 + olen].decode()
-                o += 4 + ((olen + 3) & ~3)
-            ifaces.append((linktype, name))
-        elif btype == 6:
-            iface, hi, lo, caplen = struct.unpack(endian + "IIII", body[0:16])
-            pkt = body[20:20 + caplen]
-            recs.append((iface, (hi << 32) | lo) + parse_upper_pdu(pkt))
-        off += blen
-    if off != len(data):
-        raise ValueError(f"{len(data) - off} trailing bytes")
-    return ifaces, recs
-
-
-def parse_upper_pdu(pkt):
-    """Exported-PDU tags (2-byte BE type, 2-byte BE length): (name, direction, bytes)."""
-    o, name, direction = 0, None, None
-    while True:
-        tag, tlen = struct.unpack(">HH", pkt[o:o + 4])
-        o += 4
-        if tag == 0:
-            break
-        if tag == 12:
-            name = pkt[o:o + tlen]
-        elif tag == 35:
-            direction = struct.unpack(">I", pkt[o:o + 4])[0]
-        o += tlen
-    return (name, direction, pkt[o:])
+    """(interfaces [(linktype, name)], records [(iface, ts, dissector name, direction
+    or None, bytes)]) of a pcapng file (test/libpy/capfile.py, from the pcapng spec
+    and the exported-PDU tags)."""
+    ifaces, recs = capfile.read(path, "pcapng")
+    return ([(i.linktype, i.name) for i in ifaces],
+            [(r.iface, r.ts) + capfile.upper_pdu(r.data) for r in recs])
 
 
 def line_bytes(recs, iface, direction):

@@ -9,22 +9,18 @@ tshark with the mcp5a plugin, never from mcppoll's output alone. Every --json
 line any case produces is validated against test/mcppoll/answer.schema.json.
 Loopback and ptys only; every process is bounded in time.
 """
-import argparse
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
 from mcp_crc import frame  # noqa: E402
 import e2e_common  # noqa: E402
-from e2e_common import FAILS, check, fail  # noqa: E402,F401
+from e2e_common import check, fail  # noqa: E402,F401
 
 ARGS = None
 TMP = None
@@ -66,7 +62,7 @@ def validate(obj, args):
         fail("python3-jsonschema is missing (scripts/setup-debian.sh installs it)")
         return
     try:
-        jsonschema.validate(obj, SCHEMA)
+        jsonschema.validate(obj, schema())
     except jsonschema.ValidationError as e:
         fail(f"--json object does not fit the schema: {e.message}\n{obj}\n({args})")
 
@@ -468,7 +464,7 @@ def case_schema():
             "seq": 1, "result": "answer", "status": "OK", "status_code": 0, "latency_us": 12,
             "resends": 0, "naks": [], "malformed": False, "answer": "5aff000b820100030010000212 34abcdb3".replace(" ", ""),
             "addr": 16, "count": 1, "values": [5]}
-    jsonschema.validate(good, SCHEMA)
+    jsonschema.validate(good, schema())
     print("ok: a good object passes")
     broken = [dict(good, status="FINE"), dict(good, latency_us=None), dict(good, device=None),
               {k: v for k, v in good.items() if k != "status"},
@@ -476,7 +472,7 @@ def case_schema():
               dict(good, result="no_answer"), dict(good, values=[70000]), dict(good, extra=1)]
     for obj in broken:
         try:
-            jsonschema.validate(obj, SCHEMA)
+            jsonschema.validate(obj, schema())
             fail(f"the schema accepts a broken object: {obj}")
         except jsonschema.ValidationError:
             print("ok: rejected " + json.dumps(obj)[:100])
@@ -551,26 +547,16 @@ def case_bad_input():
           time.monotonic() - t0 < 5, f"silent device: exit 3, 'no answer' ({r.err.strip()})")
 
 
-def main():
-    global ARGS, TMP, SCHEMA
-    ap = argparse.ArgumentParser()
-    ap.add_argument("case")
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--plugin", default="")
-    ap.add_argument("--schema", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                     "answer.schema.json"))
-    ARGS = ap.parse_args()
-    with open(ARGS.schema) as f:
-        SCHEMA = json.load(f)
-    TMP = tempfile.mkdtemp(prefix="mcppoll-test-")
-    try:
-        globals()["case_" + ARGS.case]()
-    finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-    if FAILS:
-        print(f"{len(FAILS)} check(s) failed", file=sys.stderr)
-        sys.exit(1)
+def schema():
+    """The answer schema (--schema), read once."""
+    global SCHEMA
+    if SCHEMA is None:
+        with open(ARGS.schema) as f:
+            SCHEMA = json.load(f)
+    return SCHEMA
 
 
 if __name__ == "__main__":
-    main()
+    e2e_common.main(globals(), "mcppoll-test-", lambda ap: ap.add_argument(
+        "--schema", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                         "answer.schema.json")))

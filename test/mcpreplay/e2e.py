@@ -9,7 +9,6 @@ loopback sink written here, mcpsim, or a pty opened here. Every process and
 socket is bounded in time; loopback only (and a network namespace of our own
 for the layer-2 case).
 """
-import argparse
 import json
 import os
 import pty
@@ -19,14 +18,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
 import e2e_common  # noqa: E402
-from e2e_common import FAILS, check, fail  # noqa: E402,F401
+from e2e_common import check, fail  # noqa: E402,F401
 
 ARGS = None
 TMP = None
@@ -734,22 +732,5 @@ def case_l2():
             subprocess.run(["ip", "netns", "del", ns], capture_output=True, timeout=10)
 
 
-def main():
-    global ARGS, TMP
-    ap = argparse.ArgumentParser()
-    ap.add_argument("case")
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--plugin", default="")
-    ARGS = ap.parse_args()
-    TMP = tempfile.mkdtemp(prefix="mcpreplay-test-")
-    try:
-        globals()["case_" + ARGS.case]()
-    finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-    if FAILS:
-        print(f"{len(FAILS)} check(s) failed", file=sys.stderr)
-        sys.exit(1)
-
-
 if __name__ == "__main__":
-    main()
+    e2e_common.main(globals(), "mcpreplay-test-")

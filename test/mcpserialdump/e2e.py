@@ -76,6 +76,16 @@ def split_frames(stream):
     return out
 
 
+def whole_frames(stream):
+    """How many whole frames a clean byte stream begins with (a growing one may end
+    inside one)."""
+    n, i = 0, 0
+    while i + 6 <= len(stream) and i + 6 + (stream[i + 2] << 8 | stream[i + 3]) <= len(stream):
+        i += 6 + (stream[i + 2] << 8 | stream[i + 3])
+        n += 1
+    return n
+
+
 assert frame(0, 0x01) == bytes.fromhex("5a00000001 20".replace(" ", ""))  # §1 vector
 
 
@@ -336,7 +346,11 @@ def case_relay():
     rp = subprocess.run([tool("replay", "mcpreplay", "mcpreplay"), "-t",
                          f"serial:{master_side.path}?baud=115200", cap_in],
                         capture_output=True, text=True, timeout=60)
-    time.sleep(0.5)  # the last answers
+    # The device's last answers may still be on their way: wait until it has answered
+    # as many frames as the master sent (the checks below say it if it never does).
+    deadline = time.monotonic() + 10
+    while whole_frames(seen[1]) < whole_frames(seen[0]) and time.monotonic() < deadline:
+        time.sleep(0.02)
     stop.set()
     t.join()
     want = {(0, 0): len(seen[0]), (0, 1): len(seen[1])}

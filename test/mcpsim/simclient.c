@@ -82,6 +82,21 @@ void simproc_start(struct sim_proc *p, const char *const *args)
     }
 }
 
+bool simproc_wait_line(struct sim_proc *p, const char *needle, int timeout_ms, GString *seen)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    char line[1024];
+    for (;;) {
+        int left = (int)((deadline - g_get_monotonic_time()) / 1000);
+        if (left <= 0 || !read_line(p->out_fd, line, sizeof line, left))
+            return false;
+        if (seen)
+            g_string_append_printf(seen, "%s\n", line);
+        if (strstr(line, needle))
+            return true;
+    }
+}
+
 static int wait_exit(GPid pid, int timeout_ms)
 {
     int status = 0;

@@ -300,6 +300,20 @@ def decode_full(cap):
     return rows
 
 
+def check_kept_apart(cap, responses, one, two):
+    """tshark -2 over a capture of two lines (interfaces 0 and 1) with the same seqs
+    on both: no duplicate, gap, out-of-order or junk, and each of the responses
+    linked to the request on its own line (one, two: "bus", "buses")."""
+    rows = decode_full(cap)
+    check(not any(r["gap"] or r["dup"] or r["ooo"] or r["junk"] for r in rows),
+          f"no duplicate, gap, out-of-order or junk across the two {two}")
+    iface_of = {r["num"]: r["iface"] for r in rows}
+    links = [(r["iface"], q) for r in rows for q in r["request_in"]]
+    check(len(links) == responses and all(iface_of[int(q)] == i for i, q in links),
+          f"{responses} responses, each linked to the request on its own {one} "
+          f"({len(links)} links)")
+
+
 # ------------------------------------------------------------ cases
 
 def case_relay():
@@ -529,15 +543,8 @@ def case_two_buses():
     check(ifaces == [(252, a.path), (252, b.path)], f"two interfaces: {ifaces}")
     for i in (0, 1):
         check(line_bytes(recs, i, None) == bytes(wires[i]), f"bus {i}: its bytes on interface {i}")
-    if not need_tshark():
-        return
-    rows = decode_full(dump.out)
-    check(not any(r["gap"] or r["dup"] or r["ooo"] or r["junk"] for r in rows),
-          "no duplicate, gap, out-of-order or junk across the two buses")
-    iface_of = {r["num"]: r["iface"] for r in rows}
-    links = [(r["iface"], q) for r in rows for q in r["request_in"]]
-    check(len(links) == 20 and all(iface_of[int(q)] == i for i, q in links),
-          f"20 responses, each linked to the request on its own bus ({len(links)} links)")
+    if need_tshark():
+        check_kept_apart(dump.out, 20, "bus", "buses")
 
 
 def case_two_taps():
@@ -566,15 +573,8 @@ def case_two_taps():
           f"two interfaces, named after each line's first port: {ifaces}")
     check(all(line_bytes(recs, i, d) == v for (i, d), v in sent.items()),
           "ports 1, 2 on interface 0 (directions 0, 1); ports 3, 4 on interface 1")
-    if not need_tshark():
-        return
-    rows = decode_full(dump.out)
-    check(not any(r["gap"] or r["dup"] or r["ooo"] or r["junk"] for r in rows),
-          "no duplicate, gap, out-of-order or junk across the two lines")
-    iface_of = {r["num"]: r["iface"] for r in rows}
-    links = [(r["iface"], q) for r in rows for q in r["request_in"]]
-    check(len(links) == 16 and all(iface_of[int(q)] == i for i, q in links),
-          f"16 responses, each linked to the request on its own line ({len(links)} links)")
+    if need_tshark():
+        check_kept_apart(dump.out, 16, "line", "lines")
 
 
 def case_port_closed():

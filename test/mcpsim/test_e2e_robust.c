@@ -394,7 +394,8 @@ static void test_garbage(gconstpointer data)
 static void test_slow_reader(void)
 {
     struct sim_proc p;
-    start_default(&p, NULL, NULL);
+    /* its reports say when it has paused reading: no sleep */
+    start_default(&p, "--stats-interval", "0.1");
     /* a small receive window keeps the answers in the simulator's own buffer */
     struct mcp_endpoint ep;
     char err[256];
@@ -410,7 +411,18 @@ static void test_slow_reader(void)
     for (unsigned i = 0; i < REQUESTS; i++)
         n += build_frame((uint8_t)i, 0x02, "01 00 00 00 7d", burst + n, sizeof burst - n);
     tconn_send(&c, burst, n); /* 220 kB of READs answered by 5.3 MB */
-    g_usleep(200000);
+    /* nothing is read before mcpsim has paused reading this client */
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    int paused = 0;
+    GString *report = g_string_new(NULL);
+    while (paused == 0 && g_get_monotonic_time() < deadline) {
+        g_string_truncate(report, 0);
+        if (!simproc_wait_line(&p, "read_pauses=", 10000, report))
+            break;
+        paused = atoi(strstr(report->str, "read_pauses=") + strlen("read_pauses="));
+    }
+    g_string_free(report, TRUE);
+    g_assert_cmpint(paused, >, 0);
     for (unsigned i = 0; i < REQUESTS; i++) {
         uint8_t got[300];
         size_t len = 0;

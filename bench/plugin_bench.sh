@@ -10,23 +10,12 @@
 #
 # Without CAPTURE, mcpgen (MCPGEN, or found in a build dir) writes one.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
 export MCP5A_PLUGIN=${1:?usage: plugin_bench.sh PLUGIN.so [CAPTURE]}
-runner="$root/test/tshark-unpriv.sh"
-work=$(mktemp -d /tmp/mcp5a-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-chmod a+rx "$work"
-if [ $# -ge 2 ]; then
-    cp "$2" "$work/bench.pcap"
-else
-    mcpgen=${MCPGEN:-$(ls "$root"/build*/replay/mcpgen/mcpgen 2>/dev/null | head -1)}
-    [ -x "$mcpgen" ] || { echo "no mcpgen found: pass a capture or set MCPGEN" >&2; exit 2; }
-    "$mcpgen" --transport udp --masters 32 --frames 1000000 --seed 7 \
-        --bad-crc 0.001 --gap 0.001 --out "$work/bench.pcap"
-fi
-chmod a+r "$work/bench.pcap"
-frames=$(capinfos -c -M "$work/bench.pcap" | awk '/Number of packets/ {print $NF}')
-echo "capture: $frames frames"
+. "$(dirname "$0")/plugin_common.sh"
+bench_work mcp5a-bench a+rx
+bench_capture "${2:-}" --transport udp --masters 32 --limit 1000000 --seed 7 \
+    --corrupt-crc 0.001 --drop 0.001
+echo "capture: $packets frames"
 
 without=(--disable-protocol mcp5a --disable-heuristic mcp5a_udp)
 # measure LABEL ARGS...: prints "seconds peak_kb" of one tshark run.

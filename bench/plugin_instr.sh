@@ -11,27 +11,17 @@
 # Without CAPTURE, mcpgen (MCPGEN, or found in a build dir) writes a FRAMES
 # (default 50,000) frame UDP capture. Target (issue 13): plain <= 1.10x.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
 export MCP5A_PLUGIN=${1:?usage: plugin_instr.sh PLUGIN.so [FRAMES] [CAPTURE]}
 frames=${2:-50000}
-runner="$root/test/tshark-unpriv.sh"
+. "$(dirname "$0")/plugin_common.sh"
 # The runner asks tshark its version, which it cannot do through valgrind.
 export MCP5A_WS_XY=${MCP5A_WS_XY:-$(tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\)\..*/\1/p')}
-work=$(mktemp -d /tmp/mcp5a-instr.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-chmod a+rwx "$work"
-if [ $# -ge 3 ]; then
-    cp "$3" "$work/bench.pcap"
-else
-    mcpgen=${MCPGEN:-$(ls "$root"/build*/replay/mcpgen/mcpgen 2>/dev/null | head -1)}
-    [ -x "$mcpgen" ] || { echo "no mcpgen found: pass a capture or set MCPGEN" >&2; exit 2; }
-    "$mcpgen" --transport udp --masters 4 --frames "$frames" --seed 7 --out "$work/bench.pcap" \
-        >/dev/null
-fi
+bench_work mcp5a-instr a+rwx
+bench_capture "${3:-}" --transport udp --masters 4 --limit "$frames" --seed 7 >/dev/null
 editcap -r "$work/bench.pcap" "$work/first.pcap" 1
 chmod a+r "$work"/*.pcap
-n=$(capinfos -c -M "$work/bench.pcap" | awk '/Number of packets/ {print $NF}')
-echo "capture: $n packets (mcpgen --transport udp --masters 4 --frames $frames --seed 7)"
+n=$packets
+echo "capture: $n packets (mcpgen --transport udp --masters 4 --limit $frames --seed 7)"
 
 # instr OUT CAPTURE ARGS...: total instructions of one tshark run.
 instr() {

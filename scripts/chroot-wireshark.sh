@@ -69,38 +69,12 @@ mirror() {
     echo "$uri"
 }
 
-mounted=()
-unmount_all() {
-    local i
-    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-        umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" ||
-            echo "chroot-wireshark.sh: could not unmount ${mounted[i]}" >&2
-    done
-    mounted=()
-}
-mount_one() { # mount_one TARGET MOUNT-ARGS...
-    local target=$1
-    shift
-    mkdir -p "$target"
-    mount "$@" "$target"
-    mounted+=("$target")
-}
-mount_all() {
-    mount_one "$root/proc" -t proc proc
-    mount_one "$root/sys" -t sysfs sysfs
-    mount_one "$root/dev" --bind /dev
-    mount_one "$root/dev/pts" --bind /dev/pts
-    mount_one "$root/mcp5a-src" --bind "$src"
-    mount -o remount,bind,ro "$root/mcp5a-src"
-}
+. "$src/scripts/lib/chroot-mounts.sh"
 # Nothing may stay mounted inside the chroot, whatever happens.
-trap unmount_all EXIT
+trap chroot_unmount_all EXIT
 trap 'exit 130' INT TERM
-
-in_root() {
-    chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-        LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
-}
+mount_all() { chroot_mount_system "$root" "$src"; }
+in_root() { chroot_run "$root" "$@"; }
 
 provision() {
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$packages" ]; then
@@ -137,7 +111,7 @@ provision() {
         exit 3
     }
     in_root apt-get clean
-    unmount_all
+    chroot_unmount_all
     echo "$packages" >"$stamp"
     echo "== $suite provisioned in $((SECONDS - t0)) s"
 }
@@ -147,10 +121,7 @@ mkdir -p "$base"
 exec 9>"$base/$suite.lock"
 flock 9
 # A run killed outright (SIGKILL) cannot unmount: clear what it left behind.
-{ findmnt -rn -o TARGET | grep "^$root/" || true; } | sort -r | while read -r stale; do
-    echo "chroot-wireshark.sh: unmounting $stale, left by an earlier run" >&2
-    umount "$stale" 2>/dev/null || umount -l "$stale"
-done
+chroot_clear_stale "$root"
 
 case $action in
 provision)
@@ -168,7 +139,7 @@ test)
     mount_all
     if [ -n "$dump" ]; then
         mkdir -p "$dump"
-        mount_one "$root/mcp5a-dump" --bind "$dump"
+        chroot_mount "$root/mcp5a-dump" --bind "$dump"
     fi
     in_root bash /mcp5a-src/test/plugin/in_chroot.sh ${dump:+/mcp5a-dump}
     ;;

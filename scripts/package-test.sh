@@ -41,40 +41,41 @@ t0=$SECONDS
 exec 9>"$base/$suite.lock"
 flock -s 9
 
+. "$src/scripts/lib/chroot-mounts.sh"
+# Each run works in its own /var/tmp/mcp-package-test.*, locked (fd 8) while it lives.
+# The folder of a run killed outright (SIGKILL: no trap) is unlocked: its mounts are
+# cleared and it is removed here, by the next run (one at a time: package-test.lock).
+exec 7>"$base/package-test.lock"
+flock 7
+for old in /var/tmp/mcp-package-test.*; do
+    # (a folder without run.lock is an older script's: never touched)
+    [ -f "$old/run.lock" ] && flock -n "$old/run.lock" true 2>/dev/null || continue
+    chroot_clear_stale "$old"
+    echo "package-test.sh: removing $old, left by an earlier run" >&2
+    rm -rf --one-file-system "$old"
+done
 work=$(mktemp -d /var/tmp/mcp-package-test.XXXXXX)
+exec 8>"$work/run.lock"
+flock 8
+exec 7>&-
 root="$work/root"
 mkdir -p "$work/upper" "$work/ovl" "$root"
-mounted=()
 cleanup() {
-    local i
-    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-        umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" || true
-    done
-    rm -rf "$work"
+    # never remove the folder through a mount still there (dev is /dev, bound)
+    if chroot_unmount_all && ! findmnt -rn -o TARGET | grep "^$work/" >/dev/null; then
+        rm -rf --one-file-system "$work"
+    else
+        echo "package-test.sh: $work left in place: something is still mounted there" >&2
+    fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-mount_one() { # mount_one TARGET MOUNT-ARGS...
-    local target=$1
-    shift
-    mkdir -p "$target"
-    mount "$@" "$target"
-    mounted+=("$target")
-}
-mount_one "$root" -t overlay overlay -o "lowerdir=$lower,upperdir=$work/upper,workdir=$work/ovl"
-mount_one "$root/proc" -t proc proc
-mount_one "$root/sys" -t sysfs sysfs
-mount_one "$root/dev" --bind /dev
-mount_one "$root/dev/pts" --bind /dev/pts
-mount_one "$root/mcp5a-src" --bind "$src"
-mount -o remount,bind,ro "$root/mcp5a-src"
+chroot_mount "$root" -t overlay overlay -o "lowerdir=$lower,upperdir=$work/upper,workdir=$work/ovl"
+chroot_mount_system "$root" "$src"
 # apt's downloads are kept between runs ($base/SUITE.apt-archives), outside the chroot
 mkdir -p "$base/$suite.apt-archives/partial"
-mount_one "$root/var/cache/apt/archives" --bind "$base/$suite.apt-archives"
-in_root() {
-    chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-        LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
-}
+chroot_mount "$root/var/cache/apt/archives" --bind "$base/$suite.apt-archives"
+in_root() { chroot_run "$root" "$@"; }
 
 echo "== $suite: apt-get install file man-db lintian (into the overlay)"
 in_root apt-get install -y -q --no-install-recommends file man-db lintian >"$work/apt.log" 2>&1 || {
@@ -126,17 +127,21 @@ if in_root tshark -G plugins 2>/dev/null | grep '^mcp5a\.so' >/dev/null; then
 else
     bad "tshark -G plugins does not list mcp5a"
 fi
-# a pseudo-terminal as the only serial port, held open while tshark asks the extcap
+# a pseudo-terminal as the only serial port, held open while tshark asks the extcap;
+# the holder names its pid (the chroot shares this pid namespace) with the pty, and is
+# stopped by it: killing the backgrounded in_root would leave it in the overlay
 in_root python3 -c 'import os, pty, time
 m, s = pty.openpty()
-with open("/tmp/pty.name", "w") as f:
-    f.write(os.ttyname(s))
-time.sleep(60)' &
-pty_pid=$!
-for _ in $(seq 50); do [ -s "$root/tmp/pty.name" ] && break; sleep 0.1; done
-pty=$(cat "$root/tmp/pty.name")
+with open("/tmp/pty.tmp", "w") as f:
+    f.write(f"{os.getpid()} {os.ttyname(s)}\n")
+os.rename("/tmp/pty.tmp", "/tmp/pty.name")
+time.sleep(120)' &
+for _ in $(seq 300); do [ -s "$root/tmp/pty.name" ] && break; sleep 0.1; done
+read -r pty_pid pty <"$root/tmp/pty.name" ||
+    { echo "package-test.sh: the pty holder did not start within 30 s" >&2; exit 1; }
 dlist=$(in_root env MCPSERIALDUMP_PORTS="$pty" tshark -D 2>&1 || true)
 kill "$pty_pid" 2>/dev/null || true
+wait
 if grep -q "$pty" <<<"$dlist"; then
     ok "tshark -D lists the serial extcap: $(grep -m1 "$pty" <<<"$dlist")"
 else

@@ -1,8 +1,12 @@
 """What the end-to-end tests of the tools share (test/mcppoll/e2e.py,
-test/mcpreplay/e2e.py): TAP-like check lines and mcpsim on loopback."""
+test/mcpreplay/e2e.py): TAP-like check lines, mcpsim on loopback, and main()."""
+import argparse
 import json
 import os
+import shutil
 import subprocess
+import sys
+import tempfile
 import time
 
 FAILS = []
@@ -60,3 +64,32 @@ class Sim:
                 return json.load(f)
         except (OSError, ValueError):
             return None
+
+
+def main(cases, tmp_prefix, add_args=None, state=None):
+    """Runs one case: "SCRIPT CASE --build BUILD_DIR [--plugin PATH]" (and what
+    add_args(parser) adds) calls cases["case_" + CASE]() (cases: the script's
+    globals()). First ARGS and TMP are set in state (the namespace the cases read
+    them from; default cases): the parsed arguments, and a fresh folder named
+    tmp_prefix..., removed afterwards. Exits 1 when a check failed, 2 on an
+    unknown case."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("case")
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--plugin", default="")
+    if add_args:
+        add_args(ap)
+    args = ap.parse_args()
+    run = cases.get("case_" + args.case)
+    if run is None:
+        ap.error(f"unknown case {args.case!r}")
+    state = cases if state is None else state
+    state["ARGS"] = args
+    state["TMP"] = tempfile.mkdtemp(prefix=tmp_prefix)
+    try:
+        run()
+    finally:
+        shutil.rmtree(state["TMP"], ignore_errors=True)
+    if FAILS:
+        print(f"{len(FAILS)} check(s) failed", file=sys.stderr)
+        sys.exit(1)

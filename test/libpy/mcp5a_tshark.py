@@ -13,6 +13,7 @@ and per capture (truth or not) the field dump compared across Wireshark
 versions (scripts/plugin-matrix.sh): every mcp5a.* field, -T fields, one pass
 and two passes.
 """
+import argparse
 import calendar
 import datetime
 import glob
@@ -153,3 +154,31 @@ class Dumps:
         name = os.path.splitext(os.path.basename(capture))[0]
         same = os.path.realpath(os.path.dirname(capture)) == src
         return name if same and self.has(name) else None
+
+
+def verdict(what, errors, ok, limit=40):
+    """A check's outcome: with errors, "WHAT: N difference(s)" and the first
+    limit of them on stderr, 1; without, "WHAT: OK" on stdout, 0."""
+    if errors:
+        print(f"{what}: {len(errors)} difference(s)", file=sys.stderr)
+        for e in errors[:limit]:
+            print("  " + e, file=sys.stderr)
+        return 1
+    print(f"{what}: {ok}")
+    return 0
+
+
+def dumps_main(make_check):
+    """main() of a test that checks every capture with a truth file from the runs
+    dissect_all.py wrote: "SCRIPT --dumps DISSECT_DIR CAPTURES_DIR". make_check(dumps)
+    returns check(name, capture, truth) -> 0 or 1 (or None after printing why the
+    whole test fails: then 1). Returns the exit status of Dumps.check_each."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dumps", required=True)
+    ap.add_argument("captures")
+    args = ap.parse_args()
+    dumps = Dumps(args.dumps)
+    check = make_check(dumps)
+    if check is None:
+        return 1
+    return dumps.check_each(args.captures, check)

@@ -13,10 +13,12 @@
 """
 import json
 import os
-import struct
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
+import capfile  # noqa: E402
 
 MCPGEN = sys.argv[1]
 errors = []
@@ -41,16 +43,9 @@ def gen(work, name, *args):
 
 def read_pcap(path):
     """Records of a nanosecond pcap: [(t_ns, bytes)], 1-based like the answer key."""
-    with open(path, "rb") as f:
-        data = f.read()
-    magic = struct.unpack_from("<I", data)[0]
-    assert magic == 0xA1B23C4D, hex(magic)
-    recs, off = [None], 24
-    while off < len(data):
-        sec, nsec, incl, _ = struct.unpack_from("<IIII", data, off)
-        recs.append((sec * 10**9 + nsec, data[off + 16:off + 16 + incl]))
-        off += 16 + incl
-    return recs
+    ifaces, recs = capfile.read(path, "pcap")
+    assert ifaces[0].units == 10**9, f"{path}: not a nanosecond pcap"
+    return [None] + [(r.ts, r.data) for r in recs]
 
 
 with tempfile.TemporaryDirectory(prefix="mcpgen-meanings.") as work:

@@ -6,18 +6,11 @@
 #   memory_flat.sh MCPGEN
 set -uo pipefail
 mcpgen=${1:?usage: memory_flat.sh MCPGEN}
-command -v /usr/bin/time >/dev/null || { echo "needs GNU time"; exit 77; }
+. "$(dirname "$0")/../libsh/memory_flat.sh"
 work=$(mktemp -d /tmp/mcpgen-memflat.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 peak() {
-    /usr/bin/time -f '%M' -o "$work/time" "$mcpgen" --limit "$1" --rate 20000 --no-progress \
-        --write "$work/x.pcap" --truth "$work/x.jsonl" || exit 1
-    cat "$work/time"
+    peak_kb "$mcpgen" --limit "$1" --rate 20000 --no-progress \
+        --write "$work/x.pcap" --truth "$work/x.jsonl"
 }
-small=$(peak 20000)
-large=$(peak 600000)
-echo "peak RSS: 20,000 frames ${small} KB, 600,000 frames ${large} KB"
-if [ $((large - small)) -gt 16384 ]; then
-    echo "memory grows with --limit: $((large - small)) KB more" >&2
-    exit 1
-fi
+memory_flat mcpgen 16384 20000 600000 peak

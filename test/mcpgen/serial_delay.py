@@ -11,37 +11,27 @@ least MIN frames later (a false start's window made the decoder wait).
   serial_delay.py CAPTURE TRUTH MIN
 """
 import json
-import struct
 import sys
 import os
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
 from mcp_crc import crc8_smbus  # noqa: E402
+import capfile  # noqa: E402
 
 
 def main():
     cap, truth_path, minimum = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    d = open(cap, "rb").read()
-    if struct.unpack("<I", d[:4])[0] != 0xA1B2C3D4 or struct.unpack("<I", d[20:24])[0] != 252:
-        print(f"{cap}: not a little-endian µs pcap of LINKTYPE 252", file=sys.stderr)
+    ifaces, recs = capfile.read(cap, "pcap")
+    if ifaces[0].linktype != capfile.LINKTYPE_WIRESHARK_UPPER_PDU:
+        print(f"{cap}: a pcap of LINKTYPE {ifaces[0].linktype}, not 252", file=sys.stderr)
         return 1
     streams, bounds = {0: bytearray(), 1: bytearray()}, {0: [], 1: []}
-    pos, rec = 24, 0
-    while pos < len(d):
-        caplen = struct.unpack("<I", d[pos + 8:pos + 12])[0]
-        pkt = d[pos + 16:pos + 16 + caplen]
-        pos += 16 + caplen
-        rec += 1
-        p, direction = 0, None
-        while True:
-            tag, ln = struct.unpack(">HH", pkt[p:p + 4])
-            p += 4
-            if tag == 0:
-                break
-            if tag == 35:
-                direction = struct.unpack(">I", pkt[p:p + 4])[0]
-            p += ln
-        streams[direction] += pkt[p:]
+    for rec, r in enumerate(recs, 1):
+        _, direction, pdu = capfile.upper_pdu(r.data)
+        if direction not in streams:
+            print(f"{cap}: record {rec} has direction {direction}, not 0 or 1", file=sys.stderr)
+            return 1
+        streams[direction] += pdu
         bounds[direction].append((len(streams[direction]), rec))
     lines = [json.loads(l) for l in open(truth_path)]
     if lines[0]["crc"] != "crc8-smbus" or lines[0]["length_le"]:

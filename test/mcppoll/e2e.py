@@ -9,22 +9,18 @@ tshark with the mcp5a plugin, never from mcppoll's output alone. Every --json
 line any case produces is validated against test/mcppoll/answer.schema.json.
 Loopback and ptys only; every process is bounded in time.
 """
-import argparse
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
-from mcp_crc import crc8_smbus  # noqa: E402
+from mcp_crc import frame  # noqa: E402
 import e2e_common  # noqa: E402
-from e2e_common import FAILS, check, fail  # noqa: E402,F401
+from e2e_common import check, fail  # noqa: E402,F401
 
 ARGS = None
 TMP = None
@@ -32,11 +28,6 @@ SCHEMA = None
 
 STATUS = {0: "OK", 1: "ILLEGAL_ADDRESS", 2: "ILLEGAL_VALUE", 3: "DEVICE_BUSY",
           4: "DEVICE_FAILURE", 5: "UNKNOWN_DEVICE", 6: "UNSUPPORTED_COMMAND"}  # §2
-
-
-def frame(seq, cmd, payload=b""):
-    head = bytes([0x5A, seq, len(payload) >> 8, len(payload) & 0xFF, cmd]) + payload
-    return head + bytes([crc8_smbus(head)])
 
 
 def mcppoll_path():
@@ -71,7 +62,7 @@ def validate(obj, args):
         fail("python3-jsonschema is missing (scripts/setup-debian.sh installs it)")
         return
     try:
-        jsonschema.validate(obj, SCHEMA)
+        jsonschema.validate(obj, schema())
     except jsonschema.ValidationError as e:
         fail(f"--json object does not fit the schema: {e.message}\n{obj}\n({args})")
 
@@ -473,7 +464,7 @@ def case_schema():
             "seq": 1, "result": "answer", "status": "OK", "status_code": 0, "latency_us": 12,
             "resends": 0, "naks": [], "malformed": False, "answer": "5aff000b820100030010000212 34abcdb3".replace(" ", ""),
             "addr": 16, "count": 1, "values": [5]}
-    jsonschema.validate(good, SCHEMA)
+    jsonschema.validate(good, schema())
     print("ok: a good object passes")
     broken = [dict(good, status="FINE"), dict(good, latency_us=None), dict(good, device=None),
               {k: v for k, v in good.items() if k != "status"},
@@ -481,7 +472,7 @@ def case_schema():
               dict(good, result="no_answer"), dict(good, values=[70000]), dict(good, extra=1)]
     for obj in broken:
         try:
-            jsonschema.validate(obj, SCHEMA)
+            jsonschema.validate(obj, schema())
             fail(f"the schema accepts a broken object: {obj}")
         except jsonschema.ValidationError:
             print("ok: rejected " + json.dumps(obj)[:100])
@@ -493,17 +484,28 @@ class Sink:
     def __init__(self):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
-        self.sock.setblocking(False)
         self.url = f"udp://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.markers = 0
+        self.count = 0
 
-    def received(self):
-        n = 0
+    def received(self, timeout=10):
+        """Datagrams that arrived so far (markers not counted). A marker sent to the
+        sink now is read last, so that what the tools sent before the call is counted,
+        not guessed with a sleep (AssertionError when the marker never comes)."""
+        self.markers += 1
+        marker = f"sink marker {os.getpid()} {self.markers}".encode()
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.sendto(marker, self.sock.getsockname())
+        deadline = time.monotonic() + timeout
         while True:
+            self.sock.settimeout(max(0.001, deadline - time.monotonic()))
             try:
-                self.sock.recv(65536)
-                n += 1
-            except BlockingIOError:
-                return n
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                raise AssertionError("the sink's marker never came back")
+            if data == marker:
+                return self.count
+            self.count += 1
 
 
 def case_bad_input():
@@ -536,7 +538,6 @@ def case_bad_input():
         r = poll(*args, timeout=10)
         check(r.rc == 2 and r.err.startswith("mcppoll: ") and len(r.err.splitlines()) == 1,
               f"bad input {args[:6]}: exit 2, one line ({r.rc}: {r.err.strip()[:160]})")
-    time.sleep(0.1)
     check(sink.received() == 0, "nothing was sent for any bad input")
     # Unreachable: a refused UDP port, a refused TCP port, a missing serial device - exit 3.
     free = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -556,26 +557,16 @@ def case_bad_input():
           time.monotonic() - t0 < 5, f"silent device: exit 3, 'no answer' ({r.err.strip()})")
 
 
-def main():
-    global ARGS, TMP, SCHEMA
-    ap = argparse.ArgumentParser()
-    ap.add_argument("case")
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--plugin", default="")
-    ap.add_argument("--schema", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                     "answer.schema.json"))
-    ARGS = ap.parse_args()
-    with open(ARGS.schema) as f:
-        SCHEMA = json.load(f)
-    TMP = tempfile.mkdtemp(prefix="mcppoll-test-")
-    try:
-        globals()["case_" + ARGS.case]()
-    finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-    if FAILS:
-        print(f"{len(FAILS)} check(s) failed", file=sys.stderr)
-        sys.exit(1)
+def schema():
+    """The answer schema (--schema), read once."""
+    global SCHEMA
+    if SCHEMA is None:
+        with open(ARGS.schema) as f:
+            SCHEMA = json.load(f)
+    return SCHEMA
 
 
 if __name__ == "__main__":
-    main()
+    e2e_common.main(globals(), "mcppoll-test-", lambda ap: ap.add_argument(
+        "--schema", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                         "answer.schema.json")))

@@ -9,7 +9,6 @@ loopback sink written here, mcpsim, or a pty opened here. Every process and
 socket is bounded in time; loopback only (and a network namespace of our own
 for the layer-2 case).
 """
-import argparse
 import json
 import os
 import pty
@@ -19,14 +18,14 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
+import capfile  # noqa: E402
 import e2e_common  # noqa: E402
-from e2e_common import FAILS, check, fail  # noqa: E402,F401
+from e2e_common import check, fail  # noqa: E402,F401
 
 ARGS = None
 TMP = None
@@ -721,6 +720,47 @@ def case_mcpgen():
         check(masters == want_m, f"mcpgen {transport}: the {len(want_m)} master frames by default ({len(masters)})")
 
 
+def recorded(dump, out, send, tag, timeout=30):
+    """Markers instead of sleeps around tcpdump (dump, writing out packet-buffered: -U):
+    sends a marker payload (send(payload), on the path the test's packets take) until
+    tcpdump has written it to out. Then tcpdump records, and has written what was sent
+    on that path before. Returns the payload (it names tag and this process), None when
+    tcpdump ended or wrote no marker within timeout s."""
+    payload = f"e2e marker {tag} {os.getpid()}".encode()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and dump.poll() is None:
+        send(payload)
+        try:
+            with open(out, "rb") as f:
+                if payload in f.read():
+                    return payload
+        except OSError:
+            pass
+        time.sleep(0.05)
+    return None
+
+
+# Sends each line of stdin (hex) as the UDP payload of a VLAN-tagged (id 100) IPv4
+# broadcast frame out of interface argv[1], by a packet socket: run in a namespace.
+VLAN_SENDER = r"""
+import socket, struct, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+def csum(b):
+    t = sum(struct.unpack("!10H", b))
+    t = (t & 0xFFFF) + (t >> 16)
+    return ~((t & 0xFFFF) + (t >> 16)) & 0xFFFF
+for line in sys.stdin:
+    data = bytes.fromhex(line.strip())
+    udp = struct.pack("!HHHH", 9, 9, 8 + len(data), 0) + data
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
+                     bytes([192, 0, 2, 1]), bytes([192, 0, 2, 255]))
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    s.send(b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + struct.pack("!HHH", 0x8100, 100, 0x0800)
+           + ip + udp)
+"""
+
+
 def case_live_loop():
     """Replay against mcpsim while tcpdump records loopback; the plugin finds no gap, no bad
     CRC and every request answered."""
@@ -741,27 +781,14 @@ def case_live_loop():
     marker = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     marker.bind(("127.0.0.1", 0))
     mport = marker.getsockname()[1]
+    send = lambda payload: marker.sendto(payload, ("127.0.0.1", mport))  # noqa: E731
     dump = subprocess.Popen(["tcpdump", "-i", "lo", "-U", "-w", out, "--immediate-mode", "-B", "16384",
                              f"udp port {port} or udp port {mport}"], stderr=subprocess.DEVNULL)
-
-    def recorded(tag):
-        """Sends the marker until tcpdump has written it (packet-buffered: -U)."""
-        payload = f"e2e live_loop marker {tag} {os.getpid()}".encode()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and dump.poll() is None:
-            marker.sendto(payload, ("127.0.0.1", mport))
-            try:
-                with open(out, "rb") as f:
-                    if payload in f.read():
-                        return True
-            except OSError:
-                pass
-            time.sleep(0.05)
-        return False
-    check(recorded("start"), "live loop: tcpdump records loopback")
+    check(recorded(dump, out, send, "live_loop start"), "live loop: tcpdump records loopback")
     run(["-q", "-t", sim.urls["udp"], "--renumber", cap], expect_rc=0, what="live loop")
     sim.close()
-    check(recorded("end"), "live loop: tcpdump wrote every packet sent before the end marker")
+    check(recorded(dump, out, send, "live_loop end"),
+          "live loop: tcpdump wrote every packet sent before the end marker")
     dump.terminate()
     dump.wait(10)
     marker.close()
@@ -808,26 +835,35 @@ def case_l2():
         out = os.path.join(TMP, "l2-out.pcap")
         dump = subprocess.Popen(["ip", "netns", "exec", ns_b, "tcpdump", "-i", "mrv1", "-U", "-w", out,
                                  "--immediate-mode", "-B", "16384", "-Q", "in", "vlan and udp"],
-                                stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            line = dump.stderr.readline()
-            if "listening" in line or not line:
-                break
-        time.sleep(0.5)  # "listening" comes a little before the capture really starts
-        p = subprocess.run(["ip", "netns", "exec", ns_a, mcpreplay(), "-q", "-t", "iface:mrv0", cap],
-                           capture_output=True, text=True, timeout=30)
-        check(p.returncode == 0, f"iface: replay exit 0 ({p.stderr.strip()})")
-        time.sleep(0.5)
+                                stderr=subprocess.DEVNULL)
+        # Markers (VLAN-tagged UDP, sent on mrv0 as the replayed packets are) tell when
+        # tcpdump records and when it has written what was sent before: no sleeps.
+        sender = subprocess.Popen(["ip", "netns", "exec", ns_a, sys.executable, "-c", VLAN_SENDER,
+                                   "mrv0"], stdin=subprocess.PIPE, text=True)
+
+        def send(payload):
+            sender.stdin.write(payload.hex() + "\n")
+            sender.stdin.flush()
+        try:
+            start = recorded(dump, out, send, "l2 start")
+            check(start is not None, "iface: tcpdump records on the peer")
+            p = subprocess.run(["ip", "netns", "exec", ns_a, mcpreplay(), "-q", "-t", "iface:mrv0", cap],
+                               capture_output=True, text=True, timeout=30)
+            check(p.returncode == 0, f"iface: replay exit 0 ({p.stderr.strip()})")
+            end = recorded(dump, out, send, "l2 end")
+            check(end is not None, "iface: tcpdump wrote every packet sent before the end marker")
+        finally:
+            sender.stdin.close()
+            sender.wait(10)
         dump.terminate()
         dump.wait(10)
-        # Compare the packets' bytes, record by record, as tcpdump prints them.
-        a = subprocess.run(["tcpdump", "-r", cap, "-xx", "-nn"], capture_output=True, text=True).stdout
-        b = subprocess.run(["tcpdump", "-r", out, "-xx", "-nn"], capture_output=True, text=True).stdout
-        strip = lambda t: [l for l in t.splitlines() if l.startswith("\t0x")]
+        # Compare the packets' bytes, record by record, the markers left out.
         # (tcpdump's default buffer dropped a few packets in immediate mode here: -B 16384.)
-        check(strip(a) == strip(b) and len(strip(a)) > 0,
-              "iface: the 100 packets arrive on the peer byte-identical and in order")
+        a = [r.data for r in capfile.read(cap)[1]]
+        b = [r.data for r in capfile.read(out)[1] if b"e2e marker" not in r.data]
+        check(a == b and len(a) > 0,
+              f"iface: the {len(a)} packets arrive on the peer byte-identical and in order "
+              f"({len(b)} arrived)")
         # Without CAP_NET_RAW: a clear message.
         os.chmod(TMP, 0o755)
         os.chmod(cap, 0o644)
@@ -849,22 +885,5 @@ def case_l2():
             subprocess.run(["ip", "netns", "del", ns], capture_output=True, timeout=10)
 
 
-def main():
-    global ARGS, TMP
-    ap = argparse.ArgumentParser()
-    ap.add_argument("case")
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--plugin", default="")
-    ARGS = ap.parse_args()
-    TMP = tempfile.mkdtemp(prefix="mcpreplay-test-")
-    try:
-        globals()["case_" + ARGS.case]()
-    finally:
-        shutil.rmtree(TMP, ignore_errors=True)
-    if FAILS:
-        print(f"{len(FAILS)} check(s) failed", file=sys.stderr)
-        sys.exit(1)
-
-
 if __name__ == "__main__":
-    main()
+    e2e_common.main(globals(), "mcpreplay-test-")

@@ -8,21 +8,19 @@ Targets are mcpsim with its fault knobs (NAK BUSY, latency, another check varian
 sink that proves nothing was sent, and a device stub written here. Expected values come from
 docs/PROTOCOL.md (§3 resends, §4 matching) and from what the device was told to do.
 """
-import argparse
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e2e  # noqa: E402  (Sim, Sink, mkcap, run, check)
 from e2e import Sim, Sink, check, fail, mkcap, run  # noqa: E402
+import e2e_common  # noqa: E402  (on the path e2e.py set)
 
 SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
                       "mcpreplay-result.schema.json")
@@ -333,21 +331,6 @@ def case_fd_limit():
           f"({len(sink.frames())}), said in the summary")
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("case")
-    ap.add_argument("--build", required=True)
-    ap.add_argument("--plugin", default="")
-    e2e.ARGS = ap.parse_args()
-    e2e.TMP = tempfile.mkdtemp(prefix="mcpreplay-master-")
-    try:
-        globals()["case_" + e2e.ARGS.case]()
-    finally:
-        shutil.rmtree(e2e.TMP, ignore_errors=True)
-    if e2e.FAILS:
-        print(f"{len(e2e.FAILS)} check(s) failed", file=sys.stderr)
-        sys.exit(1)
-
-
 if __name__ == "__main__":
-    main()
+    # the helpers shared with e2e.py read ARGS and TMP from its module
+    e2e_common.main(globals(), "mcpreplay-master-", state=vars(e2e))

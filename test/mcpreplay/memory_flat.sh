@@ -9,34 +9,25 @@
 set -uo pipefail
 replay=${1:?usage: memory_flat.sh MCPREPLAY MKCAP}
 mkcap=${2:?usage: memory_flat.sh MCPREPLAY MKCAP}
-command -v /usr/bin/time >/dev/null || { echo "SKIP: needs GNU time"; exit 77; }
+. "$(dirname "$0")/../libsh/memory_flat.sh"
 command -v python3 >/dev/null || { echo "SKIP: needs python3"; exit 77; }
 work=$(mktemp -d /tmp/mcpreplay-memflat.XXXXXX)
 sink=
 trap '[ -n "$sink" ] && kill "$sink" 2>/dev/null; rm -rf "$work"' EXIT
 # A bound UDP socket that is never read: datagrams beyond its buffer are
 # dropped by the kernel, so sends never fail and nothing is answered.
-python3 -c '
-import socket, sys, time
+# Its port is read from its first line: no polling against a guessed start-up time.
+exec 3< <(exec python3 -c '
+import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1], flush=True)
 time.sleep(600)
-' >"$work/port" &
+')
 sink=$!
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.05; done
-port=$(cat "$work/port")
-[ -n "$port" ] || { echo "no sink socket" >&2; exit 1; }
+read -r -t 60 port <&3 && [ -n "$port" ] || { echo "no sink socket" >&2; exit 1; }
 peak() {
-    "$mkcap" --out "$work/x.pcap" --count "$1" --gap-us 1 >/dev/null || exit 1
-    /usr/bin/time -f '%M' -o "$work/time" "$replay" -q --topspeed -t "udp://127.0.0.1:$port" \
-        "$work/x.pcap" || { echo "mcpreplay failed on $1 frames" >&2; exit 1; }
-    cat "$work/time"
+    "$mkcap" --out "$work/x.pcap" --count "$1" --gap-us 1 >/dev/null || return 1
+    peak_kb "$replay" -q --topspeed -t "udp://127.0.0.1:$port" "$work/x.pcap"
 }
-small=$(peak 10000)
-large=$(peak 200000)
-echo "peak RSS streamed: 10,000 frames ${small} KB, 200,000 frames ${large} KB"
-if [ $((large - small)) -gt 1024 ]; then
-    echo "streamed memory grows with the capture: $((large - small)) KB more" >&2
-    exit 1
-fi
+memory_flat "mcpreplay (streamed)" 1024 10000 200000 peak

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -54,6 +55,15 @@ static gchar **make_argv(const char *const *args)
     return (gchar **)g_ptr_array_free(a, FALSE);
 }
 
+/* In the child before exec: mcpsim ends with the test. A failed assertion aborts
+ * the test without stopping its mcpsim, which would otherwise run on (a pty and
+ * sockets held, for ever under ctest). */
+static void die_with_parent(gpointer unused)
+{
+    (void)unused;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
 void simproc_start(struct sim_proc *p, const char *const *args)
 {
     memset(p, 0, sizeof *p);
@@ -63,8 +73,9 @@ void simproc_start(struct sim_proc *p, const char *const *args)
     for (const char *const *a = args; a && *a; a++)
         if (strcmp(*a, "--listen") == 0 || strcmp(*a, "--pty") == 0 || strcmp(*a, "--serial") == 0)
             expected++;
-    gboolean ok = g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                           &p->pid, NULL, &p->out_fd, NULL, &err);
+    gboolean ok =
+        g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, die_with_parent, NULL,
+                                 &p->pid, NULL, &p->out_fd, NULL, &err);
     g_strfreev(argv);
     g_assert_no_error(err);
     g_assert_true(ok);
@@ -79,6 +90,21 @@ void simproc_start(struct sim_proc *p, const char *const *args)
             g_strlcpy(p->serial, line + 17, sizeof p->serial);
         else
             g_error("unexpected line from mcpsim: %s", line);
+    }
+}
+
+bool simproc_wait_line(struct sim_proc *p, const char *needle, int timeout_ms, GString *seen)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    char line[1024];
+    for (;;) {
+        int left = (int)((deadline - g_get_monotonic_time()) / 1000);
+        if (left <= 0 || !read_line(p->out_fd, line, sizeof line, left))
+            return false;
+        if (seen)
+            g_string_append_printf(seen, "%s\n", line);
+        if (strstr(line, needle))
+            return true;
     }
 }
 
@@ -117,8 +143,8 @@ int simproc_run(const char *const *args, GString *err_out)
     GError *err = NULL;
     GPid pid;
     int err_fd;
-    gboolean ok = g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                           &pid, NULL, NULL, &err_fd, &err);
+    gboolean ok = g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                           die_with_parent, NULL, &pid, NULL, NULL, &err_fd, &err);
     g_strfreev(argv);
     g_assert_no_error(err);
     g_assert_true(ok);

@@ -22,6 +22,12 @@ struct sim_proc {
 /* Starts mcpsim with args (NULL-terminated) and waits for its listening lines. */
 void simproc_start(struct sim_proc *p, const char *const *args);
 
+/* Reads mcpsim's stdout line by line until a line contains needle (true), or for
+ * timeout_ms or until EOF (false); appends each line read, with its '\n', to seen
+ * unless NULL. What a state of mcpsim shows in its --stats-interval reports is
+ * waited for so, not guessed with a sleep. */
+bool simproc_wait_line(struct sim_proc *p, const char *needle, int timeout_ms, GString *seen);
+
 /* Sends sig, waits for the exit; returns the exit status (-1 if killed) and the rest of stdout. */
 int simproc_stop(struct sim_proc *p, int sig, GString *rest_of_stdout);
 

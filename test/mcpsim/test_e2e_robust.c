@@ -84,7 +84,8 @@ static void test_junk_and_split(gconstpointer data)
 static void test_vanishing_client(void)
 {
     struct sim_proc p;
-    start_default(&p, NULL, NULL);
+    /* its reports say when it has seen a client go: no sleeps */
+    start_default(&p, "--stats-interval", "0.05");
     struct tconn gone, stays;
     tconn_open(&gone, T_TCP, &p);
     tconn_open(&stays, T_TCP, &p);
@@ -92,10 +93,11 @@ static void test_vanishing_client(void)
     size_t n = build_frame(0, 0x02, "01 00 00 00 01", frame, sizeof frame);
     tconn_send(&gone, frame, 7); /* 7 of 11 bytes, then gone */
     tconn_close(&gone);
-    g_usleep(50000);
+    g_assert_true(simproc_wait_line(&p, "tcp=1 (total 2", 10000, NULL));
     tconn_send_frame(&stays, 0, 0x01, "");
     expect_frame(&stays, 0, 0x81, "00 00");
     tconn_close(&stays);
+    g_assert_true(simproc_wait_line(&p, "tcp=0 (total 2", 10000, NULL));
     (void)n;
     const char *needles[] = {"junk_bytes=7 ", "tcp=0 (total 2", NULL};
     stop_expecting(&p, SIGINT, needles);
@@ -106,7 +108,8 @@ static void test_vanishing_client(void)
 static void test_many_tcp_clients(void)
 {
     struct sim_proc p;
-    start_default(&p, NULL, NULL);
+    /* 0.2 s: the reports (600 bytes each) wait in the pipe while the clients talk */
+    start_default(&p, "--stats-interval", "0.2");
     static struct tconn conns[MANY];
     for (int i = 0; i < MANY; i++) {
         tconn_open(&conns[i], T_TCP, &p);
@@ -126,7 +129,8 @@ static void test_many_tcp_clients(void)
     }
     for (int i = 0; i < MANY; i++)
         tconn_close(&conns[i]);
-    g_usleep(100000);
+    /* the final report counts no client once a periodic one does */
+    g_assert_true(simproc_wait_line(&p, "tcp=0 (total 256", 10000, NULL));
     const char *needles[] = {"tcp=0 (total 256", "HEARTBEAT=256", "READ=256", NULL};
     stop_expecting(&p, SIGTERM, needles);
 }
@@ -287,8 +291,10 @@ static void test_stats_interval(void)
 {
     struct sim_proc p;
     start_default(&p, "--stats-interval", "0.05");
-    g_usleep(500000);
     GString *out = g_string_new(NULL);
+    /* two periodic reports, read as they come */
+    g_assert_true(simproc_wait_line(&p, "mcpsim stats", 10000, out));
+    g_assert_true(simproc_wait_line(&p, "mcpsim stats", 10000, out));
     g_assert_cmpint(simproc_stop(&p, SIGTERM, out), ==, 0);
     /* periodic reports, then the one on exit */
     const char *s = out->str;
@@ -388,7 +394,8 @@ static void test_garbage(gconstpointer data)
 static void test_slow_reader(void)
 {
     struct sim_proc p;
-    start_default(&p, NULL, NULL);
+    /* its reports say when it has paused reading: no sleep */
+    start_default(&p, "--stats-interval", "0.1");
     /* a small receive window keeps the answers in the simulator's own buffer */
     struct mcp_endpoint ep;
     char err[256];
@@ -404,7 +411,18 @@ static void test_slow_reader(void)
     for (unsigned i = 0; i < REQUESTS; i++)
         n += build_frame((uint8_t)i, 0x02, "01 00 00 00 7d", burst + n, sizeof burst - n);
     tconn_send(&c, burst, n); /* 220 kB of READs answered by 5.3 MB */
-    g_usleep(200000);
+    /* nothing is read before mcpsim has paused reading this client */
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    int paused = 0;
+    GString *report = g_string_new(NULL);
+    while (paused == 0 && g_get_monotonic_time() < deadline) {
+        g_string_truncate(report, 0);
+        if (!simproc_wait_line(&p, "read_pauses=", 10000, report))
+            break;
+        paused = atoi(strstr(report->str, "read_pauses=") + strlen("read_pauses="));
+    }
+    g_string_free(report, TRUE);
+    g_assert_cmpint(paused, >, 0);
     for (unsigned i = 0; i < REQUESTS; i++) {
         uint8_t got[300];
         size_t len = 0;

@@ -147,13 +147,8 @@ def report(capture, truth, runs):
     for one_pass, packets in runs:
         errors, n_pdus, n_junk = compare(head, records, packets, one_pass)
         mode = "one pass" if one_pass else "two passes"
-        if errors:
-            print(f"{capture} ({mode}): {len(errors)} difference(s)", file=sys.stderr)
-            for e in errors[:40]:
-                print("  " + e, file=sys.stderr)
-            status = 1
-        else:
-            print(f"{capture} ({mode}): {n_pdus} PDUs and {n_junk} junk bytes match the truth")
+        status |= mt.verdict(f"{capture} ({mode})", errors,
+                             f"{n_pdus} PDUs and {n_junk} junk bytes match the truth")
     return status
 
 

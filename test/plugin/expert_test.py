@@ -12,7 +12,6 @@ dissect_all.py wrote):
 
   expert_test.py --dumps DISSECT_DIR CAPTURES_DIR
 """
-import argparse
 import os
 import re
 import sys
@@ -44,16 +43,13 @@ def rows(tap_text):
     return found
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dumps", required=True)
-    ap.add_argument("captures")
-    args = ap.parse_args()
-    dumps = mt.Dumps(args.dumps)
+def make_check(dumps):
+    """The check of one capture, None (after saying why) when the plugin's
+    registered summaries are not found."""
     names = registered(dumps)
     if "Bad CRC" not in names:
         print(f"registered summaries not found: {sorted(names)}", file=sys.stderr)
-        return 1
+        return None
 
     def check(name, cap, truth):
         _, records = mt.read_truth(truth)
@@ -73,16 +69,12 @@ def main():
         for summary, n in want.items():
             if count_of.get(summary, 0) != n:
                 errors.append(f"{summary!r}: {count_of.get(summary, 0)}, truth {n}")
-        if errors:
-            print(f"{cap}: {len(errors)} difference(s)", file=sys.stderr)
-            for e in errors:
-                print("  " + e, file=sys.stderr)
-            return 1
-        print(f"{cap}: {len(got)} expert groups, one per kind, counts as the truth says")
-        return 0
+        return mt.verdict(cap, errors,
+                          f"{len(got)} expert groups, one per kind, counts as the truth says",
+                          limit=len(errors))
 
-    return dumps.check_each(args.captures, check)
+    return check
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(mt.dumps_main(make_check))

@@ -21,16 +21,9 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
-from mcp_crc import crc8_smbus  # noqa: E402
-
-EXP_PDU_TAG_DISSECTOR_NAME = 12
-EXP_PDU_TAG_P2P_DIRECTION = 35
-LINKTYPE_WIRESHARK_UPPER_PDU = 252
-
-
-def frame(seq, cmd, payload=b""):
-    body = bytes([0x5A, seq & 0xFF]) + struct.pack(">H", len(payload)) + bytes([cmd]) + payload
-    return body + bytes([crc8_smbus(body)])
+from mcp_crc import frame  # noqa: E402
+import capfile  # noqa: E402
+from capfile import EXP_PDU_TAG_DISSECTOR_NAME, LINKTYPE_WIRESHARK_UPPER_PDU  # noqa: E402
 
 
 def bus_traffic():
@@ -71,38 +64,15 @@ def write_bus_pcap(path, chunks):
 
 
 def read_export(path):
-    """Per the pcapng spec and the exported-PDU TLVs: [(direction or None, PDU bytes)]
-    for every record of a LINKTYPE_WIRESHARK_UPPER_PDU interface."""
-    with open(path, "rb") as f:
-        data = f.read()
-    out, off, endian, links = [], 0, "<", []
-    while off + 12 <= len(data):
-        btype = struct.unpack(endian + "I", data[off:off + 4])[0]
-        if btype == 0x0A0D0D0A:
-            endian = "<" if data[off + 8:off + 12] == b"\x4d\x3c\x2b\x1a" else ">"
-            links = []
-        blen = struct.unpack(endian + "I", data[off + 4:off + 8])[0]
-        if blen < 12 or off + blen > len(data):
-            raise ValueError(f"{path}: truncated block at {off}")
-        body = data[off + 8:off + blen - 4]
-        if btype == 1:
-            links.append(struct.unpack(endian + "H", body[0:2])[0])
-        elif btype == 6:
-            iface, _, _, caplen, _ = struct.unpack(endian + "IIIII", body[:20])
-            if links[iface] != LINKTYPE_WIRESHARK_UPPER_PDU:
-                raise ValueError(f"{path}: interface {iface} is linktype {links[iface]}")
-            pkt = body[20:20 + caplen]
-            o, direction = 0, None
-            while True:
-                tag, tlen = struct.unpack(">HH", pkt[o:o + 4])
-                o += 4
-                if tag == 0:
-                    break
-                if tag == EXP_PDU_TAG_P2P_DIRECTION:
-                    direction = struct.unpack(">I", pkt[o:o + 4])[0]
-                o += tlen
-            out.append((direction, pkt[o:]))
-        off += blen
+    """[(direction or None, PDU bytes)] for every record of the pcapng export, each
+    of a LINKTYPE_WIRESHARK_UPPER_PDU interface."""
+    ifaces, recs = capfile.read(path, "pcapng")
+    out = []
+    for r in recs:
+        if ifaces[r.iface].linktype != LINKTYPE_WIRESHARK_UPPER_PDU:
+            raise ValueError(f"{path}: interface {r.iface} is linktype {ifaces[r.iface].linktype}")
+        _, direction, pdu = capfile.upper_pdu(r.data)
+        out.append((direction, pdu))
     return out
 
 

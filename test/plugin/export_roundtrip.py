@@ -18,7 +18,6 @@ export is written in its one-pass run, with the preferences the truth file
 names: crc variant, length byte order). Exit 1 on any difference, 77 when no
 capture has a truth file.
 """
-import argparse
 import json
 import os
 import sys
@@ -130,24 +129,10 @@ def check(capture, orig_packets, back_packets):
     for pkt in orig_packets + back_packets:
         if pkt["malformed"]:
             errors.append(f"frame {pkt['num']}: _ws.malformed")
-    if errors:
-        print(f"{capture}: export differs in {len(errors)} way(s)", file=sys.stderr)
-        for e in errors[:40]:
-            print("  " + e, file=sys.stderr)
-        return 1
-    print(f"{capture}: {len(order)} PDUs exported; export reads back with the same analysis")
-    return 0
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dumps", required=True)
-    ap.add_argument("captures")
-    args = ap.parse_args()
-    dumps = mt.Dumps(args.dumps)
-    return dumps.check_each(args.captures, lambda name, cap, _: check(
-        cap, read(dumps.two_pass(name)[0]), read(dumps.read_back(name))))
+    return mt.verdict(f"{capture}: export", errors,
+                      f"{len(order)} PDUs exported; export reads back with the same analysis")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(mt.dumps_main(lambda dumps: lambda name, cap, _: check(
+        cap, read(dumps.two_pass(name)[0]), read(dumps.read_back(name)))))

@@ -17,7 +17,6 @@ Two passes must show exactly those; one pass (which cannot know) none.
   no_response_test.py --dumps DISSECT_DIR CAPTURES_DIR
 (the runs dissect_all.py wrote). Exit 77 when no capture has a truth file.
 """
-import argparse
 import os
 import sys
 
@@ -101,24 +100,10 @@ def check(capture, truth, two_pass, one_pass):
     errors += [f"frame {k[0]} pdu {k[1]}: no_response where the truth has none"
                for k in sorted(got - want)]
     errors += [f"frame {k[0]} pdu {k[1]}: no_response in one pass" for k in sorted(flagged_one)]
-    if errors:
-        print(f"{capture}: {len(errors)} difference(s)", file=sys.stderr)
-        for e in errors[:40]:
-            print("  " + e, file=sys.stderr)
-        return 1
-    print(f"{capture}: {len(want)} unanswered requests flagged, as the truth says")
-    return 0
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dumps", required=True)
-    ap.add_argument("captures")
-    args = ap.parse_args()
-    dumps = mt.Dumps(args.dumps)
-    return dumps.check_each(args.captures, lambda name, cap, truth: check(
-        cap, truth, dumps.two_pass(name)[0], dumps.one_pass(name)[0]))
+    return mt.verdict(capture, errors,
+                      f"{len(want)} unanswered requests flagged, as the truth says")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(mt.dumps_main(lambda dumps: lambda name, cap, truth: check(
+        cap, truth, dumps.two_pass(name)[0], dumps.one_pass(name)[0])))

@@ -13,48 +13,40 @@ for v in udp_variant udp_basic udp_port9999 tcp_basic; do
 done
 fails=0
 
+# expect NAME GOT WANT WHAT: "ok   NAME" when GOT is WANT, else a FAIL line
+# (WHAT is GOT, expected WANT) counted in fails.
+expect() {
+    if [ "$2" = "$3" ]; then
+        echo "ok   $1"
+    else
+        echo "FAIL $1: $4 is '$2', expected '$3'" >&2
+        fails=$((fails + 1))
+    fi
+}
 # check NAME EXPECTED CAPTURE FILTER [tshark options...]: packets matching FILTER.
 check() {
-    local name=$1 want=$2 cap=$3 filter=$4
+    local name=$1 want=$2 cap=$3 filter=$4 got
     shift 4
-    local got
     got=$("$runner" -n -2 -r "$work/$cap.pcap" -Y "$filter" "$@" | wc -l)
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL $name: $got packets match '$filter', expected $want" >&2
-        fails=$((fails + 1))
-    else
-        echo "ok   $name"
-    fi
+    expect "$name" "$got" "$want" "the number of packets matching '$filter'"
 }
 # check_text NAME EXPECTED CAPTURE TEXT [tshark options...]: packets whose
 # detail view (-V) shows TEXT.
 check_text() {
-    local name=$1 want=$2 cap=$3 text=$4
+    local name=$1 want=$2 cap=$3 text=$4 got
     shift 4
-    local got
     got=$("$runner" -n -2 -V -r "$work/$cap.pcap" "$@" |
         awk -v t="$text" '/^Frame [0-9]+:/ { f = 0 } index($0, t) && !f { n++; f = 1 } END { print n + 0 }')
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL $name: $got packets show '$text', expected $want" >&2
-        fails=$((fails + 1))
-    else
-        echo "ok   $name"
-    fi
+    expect "$name" "$got" "$want" "the number of packets showing '$text'"
 }
 # values NAME EXPECTED CAPTURE FIELD [options...]: the field's values per packet,
 # packets joined by '|', several values in one packet by ','.
 values() {
-    local name=$1 want=$2 cap=$3 field=$4
+    local name=$1 want=$2 cap=$3 field=$4 got
     shift 4
-    local got
     got=$("$runner" -n -2 -r "$work/$cap.pcap" -T fields -E occurrence=a -E aggregator=, \
         -e "$field" "$@" | paste -sd'|')
-    if [ "$got" != "$want" ]; then
-        echo "FAIL $name: $field is '$got', expected '$want'" >&2
-        fails=$((fails + 1))
-    else
-        echo "ok   $name"
-    fi
+    expect "$name" "$got" "$want" "$field"
 }
 
 le="-o mcp5a.length_le:TRUE"

@@ -12,7 +12,6 @@ decimals) and the stats tree (ms) must show exactly those.
   srt_test.py --dumps DISSECT_DIR CAPTURES_DIR
 (the one-pass run dissect_all.py wrote: its packets' frame.time_epoch and taps)
 """
-import argparse
 import os
 import re
 import sys
@@ -77,24 +76,11 @@ def check_one(dumps, name, cap, truth):
                    and abs(sum(t) / len(t) * 1000 - avg) <= Decimal("0.01")
                    for t in want.values()):
             errors.append(f"stats tree row {name!r}: {n} {avg} {lo} {hi} matches no command")
-    if errors:
-        print(f"{cap}: {len(errors)} difference(s)", file=sys.stderr)
-        for e in errors[:20]:
-            print("  " + e, file=sys.stderr)
-        return 1
-    print(f"{cap}: {n_want} response times in {len(want)} commands, as the truth says")
-    return 0
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dumps", required=True)
-    ap.add_argument("captures")
-    args = ap.parse_args()
-    dumps = mt.Dumps(args.dumps)
-    return dumps.check_each(args.captures, lambda name, cap, truth:
-                            check_one(dumps, name, cap, truth))
+    return mt.verdict(cap, errors,
+                      f"{n_want} response times in {len(want)} commands, as the truth says",
+                      limit=20)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(mt.dumps_main(lambda dumps: lambda name, cap, truth:
+                           check_one(dumps, name, cap, truth)))

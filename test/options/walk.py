@@ -135,7 +135,7 @@ MCPREPLAY = {
     "frames": ([], ["x", "5-2", "0", ""], "--frames"),
     "crc": ([], ["crc32", ""], "--crc"),
     "length-le": None,
-    "speed": ([], ["0", "-1", "nan", "inf", "x", ""], "--speed"),
+    "speed": ([], ["0", "-1", "nan", "inf", "x", "", "1e-12", "1e-300", "1e7"], "--speed"),
     "pps": ([], ["0", "-1", "nan", "x", ""], "--pps"),
     "mbps": ([], ["0", "-1", "nan", "x", ""], "--mbps"),
     "topspeed": None,

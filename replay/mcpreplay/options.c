@@ -33,7 +33,7 @@ struct raw {
     gint retries, busy_backoff_ms;
     gchar **files;
     /* issue 8: capture reading */
-    gboolean show_bytes, allow_skips;
+    gboolean show_bytes, allow_skips, allow_unmatched;
     gchar *display_filter;
     gchar **dlt_user;
 };
@@ -240,6 +240,7 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     o->realtime = r->realtime;
     o->show_bytes = r->show_bytes; /* issue 8 */
     o->allow_skips = r->allow_skips;
+    o->allow_unmatched = r->allow_unmatched;
     o->display_filter = g_strdup(r->display_filter);
     o->select_text = select_text(r);
     for (gchar **v = r->dlt_user; v != NULL && *v != NULL; v++)
@@ -344,6 +345,10 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
         {"show-bytes", 0, 0, G_OPTION_ARG_NONE, &r.show_bytes,
          "With --dry-run: also print each frame's capture time (s since the epoch) and bytes",
          NULL},
+        {"allow-unmatched", 0, 0, G_OPTION_ARG_NONE, &r.allow_unmatched,
+         "With --expect: answers matching no request (a device answering twice) do not fail "
+         "the run (exit 1)",
+         NULL},
         {"allow-skips", 0, 0, G_OPTION_ARG_NONE, &r.allow_skips,
          "Frames the capture does not hold whole (listed) do not fail the run (exit 4)", NULL},
         {"display-filter", 'Y', 0, G_OPTION_ARG_STRING, &r.display_filter,
@@ -378,7 +383,8 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
              "Exit codes: 0 success; 1 the target's answers differ from the capture (--expect:\n"
              "mismatched, late, NAKed, missing) or fail the check; 2 usage error or\n"
              "unreadable/invalid capture; 3 target unreachable, refused or lost;\n"
-             "4 frames skipped (listed; --allow-skips accepts them).\n"
+             "4 frames skipped (listed; --allow-skips accepts them); 5 interrupted\n"
+             "(SIGINT/SIGTERM: \"interrupted after N of M frames\").\n"
              "See mcpreplay(1).");
     memset(o, 0, sizeof *o);
     GError *err = NULL;

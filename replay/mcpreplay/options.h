@@ -47,6 +47,7 @@ struct mr_options {
     /* issue 8: capture reading */
     bool show_bytes;      /* --dry-run lists capture time and bytes */
     bool allow_skips;     /* frames that could not be extracted do not fail the run */
+    bool allow_unmatched; /* h19 #13: --expect accepts answers matching no request (§4) */
     char *display_filter; /* -Y: tshark selects the frames (dfilter.h) */
     char *select_text;    /* h19 #6: the selecting options as given, for "no frame matches" */
     /* LINKTYPE_USER0..15: --dlt-user, else Wireshark's user_dlts (default profile) */

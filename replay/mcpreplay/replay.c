@@ -934,6 +934,17 @@ static void count_frames(struct runner *r, const struct mr_source_config *scfg)
     r->counted_per_pass = n;
 }
 
+/* Answers that matched no waiting request (§4: a response answers the latest unanswered
+ * request with its seq and cmd), over every master. */
+static uint64_t unmatched_answers(const struct runner *r)
+{
+    uint64_t n = 0;
+    for (unsigned slot = 0; r->masters != NULL && slot < r->masters->len; slot++)
+        if (master_at(r, slot) != NULL)
+            n += mcp_master_stats(master_at(r, slot))->unmatched;
+    return n;
+}
+
 /* h19 #2: what an interrupted run would have sent: the frames of one pass (counted again when
  * the progress line did not) x --loop, within --limit; 0 (unknown) over COUNT_PASS_MAX_BYTES. */
 static void count_total(struct runner *r, const struct mr_source_config *scfg)
@@ -1152,6 +1163,9 @@ static int run(struct runner *r)
     } else if (r->expect != NULL) {
         const struct mr_expect_stats *es = mr_expect_stats(r->expect);
         if (es->missing > 0 || es->mismatched > 0 || es->late > 0 || es->naked > 0)
+            code = MR_EXIT_MISMATCH;
+        r->stats.unmatched_fail = !o->allow_unmatched && unmatched_answers(r) > 0;
+        if (r->stats.unmatched_fail) /* h19 #13: a device answering twice is a regression */
             code = MR_EXIT_MISMATCH;
     }
     if (r->stats.interrupted && (code == MR_EXIT_OK || code == MR_EXIT_MISMATCH))

@@ -148,6 +148,11 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
                     us(mr_histogram_quantile(&e->latency, 0.5)),
                     us(mr_histogram_quantile(&e->latency, 0.99)), us(e->latency.max));
     }
+    if (s->unmatched_fail && m != NULL)
+        fprintf(out,
+                "expect:    %" G_GUINT64_FORMAT " answers matching no request fail the run "
+                "(--allow-unmatched accepts them)\n",
+                m->unmatched);
     if (s->error != NULL)
         fprintf(out, "stopped:   %s\n", s->error);
     mr_report_skips(out, s->extractor); /* issue 8 */

@@ -184,6 +184,80 @@ def case_speed():
         check(p.returncode == 0, f"--speed {v}: accepted ({p.returncode}: {p.stderr.strip()})")
 
 
+class Doubler:
+    """A UDP device on loopback that answers every request twice: it asks mcpsim (the real
+    device) and sends its answer back, then the same answer again under its next seq (§1 frame,
+    crc8-smbus recomputed). twice=False: once (the control)."""
+
+    def __init__(self, sim_url, twice):
+        import socket
+        import threading
+        host, port = sim_url[len("udp://"):].rsplit(":", 1)
+        self.sim = (host, int(port))
+        self.twice = twice
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.up.settimeout(1.0)
+        self.url = f"udp://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.seq = 0
+        self.stop = False
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    def frame(self, answer):
+        from mcp_crc import crc8_smbus
+        f = bytes([0x5A, self.seq]) + answer[2:-1]
+        self.seq = (self.seq + 1) & 0xFF
+        return f + bytes([crc8_smbus(f)])
+
+    def loop(self):
+        import socket
+        while not self.stop:
+            try:
+                req, peer = self.sock.recvfrom(65536)
+            except socket.timeout:
+                continue
+            self.up.sendto(req, self.sim)
+            try:
+                ans = self.up.recv(65536)
+            except socket.timeout:
+                continue
+            for _ in range(2 if self.twice else 1):
+                self.sock.sendto(self.frame(ans), peer)
+
+    def close(self):
+        self.stop = True
+        self.thread.join(5)
+
+
+def case_expect_unmatched():
+    cap = capture("u.pcap", count=10)
+    ref = os.path.join(TMP, "ref.pcap")
+    sim = e2e_common.Sim(BUILD, TMP)  # the capture WRITEs: a fresh mcpsim for every run
+    p = run("mcpreplay", ["-t", sim.urls["udp"], "--record", ref, cap])
+    sim.close()
+    check(p.returncode == 0, f"reference recorded ({p.returncode}: {p.stderr.strip()})")
+    for twice, extra, rc in ((False, [], 0), (True, [], 1), (True, ["--allow-unmatched"], 0)):
+        sim = e2e_common.Sim(BUILD, TMP)
+        dev = Doubler(sim.urls["udp"], twice)
+        js = os.path.join(TMP, "dbl.json")
+        p = run("mcpreplay", ["-t", dev.url, "-e", "--json", js] + extra + [ref])
+        dev.close()
+        sim.close()
+        with open(js) as f:
+            j = json.load(f)
+        unmatched = j.get("master", {}).get("unmatched", 0)
+        named = "answers matching no request fail the run" in p.stdout
+        # the last request's second answer may come after the run ended: 9 or 10 (a datagram
+        # socket reads in order, so every earlier one is counted)
+        want = unmatched in (9, 10) if twice else unmatched == 0
+        check(p.returncode == rc and want and named == (rc == 1),
+              f"answers {'twice' if twice else 'once'} {' '.join(extra)}: exit {rc}, "
+              f"{unmatched} unmatched (exit {p.returncode})\n{p.stdout}{p.stderr}")
+
+
 def main():
     global BUILD, TMP
     case, BUILD = sys.argv[1], sys.argv[2]

@@ -166,6 +166,7 @@ MCPREPLAY = {
     "realtime": None,
     "show-bytes": None,
     "allow-skips": None,
+    "allow-unmatched": None,
     "display-filter": ([], ["mcp5a.cmd ==", "((", ""], "--display-filter"),
     "dlt-user": ([], ["147", "146=mcp5a.serial", "163=mcp5a.serial", "user16=mcp5a.serial", "147=",
                       "147=mcp5a.serial,header=x", "147=mcp5a.serial,header=-1",

@@ -730,6 +730,13 @@ static int skips_verdict(struct runner *r, FILE *list)
  * (exit 2), like -Y matching nothing, never a run that sends nothing and says ok. */
 static GError *no_match(const struct runner *r)
 {
+    const struct mr_extractor *ex = mr_source_extractor(r->src);
+    uint64_t skipped = ex != NULL ? mr_extractor_stats(ex)->skipped : 0;
+    if (skipped > 0) /* the skips are listed with the summary (or the schedule) */
+        return g_error_new(MR_ERROR, MR_EXIT_USAGE,
+                           "no frame to send: the selection (%s) keeps none of the frames "
+                           "extracted, and %" G_GUINT64_FORMAT " were skipped (listed)",
+                           r->o->select_text, skipped);
     return g_error_new(MR_ERROR, MR_EXIT_USAGE, "no frame matches the selection (%s)",
                        r->o->select_text);
 }
@@ -766,8 +773,10 @@ static int dry_run(struct runner *r)
             mr_frame_free(out[i]);
         }
     }
-    if (err == NULL && pulled == 0 && !stop_requested)
+    if (err == NULL && pulled == 0 && !stop_requested) {
         err = no_match(r);
+        skips_verdict(r, stdout); /* lists them, if any */
+    }
     if (err != NULL) {
         g_printerr("mcpreplay: %s\n", err->message);
         g_error_free(err);

@@ -1,6 +1,8 @@
 /* Writing what was sent and received as a capture. */
 #include "recorder.h"
 
+#include <errno.h>
+
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <string.h>
@@ -23,6 +25,8 @@ struct mcp_recorder {
     GArray *convs; /* struct conversation, one per socket to the target */
     uint16_t ip_id;
     uint8_t *buf;
+    char *path;
+    int write_errno; /* the first failed write's errno (h19 #4), 0 while all went well */
 };
 
 static void put16(uint8_t *p, uint16_t v)
@@ -61,7 +65,12 @@ static void dump(struct mcp_recorder *r, int64_t realtime_ns, const uint8_t *dat
     hdr.ts.tv_sec = realtime_ns / 1000000000;
     hdr.ts.tv_usec = realtime_ns % 1000000000; /* nanoseconds: the file is ns-precision */
     hdr.caplen = hdr.len = (bpf_u_int32)len;
+    if (r->write_errno != 0)
+        return; /* the file is already broken: nothing more is written */
+    errno = 0;
     pcap_dump((u_char *)r->dumper, &hdr, data);
+    if (ferror(pcap_dump_file(r->dumper)))
+        r->write_errno = errno != 0 ? errno : EIO;
 }
 
 /* One IP packet carrying a UDP datagram or a TCP segment from `from` to `to`. */
@@ -125,6 +134,7 @@ struct mcp_recorder *mcp_recorder_open(const char *path, enum mcp_record_kind ki
         g_free(r);
         return NULL;
     }
+    r->path = g_strdup(path);
     return r;
 }
 
@@ -153,18 +163,35 @@ void mcp_recorder_reconnected(struct mcp_recorder *r, unsigned conv,
     handshake(r, c, realtime_ns);
 }
 
+static bool failed(const struct mcp_recorder *r, int err, GError **error)
+{
+    g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_USAGE,
+                "--record %s: writing the capture failed: %s (the recording is incomplete)",
+                strcmp(r->path, "/dev/stdout") == 0 ? "-" : r->path,
+                err == EPIPE ? "the reader closed the pipe" : g_strerror(err));
+    return false;
+}
+
+bool mcp_recorder_ok(const struct mcp_recorder *r, GError **error)
+{
+    return r == NULL || r->write_errno == 0 || failed(r, r->write_errno, error);
+}
+
 bool mcp_recorder_close(struct mcp_recorder *r, GError **error)
 {
     if (r == NULL)
         return true;
-    bool ok = pcap_dump_flush(r->dumper) == 0;
-    if (!ok)
-        g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_USAGE,
-                    "--record: writing the capture failed");
+    bool ok = mcp_recorder_ok(r, error);
+    if (ok) {
+        errno = 0;
+        if (pcap_dump_flush(r->dumper) != 0 || ferror(pcap_dump_file(r->dumper)))
+            ok = failed(r, errno != 0 ? errno : EIO, error);
+    }
     pcap_dump_close(r->dumper);
     pcap_close(r->dead);
     g_array_free(r->convs, TRUE);
     g_free(r->buf);
+    g_free(r->path);
     g_free(r);
     return ok;
 }

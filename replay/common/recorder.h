@@ -34,7 +34,13 @@ struct mcp_recorder *mcp_recorder_open(const char *path, enum mcp_record_kind ki
 void mcp_recorder_conversation(struct mcp_recorder *r, unsigned conv,
                                const struct sockaddr_storage *local,
                                const struct sockaddr_storage *peer, int64_t realtime_ns);
-/* Writes what is buffered and closes the file; false with *error if writing failed. */
+/* Whether every write so far succeeded; false with *error (MCP_TARGET_USAGE, naming the file and
+ * the errno, "the reader closed the pipe" for EPIPE) after the first failed one (a full disk, a
+ * closed pipe: h19 #4). After a failure nothing more is written. NULL r: true. */
+bool mcp_recorder_ok(const struct mcp_recorder *r, GError **error);
+
+/* Writes what is buffered and closes the file; false with *error if any write or the final flush
+ * failed (as mcp_recorder_ok). */
 bool mcp_recorder_close(struct mcp_recorder *r, GError **error);
 
 /* conv: the socket (UDP/TCP; ignored otherwise); to_target: sent by us; realtime_ns: when. */

@@ -9,6 +9,7 @@
 #include <pcap/pcap.h>
 
 #include "idlist.h"
+#include "samefile.h"
 #include "version.h"
 
 /* The names of docs/options.md (as in mcpreplay and mcpsim); the old ones stay accepted. */
@@ -445,8 +446,8 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
         ok = fail("%s", "--port does not apply to serial captures");
     if (ok && opt->truth != NULL && strcmp(opt->out, "-") == 0 && strcmp(opt->truth, "-") == 0)
         ok = fail("%s", "--write - and --truth - cannot both go to stdout");
-    if (ok && opt->truth != NULL && strcmp(opt->out, "-") != 0 && strcmp(opt->out, opt->truth) == 0)
-        ok = fail("%s", "--write and --truth name the same file");
+    if (ok && opt->truth != NULL && mcp_same_file(opt->out, opt->truth))
+        ok = fail("%s", "--write and --truth name the same file"); /* device+inode: h19 #1 */
     if (ok && progress && no_progress)
         ok = fail("%s", "--progress and --no-progress exclude each other");
     if (ok && requests != G_MININT64 && requests < 1)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "samefile.h"
 #include "run.h"
 #include "session.h"
 
@@ -31,6 +32,16 @@ int main(int argc, char **argv)
         mp_options_clear(o);
         g_free(o);
         return 0;
+    }
+    /* h19 #1: one file for both outputs (or both on stdout) would mix them: refused first. */
+    if (o->record != NULL && o->json_path != NULL &&
+        (mcp_same_file(o->record, o->json_path) ||
+         (strcmp(o->record, "-") == 0 && strcmp(o->json_path, "-") == 0))) {
+        g_printerr("mcppoll: --record %s and --json=%s name the same output (see mcppoll --help)\n",
+                   o->record, o->json_path);
+        mp_options_clear(o);
+        g_free(o);
+        return MP_EXIT_USAGE;
     }
     /* --record -: the capture takes stdout; what mcppoll prints goes to stderr instead. */
     if (o->record != NULL && strcmp(o->record, "-") == 0) {
@@ -61,6 +72,15 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     int code = mp_run(o);
+    /* h19 #4: JSON lines (or the text) that could not be written are a failure, not exit 0. */
+    errno = 0;
+    if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE) { /* a closed reader: as 0 */
+        g_printerr("mcppoll: %s: writing failed: %s\n",
+                   o->json_path != NULL && strcmp(o->json_path, "-") != 0 ? o->json_path : "stdout",
+                   errno != 0 ? g_strerror(errno) : "an earlier write failed (e.g. a full disk)");
+        if (code == MP_EXIT_OK)
+            code = MP_EXIT_USAGE;
+    }
     mp_options_clear(o);
     g_free(o);
     return code;

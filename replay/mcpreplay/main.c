@@ -26,7 +26,8 @@ int main(int argc, char **argv)
         mr_options_clear(&o);
         return 0;
     }
-    /* Ctrl-C ends the run after the current frame, with the summary. */
+    /* Ctrl-C (SIGINT) or SIGTERM ends the run after the current frame, with the summary
+     * ("interrupted after N of M frames") and exit 5 (MR_EXIT_INTERRUPTED). */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

@@ -9,6 +9,7 @@
 #include "expect.h"
 #include "mcp/crc.h"
 #include "endpoint.h"
+#include "samefile.h"
 #include "version.h"
 
 /* Raw values as GOption fills them; checked and converted afterwards. */
@@ -32,7 +33,7 @@ struct raw {
     gint retries, busy_backoff_ms;
     gchar **files;
     /* issue 8: capture reading */
-    gboolean show_bytes, allow_skips;
+    gboolean show_bytes, allow_skips, allow_unmatched;
     gchar *display_filter;
     gchar **dlt_user;
 };
@@ -91,11 +92,58 @@ static bool check_pacing(struct raw *r, struct mr_options *o, GError **error)
         double speed = 1.0;
         if (r->speed != NULL && !positive(r->speed, "--speed", &speed, error))
             return false;
+        /* Outside this range the schedule (ns, int64) overflows for captures of hours, and
+         * a factor that small or large is a typo, not a test. */
+        if (speed < MR_SPEED_MIN || speed > MR_SPEED_MAX) {
+            g_set_error(error, MR_ERROR, 2, "--speed must be from %g to %g, not '%s'", MR_SPEED_MIN,
+                        MR_SPEED_MAX, r->speed);
+            return false;
+        }
         o->pace = MR_PACE_CAPTURE;
         o->pace_value = speed;
         o->pace_text = g_strdup_printf("capture timing x%g", speed);
     }
     return true;
+}
+
+/* No output may be an input capture or the other output (h19 #1): device and inode, checked
+ * before anything is opened, so ./x, a symlink or a hard link to the capture is refused too. */
+static bool outputs_apart(const struct raw *r, GError **error)
+{
+    const char *outs[2] = {r->record, r->json}, *names[2] = {"--record", "--json"};
+    for (int i = 0; i < 2; i++)
+        for (gchar **f = r->files; outs[i] != NULL && *f != NULL; f++)
+            if (mcp_same_file(outs[i], *f)) {
+                g_set_error(error, MR_ERROR, 2,
+                            "%s %s is the capture %s: refusing to overwrite an input", names[i],
+                            outs[i], *f);
+                return false;
+            }
+    if (r->record != NULL && r->json != NULL && strcmp(r->record, "-") == 0 &&
+        strcmp(r->json, "-") == 0)
+        return fail(error, "%s", "--record - and --json - cannot both write to stdout");
+    if (r->record != NULL && r->json != NULL && mcp_same_file(r->record, r->json)) {
+        g_set_error(error, MR_ERROR, 2, "--record %s and --json %s name the same file", r->record,
+                    r->json);
+        return false;
+    }
+    return true;
+}
+
+/* "--from X, --cmd Y, --frames Z, -Y 'F'" as given; the default when none is. */
+static char *select_text(const struct raw *r)
+{
+    GString *t = g_string_new(NULL);
+    const char *names[3] = {"--from", "--cmd", "--frames"};
+    const char *values[3] = {r->from, r->cmd, r->frames};
+    for (int i = 0; i < 3; i++)
+        if (values[i] != NULL)
+            g_string_append_printf(t, "%s%s %s", t->len ? ", " : "", names[i], values[i]);
+    if (r->display_filter != NULL)
+        g_string_append_printf(t, "%s-Y '%s'", t->len ? ", " : "", r->display_filter);
+    if (r->from == NULL)
+        g_string_append_printf(t, "%s--from master, the default", t->len ? ", " : "");
+    return g_string_free(t, FALSE);
 }
 
 static bool convert(struct raw *r, struct mr_options *o, GError **error)
@@ -183,6 +231,8 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     if (r->stall_ms < 1)
         return fail(error, "%s must be 1 ms or more", "--stall-timeout");
     o->stall_ms = r->stall_ms;
+    if (!outputs_apart(r, error))
+        return false;
     o->record = g_strdup(r->record);
     o->json = g_strdup(r->json);
     o->dry_run = r->dry_run;
@@ -190,7 +240,9 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     o->realtime = r->realtime;
     o->show_bytes = r->show_bytes; /* issue 8 */
     o->allow_skips = r->allow_skips;
+    o->allow_unmatched = r->allow_unmatched;
     o->display_filter = g_strdup(r->display_filter);
+    o->select_text = select_text(r);
     for (gchar **v = r->dlt_user; v != NULL && *v != NULL; v++)
         if (!mr_dlt_user_add_option(&o->dlt_user, *v, error))
             return false;
@@ -293,6 +345,10 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
         {"show-bytes", 0, 0, G_OPTION_ARG_NONE, &r.show_bytes,
          "With --dry-run: also print each frame's capture time (s since the epoch) and bytes",
          NULL},
+        {"allow-unmatched", 0, 0, G_OPTION_ARG_NONE, &r.allow_unmatched,
+         "With --expect: answers matching no request (a device answering twice) do not fail "
+         "the run (exit 1)",
+         NULL},
         {"allow-skips", 0, 0, G_OPTION_ARG_NONE, &r.allow_skips,
          "Frames the capture does not hold whole (listed) do not fail the run (exit 4)", NULL},
         {"display-filter", 'Y', 0, G_OPTION_ARG_STRING, &r.display_filter,
@@ -327,7 +383,8 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
              "Exit codes: 0 success; 1 the target's answers differ from the capture (--expect:\n"
              "mismatched, late, NAKed, missing) or fail the check; 2 usage error or\n"
              "unreadable/invalid capture; 3 target unreachable, refused or lost;\n"
-             "4 frames skipped (listed; --allow-skips accepts them).\n"
+             "4 frames skipped (listed; --allow-skips accepts them); 5 interrupted\n"
+             "(SIGINT/SIGTERM: \"interrupted after N of M frames\").\n"
              "See mcpreplay(1).");
     memset(o, 0, sizeof *o);
     GError *err = NULL;
@@ -369,6 +426,7 @@ void mr_options_clear(struct mr_options *o)
     g_free(o->record);
     g_free(o->json);
     g_free(o->display_filter); /* issue 8 */
+    g_free(o->select_text);
     mr_select_clear(&o->select);
     memset(o, 0, sizeof *o);
 }

@@ -47,13 +47,23 @@ struct mr_options {
     /* issue 8: capture reading */
     bool show_bytes;      /* --dry-run lists capture time and bytes */
     bool allow_skips;     /* frames that could not be extracted do not fail the run */
+    bool allow_unmatched; /* h19 #13: --expect accepts answers matching no request (§4) */
     char *display_filter; /* -Y: tshark selects the frames (dfilter.h) */
+    char *select_text;    /* h19 #6: the selecting options as given, for "no frame matches" */
     /* LINKTYPE_USER0..15: --dlt-user, else Wireshark's user_dlts (default profile) */
     struct mr_dlt_user_table dlt_user;
 };
 
 /* issue 8: frames were skipped (listed in the summary and --json); --allow-skips accepts. */
 #define MR_EXIT_SKIPPED 4
+
+/* h19 #2: SIGINT or SIGTERM stopped the run before every frame was sent (the same code as
+ * mcpgen's). */
+#define MR_EXIT_INTERRUPTED 5
+
+/* --speed's range (h19 #17): a factor outside it is a usage error. */
+#define MR_SPEED_MIN 1e-3
+#define MR_SPEED_MAX 1e6
 
 /* Parses argv (--help prints and exits 0). False with *error (code 2, one line) on a usage error.
  */

@@ -29,6 +29,18 @@ void mr_pacer_start(struct mr_pacer *p, int64_t now_ns)
     p->anchor_ns = now_ns;
 }
 
+/* A schedule offset in ns as int64: a value past 2^62 ns (146 years: a capture of decades at a
+ * slow --speed) is clamped there, so adding the clock's anchor cannot overflow either; never
+ * undefined behaviour (h19 #17). */
+#define DUE_MAX_NS ((int64_t)1 << 62)
+
+static int64_t saturate(double ns)
+{
+    if (ns != ns || ns < 0)
+        return 0;
+    return ns >= (double)DUE_MAX_NS ? DUE_MAX_NS : (int64_t)ns;
+}
+
 int64_t mr_pacer_next(struct mr_pacer *p, int64_t ts_ns, size_t len)
 {
     int64_t due = 0;
@@ -38,14 +50,14 @@ int64_t mr_pacer_next(struct mr_pacer *p, int64_t ts_ns, size_t len)
     }
     switch (p->mode) {
     case MR_PACE_CAPTURE:
-        due = (int64_t)((double)(ts_ns - p->ts0_ns) / p->speed);
+        due = saturate((double)(ts_ns - p->ts0_ns) / p->speed);
         break;
     case MR_PACE_PPS:
-        due = (int64_t)((double)p->count * 1e9 / p->pps);
+        due = saturate((double)p->count * 1e9 / p->pps);
         break;
     case MR_PACE_MBPS:
         /* bits / (mbps * 1e6) seconds = bits * 1000 / mbps ns */
-        due = (int64_t)((double)p->bytes * 8.0 * 1000.0 / p->mbps);
+        due = saturate((double)p->bytes * 8.0 * 1000.0 / p->mbps);
         break;
     case MR_PACE_TOP:
         due = 0;

@@ -80,6 +80,7 @@ struct runner {
     int64_t duration_ns;
     int64_t progress_every_ns; /* 0: no progress lines */
     bool progress_tty;         /* rewrite one line in place */
+    bool record_failed;        /* h19 #4: the --record file lost a write (r->error says so) */
     uint64_t counted_per_pass; /* frames of one pass, from a first pass over small captures */
     int64_t next_progress_ns;
     GError *error; /* what stopped the run */
@@ -725,13 +726,30 @@ static int skips_verdict(struct runner *r, FILE *list)
     return r->o->allow_skips ? MR_EXIT_OK : MR_EXIT_SKIPPED;
 }
 
+/* h19 #6: the capture holds MCP frames, but the selection keeps none of them: a usage error
+ * (exit 2), like -Y matching nothing, never a run that sends nothing and says ok. */
+static GError *no_match(const struct runner *r)
+{
+    const struct mr_extractor *ex = mr_source_extractor(r->src);
+    uint64_t skipped = ex != NULL ? mr_extractor_stats(ex)->skipped : 0;
+    if (skipped > 0) /* the skips are listed with the summary (or the schedule) */
+        return g_error_new(MR_ERROR, MR_EXIT_USAGE,
+                           "no frame to send: the selection (%s) keeps none of the frames "
+                           "extracted, and %" G_GUINT64_FORMAT " were skipped (listed)",
+                           r->o->select_text, skipped);
+    return g_error_new(MR_ERROR, MR_EXIT_USAGE, "no frame matches the selection (%s)",
+                       r->o->select_text);
+}
+
 static int dry_run(struct runner *r)
 {
     GError *err = NULL;
     struct mr_frame *f;
     printf("%-14s %-8s %-5s %-5s %-4s %-46s %s\n", "due_s", "record", "seq", "len", "cmd", "sender",
            "name");
+    uint64_t pulled = 0;
     while ((f = mr_source_next(r->src, &err)) != NULL) {
+        pulled++;
         struct mr_frame *out[3];
         size_t n = mr_rewrite(&r->rw, f, out);
         for (size_t i = 0; i < n; i++) {
@@ -754,6 +772,10 @@ static int dry_run(struct runner *r)
             }
             mr_frame_free(out[i]);
         }
+    }
+    if (err == NULL && pulled == 0 && !stop_requested) {
+        err = no_match(r);
+        skips_verdict(r, stdout); /* lists them, if any */
     }
     if (err != NULL) {
         g_printerr("mcpreplay: %s\n", err->message);
@@ -921,6 +943,32 @@ static void count_frames(struct runner *r, const struct mr_source_config *scfg)
     r->counted_per_pass = n;
 }
 
+/* Answers that matched no waiting request (§4: a response answers the latest unanswered
+ * request with its seq and cmd), over every master. */
+static uint64_t unmatched_answers(const struct runner *r)
+{
+    uint64_t n = 0;
+    for (unsigned slot = 0; r->masters != NULL && slot < r->masters->len; slot++)
+        if (master_at(r, slot) != NULL)
+            n += mcp_master_stats(master_at(r, slot))->unmatched;
+    return n;
+}
+
+/* h19 #2: what an interrupted run would have sent: the frames of one pass (counted again when
+ * the progress line did not) x --loop, within --limit; 0 (unknown) over COUNT_PASS_MAX_BYTES. */
+static void count_total(struct runner *r, const struct mr_source_config *scfg)
+{
+    uint64_t per_pass = mr_source_selected_per_pass(r->src); /* --preload knows it */
+    if (per_pass == 0 && r->counted_per_pass == 0)
+        count_frames(r, scfg);
+    if (per_pass == 0)
+        per_pass = r->counted_per_pass;
+    uint64_t total = per_pass * (uint64_t)r->o->loops;
+    if (r->o->limit > 0 && total > (uint64_t)r->o->limit)
+        total = (uint64_t)r->o->limit;
+    r->stats.total = total;
+}
+
 /* Many senders, one socket each: lift the soft descriptor limit to the hard one (issue 8.6). */
 static void raise_fd_limit(void)
 {
@@ -1049,10 +1097,15 @@ static int run(struct runner *r)
 
     bool go = true;
     bool checked_link = false;
+    uint64_t pulled = 0;
     while (go && !stop_requested) {
         struct mr_frame *f = mr_source_next(r->src, &src_error);
-        if (f == NULL)
+        if (f == NULL) {
+            if (src_error == NULL && pulled == 0 && !stop_requested)
+                src_error = no_match(r);
             break;
+        }
+        pulled++;
         if (!checked_link) {
             checked_link = true;
             if (!check_link_type(r, &src_error)) {
@@ -1070,6 +1123,10 @@ static int run(struct runner *r)
                 continue;
             }
             go = send_frame(r, out[i]);
+            if (go && r->error == NULL && !mcp_recorder_ok(r->rec, &r->error)) {
+                go = false; /* h19 #4: a recording that lost a frame stops the run */
+                r->record_failed = true;
+            }
         }
     }
     if (go && src_error == NULL && r->error == NULL) {
@@ -1101,6 +1158,9 @@ static int run(struct runner *r)
 
     int code = MR_EXIT_OK;
     const char *why = NULL;
+    r->stats.interrupted = stop_requested != 0; /* h19 #2: a signal is never "ok" */
+    if (r->stats.interrupted)
+        count_total(r, &scfg);
     if (src_error != NULL) {
         code = src_error->code ? src_error->code : MR_EXIT_USAGE;
         why = src_error->message;
@@ -1113,13 +1173,20 @@ static int run(struct runner *r)
         const struct mr_expect_stats *es = mr_expect_stats(r->expect);
         if (es->missing > 0 || es->mismatched > 0 || es->late > 0 || es->naked > 0)
             code = MR_EXIT_MISMATCH;
+        r->stats.unmatched_fail = !o->allow_unmatched && unmatched_answers(r) > 0;
+        if (r->stats.unmatched_fail) /* h19 #13: a device answering twice is a regression */
+            code = MR_EXIT_MISMATCH;
     }
+    if (r->stats.interrupted && (code == MR_EXIT_OK || code == MR_EXIT_MISMATCH))
+        code = MR_EXIT_INTERRUPTED;
     if (code == MR_EXIT_OK && r->stats.received_bad_crc > 0) /* bad checks are never ok */
         code = MR_EXIT_MISMATCH;
     if (code == MR_EXIT_OK)
         code = skips_verdict(r, NULL); /* issue 8 */
     GError *close_err = NULL;
-    if (!mcp_recorder_close(r->rec, &close_err)) {
+    if (!mcp_recorder_close(r->rec, &close_err) && r->record_failed) {
+        g_clear_error(&close_err); /* said already */
+    } else if (close_err != NULL) {
         g_printerr("mcpreplay: %s\n", close_err->message);
         g_error_free(close_err);
         if (code == MR_EXIT_OK)

@@ -148,15 +148,32 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
                     us(mr_histogram_quantile(&e->latency, 0.5)),
                     us(mr_histogram_quantile(&e->latency, 0.99)), us(e->latency.max));
     }
+    if (s->unmatched_fail && m != NULL)
+        fprintf(out,
+                "expect:    %" G_GUINT64_FORMAT " answers matching no request fail the run "
+                "(--allow-unmatched accepts them)\n",
+                m->unmatched);
     if (s->error != NULL)
         fprintf(out, "stopped:   %s\n", s->error);
     mr_report_skips(out, s->extractor); /* issue 8 */
+    if (s->interrupted && s->total > 0)
+        fprintf(out,
+                "stopped:   interrupted after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                " frames (%" G_GUINT64_FORMAT " not sent)\n",
+                s->sent, s->total, s->total > s->sent ? s->total - s->sent : 0);
+    else if (s->interrupted)
+        fprintf(out,
+                "stopped:   interrupted after %" G_GUINT64_FORMAT " frames (the rest not "
+                "counted: captures over 64 MiB)\n",
+                s->sent);
     fprintf(out, "result:    %s\n",
+
             s->exit_code == 0   ? "ok"
             : s->exit_code == 1 ? "FAILED (the target's answers differ, or fail the check)"
             : s->exit_code == 3 ? "FAILED (target unreachable or lost)"
             : s->exit_code == 4 ? "FAILED (frames skipped; --allow-skips accepts them)"
-                                : "FAILED (invalid input)");
+            : s->exit_code == 5 ? "FAILED (interrupted by a signal)"
+                                : "FAILED (invalid input, or an output could not be written)");
 }
 
 /* issue 8 */
@@ -383,6 +400,12 @@ bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, G
                            ",\"sockets_closed\":%" G_GUINT64_FORMAT,
                            s->exit_code, s->sent, s->bytes, (double)s->elapsed_ns / 1e9,
                            frame_rate(s->sent, s->elapsed_ns), s->loops, s->sockets_closed);
+    g_string_append_printf(j, ",\"interrupted\":%s", s->interrupted ? "true" : "false");
+    if (s->interrupted && s->total > 0)
+        g_string_append_printf(j, ",\"not_sent\":%" G_GUINT64_FORMAT,
+                               s->total > s->sent ? s->total - s->sent : 0);
+    else if (s->interrupted)
+        g_string_append(j, ",\"not_sent\":null");
     if (s->timed)
         json_hist(j, "lateness", &s->lateness);
     g_string_append_printf(j,

@@ -37,6 +37,11 @@ struct mr_run_stats {
     const char *crc_hint;                  /* a variant every bad-check frame passes, or NULL */
     int exit_code;
     const char *error; /* what ended the run early, or NULL */
+    /* h19 #2: SIGINT/SIGTERM stopped the run; total: the frames it would have sent (the
+     * capture's frames x --loop, within --limit), 0 when not counted (captures over 64 MiB) */
+    bool interrupted;
+    bool unmatched_fail; /* h19 #13: --expect failed on answers matching no request */
+    uint64_t total;
     /* issue 8: frames not extracted, with their senders' names (NULL: none) */
     const struct mr_extractor *extractor;
 };

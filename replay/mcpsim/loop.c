@@ -44,8 +44,8 @@ bool sim_listener_add(struct sim_core *core, struct sim_listener *l)
 }
 
 bool sim_listener_open(struct sim_core *core, int fd, const char *scheme,
-                       void (*on_event)(struct sim_core *, struct sim_watch *, uint32_t),
-                       char *url, size_t url_len, char *err, size_t err_len)
+                       void (*on_event)(struct sim_core *, struct sim_watch *, uint32_t), char *url,
+                       size_t url_len, char *err, size_t err_len)
 {
     struct sockaddr_storage bound;
     socklen_t blen = sizeof bound;
@@ -141,15 +141,19 @@ static double uptime_s(const struct sim_core *core)
     return (double)(sim_now_ns() - core->start_ns) / 1e9;
 }
 
-static void report(struct sim_core *core)
+/* False when --json could not be written (said on stderr). */
+static bool report(struct sim_core *core)
 {
     sim_stats_print(&core->stats, uptime_s(core), stdout);
     if (core->cfg->stats_json != NULL) {
         char err[512];
         if (!sim_stats_write_json(&core->stats, uptime_s(core), core->cfg->stats_json, err,
-                                  sizeof err))
+                                  sizeof err)) {
             fprintf(stderr, "mcpsim: %s\n", err);
+            return false;
+        }
     }
+    return true;
 }
 
 static int signal_fd(void)
@@ -254,6 +258,8 @@ int sim_run(struct sim_core *core)
             next_stats = now + stats_every;
         }
     }
-    report(core);
+    /* h19 #4: the last counters lost is a failure (exit 1), not a clean stop */
+    if (!report(core) && core->exit_code == SIM_EXIT_OK)
+        core->exit_code = SIM_EXIT_RUNTIME;
     return core->exit_code;
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -141,6 +142,22 @@ bool sim_stats_write_json(const struct sim_stats *st, double uptime_s, const cha
         bool ok = fwrite(j->str, 1, j->len, stdout) == j->len && fflush(stdout) == 0;
         if (!ok)
             snprintf(err, err_len, "cannot write stats to stdout: %s", strerror(errno));
+        g_string_free(j, TRUE);
+        return ok;
+    }
+    /* h19 #4: a device, FIFO or other special file is written in place; only a regular file
+     * (or a new one) is replaced atomically, never /dev/full by a regular file. */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        FILE *f = fopen(path, "w");
+        bool ok = f != NULL && fwrite(j->str, 1, j->len, f) == j->len && fflush(f) == 0;
+        int err_no = errno;
+        if (f != NULL && fclose(f) != 0 && ok) {
+            ok = false;
+            err_no = errno;
+        }
+        if (!ok)
+            snprintf(err, err_len, "cannot write stats to '%s': %s", path, strerror(err_no));
         g_string_free(j, TRUE);
         return ok;
     }

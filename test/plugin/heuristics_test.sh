@@ -4,11 +4,7 @@
 # MCP on a port that is not 23130 when it begins with a CRC-valid frame.
 #   MCP5A_PLUGIN=mcp5a.so heuristics_test.sh
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-runner="$here/../tshark-unpriv.sh"
-work=$(mktemp -d /tmp/mcp5a-heur.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-chmod a+rx "$work"
+. "$(dirname "$0")/../libsh/plugin_work.sh" heur
 mkdir "$work/vec"
 python3 "$here/gen_other_traffic.py" "$work/vec"
 caps=()

@@ -3,11 +3,7 @@
 # from how the vector captures were written (vectors/*.vec).
 #   MCP5A_PLUGIN=mcp5a.so prefs_test.sh
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-runner="$here/../tshark-unpriv.sh"
-work=$(mktemp -d /tmp/mcp5a-prefs.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-chmod a+rx "$work"
+. "$(dirname "$0")/../libsh/plugin_work.sh" prefs
 for v in udp_variant udp_basic udp_port9999 tcp_basic; do
     python3 "$here/mkcap.py" "$here/vectors/$v.vec" "$work/$v.pcap"
 done

@@ -3,11 +3,7 @@
 # plugin's output with its hand-written truth, in two passes and in one.
 #   MCP5A_PLUGIN=mcp5a.so run_vectors.sh
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-runner="$here/../tshark-unpriv.sh"
-work=$(mktemp -d /tmp/mcp5a-vectors.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-chmod a+rx "$work"
+. "$(dirname "$0")/../libsh/plugin_work.sh" vectors
 status=0
 for vec in "$here"/vectors/*.vec; do
     name=$(basename "$vec" .vec)

@@ -12,7 +12,7 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
     build-essential cmake pkg-config clang libclang-rt-14-dev \
     libglib2.0-dev libpcap-dev libwireshark-dev wireshark-dev tshark \
-    python3 valgrind tcpdump tcpreplay iproute2 util-linux procps time \
+    python3 pyflakes3 valgrind tcpdump tcpreplay iproute2 util-linux procps time \
     debootstrap man-db
 # The JSON schema checks of the tools' --json output (test/mcpreplay).
 apt-get install -y -q --no-install-recommends python3-jsonschema

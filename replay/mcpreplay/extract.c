@@ -555,9 +555,14 @@ static void extract_packet(struct mr_extractor *ex, const struct mr_packet *pkt)
                              ex))
             break;
         struct mr_packet whole = *pkt;
+        whole.undecoded = NULL;
         if (mr_packet_decode_transport(pkt->frag_proto, data, len, &whole) &&
             whole.kind != MR_PACKET_FRAGMENT)
             extract_packet(ex, &whole);
+        else if (whole.undecoded != NULL) {
+            ex->stats.records_undecoded++;
+            add_skip(ex, ex->rec->ordinal, UINT32_MAX, -1, whole.undecoded);
+        }
         g_free(data);
         break;
     }
@@ -691,6 +696,10 @@ void mr_extractor_record(struct mr_extractor *ex, const struct mr_record *rec, m
     }
     if (!mr_packet_decode(rec->linktype, rec->data, rec->caplen, &pkt)) {
         ex->stats.records_other++;
+        if (pkt.undecoded != NULL) { /* it might hold MCP: named, never silent */
+            ex->stats.records_undecoded++;
+            add_skip(ex, rec->ordinal, UINT32_MAX, -1, pkt.undecoded);
+        }
         return;
     }
     ex->cur_rec = *rec;

@@ -48,7 +48,8 @@ struct mr_sender {
 
 struct mr_extract_stats {
     uint64_t records;
-    uint64_t records_other; /* carried no UDP/TCP/serial payload */
+    uint64_t records_other;     /* carried no UDP/TCP/serial payload (incl. undecoded) */
+    uint64_t records_undecoded; /* of those, stopped at a layer not decoded (also skips) */
     uint64_t frames;
     uint64_t junk_bytes; /* bytes between frames that start no frame */
     uint64_t truncated;  /* frames cut short by the snaplen */

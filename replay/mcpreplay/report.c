@@ -403,9 +403,12 @@ bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, G
             ",\"capture\":{\"records\":%" G_GUINT64_FORMAT ",\"frames\":%" G_GUINT64_FORMAT
             ",\"tcp_holes\":%" G_GUINT64_FORMAT ",\"junk_bytes\":%" G_GUINT64_FORMAT
             ",\"dlt_user_not_mcp\":%" G_GUINT64_FORMAT ",\"dlt_user_unmapped\":%" G_GUINT64_FORMAT
+            ",\"records_not_mcp\":%" G_GUINT64_FORMAT ",\"records_undecoded\":%" G_GUINT64_FORMAT
             "}",
             s->extract->records, s->extract->frames, s->extract->tcp_holes, s->extract->junk_bytes,
-            s->extract->dlt_user_not_mcp, s->extract->dlt_user_unmapped);
+            s->extract->dlt_user_not_mcp, s->extract->dlt_user_unmapped,
+            s->extract->records_other - s->extract->records_undecoded,
+            s->extract->records_undecoded);
     if (s->extractor != NULL)
         json_dlt_user(j, s->extractor);
     g_string_append(j, ",\"crc\":");

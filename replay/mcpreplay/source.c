@@ -125,8 +125,18 @@ static bool fill(struct mr_source *src, GError **error)
             if (!src->cfg.raw && mr_extractor_stats(src->ex)->frames == 0) {
                 gchar *names = g_strjoinv(", ", src->cfg.files);
                 char hint[4096];
+                const struct mr_extract_stats *st = mr_extractor_stats(src->ex);
+                const GArray *skips = mr_extractor_skips(src->ex);
                 if (mr_extractor_dlt_user_hint(src->ex, hint, sizeof hint))
                     g_set_error(error, MR_ERROR, 2, "no MCP frames in %s: %s", names, hint);
+                else if (st->skipped > 0 && skips->len > 0) /* nothing lost silently */
+                    g_set_error(
+                        error, MR_ERROR, 2,
+                        "no MCP frames in %s; %" G_GUINT64_FORMAT
+                        " records or stretches not read, the first: record %" G_GUINT64_FORMAT
+                        ": %s",
+                        names, st->skipped, g_array_index(skips, struct mr_skip, 0).record,
+                        g_array_index(skips, struct mr_skip, 0).reason);
                 else
                     g_set_error(error, MR_ERROR, 2, "no MCP frames in %s", names);
                 g_free(names);

@@ -167,6 +167,51 @@ def main(outdir):
         hd + b"\x00" + r1[:6] + tr, hd + r1[6:] + a1[:4] + tr, hd + a1[4:] + tr,
         hd + r2[:-1] + tr, hd + r2[-1:], b"\xa5", hd + r3 + tr,
     ], linktype=148)
+    # Layers decoded since h19's finding 3, each as tshark with the plugin reads
+    # them: PPP (linktype 9) with and without the FF 03 pair and a compressed
+    # protocol field, IPv6 in PPP, an LCP record (not MCP).
+    w("k10_ppp.pcap", [
+        b"\xff\x03\x00\x21" + ipv4(A, B, 17, mcp_udp(1)),
+        b"\x00\x21" + ipv4(A, B, 17, mcp_udp(2)),
+        b"\xff\x03\x21" + ipv4(A, B, 17, mcp_udp(3)),
+        b"\xff\x03\x00\x57" + ipv6(A6, B6, 17, mcp_udp(4)),
+        b"\xff\x03\xc0\x21" + bytes([1, 1, 0, 4]),
+    ], linktype=9)
+    # 802.11 (linktype 105): a data frame to the AP, a QoS data frame from it,
+    # one with both DS bits (4 addresses), each LLC/SNAP; a beacon (not MCP); a
+    # protected frame (encrypted: might hold MCP, skipped and named).
+    mac = lambda n: bytes([2, 0, 0, 0, 0, n])
+    hdr = lambda fc, flags, n4=False: (bytes([fc, flags, 0, 0]) + mac(2) + mac(1) + mac(3) +
+                                        b"\0\0" + (mac(4) if n4 else b""))
+    snap = b"\xaa\xaa\x03\x00\x00\x00\x08\x00"
+    w("k10_wlan.pcap", [
+        hdr(0x08, 0x01) + snap + ipv4(A, B, 17, mcp_udp(1)),
+        hdr(0x88, 0x02) + b"\x00\x00" + snap + ipv4(A, B, 17, mcp_udp(2)),
+        hdr(0x08, 0x03, True) + snap + ipv4(A, B, 17, mcp_udp(3)),
+        hdr(0x80, 0x00) + bytes(12),
+        hdr(0x08, 0x41) + bytes(8) + snap + ipv4(A, B, 17, mcp_udp(4)),
+    ], linktype=105)
+    # AH (RFC 4302) in IPv6 and IPv4 is skipped to the UDP it protects; ESP
+    # (even holding a cleartext datagram: Wireshark does not look inside), an
+    # unknown IP protocol and an unknown ethertype might hold MCP: each skipped
+    # and named; ARP and ICMP are not MCP (counted only).
+    ah = lambda nh, inner: struct.pack(">BBHII", nh, 4, 0, 0x100, 1) + b"\xaa" * 12 + inner
+    arp = struct.pack(">HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac(1), bytes(A), bytes(6), bytes(B))
+    w("k10_ah_esp.pcap", [
+        eth(0x86DD, ipv6(A6, B6, 51, ah(17, mcp_udp(1)))),
+        eth(0x0800, ipv4(A, B, 51, ah(17, mcp_udp(2)))),
+        eth(0x0800, ipv4(A, B, 50, struct.pack(">II", 0x100, 1) + mcp_udp(3) + b"\x01\x02\x02\x11")),
+        eth(0x0800, ipv4(A, B, 253, mcp_udp(4))),
+        eth(0x88B5, ipv4(A, B, 17, mcp_udp(5))),
+        eth(0x0806, arp),
+        eth(0x0800, ipv4(A, B, 1, struct.pack(">BBHHH", 8, 0, 0, 1, 1) + bytes(8))),
+        eth(0x0800, ipv4(A, B, 17, mcp_udp(6))),
+    ])
+    # A link type mcpreplay does not decode (SocketCAN, 227): the record is
+    # skipped and named, never dropped silently.
+    w("k10_linktype_can.pcap", [
+        struct.pack(">IBBBB", 0x123, 8, 0, 0, 0) + bytes(range(8)),
+    ], linktype=227)
     # Big-endian classic pcap with a snaplen below the records.
     w("k1_bigendian_snaplen.pcap", [eth(0x0800, ipv4(A, B, 17, mcp_udp(s))) for s in (1, 2)],
       big=True, snaplen=40)

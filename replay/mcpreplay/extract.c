@@ -6,6 +6,7 @@
 
 #include "ip_reasm.h"
 #include "mcp/busdir.h"
+#include "mcp/pdu.h"
 #include "mcp/stream.h"
 #include "tcp_reasm.h"
 
@@ -28,6 +29,10 @@ struct direction {
      * with a whole frame; UDP: datagram by datagram, as the dissector does. */
     int heur;
     bool on_mcp_port;
+    /* Both sides or neither on the MCP port, no SYN: who is the master is
+     * settled by the first frame whose command says who sends it (§5's rule,
+     * mcp_bus_frame_direction); until then, the side that spoke first. */
+    bool role_open;
 };
 
 /* An undirected serial line (§5, a half-duplex bus): one stream for all its
@@ -250,7 +255,8 @@ static void finish_conversation(struct mr_extractor *ex, struct direction *d)
  * The direction a packet travels in, created with its reverse on first sight.
  * Which side is the master is settled then: TCP, the client (the sender of a
  * bare SYN, else the side talking to the MCP port); UDP, the side sending to
- * the MCP port (both or neither: the side that speaks first).
+ * the MCP port (both or neither: settle_role, by the first frame that says
+ * who sends it; until then the side that speaks first).
  */
 static struct direction *find_direction(struct mr_extractor *ex, const struct mr_packet *pkt)
 {
@@ -309,8 +315,10 @@ static struct direction *find_direction(struct mr_extractor *ex, const struct mr
         fwd_master = true;
     else if (pkt->sport == ex->mcp_port && pkt->dport != ex->mcp_port)
         fwd_master = false;
-    else
+    else {
         fwd_master = true;
+        fwd->role_open = rev->role_open = true;
+    }
     fwd->info.master = fwd_master;
     rev->info.master = !fwd_master;
     fwd->on_mcp_port = rev->on_mcp_port =
@@ -346,9 +354,27 @@ static struct direction *serial_direction(struct mr_extractor *ex, uint32_t line
     return g_ptr_array_index(ex->dirs, first + (dir == 0 ? 0 : 1));
 }
 
+/*
+ * A conversation whose master the ports do not name: the first frame that
+ * says who sends it settles it, by §5's rule for an undirected line (lib's
+ * mcp_bus_frame_direction: a request or SYNC comes from the master, a
+ * response or EVENT from a device). A NAK says nothing alone: it waits.
+ */
+static void settle_role(struct mr_extractor *ex, struct direction *d, uint8_t cmd)
+{
+    if (!d->role_open || cmd == MCP_CMD_NAK)
+        return;
+    struct direction *rev = g_ptr_array_index(ex->dirs, d->info.reverse);
+    d->info.master = mcp_bus_frame_direction(cmd, -1) == MCP_DIR_MASTER_TO_DEVICE;
+    rev->info.master = !d->info.master;
+    d->role_open = rev->role_open = false;
+}
+
 static void emit(struct mr_extractor *ex, struct direction *d, const uint8_t *bytes, size_t len,
                  bool crc_ok)
 {
+    if (crc_ok) /* a frame failing its check might not be what it says */
+        settle_role(ex, d, bytes[4]);
     struct mr_frame *f = mr_frame_new(len);
     f->ts_ns = ex->meta.ts_ns;
     f->record = ex->meta.ordinal;

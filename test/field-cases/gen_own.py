@@ -212,6 +212,21 @@ def main(outdir):
     w("k10_linktype_can.pcap", [
         struct.pack(">IBBBB", 0x123, 8, 0, 0, 0) + bytes(range(8)),
     ], linktype=227)
+    # Both sides on the MCP port (h19's finding 5), the device speaking first
+    # with an EVENT; then off the MCP ports (§6 heuristics), a device's answer
+    # captured before any request: the master is who sends requests (§5's
+    # rule), not who speaks first.
+    C = [10, 0, 0, 102]
+    resp = lambda seq, req: frame(seq, 0x82, bytes([req, 0, 1]) + struct.pack(">HHH", 0x10, 1, 0))
+    ev = frame(7, 0x04, bytes([1, 1]) + struct.pack(">I", 1234))
+    pk = [eth(0x0800, ipv4(B, A, 17, udp(23130, 23130, ev)))]
+    for n in range(1, 4):
+        pk.append(eth(0x0800, ipv4(A, B, 17, udp(23130, 23130, frame(n)))))
+        pk.append(eth(0x0800, ipv4(B, A, 17, udp(23130, 23130, resp(7 + n, n)))))
+    pk += [eth(0x0800, ipv4(C, A, 17, udp(5000, 40002, resp(3, 9)))),
+           eth(0x0800, ipv4(A, C, 17, udp(40002, 5000, frame(10)))),
+           eth(0x0800, ipv4(C, A, 17, udp(5000, 40002, resp(4, 10))))]
+    w("k11_master_by_commands.pcap", pk)
     # Big-endian classic pcap with a snaplen below the records.
     w("k1_bigendian_snaplen.pcap", [eth(0x0800, ipv4(A, B, 17, mcp_udp(s))) for s in (1, 2)],
       big=True, snaplen=40)

@@ -125,14 +125,18 @@ struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
     GPtrArray *uat = dlt_user_prefs(dlt_user);
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++) {
+        const char *input = mr_capture_path(files[i], error); /* a pipe: its copy */
+        if (input == NULL) {
+            ok = false;
+            break;
+        }
         char *base = g_path_get_basename(files[i]);
         char *name = g_strdup_printf("%zu-%s.pcapng", i, base);
         char *out = g_build_filename(df->dir, name, NULL);
         g_free(base);
         g_free(name);
-        const char *fixed[] = {tshark,  "-r", files[i], "-Y", filter,   "-U",
-                               "MCP5A", "-w", out,      "-o", le,       "-o",
-                               crc,     "-o", tcp_port, "-o", udp_port, "-Q"};
+        const char *fixed[] = {tshark, "-r", input, "-Y", filter,   "-U", "MCP5A",  "-w", out, "-o",
+                               le,     "-o", crc,   "-o", tcp_port, "-o", udp_port, "-Q"};
         GPtrArray *args = g_ptr_array_new();
         for (size_t k = 0; k < G_N_ELEMENTS(fixed); k++)
             g_ptr_array_add(args, (gpointer)fixed[k]);

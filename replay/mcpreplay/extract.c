@@ -179,6 +179,11 @@ static void add_skip(struct mr_extractor *ex, uint64_t record, uint32_t sender, 
     }
 }
 
+void mr_extractor_add_skip(struct mr_extractor *ex, uint64_t record, int seq, const char *reason)
+{
+    add_skip(ex, record, UINT32_MAX, seq, reason);
+}
+
 /* A frame begun in the stream decoder's buffer that will not complete. */
 static void skip_partial(struct mr_extractor *ex, const struct direction *d, const char *reason)
 {

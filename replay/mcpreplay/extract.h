@@ -109,6 +109,13 @@ const struct mr_dlt_user_seen *mr_extractor_dlt_user_seen(const struct mr_extrac
  */
 bool mr_extractor_dlt_user_hint(const struct mr_extractor *ex, char *out, size_t out_len);
 
+/*
+ * Lists a skip found elsewhere (-Y: in the original capture, dfilter.c):
+ * counted and named as the extractor's own. reason must live until exit
+ * (static or g_intern_string). record: 1-based; seq -1 unknown.
+ */
+void mr_extractor_add_skip(struct mr_extractor *ex, uint64_t record, int seq, const char *reason);
+
 const struct mr_sender *mr_extractor_sender(const struct mr_extractor *ex, uint32_t index);
 const struct mr_extract_stats *mr_extractor_stats(const struct mr_extractor *ex);
 /* The skips listed so far (struct mr_skip, at most MR_MAX_SKIPS_LISTED). */

@@ -1,6 +1,8 @@
 /* The frame source: reading, extraction, selection, loops and preloading. */
 #include "source.h"
 
+#include "dfilter.h"
+
 struct mr_source {
     struct mr_source_config cfg;
     struct mr_capture *cap;
@@ -189,6 +191,7 @@ struct mr_source *mr_source_new(const struct mr_source_config *config, GError **
     if (!config->raw) {
         src->ex = mr_extractor_new(&config->codec, config->mcp_port);
         mr_extractor_set_dlt_user(src->ex, config->dlt_user);
+        mr_dfilter_add_original_skips(src->ex); /* -Y: what the export cannot carry */
     }
     if (config->preload) {
         src->loaded = g_ptr_array_new_with_free_func((GDestroyNotify)mr_frame_free);

@@ -68,7 +68,10 @@ def write_pcap(path, packets, linktype=1, snaplen=65535, big=False, gz=False):
     out = struct.pack(e + "IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, linktype)
     for i, p in enumerate(packets):
         ts = T0 * 10**6 + i * 1000
-        out += struct.pack(e + "IIII", ts // 10**6, ts % 10**6, len(p), len(p)) + p
+        wire = len(p)
+        if isinstance(p, tuple):  # (bytes captured, length on the wire)
+            p, wire = p
+        out += struct.pack(e + "IIII", ts // 10**6, ts % 10**6, len(p), wire) + p
     opener = gzip.open if gz else open
     with opener(path, "wb") as f:
         f.write(out)
@@ -227,6 +230,19 @@ def main(outdir):
            eth(0x0800, ipv4(A, C, 17, udp(40002, 5000, frame(10)))),
            eth(0x0800, ipv4(C, A, 17, udp(5000, 40002, resp(4, 10))))]
     w("k11_master_by_commands.pcap", pk)
+    # Records cut short (caplen < wire length, h19's finding 7): a UDP datagram
+    # cut inside its second frame, a TCP segment cut inside its frame. The PDU
+    # export of -Y cannot carry them: -Y must still name them as skips.
+    two = ipv4(A, B, 17, udp(40001, 23130, frame(1) + frame(2)))
+    seg = lambda seq, n: ipv4(A, B, 6, tcp(41000, 23130, 1000 + 11 * (n - 1), 1, 0x18, frame(n)))
+    w("k12_cut_records.pcap", [
+        (eth(0x0800, two)[:-5], len(eth(0x0800, two))),
+        eth(0x0800, ipv4(A, B, 17, mcp_udp(3))),
+        eth(0x0800, ipv4(A, B, 6, tcp(41000, 23130, 999, 0, 0x02))),
+        eth(0x0800, seg(0, 1)),
+        (eth(0x0800, seg(0, 2))[:-4], len(eth(0x0800, seg(0, 2)))),
+        eth(0x0800, seg(0, 3)),
+    ])
     # Big-endian classic pcap with a snaplen below the records.
     w("k1_bigendian_snaplen.pcap", [eth(0x0800, ipv4(A, B, 17, mcp_udp(s))) for s in (1, 2)],
       big=True, snaplen=40)

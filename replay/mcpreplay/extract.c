@@ -33,6 +33,10 @@ struct direction {
      * settled by the first frame whose command says who sends it (§5's rule,
      * mcp_bus_frame_direction); until then, the side that spoke first. */
     bool role_open;
+    /* TCP: the last segment cut short by the capture (snaplen), for the hole
+     * its missing bytes make: that record is named, not the next one's. */
+    uint64_t cut_record; /* 0: none pending */
+    size_t cut_len;      /* bytes on the wire the record lacks */
 };
 
 /* An undirected serial line (§5, a half-duplex bus): one stream for all its
@@ -417,12 +421,26 @@ static void on_tcp_bytes(void *ctx, const struct mr_recmeta *meta, const uint8_t
     if (data == NULL) {
         ex->stats.tcp_holes++;
         ex->stats.tcp_hole_bytes += len;
+        bool cut = d->cut_record != 0 && d->cut_len == len; /* the bytes a cut record lacks */
         g_printerr("mcpreplay: %s: record %" G_GUINT64_FORMAT ": TCP stream %s lost %zu bytes "
-                   "the capture missed; resynchronising\n",
-                   meta->file, meta->number, d->info.name, len);
-        skip_partial(ex, d, "a frame cut by bytes the capture missed");
-        add_skip(ex, meta->ordinal, d->index, -1,
-                 "TCP bytes the capture missed (acknowledged by the peer): frames in them lost");
+                   "the capture missed%s; resynchronising\n",
+                   meta->file, meta->number, d->info.name, len,
+                   cut ? " (a segment cut short by the snaplen before)" : "");
+        if (cut) {
+            struct mr_recmeta here = ex->meta;
+            ex->meta.ordinal = d->cut_record;
+            skip_partial(ex, d, "cut short: the record holds less than went on the wire");
+            ex->meta = here;
+            add_skip(ex, d->cut_record, d->index, -1,
+                     "TCP segment cut short by the capture (snaplen): frames in its missing "
+                     "bytes lost");
+        } else {
+            skip_partial(ex, d, "a frame cut by bytes the capture missed");
+            add_skip(ex, meta->ordinal, d->index, -1,
+                     "TCP bytes the capture missed (a segment not captured): frames in them "
+                     "lost");
+        }
+        d->cut_record = 0;
         ex->stats.junk_bytes += mcp_stream_pending(d->stream);
         struct mcp_stream_config cfg = d->stream->config;
         mcp_stream_init(d->stream, &cfg);
@@ -539,8 +557,11 @@ static void extract_packet(struct mr_extractor *ex, const struct mr_packet *pkt)
             ex->cur->max_window = pkt->tcp_window;
         }
         ex->cur->window_seen = true;
-        if (pkt->truncated)
+        if (pkt->truncated) {
             ex->stats.truncated++; /* the missing bytes become a hole */
+            ex->cur->cut_record = ex->rec->ordinal;
+            ex->cur->cut_len = pkt->tcp_wire_len - pkt->payload_len;
+        }
         /* This record, by value: delivering held bytes points ex->meta at their records. */
         const struct mr_recmeta here = ex->meta;
         if (pkt->payload_len > 0 && !(pkt->tcp_flags & MR_TCP_SYN)) {

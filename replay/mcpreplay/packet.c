@@ -175,6 +175,7 @@ static bool transport(uint8_t proto, const uint8_t *p, size_t len, size_t wire_l
         pkt->kind = MR_PACKET_TCP;
         pkt->payload = p + hlen;
         pkt->payload_len = avail < want ? avail : want;
+        pkt->tcp_wire_len = want;
         pkt->truncated = avail < want;
         return true;
     }

@@ -45,6 +45,7 @@ struct mr_packet {
     int serial_direction;   /* 0 master -> device, 1 device -> master, -1 unknown (§5) */
     const uint8_t *payload; /* transport payload as captured */
     size_t payload_len;     /* bytes present in the record */
+    size_t tcp_wire_len;    /* TCP: payload bytes on the wire (IP's length) */
     bool truncated;         /* the record holds less than the datagram/segment */
     bool whole_frames;      /* exported PDU "mcp5a": the payload is exactly one frame */
     uint32_t serial_line;   /* reserved for the caller (capture interface) */

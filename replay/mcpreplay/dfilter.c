@@ -105,13 +105,22 @@ char **mr_dfilter_files(const struct mr_dfilter *df)
     return (char **)df->files->pdata;
 }
 
+/* tshark's first line that says what went wrong: not its warning about
+ * running as root ("Running as user "root" and group "root". This could be
+ * dangerous."), which comes first when it does. */
 static char *first_line(const char *text)
 {
-    char *s = g_strstrip(g_strdup(text != NULL ? text : ""));
-    char *nl = strchr(s, '\n');
-    if (nl != NULL)
-        *nl = '\0';
-    return s;
+    char **lines = g_strsplit(text != NULL ? text : "", "\n", -1);
+    char *found = NULL;
+    for (char **l = lines; *l != NULL && found == NULL; l++) {
+        char *s = g_strstrip(g_strdup(*l));
+        if (*s != '\0' && !g_str_has_prefix(s, "Running as user"))
+            found = s;
+        else
+            g_free(s);
+    }
+    g_strfreev(lines);
+    return found != NULL ? found : g_strdup("");
 }
 
 /* Whether tshark's exports hold any record (none: the filter matched nothing). */

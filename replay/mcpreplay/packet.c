@@ -552,7 +552,10 @@ static bool decode_upper_pdu(const uint8_t *p, size_t len, struct mr_packet *pkt
                    : name_is(v, tag_len, "mcp5a")      ? FRAME
                                                        : OTHER;
         } else if (tag == EXP_PDU_TAG_P2P_DIRECTION && tag_len == 4) {
-            direction = (int)be32(v); /* 0xFFFFFFFF: -1, unknown (§5) */
+            /* §5 defines 0, 1 and 0xFFFFFFFF (unknown, as absent); any other
+             * value is direction 0, as the plugin reads it (p2p_dir RECV or not). */
+            uint32_t dv = be32(v);
+            direction = dv == 0xFFFFFFFFu ? -1 : dv == 1 ? 1 : 0;
         } else if ((tag == EXP_PDU_TAG_IPV4_SRC || tag == EXP_PDU_TAG_IPV4_DST) && tag_len == 4) {
             struct mr_addr *a = tag == EXP_PDU_TAG_IPV4_SRC ? &pkt->src : &pkt->dst;
             a->family = 4;

@@ -243,6 +243,14 @@ def main(outdir):
         (eth(0x0800, seg(0, 2))[:-4], len(eth(0x0800, seg(0, 2)))),
         eth(0x0800, seg(0, 3)),
     ])
+    # Exported PDU "mcp5a.serial" with a direction tag of 2 (§5 defines 0, 1 and
+    # 0xFFFFFFFF): the plugin reads anything but 1 as direction 0; so must mcpreplay.
+    st = lambda d, payload: (tlv(12, b"mcp5a.serial") + tlv(35, struct.pack(">I", d)) +
+                             tlv(0, b"") + payload)
+    w("k13_serial_dir2.pcap", [
+        st(0, frame(1)), st(2, frame(5)),
+        st(1, frame(0, 0x82, bytes([5, 0, 1]) + struct.pack(">HHH", 0x10, 1, 0))), st(0, frame(2)),
+    ], linktype=252)
     # Big-endian classic pcap with a snaplen below the records.
     w("k1_bigendian_snaplen.pcap", [eth(0x0800, ipv4(A, B, 17, mcp_udp(s))) for s in (1, 2)],
       big=True, snaplen=40)

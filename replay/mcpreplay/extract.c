@@ -37,7 +37,15 @@ struct direction {
      * its missing bytes make: that record is named, not the next one's. */
     uint64_t cut_record; /* 0: none pending */
     size_t cut_len;      /* bytes on the wire the record lacks */
+    /* UDP: the last datagram's payload and time, for copies a SPAN port makes. */
+    GByteArray *last_udp;
+    int64_t last_udp_ts;
 };
+
+/* A datagram equal to its sender's previous one this soon is a copy the
+ * capture made (a SPAN port mirroring both ways), not a resend: a master
+ * resends only after its answer timeout. */
+#define DUPLICATE_WINDOW_NS 1000000 /* 1 ms */
 
 /* An undirected serial line (§5, a half-duplex bus): one stream for all its
  * bytes, and the rule that gives each accepted frame a direction. */
@@ -124,6 +132,8 @@ static gboolean conv_equal(gconstpointer a, gconstpointer b)
 static void direction_free(gpointer p)
 {
     struct direction *d = p;
+    if (d->last_udp != NULL)
+        g_byte_array_unref(d->last_udp);
     mr_tcp_reasm_clear(&d->reasm);
     g_free(d->stream);
     g_free(d);
@@ -475,6 +485,17 @@ static void extract_udp(struct mr_extractor *ex, struct direction *d, const stru
     /* §6: off the MCP ports only a datagram that begins with a whole frame. */
     if (!d->on_mcp_port && !mcp_frame_begins_whole(&ex->codec, p, left))
         return;
+    if (pkt->kind == MR_PACKET_UDP && !pkt->whole_frames) {
+        if (d->last_udp != NULL && d->last_udp->len == left &&
+            memcmp(d->last_udp->data, p, left) == 0 && ex->meta.ts_ns - d->last_udp_ts >= 0 &&
+            ex->meta.ts_ns - d->last_udp_ts <= DUPLICATE_WINDOW_NS)
+            ex->stats.udp_suspected_duplicates++;
+        if (d->last_udp == NULL)
+            d->last_udp = g_byte_array_new();
+        g_byte_array_set_size(d->last_udp, 0);
+        g_byte_array_append(d->last_udp, p, (guint)left);
+        d->last_udp_ts = ex->meta.ts_ns;
+    }
     while (left > 0) {
         struct mcp_frame frame;
         switch (mcp_frame_decode(&ex->codec, p, left, &frame, NULL)) {

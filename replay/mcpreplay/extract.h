@@ -59,6 +59,9 @@ struct mr_extract_stats {
     uint64_t skipped;           /* frames (or parts of the stream) not extracted: see skips */
     uint64_t dlt_user_not_mcp;  /* DLT_USER records mapped to another dissector */
     uint64_t dlt_user_unmapped; /* DLT_USER records without a mapping (also skips) */
+    /* UDP datagrams equal to the same sender's previous one within 1 ms: copies a
+     * SPAN port makes, suspected; replayed as captured, counted so they are seen. */
+    uint64_t udp_suspected_duplicates;
 };
 
 /* The records of one DLT_USER link type seen so far. */

@@ -251,6 +251,14 @@ def main(outdir):
         st(0, frame(1)), st(2, frame(5)),
         st(1, frame(0, 0x82, bytes([5, 0, 1]) + struct.pack(">HHH", 0x10, 1, 0))), st(0, frame(2)),
     ], linktype=252)
+    # A SPAN port mirroring both ways: each datagram twice, 1 ms apart at most
+    # (counted as suspected copies, replayed as captured); READ 3 resent 2 ms
+    # later is a resend, not a copy.
+    req = lambda n: eth(0x0800, ipv4(A, B, 17, mcp_udp(n)))
+    ans = lambda n: eth(0x0800, ipv4(B, A, 17, udp(23130, 40001, frame(n, 0x82, bytes([n, 0, 1]) +
+                                                                     struct.pack(">HHH", 0x10, 1, 0)))))
+    w("k14_udp_span_copies.pcap", [req(1), req(1), ans(1), ans(1), req(2), req(2), ans(2), ans(2),
+                                    req(3), eth(0x0800, ipv4(C, B, 17, mcp_udp(9, sp=40009))), req(3)])
     # Big-endian classic pcap with a snaplen below the records.
     w("k1_bigendian_snaplen.pcap", [eth(0x0800, ipv4(A, B, 17, mcp_udp(s))) for s in (1, 2)],
       big=True, snaplen=40)

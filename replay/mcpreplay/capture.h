@@ -40,6 +40,20 @@ enum mr_read_status {
 
 struct mr_capture;
 
+/*
+ * The path to read `file` from. A regular file (or anything stat() cannot
+ * tell) is read where it is. A pipe, FIFO, character device, socket, `-`
+ * (stdin), /dev/stdin or <(...) cannot be read twice, and mcpreplay reads a
+ * capture several times (the check at open, the frame count for the
+ * progress, -Y's tshark, the replay, --loop): its bytes are copied once, on
+ * the first call, to a file in a private temporary folder (TMPDIR), and every
+ * later call for the same name returns that copy. The copies are removed at
+ * exit (atexit; SIGINT/SIGTERM end mcpreplay through its normal exit).
+ * NULL with *error (code 2, naming `file`) when it cannot be read or copied.
+ * The returned string lives until exit.
+ */
+const char *mr_capture_path(const char *file, GError **error);
+
 /* Checks that every file opens as a capture; reads nothing yet. */
 struct mr_capture *mr_capture_open(char **files, size_t file_count, GError **error);
 void mr_capture_free(struct mr_capture *cap);

@@ -6,12 +6,86 @@
 
 #include "capread.h"
 #include "capture.h"
+#include "extract.h"
 #include "mcp/crc.h"
 
 struct mr_dfilter {
     char *dir;
     GPtrArray *files; /* char *, NULL-terminated */
 };
+
+/* The original captures' skips (struct mr_skip, sender UINT32_MAX), read once
+ * by mr_dfilter_run; the source that reads the export has no other way to see
+ * the records tshark could not export whole. */
+static GArray *original_skips;
+static uint64_t original_skips_more; /* counted, beyond the listed ones */
+
+static void drop_frame(void *ctx, struct mr_frame *frame)
+{
+    (void)ctx;
+    mr_frame_free(frame);
+}
+
+/* mcpreplay's own extraction of the unfiltered captures, for their skips. */
+static void scan_original(char **files, size_t n, const struct mcp_codec *codec, unsigned mcp_port,
+                          const struct mr_dlt_user_table *dlt_user)
+{
+    if (original_skips == NULL)
+        original_skips = g_array_new(FALSE, FALSE, sizeof(struct mr_skip));
+    g_array_set_size(original_skips, 0);
+    original_skips_more = 0;
+    GError *err = NULL;
+    struct mr_capture *cap = mr_capture_open(files, n, &err);
+    if (cap == NULL) {
+        g_clear_error(&err); /* the export's reading says what is wrong */
+        return;
+    }
+    struct mr_extractor *ex = mr_extractor_new(codec, (uint16_t)mcp_port);
+    mr_extractor_set_dlt_user(ex, dlt_user);
+    struct mr_record rec;
+    uint64_t last = 0;
+    enum mr_read_status st;
+    while ((st = mr_capture_next(cap, &rec, &err)) == MR_READ_OK) {
+        mr_extractor_record(ex, &rec, drop_frame, NULL);
+        last = rec.ordinal;
+    }
+    mr_extractor_finish(ex, drop_frame, NULL);
+    const GArray *skips = mr_extractor_skips(ex);
+    for (guint i = 0; i < skips->len; i++) {
+        struct mr_skip sk = g_array_index(skips, struct mr_skip, i);
+        const struct mr_sender *snd =
+            sk.sender == UINT32_MAX ? NULL : mr_extractor_sender(ex, sk.sender);
+        char *text = g_strdup_printf("in the capture read without -Y (sender %s): %s",
+                                     snd != NULL ? snd->name : "-", sk.reason);
+        sk.reason = g_intern_string(text);
+        g_free(text);
+        sk.sender = UINT32_MAX;
+        g_array_append_val(original_skips, sk);
+    }
+    original_skips_more = mr_extractor_stats(ex)->skipped - skips->len;
+    if (st == MR_READ_ERROR) {
+        char *text = g_strdup_printf("in the capture read without -Y: not readable past here: %s",
+                                     err != NULL ? err->message : "?");
+        struct mr_skip sk = {last + 1, UINT32_MAX, -1, g_intern_string(text)};
+        g_free(text);
+        g_array_append_val(original_skips, sk);
+    }
+    g_clear_error(&err);
+    mr_extractor_free(ex);
+    mr_capture_free(cap);
+}
+
+void mr_dfilter_add_original_skips(struct mr_extractor *ex)
+{
+    if (original_skips == NULL)
+        return;
+    for (guint i = 0; i < original_skips->len; i++) {
+        const struct mr_skip *sk = &g_array_index(original_skips, struct mr_skip, i);
+        mr_extractor_add_skip(ex, sk->record, sk->seq, sk->reason);
+    }
+    for (uint64_t i = 0; i < original_skips_more; i++)
+        mr_extractor_add_skip(ex, 0, -1, "in the capture read without -Y: not listed");
+}
 
 void mr_dfilter_free(struct mr_dfilter *df)
 {
@@ -31,13 +105,22 @@ char **mr_dfilter_files(const struct mr_dfilter *df)
     return (char **)df->files->pdata;
 }
 
+/* tshark's first line that says what went wrong: not its warning about
+ * running as root ("Running as user "root" and group "root". This could be
+ * dangerous."), which comes first when it does. */
 static char *first_line(const char *text)
 {
-    char *s = g_strstrip(g_strdup(text != NULL ? text : ""));
-    char *nl = strchr(s, '\n');
-    if (nl != NULL)
-        *nl = '\0';
-    return s;
+    char **lines = g_strsplit(text != NULL ? text : "", "\n", -1);
+    char *found = NULL;
+    for (char **l = lines; *l != NULL && found == NULL; l++) {
+        char *s = g_strstrip(g_strdup(*l));
+        if (*s != '\0' && !g_str_has_prefix(s, "Running as user"))
+            found = s;
+        else
+            g_free(s);
+    }
+    g_strfreev(lines);
+    return found != NULL ? found : g_strdup("");
 }
 
 /* Whether tshark's exports hold any record (none: the filter matched nothing). */
@@ -125,14 +208,18 @@ struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
     GPtrArray *uat = dlt_user_prefs(dlt_user);
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++) {
+        const char *input = mr_capture_path(files[i], error); /* a pipe: its copy */
+        if (input == NULL) {
+            ok = false;
+            break;
+        }
         char *base = g_path_get_basename(files[i]);
         char *name = g_strdup_printf("%zu-%s.pcapng", i, base);
         char *out = g_build_filename(df->dir, name, NULL);
         g_free(base);
         g_free(name);
-        const char *fixed[] = {tshark,  "-r", files[i], "-Y", filter,   "-U",
-                               "MCP5A", "-w", out,      "-o", le,       "-o",
-                               crc,     "-o", tcp_port, "-o", udp_port, "-Q"};
+        const char *fixed[] = {tshark, "-r", input, "-Y", filter,   "-U", "MCP5A",  "-w", out, "-o",
+                               le,     "-o", crc,   "-o", tcp_port, "-o", udp_port, "-Q"};
         GPtrArray *args = g_ptr_array_new();
         for (size_t k = 0; k < G_N_ELEMENTS(fixed); k++)
             g_ptr_array_add(args, (gpointer)fixed[k]);
@@ -182,5 +269,6 @@ struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
         mr_dfilter_free(df);
         return NULL;
     }
+    scan_original(files, n, codec, mcp_port, dlt_user);
     return df;
 }

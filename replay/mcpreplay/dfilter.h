@@ -28,6 +28,19 @@ struct mr_dfilter;
 struct mr_dfilter *mr_dfilter_run(char **files, size_t n, const char *filter,
                                   const struct mcp_codec *codec, unsigned mcp_port,
                                   const struct mr_dlt_user_table *dlt_user, GError **error);
+/*
+ * The PDU export carries whole frames only: a frame the capture does not hold
+ * whole would vanish under -Y. So mr_dfilter_run also reads the original
+ * captures without the filter (mcpreplay's own extraction, every frame) and
+ * keeps their skips (and a read error as one): this lists them in ex, as
+ * skips of the original capture's records, named so (the filter's choice
+ * cannot be known for a frame tshark never saw whole: they count whether or
+ * not it would select them, exit 4 unless --allow-skips). Called by the
+ * source for the extractor reading the export; no-op without -Y.
+ */
+struct mr_extractor;
+void mr_dfilter_add_original_skips(struct mr_extractor *ex);
+
 /* The exported files, in the order of the inputs (NULL-terminated). */
 char **mr_dfilter_files(const struct mr_dfilter *df);
 /* Removes the temporary files. */

@@ -6,6 +6,7 @@
 
 #include "ip_reasm.h"
 #include "mcp/busdir.h"
+#include "mcp/pdu.h"
 #include "mcp/stream.h"
 #include "tcp_reasm.h"
 
@@ -28,7 +29,23 @@ struct direction {
      * with a whole frame; UDP: datagram by datagram, as the dissector does. */
     int heur;
     bool on_mcp_port;
+    /* Both sides or neither on the MCP port, no SYN: who is the master is
+     * settled by the first frame whose command says who sends it (§5's rule,
+     * mcp_bus_frame_direction); until then, the side that spoke first. */
+    bool role_open;
+    /* TCP: the last segment cut short by the capture (snaplen), for the hole
+     * its missing bytes make: that record is named, not the next one's. */
+    uint64_t cut_record; /* 0: none pending */
+    size_t cut_len;      /* bytes on the wire the record lacks */
+    /* UDP: the last datagram's payload and time, for copies a SPAN port makes. */
+    GByteArray *last_udp;
+    int64_t last_udp_ts;
 };
+
+/* A datagram equal to its sender's previous one this soon is a copy the
+ * capture made (a SPAN port mirroring both ways), not a resend: a master
+ * resends only after its answer timeout. */
+#define DUPLICATE_WINDOW_NS 1000000 /* 1 ms */
 
 /* An undirected serial line (§5, a half-duplex bus): one stream for all its
  * bytes, and the rule that gives each accepted frame a direction. */
@@ -115,6 +132,8 @@ static gboolean conv_equal(gconstpointer a, gconstpointer b)
 static void direction_free(gpointer p)
 {
     struct direction *d = p;
+    if (d->last_udp != NULL)
+        g_byte_array_unref(d->last_udp);
     mr_tcp_reasm_clear(&d->reasm);
     g_free(d->stream);
     g_free(d);
@@ -172,6 +191,11 @@ static void add_skip(struct mr_extractor *ex, uint64_t record, uint32_t sender, 
         struct mr_skip sk = {record, sender, seq, reason};
         g_array_append_val(ex->skips, sk);
     }
+}
+
+void mr_extractor_add_skip(struct mr_extractor *ex, uint64_t record, int seq, const char *reason)
+{
+    add_skip(ex, record, UINT32_MAX, seq, reason);
 }
 
 /* A frame begun in the stream decoder's buffer that will not complete. */
@@ -250,7 +274,8 @@ static void finish_conversation(struct mr_extractor *ex, struct direction *d)
  * The direction a packet travels in, created with its reverse on first sight.
  * Which side is the master is settled then: TCP, the client (the sender of a
  * bare SYN, else the side talking to the MCP port); UDP, the side sending to
- * the MCP port (both or neither: the side that speaks first).
+ * the MCP port (both or neither: settle_role, by the first frame that says
+ * who sends it; until then the side that speaks first).
  */
 static struct direction *find_direction(struct mr_extractor *ex, const struct mr_packet *pkt)
 {
@@ -309,8 +334,10 @@ static struct direction *find_direction(struct mr_extractor *ex, const struct mr
         fwd_master = true;
     else if (pkt->sport == ex->mcp_port && pkt->dport != ex->mcp_port)
         fwd_master = false;
-    else
+    else {
         fwd_master = true;
+        fwd->role_open = rev->role_open = true;
+    }
     fwd->info.master = fwd_master;
     rev->info.master = !fwd_master;
     fwd->on_mcp_port = rev->on_mcp_port =
@@ -346,9 +373,27 @@ static struct direction *serial_direction(struct mr_extractor *ex, uint32_t line
     return g_ptr_array_index(ex->dirs, first + (dir == 0 ? 0 : 1));
 }
 
+/*
+ * A conversation whose master the ports do not name: the first frame that
+ * says who sends it settles it, by §5's rule for an undirected line (lib's
+ * mcp_bus_frame_direction: a request or SYNC comes from the master, a
+ * response or EVENT from a device). A NAK says nothing alone: it waits.
+ */
+static void settle_role(struct mr_extractor *ex, struct direction *d, uint8_t cmd)
+{
+    if (!d->role_open || cmd == MCP_CMD_NAK)
+        return;
+    struct direction *rev = g_ptr_array_index(ex->dirs, d->info.reverse);
+    d->info.master = mcp_bus_frame_direction(cmd, -1) == MCP_DIR_MASTER_TO_DEVICE;
+    rev->info.master = !d->info.master;
+    d->role_open = rev->role_open = false;
+}
+
 static void emit(struct mr_extractor *ex, struct direction *d, const uint8_t *bytes, size_t len,
                  bool crc_ok)
 {
+    if (crc_ok) /* a frame failing its check might not be what it says */
+        settle_role(ex, d, bytes[4]);
     struct mr_frame *f = mr_frame_new(len);
     f->ts_ns = ex->meta.ts_ns;
     f->record = ex->meta.ordinal;
@@ -386,12 +431,26 @@ static void on_tcp_bytes(void *ctx, const struct mr_recmeta *meta, const uint8_t
     if (data == NULL) {
         ex->stats.tcp_holes++;
         ex->stats.tcp_hole_bytes += len;
+        bool cut = d->cut_record != 0 && d->cut_len == len; /* the bytes a cut record lacks */
         g_printerr("mcpreplay: %s: record %" G_GUINT64_FORMAT ": TCP stream %s lost %zu bytes "
-                   "the capture missed; resynchronising\n",
-                   meta->file, meta->number, d->info.name, len);
-        skip_partial(ex, d, "a frame cut by bytes the capture missed");
-        add_skip(ex, meta->ordinal, d->index, -1,
-                 "TCP bytes the capture missed (acknowledged by the peer): frames in them lost");
+                   "the capture missed%s; resynchronising\n",
+                   meta->file, meta->number, d->info.name, len,
+                   cut ? " (a segment cut short by the snaplen before)" : "");
+        if (cut) {
+            struct mr_recmeta here = ex->meta;
+            ex->meta.ordinal = d->cut_record;
+            skip_partial(ex, d, "cut short: the record holds less than went on the wire");
+            ex->meta = here;
+            add_skip(ex, d->cut_record, d->index, -1,
+                     "TCP segment cut short by the capture (snaplen): frames in its missing "
+                     "bytes lost");
+        } else {
+            skip_partial(ex, d, "a frame cut by bytes the capture missed");
+            add_skip(ex, meta->ordinal, d->index, -1,
+                     "TCP bytes the capture missed (a segment not captured): frames in them "
+                     "lost");
+        }
+        d->cut_record = 0;
         ex->stats.junk_bytes += mcp_stream_pending(d->stream);
         struct mcp_stream_config cfg = d->stream->config;
         mcp_stream_init(d->stream, &cfg);
@@ -426,6 +485,17 @@ static void extract_udp(struct mr_extractor *ex, struct direction *d, const stru
     /* §6: off the MCP ports only a datagram that begins with a whole frame. */
     if (!d->on_mcp_port && !mcp_frame_begins_whole(&ex->codec, p, left))
         return;
+    if (pkt->kind == MR_PACKET_UDP && !pkt->whole_frames) {
+        if (d->last_udp != NULL && d->last_udp->len == left &&
+            memcmp(d->last_udp->data, p, left) == 0 && ex->meta.ts_ns - d->last_udp_ts >= 0 &&
+            ex->meta.ts_ns - d->last_udp_ts <= DUPLICATE_WINDOW_NS)
+            ex->stats.udp_suspected_duplicates++;
+        if (d->last_udp == NULL)
+            d->last_udp = g_byte_array_new();
+        g_byte_array_set_size(d->last_udp, 0);
+        g_byte_array_append(d->last_udp, p, (guint)left);
+        d->last_udp_ts = ex->meta.ts_ns;
+    }
     while (left > 0) {
         struct mcp_frame frame;
         switch (mcp_frame_decode(&ex->codec, p, left, &frame, NULL)) {
@@ -508,8 +578,11 @@ static void extract_packet(struct mr_extractor *ex, const struct mr_packet *pkt)
             ex->cur->max_window = pkt->tcp_window;
         }
         ex->cur->window_seen = true;
-        if (pkt->truncated)
+        if (pkt->truncated) {
             ex->stats.truncated++; /* the missing bytes become a hole */
+            ex->cur->cut_record = ex->rec->ordinal;
+            ex->cur->cut_len = pkt->tcp_wire_len - pkt->payload_len;
+        }
         /* This record, by value: delivering held bytes points ex->meta at their records. */
         const struct mr_recmeta here = ex->meta;
         if (pkt->payload_len > 0 && !(pkt->tcp_flags & MR_TCP_SYN)) {
@@ -555,9 +628,14 @@ static void extract_packet(struct mr_extractor *ex, const struct mr_packet *pkt)
                              ex))
             break;
         struct mr_packet whole = *pkt;
+        whole.undecoded = NULL;
         if (mr_packet_decode_transport(pkt->frag_proto, data, len, &whole) &&
             whole.kind != MR_PACKET_FRAGMENT)
             extract_packet(ex, &whole);
+        else if (whole.undecoded != NULL) {
+            ex->stats.records_undecoded++;
+            add_skip(ex, ex->rec->ordinal, UINT32_MAX, -1, whole.undecoded);
+        }
         g_free(data);
         break;
     }
@@ -691,6 +769,10 @@ void mr_extractor_record(struct mr_extractor *ex, const struct mr_record *rec, m
     }
     if (!mr_packet_decode(rec->linktype, rec->data, rec->caplen, &pkt)) {
         ex->stats.records_other++;
+        if (pkt.undecoded != NULL) { /* it might hold MCP: named, never silent */
+            ex->stats.records_undecoded++;
+            add_skip(ex, rec->ordinal, UINT32_MAX, -1, pkt.undecoded);
+        }
         return;
     }
     ex->cur_rec = *rec;

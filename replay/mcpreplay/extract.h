@@ -48,7 +48,8 @@ struct mr_sender {
 
 struct mr_extract_stats {
     uint64_t records;
-    uint64_t records_other; /* carried no UDP/TCP/serial payload */
+    uint64_t records_other;     /* carried no UDP/TCP/serial payload (incl. undecoded) */
+    uint64_t records_undecoded; /* of those, stopped at a layer not decoded (also skips) */
     uint64_t frames;
     uint64_t junk_bytes; /* bytes between frames that start no frame */
     uint64_t truncated;  /* frames cut short by the snaplen */
@@ -58,6 +59,9 @@ struct mr_extract_stats {
     uint64_t skipped;           /* frames (or parts of the stream) not extracted: see skips */
     uint64_t dlt_user_not_mcp;  /* DLT_USER records mapped to another dissector */
     uint64_t dlt_user_unmapped; /* DLT_USER records without a mapping (also skips) */
+    /* UDP datagrams equal to the same sender's previous one within 1 ms: copies a
+     * SPAN port makes, suspected; replayed as captured, counted so they are seen. */
+    uint64_t udp_suspected_duplicates;
 };
 
 /* The records of one DLT_USER link type seen so far. */
@@ -107,6 +111,13 @@ const struct mr_dlt_user_seen *mr_extractor_dlt_user_seen(const struct mr_extrac
  * without MCP.
  */
 bool mr_extractor_dlt_user_hint(const struct mr_extractor *ex, char *out, size_t out_len);
+
+/*
+ * Lists a skip found elsewhere (-Y: in the original capture, dfilter.c):
+ * counted and named as the extractor's own. reason must live until exit
+ * (static or g_intern_string). record: 1-based; seq -1 unknown.
+ */
+void mr_extractor_add_skip(struct mr_extractor *ex, uint64_t record, int seq, const char *reason);
 
 const struct mr_sender *mr_extractor_sender(const struct mr_extractor *ex, uint32_t index);
 const struct mr_extract_stats *mr_extractor_stats(const struct mr_extractor *ex);

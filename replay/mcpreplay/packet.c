@@ -2,7 +2,10 @@
 #include "packet.h"
 
 #include <arpa/inet.h>
+#include <glib.h>
 #include <pcap/dlt.h>
+#include <pcap/pcap.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -29,6 +32,28 @@
 #define EXP_PDU_TAG_DST_PORT       26
 #define EXP_PDU_PT_TCP             2
 #define EXP_PDU_PT_UDP             3
+
+/*
+ * Decoding stops at something that might carry MCP: names it (printf-style,
+ * kept for the life of the process: the same text is one string) and returns
+ * false.
+ */
+G_GNUC_PRINTF(2, 3) static bool undecoded(struct mr_packet *pkt, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    pkt->undecoded = g_intern_string(text);
+    g_free(text);
+    return false;
+}
+
+/* Headers cut by the record's end: what followed them is unknown. */
+static bool cut(struct mr_packet *pkt, const char *layer)
+{
+    return undecoded(pkt, "%s header cut short by the capture: not decoded", layer);
+}
 
 static uint16_t be16(const uint8_t *p)
 {
@@ -94,7 +119,7 @@ static bool transport(uint8_t proto, const uint8_t *p, size_t len, size_t wire_l
 {
     if (proto == 17) {
         if (len < 8)
-            return false;
+            return cut(pkt, "UDP");
         pkt->sport = be16(p);
         pkt->dport = be16(p + 2);
         size_t udp_len = be16(p + 4);
@@ -117,10 +142,12 @@ static bool transport(uint8_t proto, const uint8_t *p, size_t len, size_t wire_l
     }
     if (proto == 6) {
         if (len < 20)
-            return false;
+            return cut(pkt, "TCP");
         size_t hlen = (size_t)(p[12] >> 4) * 4;
-        if (hlen < 20 || len < hlen)
-            return false;
+        if (hlen < 20)
+            return false; /* malformed: no MCP follows it (Wireshark: bogus header length) */
+        if (len < hlen)
+            return cut(pkt, "TCP");
         pkt->sport = be16(p);
         pkt->dport = be16(p + 2);
         pkt->tcp_seq = be32(p + 4);
@@ -148,6 +175,7 @@ static bool transport(uint8_t proto, const uint8_t *p, size_t len, size_t wire_l
         pkt->kind = MR_PACKET_TCP;
         pkt->payload = p + hlen;
         pkt->payload_len = avail < want ? avail : want;
+        pkt->tcp_wire_len = want;
         pkt->truncated = avail < want;
         return true;
     }
@@ -155,7 +183,36 @@ static bool transport(uint8_t proto, const uint8_t *p, size_t len, size_t wire_l
         return decode_gre(p, len, pkt, depth);
     if (proto == 4 || proto == 41) /* IPv4 / IPv6 in IP */
         return decode_ip(p, len, pkt, depth + 1);
-    return false;
+    if (proto == 51) { /* AH (RFC 4302): its length in 32-bit words, minus 2 */
+        if (len < 8)
+            return cut(pkt, "AH");
+        size_t ah = ((size_t)p[1] + 2) * 4;
+        if (len < ah)
+            return cut(pkt, "AH");
+        if (depth > MAX_DEPTH)
+            return undecoded(pkt, "too many nested headers: not decoded");
+        return transport(p[0], p + ah, len - ah, wire_len > ah ? wire_len - ah : 0, pkt, depth + 1);
+    }
+    if (proto == 50)
+        return undecoded(pkt, "IP protocol 50 (ESP, encrypted) not decoded");
+    switch (proto) { /* protocols that carry no MCP (§6: MCP is on UDP and TCP) */
+    case 1:          /* ICMP: a quoted datagram is not traffic */
+    case 2:          /* IGMP */
+    case 33:         /* DCCP */
+    case 46:         /* RSVP */
+    case 58:         /* ICMPv6 */
+    case 59:         /* no next header */
+    case 88:         /* EIGRP */
+    case 89:         /* OSPF */
+    case 103:        /* PIM */
+    case 112:        /* VRRP */
+    case 132:        /* SCTP */
+    case 135:        /* IPv6 mobility header */
+    case 136:        /* UDP-Lite */
+        return false;
+    default:
+        return undecoded(pkt, "IP protocol %u not decoded", proto);
+    }
 }
 
 bool mr_packet_decode_transport(uint8_t proto, const uint8_t *p, size_t len, struct mr_packet *pkt)
@@ -165,12 +222,18 @@ bool mr_packet_decode_transport(uint8_t proto, const uint8_t *p, size_t len, str
 
 static bool decode_ipv4(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth)
 {
-    if (depth > MAX_DEPTH || len < 20 || (p[0] >> 4) != 4)
+    if (depth > MAX_DEPTH)
+        return undecoded(pkt, "too many nested headers: not decoded");
+    if (len < 20)
+        return cut(pkt, "IPv4");
+    if ((p[0] >> 4) != 4)
         return false;
     size_t ihl = (size_t)(p[0] & 0x0F) * 4;
     size_t total = be16(p + 2);
     if (total == 0) /* segmentation offload on the capturing host: the captured bytes count */
         total = len;
+    if (len >= 20 && len < ihl && ihl <= total)
+        return cut(pkt, "IPv4");
     if (ihl < 20 || len < ihl || total < ihl)
         return false;
     pkt->src.family = pkt->dst.family = 4;
@@ -194,7 +257,11 @@ static bool decode_ipv4(const uint8_t *p, size_t len, struct mr_packet *pkt, int
 
 static bool decode_ipv6(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth)
 {
-    if (depth > MAX_DEPTH || len < 40 || (p[0] >> 4) != 6)
+    if (depth > MAX_DEPTH)
+        return undecoded(pkt, "too many nested headers: not decoded");
+    if (len < 40)
+        return cut(pkt, "IPv6");
+    if ((p[0] >> 4) != 6)
         return false;
     size_t payload_len = be16(p + 4);
     uint8_t next = p[6];
@@ -205,14 +272,16 @@ static bool decode_ipv6(const uint8_t *p, size_t len, struct mr_packet *pkt, int
     size_t end = 40 + payload_len;
     if (payload_len == 0) /* jumbogram or offload: the captured bytes count */
         end = len;
-    /* Skip hop-by-hop, routing and destination-options headers. */
-    while (next == 0 || next == 43 || next == 60) {
+    /* Skip hop-by-hop, routing, destination-options and AH (RFC 4302) headers. */
+    while (next == 0 || next == 43 || next == 60 || next == 51) {
         if (len < off + 8)
-            return false;
-        size_t ext = ((size_t)p[off + 1] + 1) * 8;
+            return cut(pkt, next == 51 ? "AH" : "IPv6 extension");
+        size_t ext = next == 51 ? ((size_t)p[off + 1] + 2) * 4 : ((size_t)p[off + 1] + 1) * 8;
         next = p[off];
         off += ext;
     }
+    if (off > len && off <= end)
+        return cut(pkt, "IPv6 extension");
     if (off > end)
         return false;
     size_t avail = (len < end ? len : end);
@@ -220,7 +289,7 @@ static bool decode_ipv6(const uint8_t *p, size_t len, struct mr_packet *pkt, int
         return false;
     if (next == 44) { /* fragment header */
         if (avail < off + 8)
-            return false;
+            return cut(pkt, "IPv6 fragment");
         uint16_t fo = be16(p + off + 2);
         pkt->kind = MR_PACKET_FRAGMENT;
         pkt->frag_proto = p[off];
@@ -252,7 +321,7 @@ static bool decode_mpls(const uint8_t *p, size_t len, struct mr_packet *pkt, int
 {
     for (;;) {
         if (len < 4)
-            return false;
+            return cut(pkt, "MPLS");
         bool bottom = (p[2] & 1) != 0;
         p += 4;
         len -= 4;
@@ -272,25 +341,112 @@ static bool decode_mpls(const uint8_t *p, size_t len, struct mr_packet *pkt, int
     }
 }
 
+/* What a PPP protocol field (RFC 1661) names: IPv4, IPv6, MPLS followed;
+ * control protocols (0x8000 and up: LCP, IPCP, PAP, CHAP, ...) carry no MCP. */
+static bool decode_ppp_proto(uint16_t proto, const uint8_t *p, size_t len, struct mr_packet *pkt,
+                             int depth)
+{
+    if (proto == 0x0021 || proto == 0x0057)
+        return decode_ip(p, len, pkt, depth + 1);
+    if (proto == 0x0281 || proto == 0x0283)
+        return decode_mpls(p, len, pkt, depth);
+    if (proto >= 0x8000)
+        return false;
+    return undecoded(pkt, "PPP protocol 0x%04x not decoded", proto);
+}
+
 /* PPPoE session (RFC 2516): 6-byte header, PPP protocol, IPv4 or IPv6. */
 static bool decode_pppoe(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth)
 {
-    if (len < 8 || p[0] != 0x11 || p[1] != 0x00)
-        return false;
-    uint16_t proto = be16(p + 6);
-    if (proto == 0x0021 || proto == 0x0057)
-        return decode_ip(p + 8, len - 8, pkt, depth + 1);
+    if (len < 8)
+        return cut(pkt, "PPPoE");
+    if (p[0] != 0x11 || p[1] != 0x00)
+        return undecoded(pkt, "PPPoE version/type 0x%02x not decoded", p[0]);
+    return decode_ppp_proto(be16(p + 6), p + 8, len - 8, pkt, depth);
+}
+
+/*
+ * LINKTYPE_PPP (9) and LINKTYPE_PPP_HDLC (50), as Wireshark reads them: an
+ * optional HDLC address/control pair FF 03, then the protocol field, one byte
+ * when compressed (odd first byte, RFC 1661 §6.5). PPP_HDLC may also hold
+ * Cisco HDLC (0x0F/0x8F, 0x00, an ethertype).
+ */
+static bool decode_ppp(const uint8_t *p, size_t len, struct mr_packet *pkt)
+{
+    if (len >= 4 && (p[0] == 0x0F || p[0] == 0x8F) && p[1] == 0x00)
+        return decode_ethertype(be16(p + 2), p + 4, len - 4, pkt, 0);
+    if (len >= 2 && p[0] == 0xFF && p[1] == 0x03) {
+        p += 2;
+        len -= 2;
+    }
+    if (len < 1)
+        return cut(pkt, "PPP");
+    if (p[0] & 1)
+        return decode_ppp_proto(p[0], p + 1, len - 1, pkt, 0);
+    if (len < 2)
+        return cut(pkt, "PPP");
+    return decode_ppp_proto(be16(p), p + 2, len - 2, pkt, 0);
+}
+
+/*
+ * 802.2 LLC (an 802.3 length field, SLL's protocol 4, 802.11): SNAP with OUI 0
+ * names an ethertype; SAP 0x06 is IPv4 (RFC 1042 does not use it, some stacks
+ * do). Other SAPs (STP, CDP, NetBIOS, ...) carry no MCP.
+ */
+static bool decode_llc(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth)
+{
+    if (len < 3)
+        return cut(pkt, "LLC");
+    if (p[0] == 0xAA && p[1] == 0xAA && p[2] == 0x03) {
+        if (len < 8)
+            return cut(pkt, "SNAP");
+        if (p[3] != 0 || p[4] != 0 || p[5] != 0)
+            return false; /* an organisation's own protocol (CDP, ...) */
+        return decode_ethertype(be16(p + 6), p + 8, len - 8, pkt, depth + 1);
+    }
+    if (p[0] == 0x06 && p[1] == 0x06 && p[2] == 0x03)
+        return decode_ipv4(p + 3, len - 3, pkt, depth + 1);
     return false;
+}
+
+/*
+ * LINKTYPE_IEEE802_11 (105), no FCS: a data frame's header (24 bytes, +6 with
+ * both DS bits, +2 QoS, +4 HT control with QoS and the order bit), then
+ * LLC/SNAP. Management and control frames and null data carry no MCP; a
+ * protected frame is encrypted.
+ */
+static bool decode_wlan(const uint8_t *p, size_t len, struct mr_packet *pkt)
+{
+    if (len < 2)
+        return cut(pkt, "802.11");
+    uint8_t fc0 = p[0], fc1 = p[1];
+    if (((fc0 >> 2) & 3) != 2) /* not a data frame */
+        return false;
+    if ((fc0 >> 4) & 4) /* null data, CF-Ack, CF-Poll without data */
+        return false;
+    if (fc1 & 0x40)
+        return undecoded(pkt, "802.11 protected (encrypted) frame not decoded");
+    size_t hlen = 24;
+    if ((fc1 & 3) == 3)
+        hlen += 6;
+    bool qos = (fc0 >> 4) & 8;
+    if (qos)
+        hlen += 2;
+    if (qos && (fc1 & 0x80))
+        hlen += 4;
+    if (len < hlen)
+        return cut(pkt, "802.11");
+    return decode_llc(p + hlen, len - hlen, pkt, 0);
 }
 
 static bool decode_ethertype(uint16_t type, const uint8_t *p, size_t len, struct mr_packet *pkt,
                              int depth)
 {
     if (depth > MAX_DEPTH)
-        return false;
+        return undecoded(pkt, "too many nested headers: not decoded");
     while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD) {
         if (len < 4)
-            return false;
+            return cut(pkt, "VLAN tag");
         type = be16(p + 2);
         p += 4;
         len -= 4;
@@ -307,21 +463,45 @@ static bool decode_ethertype(uint16_t type, const uint8_t *p, size_t len, struct
         return decode_pppoe(p, len, pkt, depth);
     case ETHERTYPE_TEB:
         return decode_ethernet(p, len, pkt, depth + 1);
-    default:
+    case 0x0806: /* ARP */
+    case 0x8035: /* RARP */
+    case 0x8808: /* Ethernet flow control */
+    case 0x8809: /* slow protocols (LACP) */
+    case 0x8863: /* PPPoE discovery */
+    case 0x888E: /* EAPOL */
+    case 0x8892: /* PROFINET */
+    case 0x88A4: /* EtherCAT */
+    case 0x88B8: /* GOOSE */
+    case 0x88BA: /* sampled values */
+    case 0x88CC: /* LLDP */
+    case 0x88E3: /* MRP */
+    case 0x88F7: /* PTP */
+    case 0x8137: /* IPX */
+    case 0x9000: /* loopback */
         return false;
+    case 0x88E5:
+        return undecoded(pkt, "MACsec (encrypted) frame not decoded");
+    default:
+        if (type <= 1500) /* an 802.3 length: LLC follows */
+            return decode_llc(p, len, pkt, depth);
+        if (type < 0x0600)
+            return false; /* neither a length nor an ethertype */
+        return undecoded(pkt, "ethertype 0x%04x not decoded", type);
     }
 }
 
 static bool decode_ethernet(const uint8_t *p, size_t len, struct mr_packet *pkt, int depth)
 {
-    return len >= 14 && decode_ethertype(be16(p + 12), p + 14, len - 14, pkt, depth);
+    if (len < 14)
+        return cut(pkt, "Ethernet");
+    return decode_ethertype(be16(p + 12), p + 14, len - 14, pkt, depth);
 }
 
 /* BSD loopback: the address family, host order for NULL, network order for LOOP. */
 static bool decode_null(const uint8_t *p, size_t len, bool network_order, struct mr_packet *pkt)
 {
     if (len < 4)
-        return false;
+        return cut(pkt, "BSD loopback");
     uint32_t fam =
         network_order ? be32(p) : (uint32_t)(p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24);
     if (!network_order && (fam & 0xFFFF) == 0) /* written by a big-endian host */
@@ -330,7 +510,7 @@ static bool decode_null(const uint8_t *p, size_t len, bool network_order, struct
         return decode_ipv4(p + 4, len - 4, pkt, 0);
     if (fam == 10 || fam == 24 || fam == 28 || fam == 30)
         return decode_ipv6(p + 4, len - 4, pkt, 0);
-    return false;
+    return undecoded(pkt, "BSD loopback address family %u not decoded", fam);
 }
 
 /* NUL-padded name tag equal to NAME. */
@@ -358,21 +538,24 @@ static bool decode_upper_pdu(const uint8_t *p, size_t len, struct mr_packet *pkt
     uint32_t port_type = 0;
     for (;;) {
         if (len < off + 4)
-            return false;
+            return cut(pkt, "exported PDU");
         uint16_t tag = be16(p + off);
         size_t tag_len = be16(p + off + 2);
         off += 4;
         if (tag == EXP_PDU_TAG_END)
             break;
         if (len < off + tag_len)
-            return false;
+            return cut(pkt, "exported PDU");
         const uint8_t *v = p + off;
         if (tag == EXP_PDU_TAG_DISSECTOR_NAME) {
             what = name_is(v, tag_len, "mcp5a.serial") ? SERIAL
                    : name_is(v, tag_len, "mcp5a")      ? FRAME
                                                        : OTHER;
         } else if (tag == EXP_PDU_TAG_P2P_DIRECTION && tag_len == 4) {
-            direction = (int)be32(v); /* 0xFFFFFFFF: -1, unknown (§5) */
+            /* §5 defines 0, 1 and 0xFFFFFFFF (unknown, as absent); any other
+             * value is direction 0, as the plugin reads it (p2p_dir RECV or not). */
+            uint32_t dv = be32(v);
+            direction = dv == 0xFFFFFFFFu ? -1 : dv == 1 ? 1 : 0;
         } else if ((tag == EXP_PDU_TAG_IPV4_SRC || tag == EXP_PDU_TAG_IPV4_DST) && tag_len == 4) {
             struct mr_addr *a = tag == EXP_PDU_TAG_IPV4_SRC ? &pkt->src : &pkt->dst;
             a->family = 4;
@@ -443,11 +626,26 @@ bool mr_packet_decode(int linktype, const uint8_t *data, size_t caplen, struct m
     case LINKTYPE_UPPER_PDU:
         ok = decode_upper_pdu(data, caplen, pkt);
         break;
-    default:
+    case DLT_PPP:
+    case 50: /* LINKTYPE_PPP_HDLC */
+        ok = decode_ppp(data, caplen, pkt);
         break;
+    case DLT_IEEE802_11:
+        ok = decode_wlan(data, caplen, pkt);
+        break;
+    default: {
+        const char *name = pcap_datalink_val_to_name(linktype);
+        if (name != NULL)
+            undecoded(pkt, "link type %d (%s) not decoded", linktype, name);
+        else
+            undecoded(pkt, "link type %d not decoded", linktype);
+        break;
+    }
     }
     if (!ok)
         pkt->kind = MR_PACKET_OTHER;
+    else
+        pkt->undecoded = NULL; /* a text left by a branch that did not lead to the result */
     return ok;
 }
 

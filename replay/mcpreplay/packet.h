@@ -1,7 +1,9 @@
 /*
  * Decodes one capture record down to its MCP-carrying payload: link layer
  * (Ethernet with 802.1Q/802.1ad/0x9100 tags at any depth, MPLS, PPPoE,
- * Linux SLL and SLL2, raw IP, BSD NULL/LOOP, exported PDU) -> IPv4/IPv6
+ * Linux SLL and SLL2, raw IP, BSD NULL/LOOP, PPP (linktypes 9 and 50),
+ * 802.11 data frames with LLC/SNAP (105), 802.3 LLC/SNAP, exported PDU) -> IPv4/IPv6
+ * (extension headers and AH skipped)
  * (tunnels: GRE incl. transparent Ethernet bridging, IP-in-IP, VXLAN on UDP
  * 4789, GENEVE on UDP 6081) -> UDP/TCP, or a serial chunk, or an IP fragment
  * for the caller to reassemble. Checksums are never verified.
@@ -43,6 +45,7 @@ struct mr_packet {
     int serial_direction;   /* 0 master -> device, 1 device -> master, -1 unknown (§5) */
     const uint8_t *payload; /* transport payload as captured */
     size_t payload_len;     /* bytes present in the record */
+    size_t tcp_wire_len;    /* TCP: payload bytes on the wire (IP's length) */
     bool truncated;         /* the record holds less than the datagram/segment */
     bool whole_frames;      /* exported PDU "mcp5a": the payload is exactly one frame */
     uint32_t serial_line;   /* reserved for the caller (capture interface) */
@@ -51,9 +54,18 @@ struct mr_packet {
     uint32_t frag_id;     /* IPv4 identification or IPv6 fragment id */
     uint32_t frag_offset; /* bytes */
     bool frag_more;       /* more fragments follow */
+    /* Decoding stopped at a layer this decoder does not read but which might
+     * carry MCP (a link type, ethertype or IP protocol not decoded, ESP,
+     * headers cut by the snaplen): a static text naming it, for the record's
+     * skip. NULL when the record was decoded, or decoded far enough to know it
+     * carries no MCP (ARP, ICMP, another exported dissector, ...). */
+    const char *undecoded;
 };
 
-/* Fills *pkt; returns false (kind OTHER) for anything that is not UDP, TCP or serial MCP. */
+/*
+ * Fills *pkt; returns false (kind OTHER) for anything that is not UDP, TCP or
+ * serial MCP, with pkt->undecoded set when the record might still hold MCP.
+ */
 bool mr_packet_decode(int linktype, const uint8_t *data, size_t caplen, struct mr_packet *pkt);
 
 /*

@@ -206,6 +206,12 @@ void mr_report_skips(FILE *out, const struct mr_extractor *ex)
 
 void mr_report_dlt_user(FILE *out, const struct mr_extractor *ex)
 {
+    /* Printed here because the listing (-n) and the summary both end with this call. */
+    if (ex != NULL && mr_extractor_stats(ex)->udp_suspected_duplicates > 0)
+        fprintf(out,
+                "capture:   %" G_GUINT64_FORMAT " UDP datagrams equal to their sender's previous "
+                "one within 1 ms (suspected SPAN copies; replayed as captured)\n",
+                mr_extractor_stats(ex)->udp_suspected_duplicates);
     if (ex == NULL)
         return;
     const struct mr_dlt_user_table *t = mr_extractor_dlt_user(ex);
@@ -426,9 +432,12 @@ bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, G
             ",\"capture\":{\"records\":%" G_GUINT64_FORMAT ",\"frames\":%" G_GUINT64_FORMAT
             ",\"tcp_holes\":%" G_GUINT64_FORMAT ",\"junk_bytes\":%" G_GUINT64_FORMAT
             ",\"dlt_user_not_mcp\":%" G_GUINT64_FORMAT ",\"dlt_user_unmapped\":%" G_GUINT64_FORMAT
-            "}",
+            ",\"records_not_mcp\":%" G_GUINT64_FORMAT ",\"records_undecoded\":%" G_GUINT64_FORMAT
+            ",\"udp_suspected_duplicates\":%" G_GUINT64_FORMAT "}",
             s->extract->records, s->extract->frames, s->extract->tcp_holes, s->extract->junk_bytes,
-            s->extract->dlt_user_not_mcp, s->extract->dlt_user_unmapped);
+            s->extract->dlt_user_not_mcp, s->extract->dlt_user_unmapped,
+            s->extract->records_other - s->extract->records_undecoded,
+            s->extract->records_undecoded, s->extract->udp_suspected_duplicates);
     if (s->extractor != NULL)
         json_dlt_user(j, s->extractor);
     g_string_append(j, ",\"crc\":");

@@ -1,6 +1,8 @@
 /* The frame source: reading, extraction, selection, loops and preloading. */
 #include "source.h"
 
+#include "dfilter.h"
+
 struct mr_source {
     struct mr_source_config cfg;
     struct mr_capture *cap;
@@ -125,8 +127,18 @@ static bool fill(struct mr_source *src, GError **error)
             if (!src->cfg.raw && mr_extractor_stats(src->ex)->frames == 0) {
                 gchar *names = g_strjoinv(", ", src->cfg.files);
                 char hint[4096];
+                const struct mr_extract_stats *st = mr_extractor_stats(src->ex);
+                const GArray *skips = mr_extractor_skips(src->ex);
                 if (mr_extractor_dlt_user_hint(src->ex, hint, sizeof hint))
                     g_set_error(error, MR_ERROR, 2, "no MCP frames in %s: %s", names, hint);
+                else if (st->skipped > 0 && skips->len > 0) /* nothing lost silently */
+                    g_set_error(
+                        error, MR_ERROR, 2,
+                        "no MCP frames in %s; %" G_GUINT64_FORMAT
+                        " records or stretches not read, the first: record %" G_GUINT64_FORMAT
+                        ": %s",
+                        names, st->skipped, g_array_index(skips, struct mr_skip, 0).record,
+                        g_array_index(skips, struct mr_skip, 0).reason);
                 else
                     g_set_error(error, MR_ERROR, 2, "no MCP frames in %s", names);
                 g_free(names);
@@ -179,6 +191,7 @@ struct mr_source *mr_source_new(const struct mr_source_config *config, GError **
     if (!config->raw) {
         src->ex = mr_extractor_new(&config->codec, config->mcp_port);
         mr_extractor_set_dlt_user(src->ex, config->dlt_user);
+        mr_dfilter_add_original_skips(src->ex); /* -Y: what the export cannot carry */
     }
     if (config->preload) {
         src->loaded = g_ptr_array_new_with_free_func((GDestroyNotify)mr_frame_free);

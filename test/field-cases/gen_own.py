@@ -68,7 +68,10 @@ def write_pcap(path, packets, linktype=1, snaplen=65535, big=False, gz=False):
     out = struct.pack(e + "IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, linktype)
     for i, p in enumerate(packets):
         ts = T0 * 10**6 + i * 1000
-        out += struct.pack(e + "IIII", ts // 10**6, ts % 10**6, len(p), len(p)) + p
+        wire = len(p)
+        if isinstance(p, tuple):  # (bytes captured, length on the wire)
+            p, wire = p
+        out += struct.pack(e + "IIII", ts // 10**6, ts % 10**6, len(p), wire) + p
     opener = gzip.open if gz else open
     with opener(path, "wb") as f:
         f.write(out)
@@ -167,6 +170,95 @@ def main(outdir):
         hd + b"\x00" + r1[:6] + tr, hd + r1[6:] + a1[:4] + tr, hd + a1[4:] + tr,
         hd + r2[:-1] + tr, hd + r2[-1:], b"\xa5", hd + r3 + tr,
     ], linktype=148)
+    # Layers decoded since h19's finding 3, each as tshark with the plugin reads
+    # them: PPP (linktype 9) with and without the FF 03 pair and a compressed
+    # protocol field, IPv6 in PPP, an LCP record (not MCP).
+    w("k10_ppp.pcap", [
+        b"\xff\x03\x00\x21" + ipv4(A, B, 17, mcp_udp(1)),
+        b"\x00\x21" + ipv4(A, B, 17, mcp_udp(2)),
+        b"\xff\x03\x21" + ipv4(A, B, 17, mcp_udp(3)),
+        b"\xff\x03\x00\x57" + ipv6(A6, B6, 17, mcp_udp(4)),
+        b"\xff\x03\xc0\x21" + bytes([1, 1, 0, 4]),
+    ], linktype=9)
+    # 802.11 (linktype 105): a data frame to the AP, a QoS data frame from it,
+    # one with both DS bits (4 addresses), each LLC/SNAP; a beacon (not MCP); a
+    # protected frame (encrypted: might hold MCP, skipped and named).
+    mac = lambda n: bytes([2, 0, 0, 0, 0, n])
+    hdr = lambda fc, flags, n4=False: (bytes([fc, flags, 0, 0]) + mac(2) + mac(1) + mac(3) +
+                                        b"\0\0" + (mac(4) if n4 else b""))
+    snap = b"\xaa\xaa\x03\x00\x00\x00\x08\x00"
+    w("k10_wlan.pcap", [
+        hdr(0x08, 0x01) + snap + ipv4(A, B, 17, mcp_udp(1)),
+        hdr(0x88, 0x02) + b"\x00\x00" + snap + ipv4(A, B, 17, mcp_udp(2)),
+        hdr(0x08, 0x03, True) + snap + ipv4(A, B, 17, mcp_udp(3)),
+        hdr(0x80, 0x00) + bytes(12),
+        hdr(0x08, 0x41) + bytes(8) + snap + ipv4(A, B, 17, mcp_udp(4)),
+    ], linktype=105)
+    # AH (RFC 4302) in IPv6 and IPv4 is skipped to the UDP it protects; ESP
+    # (even holding a cleartext datagram: Wireshark does not look inside), an
+    # unknown IP protocol and an unknown ethertype might hold MCP: each skipped
+    # and named; ARP and ICMP are not MCP (counted only).
+    ah = lambda nh, inner: struct.pack(">BBHII", nh, 4, 0, 0x100, 1) + b"\xaa" * 12 + inner
+    arp = struct.pack(">HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac(1), bytes(A), bytes(6), bytes(B))
+    w("k10_ah_esp.pcap", [
+        eth(0x86DD, ipv6(A6, B6, 51, ah(17, mcp_udp(1)))),
+        eth(0x0800, ipv4(A, B, 51, ah(17, mcp_udp(2)))),
+        eth(0x0800, ipv4(A, B, 50, struct.pack(">II", 0x100, 1) + mcp_udp(3) + b"\x01\x02\x02\x11")),
+        eth(0x0800, ipv4(A, B, 253, mcp_udp(4))),
+        eth(0x88B5, ipv4(A, B, 17, mcp_udp(5))),
+        eth(0x0806, arp),
+        eth(0x0800, ipv4(A, B, 1, struct.pack(">BBHHH", 8, 0, 0, 1, 1) + bytes(8))),
+        eth(0x0800, ipv4(A, B, 17, mcp_udp(6))),
+    ])
+    # A link type mcpreplay does not decode (SocketCAN, 227): the record is
+    # skipped and named, never dropped silently.
+    w("k10_linktype_can.pcap", [
+        struct.pack(">IBBBB", 0x123, 8, 0, 0, 0) + bytes(range(8)),
+    ], linktype=227)
+    # Both sides on the MCP port (h19's finding 5), the device speaking first
+    # with an EVENT; then off the MCP ports (§6 heuristics), a device's answer
+    # captured before any request: the master is who sends requests (§5's
+    # rule), not who speaks first.
+    C = [10, 0, 0, 102]
+    resp = lambda seq, req: frame(seq, 0x82, bytes([req, 0, 1]) + struct.pack(">HHH", 0x10, 1, 0))
+    ev = frame(7, 0x04, bytes([1, 1]) + struct.pack(">I", 1234))
+    pk = [eth(0x0800, ipv4(B, A, 17, udp(23130, 23130, ev)))]
+    for n in range(1, 4):
+        pk.append(eth(0x0800, ipv4(A, B, 17, udp(23130, 23130, frame(n)))))
+        pk.append(eth(0x0800, ipv4(B, A, 17, udp(23130, 23130, resp(7 + n, n)))))
+    pk += [eth(0x0800, ipv4(C, A, 17, udp(5000, 40002, resp(3, 9)))),
+           eth(0x0800, ipv4(A, C, 17, udp(40002, 5000, frame(10)))),
+           eth(0x0800, ipv4(C, A, 17, udp(5000, 40002, resp(4, 10))))]
+    w("k11_master_by_commands.pcap", pk)
+    # Records cut short (caplen < wire length, h19's finding 7): a UDP datagram
+    # cut inside its second frame, a TCP segment cut inside its frame. The PDU
+    # export of -Y cannot carry them: -Y must still name them as skips.
+    two = ipv4(A, B, 17, udp(40001, 23130, frame(1) + frame(2)))
+    seg = lambda seq, n: ipv4(A, B, 6, tcp(41000, 23130, 1000 + 11 * (n - 1), 1, 0x18, frame(n)))
+    w("k12_cut_records.pcap", [
+        (eth(0x0800, two)[:-5], len(eth(0x0800, two))),
+        eth(0x0800, ipv4(A, B, 17, mcp_udp(3))),
+        eth(0x0800, ipv4(A, B, 6, tcp(41000, 23130, 999, 0, 0x02))),
+        eth(0x0800, seg(0, 1)),
+        (eth(0x0800, seg(0, 2))[:-4], len(eth(0x0800, seg(0, 2)))),
+        eth(0x0800, seg(0, 3)),
+    ])
+    # Exported PDU "mcp5a.serial" with a direction tag of 2 (§5 defines 0, 1 and
+    # 0xFFFFFFFF): the plugin reads anything but 1 as direction 0; so must mcpreplay.
+    st = lambda d, payload: (tlv(12, b"mcp5a.serial") + tlv(35, struct.pack(">I", d)) +
+                             tlv(0, b"") + payload)
+    w("k13_serial_dir2.pcap", [
+        st(0, frame(1)), st(2, frame(5)),
+        st(1, frame(0, 0x82, bytes([5, 0, 1]) + struct.pack(">HHH", 0x10, 1, 0))), st(0, frame(2)),
+    ], linktype=252)
+    # A SPAN port mirroring both ways: each datagram twice, 1 ms apart at most
+    # (counted as suspected copies, replayed as captured); READ 3 resent 2 ms
+    # later is a resend, not a copy.
+    req = lambda n: eth(0x0800, ipv4(A, B, 17, mcp_udp(n)))
+    ans = lambda n: eth(0x0800, ipv4(B, A, 17, udp(23130, 40001, frame(n, 0x82, bytes([n, 0, 1]) +
+                                                                     struct.pack(">HHH", 0x10, 1, 0)))))
+    w("k14_udp_span_copies.pcap", [req(1), req(1), ans(1), ans(1), req(2), req(2), ans(2), ans(2),
+                                    req(3), eth(0x0800, ipv4(C, B, 17, mcp_udp(9, sp=40009))), req(3)])
     # Big-endian classic pcap with a snaplen below the records.
     w("k1_bigendian_snaplen.pcap", [eth(0x0800, ipv4(A, B, 17, mcp_udp(s))) for s in (1, 2)],
       big=True, snaplen=40)

@@ -5,16 +5,16 @@
 
 #include <string.h>
 
+#include "last_request.h"
 #include "pdu_store.h"
 
-/* One sender of §3: its sequence tracker and its unanswered requests. */
+/* One sender of §3: its sequence tracker, its unanswered requests and, per
+ * seq it used, its latest request (for resends). About 140 bytes while it has
+ * used few seqs (match.h, last_request.h). */
 struct mcp5a_sender {
     struct mcp_seq_tracker seq;
     struct mcp_match_table requests;
-    /* Per seq: the latest request's record id + 1 (0: none) and its cmd, so a
-     * resend of an unanswered request is linked to its original. */
-    guint32 last_request[256];
-    guint8 last_cmd[256];
+    struct mcp5a_last_requests last;
 };
 
 /* A TCP/UDP conversation: side 0 is the endpoint that sent first. */
@@ -32,7 +32,7 @@ struct udp_key {
 };
 
 /* Every sender of the capture file, so cleanup can free the library's
- * allocations (the match tables' entries). */
+ * allocations (the match tables' indexes and entries). */
 static GPtrArray *all_senders;
 /* §5: each serial line (capture interface) has its own two senders:
  * line -> struct mcp5a_sender *[2]. */
@@ -46,8 +46,7 @@ static void init_sender(struct mcp5a_sender *s)
 {
     mcp_seq_init(&s->seq);
     mcp_match_init(&s->requests);
-    memset(s->last_request, 0, sizeof s->last_request);
-    memset(s->last_cmd, 0, sizeof s->last_cmd);
+    mcp5a_last_init(&s->last);
     g_ptr_array_add(all_senders, s);
 }
 
@@ -226,14 +225,13 @@ static gint64 nstime_to_ns(const nstime_t *t)
  * is still unanswered, resends it (§3 NAK retransmission, or a timeout). */
 static void note_resend(struct mcp5a_sender *self, const struct mcp5a_frame_facts *f, guint32 id)
 {
-    guint32 prev = self->last_request[f->seq];
-    if (prev != 0 && self->last_cmd[f->seq] == f->cmd) {
+    guint8 prev_cmd;
+    guint32 prev = mcp5a_last_swap(&self->last, f->seq, id + 1, f->cmd, &prev_cmd);
+    if (prev != 0 && prev_cmd == f->cmd) {
         const struct mcp5a_record *q = mcp5a_store_at(prev - 1);
         if (q != NULL && q->link_frame == 0)
             g_hash_table_insert(resent_from, GUINT_TO_POINTER(id + 1), GUINT_TO_POINTER(prev));
     }
-    self->last_request[f->seq] = id + 1;
-    self->last_cmd[f->seq] = f->cmd;
 }
 
 /* The request with record id was answered: every original it resends is too. */

@@ -141,6 +141,214 @@ static void test_clear(void)
     mcp_match_clear(&t);
 }
 
+/* Up to MCP_MATCH_INLINE unanswered requests live in the table itself; the
+ * next one builds the index; the answers are the same before and after. */
+static void test_growth(void)
+{
+    struct mcp_match_table t;
+    mcp_match_init(&t);
+    g_assert_cmpuint(mcp_match_heap_bytes(&t), ==, 0);
+    /* one request answered: nothing allocated (a master opening a new port per request) */
+    g_assert_true(mcp_match_add_request(&t, 42, MCP_CMD_READ, 1));
+    uint64_t id = 0;
+    g_assert_true(mcp_match_response(&t, 42, MCP_CMD_READ_RSP, &id));
+    g_assert_cmpuint(id, ==, 1);
+    g_assert_cmpuint(mcp_match_heap_bytes(&t), ==, 0);
+    /* seq 7 twice (READ then WRITE), then two more: still no allocation */
+    g_assert_true(mcp_match_add_request(&t, 7, MCP_CMD_READ, 10));
+    g_assert_true(mcp_match_add_request(&t, 7, MCP_CMD_WRITE, 11));
+    for (uint64_t i = 2; i < MCP_MATCH_INLINE; i++)
+        g_assert_true(mcp_match_add_request(&t, (uint8_t)(100 + i), MCP_CMD_HEARTBEAT, 10 + i));
+    g_assert_cmpuint(t.pending, ==, MCP_MATCH_INLINE);
+    g_assert_cmpuint(mcp_match_heap_bytes(&t), ==, 0);
+    /* one more unanswered: the index (256 pointers) and one entry per request */
+    g_assert_true(mcp_match_add_request(&t, 7, MCP_CMD_READ, 99));
+    g_assert_cmpuint(t.pending, ==, MCP_MATCH_INLINE + 1);
+    size_t indexed = mcp_match_heap_bytes(&t);
+    g_assert_cmpuint(indexed, >=, 256 * sizeof(void *) + (MCP_MATCH_INLINE + 1) * 16);
+    /* the latest READ of seq 7 first, then the older one; the WRITE on its own */
+    g_assert_true(mcp_match_response(&t, 7, MCP_CMD_READ_RSP, &id));
+    g_assert_cmpuint(id, ==, 99);
+    g_assert_true(mcp_match_response(&t, 7, MCP_CMD_READ_RSP, &id));
+    g_assert_cmpuint(id, ==, 10);
+    g_assert_false(mcp_match_response(&t, 7, MCP_CMD_READ_RSP, &id));
+    g_assert_true(mcp_match_response(&t, 7, MCP_CMD_WRITE_RSP, &id));
+    g_assert_cmpuint(id, ==, 11);
+    for (uint64_t i = 2; i < MCP_MATCH_INLINE; i++) {
+        g_assert_true(mcp_match_response(&t, (uint8_t)(100 + i), MCP_CMD_HEARTBEAT_RSP, &id));
+        g_assert_cmpuint(id, ==, 10 + i);
+    }
+    g_assert_cmpuint(t.pending, ==, 0);
+    /* the index stays (no churn) but its entries are freed */
+    g_assert_cmpuint(mcp_match_heap_bytes(&t), ==, 256 * sizeof(void *));
+    mcp_match_clear(&t);
+    g_assert_cmpuint(mcp_match_heap_bytes(&t), ==, 0);
+}
+
+/* Removal from the middle of the inline requests keeps the others and their order. */
+static void test_inline_removal(void)
+{
+    struct mcp_match_table t;
+    mcp_match_init(&t);
+    mcp_match_add_request(&t, 1, MCP_CMD_READ, 1);
+    mcp_match_add_request(&t, 2, MCP_CMD_READ, 2);
+    mcp_match_add_request(&t, 1, MCP_CMD_READ, 3);
+    mcp_match_add_request(&t, 3, MCP_CMD_READ, 4);
+    uint64_t id = 0;
+    g_assert_true(mcp_match_response(&t, 2, MCP_CMD_READ_RSP, &id));
+    g_assert_cmpuint(id, ==, 2);
+    g_assert_false(mcp_match_response(&t, 2, MCP_CMD_READ_RSP, &id));
+    g_assert_true(mcp_match_response(&t, 1, MCP_CMD_READ_RSP, &id));
+    g_assert_cmpuint(id, ==, 3);
+    /* room again: two more stay inline */
+    mcp_match_add_request(&t, 5, MCP_CMD_READ, 5);
+    mcp_match_add_request(&t, 6, MCP_CMD_READ, 6);
+    g_assert_cmpuint(mcp_match_heap_bytes(&t), ==, 0);
+    g_assert_true(mcp_match_response(&t, 1, MCP_CMD_READ_RSP, &id));
+    g_assert_cmpuint(id, ==, 1);
+    g_assert_true(mcp_match_response(&t, 6, MCP_CMD_READ_RSP, &id));
+    g_assert_cmpuint(id, ==, 6);
+    g_assert_true(mcp_match_response(&t, 3, MCP_CMD_READ_RSP, &id));
+    g_assert_cmpuint(id, ==, 4);
+    g_assert_true(mcp_match_response(&t, 5, MCP_CMD_READ_RSP, &id));
+    g_assert_cmpuint(id, ==, 5);
+    g_assert_cmpuint(t.pending, ==, 0);
+    mcp_match_clear(&t);
+}
+
+/* §4 written out directly: every request ever noted, the latest unanswered one
+ * with seq and cmd answers, and a seq keeps its MCP_MATCH_DEPTH newest. */
+struct model_req {
+    uint8_t seq, cmd;
+    bool open;
+};
+
+static bool model_response(struct model_req *reqs, size_t n, uint8_t seq, uint8_t cmd, uint64_t *id)
+{
+    for (size_t i = n; i-- > 0;) {
+        if (reqs[i].open && reqs[i].seq == seq && reqs[i].cmd == cmd) {
+            reqs[i].open = false;
+            *id = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void model_add(struct model_req *reqs, size_t n, uint8_t seq, uint8_t cmd)
+{
+    reqs[n] = (struct model_req){seq, cmd, true};
+    size_t open = 0;
+    for (size_t i = n + 1; i-- > 0;) {
+        if (reqs[i].open && reqs[i].seq == seq && ++open > MCP_MATCH_DEPTH)
+            reqs[i].open = false;
+    }
+}
+
+/* n_ops requests or responses (at random, from rand) on seqs 0..seqs-1 with
+ * cmds HEARTBEAT, READ, WRITE: the table gives the model's answers throughout.
+ * Returns how many responses matched. */
+static size_t run_as_model(GRand *rand, size_t n_ops, int seqs, struct mcp_match_table *t)
+{
+    struct model_req *reqs = g_new0(struct model_req, n_ops);
+    const uint8_t cmds[] = {MCP_CMD_HEARTBEAT, MCP_CMD_READ, MCP_CMD_WRITE};
+    size_t n = 0, matched = 0;
+    for (size_t op = 0; op < n_ops; op++) {
+        uint8_t seq = (uint8_t)g_rand_int_range(rand, 0, seqs);
+        uint8_t cmd = cmds[g_rand_int_range(rand, 0, 3)];
+        if (g_rand_int_range(rand, 0, 2) == 0) {
+            g_assert_true(mcp_match_add_request(t, seq, cmd, n));
+            model_add(reqs, n++, seq, cmd);
+        } else {
+            uint64_t got = UINT64_MAX, want = UINT64_MAX;
+            bool hit = mcp_match_response(t, seq, (uint8_t)(cmd | 0x80), &got);
+            g_assert_cmpint(hit, ==, model_response(reqs, n, seq, cmd, &want));
+            g_assert_cmpuint(got, ==, want);
+            matched += hit;
+        }
+        if (op % 7 == 0 || op + 1 == n_ops) {
+            size_t open = 0;
+            for (size_t i = 0; i < n; i++)
+                open += reqs[i].open;
+            g_assert_cmpuint(t->pending, ==, open);
+        }
+    }
+    g_free(reqs);
+    return matched;
+}
+
+/* Short runs on two seqs (mostly inline, the same seq and cmd often twice),
+ * then many requests on a few seqs past the depth bound and on all 256
+ * (indexed): the table gives the model's answers in both forms. */
+static void test_many_seqs_as_model(void)
+{
+    GRand *rand = g_rand_new_with_seed(5);
+    struct mcp_match_table t;
+    size_t matched = 0, inline_runs = 0;
+    for (int run = 0; run < 400; run++) {
+        mcp_match_init(&t);
+        matched += run_as_model(rand, 10, 2, &t);
+        inline_runs += mcp_match_heap_bytes(&t) == 0;
+        mcp_match_clear(&t);
+    }
+    g_assert_cmpuint(matched, >, 400);
+    g_assert_cmpuint(inline_runs, >, 200);
+    mcp_match_init(&t);
+    g_assert_cmpuint(run_as_model(rand, 3000, 6, &t), >, 500);
+    g_assert_cmpuint(mcp_match_heap_bytes(&t), >, 0);
+    mcp_match_clear(&t);
+    g_assert_cmpuint(run_as_model(rand, 3000, 256, &t), >, 300);
+    g_assert_cmpuint(mcp_match_heap_bytes(&t), >, 0);
+    mcp_match_clear(&t);
+    g_rand_free(rand);
+}
+
+/* Worst case: all 256 seqs each at the depth bound, then all answered. */
+static void test_all_seqs_full(void)
+{
+    struct mcp_match_table t;
+    mcp_match_init(&t);
+    for (uint64_t i = 0; i < 256 * (MCP_MATCH_DEPTH + 2); i++)
+        g_assert_true(mcp_match_add_request(&t, (uint8_t)i, MCP_CMD_READ, i));
+    g_assert_cmpuint(t.pending, ==, 256 * MCP_MATCH_DEPTH);
+    size_t full = mcp_match_heap_bytes(&t);
+    g_assert_cmpuint(full, >, 256 * MCP_MATCH_DEPTH * 16);
+    uint64_t id = 0;
+    for (unsigned s = 0; s < 256; s++) {
+        /* newest first; the two oldest rounds were forgotten */
+        for (uint64_t round = MCP_MATCH_DEPTH + 2; round-- > 2;) {
+            g_assert_true(mcp_match_response(&t, (uint8_t)s, MCP_CMD_READ_RSP, &id));
+            g_assert_cmpuint(id, ==, round * 256 + s);
+        }
+        g_assert_false(mcp_match_response(&t, (uint8_t)s, MCP_CMD_READ_RSP, &id));
+    }
+    g_assert_cmpuint(t.pending, ==, 0);
+    g_assert_cmpuint(mcp_match_heap_bytes(&t), <, full);
+    mcp_match_clear(&t);
+}
+
+/* Clearing an indexed table frees the index too; it works inline again after. */
+static void test_clear_indexed(void)
+{
+    struct mcp_match_table t;
+    mcp_match_init(&t);
+    for (unsigned s = 0; s < 256; s++)
+        mcp_match_add_request(&t, (uint8_t)s, MCP_CMD_WRITE, s);
+    g_assert_cmpuint(mcp_match_heap_bytes(&t), >, 0);
+    mcp_match_clear(&t);
+    g_assert_cmpuint(t.pending, ==, 0);
+    g_assert_cmpuint(mcp_match_heap_bytes(&t), ==, 0);
+    uint64_t id;
+    for (unsigned s = 0; s < 256; s++)
+        g_assert_false(mcp_match_response(&t, (uint8_t)s, MCP_CMD_WRITE_RSP, &id));
+    mcp_match_add_request(&t, 9, MCP_CMD_WRITE, 77);
+    g_assert_cmpuint(mcp_match_heap_bytes(&t), ==, 0);
+    g_assert_true(mcp_match_response(&t, 9, MCP_CMD_WRITE_RSP, &id));
+    g_assert_cmpuint(id, ==, 77);
+    mcp_match_clear(&t);
+    mcp_match_clear(&t); /* twice is harmless */
+}
+
 /* §4: requests are bit 7 clear except EVENT, NAK, SYNC; device 0xFF is never answered. */
 static void test_expects_answer(void)
 {
@@ -175,6 +383,11 @@ int main(int argc, char **argv)
     g_test_add_func("/match/every-seq", test_every_seq);
     g_test_add_func("/match/depth-bound", test_depth_bound);
     g_test_add_func("/match/clear", test_clear);
+    g_test_add_func("/match/growth", test_growth);
+    g_test_add_func("/match/inline-removal", test_inline_removal);
+    g_test_add_func("/match/many-seqs-as-model", test_many_seqs_as_model);
+    g_test_add_func("/match/all-seqs-full", test_all_seqs_full);
+    g_test_add_func("/match/clear-indexed", test_clear_indexed);
     g_test_add_func("/match/expects-answer", test_expects_answer);
     return g_test_run();
 }

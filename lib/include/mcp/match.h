@@ -2,6 +2,14 @@
  * Request/response matching of docs/PROTOCOL.md §4. One table holds the
  * unanswered requests of one sender; the responses of the reverse direction
  * of the same conversation are matched against it.
+ *
+ * Memory follows use: a table starts with room for MCP_MATCH_INLINE
+ * unanswered requests inside itself (no allocation: a sender that sends one
+ * request, as a master opening a new UDP port per request does, costs
+ * sizeof(struct mcp_match_table) and nothing more). The request that would
+ * make MCP_MATCH_INLINE + 1 unanswered turns it into a 256-seq index
+ * (256 pointers, allocated) with one allocated entry per unanswered request,
+ * which it keeps until mcp_match_clear. Both forms give the same answers.
  */
 #ifndef MCP_MATCH_H
 #define MCP_MATCH_H
@@ -16,30 +24,57 @@ extern "C" {
 
 struct mcp_match_entry;
 
-struct mcp_match_table {
-    struct mcp_match_entry *by_seq[256]; /* newest first */
-    size_t pending;
-};
+/* Unanswered requests a table holds before it allocates its 256-seq index. */
+#define MCP_MATCH_INLINE 4
 
 /* How many unanswered requests one seq keeps; older ones are forgotten. */
 #define MCP_MATCH_DEPTH 64
 
+/* Read pending only; the rest is the library's. */
+struct mcp_match_table {
+    /* Without an index: the unanswered requests, oldest first (pending of them). */
+    uint64_t inline_id[MCP_MATCH_INLINE];
+    uint8_t inline_seq[MCP_MATCH_INLINE];
+    uint8_t inline_cmd[MCP_MATCH_INLINE];
+    /* NULL, or per seq 0..255 its unanswered requests, newest first. */
+    struct mcp_match_entry **by_seq;
+    size_t pending; /* unanswered requests held (at most 256 * MCP_MATCH_DEPTH) */
+};
+
+/* An empty table without an index. Allocates nothing; cannot fail. */
 void mcp_match_init(struct mcp_match_table *table);
-void mcp_match_clear(struct mcp_match_table *table); /* frees every entry */
 
 /*
- * Notes a request (id is the caller's: a frame number, an index...).
- * Returns false when memory ran out.
+ * Frees every entry and the index: the table is empty and unindexed, as after
+ * mcp_match_init, and can be used again. Cannot fail.
+ */
+void mcp_match_clear(struct mcp_match_table *table);
+
+/*
+ * Notes a request (§4) of seq 0..255 and cmd (bit 7 clear, as the frame
+ * carries it); id is the caller's (a frame number, an index...) and comes
+ * back from the response that matches it. When seq already holds
+ * MCP_MATCH_DEPTH unanswered requests, its oldest is forgotten. Returns false
+ * when memory ran out (only when the table allocates: its index, or an entry
+ * once indexed); the table is then as it was before the call.
  */
 bool mcp_match_add_request(struct mcp_match_table *table, uint8_t seq, uint8_t cmd, uint64_t id);
 
 /*
- * Matches a response: the latest unanswered request with seq req_seq and
- * cmd (response_cmd & 0x7F). On a match, *id receives the request's id, the
- * request counts as answered and true is returned.
+ * Matches a response (§4): the latest unanswered request with seq req_seq
+ * (0..255) and cmd (response_cmd & 0x7F). On a match, *id receives the
+ * request's id, the request counts as answered (it is removed: it matches
+ * once) and true is returned; otherwise false and *id is untouched.
+ * Allocates nothing.
  */
 bool mcp_match_response(struct mcp_match_table *table, uint8_t req_seq, uint8_t response_cmd,
                         uint64_t *id);
+
+/*
+ * Bytes the table has allocated (0 while unindexed): its index and entries.
+ * The table's own sizeof is not included. For memory accounting and tests.
+ */
+size_t mcp_match_heap_bytes(const struct mcp_match_table *table);
 
 /*
  * True when §4 says a frame is a request that will be matched: bit 7 clear,

@@ -300,6 +300,11 @@ static void compute(packet_info *pinfo, guint16 pdu_index, enum mcp5a_link link,
 gboolean mcp5a_analyse(packet_info *pinfo, guint16 pdu_index, enum mcp5a_link link,
                        const struct mcp5a_frame_facts *facts, struct mcp5a_result *out)
 {
+    /* A frame quoted inside an ICMP error was not sent by its sender at this
+     * point of the capture: it takes no part in sequence analysis or matching
+     * (packet-tcp.c skips its analysis the same way). */
+    if (pinfo->flags.in_error_pkt)
+        return FALSE;
     if (!PINFO_FD_VISITED(pinfo))
         compute(pinfo, pdu_index, link, facts);
     const struct mcp5a_record *r = mcp5a_store_get(pinfo->num, pdu_index);

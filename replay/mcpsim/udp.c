@@ -301,8 +301,10 @@ bool sim_udp_listen(struct sim_core *core, const struct mcp_endpoint *ep, char *
         snprintf(err, err_len, "udp socket: %s", strerror(errno));
         return false;
     }
+    /* No SO_REUSEADDR: on Linux it lets a second UDP socket bind an address:port
+     * another process serves and take its datagrams; a port in use is refused
+     * ("Address already in use", exit 3) as for TCP. */
     int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (ep->addr.ss_family == AF_INET6)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     sim_bcast_enable_pktinfo(fd, ep->addr.ss_family);

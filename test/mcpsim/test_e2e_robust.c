@@ -551,6 +551,33 @@ static void test_bad_options(void)
     g_free(regs);
 }
 
+/* A UDP or TCP port another mcpsim serves is refused (exit 3, "Address already in
+ * use"): a second UDP socket on the same address:port would take the first one's
+ * datagrams (h19 #10). */
+static void test_port_in_use(void)
+{
+    struct sim_proc first;
+    start_default(&first, NULL, NULL);
+    const char *urls[] = {first.udp, first.tcp};
+    for (size_t i = 0; i < G_N_ELEMENTS(urls); i++) {
+        const char *args[] = {"--listen", urls[i], NULL};
+        GString *err = g_string_new(NULL);
+        int rc = simproc_run(args, err);
+        if (rc != 3 || strstr(err->str, "Address already in use") == NULL)
+            g_error("second mcpsim on %s: exit %d, stderr '%s'", urls[i], rc, err->str);
+        g_string_free(err, TRUE);
+    }
+    /* the first one still answers on its UDP port */
+    struct tconn c;
+    tconn_open(&c, T_UDP, &first);
+    tconn_send_frame(&c, 0, 0x01, "");
+    uint8_t f[64];
+    size_t n = 0;
+    g_assert_true(tconn_recv_frame(&c, f, &n, 2000));
+    tconn_close(&c);
+    stop_expecting(&first, SIGTERM, NULL);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -573,6 +600,7 @@ int main(int argc, char **argv)
     g_test_add_func("/mcpsim/robust/udp-client-eviction", test_udp_client_eviction);
     g_test_add_func("/mcpsim/robust/ipv6", test_ipv6);
     g_test_add_func("/mcpsim/robust/bad-options", test_bad_options);
+    g_test_add_func("/mcpsim/robust/port-in-use", test_port_in_use);
     g_test_add_func("/mcpsim/knobs/busy-failure-drop", test_busy_failure_drop);
     g_test_add_func("/mcpsim/knobs/latency", test_latency);
     g_test_add_func("/mcpsim/knobs/events", test_events);

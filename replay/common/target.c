@@ -26,6 +26,8 @@ struct mcp_target {
     uint64_t reconnects;
     mcp_rx_cb cb;
     void *cb_ctx;
+    uint64_t junk_bytes;  /* received bytes that are not MCP frames */
+    uint64_t junk_chunks; /* datagrams (UDP) or runs of such bytes (TCP, serial) */
 };
 
 static void set_lost(struct mcp_target *t, GError **error, const char *what, int err)
@@ -361,9 +363,9 @@ size_t mcp_target_send_batch(struct mcp_target *t, const uint8_t *const *bytes, 
  * (§5); the frames inside such junk are still reported, as failing the
  * check, so a device using another check variant is noticed.
  */
-static void report_bad_frames(struct mcp_target *t, const uint8_t *p, size_t len)
+static size_t report_bad_frames(struct mcp_target *t, const uint8_t *p, size_t len)
 {
-    size_t i = 0;
+    size_t i = 0, other = 0;
     while (i < len) {
         struct mcp_frame frame;
         if (p[i] == MCP_MAGIC &&
@@ -372,8 +374,18 @@ static void report_bad_frames(struct mcp_target *t, const uint8_t *p, size_t len
             i += frame.frame_len;
         } else {
             i++;
+            other++;
         }
     }
+    return other;
+}
+
+static void count_junk(struct mcp_target *t, size_t bytes)
+{
+    if (bytes == 0)
+        return;
+    t->junk_bytes += bytes;
+    t->junk_chunks++;
 }
 
 static void on_rx_event(void *ctx, const struct mcp_stream_event *ev)
@@ -382,7 +394,9 @@ static void on_rx_event(void *ctx, const struct mcp_stream_event *ev)
     if (ev->kind == MCP_STREAM_FRAME)
         t->cb(t->cb_ctx, ev->bytes, ev->len, ev->crc_ok);
     else if (t->ep.kind == MCP_ENDPOINT_SERIAL)
-        report_bad_frames(t, ev->bytes, ev->len);
+        count_junk(t, report_bad_frames(t, ev->bytes, ev->len));
+    else
+        count_junk(t, ev->len);
 }
 
 static void split_datagram(struct mcp_target *t, const uint8_t *p, size_t left)
@@ -390,8 +404,10 @@ static void split_datagram(struct mcp_target *t, const uint8_t *p, size_t left)
     while (left > 0) {
         struct mcp_frame frame;
         enum mcp_decode_status st = mcp_frame_decode(&t->cfg.codec, p, left, &frame, NULL);
-        if (st != MCP_DECODE_OK && st != MCP_DECODE_BAD_CRC)
+        if (st != MCP_DECODE_OK && st != MCP_DECODE_BAD_CRC) {
+            count_junk(t, left); /* the rest of the datagram: not a frame */
             return;
+        }
         t->cb(t->cb_ctx, p, frame.frame_len, st == MCP_DECODE_OK);
         p += frame.frame_len;
         left -= frame.frame_len;
@@ -450,4 +466,10 @@ bool mcp_target_check_refused(struct mcp_target *t, GError **error)
         return true;
     }
     return false;
+}
+
+void mcp_target_junk(const struct mcp_target *t, uint64_t *bytes, uint64_t *chunks)
+{
+    *bytes = t->junk_bytes;
+    *chunks = t->junk_chunks;
 }

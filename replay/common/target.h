@@ -73,4 +73,11 @@ int mcp_target_linktype(const struct mcp_target *t);
 
 uint64_t mcp_target_reconnects(const struct mcp_target *t);
 
+/*
+ * Bytes received from the target that are not MCP frames (§1/§5: no 0x5A, length over 4096,
+ * a frame cut short): *bytes in total, *chunks the datagrams that held them (UDP) or the runs
+ * of them (TCP, serial; a frame failing the check is reported as a frame, not counted here).
+ */
+void mcp_target_junk(const struct mcp_target *t, uint64_t *bytes, uint64_t *chunks);
+
 #endif

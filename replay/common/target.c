@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "icmperr.h"
 #include "mcp/stream.h"
 
 G_DEFINE_QUARK(mcp - target - error - quark, mcp_target_error)
@@ -56,6 +57,9 @@ static bool open_udp(struct mcp_target *t, GError **error)
     int bufsize = 4 << 20;
     setsockopt(t->fd, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof bufsize);
     setsockopt(t->fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof bufsize);
+    /* every ICMP error for our datagrams (a router's net/host unreachable too), not only
+     * the "hard" ones: read from the error queue by unreachable() */
+    mcp_icmp_errors_enable(t->fd, t->ep.addr.ss_family);
     if (connect(t->fd, (struct sockaddr *)&t->ep.addr, t->ep.addr_len) != 0) {
         set_lost(t, error, "cannot reach", errno);
         return false;
@@ -251,6 +255,30 @@ static bool refused(struct mcp_target *t, GError **error)
     return false;
 }
 
+/*
+ * UDP: an error err from send/recv/SO_ERROR. An ICMP error queued for the socket (IP_RECVERR)
+ * is named with its type, code and sender: "unreachable (ICMP net unreachable (type 3 code 0)
+ * from 192.168.77.1)", exit 3. Returns false with *error set, or true when err is none of
+ * those (nothing queued and not ECONNREFUSED): the caller goes on.
+ */
+static bool unreachable(struct mcp_target *t, int err, GError **error)
+{
+    char what[160];
+    bool port = false;
+    if (mcp_icmp_error_read(t->fd, what, sizeof what, &port)) {
+        if (port)
+            g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_UNREACHABLE,
+                        "target %s: refused (%s: nothing listens there)", t->url, what);
+        else
+            g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_UNREACHABLE,
+                        "target %s: unreachable (%s)", t->url, what);
+        return false;
+    }
+    if (err == ECONNREFUSED)
+        return refused(t, error);
+    return true;
+}
+
 /* Writes all of a buffer to a stream descriptor, waiting at most stall_ms per step. */
 static bool write_all(struct mcp_target *t, const uint8_t *bytes, size_t len, GError **error)
 {
@@ -296,8 +324,6 @@ bool mcp_target_send(struct mcp_target *t, const uint8_t *bytes, size_t len, GEr
                 return true;
             if (errno == EINTR)
                 continue;
-            if (errno == ECONNREFUSED)
-                return refused(t, error);
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
                 if (!wait_fd(t->fd, POLLOUT, t->cfg.stall_ms)) {
                     set_lost(t, error, "send", ETIMEDOUT);
@@ -305,7 +331,10 @@ bool mcp_target_send(struct mcp_target *t, const uint8_t *bytes, size_t len, GEr
                 }
                 continue;
             }
-            set_lost(t, error, "send failed", errno);
+            int err = errno;
+            if (!unreachable(t, err, error))
+                return false;
+            set_lost(t, error, "send failed", err);
             return false;
         }
     case MCP_ENDPOINT_TCP:
@@ -436,11 +465,8 @@ bool mcp_target_receive(struct mcp_target *t, mcp_rx_cb cb, void *ctx, GError **
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return true;
-        if (t->ep.kind == MCP_ENDPOINT_UDP) {
-            if (n < 0 && errno == ECONNREFUSED)
-                return refused(t, error);
-            return true;
-        }
+        if (t->ep.kind == MCP_ENDPOINT_UDP)
+            return n < 0 ? unreachable(t, errno, error) : true;
         if (t->ep.kind == MCP_ENDPOINT_SERIAL) {
             if (n < 0 && errno == EIO) { /* the pty's other side closed */
                 set_lost(t, error, "serial line closed", EIO);
@@ -461,10 +487,8 @@ bool mcp_target_check_refused(struct mcp_target *t, GError **error)
         return false;
     int err = 0;
     socklen_t len = sizeof err;
-    if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == ECONNREFUSED) {
-        refused(t, error);
-        return true;
-    }
+    if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0)
+        return !unreachable(t, err, error);
     return false;
 }
 

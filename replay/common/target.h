@@ -61,7 +61,9 @@ int mcp_target_fd(const struct mcp_target *t);
 /* Reads every answer available now; false with *error (code 3) when the target is lost. */
 bool mcp_target_receive(struct mcp_target *t, mcp_rx_cb cb, void *ctx, GError **error);
 
-/* UDP: true once the target is known to refuse (ICMP port unreachable seen); sets *error. */
+/* UDP: true once an ICMP error came back for our datagrams (port, net or host unreachable,
+ * administratively prohibited, ...; read with IP_RECVERR, icmperr.h); sets *error (code 3)
+ * naming the ICMP type, code and the node that sent it. */
 bool mcp_target_check_refused(struct mcp_target *t, GError **error);
 
 /* The socket's own and the peer's addresses (UDP/TCP), for --record. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "icmperr.h"
 #include "mcp/stream.h"
 
 G_DEFINE_QUARK(mcp - target - error - quark, mcp_target_error)
@@ -26,6 +27,8 @@ struct mcp_target {
     uint64_t reconnects;
     mcp_rx_cb cb;
     void *cb_ctx;
+    uint64_t junk_bytes;  /* received bytes that are not MCP frames */
+    uint64_t junk_chunks; /* datagrams (UDP) or runs of such bytes (TCP, serial) */
 };
 
 static void set_lost(struct mcp_target *t, GError **error, const char *what, int err)
@@ -54,6 +57,9 @@ static bool open_udp(struct mcp_target *t, GError **error)
     int bufsize = 4 << 20;
     setsockopt(t->fd, SOL_SOCKET, SO_SNDBUF, &bufsize, sizeof bufsize);
     setsockopt(t->fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof bufsize);
+    /* every ICMP error for our datagrams (a router's net/host unreachable too), not only
+     * the "hard" ones: read from the error queue by unreachable() */
+    mcp_icmp_errors_enable(t->fd, t->ep.addr.ss_family);
     if (connect(t->fd, (struct sockaddr *)&t->ep.addr, t->ep.addr_len) != 0) {
         set_lost(t, error, "cannot reach", errno);
         return false;
@@ -249,6 +255,30 @@ static bool refused(struct mcp_target *t, GError **error)
     return false;
 }
 
+/*
+ * UDP: an error err from send/recv/SO_ERROR. An ICMP error queued for the socket (IP_RECVERR)
+ * is named with its type, code and sender: "unreachable (ICMP net unreachable (type 3 code 0)
+ * from 192.168.77.1)", exit 3. Returns false with *error set, or true when err is none of
+ * those (nothing queued and not ECONNREFUSED): the caller goes on.
+ */
+static bool unreachable(struct mcp_target *t, int err, GError **error)
+{
+    char what[160];
+    bool port = false;
+    if (mcp_icmp_error_read(t->fd, what, sizeof what, &port)) {
+        if (port)
+            g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_UNREACHABLE,
+                        "target %s: refused (%s: nothing listens there)", t->url, what);
+        else
+            g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_UNREACHABLE,
+                        "target %s: unreachable (%s)", t->url, what);
+        return false;
+    }
+    if (err == ECONNREFUSED)
+        return refused(t, error);
+    return true;
+}
+
 /* Writes all of a buffer to a stream descriptor, waiting at most stall_ms per step. */
 static bool write_all(struct mcp_target *t, const uint8_t *bytes, size_t len, GError **error)
 {
@@ -294,8 +324,6 @@ bool mcp_target_send(struct mcp_target *t, const uint8_t *bytes, size_t len, GEr
                 return true;
             if (errno == EINTR)
                 continue;
-            if (errno == ECONNREFUSED)
-                return refused(t, error);
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
                 if (!wait_fd(t->fd, POLLOUT, t->cfg.stall_ms)) {
                     set_lost(t, error, "send", ETIMEDOUT);
@@ -303,7 +331,10 @@ bool mcp_target_send(struct mcp_target *t, const uint8_t *bytes, size_t len, GEr
                 }
                 continue;
             }
-            set_lost(t, error, "send failed", errno);
+            int err = errno;
+            if (!unreachable(t, err, error))
+                return false;
+            set_lost(t, error, "send failed", err);
             return false;
         }
     case MCP_ENDPOINT_TCP:
@@ -361,9 +392,9 @@ size_t mcp_target_send_batch(struct mcp_target *t, const uint8_t *const *bytes, 
  * (§5); the frames inside such junk are still reported, as failing the
  * check, so a device using another check variant is noticed.
  */
-static void report_bad_frames(struct mcp_target *t, const uint8_t *p, size_t len)
+static size_t report_bad_frames(struct mcp_target *t, const uint8_t *p, size_t len)
 {
-    size_t i = 0;
+    size_t i = 0, other = 0;
     while (i < len) {
         struct mcp_frame frame;
         if (p[i] == MCP_MAGIC &&
@@ -372,8 +403,18 @@ static void report_bad_frames(struct mcp_target *t, const uint8_t *p, size_t len
             i += frame.frame_len;
         } else {
             i++;
+            other++;
         }
     }
+    return other;
+}
+
+static void count_junk(struct mcp_target *t, size_t bytes)
+{
+    if (bytes == 0)
+        return;
+    t->junk_bytes += bytes;
+    t->junk_chunks++;
 }
 
 static void on_rx_event(void *ctx, const struct mcp_stream_event *ev)
@@ -382,7 +423,9 @@ static void on_rx_event(void *ctx, const struct mcp_stream_event *ev)
     if (ev->kind == MCP_STREAM_FRAME)
         t->cb(t->cb_ctx, ev->bytes, ev->len, ev->crc_ok);
     else if (t->ep.kind == MCP_ENDPOINT_SERIAL)
-        report_bad_frames(t, ev->bytes, ev->len);
+        count_junk(t, report_bad_frames(t, ev->bytes, ev->len));
+    else
+        count_junk(t, ev->len);
 }
 
 static void split_datagram(struct mcp_target *t, const uint8_t *p, size_t left)
@@ -390,8 +433,10 @@ static void split_datagram(struct mcp_target *t, const uint8_t *p, size_t left)
     while (left > 0) {
         struct mcp_frame frame;
         enum mcp_decode_status st = mcp_frame_decode(&t->cfg.codec, p, left, &frame, NULL);
-        if (st != MCP_DECODE_OK && st != MCP_DECODE_BAD_CRC)
+        if (st != MCP_DECODE_OK && st != MCP_DECODE_BAD_CRC) {
+            count_junk(t, left); /* the rest of the datagram: not a frame */
             return;
+        }
         t->cb(t->cb_ctx, p, frame.frame_len, st == MCP_DECODE_OK);
         p += frame.frame_len;
         left -= frame.frame_len;
@@ -420,11 +465,8 @@ bool mcp_target_receive(struct mcp_target *t, mcp_rx_cb cb, void *ctx, GError **
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             return true;
-        if (t->ep.kind == MCP_ENDPOINT_UDP) {
-            if (n < 0 && errno == ECONNREFUSED)
-                return refused(t, error);
-            return true;
-        }
+        if (t->ep.kind == MCP_ENDPOINT_UDP)
+            return n < 0 ? unreachable(t, errno, error) : true;
         if (t->ep.kind == MCP_ENDPOINT_SERIAL) {
             if (n < 0 && errno == EIO) { /* the pty's other side closed */
                 set_lost(t, error, "serial line closed", EIO);
@@ -445,9 +487,13 @@ bool mcp_target_check_refused(struct mcp_target *t, GError **error)
         return false;
     int err = 0;
     socklen_t len = sizeof err;
-    if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == ECONNREFUSED) {
-        refused(t, error);
-        return true;
-    }
+    if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0)
+        return !unreachable(t, err, error);
     return false;
+}
+
+void mcp_target_junk(const struct mcp_target *t, uint64_t *bytes, uint64_t *chunks)
+{
+    *bytes = t->junk_bytes;
+    *chunks = t->junk_chunks;
 }

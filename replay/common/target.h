@@ -61,7 +61,9 @@ int mcp_target_fd(const struct mcp_target *t);
 /* Reads every answer available now; false with *error (code 3) when the target is lost. */
 bool mcp_target_receive(struct mcp_target *t, mcp_rx_cb cb, void *ctx, GError **error);
 
-/* UDP: true once the target is known to refuse (ICMP port unreachable seen); sets *error. */
+/* UDP: true once an ICMP error came back for our datagrams (port, net or host unreachable,
+ * administratively prohibited, ...; read with IP_RECVERR, icmperr.h); sets *error (code 3)
+ * naming the ICMP type, code and the node that sent it. */
 bool mcp_target_check_refused(struct mcp_target *t, GError **error);
 
 /* The socket's own and the peer's addresses (UDP/TCP), for --record. */
@@ -72,5 +74,12 @@ bool mcp_target_addresses(const struct mcp_target *t, struct sockaddr_storage *l
 int mcp_target_linktype(const struct mcp_target *t);
 
 uint64_t mcp_target_reconnects(const struct mcp_target *t);
+
+/*
+ * Bytes received from the target that are not MCP frames (§1/§5: no 0x5A, length over 4096,
+ * a frame cut short): *bytes in total, *chunks the datagrams that held them (UDP) or the runs
+ * of them (TCP, serial; a frame failing the check is reported as a frame, not counted here).
+ */
+void mcp_target_junk(const struct mcp_target *t, uint64_t *bytes, uint64_t *chunks);
 
 #endif

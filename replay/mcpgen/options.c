@@ -232,7 +232,7 @@ static const char help_description[] =
     "\n"
     "Examples:\n"
     "  mcpgen -w x.pcap --truth x.truth.jsonl                 100 UDP frames, seed 1\n"
-    "  mcpgen --transport tcp --devices 1-3 -L 10000 -w t.pcap TCP, devices 1, 2 and 3\n"
+    "  mcpgen --transport tcp --devices 1-3 -L 10000 -w t.pcap   TCP, devices 1 to 3\n"
     "  mcpgen --devices 1-4,7 --latency 20:5 -w d.pcap        answers after 15..25 ms\n"
     "  mcpgen --transport serial --noise 0.3 --format pcapng -w s.pcapng\n"
     "  mcpgen --corrupt-crc 0.05 --drop 0.02 --reorder 0.02 -w f.pcap --truth f.jsonl\n"

@@ -349,6 +349,83 @@ static bool convert(struct raw_opts *r, struct mp_options *o, bool timeout_given
     return true;
 }
 
+static bool looks_like_target(const char *w)
+{
+    return g_str_has_prefix(w, "udp://") || g_str_has_prefix(w, "tcp://") ||
+           g_str_has_prefix(w, "serial:") || g_str_has_prefix(w, "iface:");
+}
+
+/*
+ * --json and -j are a flag (JSON to stdout); only --json=FILE names a file. GLib's
+ * optional-argument options take the next word that does not start with '-' as the value
+ * (the target in "--json udp://... read 3 0 2"), so before GLib parses, a bare --json or -j
+ * (also in a cluster such as -vj) becomes --json=-. Values of the options that take one
+ * are skipped, and so is everything after "--". "--json FILE TARGET" (mcpreplay's form)
+ * is refused with the spelling to use. Returns a new vector (g_strfreev it) or NULL with
+ * error set.
+ */
+static gchar **json_as_flag(int argc, char **argv, GError **error)
+{
+    static const char *const with_value[] = {"--timeout",
+                                             "--retries",
+                                             "--busy-backoff",
+                                             "--crc",
+                                             "--seq",
+                                             "--count",
+                                             "-c",
+                                             "--interval",
+                                             "-i",
+                                             "--show",
+                                             "-f",
+                                             "--format",
+                                             "--record",
+                                             "-w",
+                                             "--scan-addr",
+                                             "--stall-timeout",
+                                             "--deprecated-i"};
+    GPtrArray *out = g_ptr_array_new();
+    bool rest = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        bool bare_long = strcmp(a, "--json") == 0;
+        bool cluster = !rest && i > 0 && a[0] == '-' && a[1] != '-' && a[1] != '\0' &&
+                       strchr(a, 'j') != NULL && a[strspn(a + 1, "vjV") + 1] == '\0';
+        if (rest || i == 0 || !(bare_long || cluster)) {
+            g_ptr_array_add(out, g_strdup(a));
+            if (strcmp(a, "--") == 0)
+                rest = true;
+            for (size_t k = 0; !rest && i > 0 && k < G_N_ELEMENTS(with_value); k++)
+                if (strcmp(a, with_value[k]) == 0 && i + 1 < argc) {
+                    g_ptr_array_add(out, g_strdup(argv[++i]));
+                    break;
+                }
+            continue;
+        }
+        if (i + 2 < argc && argv[i + 1][0] != '-' && !looks_like_target(argv[i + 1]) &&
+            looks_like_target(argv[i + 2])) {
+            g_set_error(error, MP_ERROR, MP_EXIT_USAGE,
+                        "%s takes no FILE after a space (it writes to stdout): write "
+                        "--json=%s for a file",
+                        a, argv[i + 1]);
+            g_ptr_array_free(out, TRUE);
+            return NULL;
+        }
+        if (cluster) { /* -vj: keep the other flags, -j becomes --json=- */
+            GString *others = g_string_new("-");
+            for (const char *c = a + 1; *c != '\0'; c++)
+                if (*c != 'j')
+                    g_string_append_c(others, *c);
+            if (others->len > 1)
+                g_ptr_array_add(out, g_string_free(others, FALSE));
+            else
+                g_string_free(others, TRUE);
+        }
+        g_ptr_array_add(out, g_strdup("--json=-"));
+    }
+    g_ptr_array_add(out, NULL);
+    return (gchar **)g_ptr_array_free(out, FALSE);
+}
+
 bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **error)
 {
     struct raw_opts r = {.timeout_ms = G_MININT,
@@ -378,7 +455,7 @@ bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **erro
         {"deprecated-i", 'i', G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &r.interval_ms,
          "old -i (--interval)", "MS"},
         {"json", 'j', G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer)on_json,
-         "One JSON object per line per answer, to FILE (default or -: stdout)", "FILE"},
+         "One JSON object per line per answer, to stdout; --json=FILE: to FILE", "FILE"},
         {"show", 'f', 0, G_OPTION_ARG_STRING, &r.format,
          "Register values: table (default), hex, unsigned, signed, binary", "FMT"},
         {"format", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &r.format, "old name of --show",
@@ -405,9 +482,14 @@ bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **erro
     memset(o, 0, sizeof *o);
     json_target = &r.json_path;
     GError *err = NULL;
-    bool ok = g_option_context_parse(ctx, &argc, &argv, &err);
+    gchar **args = json_as_flag(argc, argv, error);
+    bool scanned = args != NULL;
+    bool ok = scanned && g_option_context_parse_strv(ctx, &args, &err);
+    g_strfreev(args);
     json_target = NULL;
-    if (!ok) {
+    if (!scanned) {
+        ok = false;
+    } else if (!ok) {
         g_set_error_literal(error, MP_ERROR, MP_EXIT_USAGE, err->message);
         g_error_free(err);
     } else if (r.version) {

@@ -1,6 +1,7 @@
 /* mcppoll's run: see run.h. */
 #include "run.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,15 +76,32 @@ static bool start(struct mp_session *s, const struct mp_options *o, struct mp_ta
     return true;
 }
 
-static void explain(const struct mp_options *o, const struct mp_outcome *oc)
+/* "received 5 datagrams, 25 bytes that are not MCP" (nothing when there were none). */
+static void note_junk(const struct mp_session *s, const struct mp_options *o)
 {
+    uint64_t bytes, chunks;
+    mp_session_junk(s, &bytes, &chunks);
+    if (bytes > 0)
+        fprintf(stderr,
+                "mcppoll: received %" PRIu64 " %s, %" PRIu64 " bytes that are not MCP from %s\n",
+                chunks,
+                strncmp(o->target, "udp:", 4) == 0 ? (chunks == 1 ? "datagram" : "datagrams")
+                                                   : (chunks == 1 ? "run" : "runs"),
+                bytes, o->target);
+}
+
+static void explain(const struct mp_session *s, const struct mp_options *o,
+                    const struct mp_outcome *oc)
+{
+    uint64_t junk, chunks;
+    mp_session_junk(s, &junk, &chunks);
     if (oc->kind == MP_LOST)
         fprintf(stderr, "mcppoll: target unreachable: %s\n", oc->error);
     else if (oc->kind == MP_NO_ANSWER)
         fprintf(stderr,
-                "mcppoll: no answer within %d ms (--timeout): the frame went out to %s, nothing "
-                "answered it\n",
-                o->timeout_ms, o->target);
+                "mcppoll: no answer within %d ms (--timeout): the frame went out to %s, %s\n",
+                o->timeout_ms, o->target,
+                junk > 0 ? "only bytes that are not MCP came back" : "nothing answered it");
 }
 
 static int run_command(struct mp_session *s, const struct mp_options *o, struct mp_tally *t)
@@ -98,7 +116,7 @@ static int run_command(struct mp_session *s, const struct mp_options *o, struct 
         mp_tally_add(t, &oc);
         mp_output_outcome(o, poll, polling, &oc);
         if (!polling || oc.kind == MP_LOST)
-            explain(o, &oc);
+            explain(s, o, &oc);
         if (oc.kind == MP_LOST || mp_session_stop_requested())
             break;
         if (o->count_polls == 0 || poll < o->count_polls)
@@ -132,7 +150,7 @@ static int run_scan(struct mp_session *s, const struct mp_options *o, struct mp_
         mp_tally_add(t, &oc);
         mp_output_scan_probe(o, o->scan_ids[i], &oc);
         if (oc.kind == MP_LOST) {
-            explain(o, &oc);
+            explain(s, o, &oc);
             return 3;
         }
         if (oc.kind == MP_ANSWERED) {
@@ -179,6 +197,7 @@ int mp_run(const struct mp_options *o)
         code = run_command(s, o, &t);
     mp_output_notes(o, mp_session_master_stats(s), mp_session_unmatched(s), mp_session_bad_crc(s),
                     mp_session_bad_crc_hint(s));
+    note_junk(s, o);
     if (!mp_session_close(s, &error)) {
         fprintf(stderr, "mcppoll: %s\n", error->message);
         g_error_free(error);

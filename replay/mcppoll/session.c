@@ -377,6 +377,11 @@ uint64_t mp_session_events(const struct mp_session *s)
     return s->events;
 }
 
+void mp_session_junk(const struct mp_session *s, uint64_t *bytes, uint64_t *chunks)
+{
+    mcp_target_junk(s->target, bytes, chunks);
+}
+
 uint64_t mp_session_bad_crc(const struct mp_session *s)
 {
     return s->bad_crc;

@@ -67,6 +67,9 @@ void mp_session_idle(struct mp_session *s, int64_t until_ns);
 uint64_t mp_session_unmatched(const struct mp_session *s);
 uint64_t mp_session_events(const struct mp_session *s);
 uint64_t mp_session_bad_crc(const struct mp_session *s);
+
+/* Bytes from the target that are not MCP, and the datagrams (UDP) or runs holding them. */
+void mp_session_junk(const struct mp_session *s, uint64_t *bytes, uint64_t *chunks);
 /* The first check variant every frame that failed ours passes, or NULL (none, or no bad frame). */
 const char *mp_session_bad_crc_hint(const struct mp_session *s);
 const struct mcp_master_stats *mp_session_master_stats(const struct mp_session *s);

@@ -75,6 +75,16 @@ void sim_handle_frame(struct sim_core *core, struct sim_client *c, const struct 
                       bool crc_ok, struct sim_out *out);
 
 /*
+ * A UDP datagram holding, at a frame boundary, a frame whose length field is over
+ * 4096 (spec §1: malformed, "a receiver answers NAK reason 3"): counted as malformed
+ * and NAKed BAD_LENGTH with the frame's seq. len: the bytes from its magic to the end of
+ * the datagram (a datagram delimits the frame; a stream decoder skips the magic as junk
+ * instead, §1, so TCP and serial do not come here).
+ */
+void sim_handle_bad_length(struct sim_core *core, struct sim_client *c, uint8_t seq, size_t len,
+                           struct sim_out *out);
+
+/*
  * Bytes skipped while resynchronising. On a serial line (§5 mode) a frame with
  * a bad check is skipped as junk: when a junk run is exactly such a frame (or
  * starts with one), it is counted as a CRC error and NAKed like on TCP.

@@ -159,6 +159,17 @@ void sim_handle_frame(struct sim_core *core, struct sim_client *c, const struct 
         serve(core, c, out, f, &pdu);
 }
 
+void sim_handle_bad_length(struct sim_core *core, struct sim_client *c, uint8_t seq, size_t len,
+                           struct sim_out *out)
+{
+    core->stats.malformed++;
+    if (core->cfg->verbose)
+        fprintf(stderr, "rx %s seq=%u length over %u len=%zu malformed\n", c->name, seq,
+                MCP_MAX_PAYLOAD, len);
+    struct sim_nak nak = {.seq = seq, .reason = MCP_NAK_BAD_LENGTH};
+    send_nak(core, c, out, &nak);
+}
+
 void sim_handle_junk(struct sim_core *core, struct sim_client *c, const uint8_t *bytes, size_t len,
                      bool serial, struct sim_out *out)
 {

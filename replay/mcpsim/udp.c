@@ -244,6 +244,26 @@ static void on_stream_event(void *ctx, const struct mcp_stream_event *ev)
         sim_handle_junk(fc->core, fc->client, ev->bytes, ev->len, false, &fc->out->out);
 }
 
+/*
+ * Walks the frames of a datagram from its start by their length fields (§5: whole frames
+ * back to back) and returns the offset of the first one whose length is over 4096 (§1:
+ * malformed, NAK reason 3), or len when there is none. The walk stops, returning len, at
+ * anything else that is not a frame boundary (no magic, a frame cut short): the stream
+ * decoder handles those bytes as before.
+ */
+static size_t over_long_frame_at(const struct mcp_codec *codec, const uint8_t *b, size_t len)
+{
+    size_t pos = 0;
+    while (pos + 4 <= len && b[pos] == MCP_MAGIC) {
+        unsigned length = codec->length_le ? (unsigned)b[pos + 2] | (unsigned)b[pos + 3] << 8
+                                           : (unsigned)b[pos + 2] << 8 | (unsigned)b[pos + 3];
+        if (length > MCP_MAX_PAYLOAD)
+            return pos;
+        pos += 6 + (size_t)length;
+    }
+    return len;
+}
+
 static void on_readable(struct sim_core *core, struct sim_watch *w, uint32_t events)
 {
     (void)events;
@@ -282,9 +302,13 @@ static void on_readable(struct sim_core *core, struct sim_watch *w, uint32_t eve
             o.src_len = uc->key.len;
             o.current = -1;
             struct feed_ctx fc = {.core = core, .client = &uc->c, .out = &o};
+            size_t whole = over_long_frame_at(&core->cfg->codec, rx_bufs[i], msgs[i].msg_len);
             mcp_stream_init(&udp_stream, &scfg);
-            mcp_stream_feed(&udp_stream, rx_bufs[i], msgs[i].msg_len, on_stream_event, &fc);
+            mcp_stream_feed(&udp_stream, rx_bufs[i], whole, on_stream_event, &fc);
             mcp_stream_finish(&udp_stream, on_stream_event, &fc);
+            if (whole < msgs[i].msg_len)
+                sim_handle_bad_length(core, &uc->c, rx_bufs[i][whole + 1],
+                                      msgs[i].msg_len - whole, &o.out);
         }
         if (o.used > 0)
             flush(&o);
@@ -301,8 +325,10 @@ bool sim_udp_listen(struct sim_core *core, const struct mcp_endpoint *ep, char *
         snprintf(err, err_len, "udp socket: %s", strerror(errno));
         return false;
     }
+    /* No SO_REUSEADDR: on Linux it lets a second UDP socket bind an address:port
+     * another process serves and take its datagrams; a port in use is refused
+     * ("Address already in use", exit 3) as for TCP. */
     int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (ep->addr.ss_family == AF_INET6)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     sim_bcast_enable_pktinfo(fd, ep->addr.ss_family);

@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
@@ -564,6 +565,67 @@ def schema():
         with open(ARGS.schema) as f:
             SCHEMA = json.load(f)
     return SCHEMA
+
+
+def case_junk():
+    """A device answering every request with 'hello' (not MCP, h19 #12): the bytes are counted
+    and named, and the verdict is no answer (exit 3), not silence."""
+    import socket
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lst.bind(("127.0.0.1", 0))
+    lst.listen(1)
+    stop = threading.Event()
+
+    def serve_udp():
+        u.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                _, peer = u.recvfrom(9000)
+                u.sendto(b"hello", peer)
+            except socket.timeout:
+                pass
+
+    def serve_tcp():
+        lst.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                c, _ = lst.accept()
+            except socket.timeout:
+                continue
+            c.settimeout(0.1)
+            while not stop.is_set():
+                try:
+                    if not c.recv(9000):
+                        break
+                    c.sendall(b"hello")
+                except socket.timeout:
+                    pass
+            c.close()
+
+    threads = [threading.Thread(target=f, daemon=True) for f in (serve_udp, serve_tcp)]
+    for t in threads:
+        t.start()
+    try:
+        url = f"udp://127.0.0.1:{u.getsockname()[1]}"
+        r = poll("--no-sync", "--timeout", 300, "-c", 2, "--interval", 10, url, "read", 1, 0, 2,
+                 rc=3, what="udp junk device")
+        check(f"received 2 datagrams, 10 bytes that are not MCP from {url}" in r.err and
+              "only bytes that are not MCP came back" not in r.err, f"junk named (udp)\n{r.err}")
+        r = poll("--no-sync", "--timeout", 300, url, "read", 1, 0, 2, rc=3, what="udp, one poll")
+        check("only bytes that are not MCP came back" in r.err and
+              "received 1 datagram, 5 bytes that are not MCP" in r.err, f"one poll\n{r.err}")
+        url = f"tcp://127.0.0.1:{lst.getsockname()[1]}"
+        r = poll("--no-sync", "--timeout", 300, url, "read", 1, 0, 2, rc=3, what="tcp junk device")
+        check("only bytes that are not MCP came back" in r.err and
+              "5 bytes that are not MCP" in r.err, f"junk named (tcp)\n{r.err}")
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(2)
+        u.close()
+        lst.close()
 
 
 if __name__ == "__main__":

@@ -569,6 +569,72 @@ static void test_bad_options(void)
     g_free(regs);
 }
 
+/* A UDP or TCP port another mcpsim serves is refused (exit 3, "Address already in
+ * use"): a second UDP socket on the same address:port would take the first one's
+ * datagrams (h19 #10). */
+static void test_port_in_use(void)
+{
+    struct sim_proc first;
+    start_default(&first, NULL, NULL);
+    const char *urls[] = {first.udp, first.tcp};
+    for (size_t i = 0; i < G_N_ELEMENTS(urls); i++) {
+        const char *args[] = {"--listen", urls[i], NULL};
+        GString *err = g_string_new(NULL);
+        int rc = simproc_run(args, err);
+        if (rc != 3 || strstr(err->str, "Address already in use") == NULL)
+            g_error("second mcpsim on %s: exit %d, stderr '%s'", urls[i], rc, err->str);
+        g_string_free(err, TRUE);
+    }
+    /* the first one still answers on its UDP port */
+    struct tconn c;
+    tconn_open(&c, T_UDP, &first);
+    tconn_send_frame(&c, 0, 0x01, "");
+    uint8_t f[64];
+    size_t n = 0;
+    g_assert_true(tconn_recv_frame(&c, f, &n, 2000));
+    tconn_close(&c);
+    stop_expecting(&first, SIGTERM, NULL);
+}
+
+/* §1: "length > 4096 is malformed: the frame is rejected (a receiver answers NAK reason
+ * 3 ...)". A datagram delimits the frame, so over UDP mcpsim answers NAK BAD_LENGTH with
+ * the frame's seq, also after a good frame in the same datagram (h19 #15). */
+static void test_udp_length_over_4096(void)
+{
+    struct sim_proc p;
+    const char *args[] = {"--listen", "udp://127.0.0.1:0", NULL};
+    simproc_start(&p, args);
+    struct tconn c;
+    tconn_open(&c, T_UDP, &p);
+    static uint8_t big[6 + 4097];
+    memset(big, 0, sizeof big);
+    const uint8_t head[] = {0x5a, 0x01, 0x10, 0x01, 0x02}; /* seq 1, length 4097, READ */
+    memcpy(big, head, sizeof head);
+    tconn_send(&c, big, sizeof big);
+    uint8_t d[65536];
+    size_t n = 0;
+    g_assert_true(tconn_recv_datagram(&c, d, &n, 2000));
+    g_assert_cmpuint(n, ==, 8);
+    g_assert_cmphex(d[4], ==, 0x05); /* NAK */
+    g_assert_cmphex(d[5], ==, 0x01); /* nak_seq: the frame's */
+    g_assert_cmphex(d[6], ==, 0x03); /* BAD_LENGTH */
+
+    uint8_t two[64];
+    size_t m = build_frame(2, 0x01, "", two, sizeof two); /* HEARTBEAT seq 2 */
+    const uint8_t huge[] = {0x5a, 0x03, 0xff, 0xff, 0x02, 0x00};
+    memcpy(two + m, huge, sizeof huge);
+    tconn_send(&c, two, m + sizeof huge);
+    g_assert_true(tconn_recv_datagram(&c, d, &n, 2000));
+    g_assert_cmpuint(n, ==, 16); /* the HEARTBEAT answer (8) and the NAK (8) */
+    g_assert_cmphex(d[4], ==, 0x81);
+    g_assert_cmphex(d[8 + 4], ==, 0x05);
+    g_assert_cmphex(d[8 + 5], ==, 0x03);
+    g_assert_cmphex(d[8 + 6], ==, 0x03);
+    tconn_close(&c);
+    const char *needles[] = {"malformed=2 ", "junk_bytes=0 ", "NAK=2", NULL};
+    stop_expecting(&p, SIGTERM, needles);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -591,6 +657,8 @@ int main(int argc, char **argv)
     g_test_add_func("/mcpsim/robust/udp-client-eviction", test_udp_client_eviction);
     g_test_add_func("/mcpsim/robust/ipv6", test_ipv6);
     g_test_add_func("/mcpsim/robust/bad-options", test_bad_options);
+    g_test_add_func("/mcpsim/robust/port-in-use", test_port_in_use);
+    g_test_add_func("/mcpsim/robust/udp-length-over-4096", test_udp_length_over_4096);
     g_test_add_func("/mcpsim/knobs/busy-failure-drop", test_busy_failure_drop);
     g_test_add_func("/mcpsim/knobs/latency", test_latency);
     g_test_add_func("/mcpsim/knobs/events", test_events);

@@ -837,6 +837,19 @@ static bool check_link_type(struct runner *r, GError **error)
     return false;
 }
 
+/* Bytes from the targets that are not MCP (h19 #12), into the summary. */
+static void count_junk(struct runner *r)
+{
+    r->stats.received_junk_bytes = r->stats.received_junk_chunks = 0;
+    for (unsigned slot = 0; r->targets != NULL && slot < r->targets->len; slot++)
+        if (target_at(r, slot) != NULL) {
+            uint64_t bytes, chunks;
+            mcp_target_junk(target_at(r, slot), &bytes, &chunks);
+            r->stats.received_junk_bytes += bytes;
+            r->stats.received_junk_chunks += chunks;
+        }
+}
+
 static void finish_stats(struct runner *r)
 {
     r->stats.target = r->o->target != NULL ? r->o->target : "(dry run)";
@@ -1180,6 +1193,9 @@ static int run(struct runner *r)
     if (r->stats.interrupted && (code == MR_EXIT_OK || code == MR_EXIT_MISMATCH))
         code = MR_EXIT_INTERRUPTED;
     if (code == MR_EXIT_OK && r->stats.received_bad_crc > 0) /* bad checks are never ok */
+        code = MR_EXIT_MISMATCH;
+    count_junk(r);
+    if (code == MR_EXIT_OK && r->stats.received_junk_bytes > 0) /* nor bytes that are not MCP */
         code = MR_EXIT_MISMATCH;
     if (code == MR_EXIT_OK)
         code = skips_verdict(r, NULL); /* issue 8 */

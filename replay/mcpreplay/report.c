@@ -106,6 +106,10 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
                 fprintf(out, " %s %" G_GUINT64_FORMAT, name != NULL ? name : "other", s->naks[i]);
             }
     }
+    if (s->received_junk_bytes > 0)
+        fprintf(out, ", %" G_GUINT64_FORMAT " datagrams or runs, %" G_GUINT64_FORMAT
+                     " bytes that are not MCP",
+                s->received_junk_chunks, s->received_junk_bytes);
     fprintf(out, "\n");
     if (s->received_bad_crc > 0) {
         if (s->crc_hint != NULL)
@@ -416,8 +420,11 @@ bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, G
         json_hist(j, "lateness", &s->lateness);
     g_string_append_printf(j,
                            ",\"received\":%" G_GUINT64_FORMAT
-                           ",\"received_bad_crc\":%" G_GUINT64_FORMAT ",\"naks\":{",
-                           s->received, s->received_bad_crc);
+                           ",\"received_bad_crc\":%" G_GUINT64_FORMAT
+                           ",\"received_junk_bytes\":%" G_GUINT64_FORMAT
+                           ",\"received_junk_chunks\":%" G_GUINT64_FORMAT ",\"naks\":{",
+                           s->received, s->received_bad_crc, s->received_junk_bytes,
+                           s->received_junk_chunks);
     json_naks(j, s->naks);
     g_string_append_c(j, '}');
     if (s->faults != NULL)

@@ -63,6 +63,49 @@ def load(path):
 
 # ---------------------------------------------------------------- cases
 
+def case_junk():
+    """A target answering every datagram with 'hello' (5 bytes that are not MCP, h19 #12): the
+    bytes are counted in the summary and --json, and the run is not ok (exit 1)."""
+    cap = tmp("junk-src.pcap")
+    mkcap(cap, "--count", "6", "--gap-us", "200")
+    dev = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    dev.bind(("127.0.0.1", 0))
+    dev.settimeout(0.1)
+    stop = threading.Event()
+    answered = []
+
+    def serve():
+        while not stop.is_set():
+            try:
+                _, peer = dev.recvfrom(9000)
+            except socket.timeout:
+                continue
+            dev.sendto(b"hello", peer)
+            answered.append(peer)
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    js = tmp("junk.json")
+    try:
+        p = run(["-t", f"udp://127.0.0.1:{dev.getsockname()[1]}", "--timeout", "300", "--json", js, cap],
+                what="junk target")
+    finally:
+        stop.set()
+        t.join(2)
+        dev.close()
+    n = len(answered)
+    check(p.returncode == 1, f"junk target: exit 1 ({p.returncode})\n{p.stdout}{p.stderr}")
+    check(n == 6, f"junk target: the device got all 6 frames ({n})")
+    check(f"{n} datagrams or runs, {5 * n} bytes that are not MCP" in p.stdout,
+          f"junk target: the summary names {n} datagrams, {5 * n} bytes\n{p.stdout}")
+    check("result: ok" not in p.stdout, f"junk target: not ok\n{p.stdout}")
+    j = load(js)
+    validate(j, "junk")
+    check(j.get("received_junk_bytes") == 5 * n and j.get("received_junk_chunks") == n and
+          j.get("exit_code") == 1, f"junk target: --json counts ({j.get('received_junk_bytes')}, "
+          f"{j.get('received_junk_chunks')}, exit {j.get('exit_code')})")
+
+
 def case_busy():
     """NAK BUSY (mcpsim --nak-busy-rate 0.2): every request answered after resends, exit 0,
     resends counted; injected bad checks (--corrupt-crc) are resent correct, as a real master

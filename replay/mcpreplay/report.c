@@ -107,8 +107,9 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
             }
     }
     if (s->received_junk_bytes > 0)
-        fprintf(out, ", %" G_GUINT64_FORMAT " datagrams or runs, %" G_GUINT64_FORMAT
-                     " bytes that are not MCP",
+        fprintf(out,
+                ", %" G_GUINT64_FORMAT " datagrams or runs, %" G_GUINT64_FORMAT
+                " bytes that are not MCP",
                 s->received_junk_chunks, s->received_junk_bytes);
     fprintf(out, "\n");
     if (s->received_bad_crc > 0) {
@@ -418,13 +419,12 @@ bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, G
         g_string_append(j, ",\"not_sent\":null");
     if (s->timed)
         json_hist(j, "lateness", &s->lateness);
-    g_string_append_printf(j,
-                           ",\"received\":%" G_GUINT64_FORMAT
-                           ",\"received_bad_crc\":%" G_GUINT64_FORMAT
-                           ",\"received_junk_bytes\":%" G_GUINT64_FORMAT
-                           ",\"received_junk_chunks\":%" G_GUINT64_FORMAT ",\"naks\":{",
-                           s->received, s->received_bad_crc, s->received_junk_bytes,
-                           s->received_junk_chunks);
+    g_string_append_printf(
+        j,
+        ",\"received\":%" G_GUINT64_FORMAT ",\"received_bad_crc\":%" G_GUINT64_FORMAT
+        ",\"received_junk_bytes\":%" G_GUINT64_FORMAT ",\"received_junk_chunks\":%" G_GUINT64_FORMAT
+        ",\"naks\":{",
+        s->received, s->received_bad_crc, s->received_junk_bytes, s->received_junk_chunks);
     json_naks(j, s->naks);
     g_string_append_c(j, '}');
     if (s->faults != NULL)

@@ -25,7 +25,7 @@ struct mr_run_stats {
     uint64_t received_bad_crc;
     uint64_t received_junk_bytes;  /* bytes from the target that are not MCP (h19 #12) */
     uint64_t received_junk_chunks; /* ... the datagrams (UDP) or runs (TCP, serial) holding them */
-    uint64_t naks[8]; /* NAKs received, by reason (0: other) */
+    uint64_t naks[8];              /* NAKs received, by reason (0: other) */
     uint64_t loops;
     uint64_t reconnects;
     uint64_t sockets_closed; /* sender sockets closed (least recently used) under the fd limit */

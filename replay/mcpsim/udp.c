@@ -307,8 +307,8 @@ static void on_readable(struct sim_core *core, struct sim_watch *w, uint32_t eve
             mcp_stream_feed(&udp_stream, rx_bufs[i], whole, on_stream_event, &fc);
             mcp_stream_finish(&udp_stream, on_stream_event, &fc);
             if (whole < msgs[i].msg_len)
-                sim_handle_bad_length(core, &uc->c, rx_bufs[i][whole + 1],
-                                      msgs[i].msg_len - whole, &o.out);
+                sim_handle_bad_length(core, &uc->c, rx_bufs[i][whole + 1], msgs[i].msg_len - whole,
+                                      &o.out);
         }
         if (o.used > 0)
             flush(&o);

@@ -752,18 +752,25 @@ static void extract_dlt_user(struct mr_extractor *ex, const struct mr_record *re
     seen->junk_bytes += ex->stats.junk_bytes - junk;
 }
 
+/* The record whose frames go to cb next (its bytes are not kept past this call). */
+static void begin_record(struct mr_extractor *ex, const struct mr_record *rec, mr_frame_cb cb,
+                         void *ctx)
+{
+    ex->cur_rec = *rec;
+    ex->cur_rec.data = NULL;
+    ex->rec = &ex->cur_rec;
+    ex->meta = (struct mr_recmeta){rec->file, rec->number, rec->ordinal, rec->ts_ns};
+    ex->cb = cb;
+    ex->ctx = ctx;
+}
+
 void mr_extractor_record(struct mr_extractor *ex, const struct mr_record *rec, mr_frame_cb cb,
                          void *ctx)
 {
     struct mr_packet pkt;
     ex->stats.records++;
     if (mr_dlt_user_is_user(rec->linktype)) {
-        ex->cur_rec = *rec;
-        ex->cur_rec.data = NULL;
-        ex->rec = &ex->cur_rec;
-        ex->meta = (struct mr_recmeta){rec->file, rec->number, rec->ordinal, rec->ts_ns};
-        ex->cb = cb;
-        ex->ctx = ctx;
+        begin_record(ex, rec, cb, ctx);
         extract_dlt_user(ex, rec);
         return;
     }
@@ -775,12 +782,7 @@ void mr_extractor_record(struct mr_extractor *ex, const struct mr_record *rec, m
         }
         return;
     }
-    ex->cur_rec = *rec;
-    ex->cur_rec.data = NULL;
-    ex->rec = &ex->cur_rec;
-    ex->meta = (struct mr_recmeta){rec->file, rec->number, rec->ordinal, rec->ts_ns};
-    ex->cb = cb;
-    ex->ctx = ctx;
+    begin_record(ex, rec, cb, ctx);
     pkt.serial_line = rec->interface_id;
     extract_packet(ex, &pkt);
 }

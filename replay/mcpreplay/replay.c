@@ -784,7 +784,7 @@ static int dry_run(struct runner *r)
     }
     printf("%" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT " bytes\n", r->stats.sent,
            r->stats.bytes);
-    mr_report_dlt_user(stdout, mr_source_extractor(r->src));
+    mr_report_capture_notes(stdout, mr_source_extractor(r->src));
     return skips_verdict(r, stdout); /* issue 8 */
 }
 

@@ -77,7 +77,7 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
                 " frames cut by the snaplen\n",
                 s->extract->tcp_holes, s->extract->tcp_hole_bytes, s->extract->junk_bytes,
                 s->extract->truncated);
-    mr_report_dlt_user(out, s->extractor);
+    mr_report_capture_notes(out, s->extractor);
     const struct mr_rewrite_stats *f = s->faults;
     if (f != NULL && (f->corrupted || f->dropped || f->duplicated || f->reordered))
         fprintf(out,
@@ -209,16 +209,22 @@ void mr_report_skips(FILE *out, const struct mr_extractor *ex)
                 mr_extractor_stats(ex)->skipped - skips->len);
 }
 
-void mr_report_dlt_user(FILE *out, const struct mr_extractor *ex)
+static void report_dlt_user(FILE *out, const struct mr_extractor *ex);
+
+void mr_report_capture_notes(FILE *out, const struct mr_extractor *ex)
 {
-    /* Printed here because the listing (-n) and the summary both end with this call. */
-    if (ex != NULL && mr_extractor_stats(ex)->udp_suspected_duplicates > 0)
+    if (ex == NULL)
+        return;
+    if (mr_extractor_stats(ex)->udp_suspected_duplicates > 0)
         fprintf(out,
                 "capture:   %" G_GUINT64_FORMAT " UDP datagrams equal to their sender's previous "
                 "one within 1 ms (suspected SPAN copies; replayed as captured)\n",
                 mr_extractor_stats(ex)->udp_suspected_duplicates);
-    if (ex == NULL)
-        return;
+    report_dlt_user(out, ex);
+}
+
+static void report_dlt_user(FILE *out, const struct mr_extractor *ex)
+{
     const struct mr_dlt_user_table *t = mr_extractor_dlt_user(ex);
     bool any = false;
     for (int dlt = MR_DLT_USER_FIRST; dlt <= MR_DLT_USER_LAST; dlt++) {

@@ -66,8 +66,10 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s);
 bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, GError **error);
 /* issue 8: "skipped: N frames" and one line per listed skip (record, sender, seq, reason). */
 void mr_report_skips(FILE *out, const struct mr_extractor *ex);
-/* "dlt_user:" lines: per LINKTYPE_USER0..15 seen, its mapping, where it came from
- * (--dlt-user or Wireshark's user_dlts file) and its records (MCP, not MCP, unmapped). */
-void mr_report_dlt_user(FILE *out, const struct mr_extractor *ex);
+/* What the capture held beside its frames, for the listing (-n) and the summary: UDP datagrams
+ * suspected to be SPAN copies, and "dlt_user:" lines: per LINKTYPE_USER0..15 seen, its mapping,
+ * where it came from (--dlt-user or Wireshark's user_dlts file) and its records (MCP, not MCP,
+ * unmapped). Nothing without an extractor (ex NULL). */
+void mr_report_capture_notes(FILE *out, const struct mr_extractor *ex);
 
 #endif

@@ -61,6 +61,7 @@ struct mcp5a_prefs {
     mcp5a_pref_bool check_crc;
     gint crc_variant; /* enum mcp_crc_variant */
     mcp5a_pref_bool length_le;
+    const char *register_map; /* docs/REGISTER-MAP.md §3; "" = none */
 };
 extern struct mcp5a_prefs mcp5a_prefs;
 void mcp5a_register_prefs(module_t *module);

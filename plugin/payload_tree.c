@@ -1,6 +1,8 @@
 /* Payload subtree from the library's field list (mcp_pdu_parse). */
 #include "payload_tree.h"
 
+#include "regmap.h"
+
 static int field_hf(enum mcp_field field)
 {
     switch (field) {
@@ -67,6 +69,7 @@ void mcp5a_add_payload(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, guin
             expert_add_info(pinfo, NULL, &mcp5a_ei.malformed);
         if (pdu->has_nak && pdu->cmd == MCP_CMD_NAK)
             expert_add_info(pinfo, NULL, &mcp5a_ei.nak);
+        mcp5a_regmap_add_items(NULL, tvb, pinfo, pdu);
         return;
     }
     proto_item *pl = NULL;
@@ -88,4 +91,5 @@ void mcp5a_add_payload(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, guin
         /* The NAK's fields below pl show the seq and the reason. */
         expert_add_info(pinfo, pl, &mcp5a_ei.nak);
     }
+    mcp5a_regmap_add_items(pt, tvb, pinfo, pdu);
 }

@@ -1,4 +1,4 @@
-/* The §6 preferences: mcp5a.check_crc, mcp5a.crc_variant, mcp5a.length_le. */
+/* The §6 preferences: mcp5a.check_crc, mcp5a.crc_variant, mcp5a.length_le, mcp5a.register_map. */
 #include "mcp5a.h"
 
 #include <epan/prefs.h>
@@ -7,6 +7,7 @@ struct mcp5a_prefs mcp5a_prefs = {
     .check_crc = TRUE,
     .crc_variant = MCP_CRC8_SMBUS,
     .length_le = FALSE,
+    .register_map = "",
 };
 
 /* Values are the library's variant names, so `-o mcp5a.crc_variant:crc8-maxim` works. */
@@ -39,6 +40,13 @@ void mcp5a_register_prefs(module_t *module)
     prefs_register_bool_preference(module, "length_le", "Length is little-endian",
                                    "Some firmware sends the length field little-endian",
                                    &mcp5a_prefs.length_le);
+    prefs_register_filename_preference(
+        module, "register_map", "Register map",
+        "A register map (CSV, docs/REGISTER-MAP.md): which registers of which device hold "
+        "which named, typed value, shown and filterable as mcp5a.reg.NAME. Empty: none.",
+        &mcp5a_prefs.register_map, FALSE);
+    /* New fields: the GUI recompiles filters and columns that name them. */
+    prefs_set_preference_effect_fields(module, "register_map");
 }
 
 struct mcp_codec mcp5a_codec(void)

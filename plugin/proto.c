@@ -1,6 +1,8 @@
 /* Protocol registration, handoff to TCP/UDP/exported PDUs, per-file state. */
 #include "mcp5a.h"
 
+#include "regmap.h"
+
 #include <epan/prefs.h>
 
 #include "analysis.h"
@@ -37,6 +39,7 @@ static void apply_prefs(void)
 {
     apply_ports("tcp.port", "tcp.port", tcp_handle, &tcp_ports_applied);
     apply_ports("udp.port", "udp.port", udp_handle, &udp_ports_applied);
+    mcp5a_regmap_apply(mcp5a_prefs.register_map);
 }
 
 /*
@@ -100,6 +103,7 @@ void proto_register_mcp5a(void)
 {
     proto_mcp5a = proto_register_protocol(MCP5A_PROTO_NAME, MCP5A_PROTO_SHORT, MCP5A_PROTO_FILTER);
     mcp5a_register_fields();
+    mcp5a_regmap_register();
     module_t *module = prefs_register_protocol(proto_mcp5a, apply_prefs);
     mcp5a_register_prefs(module);
 

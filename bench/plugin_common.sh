@@ -32,3 +32,25 @@ bench_capture() {
     chmod a+r "$work/bench.pcap"
     packets=$(capinfos -c -M "$work/bench.pcap" | awk '/Number of packets/ {print $NF}')
 }
+
+# instr OUT CAPTURE ARGS...: total instructions of one tshark run (callgrind
+# counts the same on a busy machine).
+instr() {
+    local out=$1 cap=$2
+    shift 2
+    MCP5A_TSHARK=valgrind "$runner" --tool=callgrind --callgrind-out-file="$out" \
+        tshark -n -r "$cap" "$@" >/dev/null 2>"$work/vg.err" || {
+        cat "$work/vg.err" >&2
+        return 1
+    }
+    awk '/^summary:/ {print $2}' "$out"
+}
+
+# per_frame ALL ONE: instructions a frame, start-up (a run over the first
+# frame alone) taken away.
+per_frame() {
+    awk -v a="$1" -v o="$2" -v n="$packets" 'BEGIN { printf "%.0f", (a - o) / (n - 1) }'
+}
+
+# The runner asks tshark its version, which it cannot do through valgrind.
+export MCP5A_WS_XY=${MCP5A_WS_XY:-$(tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\)\..*/\1/p')}

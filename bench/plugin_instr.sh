@@ -14,8 +14,6 @@ set -euo pipefail
 export MCP5A_PLUGIN=${1:?usage: plugin_instr.sh PLUGIN.so [FRAMES] [CAPTURE]}
 frames=${2:-50000}
 . "$(dirname "$0")/plugin_common.sh"
-# The runner asks tshark its version, which it cannot do through valgrind.
-export MCP5A_WS_XY=${MCP5A_WS_XY:-$(tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9]*\.[0-9]*\)\..*/\1/p')}
 bench_work mcp5a-instr a+rwx
 bench_capture "${3:-}" --transport udp --masters 4 --limit "$frames" --seed 7 >/dev/null
 editcap -r "$work/bench.pcap" "$work/first.pcap" 1
@@ -23,17 +21,6 @@ chmod a+r "$work"/*.pcap
 n=$packets
 echo "capture: $n packets (mcpgen --transport udp --masters 4 --limit $frames --seed 7)"
 
-# instr OUT CAPTURE ARGS...: total instructions of one tshark run.
-instr() {
-    local out=$1 cap=$2
-    shift 2
-    MCP5A_TSHARK=valgrind "$runner" --tool=callgrind --callgrind-out-file="$out" \
-        tshark -n -r "$cap" "$@" >/dev/null 2>"$work/vg.err" || {
-        cat "$work/vg.err" >&2
-        return 1
-    }
-    awk '/^summary:/ {print $2}' "$out"
-}
 data=(-d udp.port==23130,data --disable-heuristic mcp5a_udp)
 printf '%-8s %14s %14s %7s\n' mode "plugin/frame" "data/frame" ratio
 for mode in plain two-pass verbose; do

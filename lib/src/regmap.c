@@ -265,7 +265,10 @@ static int decimals_of(double x)
         double v = x * p;
         if (fabs(v) > 9007199254740992.0)
             return -1;
-        if (fabs(v - nearbyint(v)) <= 1e-9 * (fabs(v) > 1 ? fabs(v) : 1))
+        /* (a nonzero x is not a whole number of 10^-d while it rounds to 0:
+         * 1e-9 is 9 decimals, not 0) */
+        if (fabs(v - nearbyint(v)) <= 1e-9 * (fabs(v) > 1 ? fabs(v) : 1) &&
+            (x == 0 || nearbyint(v) != 0))
             return d;
     }
     return -1;

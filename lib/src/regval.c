@@ -189,7 +189,9 @@ void mcp_reg_decode(const struct mcp_reg_item *item, const uint16_t *regs,
         double d = f;
         if (isfinite(f)) { /* its shortest decimal form, as a double */
             char tmp[40];
-            shortest_locale(tmp, f, 6, 9, true);
+            /* (6 digits or fewer give the same text for a normal float; a
+             * subnormal's shortest form may be shorter: 1e-45, not 1.4013e-45) */
+            shortest_locale(tmp, f, fpclassify(f) == FP_SUBNORMAL ? 1 : 6, 9, true);
             d = strtod(tmp, NULL);
         }
         out->eng = item->scaled ? d * item->scale + item->offset : d;
@@ -380,6 +382,26 @@ int mcp_reg_encode_value(const struct mcp_reg_item *item, double eng, uint16_t *
     return 0;
 }
 
+/* A sign, then decimal or 0x hex digits only, spaces after: a whole number,
+ * however large. */
+static bool whole_number_text(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+    if (hex)
+        s += 2;
+    const char *digits = s;
+    while (hex ? (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')
+               : (*s >= '0' && *s <= '9'))
+        s++;
+    if (s == digits)
+        return false;
+    while (*s == ' ')
+        s++;
+    return *s == '\0';
+}
+
 int mcp_reg_encode_text(const struct mcp_reg_item *item, const char *text, uint16_t *regs,
                         char *err, size_t errlen)
 {
@@ -423,7 +445,7 @@ int mcp_reg_encode_text(const struct mcp_reg_item *item, const char *text, uint1
                 int_range(item->type, &lo, &hi);
                 bool fits;
                 if (neg)
-                    fits = is_signed(item->type) && (double)s >= lo;
+                    fits = s == 0 || (is_signed(item->type) && (double)s >= lo);
                 else if (item->type == MCP_REG_I64)
                     fits = u <= (uint64_t)INT64_MAX;
                 else if (item->type == MCP_REG_U64)
@@ -435,6 +457,9 @@ int mcp_reg_encode_text(const struct mcp_reg_item *item, const char *text, uint1
                 put_raw(item, neg ? (uint64_t)s : u, regs);
                 return 0;
             }
+        } else if (whole_number_text(text)) {
+            /* Beyond 64 bits: out of range, not a double that rounds into it. */
+            return range_error(item, text, err, errlen);
         }
     }
     locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);

@@ -361,6 +361,12 @@ static int parse_labels(struct parse *ps, struct mcp_reg_item *it, const char *c
                             mcp_reg_type_name(it->type));
             if (nl == 0)
                 return fail(ps, "labels: %lld has no name", (long long)v);
+            double as_number;
+            if (regnum_double(name, ps->c_locale, &as_number))
+                return fail(ps,
+                            "labels: %lld=%s: a label that reads as a number would be written "
+                            "as %lld, not %s",
+                            (long long)v, name, (long long)v, name);
         }
         for (size_t i = 0; i < count; i++) {
             if (labels[i].value == v)

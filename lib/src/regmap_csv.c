@@ -184,7 +184,7 @@ static int read_record(struct csv_reader *r, struct csv_record *rec, char *err, 
         }
         if (len > start)
             any_text = true;
-        if (!utf8_valid((const unsigned char *)r->buf + start, len - start))
+        if (len > start && !utf8_valid((const unsigned char *)r->buf + start, len - start))
             FAIL("cell %zu is not UTF-8 text", count + 1);
         if (push_byte(r, &len, '\0') != 0 || push_cell(r, &count, start) != 0)
             FAIL("out of memory");

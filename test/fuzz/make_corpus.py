@@ -50,7 +50,38 @@ STREAM_SEEDS = {
     "too_long": bytes([0x00, 4, 1, 0, 0]) + TOO_LONG,
 }
 
-for name, seeds in (("frame", FRAME_SEEDS), ("stream", STREAM_SEEDS)):
+# Register maps (docs/REGISTER-MAP.md §1): every column, both separators, BOM,
+# CRLF, quoted cells, comments, and a few refused ones.
+REGMAP_SEEDS = {
+    "plant": (
+        "# plant map\n"
+        "device,addr,name,type,order,scale,offset,unit,labels,access,sim,tolerance,description\n"
+        "*,0x0000,tank_temp,i16,,0.1,,\u00b0C,,r,sine 20 5 60,0.5,Tank temperature\n"
+        "1-8,0x0001,pump,u16,,,,,0=off;1=on;2=fault,rw,toggle 0 1 10,,\n"
+        "\"1,3,9-12\",0x0002,status,bits,badc,,,,0=alarm;3=door_open,r,const 0x0009,,\n"
+        "3,0x0010,flow,f32,CDAB,,,m3/h,,,ramp 0 100 30,0.1,\"Flow, total\"\n"
+        "3,0x0012,energy,u64,DCBA,,,Wh,,,counter 10,,\n"
+        "3,0x0016,delta,i64,BADC,,,,-1=none,,,,\n"
+        "3,0x001a,pressure,f64,,2,1,bar,,,random 1 5,,\n"
+        "3,0x001e,serial,str:8,BADC,,,,,r,const SN-0042,,\n"
+        "3,0x0026,volts,u32,,0.001,,V,,,const 230,,\n"
+        "3,0x0028,offset_i,i32,,,-273.15,K,,,,,\n"
+    ).encode("utf-8"),
+    "semicolon_bom_crlf": (
+        "\ufeffDevice;ADDR;Name;Type;Unit;Description\r\n"
+        "\r\n"
+        ";;;;;\r\n"
+        "1;0;temp;u16;\u00b0C;\"say \"\"hi\"\"; two\r\nlines\"\r\n"
+        "1;1;name_2;str:2;;\r\n"
+    ).encode("utf-8"),
+    "header_only": b"device,addr,name,type\n",
+    "overlap": b"device,addr,name,type\n5,10,a,u32\n5,11,b,u16\n",
+    "past_end": b"device,addr,name,type\n1,0xFFFF,x,u32\n",
+    "unclosed": b"device,addr,name,type,description\n1,0,a,u16,\"open\n",
+    "not_utf8": b"device,addr,name,type,description\n1,0,a,u16,caf\xe9\n",
+}
+
+for name, seeds in (("frame", FRAME_SEEDS), ("stream", STREAM_SEEDS), ("regmap", REGMAP_SEEDS)):
     d = os.path.join(HERE, "corpus", name)
     os.makedirs(d, exist_ok=True)
     for seed, data in seeds.items():

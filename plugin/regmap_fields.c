@@ -15,9 +15,9 @@ static struct mcp_regmap *regmap;
 /* One hf per field, then one per labelled bit of each bits field. */
 static hf_register_info *dynamic_hf;
 static guint dynamic_hf_size;
-static int *field_hf;      /* [field] */
-static int **bit_hf;       /* [field][bit index] */
-static size_t bit_fields;  /* fields with a bit_hf row */
+static int *field_hf;     /* [field] */
+static int **bit_hf;      /* [field][bit index] */
+static size_t bit_fields; /* fields with a bit_hf row */
 /* What was last tried, so an unchanged preference is not read again and an
  * error is reported once. */
 static char *tried_path;
@@ -151,10 +151,10 @@ static void register_fields(void)
         enum ftenum type;
         int display;
         field_type(rf, &type, &display);
-        fill_hf(&dynamic_hf[k++], &field_hf[f], g_strdup(rf->title),
-                g_strdup_printf("mcp5a.reg.%s", rf->name), type, display, 0,
-                g_strdup_printf("Register-map item %s (%s)", rf->name,
-                                mcp_reg_type_name(rf->type)));
+        fill_hf(
+            &dynamic_hf[k++], &field_hf[f], g_strdup(rf->title),
+            g_strdup_printf("mcp5a.reg.%s", rf->name), type, display, 0,
+            g_strdup_printf("Register-map item %s (%s)", rf->name, mcp_reg_type_name(rf->type)));
         if (rf->bit_count == 0)
             continue;
         bit_hf[f] = g_new0(int, rf->bit_count);

@@ -63,8 +63,8 @@ void mcp5a_regmap_add_items(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo,
     const struct mcp_regmap *map = mcp5a_regmap();
     if (map == NULL || !pdu->has_register_block)
         return;
-    gboolean ok_read = pdu->cmd == MCP_CMD_READ_RSP && pdu->has_req_seq &&
-                       pdu->status == MCP_STATUS_OK;
+    gboolean ok_read =
+        pdu->cmd == MCP_CMD_READ_RSP && pdu->has_req_seq && pdu->status == MCP_STATUS_OK;
     if (!ok_read && pdu->cmd != MCP_CMD_WRITE)
         return;
     /* The registers present: as many values as the frame holds and was captured. */
@@ -79,16 +79,24 @@ void mcp5a_regmap_add_items(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo,
         n = (guint)avail / 2;
     const struct mcp_reg_item *const *items;
     size_t count = mcp_regmap_overlapping(map, pdu->device, pdu->addr, n, &items);
+    gboolean noted = FALSE;
     for (size_t i = 0; i < count; i++) {
         const struct mcp_reg_item *it = items[i];
         guint first = it->addr >= pdu->addr ? (guint)(it->addr - pdu->addr) : 0;
         guint end = (guint)it->addr + it->nregs; /* exclusive */
         gboolean whole = it->addr >= pdu->addr && end <= (guint)pdu->addr + n;
+        if (!whole && pt == NULL) {
+            /* No tree: what a note does without one (the frame's severity,
+             * the Expert column) takes one note, whose text no one reads. */
+            if (!noted)
+                expert_add_info(pinfo, NULL, &ei_mcp5a_reg_partial);
+            noted = TRUE;
+            continue;
+        }
         if (!whole) {
             guint lo = it->addr > pdu->addr ? it->addr : pdu->addr;
             guint hi = end < (guint)pdu->addr + n ? end : (guint)pdu->addr + n;
-            expert_add_info_format(pinfo, pt == NULL ? NULL : proto_tree_get_parent(pt),
-                                   &ei_mcp5a_reg_partial,
+            expert_add_info_format(pinfo, proto_tree_get_parent(pt), &ei_mcp5a_reg_partial,
                                    "%s: partial: %u of %u registers (0x%04x..0x%04x) in this "
                                    "frame: no value",
                                    it->name, hi - lo, it->nregs, it->addr, end - 1);

@@ -86,7 +86,7 @@ void mcp_regmap_free(struct mcp_regmap *map)
 
 /* ---- names ---- */
 
-static const char *const type_names[] = {"u16", "i16", "u32", "i32", "u64",
+static const char *const type_names[] = {"u16", "i16", "u32", "i32",  "u64",
                                          "i64", "f32", "f64", "bits", "str"};
 static const char *const order_names[] = {"ABCD", "CDAB", "BADC", "DCBA"};
 
@@ -133,8 +133,8 @@ enum column {
 };
 
 static const char *const column_names[COL_COUNT] = {
-    "device", "addr",   "name", "type",      "order",      "scale", "offset",
-    "unit",   "labels", "access", "sim",     "tolerance", "description",
+    "device", "addr",   "name",   "type", "order",     "scale",       "offset",
+    "unit",   "labels", "access", "sim",  "tolerance", "description",
 };
 
 struct parse {
@@ -202,8 +202,7 @@ static int parse_devices(struct parse *ps, const char *cell, uint8_t devices[32]
                 q++;
             q = regnum_uint(q, &hi);
             if (q == NULL)
-                return fail(ps, "device: '%s' is not a device list (3, 1-8, 1,3,9-12 or *)",
-                            cell);
+                return fail(ps, "device: '%s' is not a device list (3, 1-8, 1,3,9-12 or *)", cell);
             while (*q == ' ')
                 q++;
         }
@@ -621,8 +620,9 @@ static int parse_header(struct parse *ps, const struct csv_record *rec, int *col
     }
     for (int c = COL_DEVICE; c <= COL_TYPE; c++) {
         if (colidx[c] < 0)
-            return fail(ps, "the header has no column '%s' (device, addr, name and type are "
-                            "required; separator '%c')",
+            return fail(ps,
+                        "the header has no column '%s' (device, addr, name and type are "
+                        "required; separator '%c')",
                         column_names[c], sep);
     }
     return 0;
@@ -690,22 +690,38 @@ static int build_index(struct parse *ps)
         if (dx->by_addr == NULL || dx->by_name == NULL)
             return fail(ps, "out of memory");
     }
-    for (size_t i = 0; i < map->item_count; i++) {
+    /* Sorted once, then dealt out in order: each device's lists come out
+     * sorted (a map of `*` items would otherwise sort the same list 254 times). */
+    size_t n = map->item_count;
+    const struct mcp_reg_item **by_addr = malloc((n ? n : 1) * sizeof *by_addr);
+    const struct mcp_reg_item **by_name = malloc((n ? n : 1) * sizeof *by_name);
+    if (by_addr == NULL || by_name == NULL) {
+        free(by_addr);
+        free(by_name);
+        return fail(ps, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        by_addr[i] = by_name[i] = &map->items[i];
+    qsort(by_addr, n, sizeof *by_addr, cmp_addr);
+    qsort(by_name, n, sizeof *by_name, cmp_name);
+    size_t filled_name[256] = {0};
+    for (size_t i = 0; i < n; i++) {
         for (unsigned d = 0; d < 255; d++) {
-            if (mcp_reg_item_has_device(&map->items[i], d)) {
+            if (mcp_reg_item_has_device(by_addr[i], d)) {
                 struct device_index *dx = &map->dev[d];
-                dx->by_addr[dx->count] = dx->by_name[dx->count] = &map->items[i];
-                dx->count++;
+                dx->by_addr[dx->count++] = by_addr[i];
             }
+            if (mcp_reg_item_has_device(by_name[i], d))
+                map->dev[d].by_name[filled_name[d]++] = by_name[i];
         }
     }
+    free(by_addr);
+    free(by_name);
     struct conflict cf = {0};
     for (unsigned d = 0; d < 255; d++) {
         struct device_index *dx = &map->dev[d];
         if (dx->count == 0)
             continue;
-        qsort(dx->by_addr, dx->count, sizeof *dx->by_addr, cmp_addr);
-        qsort(dx->by_name, dx->count, sizeof *dx->by_name, cmp_name);
         for (size_t k = 1; k < dx->count; k++) {
             const struct mcp_reg_item *a = dx->by_name[k - 1], *b = dx->by_name[k];
             if (strcmp(a->name, b->name) == 0)
@@ -867,8 +883,8 @@ static int build_fields(struct parse *ps)
 int mcp_regmap_parse(const char *text, size_t len, const char *filename, struct mcp_regmap **out,
                      char *err, size_t errlen)
 {
-    struct parse ps = {.filename = filename != NULL ? filename : "(map)", .err = err,
-                       .errlen = errlen};
+    struct parse ps = {
+        .filename = filename != NULL ? filename : "(map)", .err = err, .errlen = errlen};
     *out = NULL;
     if (err != NULL && errlen > 0)
         err[0] = '\0';
@@ -906,8 +922,9 @@ int mcp_regmap_parse(const char *text, size_t len, const char *filename, struct 
             bool has_other = false;
             for (size_t i = 0; i < rec.count; i++)
                 has_other |= strchr(rec.cells[i], other) != NULL;
-            rc = fail(&ps, "%zu cells where the header has %zu (the separator is '%c', from the "
-                           "header%s)",
+            rc = fail(&ps,
+                      "%zu cells where the header has %zu (the separator is '%c', from the "
+                      "header%s)",
                       rec.count, columns, rd.sep,
                       has_other && rec.count < columns ? "; this line seems to use the other one"
                                                        : "");

@@ -85,7 +85,7 @@ static void shortest_locale(char *tmp, double v, int min_digits, int max_digits,
     int d;
     for (d = min_digits; d < max_digits; d++) {
         if (snprintf(tmp, 40, "%.*g", d, v) >= 40)
-            continue; /* (at most 17 digits and an exponent: never) */
+            continue;                    /* (at most 17 digits and an exponent: never) */
         double back = strtod(tmp, NULL); /* the same locale as the snprintf */
         if (as_float ? (float)back == (float)v : back == v)
             break;
@@ -272,7 +272,7 @@ int mcp_reg_format(const struct mcp_reg_item *item, const struct mcp_reg_value *
         snprintf(tail, sizeof tail, " (%s)", value->label);
     }
     return snprintf(buf, size, "%s%s%s%s", num, item->unit != NULL ? " " : "",
-                     item->unit != NULL ? item->unit : "", tail);
+                    item->unit != NULL ? item->unit : "", tail);
 }
 
 /* ---- the write direction ---- */
@@ -408,16 +408,16 @@ int mcp_reg_encode_text(const struct mcp_reg_item *item, const char *text, uint1
     if (item->type == MCP_REG_STR) {
         size_t n = strlen(text), room = 2u * item->nregs;
         if (n > room) {
-            snprintf(err, errlen, "%s: %zu bytes of text do not fit str:%u (%zu bytes)",
-                     item->name, n, item->nregs, room);
+            snprintf(err, errlen, "%s: %zu bytes of text do not fit str:%u (%zu bytes)", item->name,
+                     n, item->nregs, room);
             return -1;
         }
         unsigned char bytes[2 * MCP_REG_STR_MAX] = {0};
         memcpy(bytes, text, n);
         for (unsigned i = 0; i < item->nregs; i++) {
             unsigned char a = bytes[2 * i], b = bytes[2 * i + 1];
-            regs[i] = item->order == MCP_ORDER_BADC ? (uint16_t)(b << 8 | a)
-                                                     : (uint16_t)(a << 8 | b);
+            regs[i] =
+                item->order == MCP_ORDER_BADC ? (uint16_t)(b << 8 | a) : (uint16_t)(a << 8 | b);
         }
         return 0;
     }

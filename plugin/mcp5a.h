@@ -61,6 +61,7 @@ struct mcp5a_prefs {
     mcp5a_pref_bool check_crc;
     gint crc_variant; /* enum mcp_crc_variant */
     mcp5a_pref_bool length_le;
+    guint serial_silence_ms; /* §5 line silence ending a partial serial frame; 0 never */
 };
 extern struct mcp5a_prefs mcp5a_prefs;
 void mcp5a_register_prefs(module_t *module);

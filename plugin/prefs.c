@@ -1,4 +1,5 @@
-/* The §6 preferences: mcp5a.check_crc, mcp5a.crc_variant, mcp5a.length_le. */
+/* The §6 preferences: mcp5a.check_crc, mcp5a.crc_variant, mcp5a.length_le,
+ * mcp5a.serial.silence_ms. */
 #include "mcp5a.h"
 
 #include <epan/prefs.h>
@@ -7,6 +8,7 @@ struct mcp5a_prefs mcp5a_prefs = {
     .check_crc = TRUE,
     .crc_variant = MCP_CRC8_SMBUS,
     .length_le = FALSE,
+    .serial_silence_ms = 100, /* §5, §6 mcp5a.serial.silence_ms */
 };
 
 /* Values are the library's variant names, so `-o mcp5a.crc_variant:crc8-maxim` works. */
@@ -39,6 +41,12 @@ void mcp5a_register_prefs(module_t *module)
     prefs_register_bool_preference(module, "length_le", "Length is little-endian",
                                    "Some firmware sends the length field little-endian",
                                    &mcp5a_prefs.length_le);
+    prefs_register_uint_preference(
+        module, "serial.silence_ms", "Serial line silence (ms)",
+        "A serial stream decoder holding part of a frame gives it up after this much line "
+        "silence between two records of the same byte stream: its 0x5A is junk and the bytes "
+        "after it are scanned again (docs/PROTOCOL.md section 5). 0: never.",
+        10, &mcp5a_prefs.serial_silence_ms);
 }
 
 struct mcp_codec mcp5a_codec(void)

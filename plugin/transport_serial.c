@@ -11,6 +11,12 @@
  * bus, §5) form one more stream per line, and each frame accepted there takes
  * its direction from the library's §5 rule (mcp_bus_line_next); the frame is
  * then dissected and analysed as if its record had carried that direction.
+ *
+ * Each record is fed with its timestamp: line silence between two records of a
+ * stream that ends a partial frame (§5, preference mcp5a.serial.silence_ms) is
+ * applied by the library, so the frames behind a false start show in the
+ * record after the silence. No record follows the last one, so a frame still
+ * held then is not shown (§5's known limit).
  */
 #include "mcp5a.h"
 
@@ -98,6 +104,7 @@ static struct serial_record *feed_record(tvbuff_t *tvb, packet_info *pinfo)
             .codec = mcp5a_codec(),
             .mode = MCP_STREAM_SERIAL,
             .verify_crc = mcp5a_prefs.check_crc != FALSE,
+            .silence_ns = (gint64)mcp5a_prefs.serial_silence_ms * 1000000,
         };
         d = wmem_new(wmem_file_scope(), struct serial_direction);
         mcp_stream_init(&d->stream, &cfg);
@@ -112,7 +119,8 @@ static struct serial_record *feed_record(tvbuff_t *tvb, packet_info *pinfo)
         .events = wmem_array_new(pinfo->pool, sizeof(struct serial_event)),
         .undirected = slot == SLOT_UNDIRECTED ? d : NULL,
     };
-    mcp_stream_feed(&d->stream, tvb_get_ptr(tvb, 0, len), len, on_event, &fc);
+    gint64 now_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    mcp_stream_feed_at(&d->stream, now_ns, tvb_get_ptr(tvb, 0, len), len, on_event, &fc);
     d->fed += len;
 
     struct serial_record *rec = wmem_new(wmem_file_scope(), struct serial_record);

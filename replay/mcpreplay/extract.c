@@ -65,6 +65,7 @@ struct conv_key {
 struct mr_extractor {
     struct mcp_codec codec;
     uint16_t mcp_port;
+    int64_t silence_ns;       /* §5 line silence of serial streams; 0 never */
     GHashTable *convs;        /* conv_key -> index of the direction "a -> b" (+1) */
     GPtrArray *dirs;          /* struct direction * */
     GHashTable *serial_lines; /* capture interface -> index of its direction 0, + 1 */
@@ -150,7 +151,13 @@ struct mr_extractor *mr_extractor_new(const struct mcp_codec *codec, uint16_t mc
     ex->buses = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     ex->ip = mr_ip_reasm_new();
     ex->skips = g_array_new(FALSE, FALSE, sizeof(struct mr_skip));
+    ex->silence_ns = MCP_STREAM_SILENCE_DEFAULT_NS;
     return ex;
+}
+
+void mr_extractor_set_silence(struct mr_extractor *ex, int64_t silence_ns)
+{
+    ex->silence_ns = silence_ns;
 }
 
 void mr_extractor_free(struct mr_extractor *ex)
@@ -221,6 +228,7 @@ static struct direction *new_direction(struct mr_extractor *ex, enum mr_packet_k
             .codec = ex->codec,
             .mode = kind == MR_PACKET_SERIAL ? MCP_STREAM_SERIAL : MCP_STREAM_FRAMED,
             .verify_crc = true,
+            .silence_ns = kind == MR_PACKET_SERIAL ? ex->silence_ns : 0,
         };
         mcp_stream_init(d->stream, &cfg);
     }
@@ -543,14 +551,20 @@ static void feed_bus(struct mr_extractor *ex, const struct mr_packet *pkt)
         b = g_new0(struct bus, 1);
         b->line = pkt->serial_line;
         struct mcp_stream_config cfg = {
-            .codec = ex->codec, .mode = MCP_STREAM_SERIAL, .verify_crc = true};
+            .codec = ex->codec,
+            .mode = MCP_STREAM_SERIAL,
+            .verify_crc = true,
+            .silence_ns = ex->silence_ns,
+        };
         mcp_stream_init(&b->stream, &cfg);
         mcp_bus_line_init(&b->dir);
         g_hash_table_insert(ex->buses, GUINT_TO_POINTER(b->line), b);
         serial_direction(ex, b->line, 0); /* the line's senders exist from its first byte */
     }
     ex->cur_bus = b;
-    mcp_stream_feed(&b->stream, pkt->payload, pkt->payload_len, on_stream_event, ex);
+    /* §5 line silence: the time between records of the line's one stream. */
+    mcp_stream_feed_at(&b->stream, ex->meta.ts_ns, pkt->payload, pkt->payload_len, on_stream_event,
+                       ex);
     ex->cur_bus = NULL;
 }
 
@@ -618,8 +632,9 @@ static void extract_packet(struct mr_extractor *ex, const struct mr_packet *pkt)
             ex->cur = serial_direction(ex, pkt->serial_line, pkt->serial_direction);
         if (pkt->whole_frames)
             extract_udp(ex, ex->cur, pkt);
-        else
-            mcp_stream_feed(ex->cur->stream, pkt->payload, pkt->payload_len, on_stream_event, ex);
+        else /* §5 line silence: the time between records of this direction */
+            mcp_stream_feed_at(ex->cur->stream, ex->meta.ts_ns, pkt->payload, pkt->payload_len,
+                               on_stream_event, ex);
         break;
     case MR_PACKET_FRAGMENT: {
         uint8_t *data;

@@ -159,6 +159,7 @@ MCPREPLAY = {
     "ignore": ([], ["nothing", ""], "--ignore"),
     "timeout": ([], ["0", "-1"] + NUM, "--timeout"),
     "stall-timeout": ([], ["0", "-1"] + NUM, "--stall-timeout"),
+    "silence": ([], ["-1", "60001"] + NUM, "--silence"),
     "record": ([], ["/nonexistent/dir/r.pcap", "", "/"], "--record"),
     "json": ([], ["/nonexistent/dir/r.json", "", "/"], "--json"),
     "dry-run": None,
@@ -193,6 +194,7 @@ MCPPOLL = {
     "raw-crc": None,
     "scan-addr": (["@SCAN@"], ["-1", "65536", "x", ""], "--scan-addr"),
     "stall-timeout": ([], ["0", "-1"] + NUM, "--stall-timeout"),
+    "silence": ([], ["-1", "60001"] + NUM, "--silence"),
     "version": None,
     # hidden aliases kept for one release
     "format": ([], ["decimal", ""], "--show"),

@@ -95,6 +95,7 @@ MCPSIM = {
     "registers": ([], ["/nonexistent/regs.txt"], "/nonexistent/regs.txt"),
     "seed": ([], ["-1", "x", ""], "--seed"),
     "latency": ([], ["ten", "1:2:3", "-1", ""], "--latency"),
+    "silence": ([], ["-1", "60001"] + NUM, "--silence"),
     "drop": ([], PROB, "--drop"),
     "busy": ([], PROB, "--busy"),
     "failure": ([], PROB, "--failure"),

@@ -109,6 +109,10 @@ int mcp5a_dissect_serial(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 void mcp5a_serial_init(void);
 /* The serial line of a record: its capture interface (0 without one), §5. */
 guint32 mcp5a_serial_line(packet_info *pinfo);
+/* A whole frame in a serial record without a direction (§5, a one-wire bus:
+ * a DLT_USER record mapped to "mcp5a"): its direction (enum mcp_direction) by
+ * the §5 rule over the line's frames, decided on the first pass and kept. */
+int mcp5a_serial_bus_direction(packet_info *pinfo, guint8 cmd);
 void mcp5a_serial_cleanup(void);
 void mcp5a_register_heuristics(dissector_handle_t tcp_handle, dissector_handle_t udp_handle);
 

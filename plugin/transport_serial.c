@@ -23,6 +23,7 @@
 #include <epan/column-utils.h>
 
 #define MCP5A_KEY_SERIAL 2 /* file-scope proto data: what a record revealed */
+#define MCP5A_KEY_BUSDIR 3 /* file-scope proto data: a whole-frame record's §5 direction + 1 */
 
 /* One byte stream of a line (a direction, or the whole undirected line): the
  * decoder, how many bytes it was fed, and for the undirected one the §5 rule's state. */
@@ -89,12 +90,9 @@ guint32 mcp5a_serial_line(packet_info *pinfo)
     return 0;
 }
 
-static struct serial_record *feed_record(tvbuff_t *tvb, packet_info *pinfo)
+/* The stream of the record's line and slot, created on first use. */
+static struct serial_direction *stream_of(packet_info *pinfo, int slot)
 {
-    /* No direction tag, or the value 0xFFFFFFFF, leaves p2p_dir unknown (§5). */
-    int slot = pinfo->p2p_dir == P2P_DIR_RECV   ? 1
-               : pinfo->p2p_dir == P2P_DIR_SENT ? 0
-                                                : SLOT_UNDIRECTED;
     if (directions == NULL)
         directions = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     gpointer key = GSIZE_TO_POINTER(((gsize)mcp5a_serial_line(pinfo) << 2) | (gsize)slot);
@@ -112,6 +110,16 @@ static struct serial_record *feed_record(tvbuff_t *tvb, packet_info *pinfo)
         mcp_bus_line_init(&d->bus);
         wmem_map_insert(directions, key, d);
     }
+    return d;
+}
+
+static struct serial_record *feed_record(tvbuff_t *tvb, packet_info *pinfo)
+{
+    /* No direction tag, or the value 0xFFFFFFFF, leaves p2p_dir unknown (§5). */
+    int slot = pinfo->p2p_dir == P2P_DIR_RECV   ? 1
+               : pinfo->p2p_dir == P2P_DIR_SENT ? 0
+                                                : SLOT_UNDIRECTED;
+    struct serial_direction *d = stream_of(pinfo, slot);
     guint len = tvb_captured_length(tvb);
     struct feed_ctx fc = {
         .record_start = d->fed,
@@ -170,6 +178,18 @@ int mcp5a_dissect_serial(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     for (guint i = 0; i < rec->count; i++)
         show_event(&rec->events[i], tvb, pinfo, tree);
     return (int)tvb_captured_length(tvb);
+}
+
+int mcp5a_serial_bus_direction(packet_info *pinfo, guint8 cmd)
+{
+    gpointer kept = p_get_proto_data(wmem_file_scope(), pinfo, proto_mcp5a, MCP5A_KEY_BUSDIR);
+    if (kept != NULL)
+        return GPOINTER_TO_INT(kept) - 1;
+    /* The line's one undirected stream holds the rule's state (the frame before). */
+    int dir = (int)mcp_bus_line_next(&stream_of(pinfo, SLOT_UNDIRECTED)->bus, cmd);
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_mcp5a, MCP5A_KEY_BUSDIR,
+                     GINT_TO_POINTER(dir + 1));
+    return dir;
 }
 
 void mcp5a_serial_init(void)

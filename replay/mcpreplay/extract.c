@@ -486,6 +486,30 @@ static void on_tcp_bytes(void *ctx, const struct mr_recmeta *meta, const uint8_t
     mcp_stream_feed(d->stream, data, len, on_stream_event, ex);
 }
 
+/* The undirected serial line `line` (§5, a half-duplex bus): its one stream and
+ * the state of the rule that gives each frame a direction, created on first use. */
+static struct bus *line_bus(struct mr_extractor *ex, uint32_t line)
+{
+    struct bus *b = g_hash_table_lookup(ex->buses, GUINT_TO_POINTER(line));
+    if (b == NULL) {
+        b = g_new0(struct bus, 1);
+        b->line = line;
+        struct mcp_stream_config cfg = {
+            .codec = ex->codec,
+            .mode = MCP_STREAM_SERIAL,
+            .verify_crc = true,
+            .silence_ns = ex->silence_ns,
+        };
+        mcp_stream_init(&b->stream, &cfg);
+        mcp_bus_line_init(&b->dir);
+        g_hash_table_insert(ex->buses, GUINT_TO_POINTER(b->line), b);
+        serial_direction(ex, b->line, 0); /* the line's senders exist from its first byte */
+    }
+    return b;
+}
+
+/* Whole frames back to back (a datagram, an exported PDU). With ex->cur_bus set
+ * (an undirected serial record), each frame's direction is §5's bus rule. */
 static void extract_udp(struct mr_extractor *ex, struct direction *d, const struct mr_packet *pkt)
 {
     const uint8_t *p = pkt->payload;
@@ -509,6 +533,9 @@ static void extract_udp(struct mr_extractor *ex, struct direction *d, const stru
         switch (mcp_frame_decode(&ex->codec, p, left, &frame, NULL)) {
         case MCP_DECODE_OK:
         case MCP_DECODE_BAD_CRC:
+            if (ex->cur_bus != NULL)
+                d = serial_direction(ex, ex->cur_bus->line,
+                                     mcp_bus_line_next(&ex->cur_bus->dir, frame.cmd));
             emit(ex, d, p, frame.frame_len, frame.crc == frame.crc_computed);
             p += frame.frame_len;
             left -= frame.frame_len;
@@ -546,21 +573,7 @@ static void on_ip_lost(void *ctx, const struct mr_packet *first, uint64_t first_
 /* Undirected serial bytes (§5): the line's one stream, directions per frame. */
 static void feed_bus(struct mr_extractor *ex, const struct mr_packet *pkt)
 {
-    struct bus *b = g_hash_table_lookup(ex->buses, GUINT_TO_POINTER(pkt->serial_line));
-    if (b == NULL) {
-        b = g_new0(struct bus, 1);
-        b->line = pkt->serial_line;
-        struct mcp_stream_config cfg = {
-            .codec = ex->codec,
-            .mode = MCP_STREAM_SERIAL,
-            .verify_crc = true,
-            .silence_ns = ex->silence_ns,
-        };
-        mcp_stream_init(&b->stream, &cfg);
-        mcp_bus_line_init(&b->dir);
-        g_hash_table_insert(ex->buses, GUINT_TO_POINTER(b->line), b);
-        serial_direction(ex, b->line, 0); /* the line's senders exist from its first byte */
-    }
+    struct bus *b = line_bus(ex, pkt->serial_line);
     ex->cur_bus = b;
     /* §5 line silence: the time between records of the line's one stream. */
     mcp_stream_feed_at(&b->stream, ex->meta.ts_ns, pkt->payload, pkt->payload_len, on_stream_event,
@@ -624,13 +637,15 @@ static void extract_packet(struct mr_extractor *ex, const struct mr_packet *pkt)
             feed_bus(ex, pkt);
             break;
         }
-        if (pkt->serial_direction < 0) /* one exported frame: its command gives its direction */
-            ex->cur = serial_direction(
-                ex, pkt->serial_line,
-                mcp_bus_frame_direction(pkt->payload_len > 4 ? pkt->payload[4] : 0, -1));
-        else
-            ex->cur = serial_direction(ex, pkt->serial_line, pkt->serial_direction);
-        if (pkt->whole_frames)
+        ex->cur = serial_direction(ex, pkt->serial_line,
+                                   pkt->serial_direction < 0 ? 0 : pkt->serial_direction);
+        if (pkt->whole_frames && pkt->serial_direction < 0) {
+            /* Exported frames without a direction: §5's rule over the line's
+             * frames, the state shared with its undirected byte stream. */
+            ex->cur_bus = line_bus(ex, pkt->serial_line);
+            extract_udp(ex, ex->cur, pkt);
+            ex->cur_bus = NULL;
+        } else if (pkt->whole_frames)
             extract_udp(ex, ex->cur, pkt);
         else /* §5 line silence: the time between records of this direction */
             mcp_stream_feed_at(ex->cur->stream, ex->meta.ts_ns, pkt->payload, pkt->payload_len,

@@ -271,6 +271,13 @@ def main(outdir):
         bus(fs(0) + frame(1)),
         bus(frame(0, 0x82, bytes([1, 0, 1]) + struct.pack(">HHH", 0x10, 1, 0))),
     ], linktype=252, times_us=[0, 150000])
+    # LINKTYPE_USER0 mapped to whole-frame "mcp5a" (one frame a record, no
+    # direction): §5's one-wire-bus rule splits the senders, the NAK taking
+    # the direction opposite to the READ before it (device -> master).
+    w("k17_dlt_user_frames_bus.pcap", [
+        frame(1), frame(0, 0x82, bytes([1, 0, 1]) + struct.pack(">HHH", 0x10, 1, 0)),
+        frame(2), frame(1, 0x05, bytes([2, 1])),
+    ], linktype=147)
     # A SPAN port mirroring both ways: each datagram twice, 1 ms apart at most
     # (counted as suspected copies, replayed as captured); READ 3 resent 2 ms
     # later is a resend, not a copy.

@@ -88,7 +88,17 @@ static int dissect_export_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
         struct mcp_codec codec = mcp5a_codec();
         guint16 length = mcp_frame_length_field(&codec, tvb_get_ptr(tvb, 0, MCP_HEADER_LEN));
         if (length <= MCP_MAX_PAYLOAD && reported == MCP_OVERHEAD + (guint)length) {
+            /* A serial record without a direction (a DLT_USER record mapped to
+             * "mcp5a"): §5's one-wire-bus rule gives the frame its direction. */
+            int saved_dir = pinfo->p2p_dir;
+            if (link == MCP5A_LINK_SERIAL && pinfo->p2p_dir != P2P_DIR_SENT &&
+                pinfo->p2p_dir != P2P_DIR_RECV)
+                pinfo->p2p_dir = mcp5a_serial_bus_direction(pinfo, tvb_get_uint8(tvb, 4)) ==
+                                         MCP_DIR_DEVICE_TO_MASTER
+                                     ? P2P_DIR_RECV
+                                     : P2P_DIR_SENT;
             mcp5a_dissect_frame(tvb, pinfo, tree, link);
+            pinfo->p2p_dir = saved_dir;
             return (int)captured;
         }
     }

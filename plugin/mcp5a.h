@@ -62,6 +62,7 @@ struct mcp5a_prefs {
     gint crc_variant; /* enum mcp_crc_variant */
     mcp5a_pref_bool length_le;
     const char *register_map; /* docs/REGISTER-MAP.md §3; "" = none */
+    guint serial_silence_ms; /* §5 line silence ending a partial serial frame; 0 never */
 };
 extern struct mcp5a_prefs mcp5a_prefs;
 void mcp5a_register_prefs(module_t *module);
@@ -109,6 +110,10 @@ int mcp5a_dissect_serial(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
 void mcp5a_serial_init(void);
 /* The serial line of a record: its capture interface (0 without one), §5. */
 guint32 mcp5a_serial_line(packet_info *pinfo);
+/* A whole frame in a serial record without a direction (§5, a one-wire bus:
+ * a DLT_USER record mapped to "mcp5a"): its direction (enum mcp_direction) by
+ * the §5 rule over the line's frames, decided on the first pass and kept. */
+int mcp5a_serial_bus_direction(packet_info *pinfo, guint8 cmd);
 void mcp5a_serial_cleanup(void);
 void mcp5a_register_heuristics(dissector_handle_t tcp_handle, dissector_handle_t udp_handle);
 

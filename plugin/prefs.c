@@ -1,4 +1,5 @@
-/* The §6 preferences: mcp5a.check_crc, mcp5a.crc_variant, mcp5a.length_le, mcp5a.register_map. */
+/* The §6 preferences: mcp5a.check_crc, mcp5a.crc_variant, mcp5a.length_le,
+ * mcp5a.serial.silence_ms, mcp5a.register_map. */
 #include "mcp5a.h"
 
 #include <epan/prefs.h>
@@ -8,6 +9,7 @@ struct mcp5a_prefs mcp5a_prefs = {
     .crc_variant = MCP_CRC8_SMBUS,
     .length_le = FALSE,
     .register_map = "",
+    .serial_silence_ms = 100, /* §5, §6 mcp5a.serial.silence_ms */
 };
 
 /* Values are the library's variant names, so `-o mcp5a.crc_variant:crc8-maxim` works. */
@@ -47,6 +49,12 @@ void mcp5a_register_prefs(module_t *module)
         &mcp5a_prefs.register_map, FALSE);
     /* New fields: the GUI recompiles filters and columns that name them. */
     prefs_set_preference_effect_fields(module, "register_map");
+    prefs_register_uint_preference(
+        module, "serial.silence_ms", "Serial line silence (ms)",
+        "A serial stream decoder holding part of a frame gives it up after this much line "
+        "silence between two records of the same byte stream: its 0x5A is junk and the bytes "
+        "after it are scanned again (docs/PROTOCOL.md section 5). 0: never.",
+        10, &mcp5a_prefs.serial_silence_ms);
 }
 
 struct mcp_codec mcp5a_codec(void)

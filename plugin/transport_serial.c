@@ -11,12 +11,19 @@
  * bus, §5) form one more stream per line, and each frame accepted there takes
  * its direction from the library's §5 rule (mcp_bus_line_next); the frame is
  * then dissected and analysed as if its record had carried that direction.
+ *
+ * Each record is fed with its timestamp: line silence between two records of a
+ * stream that ends a partial frame (§5, preference mcp5a.serial.silence_ms) is
+ * applied by the library, so the frames behind a false start show in the
+ * record after the silence. No record follows the last one, so a frame still
+ * held then is not shown (§5's known limit).
  */
 #include "mcp5a.h"
 
 #include <epan/column-utils.h>
 
 #define MCP5A_KEY_SERIAL 2 /* file-scope proto data: what a record revealed */
+#define MCP5A_KEY_BUSDIR 3 /* file-scope proto data: a whole-frame record's §5 direction + 1 */
 
 /* One byte stream of a line (a direction, or the whole undirected line): the
  * decoder, how many bytes it was fed, and for the undirected one the §5 rule's state. */
@@ -83,12 +90,9 @@ guint32 mcp5a_serial_line(packet_info *pinfo)
     return 0;
 }
 
-static struct serial_record *feed_record(tvbuff_t *tvb, packet_info *pinfo)
+/* The stream of the record's line and slot, created on first use. */
+static struct serial_direction *stream_of(packet_info *pinfo, int slot)
 {
-    /* No direction tag, or the value 0xFFFFFFFF, leaves p2p_dir unknown (§5). */
-    int slot = pinfo->p2p_dir == P2P_DIR_RECV   ? 1
-               : pinfo->p2p_dir == P2P_DIR_SENT ? 0
-                                                : SLOT_UNDIRECTED;
     if (directions == NULL)
         directions = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     gpointer key = GSIZE_TO_POINTER(((gsize)mcp5a_serial_line(pinfo) << 2) | (gsize)slot);
@@ -98,6 +102,7 @@ static struct serial_record *feed_record(tvbuff_t *tvb, packet_info *pinfo)
             .codec = mcp5a_codec(),
             .mode = MCP_STREAM_SERIAL,
             .verify_crc = mcp5a_prefs.check_crc != FALSE,
+            .silence_ns = (gint64)mcp5a_prefs.serial_silence_ms * 1000000,
         };
         d = wmem_new(wmem_file_scope(), struct serial_direction);
         mcp_stream_init(&d->stream, &cfg);
@@ -105,6 +110,16 @@ static struct serial_record *feed_record(tvbuff_t *tvb, packet_info *pinfo)
         mcp_bus_line_init(&d->bus);
         wmem_map_insert(directions, key, d);
     }
+    return d;
+}
+
+static struct serial_record *feed_record(tvbuff_t *tvb, packet_info *pinfo)
+{
+    /* No direction tag, or the value 0xFFFFFFFF, leaves p2p_dir unknown (§5). */
+    int slot = pinfo->p2p_dir == P2P_DIR_RECV   ? 1
+               : pinfo->p2p_dir == P2P_DIR_SENT ? 0
+                                                : SLOT_UNDIRECTED;
+    struct serial_direction *d = stream_of(pinfo, slot);
     guint len = tvb_captured_length(tvb);
     struct feed_ctx fc = {
         .record_start = d->fed,
@@ -112,7 +127,8 @@ static struct serial_record *feed_record(tvbuff_t *tvb, packet_info *pinfo)
         .events = wmem_array_new(pinfo->pool, sizeof(struct serial_event)),
         .undirected = slot == SLOT_UNDIRECTED ? d : NULL,
     };
-    mcp_stream_feed(&d->stream, tvb_get_ptr(tvb, 0, len), len, on_event, &fc);
+    gint64 now_ns = (gint64)pinfo->abs_ts.secs * 1000000000 + pinfo->abs_ts.nsecs;
+    mcp_stream_feed_at(&d->stream, now_ns, tvb_get_ptr(tvb, 0, len), len, on_event, &fc);
     d->fed += len;
 
     struct serial_record *rec = wmem_new(wmem_file_scope(), struct serial_record);
@@ -162,6 +178,18 @@ int mcp5a_dissect_serial(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     for (guint i = 0; i < rec->count; i++)
         show_event(&rec->events[i], tvb, pinfo, tree);
     return (int)tvb_captured_length(tvb);
+}
+
+int mcp5a_serial_bus_direction(packet_info *pinfo, guint8 cmd)
+{
+    gpointer kept = p_get_proto_data(wmem_file_scope(), pinfo, proto_mcp5a, MCP5A_KEY_BUSDIR);
+    if (kept != NULL)
+        return GPOINTER_TO_INT(kept) - 1;
+    /* The line's one undirected stream holds the rule's state (the frame before). */
+    int dir = (int)mcp_bus_line_next(&stream_of(pinfo, SLOT_UNDIRECTED)->bus, cmd);
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_mcp5a, MCP5A_KEY_BUSDIR,
+                     GINT_TO_POINTER(dir + 1));
+    return dir;
 }
 
 void mcp5a_serial_init(void)

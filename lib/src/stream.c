@@ -13,12 +13,21 @@ void mcp_stream_init(struct mcp_stream *stream, const struct mcp_stream_config *
     stream->scan = 0;
     stream->junk_total = 0;
     stream->frames_total = 0;
+    stream->timed = false;
+    stream->last_ns = 0;
 }
 
 /* The held bytes are buf[start..len); buf[start..scan) is junk not yet
  * reported. buf_offset is the stream offset of buf[start]. */
 
-static void emit_junk(struct mcp_stream *s, bool at_end, mcp_stream_cb cb, void *ctx)
+/* Why junk is reported: while feeding, at the end, or when a partial frame is given up. */
+enum why {
+    WHY_FEED,
+    WHY_END,
+    WHY_GIVE_UP,
+};
+
+static void emit_junk(struct mcp_stream *s, enum why why, mcp_stream_cb cb, void *ctx)
 {
     size_t n = s->scan - s->start;
     if (n == 0)
@@ -29,7 +38,8 @@ static void emit_junk(struct mcp_stream *s, bool at_end, mcp_stream_cb cb, void 
     ev.offset = s->buf_offset;
     ev.bytes = s->buf + s->start;
     ev.len = n;
-    ev.at_end = at_end;
+    ev.at_end = why == WHY_END;
+    ev.given_up = why == WHY_GIVE_UP;
     s->junk_total += n;
     s->start = s->scan;
     s->buf_offset += n;
@@ -37,9 +47,9 @@ static void emit_junk(struct mcp_stream *s, bool at_end, mcp_stream_cb cb, void 
 }
 
 static void emit_frame(struct mcp_stream *s, const struct mcp_frame *frame, bool crc_ok,
-                       bool at_end, mcp_stream_cb cb, void *ctx)
+                       enum why why, mcp_stream_cb cb, void *ctx)
 {
-    emit_junk(s, at_end, cb, ctx);
+    emit_junk(s, why, cb, ctx);
     struct mcp_stream_event ev;
     memset(&ev, 0, sizeof ev);
     ev.kind = MCP_STREAM_FRAME;
@@ -86,8 +96,8 @@ static enum candidate judge(const struct mcp_stream *s, struct mcp_frame *frame,
 }
 
 /* Scans the held bytes, reporting frames; stops at a candidate that needs more.
- * at_end marks the junk reported on the way (mcp_stream_finish). */
-static void scan(struct mcp_stream *s, bool at_end, mcp_stream_cb cb, void *ctx)
+ * why marks the junk reported on the way. */
+static void scan(struct mcp_stream *s, enum why why, mcp_stream_cb cb, void *ctx)
 {
     while (s->scan < s->len) {
         struct mcp_frame frame;
@@ -100,7 +110,7 @@ static void scan(struct mcp_stream *s, bool at_end, mcp_stream_cb cb, void *ctx)
         case CANDIDATE_WAIT:
             return;
         case CANDIDATE_FRAME:
-            emit_frame(s, &frame, crc_ok, at_end, cb, ctx);
+            emit_frame(s, &frame, crc_ok, why, cb, ctx);
             s->in_step = true;
             break;
         }
@@ -118,8 +128,8 @@ static void compact(struct mcp_stream *s)
     s->start = 0;
 }
 
-void mcp_stream_feed(struct mcp_stream *stream, const uint8_t *data, size_t len,
-                     mcp_stream_cb cb, void *ctx)
+void mcp_stream_feed(struct mcp_stream *stream, const uint8_t *data, size_t len, mcp_stream_cb cb,
+                     void *ctx)
 {
     while (len > 0) {
         compact(stream);
@@ -129,28 +139,68 @@ void mcp_stream_feed(struct mcp_stream *stream, const uint8_t *data, size_t len,
         stream->len += n;
         data += n;
         len -= n;
-        scan(stream, false, cb, ctx);
+        scan(stream, WHY_FEED, cb, ctx);
         /* Junk found so far is reported now, so it is attributed to this
          * feed; what remains is one candidate shorter than a whole frame,
          * so the next round always has room for the rest of it. */
-        emit_junk(stream, false, cb, ctx);
+        emit_junk(stream, WHY_FEED, cb, ctx);
     }
+}
+
+/* No byte will follow the held ones (the end, or §5 line silence): a candidate
+ * still waiting for more can never be completed, so it does not start a valid
+ * frame and its first byte is junk. The scan goes on inside it, where a whole
+ * frame may be. */
+static void drain(struct mcp_stream *s, enum why why, mcp_stream_cb cb, void *ctx)
+{
+    while (s->scan < s->len) {
+        scan(s, why, cb, ctx);
+        if (s->scan < s->len) {
+            s->in_step = false;
+            s->scan++;
+        }
+    }
+    emit_junk(s, why, cb, ctx);
+    s->start = s->scan = s->len = 0;
+}
+
+void mcp_stream_give_up(struct mcp_stream *stream, mcp_stream_cb cb, void *ctx)
+{
+    drain(stream, WHY_GIVE_UP, cb, ctx);
+}
+
+int64_t mcp_stream_silence_due(const struct mcp_stream *stream)
+{
+    if (stream->config.mode != MCP_STREAM_SERIAL || stream->config.silence_ns <= 0 ||
+        !stream->timed || mcp_stream_pending(stream) == 0)
+        return INT64_MAX;
+    if (stream->last_ns > INT64_MAX - stream->config.silence_ns)
+        return INT64_MAX;
+    return stream->last_ns + stream->config.silence_ns;
+}
+
+bool mcp_stream_silence(struct mcp_stream *stream, int64_t now_ns, mcp_stream_cb cb, void *ctx)
+{
+    if (now_ns < mcp_stream_silence_due(stream))
+        return false;
+    mcp_stream_give_up(stream, cb, ctx);
+    return true;
+}
+
+void mcp_stream_feed_at(struct mcp_stream *stream, int64_t now_ns, const uint8_t *data, size_t len,
+                        mcp_stream_cb cb, void *ctx)
+{
+    mcp_stream_silence(stream, now_ns, cb, ctx);
+    if (len > 0) { /* the line spoke: silence is counted from here */
+        stream->timed = true;
+        stream->last_ns = now_ns;
+    }
+    mcp_stream_feed(stream, data, len, cb, ctx);
 }
 
 void mcp_stream_finish(struct mcp_stream *stream, mcp_stream_cb cb, void *ctx)
 {
-    /* No byte will follow: a candidate still waiting for more can never be
-     * completed, so it does not start a valid frame and its first byte is
-     * junk (§5). The scan goes on inside it, where a whole frame may be. */
-    while (stream->scan < stream->len) {
-        scan(stream, true, cb, ctx);
-        if (stream->scan < stream->len) {
-            stream->in_step = false;
-            stream->scan++;
-        }
-    }
-    emit_junk(stream, true, cb, ctx);
-    stream->start = stream->scan = stream->len = 0;
+    drain(stream, WHY_END, cb, ctx);
     stream->in_step = true;
 }
 

@@ -111,3 +111,11 @@ enum mcp_serial_status mcp_serial_apply(int fd, const struct mcp_serial_settings
     }
     return MCP_SERIAL_OK;
 }
+
+bool mcp_silence_check(int ms, char *err, size_t err_len)
+{
+    if (ms >= 0 && ms <= MCP_SILENCE_MAX_MS)
+        return true;
+    snprintf(err, err_len, "--silence must be 0 (never) to %d ms, not %d", MCP_SILENCE_MAX_MS, ms);
+    return false;
+}

@@ -42,4 +42,18 @@ bool mcp_serial_speed(unsigned baud, speed_t *out);
 enum mcp_serial_status mcp_serial_apply(int fd, const struct mcp_serial_settings *s, char *err,
                                         size_t err_len);
 
+/*
+ * --silence MS, the same in every tool that decodes a serial line (mcpreplay, mcpsim, mcppoll;
+ * the dissector's preference mcp5a.serial.silence_ms): §5 line silence of at least MS
+ * milliseconds ends a partial frame held by the stream decoder. 0: never. Range 0..60000.
+ */
+#define MCP_SILENCE_DEFAULT_MS 100
+#define MCP_SILENCE_MAX_MS     60000
+#define MCP_SILENCE_HELP                                                                           \
+    "Line silence that ends a partial serial frame (§5: its 0x5A is junk, the bytes after it "    \
+    "are scanned again); 0 never (default 100)"
+
+/* False with a one-line reason naming --silence in err when ms is out of range. */
+bool mcp_silence_check(int ms, char *err, size_t err_len);
+
 #endif

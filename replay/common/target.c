@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "icmperr.h"
@@ -170,6 +171,7 @@ struct mcp_target *mcp_target_open(const struct mcp_target_config *cfg, GError *
         break;
     case MCP_ENDPOINT_SERIAL:
         scfg.mode = MCP_STREAM_SERIAL;
+        scfg.silence_ns = (int64_t)cfg->silence_ms * 1000000;
         t->rx_stream = g_new(struct mcp_stream, 1);
         mcp_stream_init(t->rx_stream, &scfg);
         ok = open_serial(t, error);
@@ -443,12 +445,28 @@ static void split_datagram(struct mcp_target *t, const uint8_t *p, size_t left)
     }
 }
 
+static int64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t mcp_target_silence_due(const struct mcp_target *t)
+{
+    if (t->ep.kind != MCP_ENDPOINT_SERIAL || t->rx_stream == NULL || t->fd < 0)
+        return INT64_MAX;
+    return mcp_stream_silence_due(t->rx_stream);
+}
+
 bool mcp_target_receive(struct mcp_target *t, mcp_rx_cb cb, void *ctx, GError **error)
 {
     if (t->fd < 0)
         return true;
     t->cb = cb;
     t->cb_ctx = ctx;
+    if (t->ep.kind == MCP_ENDPOINT_SERIAL) /* §5: the line was silent long enough */
+        mcp_stream_silence(t->rx_stream, monotonic_ns(), on_rx_event, t);
     uint8_t buf[65536];
     for (int rounds = 0; rounds < 256; rounds++) {
         ssize_t n = t->ep.kind == MCP_ENDPOINT_UDP || t->ep.kind == MCP_ENDPOINT_TCP
@@ -457,6 +475,8 @@ bool mcp_target_receive(struct mcp_target *t, mcp_rx_cb cb, void *ctx, GError **
         if (n > 0) {
             if (t->ep.kind == MCP_ENDPOINT_UDP)
                 split_datagram(t, buf, (size_t)n);
+            else if (t->ep.kind == MCP_ENDPOINT_SERIAL)
+                mcp_stream_feed_at(t->rx_stream, monotonic_ns(), buf, (size_t)n, on_rx_event, t);
             else
                 mcp_stream_feed(t->rx_stream, buf, (size_t)n, on_rx_event, t);
             continue;

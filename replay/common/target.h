@@ -33,6 +33,7 @@ struct mcp_target_config {
     struct mcp_codec codec;
     unsigned reconnect; /* TCP: reconnections allowed after a reset */
     int stall_ms;       /* a send that cannot proceed this long means the target is lost */
+    int silence_ms;     /* serial: §5 line silence (--silence) ending a partial frame; 0 never */
 };
 
 /* A frame that came back from the target; valid during the callback only. */
@@ -58,8 +59,17 @@ size_t mcp_target_send_batch(struct mcp_target *t, const uint8_t *const *bytes, 
 /* The descriptor to poll for answers, or -1. */
 int mcp_target_fd(const struct mcp_target *t);
 
-/* Reads every answer available now; false with *error (code 3) when the target is lost. */
+/*
+ * Reads every answer available now; false with *error (code 3) when the target is lost.
+ * Serial: the bytes are fed with the time they are read (CLOCK_MONOTONIC), and a partial frame
+ * held through silence_ms of line silence is given up first (§5), so a frame behind a false
+ * start is delivered here once mcp_target_silence_due has passed, even if no byte came.
+ */
 bool mcp_target_receive(struct mcp_target *t, mcp_rx_cb cb, void *ctx, GError **error);
+
+/* Serial: when (CLOCK_MONOTONIC ns) mcp_target_receive gives a held partial frame up if no byte
+ * comes first; a waiting loop calls mcp_target_receive then. INT64_MAX: nothing to give up. */
+int64_t mcp_target_silence_due(const struct mcp_target *t);
 
 /* UDP: true once an ICMP error came back for our datagrams (port, net or host unreachable,
  * administratively prohibited, ...; read with IP_RECVERR, icmperr.h); sets *error (code 3)

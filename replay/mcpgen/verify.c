@@ -43,6 +43,7 @@ struct verifier {
     struct bigarray *junk; /* struct truth_junk */
     struct mcp_stream *udp_stream;
     uint32_t record;
+    int64_t ts_ns; /* the record's time */
     uint16_t index;
     const char *current;
     char *error;
@@ -119,7 +120,10 @@ static struct vsender *sender_get(struct verifier *v, const char *name, const ch
     mcp_seq_init(&s->tracker);
     mcp_match_init(&s->match);
     if (v->opt->transport != GEN_UDP) {
-        struct mcp_stream_config cfg = {v->opt->codec, mode, true};
+        /* The dissector's default §5 line silence: records of one burst are 1 us
+         * apart and a false start's window ends inside its burst, so the rule
+         * never changes what mcpgen's truth says; applied all the same. */
+        struct mcp_stream_config cfg = {v->opt->codec, mode, true, MCP_STREAM_SILENCE_DEFAULT_NS};
         s->stream = g_new(struct mcp_stream, 1);
         mcp_stream_init(s->stream, &cfg);
     }
@@ -241,7 +245,7 @@ static void serial_record(struct verifier *v, const uint8_t *d, size_t len)
     const char *name = dir == 0 ? "serial:0" : "serial:1";
     const char *rev = dir == 0 ? "serial:1" : "serial:0";
     struct feed_ctx c = {v, sender_get(v, name, rev, MCP_STREAM_SERIAL)};
-    mcp_stream_feed(c.s->stream, d + pos, len - pos, stream_cb, &c);
+    mcp_stream_feed_at(c.s->stream, v->ts_ns, d + pos, len - pos, stream_cb, &c);
 }
 
 static bool record_error(struct verifier *v, const char *msg)
@@ -326,7 +330,7 @@ static bool ip_record(struct verifier *v, const uint8_t *d, size_t len)
     }
     if (proto == 17 && v->opt->transport == GEN_UDP) {
         struct feed_ctx c = {v, snd};
-        struct mcp_stream_config cfg = {v->opt->codec, MCP_STREAM_FRAMED, true};
+        struct mcp_stream_config cfg = {v->opt->codec, MCP_STREAM_FRAMED, true, 0};
         mcp_stream_init(v->udp_stream, &cfg);
         mcp_stream_feed(v->udp_stream, l4 + 8, l4_len - 8, stream_cb, &c);
         mcp_stream_finish(v->udp_stream, stream_cb, &c);
@@ -352,9 +356,11 @@ static bool ip_record(struct verifier *v, const uint8_t *d, size_t len)
     return true;
 }
 
-void verifier_record(struct verifier *v, uint32_t record, const uint8_t *data, size_t len)
+void verifier_record(struct verifier *v, uint32_t record, uint64_t t_ns, const uint8_t *data,
+                     size_t len)
 {
     v->record = record;
+    v->ts_ns = (int64_t)t_ns;
     v->index = 0;
     if (v->opt->transport == GEN_SERIAL)
         serial_record(v, data, len);

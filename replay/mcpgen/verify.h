@@ -17,7 +17,9 @@
 struct verifier;
 
 struct verifier *verifier_new(const struct gen_options *opt);
-void verifier_record(struct verifier *v, uint32_t record, const uint8_t *data, size_t len);
+/* One record written at t_ns (ns from the capture's start). */
+void verifier_record(struct verifier *v, uint32_t record, uint64_t t_ns, const uint8_t *data,
+                     size_t len);
 /* Ends the streams and compares; on disagreement prints the first difference and returns false. */
 bool verifier_compare(struct verifier *v, const struct truth *truth);
 void verifier_free(struct verifier *v);

@@ -18,7 +18,7 @@ uint32_t sink_record(struct record_sink *sink, uint64_t t_ns, const uint8_t *dat
     if (sink->writer != NULL && !capwriter_write(sink->writer, CAPTURE_EPOCH_NS + t_ns, data, len))
         sink->failed = true;
     if (sink->verifier != NULL)
-        verifier_record(sink->verifier, sink->records, data, len);
+        verifier_record(sink->verifier, sink->records, t_ns, data, len);
     return sink->records;
 }
 

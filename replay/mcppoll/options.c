@@ -8,6 +8,7 @@
 
 #include "master.h"
 #include "mcp/crc.h"
+#include "serialline.h"
 #include "version.h"
 #include <pcap/pcap.h>
 
@@ -289,6 +290,7 @@ struct raw_opts {
     gint timeout_ms, retries, busy_backoff_ms, stall_ms, seq, interval_ms;
     gint64 count;
     gchar **rest;
+    gint silence_ms; /* --silence */
 };
 
 static bool convert(struct raw_opts *r, struct mp_options *o, bool timeout_given, GError **error)
@@ -307,6 +309,10 @@ static bool convert(struct raw_opts *r, struct mp_options *o, bool timeout_given
     if (r->stall_ms < 1)
         return fail(error, "--stall-timeout must be 1 ms or more");
     o->stall_ms = r->stall_ms;
+    char why[128];
+    if (!mcp_silence_check(r->silence_ms, why, sizeof why))
+        return fail(error, "%s", why);
+    o->silence_ms = r->silence_ms;
     if (r->seq < 0 || r->seq > 255)
         return fail(error, "--seq must be from 0 to 255");
     o->seq = (uint8_t)r->seq;
@@ -382,6 +388,7 @@ static gchar **json_as_flag(int argc, char **argv, GError **error)
                                              "-w",
                                              "--scan-addr",
                                              "--stall-timeout",
+                                             "--silence",
                                              "--deprecated-i"};
     GPtrArray *out = g_ptr_array_new();
     bool rest = false;
@@ -433,7 +440,8 @@ bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **erro
                          .busy_backoff_ms = MCP_MASTER_DEFAULT_BUSY_BACKOFF_MS,
                          .stall_ms = 5000,
                          .interval_ms = 1000,
-                         .count = 1};
+                         .count = 1,
+                         .silence_ms = MCP_SILENCE_DEFAULT_MS};
     GOptionEntry entries[] = {
         {"timeout", 0, 0, G_OPTION_ARG_INT, &r.timeout_ms,
          "Wait at most MS for an answer (default 1000; scan: 100 per device)", "MS"},
@@ -470,6 +478,7 @@ bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **erro
          "scan: the register each probe reads (default 0)", "ADDR"},
         {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &r.stall_ms,
          "A target that accepts no data (or no connection) for MS is lost (default 5000)", "MS"},
+        {"silence", 0, 0, G_OPTION_ARG_INT, &r.silence_ms, MCP_SILENCE_HELP, "MS"},
         MCP_VERSION_OPTION(&r.version),
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &r.rest, NULL, USAGE_LINE},
         {NULL, 0, 0, 0, NULL, NULL, NULL},

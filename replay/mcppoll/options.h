@@ -58,6 +58,7 @@ struct mp_options {
     unsigned retries;    /* resends after a NAK */
     int busy_backoff_ms; /* before resending after NAK BUSY */
     int stall_ms;        /* a target that accepts no data this long is lost */
+    int silence_ms;      /* --silence: §5 line silence ending a partial serial frame; 0 never */
     uint8_t seq;         /* the session's first seq (the SYNC's) */
     bool no_sync;
     int interval_ms;

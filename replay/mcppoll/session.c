@@ -219,8 +219,11 @@ struct mp_session *mp_session_open(const struct mp_options *o, GError **error)
             return NULL;
         }
     }
-    struct mcp_target_config tc = {
-        .url = o->target, .codec = o->codec, .reconnect = 0, .stall_ms = o->stall_ms};
+    struct mcp_target_config tc = {.url = o->target,
+                                   .codec = o->codec,
+                                   .reconnect = 0,
+                                   .stall_ms = o->stall_ms,
+                                   .silence_ms = o->silence_ms};
     s->target = mcp_target_open(&tc, error);
     if (s->target == NULL) {
         mcp_recorder_close(s->rec, NULL);
@@ -279,6 +282,9 @@ static void wait_loop(struct mp_session *s, int64_t done_at)
         int64_t next = mcp_master_next_deadline(s->master);
         if (done_at < next)
             next = done_at;
+        int64_t silence_due = mcp_target_silence_due(s->target); /* §5 (--silence) */
+        if (silence_due < next)
+            next = silence_due;
         int wait_ms = -1;
         if (next != INT64_MAX) {
             int64_t d = next - now;
@@ -292,7 +298,8 @@ static void wait_loop(struct mp_session *s, int64_t done_at)
             lost(s);
             return;
         }
-        if (rc > 0 && !mcp_target_receive(s->target, on_rx, s, &s->error)) {
+        if ((rc > 0 || mp_now_ns() >= silence_due) &&
+            !mcp_target_receive(s->target, on_rx, s, &s->error)) {
             lost(s);
             return;
         }
@@ -357,11 +364,15 @@ void mp_session_idle(struct mp_session *s, int64_t until_ns)
         if (!mcp_master_tick(s->master, now))
             break;
         int64_t next = mcp_master_next_deadline(s->master);
+        int64_t silence_due = mcp_target_silence_due(s->target); /* §5 (--silence) */
+        if (silence_due < next)
+            next = silence_due;
         int64_t d = (next < until_ns ? next : until_ns) - now;
         int64_t ms = d <= 0 ? 0 : (d + 999999) / 1000000;
         struct pollfd p = {.fd = fd, .events = POLLIN};
         int rc = poll(&p, 1, ms > INT_MAX ? INT_MAX : (int)ms);
-        if (rc > 0 && !mcp_target_receive(s->target, on_rx, s, &s->error))
+        if ((rc > 0 || mp_now_ns() >= silence_due) &&
+            !mcp_target_receive(s->target, on_rx, s, &s->error))
             break;
     }
     s->out = NULL;

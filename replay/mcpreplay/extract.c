@@ -65,6 +65,7 @@ struct conv_key {
 struct mr_extractor {
     struct mcp_codec codec;
     uint16_t mcp_port;
+    int64_t silence_ns;       /* §5 line silence of serial streams; 0 never */
     GHashTable *convs;        /* conv_key -> index of the direction "a -> b" (+1) */
     GPtrArray *dirs;          /* struct direction * */
     GHashTable *serial_lines; /* capture interface -> index of its direction 0, + 1 */
@@ -150,7 +151,13 @@ struct mr_extractor *mr_extractor_new(const struct mcp_codec *codec, uint16_t mc
     ex->buses = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     ex->ip = mr_ip_reasm_new();
     ex->skips = g_array_new(FALSE, FALSE, sizeof(struct mr_skip));
+    ex->silence_ns = MCP_STREAM_SILENCE_DEFAULT_NS;
     return ex;
+}
+
+void mr_extractor_set_silence(struct mr_extractor *ex, int64_t silence_ns)
+{
+    ex->silence_ns = silence_ns;
 }
 
 void mr_extractor_free(struct mr_extractor *ex)
@@ -221,6 +228,7 @@ static struct direction *new_direction(struct mr_extractor *ex, enum mr_packet_k
             .codec = ex->codec,
             .mode = kind == MR_PACKET_SERIAL ? MCP_STREAM_SERIAL : MCP_STREAM_FRAMED,
             .verify_crc = true,
+            .silence_ns = kind == MR_PACKET_SERIAL ? ex->silence_ns : 0,
         };
         mcp_stream_init(d->stream, &cfg);
     }
@@ -478,6 +486,30 @@ static void on_tcp_bytes(void *ctx, const struct mr_recmeta *meta, const uint8_t
     mcp_stream_feed(d->stream, data, len, on_stream_event, ex);
 }
 
+/* The undirected serial line `line` (§5, a half-duplex bus): its one stream and
+ * the state of the rule that gives each frame a direction, created on first use. */
+static struct bus *line_bus(struct mr_extractor *ex, uint32_t line)
+{
+    struct bus *b = g_hash_table_lookup(ex->buses, GUINT_TO_POINTER(line));
+    if (b == NULL) {
+        b = g_new0(struct bus, 1);
+        b->line = line;
+        struct mcp_stream_config cfg = {
+            .codec = ex->codec,
+            .mode = MCP_STREAM_SERIAL,
+            .verify_crc = true,
+            .silence_ns = ex->silence_ns,
+        };
+        mcp_stream_init(&b->stream, &cfg);
+        mcp_bus_line_init(&b->dir);
+        g_hash_table_insert(ex->buses, GUINT_TO_POINTER(b->line), b);
+        serial_direction(ex, b->line, 0); /* the line's senders exist from its first byte */
+    }
+    return b;
+}
+
+/* Whole frames back to back (a datagram, an exported PDU). With ex->cur_bus set
+ * (an undirected serial record), each frame's direction is §5's bus rule. */
 static void extract_udp(struct mr_extractor *ex, struct direction *d, const struct mr_packet *pkt)
 {
     const uint8_t *p = pkt->payload;
@@ -501,6 +533,9 @@ static void extract_udp(struct mr_extractor *ex, struct direction *d, const stru
         switch (mcp_frame_decode(&ex->codec, p, left, &frame, NULL)) {
         case MCP_DECODE_OK:
         case MCP_DECODE_BAD_CRC:
+            if (ex->cur_bus != NULL)
+                d = serial_direction(ex, ex->cur_bus->line,
+                                     mcp_bus_line_next(&ex->cur_bus->dir, frame.cmd));
             emit(ex, d, p, frame.frame_len, frame.crc == frame.crc_computed);
             p += frame.frame_len;
             left -= frame.frame_len;
@@ -538,19 +573,11 @@ static void on_ip_lost(void *ctx, const struct mr_packet *first, uint64_t first_
 /* Undirected serial bytes (§5): the line's one stream, directions per frame. */
 static void feed_bus(struct mr_extractor *ex, const struct mr_packet *pkt)
 {
-    struct bus *b = g_hash_table_lookup(ex->buses, GUINT_TO_POINTER(pkt->serial_line));
-    if (b == NULL) {
-        b = g_new0(struct bus, 1);
-        b->line = pkt->serial_line;
-        struct mcp_stream_config cfg = {
-            .codec = ex->codec, .mode = MCP_STREAM_SERIAL, .verify_crc = true};
-        mcp_stream_init(&b->stream, &cfg);
-        mcp_bus_line_init(&b->dir);
-        g_hash_table_insert(ex->buses, GUINT_TO_POINTER(b->line), b);
-        serial_direction(ex, b->line, 0); /* the line's senders exist from its first byte */
-    }
+    struct bus *b = line_bus(ex, pkt->serial_line);
     ex->cur_bus = b;
-    mcp_stream_feed(&b->stream, pkt->payload, pkt->payload_len, on_stream_event, ex);
+    /* §5 line silence: the time between records of the line's one stream. */
+    mcp_stream_feed_at(&b->stream, ex->meta.ts_ns, pkt->payload, pkt->payload_len, on_stream_event,
+                       ex);
     ex->cur_bus = NULL;
 }
 
@@ -610,16 +637,19 @@ static void extract_packet(struct mr_extractor *ex, const struct mr_packet *pkt)
             feed_bus(ex, pkt);
             break;
         }
-        if (pkt->serial_direction < 0) /* one exported frame: its command gives its direction */
-            ex->cur = serial_direction(
-                ex, pkt->serial_line,
-                mcp_bus_frame_direction(pkt->payload_len > 4 ? pkt->payload[4] : 0, -1));
-        else
-            ex->cur = serial_direction(ex, pkt->serial_line, pkt->serial_direction);
-        if (pkt->whole_frames)
+        ex->cur = serial_direction(ex, pkt->serial_line,
+                                   pkt->serial_direction < 0 ? 0 : pkt->serial_direction);
+        if (pkt->whole_frames && pkt->serial_direction < 0) {
+            /* Exported frames without a direction: §5's rule over the line's
+             * frames, the state shared with its undirected byte stream. */
+            ex->cur_bus = line_bus(ex, pkt->serial_line);
             extract_udp(ex, ex->cur, pkt);
-        else
-            mcp_stream_feed(ex->cur->stream, pkt->payload, pkt->payload_len, on_stream_event, ex);
+            ex->cur_bus = NULL;
+        } else if (pkt->whole_frames)
+            extract_udp(ex, ex->cur, pkt);
+        else /* §5 line silence: the time between records of this direction */
+            mcp_stream_feed_at(ex->cur->stream, ex->meta.ts_ns, pkt->payload, pkt->payload_len,
+                               on_stream_event, ex);
         break;
     case MR_PACKET_FRAGMENT: {
         uint8_t *data;

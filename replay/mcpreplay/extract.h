@@ -88,6 +88,12 @@ struct mr_extractor;
 
 struct mr_extractor *mr_extractor_new(const struct mcp_codec *codec, uint16_t mcp_port);
 void mr_extractor_free(struct mr_extractor *ex);
+/*
+ * §5 line silence for serial streams (default 100 ms; 0 never): a partial
+ * frame held while a stream's records are this far apart (record timestamps)
+ * is given up. Set before the first record.
+ */
+void mr_extractor_set_silence(struct mr_extractor *ex, int64_t silence_ns);
 
 void mr_extractor_record(struct mr_extractor *ex, const struct mr_record *rec, mr_frame_cb cb,
                          void *ctx);

@@ -10,6 +10,7 @@
 #include "mcp/crc.h"
 #include "endpoint.h"
 #include "samefile.h"
+#include "serialline.h"
 #include "version.h"
 
 /* Raw values as GOption fills them; checked and converted afterwards. */
@@ -36,6 +37,7 @@ struct raw {
     gboolean show_bytes, allow_skips, allow_unmatched;
     gchar *display_filter;
     gchar **dlt_user;
+    gint silence_ms; /* --silence */
 };
 
 #define LIMIT_NOT_GIVEN G_MININT64
@@ -231,6 +233,10 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     if (r->stall_ms < 1)
         return fail(error, "%s must be 1 ms or more", "--stall-timeout");
     o->stall_ms = r->stall_ms;
+    char why[128];
+    if (!mcp_silence_check(r->silence_ms, why, sizeof why))
+        return fail(error, "%s", why);
+    o->silence_ms = r->silence_ms;
     if (!outputs_apart(r, error))
         return false;
     o->record = g_strdup(r->record);
@@ -267,7 +273,8 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
                     .max_senders = 1024,
                     .limit = LIMIT_NOT_GIVEN,
                     .retries = 3,
-                    .busy_backoff_ms = 50};
+                    .busy_backoff_ms = 50,
+                    .silence_ms = MCP_SILENCE_DEFAULT_MS};
     gboolean version = FALSE;
     GOptionEntry entries[] = {
         {"target", 't', 0, G_OPTION_ARG_STRING, &r.target,
@@ -332,6 +339,7 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
          "An answer later than MS is late, one later than twice MS missing (default 1000)", "MS"},
         {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &r.stall_ms,
          "A target that accepts no data for MS is lost (default 5000)", "MS"},
+        {"silence", 0, 0, G_OPTION_ARG_INT, &r.silence_ms, MCP_SILENCE_HELP, "MS"},
         {"record", 'w', 0, G_OPTION_ARG_FILENAME, &r.record,
          "Write everything sent and received to a capture (- for stdout)", "FILE"},
         {"json", 0, 0, G_OPTION_ARG_FILENAME, &r.json, "Write the results as JSON (- for stdout)",

@@ -36,6 +36,7 @@ struct mr_options {
     uint32_t ignore_mask;
     int timeout_ms;
     int stall_ms;
+    int silence_ms; /* --silence: §5 line silence ending a partial serial frame; 0 never */
     char *record;
     char *json;
     bool dry_run;

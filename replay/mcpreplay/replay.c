@@ -224,6 +224,20 @@ static int64_t masters_deadline(const struct runner *r)
     return next;
 }
 
+/* When a serial target gives up a partial answer held through §5 line silence (--silence):
+ * receive() is due then even if no byte comes. INT64_MAX: none. */
+static int64_t targets_silence_due(const struct runner *r)
+{
+    int64_t next = INT64_MAX;
+    for (unsigned slot = 0; slot < r->targets->len; slot++) {
+        const struct mcp_target *t = target_at(r, slot);
+        int64_t d = t != NULL ? mcp_target_silence_due(t) : INT64_MAX;
+        if (d < next)
+            next = d;
+    }
+    return next;
+}
+
 /* Requests waiting for an answer or a resend (all: including late ones not yet expired). */
 static size_t masters_open(const struct runner *r, bool all)
 {
@@ -405,6 +419,9 @@ static bool wait_for(struct runner *r, int64_t deadline)
         int64_t master_due = masters_deadline(r);
         if (master_due < wake)
             wake = master_due;
+        int64_t silence_due = targets_silence_due(r);
+        if (silence_due < wake)
+            wake = silence_due;
         if (r->progress_every_ns > 0 && r->next_progress_ns < wake)
             wake = r->next_progress_ns;
         if (now >= deadline - r->margin.ns)
@@ -416,7 +433,7 @@ static bool wait_for(struct runner *r, int64_t deadline)
         int rc = ppoll(r->pfds, poll_set(r), &ts, NULL);
         if (rc == 0)
             mr_spin_margin_observe(&r->margin, wake, mr_now_ns());
-        if (rc > 0 && !receive(r))
+        if ((rc > 0 || mr_now_ns() >= silence_due) && !receive(r))
             return false;
     }
     mr_spin_until(deadline);
@@ -687,6 +704,9 @@ static void drain(struct runner *r)
             end = quiet_end;
         if (r->expect == NULL && limit < end)
             end = limit;
+        int64_t silence_due = targets_silence_due(r);
+        if (silence_due < end)
+            end = silence_due;
         if (end < now)
             end = now;
         int64_t wait = end - now;
@@ -695,6 +715,8 @@ static void drain(struct runner *r)
             if (!receive(r))
                 break;
             quiet_end = mr_now_ns() + quiet;
+        } else if (mr_now_ns() >= silence_due && !receive(r)) {
+            break;
         }
     }
     for (unsigned slot = 0; slot < r->masters->len; slot++)
@@ -1020,6 +1042,7 @@ static int run(struct runner *r)
         .preload = o->preload,
         .raw = raw,
         .dlt_user = &o->dlt_user,
+        .silence_ms = o->silence_ms,
     };
     struct mr_rewrite_config rcfg = {
         .codec = o->codec,
@@ -1073,6 +1096,7 @@ static int run(struct runner *r)
         .codec = o->codec,
         .reconnect = (unsigned)o->reconnect,
         .stall_ms = o->stall_ms,
+        .silence_ms = o->silence_ms,
     };
     GError *err = NULL;
     r->target = mcp_target_open(&r->tcfg, &err);

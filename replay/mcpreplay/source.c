@@ -191,6 +191,7 @@ struct mr_source *mr_source_new(const struct mr_source_config *config, GError **
     if (!config->raw) {
         src->ex = mr_extractor_new(&config->codec, config->mcp_port);
         mr_extractor_set_dlt_user(src->ex, config->dlt_user);
+        mr_extractor_set_silence(src->ex, (int64_t)config->silence_ms * 1000000);
         mr_dfilter_add_original_skips(src->ex); /* -Y: what the export cannot carry */
     }
     if (config->preload) {

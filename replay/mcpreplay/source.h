@@ -30,6 +30,7 @@ struct mr_source_config {
     bool preload;
     bool raw;                                 /* whole records, no MCP extraction */
     const struct mr_dlt_user_table *dlt_user; /* LINKTYPE_USER0..15 mappings, or NULL */
+    int silence_ms;                           /* §5 line silence of serial streams; 0 never */
     mr_observer_cb observer;                  /* optional */
     void *observer_ctx;
 };

@@ -120,7 +120,11 @@ static void read_some(struct sim_core *core, struct sim_link *link)
         core->stats.bytes_in += (uint64_t)n;
         link->client.seen = true;
         link->client.last_seen_ns = sim_now_ns();
-        mcp_stream_feed(&link->stream, buf, (size_t)n, on_stream_event, &fc);
+        if (link->serial) /* §5 line silence is counted from these bytes */
+            mcp_stream_feed_at(&link->stream, (int64_t)link->client.last_seen_ns, buf, (size_t)n,
+                               on_stream_event, &fc);
+        else
+            mcp_stream_feed(&link->stream, buf, (size_t)n, on_stream_event, &fc);
         return;
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -143,11 +147,11 @@ static void read_some(struct sim_core *core, struct sim_link *link)
 
 uint64_t sim_link_idle_due(const struct sim_link *link)
 {
-    if (mcp_stream_pending(&link->stream) == 0)
-        return UINT64_MAX;
-    if (link->serial)
-        return link->client.last_seen_ns + SIM_LINE_IDLE_NS;
-    if (!link->stream.in_step)
+    if (link->serial) {
+        int64_t due = mcp_stream_silence_due(&link->stream);
+        return due == INT64_MAX ? UINT64_MAX : (uint64_t)due;
+    }
+    if (mcp_stream_pending(&link->stream) > 0 && !link->stream.in_step)
         return link->client.last_seen_ns + SIM_TCP_IDLE_NS;
     return UINT64_MAX;
 }
@@ -157,19 +161,15 @@ void sim_link_idle(struct sim_core *core, struct sim_link *link, uint64_t now_ns
     uint64_t due = sim_link_idle_due(link);
     if (due > now_ns)
         return;
-    /* The held bytes are the public buf[start..len) of the decoder (stream.h). */
-    size_t n = mcp_stream_pending(&link->stream);
-    uint8_t held[MCP_STREAM_BUFFER];
-    memcpy(held, link->stream.buf + link->stream.start, n);
-    struct mcp_stream_config scfg = link->stream.config;
-    mcp_stream_init(&link->stream, &scfg);
-    link->stream.in_step = false; /* still after junk: only a good frame resynchronises */
     struct link_out lo = {.out = {.emit = link_emit}, .core = core, .link = link};
     struct feed_ctx fc = {.core = core, .link = link, .out = &lo};
-    sim_handle_junk(core, &link->client, held, 1, true, &lo.out);
-    link->client.last_seen_ns = now_ns; /* a new candidate gets its own silence */
+    /* The partial frame's first byte is junk and the held bytes are decoded
+     * again at once (§5 for the serial line; mcpsim's own rule on TCP). */
     link->in_handler = true;
-    mcp_stream_feed(&link->stream, held + 1, n - 1, on_stream_event, &fc);
+    if (link->serial)
+        mcp_stream_silence(&link->stream, (int64_t)now_ns, on_stream_event, &fc);
+    else
+        mcp_stream_give_up(&link->stream, on_stream_event, &fc);
     link->in_handler = false;
     write_pending(core, link);
     if (link->doomed) {
@@ -203,9 +203,12 @@ bool sim_link_start(struct sim_core *core, struct sim_link *link, int fd, bool s
     link->serial = serial;
     sim_session_init(&link->client.session);
     g_strlcpy(link->client.name, name, sizeof link->client.name);
-    struct mcp_stream_config scfg = {.codec = core->cfg->codec,
-                                     .mode = serial ? MCP_STREAM_SERIAL : MCP_STREAM_FRAMED,
-                                     .verify_crc = true};
+    struct mcp_stream_config scfg = {
+        .codec = core->cfg->codec,
+        .mode = serial ? MCP_STREAM_SERIAL : MCP_STREAM_FRAMED,
+        .verify_crc = true,
+        .silence_ns = serial ? (int64_t)core->cfg->silence_ms * 1000000 : 0,
+    };
     mcp_stream_init(&link->stream, &scfg);
     link->events = EPOLLIN;
     return sim_watch_add(core, fd, EPOLLIN, &link->watch);

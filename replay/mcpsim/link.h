@@ -40,15 +40,13 @@ struct sim_link {
 };
 
 /*
- * Serial only: how long the line may stay silent while the decoder waits for
- * the rest of a candidate frame. A noise byte that looks like a frame start
- * with a long length would otherwise hold back every frame behind it until
- * 4 KiB more arrive (§5's decoder waits); after this much silence the
- * candidate's first byte is dropped as junk and the rest is decoded again,
- * like a device's inter-frame timeout.
+ * The idle rule. Serial: §5 line silence (--silence, default 100 ms), applied
+ * by the library's decoder (mcp_stream_feed_at / mcp_stream_silence): a noise
+ * byte that looks like a frame start with a long length would otherwise hold
+ * back every frame behind it until 4 KiB more arrive. TCP (not subject to §5):
+ * mcpsim's own rule, the same give-up (mcp_stream_give_up) after this long,
+ * only once the stream is out of step (after junk), checked by the 1 s sweep.
  */
-#define SIM_LINE_IDLE_NS (100 * 1000000ull)
-/* The same on TCP, only after junk (out of step), checked by the 1 s sweep. */
 #define SIM_TCP_IDLE_NS (1000 * 1000000ull)
 
 /* When the idle rule is due (UINT64_MAX when nothing waits). */
@@ -58,6 +56,7 @@ uint64_t sim_link_idle_due(const struct sim_link *link);
 void sim_link_idle(struct sim_core *core, struct sim_link *link, uint64_t now_ns);
 
 /* Sets the link up around an open non-blocking fd and registers it with epoll. */
+/* serial: a tty/pty (SERIAL decoder with §5 line silence of silence_ms, 0 never); else TCP. */
 bool sim_link_start(struct sim_core *core, struct sim_link *link, int fd, bool serial,
                     const char *name);
 

@@ -13,6 +13,7 @@
 #include "mcp/pdu.h"
 #include "idlist.h"
 #include "serial.h"
+#include "serialline.h"
 #include "version.h"
 
 static bool parse_uint(const char *text, unsigned long max, unsigned long *out)
@@ -77,6 +78,7 @@ struct raw_options {
     gint cpu;
     gint max_udp, max_tcp;
     gdouble udp_idle;
+    gint silence_ms; /* --silence */
     gchar *crc;
     gboolean length_le;
     gboolean version;
@@ -230,6 +232,9 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
     if (!(r->udp_idle > 0))
         return fail(err, err_len, "%s", "--udp-idle must be seconds > 0");
     cfg->udp_idle_s = r->udp_idle;
+    if (!mcp_silence_check(r->silence_ms, err, err_len))
+        return false;
+    cfg->silence_ms = r->silence_ms;
     if (r->crc != NULL && !mcp_crc_variant_from_name(r->crc, &cfg->codec.crc))
         return fail(err, err_len, "--crc: unknown variant '%s'", r->crc);
     cfg->codec.length_le = r->length_le;
@@ -262,7 +267,11 @@ bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err,
     memset(cfg, 0, sizeof *cfg);
     cfg->codec = mcp_codec_default();
     cfg->devices[1] = true;
-    struct raw_options r = {.cpu = -1, .max_udp = 4096, .max_tcp = 1024, .udp_idle = 300};
+    struct raw_options r = {.cpu = -1,
+                            .max_udp = 4096,
+                            .max_tcp = 1024,
+                            .udp_idle = 300,
+                            .silence_ms = MCP_SILENCE_DEFAULT_MS};
     r.listen = g_ptr_array_new_with_free_func(g_free);
     parsing = &r;
     GOptionEntry entries[] = {
@@ -317,6 +326,7 @@ bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err,
          "TCP connections at once; more are refused (default 1024)", "N"},
         {"udp-idle", 0, 0, G_OPTION_ARG_DOUBLE, &r.udp_idle,
          "Forget a UDP client silent for S seconds (default 300)", "S"},
+        {"silence", 0, 0, G_OPTION_ARG_INT, &r.silence_ms, MCP_SILENCE_HELP, "MS"},
         {"crc", 0, 0, G_OPTION_ARG_STRING, &r.crc, "Frame check variant (default crc8-smbus)",
          "NAME"},
         {"length-le", 0, 0, G_OPTION_ARG_NONE, &r.length_le, "The length field is little-endian",

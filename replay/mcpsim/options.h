@@ -40,6 +40,7 @@ struct sim_config {
     unsigned max_udp_clients;
     unsigned max_tcp_clients;
     double udp_idle_s; /* idle UDP clients are forgotten after this */
+    int silence_ms;    /* --silence: §5 line silence ending a partial frame (serial); 0 never */
     struct mcp_codec codec;
 };
 

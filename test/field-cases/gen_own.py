@@ -63,11 +63,12 @@ A6 = [0xFD] + [0] * 14 + [1]
 B6 = [0xFD] + [0] * 14 + [0x65]
 
 
-def write_pcap(path, packets, linktype=1, snaplen=65535, big=False, gz=False):
+def write_pcap(path, packets, linktype=1, snaplen=65535, big=False, gz=False, times_us=None):
+    """Records 1 ms apart, or at times_us (microseconds after T0, one per record)."""
     e = ">" if big else "<"
     out = struct.pack(e + "IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, linktype)
     for i, p in enumerate(packets):
-        ts = T0 * 10**6 + i * 1000
+        ts = T0 * 10**6 + (times_us[i] if times_us else i * 1000)
         wire = len(p)
         if isinstance(p, tuple):  # (bytes captured, length on the wire)
             p, wire = p
@@ -251,6 +252,32 @@ def main(outdir):
         st(0, frame(1)), st(2, frame(5)),
         st(1, frame(0, 0x82, bytes([5, 0, 1]) + struct.pack(">HHH", 0x10, 1, 0))), st(0, frame(2)),
     ], linktype=252)
+    # §5 line silence (issue 21): a false start claiming 4000 payload bytes
+    # (5a SEQ 0f a0) holds the frames behind it until the line has been silent
+    # 100 ms (the default); then its 0x5A is junk and the held bytes are
+    # rescanned before the record that ended the silence. Records 1-2 are
+    # 150 ms apart (the READ and HEARTBEATs 2, 3 show in record 2); records
+    # 3-4 only 50 ms (record 4 shows nothing), 4-5 150 ms (record 5 shows 4-6).
+    fs = lambda seq: bytes([0x5A, seq, 0x0F, 0xA0])
+    hb = lambda seq: frame(seq, 0x01, b"")
+    w("k15_serial_silence.pcap", [
+        st(0, fs(0) + frame(1)), st(0, hb(2) + hb(3)),
+        st(0, fs(9) + frame(4)), st(0, frame(5)), st(0, frame(6)),
+    ], linktype=252, times_us=[0, 150000, 200000, 250000, 400000])
+    # The same on a one-wire bus (no direction tag, §5): the line is one stream;
+    # the READ and its answer show in record 2, 150 ms after the false start.
+    bus = lambda payload: tlv(12, b"mcp5a.serial") + tlv(0, b"") + payload
+    w("k16_serial_bus_silence.pcap", [
+        bus(fs(0) + frame(1)),
+        bus(frame(0, 0x82, bytes([1, 0, 1]) + struct.pack(">HHH", 0x10, 1, 0))),
+    ], linktype=252, times_us=[0, 150000])
+    # LINKTYPE_USER0 mapped to whole-frame "mcp5a" (one frame a record, no
+    # direction): §5's one-wire-bus rule splits the senders, the NAK taking
+    # the direction opposite to the READ before it (device -> master).
+    w("k17_dlt_user_frames_bus.pcap", [
+        frame(1), frame(0, 0x82, bytes([1, 0, 1]) + struct.pack(">HHH", 0x10, 1, 0)),
+        frame(2), frame(1, 0x05, bytes([2, 1])),
+    ], linktype=147)
     # A SPAN port mirroring both ways: each datagram twice, 1 ms apart at most
     # (counted as suspected copies, replayed as captured); READ 3 resent 2 ms
     # later is a resend, not a copy.

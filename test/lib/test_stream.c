@@ -12,6 +12,7 @@ struct seen {
     size_t len;
     bool crc_ok;
     bool at_end;
+    bool given_up;
     int feed; /* -1: reported by mcp_stream_finish */
     uint8_t seq;
 };
@@ -25,7 +26,8 @@ struct recorder {
 static void record(void *ctx, const struct mcp_stream_event *ev)
 {
     struct recorder *rec = ctx;
-    struct seen s = {ev->kind, ev->offset, ev->len, ev->crc_ok, ev->at_end, rec->feed, 0};
+    struct seen s = {ev->kind,   ev->offset,   ev->len,   ev->crc_ok,
+                     ev->at_end, ev->given_up, rec->feed, 0};
     if (ev->kind == MCP_STREAM_FRAME) {
         s.seq = ev->frame.seq;
         g_assert_cmpuint(ev->frame.frame_len, ==, ev->len);
@@ -56,6 +58,21 @@ static void feed(struct mcp_stream *s, struct recorder *rec, const uint8_t *data
 {
     mcp_stream_feed(s, data, len, record, rec);
     rec->feed++;
+}
+
+/* A feed at a time in milliseconds (§5 line silence). */
+static void feed_at(struct mcp_stream *s, struct recorder *rec, int64_t ms, const uint8_t *data,
+                    size_t len)
+{
+    mcp_stream_feed_at(s, ms * 1000000, data, len, record, rec);
+    rec->feed++;
+}
+
+static struct mcp_stream *new_silent_stream(enum mcp_stream_mode mode, int64_t silence_ms)
+{
+    struct mcp_stream *s = new_stream(mode, true);
+    s->config.silence_ns = silence_ms * 1000000;
+    return s;
 }
 
 static void finish(struct mcp_stream *s, struct recorder *rec)
@@ -625,6 +642,150 @@ static void test_resync_offset(void)
     g_assert_cmpuint(mcp_stream_resync_offset(&c, buf, n), ==, 2);
 }
 
+/* §5 line silence. The false start 5a 00 0f a0 claims 4000 payload bytes; the
+ * READ behind it (bytes 4..14) is held until the silence gives the false start
+ * up, then reported in the feed that ended the silence, before its bytes. */
+#define FALSE_START_4000 "5a 00 0f a0 "
+
+static void test_silence_gives_up_false_start(void)
+{
+    uint8_t buf[64];
+    size_t n = hex_bytes(FALSE_START_4000 VECTOR_READ " " VECTOR_HEARTBEAT, buf, sizeof buf);
+    g_assert_cmpuint(n, ==, 4 + 11 + 6);
+    struct mcp_stream *s = new_silent_stream(MCP_STREAM_SERIAL, 100);
+    struct recorder rec;
+    recorder_init(&rec, buf);
+    feed_at(s, &rec, 1000, buf, 15); /* false start + READ */
+    g_assert_cmpuint(rec.events->len, ==, 0);
+    g_assert_cmpuint(mcp_stream_pending(s), ==, 15);
+    g_assert_cmpint(mcp_stream_silence_due(s), ==, 1100 * 1000000LL);
+    feed_at(s, &rec, 1150, buf + 15, 6); /* 150 ms later: a HEARTBEAT */
+    g_assert_cmpuint(rec.events->len, ==, 3);
+    assert_event(&rec, 0, MCP_STREAM_JUNK, 0, 4, 1);
+    g_assert_true(ev_at(&rec, 0)->given_up);
+    g_assert_false(ev_at(&rec, 0)->at_end);
+    assert_event(&rec, 1, MCP_STREAM_FRAME, 4, 11, 1);
+    g_assert_cmpuint(ev_at(&rec, 1)->seq, ==, 1);
+    assert_event(&rec, 2, MCP_STREAM_FRAME, 15, 6, 1);
+    g_assert_cmpuint(mcp_stream_pending(s), ==, 0);
+    g_assert_cmpint(mcp_stream_silence_due(s), ==, INT64_MAX);
+    free_all(s, &rec);
+}
+
+/* Exactly the interval is silence; 1 ms less is not; 0 means never. */
+static void test_silence_threshold(void)
+{
+    uint8_t buf[64];
+    size_t n = hex_bytes(FALSE_START_4000 VECTOR_READ " " VECTOR_HEARTBEAT, buf, sizeof buf);
+    const struct {
+        int64_t silence_ms, gap_ms;
+        bool given_up;
+    } cases[] = {{100, 100, true}, {100, 99, false}, {0, 100000, false}, {20, 20, true}};
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        struct mcp_stream *s = new_silent_stream(MCP_STREAM_SERIAL, cases[i].silence_ms);
+        struct recorder rec;
+        recorder_init(&rec, buf);
+        feed_at(s, &rec, 5, buf, 15);
+        feed_at(s, &rec, 5 + cases[i].gap_ms, buf + 15, n - 15);
+        if (cases[i].given_up) {
+            g_assert_cmpuint(rec.events->len, ==, 3);
+            assert_event(&rec, 1, MCP_STREAM_FRAME, 4, 11, 1);
+        } else {
+            g_assert_cmpuint(rec.events->len, ==, 0); /* still waiting for 4006 bytes */
+            g_assert_cmpuint(mcp_stream_pending(s), ==, n);
+        }
+        free_all(s, &rec);
+    }
+}
+
+/* Bytes keep coming without a silence: the false start holds (the rule is about
+ * silence, not age), and a time earlier than the last one is no silence. */
+static void test_silence_needs_a_gap(void)
+{
+    uint8_t buf[64];
+    size_t n = hex_bytes(FALSE_START_4000 VECTOR_READ " " VECTOR_HEARTBEAT, buf, sizeof buf);
+    struct mcp_stream *s = new_silent_stream(MCP_STREAM_SERIAL, 100);
+    struct recorder rec;
+    recorder_init(&rec, buf);
+    for (size_t i = 0; i < 15; i++)
+        feed_at(s, &rec, (int64_t)i * 60, buf + i, 1); /* 60 ms apart: 840 ms in all */
+    g_assert_cmpuint(rec.events->len, ==, 0);
+    feed_at(s, &rec, 0, buf + 15, n - 15); /* the clock went back */
+    g_assert_cmpuint(rec.events->len, ==, 0);
+    g_assert_cmpuint(mcp_stream_pending(s), ==, n);
+    free_all(s, &rec);
+}
+
+/* A candidate inside the given-up bytes that is still partial was silent as
+ * long: it is junk too, and the frame behind it is found at once. */
+static void test_silence_gives_up_inner_candidate(void)
+{
+    uint8_t buf[64];
+    size_t n = hex_bytes(FALSE_START_4000 "5a 07 00 10 " VECTOR_READ, buf, sizeof buf);
+    struct mcp_stream *s = new_silent_stream(MCP_STREAM_SERIAL, 100);
+    struct recorder rec;
+    recorder_init(&rec, buf);
+    feed_at(s, &rec, 0, buf, n);
+    g_assert_false(mcp_stream_silence(s, 99 * 1000000, record, &rec));
+    g_assert_cmpuint(rec.events->len, ==, 0);
+    g_assert_true(mcp_stream_silence(s, 100 * 1000000, record, &rec));
+    g_assert_cmpuint(rec.events->len, ==, 2);
+    assert_event(&rec, 0, MCP_STREAM_JUNK, 0, 8, 1);
+    g_assert_true(ev_at(&rec, 0)->given_up);
+    assert_event(&rec, 1, MCP_STREAM_FRAME, 8, 11, 1);
+    g_assert_cmpuint(mcp_stream_pending(s), ==, 0);
+    g_assert_false(mcp_stream_silence(s, 1000 * 1000000, record, &rec)); /* nothing held */
+    free_all(s, &rec);
+}
+
+/* FRAMED streams (TCP) are not subject to the rule; untimed feeds never are. */
+static void test_silence_not_framed_nor_untimed(void)
+{
+    uint8_t buf[64];
+    size_t n = hex_bytes(FALSE_START_4000 VECTOR_READ " " VECTOR_HEARTBEAT, buf, sizeof buf);
+    struct mcp_stream *s = new_silent_stream(MCP_STREAM_FRAMED, 100);
+    struct recorder rec;
+    recorder_init(&rec, buf);
+    feed_at(s, &rec, 0, buf, 15);
+    g_assert_cmpint(mcp_stream_silence_due(s), ==, INT64_MAX);
+    feed_at(s, &rec, 10000, buf + 15, n - 15);
+    g_assert_cmpuint(rec.events->len, ==, 0);
+    free_all(s, &rec);
+
+    s = new_silent_stream(MCP_STREAM_SERIAL, 100);
+    recorder_init(&rec, buf);
+    feed(s, &rec, buf, 15);
+    g_assert_cmpint(mcp_stream_silence_due(s), ==, INT64_MAX);
+    g_assert_false(mcp_stream_silence(s, INT64_MAX - 1, record, &rec));
+    g_assert_cmpuint(rec.events->len, ==, 0);
+    free_all(s, &rec);
+}
+
+/* mcp_stream_give_up in FRAMED mode: the stream goes on out of step (only a
+ * check-valid frame resynchronises) and offsets continue. */
+static void test_give_up_framed_stays_out_of_step(void)
+{
+    uint8_t buf[64];
+    /* junk 00, false start, then a READ whose check is spoiled, then a HEARTBEAT */
+    size_t n =
+        hex_bytes("00 " FALSE_START_4000 "5a 01 00 05 02 03 00 10 00 04 d5 " VECTOR_HEARTBEAT, buf,
+                  sizeof buf);
+    struct mcp_stream *s = new_stream(MCP_STREAM_FRAMED, true);
+    struct recorder rec;
+    recorder_init(&rec, buf);
+    feed(s, &rec, buf, 5);
+    assert_event(&rec, 0, MCP_STREAM_JUNK, 0, 1, 0);
+    mcp_stream_give_up(s, record, &rec);
+    assert_event(&rec, 1, MCP_STREAM_JUNK, 1, 4, 1);
+    g_assert_true(ev_at(&rec, 1)->given_up);
+    g_assert_false(s->in_step);
+    feed(s, &rec, buf + 5, n - 5);
+    g_assert_cmpuint(rec.events->len, ==, 4);
+    assert_event(&rec, 2, MCP_STREAM_JUNK, 5, 11, 1); /* bad check out of step: junk */
+    assert_event(&rec, 3, MCP_STREAM_FRAME, 16, 6, 1);
+    free_all(s, &rec);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -649,5 +810,13 @@ int main(int argc, char **argv)
     g_test_add_func("/stream/generated-stream-random-chunks", test_generated_stream_random_chunks);
     g_test_add_func("/stream/offsets-absolute-across-feeds", test_offsets_absolute_across_feeds);
     g_test_add_func("/stream/resync-offset", test_resync_offset);
+    g_test_add_func("/stream/silence-gives-up-false-start", test_silence_gives_up_false_start);
+    g_test_add_func("/stream/silence-threshold", test_silence_threshold);
+    g_test_add_func("/stream/silence-needs-a-gap", test_silence_needs_a_gap);
+    g_test_add_func("/stream/silence-gives-up-inner-candidate",
+                    test_silence_gives_up_inner_candidate);
+    g_test_add_func("/stream/silence-not-framed-nor-untimed", test_silence_not_framed_nor_untimed);
+    g_test_add_func("/stream/give-up-framed-stays-out-of-step",
+                    test_give_up_framed_stays_out_of_step);
     return g_test_run();
 }

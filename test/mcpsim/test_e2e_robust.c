@@ -506,6 +506,45 @@ static void test_serial_false_start(void)
     stop_expecting(&p, SIGTERM, needles);
 }
 
+/* §5 line silence (--silence MS, default 100): a false start claiming 4000
+ * payload bytes, then a HEARTBEAT, in one write. The answer comes once the
+ * line has been silent MS after the HEARTBEAT's last byte (not before: the
+ * false start holds it), and never with --silence 0. */
+static void test_serial_silence_timing(void)
+{
+    const struct {
+        const char *opt, *value;
+        int silence_ms;
+    } cases[] = {{NULL, NULL, 100}, {"--silence", "250", 250}, {"--silence", "0", 0}};
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        struct sim_proc p;
+        start_default(&p, cases[i].opt, cases[i].value);
+        struct tconn c;
+        tconn_open(&c, T_PTY, &p);
+        uint8_t bytes[64] = {0x5a, 0x00, 0x0f, 0xa0}; /* seq 0, claims 4000 payload bytes */
+        size_t n = 4 + build_frame(0, 0x01, "", bytes + 4, sizeof bytes - 4);
+        gint64 before = g_get_monotonic_time();
+        tconn_send(&c, bytes, n);
+        if (cases[i].silence_ms == 0) {
+            expect_silence(&c, 600); /* the false start holds the HEARTBEAT */
+        } else {
+            uint8_t got[64];
+            size_t len = 0;
+            g_assert_true(tconn_recv_frame(&c, got, &len, 3000));
+            gint64 elapsed_ms = (g_get_monotonic_time() - before) / 1000;
+            g_test_message("--silence %d: answered after %" G_GINT64_FORMAT " ms",
+                           cases[i].silence_ms, elapsed_ms);
+            g_assert_cmpuint(len, ==, 8);
+            g_assert_cmpuint(got[4], ==, 0x81);
+            g_assert_cmpint(elapsed_ms, >=, cases[i].silence_ms);
+            g_assert_cmpint(elapsed_ms, <, cases[i].silence_ms + 400); /* a loaded machine */
+        }
+        tconn_close(&c);
+        const char *needles[] = {cases[i].silence_ms ? "junk_bytes=4 " : "junk_bytes=0 ", NULL};
+        stop_expecting(&p, SIGTERM, needles);
+    }
+}
+
 /* The same on TCP after junk (checked about once a second). */
 static void test_tcp_false_start(void)
 {
@@ -645,6 +684,7 @@ int main(int argc, char **argv)
     g_test_add_func("/mcpsim/robust/vanishing-client", test_vanishing_client);
     g_test_add_func("/mcpsim/robust/tcp-false-start", test_tcp_false_start);
     g_test_add_func("/mcpsim/robust/serial-false-start", test_serial_false_start);
+    g_test_add_func("/mcpsim/robust/serial-silence-timing", test_serial_silence_timing);
     g_test_add_func("/mcpsim/robust/tcp-client-limit", test_tcp_client_limit);
     g_test_add_func("/mcpsim/robust/codec-options", test_codec_options);
     g_test_add_func("/mcpsim/robust/slow-reader", test_slow_reader);

@@ -95,6 +95,7 @@ MCPSIM = {
     "registers": ([], ["/nonexistent/regs.txt"], "/nonexistent/regs.txt"),
     "seed": ([], ["-1", "x", ""], "--seed"),
     "latency": ([], ["ten", "1:2:3", "-1", ""], "--latency"),
+    "silence": ([], ["-1", "60001"] + NUM, "--silence"),
     "drop": ([], PROB, "--drop"),
     "busy": ([], PROB, "--busy"),
     "failure": ([], PROB, "--failure"),
@@ -159,6 +160,7 @@ MCPREPLAY = {
     "ignore": ([], ["nothing", ""], "--ignore"),
     "timeout": ([], ["0", "-1"] + NUM, "--timeout"),
     "stall-timeout": ([], ["0", "-1"] + NUM, "--stall-timeout"),
+    "silence": ([], ["-1", "60001"] + NUM, "--silence"),
     "record": ([], ["/nonexistent/dir/r.pcap", "", "/"], "--record"),
     "json": ([], ["/nonexistent/dir/r.json", "", "/"], "--json"),
     "dry-run": None,
@@ -193,6 +195,7 @@ MCPPOLL = {
     "raw-crc": None,
     "scan-addr": (["@SCAN@"], ["-1", "65536", "x", ""], "--scan-addr"),
     "stall-timeout": ([], ["0", "-1"] + NUM, "--stall-timeout"),
+    "silence": ([], ["-1", "60001"] + NUM, "--silence"),
     "version": None,
     # hidden aliases kept for one release
     "format": ([], ["decimal", ""], "--show"),

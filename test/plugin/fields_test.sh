@@ -38,7 +38,8 @@ for f in mcp5a.magic mcp5a.seq mcp5a.len mcp5a.cmd mcp5a.crc mcp5a.cmd.response 
         status=1
     fi
 done
-for p in "mcp5a.check_crc: TRUE" "mcp5a.crc_variant: crc8-smbus" "mcp5a.length_le: FALSE"; do
+for p in "mcp5a.check_crc: TRUE" "mcp5a.crc_variant: crc8-smbus" "mcp5a.length_le: FALSE" \
+    "mcp5a.serial.silence_ms: 100"; do
     [ -z "${MCP5A_TSHARK:-}" ] || continue
     if ! grep -qxF "#$p" <<<"$prefs"; then
         echo "preference '$p' missing from tshark -G defaultprefs" >&2

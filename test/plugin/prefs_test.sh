@@ -4,7 +4,7 @@
 #   MCP5A_PLUGIN=mcp5a.so prefs_test.sh
 set -euo pipefail
 . "$(dirname "$0")/../libsh/plugin_work.sh" prefs
-for v in udp_variant udp_basic udp_port9999 tcp_basic; do
+for v in udp_variant udp_basic udp_port9999 tcp_basic serial_silence; do
     python3 "$here/mkcap.py" "$here/vectors/$v.vec" "$work/$v.pcap"
 done
 fails=0
@@ -97,6 +97,19 @@ values "snaplen cut: the cut frame's CRC is unverified" "1,2" udp_cut mcp5a.crc.
 check "snaplen cut: no exception escapes" 0 udp_cut "_ws.malformed && !mcp5a.payload.malformed"
 values "snaplen cut: the cut frame is still analysed" "3,4" udp_cut \
     mcp5a.analysis.expected_seq -Y frame.number==13
+
+# §5 line silence (serial_silence.vec): a false start (length 4000) and a READ
+# (seq 1), then 150 ms later HEARTBEATs 2 and 3. Silence of at least
+# mcp5a.serial.silence_ms gives the false start up in record 2, before its bytes.
+values "serial silence default (100 ms): frames shown after the silence" "|1,2,3" \
+    serial_silence mcp5a.seq
+values "serial silence: the false start is junk of record 2" "|4" serial_silence mcp5a.junk.len
+values "serial silence 150 ms: exactly the gap is silence" "|1,2,3" serial_silence mcp5a.seq \
+    -o mcp5a.serial.silence_ms:150
+values "serial silence 151 ms: not silent long enough" "|" serial_silence mcp5a.seq \
+    -o mcp5a.serial.silence_ms:151
+values "serial silence 0: never, the false start holds every frame" "|" serial_silence \
+    mcp5a.seq -o mcp5a.serial.silence_ms:0
 
 if [ $fails -ne 0 ]; then
     echo "$fails preference check(s) failed" >&2

@@ -967,7 +967,8 @@ int mcp_regmap_load(const char *path, struct mcp_regmap **out, char *err, size_t
     *out = NULL;
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        if (err != NULL)
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
     size_t cap = 0, len = 0;
@@ -977,7 +978,8 @@ int mcp_regmap_load(const char *path, struct mcp_regmap **out, char *err, size_t
             if (cap >= (64u << 20)) {
                 free(text);
                 fclose(f);
-                snprintf(err, errlen, "%s: larger than 64 MiB: not a register map", path);
+                if (err != NULL)
+                    snprintf(err, errlen, "%s: larger than 64 MiB: not a register map", path);
                 return -1;
             }
             cap = cap ? cap * 2 : 65536;
@@ -985,7 +987,8 @@ int mcp_regmap_load(const char *path, struct mcp_regmap **out, char *err, size_t
             if (nt == NULL) {
                 free(text);
                 fclose(f);
-                snprintf(err, errlen, "%s: out of memory", path);
+                if (err != NULL)
+                    snprintf(err, errlen, "%s: out of memory", path);
                 return -1;
             }
             text = nt;
@@ -999,7 +1002,8 @@ int mcp_regmap_load(const char *path, struct mcp_regmap **out, char *err, size_t
         int e = errno;
         free(text);
         fclose(f);
-        snprintf(err, errlen, "%s: %s", path, strerror(e));
+        if (err != NULL)
+            snprintf(err, errlen, "%s: %s", path, strerror(e));
         return -1;
     }
     fclose(f);
@@ -1050,6 +1054,8 @@ size_t mcp_regmap_overlapping(const struct mcp_regmap *map, unsigned device, uin
     *first = NULL;
     if (device > 255 || count == 0 || addr > 0xFFFF)
         return 0;
+    if (count > 0x10000 - addr) /* no register past 0xFFFF */
+        count = 0x10000 - addr;
     const struct device_index *dx = &map->dev[device];
     uint32_t end = addr + count; /* exclusive */
     /* Items never overlap, so their ends rise with their addresses: the first

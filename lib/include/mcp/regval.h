@@ -88,8 +88,11 @@ int mcp_reg_encode_value(const struct mcp_reg_item *item, double eng, uint16_t *
 
 /*
  * §5: whether two decoded values of item count as the same: numbers whose
- * engineering values differ by at most item->tolerance (two NaNs are the
- * same; infinities equal only themselves), str texts that are equal.
+ * engineering values differ by at most item->tolerance, plus 1e-9 of the
+ * larger magnitude (at least 1e-9) so a decimal tolerance holds between
+ * decimal values (23.4 and 22.9 with tolerance 0.5); two NaNs are the same;
+ * infinities equal only themselves. Integer types with tolerance 0 compare
+ * raw values exactly. str: texts that are equal.
  */
 bool mcp_reg_same(const struct mcp_reg_item *item, const struct mcp_reg_value *a,
                   const struct mcp_reg_value *b);

@@ -49,7 +49,7 @@ int main(int argc, char **argv)
         int fd = dup(STDOUT_FILENO);
         if (fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
             g_printerr("mcppoll: --record -: cannot take stdout\n");
-            return MP_EXIT_USAGE;
+            return MP_EXIT_OUTPUT;
         }
         g_free(o->record);
         o->record = g_strdup_printf("/dev/fd/%d", fd);
@@ -61,7 +61,7 @@ int main(int argc, char **argv)
             g_printerr("mcppoll: --json: cannot write '%s': %s\n", o->json_path, g_strerror(errno));
             mp_options_clear(o);
             g_free(o);
-            return MP_EXIT_USAGE;
+            return MP_EXIT_OUTPUT;
         }
     }
     /* Ctrl-C ends the wait for the current answer; polling stops with its summary. */
@@ -79,7 +79,7 @@ int main(int argc, char **argv)
                    o->json_path != NULL && strcmp(o->json_path, "-") != 0 ? o->json_path : "stdout",
                    errno != 0 ? g_strerror(errno) : "an earlier write failed (e.g. a full disk)");
         if (code == MP_EXIT_OK)
-            code = MP_EXIT_USAGE;
+            code = MP_EXIT_OUTPUT;
     }
     mp_options_clear(o);
     g_free(o);

@@ -43,8 +43,12 @@ static const char description[] =
     "  mcppoll -v --record s.pcapng udp://10.0.0.5:23130 raw '5a 00 00 00 01'\n"
     "  mcppoll udp://10.0.0.5:23130 -- write 3 0x10 -5   (-- before negative values)\n"
     "\n"
-    "Exit codes: 0 answered with status OK; 1 another status, or NAKed after the retries;\n"
-    "2 usage or bad input; 3 target unreachable, or no answer within --timeout.\n"
+    "Exit status (one table for every tool: docs/options.md):\n"
+    "  0  answered with status OK\n"
+    "  1  another status, or NAKed after the retries\n"
+    "  2  usage or bad input\n"
+    "  3  target unreachable, or no answer within --timeout\n"
+    "  6  an output (--record, --json=FILE) cannot be created or written (was 2 before 0.2)\n"
     "See mcppoll(1).";
 
 static bool fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -317,6 +321,8 @@ static bool convert(struct raw_opts *r, struct mp_options *o, bool timeout_given
     if (r->count < 0)
         return fail(error, "--count must be 0 (until Ctrl-C) or more");
     o->count_polls = (uint64_t)r->count;
+    if (r->record != NULL && r->record[0] == '\0')
+        return fail(error, "--record: an empty file name (- is stdout)");
     o->record = g_strdup(r->record);
     o->json = r->json_path != NULL;
     o->json_path = g_strdup(r->json_path);

@@ -112,6 +112,9 @@ static bool outputs_apart(const struct raw *r, GError **error)
 {
     const char *outs[2] = {r->record, r->json}, *names[2] = {"--record", "--json"};
     for (int i = 0; i < 2; i++)
+        if (outs[i] != NULL && outs[i][0] == '\0')
+            return fail(error, "%s: an empty file name (- is stdout)", names[i]);
+    for (int i = 0; i < 2; i++)
         for (gchar **f = r->files; outs[i] != NULL && *f != NULL; f++)
             if (mcp_same_file(outs[i], *f)) {
                 g_set_error(error, MR_ERROR, 2,
@@ -380,11 +383,15 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
              "  mcpreplay -t udp://10.0.0.5:23130 --drop 0.01 --corrupt-crc 0.01 -s 7 f.pcap\n"
              "  mcpreplay -t serial:/dev/ttyUSB0 --dlt-user 147=mcp5a.serial uart.pcap\n"
              "\n"
-             "Exit codes: 0 success; 1 the target's answers differ from the capture (--expect:\n"
-             "mismatched, late, NAKed, missing) or fail the check; 2 usage error or\n"
-             "unreadable/invalid capture; 3 target unreachable, refused or lost;\n"
-             "4 frames skipped (listed; --allow-skips accepts them); 5 interrupted\n"
-             "(SIGINT/SIGTERM: \"interrupted after N of M frames\").\n"
+             "Exit status (one table for every tool: docs/options.md):\n"
+             "  0  every frame sent; with --expect every answer as captured\n"
+             "  1  answers differ from the capture (--expect: mismatched, late, NAKed, missing,\n"
+             "     unmatched), or frames from the target fail the check or are not MCP\n"
+             "  2  usage error, or an unreadable or invalid capture, or no frame to replay\n"
+             "  3  target unreachable, refused or lost\n"
+             "  4  frames skipped (listed; --allow-skips accepts them)\n"
+             "  5  interrupted (SIGINT/SIGTERM: \"interrupted after N of M frames\")\n"
+             "  6  an output (--record, --json) cannot be created or written (was 2 before 0.2)\n"
              "See mcpreplay(1).");
     memset(o, 0, sizeof *o);
     GError *err = NULL;

@@ -887,21 +887,22 @@ static void finish_stats(struct runner *r)
 }
 
 /* Output paths first, so a bad one fails before anything is sent; "-" is stdout. */
-static bool open_outputs(struct runner *r)
+/* Opens --json and checks -w can be created: MR_EXIT_OK, MR_EXIT_USAGE or MR_EXIT_OUTPUT. */
+static int open_outputs(struct runner *r)
 {
     const struct mr_options *o = r->o;
     bool json_stdout = o->json != NULL && strcmp(o->json, "-") == 0;
     bool record_stdout = o->record != NULL && strcmp(o->record, "-") == 0;
     if (json_stdout && record_stdout) {
         g_printerr("mcpreplay: --json - and --record - cannot both write to stdout\n");
-        return false;
+        return MR_EXIT_USAGE;
     }
     r->text_out = json_stdout || record_stdout ? stderr : stdout;
     if (o->json != NULL) {
         r->json_out = json_stdout ? stdout : fopen(o->json, "w");
         if (r->json_out == NULL) {
             g_printerr("mcpreplay: --json %s: %s\n", o->json, g_strerror(errno));
-            return false;
+            return MR_EXIT_OUTPUT;
         }
     }
     if (o->record != NULL && !record_stdout && !o->dry_run) {
@@ -913,11 +914,11 @@ static bool open_outputs(struct runner *r)
                 r->json_out = NULL;
                 unlink(o->json);
             }
-            return false;
+            return MR_EXIT_OUTPUT;
         }
         fclose(f);
     }
-    return true;
+    return MR_EXIT_OK;
 }
 
 /* Captures up to this size get a first pass that counts their frames, for the progress total;
@@ -1006,8 +1007,9 @@ static int run(struct runner *r)
             return MR_EXIT_USAGE;
         }
     }
-    if (!open_outputs(r))
-        return MR_EXIT_USAGE;
+    int open_code = open_outputs(r);
+    if (open_code != MR_EXIT_OK)
+        return open_code;
     raise_fd_limit();
     bool raw = o->target != NULL && g_str_has_prefix(o->target, "iface:");
     struct mr_source_config scfg = {
@@ -1206,7 +1208,7 @@ static int run(struct runner *r)
         g_printerr("mcpreplay: %s\n", close_err->message);
         g_error_free(close_err);
         if (code == MR_EXIT_OK)
-            code = MR_EXIT_USAGE;
+            code = MR_EXIT_OUTPUT;
     }
     r->rec = NULL;
     r->stats.exit_code = code;
@@ -1220,7 +1222,7 @@ static int run(struct runner *r)
             g_printerr("mcpreplay: %s\n", jerr->message);
             g_error_free(jerr);
             if (code == MR_EXIT_OK)
-                code = MR_EXIT_USAGE;
+                code = MR_EXIT_OUTPUT;
         }
     }
     if (src_error != NULL)

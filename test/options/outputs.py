@@ -126,9 +126,9 @@ def case_write_fail():
     sim = e2e_common.Sim(BUILD, TMP)
     try:
         p = run("mcpreplay", ["-t", sim.urls["udp"], "--record", "/dev/full", cap])
-        check(p.returncode == 2 and "--record /dev/full" in p.stderr
+        check(p.returncode == 6 and "--record /dev/full" in p.stderr
               and "No space left" in p.stderr and "result:    ok" not in p.stdout,
-              f"mcpreplay --record /dev/full: exit 2 named ({p.returncode}: {p.stderr.strip()})")
+              f"mcpreplay --record /dev/full: exit 6 named ({p.returncode}: {p.stderr.strip()})")
         # --record - into a reader that closes after 100 bytes
         rp = subprocess.Popen([tool("mcpreplay"), "-t", sim.urls["udp"], "--pps", "500",
                                "--record", "-", cap], stdout=subprocess.PIPE,
@@ -137,8 +137,8 @@ def case_write_fail():
         rp.stdout.close()
         err = rp.stderr.read().decode()
         rp.wait(30)
-        check(rp.returncode == 2 and "reader closed the pipe" in err and "result:    ok" not in err,
-              f"mcpreplay --record - | (closed): exit 2 named ({rp.returncode}: {err.strip()})")
+        check(rp.returncode == 6 and "reader closed the pipe" in err and "result:    ok" not in err,
+              f"mcpreplay --record - | (closed): exit 6 named ({rp.returncode}: {err.strip()})")
         p = run("mcppoll", ["--json=/dev/full", sim.urls["udp"], "read", "1", "0", "1"])
         check(p.returncode != 0 and "/dev/full" in p.stderr,
               f"mcppoll --json=/dev/full: failing exit named ({p.returncode}: {p.stderr.strip()})")

@@ -68,7 +68,7 @@ bool mcp_target_receive(struct mcp_target *t, mcp_rx_cb cb, void *ctx, GError **
  * naming the ICMP type, code and the node that sent it. */
 bool mcp_target_check_refused(struct mcp_target *t, GError **error);
 
-/* The socket's own and the peer's addresses (UDP/TCP), for --record. */
+/* The socket's own and the peer's addresses (UDP/TCP), for -w (--write). */
 bool mcp_target_addresses(const struct mcp_target *t, struct sockaddr_storage *local,
                           struct sockaddr_storage *peer);
 

@@ -37,18 +37,18 @@ int main(int argc, char **argv)
     if (o->record != NULL && o->json_path != NULL &&
         (mcp_same_file(o->record, o->json_path) ||
          (strcmp(o->record, "-") == 0 && strcmp(o->json_path, "-") == 0))) {
-        g_printerr("mcppoll: --record %s and --json=%s name the same output (see mcppoll --help)\n",
+        g_printerr("mcppoll: --write %s and --json=%s name the same output (see mcppoll --help)\n",
                    o->record, o->json_path);
         mp_options_clear(o);
         g_free(o);
         return MP_EXIT_USAGE;
     }
-    /* --record -: the capture takes stdout; what mcppoll prints goes to stderr instead. */
+    /* -w -: the capture takes stdout; what mcppoll prints goes to stderr instead. */
     if (o->record != NULL && strcmp(o->record, "-") == 0) {
         fflush(stdout);
         int fd = dup(STDOUT_FILENO);
         if (fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
-            g_printerr("mcppoll: --record -: cannot take stdout\n");
+            g_printerr("mcppoll: --write -: cannot take stdout\n");
             return MP_EXIT_OUTPUT;
         }
         g_free(o->record);

@@ -110,7 +110,7 @@ static bool check_pacing(struct raw *r, struct mr_options *o, GError **error)
  * before anything is opened, so ./x, a symlink or a hard link to the capture is refused too. */
 static bool outputs_apart(const struct raw *r, GError **error)
 {
-    const char *outs[2] = {r->record, r->json}, *names[2] = {"--record", "--json"};
+    const char *outs[2] = {r->record, r->json}, *names[2] = {"--write", "--json"};
     for (int i = 0; i < 2; i++)
         if (outs[i] != NULL && outs[i][0] == '\0')
             return fail(error, "%s: an empty file name (- is stdout)", names[i]);
@@ -124,9 +124,9 @@ static bool outputs_apart(const struct raw *r, GError **error)
             }
     if (r->record != NULL && r->json != NULL && strcmp(r->record, "-") == 0 &&
         strcmp(r->json, "-") == 0)
-        return fail(error, "%s", "--record - and --json - cannot both write to stdout");
+        return fail(error, "%s", "--write - and --json - cannot both write to stdout");
     if (r->record != NULL && r->json != NULL && mcp_same_file(r->record, r->json)) {
-        g_set_error(error, MR_ERROR, 2, "--record %s and --json %s name the same file", r->record,
+        g_set_error(error, MR_ERROR, 2, "--write %s and --json %s name the same file", r->record,
                     r->json);
         return false;
     }
@@ -335,8 +335,10 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
          "An answer later than MS is late, one later than twice MS missing (default 1000)", "MS"},
         {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &r.stall_ms,
          "A target that accepts no data for MS is lost (default 5000)", "MS"},
-        {"record", 'w', 0, G_OPTION_ARG_FILENAME, &r.record,
+        {"write", 'w', 0, G_OPTION_ARG_FILENAME, &r.record,
          "Write everything sent and received to a capture (- for stdout)", "FILE"},
+        {"record", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &r.record, "old name of --write",
+         "FILE"},
         {"json", 0, 0, G_OPTION_ARG_FILENAME, &r.json, "Write the results as JSON (- for stdout)",
          "FILE"},
         {"dry-run", 'n', 0, G_OPTION_ARG_NONE, &r.dry_run, "Print the schedule, send nothing",
@@ -391,7 +393,7 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
              "  3  target unreachable, refused or lost\n"
              "  4  frames skipped (listed; --allow-skips accepts them)\n"
              "  5  interrupted (SIGINT/SIGTERM: \"interrupted after N of M frames\")\n"
-             "  6  an output (--record, --json) cannot be created or written (was 2 before 0.2)\n"
+             "  6  an output (-w, --json) cannot be created or written (was 2 before 0.2)\n"
              "See mcpreplay(1).");
     memset(o, 0, sizeof *o);
     GError *err = NULL;

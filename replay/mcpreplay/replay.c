@@ -61,7 +61,7 @@ struct runner {
     GPtrArray *master_ctx;   /* struct answer_ctx * per socket */
     uint32_t crc_pass_mask;  /* variants every received frame with a bad check passes */
     struct mcp_master_stats master_total;
-    FILE *text_out; /* summary and verdicts: stdout, or stderr when --json/--record take stdout */
+    FILE *text_out; /* summary and verdicts: stdout, or stderr when --json/--write take stdout */
     FILE *json_out; /* --json, opened before anything is sent */
     /* Sockets per sender under the descriptor limit: least recently used ones are closed. */
     GArray *last_use; /* uint64_t per socket: use_clock at its last frame */
@@ -80,7 +80,7 @@ struct runner {
     int64_t duration_ns;
     int64_t progress_every_ns; /* 0: no progress lines */
     bool progress_tty;         /* rewrite one line in place */
-    bool record_failed;        /* h19 #4: the --record file lost a write (r->error says so) */
+    bool record_failed;        /* h19 #4: the --write file lost a write (r->error says so) */
     uint64_t counted_per_pass; /* frames of one pass, from a first pass over small captures */
     int64_t next_progress_ns;
     GError *error; /* what stopped the run */
@@ -664,7 +664,7 @@ static bool send_frame(struct runner *r, struct mr_frame *f)
  * After the last frame: until every request is answered, given up or expired
  * (the master's resends go on meanwhile); without --expect, until nothing
  * waits within --timeout and the target has been quiet for
- * DRAIN_MS_NO_EXPECT, so the summary and --record hold the late answers too.
+ * DRAIN_MS_NO_EXPECT, so the summary and --write hold the late answers too.
  */
 static void drain(struct runner *r)
 {
@@ -894,7 +894,7 @@ static int open_outputs(struct runner *r)
     bool json_stdout = o->json != NULL && strcmp(o->json, "-") == 0;
     bool record_stdout = o->record != NULL && strcmp(o->record, "-") == 0;
     if (json_stdout && record_stdout) {
-        g_printerr("mcpreplay: --json - and --record - cannot both write to stdout\n");
+        g_printerr("mcpreplay: --json - and --write - cannot both write to stdout\n");
         return MR_EXIT_USAGE;
     }
     r->text_out = json_stdout || record_stdout ? stderr : stdout;
@@ -908,7 +908,7 @@ static int open_outputs(struct runner *r)
     if (o->record != NULL && !record_stdout && !o->dry_run) {
         FILE *f = fopen(o->record, "w"); /* the recorder reopens it once the target is known */
         if (f == NULL) {
-            g_printerr("mcpreplay: --record %s: %s\n", o->record, g_strerror(errno));
+            g_printerr("mcpreplay: --write %s: %s\n", o->record, g_strerror(errno));
             if (r->json_out != NULL && r->json_out != stdout) { /* leave nothing behind */
                 fclose(r->json_out);
                 r->json_out = NULL;

@@ -197,7 +197,7 @@ def drivers(w):
     poll(1, [tcp, "read", "9", "0", "1"])  # mcpsim has device 1 only: UNKNOWN_DEVICE
     poll(2, [tcp, "read", "1", "0", "0"])
     poll(3, [gone, "read", "1", "0", "1"])
-    poll(6, ["--record", os.path.join(nodir, "p.pcap"), tcp, "read", "1", "0", "1"])
+    poll(6, ["--write", os.path.join(nodir, "p.pcap"), tcp, "read", "1", "0", "1"])
 
     def dump(code, args):
         d[("mcpserialdump", code)] = lambda: result(run("mcpserialdump", args),

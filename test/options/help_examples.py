@@ -118,7 +118,7 @@ def make_inputs(tmp):
 
 def record_field(tmp, sim):
     """field.pcapng: mcpgen's requests as answered by the mcpsim, so -e can pass."""
-    subprocess.run([tool("mcpreplay"), "-t", sim["udp"], "--record", "field.pcapng",
+    subprocess.run([tool("mcpreplay"), "-t", sim["udp"], "--write", "field.pcapng",
                     "gen.pcapng"], cwd=tmp, check=True, capture_output=True)
     os.chmod(tmp, 0o755)  # tshark runs as nobody (test/tshark-unpriv.sh)
     for f in os.listdir(tmp):

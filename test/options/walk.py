@@ -14,7 +14,7 @@ option, before any work starts:
   printed on stdout ("listening ...").
 
 - mcpreplay, mcppoll: the target is a UDP port this test holds bound, which
-  must receive nothing; --record and --json point into an empty folder, which
+  must receive nothing; --write and --json point into an empty folder, which
   must stay empty (mcpreplay replays captures/udp-clean.pcap);
 - mcpserialdump: the port is a pseudo-terminal this test opens, -w points
   into an empty folder: nothing may be written there.
@@ -161,7 +161,8 @@ MCPREPLAY = {
     "ignore": ([], ["nothing", ""], "--ignore"),
     "timeout": ([], ["0", "-1"] + NUM, "--timeout"),
     "stall-timeout": ([], ["0", "-1"] + NUM, "--stall-timeout"),
-    "record": ([], ["/nonexistent/dir/r.pcap", "", "/"], "--record"),
+    "write": ([], ["/nonexistent/dir/r.pcap", "", "/"], "--write"),
+    "record": ([], ["/nonexistent/dir/r.pcap", ""], "--write"),  # hidden: old name of --write
     "json": ([], ["/nonexistent/dir/r.json", "", "/"], "--json"),
     "dry-run": None,
     "quiet": None,
@@ -191,7 +192,8 @@ MCPPOLL = {
     "json": ([], ["=", "=/nonexistent/dir/p.jsonl", "=/"], "--json"),
     "show": ([], ["decimal", ""], "--show"),
     "verbose": None,
-    "record": ([], ["/nonexistent/dir/p.pcap", "", "/"], "--record"),
+    "write": ([], ["/nonexistent/dir/p.pcap", "", "/"], "--write"),
+    "record": ([], ["/nonexistent/dir/p.pcap", ""], "--write"),  # hidden: old name of --write
     "raw-crc": None,
     "scan-addr": (["@SCAN@"], ["-1", "65536", "x", ""], "--scan-addr"),
     "stall-timeout": ([], ["0", "-1"] + NUM, "--stall-timeout"),
@@ -199,7 +201,7 @@ MCPPOLL = {
     # hidden aliases kept for one release
     "format": ([], ["decimal", ""], "--show"),
 }
-MCPPOLL_HIDDEN = {"format"}
+MCPPOLL_HIDDEN = {"format", "record"}
 
 MCPSERIALDUMP = {
     "interface": ([], ["/nonexistent/tty", ""] + SERIAL_BAD,
@@ -240,7 +242,7 @@ MCPSERIALDUMP_EXIT = {"interface": 3, "reverse-port": 3, "write": 6, ("baud", "1
 # -i serial:URL with bad parameters is a usage error (2), like a bad --baud 'x'
 MCPSERIALDUMP_EXIT.update({("interface", bad): 2 for bad in SERIAL_BAD})
 # an output file that cannot be created (a missing folder, a folder) is 6 in every tool
-OUTPUT_EXIT = {(opt, bad): 6 for opt in ("record", "json")
+OUTPUT_EXIT = {(opt, bad): 6 for opt in ("write", "record", "json")
                for bad in ("/nonexistent/dir/r.pcap", "/nonexistent/dir/r.json",
                            "/nonexistent/dir/p.pcap", "=/nonexistent/dir/p.jsonl", "/", "=/")}
 
@@ -421,19 +423,19 @@ def walk_mcpreplay(binary):
         args = list(extra)
         if opt != "target":
             args += ["--target", url]
-        if opt != "record":
-            args += ["--record", os.path.join(empty, "r.pcap")]
+        if opt not in ("write", "record"):
+            args += ["--write", os.path.join(empty, "r.pcap")]
         if opt != "json":
             args += ["--json", os.path.join(empty, "r.json")]
         return args + ["--topspeed" if opt not in ("speed", "pps", "mbps") else "-q", CAPTURE]
-    return walk_generic("mcpreplay", binary, MCPREPLAY, set(), base, OUTPUT_EXIT)
+    return walk_generic("mcpreplay", binary, MCPREPLAY, {"record"}, base, OUTPUT_EXIT)
 
 
 def walk_mcppoll(binary):
     def base(opt, url, empty, extra):
         args = []
-        if opt != "record":
-            args += ["--record", os.path.join(empty, "p.pcap")]
+        if opt not in ("write", "record"):
+            args += ["--write", os.path.join(empty, "p.pcap")]
         if "@SCAN@" in extra:
             return args + [url, "scan", "1-2"]
         return args + [url, "read", "3", "0", "1"]

@@ -38,6 +38,7 @@ struct mr_options {
     int stall_ms;
     char *record;
     char *json;
+    char *junit; /* issue 21: --junit FILE, the --expect verdict as JUnit XML (junit.h) */
     bool dry_run;
     bool quiet;
     bool realtime;       /* SCHED_FIFO while replaying */

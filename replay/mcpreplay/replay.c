@@ -21,6 +21,7 @@
 #include "mcp/names.h"
 #include "pacer.h"
 #include "recorder.h"
+#include "junit.h"
 #include "report.h"
 #include "rewrite.h"
 #include "source.h"
@@ -80,6 +81,7 @@ struct runner {
     int64_t duration_ns;
     int64_t progress_every_ns; /* 0: no progress lines */
     bool progress_tty;         /* rewrite one line in place */
+    struct mr_junit *junit;    /* --junit, until written */
     bool record_failed;        /* h19 #4: the --write file lost a write (r->error says so) */
     uint64_t counted_per_pass; /* frames of one pass, from a first pass over small captures */
     int64_t next_progress_ns;
@@ -893,11 +895,12 @@ static int open_outputs(struct runner *r)
     const struct mr_options *o = r->o;
     bool json_stdout = o->json != NULL && strcmp(o->json, "-") == 0;
     bool record_stdout = o->record != NULL && strcmp(o->record, "-") == 0;
+    bool junit_stdout = o->junit != NULL && strcmp(o->junit, "-") == 0;
     if (json_stdout && record_stdout) {
         g_printerr("mcpreplay: --json - and --write - cannot both write to stdout\n");
         return MR_EXIT_USAGE;
     }
-    r->text_out = json_stdout || record_stdout ? stderr : stdout;
+    r->text_out = json_stdout || record_stdout || junit_stdout ? stderr : stdout;
     if (o->json != NULL) {
         r->json_out = json_stdout ? stdout : fopen(o->json, "w");
         if (r->json_out == NULL) {
@@ -917,6 +920,28 @@ static int open_outputs(struct runner *r)
             return MR_EXIT_OUTPUT;
         }
         fclose(f);
+    }
+    if (o->junit != NULL) { /* issue 21 */
+        GString *suite = g_string_new("mcpreplay");
+        for (size_t i = 0; i < o->file_count; i++)
+            g_string_append_printf(suite, " %s", o->files[i]);
+        if (o->target != NULL)
+            g_string_append_printf(suite, " -t %s", o->target);
+        GError *err = NULL;
+        r->junit = mr_junit_open(o->junit, suite->str, o->timeout_ms, &err);
+        g_string_free(suite, TRUE);
+        if (r->junit == NULL) {
+            g_printerr("mcpreplay: %s\n", err->message);
+            g_error_free(err);
+            if (r->json_out != NULL && r->json_out != stdout) { /* leave nothing behind */
+                fclose(r->json_out);
+                r->json_out = NULL;
+                unlink(o->json);
+            }
+            if (o->record != NULL && !record_stdout && !o->dry_run)
+                unlink(o->record);
+            return MR_EXIT_OUTPUT;
+        }
     }
     return MR_EXIT_OK;
 }
@@ -993,6 +1018,24 @@ static void raise_fd_limit(void)
     }
 }
 
+/* Writes --junit with the run's exit code; returns the code, 6 when the file failed. */
+static int finish_junit(struct runner *r, int code)
+{
+    if (r->junit == NULL)
+        return code;
+    r->stats.exit_code = code;
+    GError *err = NULL;
+    bool ok = mr_junit_finish(r->junit, &r->stats, &err);
+    r->junit = NULL;
+    if (!ok) {
+        g_printerr("mcpreplay: %s\n", err->message);
+        g_error_free(err);
+        if (code == MR_EXIT_OK)
+            code = MR_EXIT_OUTPUT;
+    }
+    return code;
+}
+
 static int run(struct runner *r)
 {
     const struct mr_options *o = r->o;
@@ -1051,6 +1094,8 @@ static int run(struct runner *r)
             .keep_recorded = o->preload,
             .diff_out = r->text_out,
             .max_printed = 50,
+            .on_verdict = r->junit != NULL ? mr_junit_verdict : NULL,
+            .verdict_ctx = r->junit,
         };
         r->expect = mr_expect_new(&ecfg);
     }
@@ -1094,8 +1139,9 @@ static int run(struct runner *r)
     r->per_sender = tkind == MCP_ENDPOINT_UDP || tkind == MCP_ENDPOINT_TCP;
     if (!open_recorder(r, &err)) {
         g_printerr("mcpreplay: %s\n", err->message);
+        int code = err->code ? err->code : MR_EXIT_OUTPUT;
         g_error_free(err);
-        return MR_EXIT_USAGE;
+        return code;
     }
     set_socket_budget(r);
     r->progress_tty = !o->quiet && isatty(STDERR_FILENO) && o->progress_s == 0;
@@ -1225,6 +1271,7 @@ static int run(struct runner *r)
                 code = MR_EXIT_OUTPUT;
         }
     }
+    code = finish_junit(r, code);
     if (src_error != NULL)
         g_error_free(src_error);
     return code;
@@ -1242,6 +1289,11 @@ int mr_replay_run(const struct mr_options *o)
     r->reconnects_seen = g_array_new(FALSE, TRUE, sizeof(uint64_t));
     r->last_use = g_array_new(FALSE, TRUE, sizeof(uint64_t));
     int code = run(r);
+    if (r->junit != NULL) { /* the run ended before its verdict: the file says why */
+        if (r->stats.error == NULL)
+            r->stats.error = "the run ended before its verdict (see the messages on stderr)";
+        code = finish_junit(r, code);
+    }
     for (size_t i = 0; i < r->batch_len; i++)
         mr_frame_free(r->batch[i]);
     mcp_recorder_close(r->rec, NULL);

@@ -164,6 +164,7 @@ MCPREPLAY = {
     "write": ([], ["/nonexistent/dir/r.pcap", "", "/"], "--write"),
     "record": ([], ["/nonexistent/dir/r.pcap", ""], "--write"),  # hidden: old name of --write
     "json": ([], ["/nonexistent/dir/r.json", "", "/"], "--json"),
+    "junit": (["--expect"], ["/nonexistent/dir/r.xml", "", "/"], "--junit"),
     "dry-run": None,
     "quiet": None,
     "realtime": None,
@@ -242,8 +243,9 @@ MCPSERIALDUMP_EXIT = {"interface": 3, "reverse-port": 3, "write": 6, ("baud", "1
 # -i serial:URL with bad parameters is a usage error (2), like a bad --baud 'x'
 MCPSERIALDUMP_EXIT.update({("interface", bad): 2 for bad in SERIAL_BAD})
 # an output file that cannot be created (a missing folder, a folder) is 6 in every tool
-OUTPUT_EXIT = {(opt, bad): 6 for opt in ("write", "record", "json")
+OUTPUT_EXIT = {(opt, bad): 6 for opt in ("write", "record", "json", "junit")
                for bad in ("/nonexistent/dir/r.pcap", "/nonexistent/dir/r.json",
+                           "/nonexistent/dir/r.xml",
                            "/nonexistent/dir/p.pcap", "=/nonexistent/dir/p.jsonl", "/", "=/")}
 
 

@@ -42,7 +42,7 @@ head -n 24 "$work/stats.txt" | cut -c1-60
 echo
 echo "== 2. Replay captures/tcp-clean.pcap against mcpsim (one connection per captured sender), recording the session"
 start_sim
-"$build/replay/mcpreplay/mcpreplay" -t "$url" --speed 20 --record "$work/session.pcap" \
+"$build/replay/mcpreplay/mcpreplay" -t "$url" --speed 20 --write "$work/session.pcap" \
     captures/tcp-clean.pcap
 stop_sim
 chmod 644 "$work/session.pcap"

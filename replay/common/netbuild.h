@@ -1,6 +1,6 @@
 /*
  * Link, IP and transport headers for the packets the tools write into
- * captures (mcpgen's records, mcpreplay --record): Ethernet (optionally
+ * captures (mcpgen's records, mcpreplay -w): Ethernet (optionally
  * 802.1Q tagged), Linux cooked (SLL) or none (raw IP), IPv4 (header checksum)
  * or IPv6, UDP or TCP with correct checksums.
  */

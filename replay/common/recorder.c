@@ -125,7 +125,7 @@ struct mcp_recorder *mcp_recorder_open(const char *path, enum mcp_record_kind ki
     r->dead = pcap_open_dead_with_tstamp_precision(dlt, 262144, PCAP_TSTAMP_PRECISION_NANO);
     r->dumper = r->dead != NULL ? pcap_dump_open(r->dead, path) : NULL;
     if (r->dumper == NULL) {
-        g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_USAGE, "--record %s: %s", path,
+        g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_OUTPUT, "--write %s: %s", path,
                     r->dead != NULL ? pcap_geterr(r->dead) : "cannot create a capture");
         if (r->dead != NULL)
             pcap_close(r->dead);
@@ -165,8 +165,8 @@ void mcp_recorder_reconnected(struct mcp_recorder *r, unsigned conv,
 
 static bool failed(const struct mcp_recorder *r, int err, GError **error)
 {
-    g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_USAGE,
-                "--record %s: writing the capture failed: %s (the recording is incomplete)",
+    g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_OUTPUT,
+                "--write %s: writing the capture failed: %s (the recording is incomplete)",
                 strcmp(r->path, "/dev/stdout") == 0 ? "-" : r->path,
                 err == EPIPE ? "the reader closed the pipe" : g_strerror(err));
     return false;

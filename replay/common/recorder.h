@@ -1,5 +1,5 @@
 /*
- * A capture of everything (mcpreplay --record, mcppoll --record) sent to and received from the
+ * A capture of everything (mcpreplay -w, mcppoll -w) sent to and received from the
  * target, with real timestamps (ns). UDP and TCP conversations are written as
  * raw IPv4/IPv6 packets (LINKTYPE_RAW) with synthesised UDP or TCP headers
  * between the real addresses (TCP with a handshake, sequence and ack

@@ -16,15 +16,17 @@
 #include <sys/socket.h>
 
 #include "endpoint.h"
+#include "exitcode.h"
 #include "mcp/frame.h"
 
 /*
  * Errors come in the MCP_TARGET_ERROR domain; GError->code is the exit code
- * the tools turn them into: 2 a bad URL or setting, 3 the target cannot be
- * reached, refused, or was lost.
+ * the tools turn them into (exitcode.h): 2 a bad URL or setting, 3 the target
+ * cannot be reached, refused, or was lost, 6 the -w capture cannot be written.
  */
-#define MCP_TARGET_USAGE       2
-#define MCP_TARGET_UNREACHABLE 3
+#define MCP_TARGET_USAGE       MCP_EXIT_USAGE
+#define MCP_TARGET_UNREACHABLE MCP_EXIT_UNREACHABLE
+#define MCP_TARGET_OUTPUT      MCP_EXIT_OUTPUT
 #define MCP_TARGET_ERROR       mcp_target_error_quark()
 GQuark mcp_target_error_quark(void);
 
@@ -76,7 +78,7 @@ int64_t mcp_target_silence_due(const struct mcp_target *t);
  * naming the ICMP type, code and the node that sent it. */
 bool mcp_target_check_refused(struct mcp_target *t, GError **error);
 
-/* The socket's own and the peer's addresses (UDP/TCP), for --record. */
+/* The socket's own and the peer's addresses (UDP/TCP), for -w (--write). */
 bool mcp_target_addresses(const struct mcp_target *t, struct sockaddr_storage *local,
                           struct sockaddr_storage *peer);
 

@@ -1,5 +1,6 @@
 /* A spilling append-only array (see bigarray.h). */
 #include "bigarray.h"
+#include "exitcode.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -28,7 +29,7 @@ struct bigarray {
 static void die(const char *what)
 {
     fprintf(stderr, "mcpgen: cannot %s the temporary spill file: %s\n", what, strerror(errno));
-    exit(3);
+    exit(MCP_EXIT_OUTPUT);
 }
 
 struct bigarray *bigarray_new(size_t elem)

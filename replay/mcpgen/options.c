@@ -227,8 +227,12 @@ static void set_defaults(struct gen_options *opt)
 #define HIDDEN G_OPTION_FLAG_HIDDEN
 
 static const char help_description[] =
-    "Exit status: 0 ok, 2 bad options, 3 cannot write output, 4 internal cross-check failure,\n"
-    "5 interrupted (SIGINT/SIGTERM; neither output file is left behind).\n"
+    "Exit status (one table for every tool: docs/options.md):\n"
+    "  0  the capture (and --truth) written and cross-checked\n"
+    "  2  bad options (nothing is written)\n"
+    "  5  interrupted by SIGINT/SIGTERM (neither output file is left behind)\n"
+    "  6  an output cannot be created or written (was 3 before 0.2)\n"
+    "  7  the cross-check disagreed: a generator bug, report it (was 4 before 0.2)\n"
     "\n"
     "Examples:\n"
     "  mcpgen -w x.pcap --truth x.truth.jsonl                 100 UDP frames, seed 1\n"

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "exitcode.h"
 #include "mcp/frame.h"
 
 enum gen_transport { GEN_UDP, GEN_TCP, GEN_SERIAL };
@@ -91,13 +92,14 @@ struct gen_options {
     int big_frames; /* 4 KiB EVENT frames (TCP and serial) */
 };
 
-/* Exit codes (documented in --help and captures/README.md). */
+/* Exit codes (replay/common/exitcode.h, docs/options.md, --help). */
 enum {
-    GEN_EXIT_OK = 0,
-    GEN_EXIT_USAGE = 2,    /* bad options */
-    GEN_EXIT_IO = 3,       /* cannot write an output file */
-    GEN_EXIT_INTERNAL = 4, /* the cross-check disagreed with the generator's bookkeeping */
-    GEN_EXIT_SIGNAL = 5    /* SIGINT or SIGTERM: both outputs removed */
+    GEN_EXIT_OK = MCP_EXIT_OK,
+    GEN_EXIT_USAGE = MCP_EXIT_USAGE, /* bad options */
+    GEN_EXIT_IO = MCP_EXIT_OUTPUT,   /* cannot write an output file (was 3) */
+    GEN_EXIT_INTERNAL =
+        MCP_EXIT_INTERNAL, /* the cross-check disagreed with the bookkeeping (was 4) */
+    GEN_EXIT_SIGNAL = MCP_EXIT_INTERRUPTED /* SIGINT or SIGTERM: both outputs removed */
 };
 
 /* Parses argv; on error prints one line to stderr and returns false. */

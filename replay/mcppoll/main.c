@@ -37,19 +37,19 @@ int main(int argc, char **argv)
     if (o->record != NULL && o->json_path != NULL &&
         (mcp_same_file(o->record, o->json_path) ||
          (strcmp(o->record, "-") == 0 && strcmp(o->json_path, "-") == 0))) {
-        g_printerr("mcppoll: --record %s and --json=%s name the same output (see mcppoll --help)\n",
+        g_printerr("mcppoll: --write %s and --json=%s name the same output (see mcppoll --help)\n",
                    o->record, o->json_path);
         mp_options_clear(o);
         g_free(o);
         return MP_EXIT_USAGE;
     }
-    /* --record -: the capture takes stdout; what mcppoll prints goes to stderr instead. */
+    /* -w -: the capture takes stdout; what mcppoll prints goes to stderr instead. */
     if (o->record != NULL && strcmp(o->record, "-") == 0) {
         fflush(stdout);
         int fd = dup(STDOUT_FILENO);
         if (fd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
-            g_printerr("mcppoll: --record -: cannot take stdout\n");
-            return MP_EXIT_USAGE;
+            g_printerr("mcppoll: --write -: cannot take stdout\n");
+            return MP_EXIT_OUTPUT;
         }
         g_free(o->record);
         o->record = g_strdup_printf("/dev/fd/%d", fd);
@@ -61,7 +61,7 @@ int main(int argc, char **argv)
             g_printerr("mcppoll: --json: cannot write '%s': %s\n", o->json_path, g_strerror(errno));
             mp_options_clear(o);
             g_free(o);
-            return MP_EXIT_USAGE;
+            return MP_EXIT_OUTPUT;
         }
     }
     /* Ctrl-C ends the wait for the current answer; polling stops with its summary. */
@@ -79,7 +79,7 @@ int main(int argc, char **argv)
                    o->json_path != NULL && strcmp(o->json_path, "-") != 0 ? o->json_path : "stdout",
                    errno != 0 ? g_strerror(errno) : "an earlier write failed (e.g. a full disk)");
         if (code == MP_EXIT_OK)
-            code = MP_EXIT_USAGE;
+            code = MP_EXIT_OUTPUT;
     }
     mp_options_clear(o);
     g_free(o);

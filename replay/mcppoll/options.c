@@ -41,11 +41,15 @@ static const char description[] =
     "  mcppoll 'serial:/dev/ttyS1?baud=19200&parity=even' read 3 0 2\n"
     "  mcppoll --count 0 --interval 500 --json udp://10.0.0.5:23130 read 3 0 2\n"
     "  mcppoll -c 10 --json=poll.jsonl --show hex udp://10.0.0.5:23130 read 3 0 2\n"
-    "  mcppoll -v --record s.pcapng udp://10.0.0.5:23130 raw '5a 00 00 00 01'\n"
+    "  mcppoll -v -w s.pcapng udp://10.0.0.5:23130 raw '5a 00 00 00 01'\n"
     "  mcppoll udp://10.0.0.5:23130 -- write 3 0x10 -5   (-- before negative values)\n"
     "\n"
-    "Exit codes: 0 answered with status OK; 1 another status, or NAKed after the retries;\n"
-    "2 usage or bad input; 3 target unreachable, or no answer within --timeout.\n"
+    "Exit status (one table for every tool: docs/options.md):\n"
+    "  0  answered with status OK\n"
+    "  1  another status, or NAKed after the retries\n"
+    "  2  usage or bad input\n"
+    "  3  target unreachable, or no answer within --timeout\n"
+    "  6  an output (-w, --json=FILE) cannot be created or written (was 2 before 0.2)\n"
     "See mcppoll(1).";
 
 static bool fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -323,12 +327,14 @@ static bool convert(struct raw_opts *r, struct mp_options *o, bool timeout_given
     if (r->count < 0)
         return fail(error, "--count must be 0 (until Ctrl-C) or more");
     o->count_polls = (uint64_t)r->count;
+    if (r->record != NULL && r->record[0] == '\0')
+        return fail(error, "--write: an empty file name (- is stdout)");
     o->record = g_strdup(r->record);
     o->json = r->json_path != NULL;
     o->json_path = g_strdup(r->json_path);
     if (o->json && o->record != NULL && strcmp(r->json_path, "-") == 0 &&
         strcmp(o->record, "-") == 0)
-        return fail(error, "--json and --record cannot both write to stdout (-)");
+        return fail(error, "--json and --write cannot both write to stdout (-)");
     o->verbose = r->verbose;
     o->raw_crc = r->raw_crc;
     if (r->format != NULL && !parse_format(r->format, &o->format, error))
@@ -385,6 +391,7 @@ static gchar **json_as_flag(int argc, char **argv, GError **error)
                                              "-f",
                                              "--format",
                                              "--record",
+                                             "--write",
                                              "-w",
                                              "--scan-addr",
                                              "--stall-timeout",
@@ -470,8 +477,10 @@ bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **erro
          "FMT"},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &r.verbose,
          "Print every frame sent and received in hex (stderr)", NULL},
-        {"record", 'w', 0, G_OPTION_ARG_FILENAME, &r.record,
+        {"write", 'w', 0, G_OPTION_ARG_FILENAME, &r.record,
          "Write the session to a capture (pcap, ns timestamps; - for stdout)", "FILE"},
+        {"record", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &r.record, "old name of --write",
+         "FILE"},
         {"raw-crc", 0, 0, G_OPTION_ARG_NONE, &r.raw_crc,
          "raw: HEX ends with the check byte (sent as given)", NULL},
         {"scan-addr", 0, 0, G_OPTION_ARG_STRING, &r.scan_addr,

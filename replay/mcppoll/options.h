@@ -11,13 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "exitcode.h"
 #include "mcp/frame.h"
 #include "mcp/pdu.h"
 
-#define MP_EXIT_OK        0
-#define MP_EXIT_STATUS    1 /* another status, or NAKed after the retries */
-#define MP_EXIT_USAGE     2
-#define MP_EXIT_NO_ANSWER 3 /* target unreachable, or no answer within --timeout */
+/* Exit codes (replay/common/exitcode.h, docs/options.md). */
+#define MP_EXIT_OK        MCP_EXIT_OK
+#define MP_EXIT_STATUS    MCP_EXIT_FAULT /* another status, or NAKed after the retries */
+#define MP_EXIT_USAGE     MCP_EXIT_USAGE
+#define MP_EXIT_NO_ANSWER MCP_EXIT_UNREACHABLE /* unreachable, or no answer within --timeout */
+#define MP_EXIT_OUTPUT    MCP_EXIT_OUTPUT      /* -w or --json=FILE cannot be written */
 #define MP_ERROR          mp_error_quark()
 GQuark mp_error_quark(void);
 

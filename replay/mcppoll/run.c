@@ -182,7 +182,9 @@ int mp_run(const struct mp_options *o)
     if (s == NULL) {
         fprintf(stderr, "mcppoll: %s%s\n", error->code == MP_EXIT_NO_ANSWER ? "unreachable: " : "",
                 error->message);
-        int code = error->code == MP_EXIT_NO_ANSWER ? MP_EXIT_NO_ANSWER : MP_EXIT_USAGE;
+        int code = error->code == MP_EXIT_NO_ANSWER || error->code == MP_EXIT_OUTPUT
+                       ? error->code
+                       : MP_EXIT_USAGE;
         g_error_free(error);
         return code;
     }
@@ -202,7 +204,7 @@ int mp_run(const struct mp_options *o)
         fprintf(stderr, "mcppoll: %s\n", error->message);
         g_error_free(error);
         if (code == 0)
-            code = MP_EXIT_USAGE;
+            code = MP_EXIT_OUTPUT;
     }
     return code;
 }

@@ -1,7 +1,7 @@
 /*
  * One session with one device: the target (replay/common/target), the master
  * (replay/common/master: numbering, §3 NAK resends, §4 matching, timeouts)
- * and --record. A frame goes out, then the session reads and ticks the master
+ * and -w (--write). A frame goes out, then the session reads and ticks the master
  * until that frame's outcome is known: answered, given up after NAKs, no
  * answer within --timeout, or (for a frame that expects no answer) a short
  * quiet time without a NAK naming it.
@@ -42,7 +42,7 @@ struct mp_outcome {
 
 struct mp_session;
 
-/* Opens the target and the --record file; NULL with *error (code 2 or 3). */
+/* Opens the target and the -w file; NULL with *error (code 2, 3 or 6). */
 struct mp_session *mp_session_open(const struct mp_options *o, GError **error);
 
 /* Sets the seq of the session's next frame (§3: +1 per frame, 255 wraps to 0). */

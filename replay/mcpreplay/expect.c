@@ -35,6 +35,7 @@ struct expectation {
     uint64_t id;
     struct recorded *rec;
     uint8_t sent_seq, cmd;
+    int device; /* -1: none */
     enum live_state live;
     uint8_t *answer;
     size_t answer_len;
@@ -422,6 +423,7 @@ static void try_finish(struct mr_expect *e, struct expectation *x)
     v->seq = x->sent_seq;
     v->recorded_seq = r->seq;
     v->cmd = x->cmd;
+    v->device = x->device;
     v->latency_ns = x->live == LIVE_GOT ? x->latency_ns : -1;
     v->resends = x->resends;
     v->nak_reasons = x->nak_reasons;
@@ -469,6 +471,8 @@ static void try_finish(struct mr_expect *e, struct expectation *x)
     if (v->category != MR_CAT_AS_RECORDED && v->category != MR_CAT_EXTRA &&
         v->category != MR_CAT_UNANSWERED)
         report(e, v);
+    if (e->cfg.on_verdict != NULL)
+        e->cfg.on_verdict(e->cfg.verdict_ctx, v);
     g_free(v);
     r->waiters = g_slist_remove(r->waiters, x);
     recorded_release(e, r);
@@ -578,6 +582,9 @@ uint64_t mr_expect_sent(struct mr_expect *e, const struct mr_frame *frame, int64
     r->waiters = g_slist_prepend(r->waiters, x);
     x->sent_seq = frame->seq;
     x->cmd = frame->cmd;
+    struct mcp_pdu pdu;
+    mcp_pdu_parse(frame->cmd, frame->bytes + MCP_HEADER_LEN, frame->len - MCP_OVERHEAD, &pdu);
+    x->device = pdu.has_register_block ? pdu.device : -1;
     x->live = LIVE_WAIT;
     g_hash_table_insert(e->open, &x->id, x);
     e->waiting++;

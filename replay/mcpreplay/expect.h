@@ -17,6 +17,8 @@
 #include "histogram.h"
 #include "mcp/frame.h"
 
+struct mr_verdict;
+
 struct mr_expect_config {
     struct mcp_codec codec;
     int timeout_ms;
@@ -24,6 +26,9 @@ struct mr_expect_config {
     bool keep_recorded;   /* --preload: the same recorded answers serve every loop */
     FILE *diff_out;       /* where verdicts are printed as they happen (NULL: nowhere) */
     unsigned max_printed; /* verdicts printed at most */
+    /* Every verdict, of every category, as it is settled (--junit); NULL: none. */
+    void (*on_verdict)(void *ctx, const struct mr_verdict *v);
+    void *verdict_ctx;
 };
 
 /* The verdict on one request under --expect. */
@@ -61,6 +66,7 @@ struct mr_verdict {
     uint8_t seq;     /* seq as sent */
     uint8_t recorded_seq;
     uint8_t cmd;
+    int device; /* the request's device id (READ, WRITE...); -1: the command names none */
     enum mr_category category;
     int64_t latency_ns; /* -1: no answer */
     unsigned resends;

@@ -15,7 +15,7 @@
 
 /* Raw values as GOption fills them; checked and converted afterwards. */
 struct raw {
-    gchar *target, *from, *cmd, *frames, *crc, *record, *json;
+    gchar *target, *from, *cmd, *frames, *crc, *record, *json, *junit;
     gint port;
     gboolean length_le;
     gchar *speed, *pps, *mbps, *duration, *progress;
@@ -112,8 +112,12 @@ static bool check_pacing(struct raw *r, struct mr_options *o, GError **error)
  * before anything is opened, so ./x, a symlink or a hard link to the capture is refused too. */
 static bool outputs_apart(const struct raw *r, GError **error)
 {
-    const char *outs[2] = {r->record, r->json}, *names[2] = {"--record", "--json"};
-    for (int i = 0; i < 2; i++)
+    const char *outs[3] = {r->record, r->json, r->junit};
+    const char *names[3] = {"--write", "--json", "--junit"};
+    for (int i = 0; i < 3; i++)
+        if (outs[i] != NULL && outs[i][0] == '\0')
+            return fail(error, "%s: an empty file name (- is stdout)", names[i]);
+    for (int i = 0; i < 3; i++)
         for (gchar **f = r->files; outs[i] != NULL && *f != NULL; f++)
             if (mcp_same_file(outs[i], *f)) {
                 g_set_error(error, MR_ERROR, 2,
@@ -121,14 +125,21 @@ static bool outputs_apart(const struct raw *r, GError **error)
                             outs[i], *f);
                 return false;
             }
-    if (r->record != NULL && r->json != NULL && strcmp(r->record, "-") == 0 &&
-        strcmp(r->json, "-") == 0)
-        return fail(error, "%s", "--record - and --json - cannot both write to stdout");
-    if (r->record != NULL && r->json != NULL && mcp_same_file(r->record, r->json)) {
-        g_set_error(error, MR_ERROR, 2, "--record %s and --json %s name the same file", r->record,
-                    r->json);
-        return false;
-    }
+    for (int i = 0; i < 3; i++)
+        for (int k = i + 1; k < 3; k++) {
+            if (outs[i] == NULL || outs[k] == NULL)
+                continue;
+            if (strcmp(outs[i], "-") == 0 && strcmp(outs[k], "-") == 0) {
+                g_set_error(error, MR_ERROR, 2, "%s - and %s - cannot both write to stdout",
+                            names[i], names[k]);
+                return false;
+            }
+            if (mcp_same_file(outs[i], outs[k])) {
+                g_set_error(error, MR_ERROR, 2, "%s %s and %s %s name the same file", names[i],
+                            outs[i], names[k], outs[k]);
+                return false;
+            }
+        }
     return true;
 }
 
@@ -241,6 +252,9 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
         return false;
     o->record = g_strdup(r->record);
     o->json = g_strdup(r->json);
+    if (r->junit != NULL && !r->expect)
+        return fail(error, "%s", "--junit writes the --expect verdict: give --expect (-e) too");
+    o->junit = g_strdup(r->junit);
     o->dry_run = r->dry_run;
     o->quiet = r->quiet;
     o->realtime = r->realtime;
@@ -340,8 +354,14 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
         {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &r.stall_ms,
          "A target that accepts no data for MS is lost (default 5000)", "MS"},
         {"silence", 0, 0, G_OPTION_ARG_INT, &r.silence_ms, MCP_SILENCE_HELP, "MS"},
-        {"record", 'w', 0, G_OPTION_ARG_FILENAME, &r.record,
+        {"write", 'w', 0, G_OPTION_ARG_FILENAME, &r.record,
          "Write everything sent and received to a capture (- for stdout)", "FILE"},
+        {"record", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &r.record, "old name of --write",
+         "FILE"},
+        {"junit", 0, 0, G_OPTION_ARG_FILENAME, &r.junit,
+         "With --expect: write the verdict as JUnit XML for CI (one testcase per request; - for "
+         "stdout)",
+         "FILE"},
         {"json", 0, 0, G_OPTION_ARG_FILENAME, &r.json, "Write the results as JSON (- for stdout)",
          "FILE"},
         {"dry-run", 'n', 0, G_OPTION_ARG_NONE, &r.dry_run, "Print the schedule, send nothing",
@@ -378,22 +398,27 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
         ctx, "Sends the MCP frames of pcap/pcapng captures to a real target with the capture's "
              "timing\n(or a fixed rate), optionally checking the answers against the capture.");
     g_option_context_set_description(
-        ctx, "Examples:\n"
-             "  mcpreplay -t udp://10.0.0.5:23130 field.pcapng\n"
-             "  mcpreplay -t tcp://plc:23130 -e --json result.json field.pcapng\n"
-             "  mcpreplay -t 'serial:/dev/ttyUSB0?baud=115200' -x 10 line.pcapng\n"
-             "  mcpreplay -t 'serial:/dev/ttyS1?baud=19200&parity=even&stop-bits=2' line.pcap\n"
-             "  mcpreplay -t udp://[fd00::5]:23130 -T -K -L 100000 big.pcap\n"
-             "  mcpreplay -n --frames 1-100 -Y 'mcp5a.cmd == 0x02' field.pcapng\n"
-             "  mcpreplay -t udp://10.0.0.5:23130 --drop 0.01 --corrupt-crc 0.01 -s 7 f.pcap\n"
-             "  mcpreplay -t serial:/dev/ttyUSB0 --dlt-user 147=mcp5a.serial uart.pcap\n"
-             "\n"
-             "Exit codes: 0 success; 1 the target's answers differ from the capture (--expect:\n"
-             "mismatched, late, NAKed, missing) or fail the check; 2 usage error or\n"
-             "unreadable/invalid capture; 3 target unreachable, refused or lost;\n"
-             "4 frames skipped (listed; --allow-skips accepts them); 5 interrupted\n"
-             "(SIGINT/SIGTERM: \"interrupted after N of M frames\").\n"
-             "See mcpreplay(1).");
+        ctx,
+        "Examples:\n"
+        "  mcpreplay -t udp://10.0.0.5:23130 field.pcapng\n"
+        "  mcpreplay -t tcp://plc:23130 -e --json result.json field.pcapng\n"
+        "  mcpreplay -t 'serial:/dev/ttyUSB0?baud=115200' -x 10 line.pcapng\n"
+        "  mcpreplay -t 'serial:/dev/ttyS1?baud=19200&parity=even&stop-bits=2' line.pcap\n"
+        "  mcpreplay -t udp://[fd00::5]:23130 -T -K -L 100000 big.pcap\n"
+        "  mcpreplay -n --frames 1-100 -Y 'mcp5a.cmd == 0x02' field.pcapng\n"
+        "  mcpreplay -t udp://10.0.0.5:23130 --drop 0.01 --corrupt-crc 0.01 -s 7 f.pcap\n"
+        "  mcpreplay -t serial:/dev/ttyUSB0 --dlt-user 147=mcp5a.serial uart.pcap\n"
+        "\n"
+        "Exit status (one table for every tool: docs/options.md):\n"
+        "  0  every frame sent; with --expect every answer as captured\n"
+        "  1  answers differ from the capture (--expect: mismatched, late, NAKed, missing,\n"
+        "     unmatched), or frames from the target fail the check or are not MCP\n"
+        "  2  usage error, or an unreadable or invalid capture, or no frame to replay\n"
+        "  3  target unreachable, refused or lost\n"
+        "  4  frames skipped (listed; --allow-skips accepts them)\n"
+        "  5  interrupted (SIGINT/SIGTERM: \"interrupted after N of M frames\")\n"
+        "  6  an output (-w, --json, --junit) cannot be created or written (was 2 before 0.2)\n"
+        "See mcpreplay(1).");
     memset(o, 0, sizeof *o);
     GError *err = NULL;
     bool ok = g_option_context_parse(ctx, &argc, &argv, &err);
@@ -413,6 +438,7 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
     g_free(r.frames);
     g_free(r.crc);
     g_free(r.record);
+    g_free(r.junit);
     g_free(r.json);
     g_free(r.speed);
     g_free(r.pps);
@@ -433,6 +459,7 @@ void mr_options_clear(struct mr_options *o)
     g_free(o->pace_text);
     g_free(o->record);
     g_free(o->json);
+    g_free(o->junit);
     g_free(o->display_filter); /* issue 8 */
     g_free(o->select_text);
     mr_select_clear(&o->select);

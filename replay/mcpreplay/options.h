@@ -39,6 +39,7 @@ struct mr_options {
     int silence_ms; /* --silence: §5 line silence ending a partial serial frame; 0 never */
     char *record;
     char *json;
+    char *junit; /* issue 21: --junit FILE, the --expect verdict as JUnit XML (junit.h) */
     bool dry_run;
     bool quiet;
     bool realtime;       /* SCHED_FIFO while replaying */
@@ -56,11 +57,11 @@ struct mr_options {
 };
 
 /* issue 8: frames were skipped (listed in the summary and --json); --allow-skips accepts. */
-#define MR_EXIT_SKIPPED 4
+#define MR_EXIT_SKIPPED MCP_EXIT_SKIPPED
 
 /* h19 #2: SIGINT or SIGTERM stopped the run before every frame was sent (the same code as
  * mcpgen's). */
-#define MR_EXIT_INTERRUPTED 5
+#define MR_EXIT_INTERRUPTED MCP_EXIT_INTERRUPTED
 
 /* --speed's range (h19 #17): a factor outside it is a usage error. */
 #define MR_SPEED_MIN 1e-3

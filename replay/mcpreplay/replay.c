@@ -21,6 +21,7 @@
 #include "mcp/names.h"
 #include "pacer.h"
 #include "recorder.h"
+#include "junit.h"
 #include "report.h"
 #include "rewrite.h"
 #include "source.h"
@@ -61,7 +62,7 @@ struct runner {
     GPtrArray *master_ctx;   /* struct answer_ctx * per socket */
     uint32_t crc_pass_mask;  /* variants every received frame with a bad check passes */
     struct mcp_master_stats master_total;
-    FILE *text_out; /* summary and verdicts: stdout, or stderr when --json/--record take stdout */
+    FILE *text_out; /* summary and verdicts: stdout, or stderr when --json/--write take stdout */
     FILE *json_out; /* --json, opened before anything is sent */
     /* Sockets per sender under the descriptor limit: least recently used ones are closed. */
     GArray *last_use; /* uint64_t per socket: use_clock at its last frame */
@@ -80,7 +81,8 @@ struct runner {
     int64_t duration_ns;
     int64_t progress_every_ns; /* 0: no progress lines */
     bool progress_tty;         /* rewrite one line in place */
-    bool record_failed;        /* h19 #4: the --record file lost a write (r->error says so) */
+    struct mr_junit *junit;    /* --junit, until written */
+    bool record_failed;        /* h19 #4: the --write file lost a write (r->error says so) */
     uint64_t counted_per_pass; /* frames of one pass, from a first pass over small captures */
     int64_t next_progress_ns;
     GError *error; /* what stopped the run */
@@ -681,7 +683,7 @@ static bool send_frame(struct runner *r, struct mr_frame *f)
  * After the last frame: until every request is answered, given up or expired
  * (the master's resends go on meanwhile); without --expect, until nothing
  * waits within --timeout and the target has been quiet for
- * DRAIN_MS_NO_EXPECT, so the summary and --record hold the late answers too.
+ * DRAIN_MS_NO_EXPECT, so the summary and --write hold the late answers too.
  */
 static void drain(struct runner *r)
 {
@@ -909,37 +911,61 @@ static void finish_stats(struct runner *r)
 }
 
 /* Output paths first, so a bad one fails before anything is sent; "-" is stdout. */
-static bool open_outputs(struct runner *r)
+/* Opens --json and checks -w can be created: MR_EXIT_OK, MR_EXIT_USAGE or MR_EXIT_OUTPUT. */
+static int open_outputs(struct runner *r)
 {
     const struct mr_options *o = r->o;
     bool json_stdout = o->json != NULL && strcmp(o->json, "-") == 0;
     bool record_stdout = o->record != NULL && strcmp(o->record, "-") == 0;
+    bool junit_stdout = o->junit != NULL && strcmp(o->junit, "-") == 0;
     if (json_stdout && record_stdout) {
-        g_printerr("mcpreplay: --json - and --record - cannot both write to stdout\n");
-        return false;
+        g_printerr("mcpreplay: --json - and --write - cannot both write to stdout\n");
+        return MR_EXIT_USAGE;
     }
-    r->text_out = json_stdout || record_stdout ? stderr : stdout;
+    r->text_out = json_stdout || record_stdout || junit_stdout ? stderr : stdout;
     if (o->json != NULL) {
         r->json_out = json_stdout ? stdout : fopen(o->json, "w");
         if (r->json_out == NULL) {
             g_printerr("mcpreplay: --json %s: %s\n", o->json, g_strerror(errno));
-            return false;
+            return MR_EXIT_OUTPUT;
         }
     }
     if (o->record != NULL && !record_stdout && !o->dry_run) {
         FILE *f = fopen(o->record, "w"); /* the recorder reopens it once the target is known */
         if (f == NULL) {
-            g_printerr("mcpreplay: --record %s: %s\n", o->record, g_strerror(errno));
+            g_printerr("mcpreplay: --write %s: %s\n", o->record, g_strerror(errno));
             if (r->json_out != NULL && r->json_out != stdout) { /* leave nothing behind */
                 fclose(r->json_out);
                 r->json_out = NULL;
                 unlink(o->json);
             }
-            return false;
+            return MR_EXIT_OUTPUT;
         }
         fclose(f);
     }
-    return true;
+    if (o->junit != NULL) { /* issue 21 */
+        GString *suite = g_string_new("mcpreplay");
+        for (size_t i = 0; i < o->file_count; i++)
+            g_string_append_printf(suite, " %s", o->files[i]);
+        if (o->target != NULL)
+            g_string_append_printf(suite, " -t %s", o->target);
+        GError *err = NULL;
+        r->junit = mr_junit_open(o->junit, suite->str, o->timeout_ms, &err);
+        g_string_free(suite, TRUE);
+        if (r->junit == NULL) {
+            g_printerr("mcpreplay: %s\n", err->message);
+            g_error_free(err);
+            if (r->json_out != NULL && r->json_out != stdout) { /* leave nothing behind */
+                fclose(r->json_out);
+                r->json_out = NULL;
+                unlink(o->json);
+            }
+            if (o->record != NULL && !record_stdout && !o->dry_run)
+                unlink(o->record);
+            return MR_EXIT_OUTPUT;
+        }
+    }
+    return MR_EXIT_OK;
 }
 
 /* Captures up to this size get a first pass that counts their frames, for the progress total;
@@ -1014,6 +1040,24 @@ static void raise_fd_limit(void)
     }
 }
 
+/* Writes --junit with the run's exit code; returns the code, 6 when the file failed. */
+static int finish_junit(struct runner *r, int code)
+{
+    if (r->junit == NULL)
+        return code;
+    r->stats.exit_code = code;
+    GError *err = NULL;
+    bool ok = mr_junit_finish(r->junit, &r->stats, &err);
+    r->junit = NULL;
+    if (!ok) {
+        g_printerr("mcpreplay: %s\n", err->message);
+        g_error_free(err);
+        if (code == MR_EXIT_OK)
+            code = MR_EXIT_OUTPUT;
+    }
+    return code;
+}
+
 static int run(struct runner *r)
 {
     const struct mr_options *o = r->o;
@@ -1028,8 +1072,9 @@ static int run(struct runner *r)
             return MR_EXIT_USAGE;
         }
     }
-    if (!open_outputs(r))
-        return MR_EXIT_USAGE;
+    int open_code = open_outputs(r);
+    if (open_code != MR_EXIT_OK)
+        return open_code;
     raise_fd_limit();
     bool raw = o->target != NULL && g_str_has_prefix(o->target, "iface:");
     struct mr_source_config scfg = {
@@ -1072,6 +1117,8 @@ static int run(struct runner *r)
             .keep_recorded = o->preload,
             .diff_out = r->text_out,
             .max_printed = 50,
+            .on_verdict = r->junit != NULL ? mr_junit_verdict : NULL,
+            .verdict_ctx = r->junit,
         };
         r->expect = mr_expect_new(&ecfg);
     }
@@ -1116,8 +1163,9 @@ static int run(struct runner *r)
     r->per_sender = tkind == MCP_ENDPOINT_UDP || tkind == MCP_ENDPOINT_TCP;
     if (!open_recorder(r, &err)) {
         g_printerr("mcpreplay: %s\n", err->message);
+        int code = err->code ? err->code : MR_EXIT_OUTPUT;
         g_error_free(err);
-        return MR_EXIT_USAGE;
+        return code;
     }
     set_socket_budget(r);
     r->progress_tty = !o->quiet && isatty(STDERR_FILENO) && o->progress_s == 0;
@@ -1230,7 +1278,7 @@ static int run(struct runner *r)
         g_printerr("mcpreplay: %s\n", close_err->message);
         g_error_free(close_err);
         if (code == MR_EXIT_OK)
-            code = MR_EXIT_USAGE;
+            code = MR_EXIT_OUTPUT;
     }
     r->rec = NULL;
     r->stats.exit_code = code;
@@ -1244,9 +1292,10 @@ static int run(struct runner *r)
             g_printerr("mcpreplay: %s\n", jerr->message);
             g_error_free(jerr);
             if (code == MR_EXIT_OK)
-                code = MR_EXIT_USAGE;
+                code = MR_EXIT_OUTPUT;
         }
     }
+    code = finish_junit(r, code);
     if (src_error != NULL)
         g_error_free(src_error);
     return code;
@@ -1264,6 +1313,11 @@ int mr_replay_run(const struct mr_options *o)
     r->reconnects_seen = g_array_new(FALSE, TRUE, sizeof(uint64_t));
     r->last_use = g_array_new(FALSE, TRUE, sizeof(uint64_t));
     int code = run(r);
+    if (r->junit != NULL) { /* the run ended before its verdict: the file says why */
+        if (r->stats.error == NULL)
+            r->stats.error = "the run ended before its verdict (see the messages on stderr)";
+        code = finish_junit(r, code);
+    }
     for (size_t i = 0; i < r->batch_len; i++)
         mr_frame_free(r->batch[i]);
     mcp_recorder_close(r->rec, NULL);

@@ -3,13 +3,15 @@
 #ifndef MR_REPLAY_H
 #define MR_REPLAY_H
 
+#include "exitcode.h"
 #include "options.h"
 
-/* Exit codes (docs/mcpreplay.md); GError->code carries them. */
-#define MR_EXIT_OK          0
-#define MR_EXIT_MISMATCH    1
-#define MR_EXIT_USAGE       2
-#define MR_EXIT_UNREACHABLE 3
+/* Exit codes (replay/common/exitcode.h, docs/options.md); GError->code carries them. */
+#define MR_EXIT_OK          MCP_EXIT_OK
+#define MR_EXIT_MISMATCH    MCP_EXIT_FAULT
+#define MR_EXIT_USAGE       MCP_EXIT_USAGE
+#define MR_EXIT_UNREACHABLE MCP_EXIT_UNREACHABLE
+#define MR_EXIT_OUTPUT      MCP_EXIT_OUTPUT
 
 /* Runs and returns the process exit code (0, 1, 2 or 3). */
 int mr_replay_run(const struct mr_options *o);

@@ -178,7 +178,8 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
             : s->exit_code == 3 ? "FAILED (target unreachable or lost)"
             : s->exit_code == 4 ? "FAILED (frames skipped; --allow-skips accepts them)"
             : s->exit_code == 5 ? "FAILED (interrupted by a signal)"
-                                : "FAILED (invalid input, or an output could not be written)");
+            : s->exit_code == 6 ? "FAILED (an output could not be written)"
+                                : "FAILED (invalid input)");
 }
 
 /* issue 8 */

@@ -148,10 +148,13 @@ static const char *const description =
     "ttyACM* and /dev/serial/by-id/*, or the glob patterns in $MCPSERIALDUMP_PORTS\n"
     "(colon-separated) when it is set.\n"
     "\n"
-    "Exit status: 0 stopped as asked (signal, -c, -a, reader closed the output), 1 usage,\n"
-    "2 port missing, 3 port busy, 4 port cannot be opened, 5 line settings refused,\n"
-    "6 output error, 7 a port disappeared during the capture (the file is complete),\n"
-    "8 capture filter given (not supported).";
+    "Exit status (one table for every tool: docs/options.md; before 0.2: 1 usage, 2 port\n"
+    "missing, 3 busy, 4 cannot be opened, 5 line settings, 7 port lost, 8 capture filter):\n"
+    "  0  stopped as asked (signal, -c, -a, the reader closed the output)\n"
+    "  2  usage error, or a capture filter given (not supported)\n"
+    "  3  a port is missing, busy, cannot be opened, refuses the line settings, or\n"
+    "     disappeared during the capture (the file is complete); the message says which\n"
+    "  6  the capture file or fifo cannot be created or written";
 
 bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
 {

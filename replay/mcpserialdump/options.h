@@ -8,17 +8,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "exitcode.h"
+
 /* Exit codes (docs/mcpserialdump.1, EXIT STATUS). */
+/* One table for every tool (replay/common/exitcode.h, docs/options.md): the port cases all
+ * are 3, told apart by the message (before 0.3: 2 missing, 3 busy, 4 cannot be opened, 5 line
+ * settings, 7 lost; usage was 1, a capture filter 8). */
 enum sd_exit {
-    SD_EXIT_OK = 0,            /* stopped as asked: signal, -c, -a, the reader closed the output */
-    SD_EXIT_USAGE = 1,         /* bad or missing options */
-    SD_EXIT_PORT_MISSING = 2,  /* no such port */
-    SD_EXIT_PORT_BUSY = 3,     /* another program holds the port */
-    SD_EXIT_PORT_OPEN = 4,     /* the port cannot be opened: permission, not a tty, ... */
-    SD_EXIT_LINE_SETTINGS = 5, /* the port refuses the baud, data bits, parity or stop bits */
-    SD_EXIT_OUTPUT = 6,        /* the capture file or fifo cannot be written */
-    SD_EXIT_PORT_LOST = 7,     /* a port disappeared during the capture (file complete) */
-    SD_EXIT_FILTER = 8         /* a capture filter was given: not supported */
+    SD_EXIT_OK = MCP_EXIT_OK, /* stopped as asked: signal, -c, -a, the reader closed the output */
+    SD_EXIT_USAGE = MCP_EXIT_USAGE,               /* bad or missing options */
+    SD_EXIT_PORT_MISSING = MCP_EXIT_UNREACHABLE,  /* no such port */
+    SD_EXIT_PORT_BUSY = MCP_EXIT_UNREACHABLE,     /* another program holds the port */
+    SD_EXIT_PORT_OPEN = MCP_EXIT_UNREACHABLE,     /* cannot be opened: permission, not a tty */
+    SD_EXIT_LINE_SETTINGS = MCP_EXIT_UNREACHABLE, /* refuses the baud, data bits, parity... */
+    SD_EXIT_OUTPUT = MCP_EXIT_OUTPUT,             /* the capture file or fifo cannot be written */
+    SD_EXIT_PORT_LOST = MCP_EXIT_UNREACHABLE,     /* a port disappeared (file complete) */
+    SD_EXIT_FILTER = MCP_EXIT_USAGE               /* a capture filter was given: not supported */
 };
 
 enum sd_parity { SD_PARITY_NONE, SD_PARITY_EVEN, SD_PARITY_ODD };

@@ -135,7 +135,7 @@ static void read_some(struct sim_core *core, struct sim_link *link)
          * side open, so a pty never gets here. */
         fprintf(stderr, "mcpsim: %s: %s\n", link->client.name,
                 n == 0 ? "hung up" : strerror(errno));
-        core->exit_code = SIM_EXIT_RUNTIME;
+        core->exit_code = SIM_EXIT_LISTEN; /* an endpoint lost: 3, as mcpreplay's target */
         core->stop = true;
         link->eof = true;
         return;

@@ -258,8 +258,8 @@ int sim_run(struct sim_core *core)
             next_stats = now + stats_every;
         }
     }
-    /* h19 #4: the last counters lost is a failure (exit 1), not a clean stop */
+    /* h19 #4: the last counters lost is a failure (exit 6, an output), not a clean stop */
     if (!report(core) && core->exit_code == SIM_EXIT_OK)
-        core->exit_code = SIM_EXIT_RUNTIME;
+        core->exit_code = SIM_EXIT_OUTPUT;
     return core->exit_code;
 }

@@ -104,6 +104,11 @@ int main(int argc, char **argv)
         sim_config_free(&cfg);
         return SIM_EXIT_USAGE;
     }
+    if (cfg.stats_json != NULL && !sim_json_path_writable(cfg.stats_json, err, sizeof err)) {
+        fprintf(stderr, "mcpsim: %s\n", err);
+        sim_config_free(&cfg);
+        return SIM_EXIT_OUTPUT;
+    }
     if (!sim_signals_block()) {
         fprintf(stderr, "mcpsim: cannot block signals: %s\n", strerror(errno));
         return SIM_EXIT_RUNTIME;

@@ -117,7 +117,7 @@ static bool check_rate(const char *name, double v, char *err, size_t err_len)
 /* --json FILE is written atomically (a temporary file in its folder, then a
  * rename), at every --stats-interval and on exit: its folder must be writable
  * now, not only when the first counters are due. "-" is stdout. */
-static bool json_path_writable(const char *path, char *err, size_t err_len)
+bool sim_json_path_writable(const char *path, char *err, size_t err_len)
 {
     if (strcmp(path, "-") == 0)
         return true;
@@ -218,8 +218,6 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
     if (!(r->stats_interval >= 0 && r->stats_interval <= 1e6))
         return fail(err, err_len, "%s", "--stats-interval must be seconds >= 0");
     cfg->stats_interval = r->stats_interval;
-    if (r->stats_json != NULL && !json_path_writable(r->stats_json, err, err_len))
-        return false;
     cfg->stats_json = g_strdup(r->stats_json);
     cfg->verbose = r->verbose;
     if (r->cpu < -1)
@@ -244,8 +242,13 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
 #define HIDDEN G_OPTION_FLAG_HIDDEN
 
 static const char help_description[] =
-    "Exit status: 0 stopped by SIGINT/SIGTERM, 1 a system call failed while running, 2 bad\n"
-    "options, 3 a listener, serial line or pty could not be opened, 4 bad --registers file.\n"
+    "Exit status (one table for every tool: docs/options.md):\n"
+    "  0  stopped by SIGINT/SIGTERM\n"
+    "  2  bad options, or a bad --registers file (was 4 before 0.2)\n"
+    "  3  a listener, serial line or pty could not be opened (also a port in use), or a\n"
+    "     serial line hung up while serving (was 1 before 0.2)\n"
+    "  6  the --json counters cannot be written (was 1 before 0.2)\n"
+    "  7  a system call mcpsim cannot do without failed (epoll, signalfd; was 1 before 0.2)\n"
     "\n"
     "Examples:\n"
     "  mcpsim                                       UDP and TCP on 127.0.0.1:23130, device 1\n"

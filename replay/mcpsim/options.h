@@ -7,17 +7,20 @@
 #include <stdint.h>
 
 #include "endpoint.h"
+#include "exitcode.h"
 #include "mcp/frame.h"
 
 #define SIM_MAX_LISTENERS 16
 
-/* Exit codes. */
+/* Exit codes (replay/common/exitcode.h, docs/options.md). */
 enum {
-    SIM_EXIT_OK = 0,
-    SIM_EXIT_RUNTIME = 1,  /* a system call failed while running */
-    SIM_EXIT_USAGE = 2,    /* bad options */
-    SIM_EXIT_LISTEN = 3,   /* a listener, serial line or pty could not be opened */
-    SIM_EXIT_REGISTERS = 4 /* bad --registers file */
+    SIM_EXIT_OK = MCP_EXIT_OK,
+    SIM_EXIT_RUNTIME = MCP_EXIT_INTERNAL,   /* a system call failed while running (was 1) */
+    SIM_EXIT_USAGE = MCP_EXIT_USAGE,        /* bad options */
+    SIM_EXIT_LISTEN = MCP_EXIT_UNREACHABLE, /* a listener, serial line or pty could not be
+                                               opened, or a serial line hung up */
+    SIM_EXIT_REGISTERS = MCP_EXIT_USAGE,    /* bad --registers file (was 4) */
+    SIM_EXIT_OUTPUT = MCP_EXIT_OUTPUT       /* the --json counters could not be written (was 1) */
 };
 
 struct sim_config {
@@ -49,6 +52,11 @@ struct sim_config {
  * --help prints the help and exits 0 (GOption does that itself).
  */
 bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err, size_t err_len);
+
+/* --json FILE is written atomically (a temporary file in its folder, then a rename) at every
+ * --stats-interval and on exit: its folder must be writable now. False (exit 6, an output
+ * that cannot be written) with err naming it; "-" is stdout. */
+bool sim_json_path_writable(const char *path, char *err, size_t err_len);
 
 void sim_config_free(struct sim_config *cfg);
 

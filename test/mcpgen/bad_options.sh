@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bad options: one line on stderr and exit 2; an output that cannot be
-# written: exit 3. Nothing is left behind.
+# written: exit 6 (one exit-code table: docs/options.md). Nothing is left behind.
 #   bad_options.sh MCPGEN
 set -uo pipefail
 mcpgen=${1:?usage: bad_options.sh MCPGEN}
@@ -50,13 +50,13 @@ expect 2 $out -t serial --link vlan
 expect 2 $out -t serial --ipv6
 expect 2 $out --no-such-option
 expect 2 $out stray-argument
-expect 3 --out "$work/no/such/dir/x.pcap"
-expect 3 --out "$work/no/such/dir/x.pcapng" --format pcapng
-expect 3 $out --truth "$work/no/such/dir/x.jsonl"
+expect 6 --out "$work/no/such/dir/x.pcap"
+expect 6 --out "$work/no/such/dir/x.pcapng" --format pcapng
+expect 6 $out --truth "$work/no/such/dir/x.jsonl"
 # a failed run leaves no capture behind
 if [ -e "$work/x.pcap" ]; then
     echo "a failed run left $work/x.pcap behind" >&2
     status=1
 fi
-[ $status -eq 0 ] && echo "bad options exit 2, unwritable outputs exit 3"
+[ $status -eq 0 ] && echo "bad options exit 2, unwritable outputs exit 6"
 exit $status

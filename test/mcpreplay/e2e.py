@@ -394,7 +394,7 @@ def sim_case(kind):
                  "--tcp-split", "--serial-noise")
     rec = os.path.join(TMP, f"rec-{kind}.pcap")
     sim = Sim("--seed", "5")
-    p = run(["-t", sim.urls[kind], "--record", rec, cap], expect_rc=0, what=f"{kind}: record")
+    p = run(["-t", sim.urls[kind], "--write", rec, cap], expect_rc=0, what=f"{kind}: record")
     stats = sim.close()
     check("received:  60 frames (0 failing the crc8-smbus check)" in p.stdout,
           f"{kind}: 60 answers came back")
@@ -445,7 +445,7 @@ def sim_case(kind):
 def case_multi_sender():
     """Captures with two masters (UDP) or two connections (TCP): each captured sender gets its
     own socket to mcpsim, so every sender's seqs stay its own - zero NAKs (§3) - and --expect on
-    a --record of that run matches every answer per socket (§4)."""
+    a --write of that run matches every answer per socket (§4)."""
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     # How the captures were generated: UDP 2 masters x 3 devices = 6 conversations (§3 sender:
     # source address:port -> destination); TCP 2 connections.
@@ -459,7 +459,7 @@ def case_multi_sender():
         js = os.path.join(TMP, f"multi-{kind}.json")
         for pace in (["--pps", "5000"], ["--topspeed"], ["--topspeed", "--renumber"]):
             sim = Sim("--devices", "1-3", "--seed", "5")
-            run(["-q", "-t", sim.urls[kind], "--record", rec, "--json", js] + pace + [cap],
+            run(["-q", "-t", sim.urls[kind], "--write", rec, "--json", js] + pace + [cap],
                 expect_rc=0, what=f"{kind} {' '.join(pace)}: replay")
             stats = sim.close()
             j = json.load(open(js))
@@ -599,7 +599,7 @@ def case_bad_input():
               len(p.stderr.strip().splitlines()) == 1,
               f"{what}: exit 2, one line ({p.stderr.strip()})")
     p = run(["--help"], timeout=20)
-    check(p.returncode == 0 and "--expect" in p.stdout and "Exit codes" in p.stdout,
+    check(p.returncode == 0 and "--expect" in p.stdout and "Exit status" in p.stdout,
           "--help: options and exit codes, exit 0")
     # A target that stops answering (--expect): exit 1, missing; bounded by --timeout.
     rec = os.path.join(TMP, "answered.pcap")

@@ -334,7 +334,8 @@ static void test_serial_option(void)
     close(master);
 }
 
-/* The line going away (the far side of the pty closes) ends mcpsim with exit 1. */
+/* The line going away (the far side of the pty closes) ends mcpsim with exit 3 (an endpoint
+ * lost, as a lost target in mcpreplay: docs/options.md, Exit codes). */
 static void test_serial_hangup(void)
 {
     int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -348,7 +349,7 @@ static void test_serial_hangup(void)
     simproc_start(&p, args);
     close(master);
     GString *out = g_string_new(NULL);
-    g_assert_cmpint(simproc_stop(&p, 0, out), ==, 1); /* signal 0: just wait */
+    g_assert_cmpint(simproc_stop(&p, 0, out), ==, 3); /* signal 0: just wait */
     g_assert_nonnull(strstr(out->str, "mcpsim stats"));
     g_string_free(out, TRUE);
 }
@@ -580,8 +581,8 @@ static void test_bad_options(void)
         {{"--serial", "/dev/null", "--baud", "12345", NULL}, 2, "--baud"},
         {{"--listen", "serial:/dev/null?baud=12345", NULL}, 2, "baud=12345"},
         {{"--baud", "115200", NULL}, 2, "--baud"},
-        {{"--json", "/nonexistent/dir/s.json", NULL}, 2, "--json"},
-        {{"--stats-json", "/nonexistent/dir/s.json", NULL}, 2, "--json"},
+        {{"--json", "/nonexistent/dir/s.json", NULL}, 6, "--json"},
+        {{"--stats-json", "/nonexistent/dir/s.json", NULL}, 6, "--json"},
         {{"--latency", "ten", NULL}, 2, "--latency"},
         {{"--listen", "iface:lo", NULL}, 2, "--listen"},
         {{"--listen", "serial:/dev/null", "--pty", NULL}, 2, "exclude"},
@@ -590,8 +591,8 @@ static void test_bad_options(void)
         {{"--serial", "/dev/null", "--pty", NULL}, 2, "exclude"},
         {{"--listen", "tcp://192.0.2.1:0", NULL}, 3, "cannot listen"},
         {{"--serial", "/nonexistent/tty", NULL}, 3, "cannot open serial"},
-        {{"--listen", "udp://127.0.0.1:0", "--registers", "/nonexistent", NULL}, 4, "cannot open"},
-        {{"--listen", "udp://127.0.0.1:0", "--registers", regs, NULL}, 4, "bad.txt:2:"},
+        {{"--listen", "udp://127.0.0.1:0", "--registers", "/nonexistent", NULL}, 2, "cannot open"},
+        {{"--listen", "udp://127.0.0.1:0", "--registers", regs, NULL}, 2, "bad.txt:2:"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         GString *err = g_string_new(NULL);

@@ -5,10 +5,11 @@
 
 Cases: same_file (an output naming an input or the other output is refused, by device and
 inode, before anything is opened: mcpreplay, mcpgen, mcppoll), interrupt (SIGINT/SIGTERM
-during mcpreplay: exit 5, "interrupted after N of M", JSON), write_fail (--record to
+during mcpreplay: exit 5, "interrupted after N of M", JSON), write_fail (--write to
 /dev/full or a closed pipe, mcppoll --json=/dev/full, mcpsim --json /dev/full: a message and a
 failing exit), no_match (a selection keeping no frame: exit 2 naming the options), speed
-(--speed outside 1e-3..1e6: exit 2). Loopback only; every process bounded in time.
+(--speed outside 1e-3..1e6: exit 2), write_alias (-w, --write and the hidden --record write
+the same capture). Loopback only; every process bounded in time.
 """
 import hashlib
 import json
@@ -55,7 +56,7 @@ def case_same_file():
     os.symlink(cap, os.path.join(TMP, "sym.pcap"))
     os.link(cap, os.path.join(TMP, "hard.pcap"))
     dotted = os.path.join(TMP, ".", "in.pcap")
-    for opt in ("--record", "--json"):
+    for opt in ("--write", "--json"):
         for out in (cap, dotted, os.path.join(TMP, "sym.pcap"), os.path.join(TMP, "hard.pcap")):
             for extra in (["-t", "udp://127.0.0.1:9"], ["-n"]):
                 p = run("mcpreplay", extra + [opt, out, cap])
@@ -64,25 +65,25 @@ def case_same_file():
                       f"mcpreplay {' '.join(extra)} {opt} {out} {cap}: exit 2, named, input kept "
                       f"(exit {p.returncode}: {p.stderr.strip()})")
     out = os.path.join(TMP, "o.json")
-    p = run("mcpreplay", ["-n", "--json", out, "--record", os.path.join(TMP, ".", "o.json"), cap])
-    check(p.returncode == 2 and "--record" in p.stderr and "--json" in p.stderr
-          and not os.path.exists(out), f"mcpreplay --json X --record ./X: exit 2 ({p.stderr.strip()})")
-    p = run("mcpreplay", ["-n", "--json", "-", "--record", "-", cap])
-    check(p.returncode == 2 and "stdout" in p.stderr, "mcpreplay --json - --record -: exit 2")
+    p = run("mcpreplay", ["-n", "--json", out, "--write", os.path.join(TMP, ".", "o.json"), cap])
+    check(p.returncode == 2 and "--write" in p.stderr and "--json" in p.stderr
+          and not os.path.exists(out), f"mcpreplay --json X --write ./X: exit 2 ({p.stderr.strip()})")
+    p = run("mcpreplay", ["-n", "--json", "-", "--write", "-", cap])
+    check(p.returncode == 2 and "stdout" in p.stderr, "mcpreplay --json - --write -: exit 2")
     # mcpgen: -w and --truth naming one file through ./
     g = os.path.join(TMP, "g.pcap")
     p = run("mcpgen", ["-w", g, "--truth", os.path.join(TMP, ".", "g.pcap"), "-L", "10"])
     check(p.returncode == 2 and "--truth" in p.stderr and not os.path.exists(g),
           f"mcpgen -w X --truth ./X: exit 2, nothing written ({p.returncode}: {p.stderr.strip()})")
-    # mcppoll: --json=X --record ./X, and both on stdout (nothing listens on port 9: refused
+    # mcppoll: --json=X --write ./X, and both on stdout (nothing listens on port 9: refused
     # before anything is sent)
     s = os.path.join(TMP, "same.out")
-    p = run("mcppoll", [f"--json={s}", "--record", os.path.join(TMP, ".", "same.out"),
+    p = run("mcppoll", [f"--json={s}", "--write", os.path.join(TMP, ".", "same.out"),
                         "udp://127.0.0.1:9", "read", "1", "0", "1"])
-    check(p.returncode == 2 and "--record" in p.stderr and "--json" in p.stderr
-          and not os.path.exists(s), f"mcppoll --json=X --record ./X: exit 2 ({p.stderr.strip()})")
-    p = run("mcppoll", ["--json=-", "--record", "-", "udp://127.0.0.1:9", "read", "1", "0", "1"])
-    check(p.returncode == 2 and "--record" in p.stderr, "mcppoll --json=- --record -: exit 2")
+    check(p.returncode == 2 and "--write" in p.stderr and "--json" in p.stderr
+          and not os.path.exists(s), f"mcppoll --json=X --write ./X: exit 2 ({p.stderr.strip()})")
+    p = run("mcppoll", ["--json=-", "--write", "-", "udp://127.0.0.1:9", "read", "1", "0", "1"])
+    check(p.returncode == 2 and "--write" in p.stderr, "mcppoll --json=- --write -: exit 2")
 
 
 def case_interrupt():
@@ -125,20 +126,20 @@ def case_write_fail():
     cap = capture("w.pcap", count=200, gap_us=100)
     sim = e2e_common.Sim(BUILD, TMP)
     try:
-        p = run("mcpreplay", ["-t", sim.urls["udp"], "--record", "/dev/full", cap])
-        check(p.returncode == 2 and "--record /dev/full" in p.stderr
+        p = run("mcpreplay", ["-t", sim.urls["udp"], "--write", "/dev/full", cap])
+        check(p.returncode == 6 and "--write /dev/full" in p.stderr
               and "No space left" in p.stderr and "result:    ok" not in p.stdout,
-              f"mcpreplay --record /dev/full: exit 2 named ({p.returncode}: {p.stderr.strip()})")
-        # --record - into a reader that closes after 100 bytes
+              f"mcpreplay --write /dev/full: exit 6 named ({p.returncode}: {p.stderr.strip()})")
+        # --write - into a reader that closes after 100 bytes
         rp = subprocess.Popen([tool("mcpreplay"), "-t", sim.urls["udp"], "--pps", "500",
-                               "--record", "-", cap], stdout=subprocess.PIPE,
+                               "--write", "-", cap], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=False)
         rp.stdout.read(100)
         rp.stdout.close()
         err = rp.stderr.read().decode()
         rp.wait(30)
-        check(rp.returncode == 2 and "reader closed the pipe" in err and "result:    ok" not in err,
-              f"mcpreplay --record - | (closed): exit 2 named ({rp.returncode}: {err.strip()})")
+        check(rp.returncode == 6 and "reader closed the pipe" in err and "result:    ok" not in err,
+              f"mcpreplay --write - | (closed): exit 6 named ({rp.returncode}: {err.strip()})")
         p = run("mcppoll", ["--json=/dev/full", sim.urls["udp"], "read", "1", "0", "1"])
         check(p.returncode != 0 and "/dev/full" in p.stderr,
               f"mcppoll --json=/dev/full: failing exit named ({p.returncode}: {p.stderr.strip()})")
@@ -236,7 +237,7 @@ def case_expect_unmatched():
     cap = capture("u.pcap", count=10)
     ref = os.path.join(TMP, "ref.pcap")
     sim = e2e_common.Sim(BUILD, TMP)  # the capture WRITEs: a fresh mcpsim for every run
-    p = run("mcpreplay", ["-t", sim.urls["udp"], "--record", ref, cap])
+    p = run("mcpreplay", ["-t", sim.urls["udp"], "--write", ref, cap])
     sim.close()
     check(p.returncode == 0, f"reference recorded ({p.returncode}: {p.stderr.strip()})")
     for twice, extra, rc in ((False, [], 0), (True, [], 1), (True, ["--allow-unmatched"], 0)):
@@ -256,6 +257,42 @@ def case_expect_unmatched():
         check(p.returncode == rc and want and named == (rc == 1),
               f"answers {'twice' if twice else 'once'} {' '.join(extra)}: exit {rc}, "
               f"{unmatched} unmatched (exit {p.returncode})\n{p.stdout}{p.stderr}")
+
+
+def pcap_lengths(path):
+    """The captured length of every record of a pcap (any byte order, any resolution)."""
+    import struct
+    data = open(path, "rb").read()
+    endian = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    out, off = [], 24
+    while off + 16 <= len(data):
+        incl = struct.unpack_from(endian + "I", data, off + 8)[0]
+        out.append(incl)
+        off += 16 + incl
+    return out
+
+
+def case_write_alias():
+    """-w, --write and the old --record (hidden for one release) write the same capture:
+    the same records, in mcpreplay and mcppoll (issue 21 part 3)."""
+    cap = capture("a.pcap", count=5)
+    for name, args in (("mcpreplay", ["-q", "-T", "-t", "@UDP@", cap]),
+                       ("mcppoll", ["@UDP@", "read", "1", "0", "2"])):
+        got = {}
+        for spelling in ("-w", "--write", "--record"):
+            out = os.path.join(TMP, f"{name}{spelling}.pcap")
+            sim = e2e_common.Sim(BUILD, TMP)  # a fresh one each time: the same answers
+            p = run(name, [spelling, out] + [a.replace("@UDP@", sim.urls["udp"]) for a in args])
+            sim.close()
+            got[spelling] = pcap_lengths(out) if os.path.exists(out) else None
+            check(p.returncode == 0 and got[spelling],
+                  f"{name} {spelling} FILE: exit 0, a capture of {got[spelling]} "
+                  f"({p.returncode}: {p.stderr.strip()})")
+        check(got["-w"] == got["--write"] == got["--record"],
+              f"{name}: -w, --write and --record write the same records: {got}")
+    help_text = run("mcpreplay", ["--help"]).stdout + run("mcppoll", ["--help"]).stdout
+    check("--record" not in help_text and help_text.count("-w, --write=FILE") == 2,
+          "--help shows -w, --write only (--record is hidden)")
 
 
 def main():

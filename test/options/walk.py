@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Walks every option of a tool (docs/options.md) and proves that every bad
-value gives exit 2 (mcpsim --registers: 4) and one stderr line naming the
+value gives exit 2 (an output file that cannot be created: 6; an mcpserialdump
+port: 3, as the one exit-code table says) and one stderr line naming the
 option, before any work starts:
 
 - the tool's --help-all must list exactly the options of the table below, so
@@ -13,7 +14,7 @@ option, before any work starts:
   printed on stdout ("listening ...").
 
 - mcpreplay, mcppoll: the target is a UDP port this test holds bound, which
-  must receive nothing; --record and --json point into an empty folder, which
+  must receive nothing; --write and --json point into an empty folder, which
   must stay empty (mcpreplay replays captures/udp-clean.pcap);
 - mcpserialdump: the port is a pseudo-terminal this test opens, -w points
   into an empty folder: nothing may be written there.
@@ -122,8 +123,9 @@ MCPSIM = {
 }
 MCPSIM_HIDDEN = {"serial", "baud", "drop-rate", "busy-rate", "failure-rate", "nak-busy-rate",
                  "stats-json"}
-# exit codes other than 2 that the tool documents for a bad value (still before any socket)
-MCPSIM_EXIT = {"registers": 4}
+# exit codes other than 2 that the tool documents for a bad value (still before any socket):
+# an output that cannot be created is 6 (docs/options.md, Exit codes)
+MCPSIM_EXIT = {"json": 6, "stats-json": 6}
 
 
 MCPREPLAY = {
@@ -161,8 +163,10 @@ MCPREPLAY = {
     "timeout": ([], ["0", "-1"] + NUM, "--timeout"),
     "stall-timeout": ([], ["0", "-1"] + NUM, "--stall-timeout"),
     "silence": ([], ["-1", "60001"] + NUM, "--silence"),
-    "record": ([], ["/nonexistent/dir/r.pcap", "", "/"], "--record"),
+    "write": ([], ["/nonexistent/dir/r.pcap", "", "/"], "--write"),
+    "record": ([], ["/nonexistent/dir/r.pcap", ""], "--write"),  # hidden: old name of --write
     "json": ([], ["/nonexistent/dir/r.json", "", "/"], "--json"),
+    "junit": (["--expect"], ["/nonexistent/dir/r.xml", "", "/"], "--junit"),
     "dry-run": None,
     "quiet": None,
     "realtime": None,
@@ -191,7 +195,8 @@ MCPPOLL = {
     "json": ([], ["=", "=/nonexistent/dir/p.jsonl", "=/"], "--json"),
     "show": ([], ["decimal", ""], "--show"),
     "verbose": None,
-    "record": ([], ["/nonexistent/dir/p.pcap", "", "/"], "--record"),
+    "write": ([], ["/nonexistent/dir/p.pcap", "", "/"], "--write"),
+    "record": ([], ["/nonexistent/dir/p.pcap", ""], "--write"),  # hidden: old name of --write
     "raw-crc": None,
     "scan-addr": (["@SCAN@"], ["-1", "65536", "x", ""], "--scan-addr"),
     "stall-timeout": ([], ["0", "-1"] + NUM, "--stall-timeout"),
@@ -200,7 +205,7 @@ MCPPOLL = {
     # hidden aliases kept for one release
     "format": ([], ["decimal", ""], "--show"),
 }
-MCPPOLL_HIDDEN = {"format"}
+MCPPOLL_HIDDEN = {"format", "record"}
 
 MCPSERIALDUMP = {
     "interface": ([], ["/nonexistent/tty", ""] + SERIAL_BAD,
@@ -234,13 +239,17 @@ MCPSERIALDUMP = {
     "log-file": None,
     "help-extcap": None,
 }
-# mcpserialdump's documented exit codes (docs/mcpserialdump.1, kept from before the
-# vocabulary: Wireshark's extcap users see them): 1 usage, 2 port missing, 5 line settings
-# refused, 6 output error. Each still comes before a byte is captured or written.
-MCPSERIALDUMP_EXIT = {None: 1, "interface": 2, "reverse-port": 2, "write": 6,
-                      ("baud", "12345"): 5}
-# -i serial:URL with bad parameters is a usage error (1), like a bad --baud 'x'
-MCPSERIALDUMP_EXIT.update({("interface", bad): 1 for bad in SERIAL_BAD})
+# mcpserialdump's exit codes other than 2 (docs/options.md, Exit codes): 3 a port missing
+# or refusing the line settings, 6 an output that cannot be created. Each still comes before
+# a byte is captured or written.
+MCPSERIALDUMP_EXIT = {"interface": 3, "reverse-port": 3, "write": 6, ("baud", "12345"): 3}
+# -i serial:URL with bad parameters is a usage error (2), like a bad --baud 'x'
+MCPSERIALDUMP_EXIT.update({("interface", bad): 2 for bad in SERIAL_BAD})
+# an output file that cannot be created (a missing folder, a folder) is 6 in every tool
+OUTPUT_EXIT = {(opt, bad): 6 for opt in ("write", "record", "json", "junit")
+               for bad in ("/nonexistent/dir/r.pcap", "/nonexistent/dir/r.json",
+                           "/nonexistent/dir/r.xml",
+                           "/nonexistent/dir/p.pcap", "=/nonexistent/dir/p.jsonl", "/", "=/")}
 
 
 def listed_options(binary):
@@ -419,23 +428,23 @@ def walk_mcpreplay(binary):
         args = list(extra)
         if opt != "target":
             args += ["--target", url]
-        if opt != "record":
-            args += ["--record", os.path.join(empty, "r.pcap")]
+        if opt not in ("write", "record"):
+            args += ["--write", os.path.join(empty, "r.pcap")]
         if opt != "json":
             args += ["--json", os.path.join(empty, "r.json")]
         return args + ["--topspeed" if opt not in ("speed", "pps", "mbps") else "-q", CAPTURE]
-    return walk_generic("mcpreplay", binary, MCPREPLAY, set(), base)
+    return walk_generic("mcpreplay", binary, MCPREPLAY, {"record"}, base, OUTPUT_EXIT)
 
 
 def walk_mcppoll(binary):
     def base(opt, url, empty, extra):
         args = []
-        if opt != "record":
-            args += ["--record", os.path.join(empty, "p.pcap")]
+        if opt not in ("write", "record"):
+            args += ["--write", os.path.join(empty, "p.pcap")]
         if "@SCAN@" in extra:
             return args + [url, "scan", "1-2"]
         return args + [url, "read", "3", "0", "1"]
-    return walk_generic("mcppoll", binary, MCPPOLL, MCPPOLL_HIDDEN, base)
+    return walk_generic("mcppoll", binary, MCPPOLL, MCPPOLL_HIDDEN, base, OUTPUT_EXIT)
 
 
 def walk_mcpserialdump(binary):

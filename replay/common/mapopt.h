@@ -6,10 +6,11 @@
 #ifndef MCP_MAPOPT_H
 #define MCP_MAPOPT_H
 
+#include "exitcode.h"
 #include "mcp/regmap.h"
 
-/* The exit code of a bad --map (a usage error, as every bad option). */
-#define MCP_MAPOPT_EXIT 2
+/* The exit code of a bad --map: bad input found before the work. */
+#define MCP_MAPOPT_EXIT MCP_EXIT_USAGE
 
 /*
  * Loads path into *out. Returns 0; or prints "tool: FILE:LINE: what is wrong"

@@ -152,7 +152,7 @@ static void decode_str(const struct mcp_reg_item *it, const uint16_t *regs, char
     char *o = out;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = bytes[i];
-        if (c >= 0x20 && c < 0x7F && c != '\\') {
+        if (c >= 0x20 && c < 0x7F) {
             *o++ = (char)c;
         } else {
             static const char hex[] = "0123456789abcdef";

@@ -267,7 +267,7 @@ def str_rows():
         stripped = text.rstrip(b"\0 ")
         shown = ""
         for c in stripped:
-            shown += chr(c) if 0x20 <= c < 0x7F and c != 0x5C else "\\x%02x" % c
+            shown += chr(c) if 0x20 <= c < 0x7F else "\\x%02x" % c
         for order in ("ABCD", "BADC"):
             # str: the text's bytes in register order; BADC swaps each word's bytes.
             regs = []

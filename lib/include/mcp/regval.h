@@ -39,7 +39,7 @@ struct mcp_reg_value {
     /* Integer types: the label of the raw value, or NULL. */
     const char *label;
     /* str:N: the text, trailing NUL and space bytes dropped, other bytes
-     * outside printable ASCII as \xNN (and a backslash as \x5c). Else "". */
+     * outside printable ASCII as \xNN (REGISTER-MAP.md §1). Else "". */
     char text[MCP_REG_TEXT_MAX];
 };
 

@@ -1,6 +1,7 @@
 /* The register-map reader: docs/REGISTER-MAP.md §1 (columns, cells, errors). */
 
 #include "mcp/regmap.h"
+#include "mcp/regval.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -273,31 +274,6 @@ static int decimals_of(double x)
     return -1;
 }
 
-/* The raw range of an integer type (bits: u16). */
-static void int_range(enum mcp_reg_type t, double *lo, double *hi)
-{
-    switch (t) {
-    case MCP_REG_I16:
-        *lo = -32768.0, *hi = 32767.0;
-        return;
-    case MCP_REG_U32:
-        *lo = 0, *hi = 4294967295.0;
-        return;
-    case MCP_REG_I32:
-        *lo = -2147483648.0, *hi = 2147483647.0;
-        return;
-    case MCP_REG_U64:
-        *lo = 0, *hi = 18446744073709551615.0;
-        return;
-    case MCP_REG_I64:
-        *lo = -9223372036854775808.0, *hi = 9223372036854775807.0;
-        return;
-    default:
-        *lo = 0, *hi = 65535.0;
-        return;
-    }
-}
-
 static bool is_integer_type(enum mcp_reg_type t)
 {
     return t <= MCP_REG_I64 || t == MCP_REG_BITS;
@@ -354,7 +330,7 @@ static int parse_labels(struct parse *ps, struct mcp_reg_item *it, const char *c
                             name, it->name, name);
         } else {
             double lo, hi;
-            int_range(it->type, &lo, &hi);
+            mcp_reg_raw_range(it->type, &lo, &hi);
             if (it->type == MCP_REG_U64 ? v < 0 : ((double)v < lo || (double)v > hi))
                 return fail(ps, "labels: %lld does not fit %s", (long long)v,
                             mcp_reg_type_name(it->type));
@@ -393,7 +369,7 @@ static void eng_range(const struct mcp_reg_item *it, double *lo, double *hi)
     } else if (it->type == MCP_REG_F64) {
         *lo = -1.7976931348623157e308, *hi = 1.7976931348623157e308;
     } else {
-        int_range(it->type, lo, hi);
+        mcp_reg_raw_range(it->type, lo, hi);
     }
     double a = *lo * it->scale + it->offset, b = *hi * it->scale + it->offset;
     if (it->type == MCP_REG_F32 || it->type == MCP_REG_F64) {

@@ -277,7 +277,7 @@ int mcp_reg_format(const struct mcp_reg_item *item, const struct mcp_reg_value *
 
 /* ---- the write direction ---- */
 
-static void int_range(enum mcp_reg_type t, double *lo, double *hi)
+void mcp_reg_raw_range(enum mcp_reg_type t, double *lo, double *hi)
 {
     switch (t) {
     case MCP_REG_I16:
@@ -316,7 +316,7 @@ static int range_error(const struct mcp_reg_item *it, const char *shown, char *e
         snprintf(b, sizeof b, "9223372036854775807");
     } else {
         double lo, hi;
-        int_range(it->type, &lo, &hi);
+        mcp_reg_raw_range(it->type, &lo, &hi);
         double x = round_decimals(lo * it->scale + it->offset, it->scaled ? it->decimals : 0);
         double y = round_decimals(hi * it->scale + it->offset, it->scaled ? it->decimals : 0);
         format_double(a, sizeof a, x < y ? x : y);
@@ -372,7 +372,7 @@ int mcp_reg_encode_value(const struct mcp_reg_item *item, double eng, uint16_t *
         x = nearbyint(x * 1e6) / 1e6;
     double r = round(x);
     double lo, hi;
-    int_range(item->type, &lo, &hi);
+    mcp_reg_raw_range(item->type, &lo, &hi);
     /* hi of the 64-bit types is 2^64 or 2^63 as a double: exclusive there. */
     bool above = bits_of(item->type) == 64 ? r >= hi : r > hi;
     if (r < lo || above)
@@ -442,7 +442,7 @@ int mcp_reg_encode_text(const struct mcp_reg_item *item, const char *text, uint1
                 end++;
             if (*end == '\0') {
                 double lo, hi;
-                int_range(item->type, &lo, &hi);
+                mcp_reg_raw_range(item->type, &lo, &hi);
                 bool fits;
                 if (neg)
                     fits = s == 0 || (is_signed(item->type) && (double)s >= lo);
@@ -552,7 +552,7 @@ void mcp_reg_sim_registers(const struct mcp_reg_item *item, double t, uint64_t r
     if (item->type == MCP_REG_F32) {
         lo = -(double)FLT_MAX, hi = (double)FLT_MAX;
     } else {
-        int_range(item->type, &lo, &hi);
+        mcp_reg_raw_range(item->type, &lo, &hi);
     }
     double x = item->scaled ? (v - item->offset) / item->scale : v;
     if (item->type == MCP_REG_F32) {

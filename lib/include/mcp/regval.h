@@ -51,6 +51,13 @@ struct mcp_reg_value {
 uint64_t mcp_reg_order_get(enum mcp_reg_order order, const uint16_t *regs, unsigned n);
 void mcp_reg_order_put(enum mcp_reg_order order, uint64_t value, uint16_t *regs, unsigned n);
 
+/*
+ * The raw range of an integer type as doubles: u16 and bits 0..65535, i16
+ * -32768..32767, u32, i32; u64 0..2^64 and i64 -2^63..2^63, whose upper ends
+ * are 2^64 and 2^63 as doubles (exclusive there). Floats and str: 0..65535.
+ */
+void mcp_reg_raw_range(enum mcp_reg_type type, double *lo, double *hi);
+
 /* Decodes item from its item->nregs registers. Cannot fail. */
 void mcp_reg_decode(const struct mcp_reg_item *item, const uint16_t *regs,
                     struct mcp_reg_value *out);

@@ -8,10 +8,33 @@
 #include "mcp/pdu.h"
 
 struct mcp_match_entry {
-    struct mcp_match_entry *next; /* older */
     uint64_t id;
     uint8_t cmd;
 };
+
+/*
+ * One seq's unanswered requests, oldest first, in a ring of cap slots (a power
+ * of two, 4 up to MCP_MATCH_DEPTH): the i-th oldest is e[(first + i) % cap].
+ * Adding is O(1): a free slot, or (at the depth bound) the oldest's slot, which
+ * then becomes the newest. A response scans newest first, at most
+ * MCP_MATCH_DEPTH entries of one seq, and closes the gap it leaves by moving
+ * the newer ones (none when it answers the newest, the usual case).
+ */
+struct mcp_match_ring {
+    uint8_t first, n, cap;
+    struct mcp_match_entry e[];
+};
+
+#define MIN_CAP 1
+
+_Static_assert(MCP_MATCH_DEPTH >= 4 && (MCP_MATCH_DEPTH & (MCP_MATCH_DEPTH - 1)) == 0 &&
+                   MCP_MATCH_DEPTH <= 128,
+               "MCP_MATCH_DEPTH: a power of two, 4..128 (ring indexes are 8-bit)");
+
+static size_t ring_bytes(unsigned cap)
+{
+    return sizeof(struct mcp_match_ring) + cap * sizeof(struct mcp_match_entry);
+}
 
 void mcp_match_init(struct mcp_match_table *table)
 {
@@ -22,49 +45,59 @@ void mcp_match_init(struct mcp_match_table *table)
 void mcp_match_clear(struct mcp_match_table *table)
 {
     if (table->by_seq != NULL) {
-        for (size_t i = 0; i < 256; i++) {
-            struct mcp_match_entry *e = table->by_seq[i];
-            while (e != NULL) {
-                struct mcp_match_entry *next = e->next;
-                free(e);
-                e = next;
-            }
-        }
+        for (size_t i = 0; i < 256; i++)
+            free(table->by_seq[i]);
         free(table->by_seq);
     }
     mcp_match_init(table);
 }
 
-/* Indexed: pushes a request on its seq's list, forgetting the oldest beyond the depth. */
-static bool push_entry(struct mcp_match_entry **by_seq, uint8_t seq, uint8_t cmd, uint64_t id,
+/* A ring of cap slots holding ring's entries (or none), oldest at slot 0. */
+static struct mcp_match_ring *new_ring(const struct mcp_match_ring *ring, unsigned cap)
+{
+    struct mcp_match_ring *r = malloc(ring_bytes(cap));
+    if (r == NULL)
+        return NULL;
+    r->first = 0;
+    r->n = 0;
+    r->cap = (uint8_t)cap;
+    if (ring != NULL) {
+        for (unsigned i = 0; i < ring->n; i++)
+            r->e[i] = ring->e[(ring->first + i) & (ring->cap - 1u)];
+        r->n = ring->n;
+    }
+    return r;
+}
+
+/* Indexed: notes a request as its seq's newest; at the depth bound its oldest is forgotten. */
+static bool push_entry(struct mcp_match_ring **by_seq, uint8_t seq, uint8_t cmd, uint64_t id,
                        size_t *pending)
 {
-    struct mcp_match_entry *e = malloc(sizeof *e);
-    if (e == NULL)
-        return false;
-    e->id = id;
-    e->cmd = cmd;
-    e->next = by_seq[seq];
-    by_seq[seq] = e;
-    (*pending)++;
-
-    /* Bound the memory a peer that never answers can cost: forget the oldest. */
-    size_t depth = 1;
-    for (struct mcp_match_entry *p = e; p->next != NULL; p = p->next) {
-        if (++depth > MCP_MATCH_DEPTH) {
-            free(p->next);
-            p->next = NULL;
-            (*pending)--;
-            break;
-        }
+    struct mcp_match_ring *r = by_seq[seq];
+    if (r == NULL || (r->n == r->cap && r->cap < MCP_MATCH_DEPTH)) {
+        struct mcp_match_ring *grown = new_ring(r, r == NULL ? MIN_CAP : 2u * r->cap);
+        if (grown == NULL)
+            return false;
+        free(r);
+        by_seq[seq] = r = grown;
     }
+    unsigned mask = r->cap - 1u;
+    if (r->n == MCP_MATCH_DEPTH) {
+        /* Bound the memory a peer that never answers can cost: the oldest's slot is reused. */
+        r->e[r->first] = (struct mcp_match_entry){.id = id, .cmd = cmd};
+        r->first = (uint8_t)((r->first + 1u) & mask);
+        return true;
+    }
+    r->e[(r->first + r->n) & mask] = (struct mcp_match_entry){.id = id, .cmd = cmd};
+    r->n++;
+    (*pending)++;
     return true;
 }
 
-/* The inline requests move into a new index, oldest first (so newest ends first). */
+/* The inline requests move into a new index, oldest first (so newest ends last in each ring). */
 static bool build_index(struct mcp_match_table *table)
 {
-    struct mcp_match_entry **by_seq = calloc(256, sizeof *by_seq);
+    struct mcp_match_ring **by_seq = calloc(256, sizeof *by_seq);
     if (by_seq == NULL)
         return false;
     size_t n = 0;
@@ -117,16 +150,23 @@ bool mcp_match_response(struct mcp_match_table *table, uint8_t req_seq, uint8_t 
         }
         return false;
     }
-    for (struct mcp_match_entry **link = &table->by_seq[req_seq]; *link != NULL;
-         link = &(*link)->next) {
-        struct mcp_match_entry *e = *link;
-        if (e->cmd == cmd) {
-            *id = e->id;
-            *link = e->next;
-            free(e);
-            table->pending--;
-            return true;
+    struct mcp_match_ring *r = table->by_seq[req_seq];
+    if (r == NULL)
+        return false;
+    unsigned mask = r->cap - 1u;
+    for (unsigned i = r->n; i-- > 0;) {
+        if (r->e[(r->first + i) & mask].cmd != cmd)
+            continue;
+        *id = r->e[(r->first + i) & mask].id;
+        for (unsigned k = i + 1; k < r->n; k++) /* the newer ones close the gap */
+            r->e[(r->first + k - 1) & mask] = r->e[(r->first + k) & mask];
+        r->n--;
+        table->pending--;
+        if (r->n == 0) { /* an answered seq holds no memory */
+            free(r);
+            table->by_seq[req_seq] = NULL;
         }
+        return true;
     }
     return false;
 }
@@ -135,7 +175,11 @@ size_t mcp_match_heap_bytes(const struct mcp_match_table *table)
 {
     if (table->by_seq == NULL)
         return 0;
-    return 256 * sizeof *table->by_seq + table->pending * sizeof(struct mcp_match_entry);
+    size_t bytes = 256 * sizeof *table->by_seq;
+    for (size_t i = 0; i < 256; i++)
+        if (table->by_seq[i] != NULL)
+            bytes += ring_bytes(table->by_seq[i]->cap);
+    return bytes;
 }
 
 bool mcp_expects_answer(uint8_t cmd, const uint8_t *payload, size_t len)

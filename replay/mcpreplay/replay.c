@@ -765,6 +765,75 @@ static GError *no_match(const struct runner *r)
                        r->o->select_text);
 }
 
+/* Issue 24: the schedule listing is formatted with integer arithmetic (printf's
+ * floating point cost more than the extraction); the output is what
+ * "%-14.9f %-8" PRIu64 " %-5u %-5zu 0x%02x %-46s %s%s%s\n" gave. */
+static char *put_u64(char *p, uint64_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (n > 0)
+        *p++ = tmp[--n];
+    return p;
+}
+
+/* The text from start to p, padded with spaces to width, then one space. */
+static char *pad_to(char *start, char *p, size_t width)
+{
+    while ((size_t)(p - start) < width)
+        *p++ = ' ';
+    *p++ = ' ';
+    return p;
+}
+
+static char *put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* One schedule line into buf (room for 200 + strlen(sender) + strlen(name)); returns its length. */
+static size_t format_listing_line(char *buf, int64_t due_ns, const struct mr_frame *f,
+                                  const char *sender, const char *name)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *p = buf, *start = p;
+    uint64_t mag = due_ns < 0 ? (uint64_t)0 - (uint64_t)due_ns : (uint64_t)due_ns;
+    if (due_ns < 0)
+        *p++ = '-';
+    p = put_u64(p, mag / 1000000000u);
+    *p++ = '.';
+    uint32_t frac = (uint32_t)(mag % 1000000000u);
+    for (int i = 8; i >= 0; i--, frac /= 10)
+        p[i] = (char)('0' + frac % 10);
+    p = pad_to(start, p + 9, 14);
+    start = p;
+    p = pad_to(start, put_u64(p, f->record), 8);
+    start = p;
+    p = pad_to(start, put_u64(p, f->seq), 5);
+    start = p;
+    p = pad_to(start, put_u64(p, f->len), 5);
+    *p++ = '0';
+    *p++ = 'x';
+    *p++ = hex[f->cmd >> 4];
+    *p++ = hex[f->cmd & 15];
+    *p++ = ' ';
+    start = p;
+    p = pad_to(start, put_str(p, sender), 46);
+    p = put_str(p, name);
+    if (!f->crc_ok)
+        p = put_str(p, " (bad CRC)");
+    if (f->corrupted)
+        p = put_str(p, " (injected)");
+    *p++ = '\n';
+    return (size_t)(p - buf);
+}
+
 static int dry_run(struct runner *r)
 {
     GError *err = NULL;
@@ -785,10 +854,14 @@ static int dry_run(struct runner *r)
             const struct mr_extractor *ex = mr_source_extractor(r->src);
             const struct mr_sender *s = ex != NULL ? mr_extractor_sender(ex, out[i]->sender) : NULL;
             if (r->duration_ns == 0 || due < r->duration_ns) {
-                printf("%-14.9f %-8" G_GUINT64_FORMAT " %-5u %-5zu 0x%02x %-46s %s%s%s\n",
-                       (double)due / 1e9, out[i]->record, out[i]->seq, out[i]->len, out[i]->cmd,
-                       s != NULL ? s->name : "-", s != NULL ? mcp_cmd_name(out[i]->cmd) : "packet",
-                       out[i]->crc_ok ? "" : " (bad CRC)", out[i]->corrupted ? " (injected)" : "");
+                const char *sender = s != NULL ? s->name : "-";
+                const char *name = s != NULL ? mcp_cmd_name(out[i]->cmd) : "packet";
+                size_t room = 200 + strlen(sender) + strlen(name);
+                char line[512];
+                char *buf = room <= sizeof line ? line : g_malloc(room);
+                fwrite(buf, 1, format_listing_line(buf, due, out[i], sender, name), stdout);
+                if (buf != line)
+                    g_free(buf);
                 if (r->o->show_bytes) /* issue 8: what the differential test compares */
                     print_frame_detail(out[i]);
                 r->stats.sent++;

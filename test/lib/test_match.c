@@ -327,6 +327,113 @@ static void test_all_seqs_full(void)
     mcp_match_clear(&t);
 }
 
+/* §4 with the depth rule, per seq so that 100,000 requests stay quick: every
+ * request of a seq in order, open or not; the latest open one with seq and cmd
+ * answers; a seq keeps its MCP_MATCH_DEPTH newest open ones. */
+struct seq_model {
+    GArray *reqs[256]; /* struct model_req_id per request of that seq, oldest first */
+    size_t open;
+};
+
+struct model_req_id {
+    uint64_t id;
+    uint8_t cmd;
+    bool open;
+};
+
+static void seq_model_add(struct seq_model *m, uint8_t seq, uint8_t cmd, uint64_t id)
+{
+    GArray *a = m->reqs[seq];
+    struct model_req_id r = {id, cmd, true};
+    g_array_append_val(a, r);
+    m->open++;
+    size_t open = 0;
+    for (size_t i = a->len; i-- > 0;) {
+        struct model_req_id *q = &g_array_index(a, struct model_req_id, i);
+        if (q->open && ++open > MCP_MATCH_DEPTH) {
+            q->open = false;
+            m->open--;
+            break; /* at most one goes per request */
+        }
+    }
+}
+
+static bool seq_model_response(struct seq_model *m, uint8_t seq, uint8_t cmd, uint64_t *id)
+{
+    GArray *a = m->reqs[seq];
+    for (size_t i = a->len; i-- > 0;) {
+        struct model_req_id *q = &g_array_index(a, struct model_req_id, i);
+        if (q->open && q->cmd == cmd) {
+            q->open = false;
+            m->open--;
+            *id = q->id;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Issue 24: 100,000 requests no one answers over all 256 seqs (some answered
+ * on the way), then a response for every seq and cmd until none matches: the
+ * table gives the model's verdicts throughout, pending never exceeds
+ * 256 * MCP_MATCH_DEPTH, and its memory stays bounded however many came. */
+static void test_100k_pending(void)
+{
+    GRand *rand = g_rand_new_with_seed(24);
+    struct seq_model m = {0};
+    for (unsigned s = 0; s < 256; s++)
+        m.reqs[s] = g_array_new(FALSE, FALSE, sizeof(struct model_req_id));
+    struct mcp_match_table t;
+    mcp_match_init(&t);
+    const uint8_t cmds[] = {MCP_CMD_HEARTBEAT, MCP_CMD_READ, MCP_CMD_WRITE};
+    const size_t bound = 256 * (8 + 16 * MCP_MATCH_DEPTH) + 256 * sizeof(void *);
+    size_t matched = 0;
+    for (uint64_t id = 0; id < 100000; id++) {
+        uint8_t seq = (uint8_t)g_rand_int_range(rand, 0, 256);
+        uint8_t cmd = cmds[g_rand_int_range(rand, 0, 3)];
+        g_assert_true(mcp_match_add_request(&t, seq, cmd, id));
+        seq_model_add(&m, seq, cmd, id);
+        if (g_rand_int_range(rand, 0, 20) == 0) { /* now and then an answer, any seq and cmd */
+            uint8_t rs = (uint8_t)g_rand_int_range(rand, 0, 256);
+            uint8_t rc = cmds[g_rand_int_range(rand, 0, 3)];
+            uint64_t got = UINT64_MAX, want = UINT64_MAX;
+            bool hit = mcp_match_response(&t, rs, (uint8_t)(rc | 0x80), &got);
+            g_assert_cmpint(hit, ==, seq_model_response(&m, rs, rc, &want));
+            g_assert_cmpuint(got, ==, want);
+            matched += hit;
+        }
+        if (id % 997 == 0) {
+            g_assert_cmpuint(t.pending, ==, m.open);
+            g_assert_cmpuint(mcp_match_heap_bytes(&t), <=, bound);
+        }
+    }
+    g_assert_cmpuint(matched, >, 1000);
+    g_assert_cmpuint(t.pending, ==, m.open);
+    g_assert_cmpuint(t.pending, <=, 256 * MCP_MATCH_DEPTH);     /* seqs at their bound, */
+    g_assert_cmpuint(t.pending, >, 256 * MCP_MATCH_DEPTH - 64); /* but for recent answers */
+    g_assert_cmpuint(mcp_match_heap_bytes(&t), <=, bound);
+    /* every pending request answered, newest first per seq and cmd, then nothing more */
+    for (unsigned s = 0; s < 256; s++) {
+        for (size_t c = 0; c < G_N_ELEMENTS(cmds); c++) {
+            for (;;) {
+                uint64_t got = UINT64_MAX, want = UINT64_MAX;
+                bool hit = mcp_match_response(&t, (uint8_t)s, (uint8_t)(cmds[c] | 0x80), &got);
+                g_assert_cmpint(hit, ==, seq_model_response(&m, (uint8_t)s, cmds[c], &want));
+                g_assert_cmpuint(got, ==, want);
+                if (!hit)
+                    break;
+            }
+        }
+    }
+    g_assert_cmpuint(t.pending, ==, 0);
+    g_assert_cmpuint(m.open, ==, 0);
+    g_assert_cmpuint(mcp_match_heap_bytes(&t), ==, 256 * sizeof(void *));
+    mcp_match_clear(&t);
+    for (unsigned s = 0; s < 256; s++)
+        g_array_free(m.reqs[s], TRUE);
+    g_rand_free(rand);
+}
+
 /* Clearing an indexed table frees the index too; it works inline again after. */
 static void test_clear_indexed(void)
 {
@@ -387,6 +494,7 @@ int main(int argc, char **argv)
     g_test_add_func("/match/inline-removal", test_inline_removal);
     g_test_add_func("/match/many-seqs-as-model", test_many_seqs_as_model);
     g_test_add_func("/match/all-seqs-full", test_all_seqs_full);
+    g_test_add_func("/match/100k-pending", test_100k_pending);
     g_test_add_func("/match/clear-indexed", test_clear_indexed);
     g_test_add_func("/match/expects-answer", test_expects_answer);
     return g_test_run();

@@ -8,8 +8,19 @@
  * request, as a master opening a new UDP port per request does, costs
  * sizeof(struct mcp_match_table) and nothing more). The request that would
  * make MCP_MATCH_INLINE + 1 unanswered turns it into a 256-seq index
- * (256 pointers, allocated) with one allocated entry per unanswered request,
- * which it keeps until mcp_match_clear. Both forms give the same answers.
+ * (256 pointers, allocated), which it keeps until mcp_match_clear, and one
+ * ring per seq that has unanswered requests (8 + 16 * capacity bytes, the
+ * capacity doubling from 4 to MCP_MATCH_DEPTH as needed; freed when its seq
+ * has none left). Both forms give the same answers.
+ *
+ * Bounded memory and cost: §4 matches a response to the latest unanswered
+ * request with its seq and cmd, so a seq's older unanswered requests are
+ * reached only after every newer one with their cmd has been answered; the
+ * table keeps the MCP_MATCH_DEPTH newest per seq (at most
+ * 256 * MCP_MATCH_DEPTH pending, about 260 KiB) and forgets older ones (a
+ * response that would have reached one is unmatched: the documented limit). Adding a request costs
+ * O(1) however many are pending (no walk, and no allocation once its seq's ring is full); a
+ * response scans at most MCP_MATCH_DEPTH entries of its seq, newest first.
  */
 #ifndef MCP_MATCH_H
 #define MCP_MATCH_H
@@ -22,12 +33,12 @@
 extern "C" {
 #endif
 
-struct mcp_match_entry;
+struct mcp_match_ring;
 
 /* Unanswered requests a table holds before it allocates its 256-seq index. */
 #define MCP_MATCH_INLINE 4
 
-/* How many unanswered requests one seq keeps; older ones are forgotten. */
+/* How many unanswered requests one seq keeps; older ones are forgotten (a power of two). */
 #define MCP_MATCH_DEPTH 64
 
 /* Read pending only; the rest is the library's. */
@@ -36,8 +47,8 @@ struct mcp_match_table {
     uint64_t inline_id[MCP_MATCH_INLINE];
     uint8_t inline_seq[MCP_MATCH_INLINE];
     uint8_t inline_cmd[MCP_MATCH_INLINE];
-    /* NULL, or per seq 0..255 its unanswered requests, newest first. */
-    struct mcp_match_entry **by_seq;
+    /* NULL, or per seq 0..255 NULL or a ring of its unanswered requests. */
+    struct mcp_match_ring **by_seq;
     size_t pending; /* unanswered requests held (at most 256 * MCP_MATCH_DEPTH) */
 };
 
@@ -54,9 +65,11 @@ void mcp_match_clear(struct mcp_match_table *table);
  * Notes a request (§4) of seq 0..255 and cmd (bit 7 clear, as the frame
  * carries it); id is the caller's (a frame number, an index...) and comes
  * back from the response that matches it. When seq already holds
- * MCP_MATCH_DEPTH unanswered requests, its oldest is forgotten. Returns false
- * when memory ran out (only when the table allocates: its index, or an entry
- * once indexed); the table is then as it was before the call.
+ * MCP_MATCH_DEPTH unanswered requests, its oldest is forgotten (pending stays
+ * the same). O(1): constant work whatever the number pending. Returns false
+ * when memory ran out (only when the table allocates: its index, or a seq's
+ * ring when it is created or doubles); the table is then as it was before the
+ * call.
  */
 bool mcp_match_add_request(struct mcp_match_table *table, uint8_t seq, uint8_t cmd, uint64_t id);
 
@@ -65,14 +78,16 @@ bool mcp_match_add_request(struct mcp_match_table *table, uint8_t seq, uint8_t c
  * (0..255) and cmd (response_cmd & 0x7F). On a match, *id receives the
  * request's id, the request counts as answered (it is removed: it matches
  * once) and true is returned; otherwise false and *id is untouched.
- * Allocates nothing.
+ * Allocates nothing (frees the seq's ring when it was its last request); at
+ * most MCP_MATCH_DEPTH entries are looked at.
  */
 bool mcp_match_response(struct mcp_match_table *table, uint8_t req_seq, uint8_t response_cmd,
                         uint64_t *id);
 
 /*
- * Bytes the table has allocated (0 while unindexed): its index and entries.
- * The table's own sizeof is not included. For memory accounting and tests.
+ * Bytes the table has allocated (0 while unindexed): its index and rings.
+ * The table's own sizeof is not included. Looks at the 256 seqs: for memory
+ * accounting and tests, not for every frame.
  */
 size_t mcp_match_heap_bytes(const struct mcp_match_table *table);
 

@@ -37,6 +37,7 @@ CAPTURES=(
     "serial-faults|Serial, every fault: a bad check is junk, so the receiver sees a gap and NAKs it|--transport serial --devices 1-2 --limit 300 --corrupt-crc 0.05 --drop 0.04 --duplicate 0.04 --reorder 0.04 --nak 0.04 --sync 0.02 --noise 0.2 --split 0.5 --seed 5"
     "serial-xor8-le|Serial with the xor8 check and little-endian lengths|--transport serial --crc xor8 --length-le --devices 1-2 --limit 150 --noise 0.3 --split 0.5 --seed 6"
     "serial-pcapng|Serial in pcapng with microsecond timestamps|--transport serial --format pcapng --devices 1-2 --limit 100 --noise 0.3 --split 0.5 --seed 7"
+    "plant|A plant's devices with the register map \`plant-map.csv\` (dissector preference mcp5a.register_map, docs/REGISTER-MAP.md): READs of whole items and blocks of adjacent items, WRITEs of setpoints that then stay; tank temperatures (scaled i16) on a sine and a ramp over a minute, f32 levels and flows in CDAB order, \`bits\` status words with labels, \`str:8\` serial numbers, u32 counters; the truth file's \`items\` give every value|--transport udp --devices 1-3 --map plant-map.csv --rate 5 --limit 600 --mix heartbeat=10,read=60,write=12,unknown=3,write-all=3,event=12 --seed 18"
 )
 
 if [ "${1:-}" = "--table" ]; then
@@ -57,6 +58,7 @@ for entry in "${CAPTURES[@]}"; do
     IFS='|' read -r name what args <<<"$entry"
     ext=pcap
     [[ $args == *pcapng* ]] && ext=pcapng
+    args=${args//--map /--map $here/} # a map lies beside the captures
     # shellcheck disable=SC2086 # args are words on purpose
     "$mcpgen" $args --write "$out/$name.$ext" --truth "$out/$name.truth.jsonl"
     chmod a+r "$out/$name.$ext" "$out/$name.truth.jsonl"

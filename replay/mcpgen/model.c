@@ -8,6 +8,7 @@
 #include "behaviour.h"
 #include "bigarray.h"
 #include "heap.h"
+#include "mapgen.h"
 #include "mcp/frame.h"
 #include "mcp/match.h"
 #include "mcp/pdu.h"
@@ -24,6 +25,7 @@ struct msg {
     uint32_t req_msg; /* a response: the request's msg id; else TRUTH_NONE */
     uint8_t cmd;
     bool expects_answer; /* a request the link's device answers */
+    bool fill;           /* --map: a READ answer whose values are taken when it goes out */
     uint16_t len;
     uint8_t payload[];
 };
@@ -70,6 +72,7 @@ struct model {
     struct msender *snd;
     struct bigarray *last_good; /* per msg: truth index of the newest good copy of a request */
     struct bigarray *linked;    /* per msg: a response's first good copy has been matched */
+    struct mapgen *map;         /* --map: items, written values; else NULL */
     uint32_t next_msg;
     uint64_t fresh_count;
     int big_done;
@@ -94,6 +97,7 @@ static struct msg *msg_new(struct model *m, uint8_t cmd, const uint8_t *payload,
     g->req_msg = req_msg;
     g->cmd = cmd;
     g->expects_answer = expects;
+    g->fill = false;
     g->len = (uint16_t)len;
     if (len > 0)
         memcpy(g->payload, payload, len);
@@ -227,6 +231,8 @@ static void emit(struct model *m, int s, uint64_t t, const struct msg *g, uint8_
         p.verdict = bad_crc ? TRUTH_IGNORED : verdict;
         p.missing = bad_crc ? 0 : missing;
         p.expected = (int16_t)(bad_crc ? -1 : expected);
+        if (m->map != NULL) /* a bad check does not hide the values (§3) */
+            p.regs = truth_add_registers(m->truth, g->cmd, g->payload, g->len);
         ti = truth_add(m->truth, &p);
         if (!bad_crc)
             link_frame(m, s, g, seq, ti);
@@ -272,6 +278,8 @@ static void take_in(struct model *m, int s, uint64_t t, const struct msg *g, uin
     uint8_t rsp_cmd;
     size_t n = behaviour_answer(m->opt, &m->rng, g->cmd, g->payload, g->len, seq, served, &rsp_cmd,
                                 m->payload);
+    if (m->map != NULL && g->cmd == MCP_CMD_WRITE)
+        mapgen_written(m->map, g->payload, g->len, rsp_cmd, m->payload, n);
     struct msender *D = &m->snd[dev];
     if (!D->resp_key_valid || D->resp_key_t != t) {
         /* uniform in latency +- jitter (--latency MS:JITTER_MS), as a share of the latency
@@ -284,7 +292,9 @@ static void take_in(struct model *m, int s, uint64_t t, const struct msg *g, uin
         D->resp_key_t = t;
         D->resp_latency = (uint64_t)(lat < 0 ? 0 : lat);
     }
-    push_fresh(m, dev, t + D->resp_latency, msg_new(m, rsp_cmd, m->payload, n, g->id, false));
+    struct msg *rsp = msg_new(m, rsp_cmd, m->payload, n, g->id, false);
+    rsp->fill = m->map != NULL;
+    push_fresh(m, dev, t + D->resp_latency, rsp);
 }
 
 static void push_naks(struct model *m, int receiver, int target, uint64_t t, const uint8_t *seqs,
@@ -412,6 +422,10 @@ static void handle_fresh(struct model *m, const struct item *it)
     struct msender *S = &m->snd[s];
     struct msg *g = it->msg;
     uint64_t t = it->t;
+    if (g->fill) { /* --map: the values as they are when the answer goes out (§4) */
+        mapgen_fill_answer(m->map, g->cmd, g->payload, g->len, (double)t / 1e9);
+        g->fill = false;
+    }
     m->fresh_count++;
     int peer = m->topo->senders[s].peer;
     bool clean = S->state == S_CLEAN && (peer < 0 || m->snd[peer].state == S_CLEAN);
@@ -659,8 +673,11 @@ static void tick(struct model *m, const struct item *it)
                     kind = MIX_WRITE_ALL;
             }
             uint8_t cmd;
-            size_t n = behaviour_request(o, &m->rng, kind, bcast ? 0xFF : unit_for(m, l),
-                                         o->max_device, &cmd, m->payload);
+            uint8_t unit = bcast ? 0xFF : unit_for(m, l);
+            size_t n =
+                m->map != NULL
+                    ? mapgen_request(m->map, &m->rng, kind, unit, o->max_device, &cmd, m->payload)
+                    : behaviour_request(o, &m->rng, kind, unit, o->max_device, &cmd, m->payload);
             /* Requests to the broadcast address or to device 0xFF are never answered. */
             bool expects = !bcast && mcp_expects_answer(cmd, m->payload, n);
             push_fresh(m, l->to_dev, t, msg_new(m, cmd, m->payload, n, TRUTH_NONE, expects));
@@ -723,6 +740,10 @@ void model_run(const struct gen_options *opt, const struct topology *topo, struc
     m->last_good = bigarray_new(sizeof(uint32_t));
     m->linked = bigarray_new(sizeof(uint8_t));
     m->bbytes = g_byte_array_new();
+    if (opt->map != NULL) {
+        m->map = mapgen_new(opt);
+        truth_set_map(truth, opt->map, opt->map_path);
+    }
     m->bframes = g_array_new(FALSE, FALSE, sizeof(struct burst_frame));
 
     uint64_t steps = 0;
@@ -770,6 +791,7 @@ void model_run(const struct gen_options *opt, const struct topology *topo, struc
     heap_free(&m->heap);
     bigarray_free(m->last_good);
     bigarray_free(m->linked);
+    mapgen_free(m->map);
     g_byte_array_free(m->bbytes, TRUE);
     g_array_free(m->bframes, TRUE);
     g_free(m);

@@ -9,6 +9,8 @@
 #include <pcap/pcap.h>
 
 #include "idlist.h"
+#include "mapgen.h"
+#include "mcp/regmap.h"
 #include "samefile.h"
 #include "version.h"
 
@@ -339,6 +341,10 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
          "first seq of every sender (default random)", "N"},
         {"big-frames", 0, 0, G_OPTION_ARG_INT, &big,
          "4 KiB EVENT frames (default 1 for TCP, 0 otherwise)", "N"},
+        {"map", 0, 0, G_OPTION_ARG_FILENAME, &opt->map_path,
+         "register map (docs/REGISTER-MAP.md): its devices, READs and WRITEs at its items, "
+         "answers with their simulated values",
+         "FILE"},
         {"progress", 0, 0, G_OPTION_ARG_NONE, &progress,
          "a progress line on stderr even when it is not a terminal", NULL},
         {"no-progress", 0, 0, G_OPTION_ARG_NONE, &no_progress,
@@ -489,6 +495,8 @@ bool gen_options_parse(int argc, char **argv, struct gen_options *opt)
     if (ok && big != G_MININT && (big < 0 || big > 1000))
         ok = fail("%s", "--big-frames must be 0..1000");
     opt->big_frames = big >= 0 ? big : (opt->transport == GEN_TCP ? 1 : 0);
+    if (ok && opt->map_path != NULL)
+        ok = mapgen_configure(opt); /* last: a bad map is reported once the options are good */
 
     g_free(transport);
     g_free(link);
@@ -507,6 +515,10 @@ void gen_options_free(struct gen_options *opt)
     g_free(opt->out);
     g_free(opt->truth);
     g_free(opt->fault_at);
+    g_free(opt->map_path);
+    mcp_regmap_free(opt->map);
+    opt->map_path = NULL;
+    opt->map = NULL;
     opt->out = opt->truth = NULL;
     opt->fault_at = NULL;
 }

@@ -8,6 +8,8 @@
 #include "exitcode.h"
 #include "mcp/frame.h"
 
+struct mcp_regmap;
+
 enum gen_transport { GEN_UDP, GEN_TCP, GEN_SERIAL };
 
 enum gen_link {
@@ -90,6 +92,9 @@ struct gen_options {
     struct mcp_codec codec;
     int first_seq;  /* -1: random per sender */
     int big_frames; /* 4 KiB EVENT frames (TCP and serial) */
+
+    char *map_path;         /* --map FILE (docs/REGISTER-MAP.md), or NULL */
+    struct mcp_regmap *map; /* loaded from map_path (mapgen.c); NULL without --map */
 };
 
 /* Exit codes (replay/common/exitcode.h, docs/options.md, --help). */

@@ -2,14 +2,31 @@
 #include "truth.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "mcp/frame.h"
+#include "mcp/pdu.h"
+#include "mcp/regmap.h"
+#include "mcp/regval.h"
+
+/* A frame's register values (--map): device, first register, the values present. */
+struct truth_regs {
+    uint8_t device;
+    uint8_t count;
+    uint16_t addr;
+    uint16_t values[MCP_MAX_REGISTERS];
+};
 
 void truth_init(struct truth *t)
 {
     t->pdus = bigarray_new(sizeof(struct truth_pdu));
     t->junk = bigarray_new(sizeof(struct truth_junk));
     t->sender = g_ptr_array_new_with_free_func(g_free);
+    t->regs = NULL;
+    t->map = NULL;
+    t->map_name = NULL;
 }
 
 void truth_free(struct truth *t)
@@ -17,6 +34,41 @@ void truth_free(struct truth *t)
     bigarray_free(t->pdus);
     bigarray_free(t->junk);
     g_ptr_array_free(t->sender, TRUE);
+    if (t->regs != NULL)
+        bigarray_free(t->regs);
+    g_free(t->map_name);
+}
+
+void truth_set_map(struct truth *t, const struct mcp_regmap *map, const char *path)
+{
+    t->map = map;
+    g_free(t->map_name);
+    t->map_name = g_path_get_basename(path);
+    if (t->regs == NULL)
+        t->regs = bigarray_new(sizeof(struct truth_regs));
+}
+
+uint32_t truth_add_registers(struct truth *t, uint8_t cmd, const uint8_t *payload, size_t len)
+{
+    struct mcp_pdu p;
+    mcp_pdu_parse(cmd, payload, len, &p);
+    bool ok_read = cmd == MCP_CMD_READ_RSP && p.has_req_seq && p.status == MCP_STATUS_OK;
+    if (t->regs == NULL || !p.has_register_block || (!ok_read && cmd != MCP_CMD_WRITE))
+        return 0;
+    /* §3: the registers the frame carries (as the dissector counts them) */
+    size_t n = p.count < p.value_count ? p.count : p.value_count;
+    if (n > MCP_MAX_REGISTERS)
+        n = MCP_MAX_REGISTERS;
+    struct truth_regs r;
+    memset(&r, 0, sizeof r);
+    r.device = p.device;
+    r.addr = p.addr;
+    r.count = (uint8_t)n;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *v = payload + p.values_offset + 2 * i;
+        r.values[i] = (uint16_t)(v[0] << 8 | v[1]);
+    }
+    return bigarray_append(t->regs, &r) + 1;
 }
 
 uint32_t truth_add_sender(struct truth *t, const char *name)
@@ -133,6 +185,56 @@ static void put_record(struct line *l, struct truth *t, uint32_t idx)
         put_uint(l, ((const struct truth_pdu *)bigarray_get(t->pdus, idx))->record);
 }
 
+/* A JSON string's body: the text of an item (printable ASCII, \xNN escapes). */
+static void put_json_text(GString *out, const char *text)
+{
+    for (const char *c = text; *c != '\0'; c++) {
+        if (*c == '"' || *c == '\\')
+            g_string_append_c(out, '\\');
+        if ((unsigned char)*c < 0x20)
+            g_string_append_printf(out, "\\u%04x", (unsigned char)*c);
+        else
+            g_string_append_c(out, *c);
+    }
+}
+
+/*
+ * ,"items":[...]: every item of the frame's device wholly inside its
+ * registers (docs/REGISTER-MAP.md §3), with its engineering value as
+ * mcp_reg_decode gives it: a number, "nan"/"inf"/"-inf", or for str:N the text.
+ */
+static void write_items(FILE *f, struct truth *t, uint32_t regs)
+{
+    struct truth_regs r = *(const struct truth_regs *)bigarray_get(t->regs, regs - 1);
+    const struct mcp_reg_item *const *first;
+    size_t n = mcp_regmap_overlapping(t->map, r.device, r.addr, r.count, &first);
+    GString *out = g_string_new(",\"items\":[");
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        const struct mcp_reg_item *it = first[i];
+        if (it->addr < r.addr || (uint32_t)it->addr + it->nregs > (uint32_t)r.addr + r.count)
+            continue; /* partial: no value (§3) */
+        struct mcp_reg_value v;
+        mcp_reg_decode(it, r.values + (it->addr - r.addr), &v);
+        char num[64];
+        mcp_reg_format_number(it, &v, num, sizeof num);
+        g_string_append_printf(out, "%s{\"name\":\"%s\",", any ? "," : "", it->name);
+        if (it->type == MCP_REG_STR) {
+            g_string_append(out, "\"text\":\"");
+            put_json_text(out, v.text);
+            g_string_append(out, "\"}");
+        } else if (isnan(v.eng) || isinf(v.eng)) {
+            g_string_append_printf(out, "\"value\":\"%s\"}", num);
+        } else {
+            g_string_append_printf(out, "\"value\":%s}", num);
+        }
+        any = true;
+    }
+    g_string_append_c(out, ']');
+    fwrite(out->str, 1, out->len, f);
+    g_string_free(out, TRUE);
+}
+
 static void write_pdu(FILE *f, struct truth *t, const struct truth_pdu *p_in)
 {
     const struct truth_pdu copy = *p_in, *p = &copy; /* put_record() touches other chunks */
@@ -161,6 +263,11 @@ static void write_pdu(FILE *f, struct truth *t, const struct truth_pdu *p_in)
     put_record(&l, t, p->request_in);
     put_str(&l, ",\"response_in\":");
     put_record(&l, t, p->response_in);
+    if (p->regs != 0) {
+        fwrite(l.buf, 1, l.len, f);
+        write_items(f, t, p->regs);
+        l.len = 0;
+    }
     put_str(&l, "}\n");
     fwrite(l.buf, 1, l.len, f);
 }
@@ -179,9 +286,16 @@ bool truth_write(struct truth *t, const struct truth_header *h, FILE *f, const c
     setvbuf(f, buf, _IOFBF, sizeof buf);
     fprintf(f,
             "{\"type\":\"capture\",\"transport\":\"%s\",\"link\":\"%s\",\"crc\":\"%s\","
-            "\"length_le\":%s,\"frames\":%u,\"records\":%u,\"seed\":%" G_GUINT64_FORMAT "}\n",
+            "\"length_le\":%s,\"frames\":%u,\"records\":%u,\"seed\":%" G_GUINT64_FORMAT,
             h->transport, h->link, h->crc, h->length_le ? "true" : "false", bigarray_len(t->pdus),
             h->records, h->seed);
+    if (t->map != NULL) {
+        GString *name = g_string_new(NULL);
+        put_json_text(name, t->map_name);
+        fprintf(f, ",\"map\":\"%s\"", name->str);
+        g_string_free(name, TRUE);
+    }
+    fputs("}\n", f);
     /* Within a record the junk line comes first: junk is reported before the frame it precedes. */
     uint32_t j = 0, nj = bigarray_len(t->junk);
     for (uint32_t i = 0; i < bigarray_len(t->pdus); i++) {

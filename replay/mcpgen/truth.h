@@ -13,6 +13,8 @@
 #include "bigarray.h"
 #include "mcp/seq.h"
 
+struct mcp_regmap;
+
 #define TRUTH_NONE UINT32_MAX
 /* The verdict of a frame whose check failed: no sequence analysis. */
 #define TRUTH_IGNORED MCP_SEQ_VERDICT_COUNT
@@ -22,6 +24,7 @@ struct truth_pdu {
     uint32_t sender;      /* index into the sender names */
     uint32_t request_in;  /* truth index of the matched request, or TRUTH_NONE */
     uint32_t response_in; /* truth index of the matching response, or TRUTH_NONE */
+    uint32_t regs;        /* --map: 1 + index of its register block (truth_add_registers), or 0 */
     uint16_t index;       /* position among the frames shown in its record */
     int16_t expected;     /* L + 1 before the frame, -1 for null */
     uint8_t seq;
@@ -40,6 +43,11 @@ struct truth {
     struct bigarray *pdus; /* struct truth_pdu, in emission order (spills to disk) */
     struct bigarray *junk; /* struct truth_junk, one per record, in record order */
     GPtrArray *sender;     /* names, "10.0.0.1:40001>10.0.0.101:23130" or "serial:0" */
+    /* --map: the register blocks of READ responses OK and WRITE requests (struct
+     * truth_regs), whose items the answer key lists; NULL without a map */
+    struct bigarray *regs;
+    const struct mcp_regmap *map;
+    char *map_name; /* the map file's name (no folder), for the header */
 };
 
 void truth_init(struct truth *t);
@@ -51,6 +59,14 @@ static inline struct truth_pdu *truth_at(struct truth *t, uint32_t i)
 {
     return bigarray_at(t->pdus, i);
 }
+/* --map: the items of the map are listed for frames with register values. */
+void truth_set_map(struct truth *t, const struct mcp_regmap *map, const char *path);
+/*
+ * The register block of a frame about to be added (a READ response with
+ * status OK, or a WRITE request: the values it carries): the value for
+ * truth_pdu.regs, 0 for any other frame.
+ */
+uint32_t truth_add_registers(struct truth *t, uint8_t cmd, const uint8_t *payload, size_t len);
 void truth_place(struct truth *t, uint32_t i, uint32_t record);
 void truth_add_junk(struct truth *t, uint32_t record, uint32_t bytes);
 

@@ -37,10 +37,15 @@ def read_truth(path):
     return lines[0], lines[1:]
 
 
-def prefs_of(head):
-    """The -o preferences a truth header names: CRC variant, length byte order."""
-    return ["-o", f"mcp5a.crc_variant:{head['crc']}",
-            "-o", f"mcp5a.length_le:{'TRUE' if head['length_le'] else 'FALSE'}"]
+def prefs_of(head, folder=None):
+    """The -o preferences a truth header names: CRC variant, length byte order, and
+    (mcpgen --map) the register map, a file NAME in folder (beside the truth file;
+    without a folder the map is left out)."""
+    prefs = ["-o", f"mcp5a.crc_variant:{head['crc']}",
+             "-o", f"mcp5a.length_le:{'TRUE' if head['length_le'] else 'FALSE'}"]
+    if head.get("map") and folder is not None:
+        prefs += ["-o", f"mcp5a.register_map:{os.path.join(folder, head['map'])}"]
+    return prefs
 
 
 def with_truth(capdir):

@@ -50,6 +50,17 @@ expect 2 $out -t serial --link vlan
 expect 2 $out -t serial --ipv6
 expect 2 $out --no-such-option
 expect 2 $out stray-argument
+# a bad register map: "mcpgen: FILE:LINE: what is wrong" (docs/REGISTER-MAP.md §1)
+printf 'device,addr,name,type\n1,0,ok,u16\n1,1,bad,u17\n' >"$work/bad.csv"
+expect 2 $out --map "$work/bad.csv"
+grep -q "^mcpgen: $work/bad.csv:3: " "$work/stderr" || {
+    echo "--map bad.csv: want 'mcpgen: $work/bad.csv:3: ...', got:" >&2
+    cat "$work/stderr" >&2
+    status=1
+}
+printf 'device,addr,name,type\n200,0,far,u16\n' >"$work/far.csv"
+expect 2 $out --map "$work/far.csv"         # device 200: mcpgen simulates 1..150
+expect 2 $out --map "$work/no-such-map.csv"
 expect 6 --out "$work/no/such/dir/x.pcap"
 expect 6 --out "$work/no/such/dir/x.pcapng" --format pcapng
 expect 6 $out --truth "$work/no/such/dir/x.jsonl"

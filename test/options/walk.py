@@ -78,6 +78,8 @@ MCPGEN = {
     "progress": None,
     "no-progress": None,
     "version": None,
+    # a map that cannot be read: "mcpgen: FILE: ..." (bad cells: test/mcpgen/bad_options.sh)
+    "map": ([], ["/nonexistent/map.csv"], "/nonexistent/map.csv"),
     # hidden aliases kept for one release: the message names the new option
     "out": ([], [""], "--write"),
     "frames": ([], ["0", "x"], "--limit"),

@@ -165,7 +165,8 @@ def main():
             cap, truth, [(False, dumps.two_pass(name)[0]), (True, dumps.one_pass(name)[0])]))
     if not args.runner or not args.truth:
         ap.error("give --runner CAPTURE TRUTH or --dumps DIR CAPTURES_DIR")
-    prefs = mt.prefs_of(mt.read_truth(args.truth)[0])
+    prefs = mt.prefs_of(mt.read_truth(args.truth)[0],
+                        os.path.dirname(os.path.abspath(args.truth)))
     runs = [(one, mt.split_json(mt.tshark(args.runner, ["-n", "-r", args.capture]
                                           + (mt.ONE_PASS if one else mt.TWO_PASS) + prefs))[0])
             for one in (False, True)]

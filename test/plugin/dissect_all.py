@@ -105,7 +105,10 @@ def main():
                 copy = shutil.copy(cap, work)
                 os.chmod(copy, 0o644)
                 truth = os.path.join(args.captures, name + ".truth.jsonl")
-                prefs = mt.prefs_of(mt.read_truth(truth)[0]) if os.path.exists(truth) else []
+                head = mt.read_truth(truth)[0] if os.path.exists(truth) else None
+                if head is not None and head.get("map"):  # the map beside it, readable too
+                    os.chmod(shutil.copy(os.path.join(args.captures, head["map"]), work), 0o644)
+                prefs = mt.prefs_of(head, work) if head is not None else []
                 jobs.append((f"{name}: field dump", pool.submit(
                     dump, args.runner, copy, prefs, names, bools,
                     os.path.join(args.out, "dump", name))))

@@ -18,9 +18,13 @@ G_DEFINE_QUARK(mp - error - quark, mp_error)
 
 static const char description[] =
     "Commands (numbers in decimal or 0x hex):\n"
-    "  read DEVICE ADDR COUNT      read COUNT (1..125) registers from ADDR\n"
+    "  read DEVICE ADDR COUNT      read COUNT (1..125) registers from ADDR (--type: COUNT values)\n"
+    "  read DEVICE NAME...|all     --map: the items named, or all of the device's, in as few\n"
+    "                              READs as fit (runs without a gap, at most 125 registers)\n"
     "  write DEVICE ADDR VALUE...  write the values (0..65535 or -32768..-1) from ADDR;\n"
     "                              DEVICE 255 is a broadcast: no answer is expected\n"
+    "  write DEVICE NAME=VALUE...  --map: engineering values (or labels), range-checked; an\n"
+    "                              item of access r is refused before anything is sent\n"
     "  heartbeat                   ask the device whether it is alive\n"
     "  sync [REASON]               send SYNC (never answered)\n"
     "  raw HEX                     send any frame, 5a SEQ LEN LEN CMD PAYLOAD, with the\n"
@@ -33,6 +37,7 @@ static const char description[] =
     "A session starts with a SYNC (seq --seq, default 0), so a device that heard an earlier\n"
     "session does not answer with gap NAKs; requests follow it. A NAK BAD_CRC, SEQ_GAP or\n"
     "BUSY makes mcppoll resend the frame with its seq (--retries, --busy-backoff).\n"
+    "Typed values (--map's items, --type T --order O): docs/REGISTER-MAP.md.\n"
     "\n"
     "Examples:\n"
     "  mcppoll udp://10.0.0.5:23130 read 3 0x10 4\n"
@@ -43,13 +48,18 @@ static const char description[] =
     "  mcppoll -c 10 --json=poll.jsonl --show hex udp://10.0.0.5:23130 read 3 0 2\n"
     "  mcppoll -v -w s.pcapng udp://10.0.0.5:23130 raw '5a 00 00 00 01'\n"
     "  mcppoll udp://10.0.0.5:23130 -- write 3 0x10 -5   (-- before negative values)\n"
+    "  mcppoll --map plant.csv udp://10.0.0.5:23130 read 3 all\n"
+    "  mcppoll --map plant.csv udp://10.0.0.5:23130 write 3 setpoint=21.5 mode=auto\n"
+    "  mcppoll --map plant.csv -c 10 --interval 500 --csv log.csv udp://10.0.0.5:23130 read 3 all\n"
+    "  mcppoll --type f32 --order CDAB udp://10.0.0.5:23130 read 3 0x20 4   (4 floats)\n"
+    "  mcppoll --type i32 udp://10.0.0.5:23130 -- write 3 0x20 -100000 7\n"
     "\n"
     "Exit status (one table for every tool: docs/options.md):\n"
     "  0  answered with status OK\n"
     "  1  another status, or NAKed after the retries\n"
-    "  2  usage or bad input\n"
+    "  2  usage or bad input (a bad --map: FILE:LINE: what is wrong)\n"
     "  3  target unreachable, or no answer within --timeout\n"
-    "  6  an output (-w, --json=FILE) cannot be created or written (was 2 before 0.2)\n"
+    "  6  an output (-w, --json=FILE, --csv) cannot be created or written (was 2 before 0.2)\n"
     "See mcppoll(1).";
 
 static bool fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);

@@ -5,7 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mapopt.h"
 #include "options.h"
+#include "output.h"
+#include "plan.h"
 #include "samefile.h"
 #include "run.h"
 #include "session.h"
@@ -32,6 +35,31 @@ int main(int argc, char **argv)
         mp_options_clear(o);
         g_free(o);
         return 0;
+    }
+    /* --map: a bad map is FILE:LINE and exit 2 before anything is sent or written (issue 19). */
+    if (o->map_path != NULL) {
+        int rc = mcp_mapopt_load("mcppoll", o->map_path, &o->map);
+        if (rc != 0) {
+            mp_options_clear(o);
+            g_free(o);
+            return rc;
+        }
+    }
+    if (!mp_plan_build(o, &error)) {
+        /* (not g_printerr: a unit such as °C stays UTF-8 whatever the locale) */
+        fprintf(stderr, "mcppoll: %s\n", error->message);
+        g_error_free(error);
+        mp_options_clear(o);
+        g_free(o);
+        return MP_EXIT_USAGE;
+    }
+    if (o->csv_path != NULL && o->json_path != NULL && strcmp(o->csv_path, "-") != 0 &&
+        (mcp_same_file(o->csv_path, o->json_path) ||
+         (o->record != NULL && mcp_same_file(o->csv_path, o->record)))) {
+        g_printerr("mcppoll: --csv %s names the same file as another output\n", o->csv_path);
+        mp_options_clear(o);
+        g_free(o);
+        return MP_EXIT_USAGE;
     }
     /* h19 #1: one file for both outputs (or both on stdout) would mix them: refused first. */
     if (o->record != NULL && o->json_path != NULL &&
@@ -64,6 +92,13 @@ int main(int argc, char **argv)
             return MP_EXIT_OUTPUT;
         }
     }
+    if (!mp_output_csv_open(o, &error)) {
+        g_printerr("mcppoll: %s\n", error->message);
+        g_error_free(error);
+        mp_options_clear(o);
+        g_free(o);
+        return MP_EXIT_OUTPUT;
+    }
     /* Ctrl-C ends the wait for the current answer; polling stops with its summary. */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -72,6 +107,12 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     int code = mp_run(o);
+    if (!mp_output_csv_close(&error)) {
+        g_printerr("mcppoll: %s\n", error->message);
+        g_clear_error(&error);
+        if (code == MP_EXIT_OK)
+            code = MP_EXIT_OUTPUT;
+    }
     /* h19 #4: JSON lines (or the text) that could not be written are a failure, not exit 0. */
     errno = 0;
     if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE) { /* a closed reader: as 0 */

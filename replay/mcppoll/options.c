@@ -18,9 +18,13 @@ G_DEFINE_QUARK(mp - error - quark, mp_error)
 
 static const char description[] =
     "Commands (numbers in decimal or 0x hex):\n"
-    "  read DEVICE ADDR COUNT      read COUNT (1..125) registers from ADDR\n"
+    "  read DEVICE ADDR COUNT      read COUNT (1..125) registers from ADDR (--type: COUNT values)\n"
+    "  read DEVICE NAME...|all     --map: the items named, or all of the device's, in as few\n"
+    "                              READs as fit (runs without a gap, at most 125 registers)\n"
     "  write DEVICE ADDR VALUE...  write the values (0..65535 or -32768..-1) from ADDR;\n"
     "                              DEVICE 255 is a broadcast: no answer is expected\n"
+    "  write DEVICE NAME=VALUE...  --map: engineering values (or labels), range-checked; an\n"
+    "                              item of access r is refused before anything is sent\n"
     "  heartbeat                   ask the device whether it is alive\n"
     "  sync [REASON]               send SYNC (never answered)\n"
     "  raw HEX                     send any frame, 5a SEQ LEN LEN CMD PAYLOAD, with the\n"
@@ -33,6 +37,7 @@ static const char description[] =
     "A session starts with a SYNC (seq --seq, default 0), so a device that heard an earlier\n"
     "session does not answer with gap NAKs; requests follow it. A NAK BAD_CRC, SEQ_GAP or\n"
     "BUSY makes mcppoll resend the frame with its seq (--retries, --busy-backoff).\n"
+    "Typed values (--map's items, --type T --order O): docs/REGISTER-MAP.md.\n"
     "\n"
     "Examples:\n"
     "  mcppoll udp://10.0.0.5:23130 read 3 0x10 4\n"
@@ -43,13 +48,18 @@ static const char description[] =
     "  mcppoll -c 10 --json=poll.jsonl --show hex udp://10.0.0.5:23130 read 3 0 2\n"
     "  mcppoll -v -w s.pcapng udp://10.0.0.5:23130 raw '5a 00 00 00 01'\n"
     "  mcppoll udp://10.0.0.5:23130 -- write 3 0x10 -5   (-- before negative values)\n"
+    "  mcppoll --map plant.csv udp://10.0.0.5:23130 read 3 all\n"
+    "  mcppoll --map plant.csv udp://10.0.0.5:23130 write 3 setpoint=21.5 mode=auto\n"
+    "  mcppoll --map plant.csv -c 10 --interval 500 --csv log.csv udp://10.0.0.5:23130 read 3 all\n"
+    "  mcppoll --type f32 --order CDAB udp://10.0.0.5:23130 read 3 0x20 4   (4 floats)\n"
+    "  mcppoll --type i32 udp://10.0.0.5:23130 -- write 3 0x20 -100000 7\n"
     "\n"
     "Exit status (one table for every tool: docs/options.md):\n"
     "  0  answered with status OK\n"
     "  1  another status, or NAKed after the retries\n"
-    "  2  usage or bad input\n"
+    "  2  usage or bad input (a bad --map: FILE:LINE: what is wrong)\n"
     "  3  target unreachable, or no answer within --timeout\n"
-    "  6  an output (-w, --json=FILE) cannot be created or written (was 2 before 0.2)\n"
+    "  6  an output (-w, --json=FILE, --csv) cannot be created or written (was 2 before 0.2)\n"
     "See mcppoll(1).";
 
 static bool fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -184,20 +194,42 @@ static bool parse_command(char **args, struct mp_options *o, GError **error)
     if (g_ascii_strcasecmp(name, "read") == 0 || g_ascii_strcasecmp(name, "write") == 0) {
         bool rd = g_ascii_strcasecmp(name, "read") == 0;
         o->command = rd ? MP_CMD_READ : MP_CMD_WRITE;
-        if (rd && argc != 3)
-            return fail(error, "usage: read DEVICE ADDR COUNT");
-        if (!rd && argc < 3)
-            return fail(error, "usage: write DEVICE ADDR VALUE...");
+        /* With --map, the word after DEVICE is an item's name (names start with a letter). */
+        o->by_name = argc >= 2 && (rd ? g_ascii_isalpha(a[1][0]) : strchr(a[1], '=') != NULL);
+        if (argc < 2 || (rd && !o->by_name && argc != 3) || (!rd && !o->by_name && argc < 3))
+            return fail(error, rd ? "usage: read DEVICE ADDR COUNT, or with --map: read DEVICE "
+                                    "NAME... or read DEVICE all"
+                                  : "usage: write DEVICE ADDR VALUE..., or with --map: write "
+                                    "DEVICE NAME=VALUE...");
         if (!number_arg("DEVICE", a[0], 0, 255, &v, error))
             return false;
         o->device = (uint8_t)v;
         if (rd && o->device == MCP_BROADCAST_DEVICE)
             return fail(error, "read: device 255 is the broadcast address: nobody answers it");
+        if (o->by_name) {
+            if (o->map_path == NULL)
+                return fail(error,
+                            rd ? "read: '%s' is not an address; items are read by name with "
+                                 "--map FILE"
+                               : "write: '%s': items are written by name with --map FILE",
+                            a[1]);
+            if (o->type_name != NULL)
+                return fail(error,
+                            "--type applies to %s DEVICE ADDR ...: a map's items have "
+                            "their own types",
+                            name);
+            for (size_t i = 1; !rd && i < argc; i++)
+                if (strchr(a[i], '=') == NULL || a[i][0] == '=')
+                    return fail(error, "write: '%s' is not NAME=VALUE", a[i]);
+            o->args = g_strdupv(a + 1);
+            return true;
+        }
         if (!number_arg("ADDR", a[1], 0, 0xFFFF, &v, error))
             return false;
         o->addr = (uint16_t)v;
         if (rd) {
-            if (!number_arg("COUNT", a[2], 1, MCP_MAX_REGISTERS, &v, error))
+            if (!number_arg(o->type_name != NULL ? "COUNT (values)" : "COUNT", a[2], 1,
+                            MCP_MAX_REGISTERS, &v, error))
                 return false;
             o->count = (uint16_t)v;
             return true;
@@ -205,6 +237,11 @@ static bool parse_command(char **args, struct mp_options *o, GError **error)
         if (argc - 2 > MCP_MAX_REGISTERS)
             return fail(error, "write: %zu values; at most %d fit in one WRITE", argc - 2,
                         MCP_MAX_REGISTERS);
+        if (o->type_name != NULL) { /* typed values: plan.c encodes them */
+            o->args = g_strdupv(a + 1);
+            o->count = (uint16_t)(argc - 2);
+            return true;
+        }
         for (size_t i = 2; i < argc; i++) {
             char what[32];
             g_snprintf(what, sizeof what, "VALUE %zu", i - 1);
@@ -295,6 +332,7 @@ struct raw_opts {
     gint64 count;
     gchar **rest;
     gint silence_ms; /* --silence */
+    gchar *map, *type, *order, *csv;
 };
 
 static bool convert(struct raw_opts *r, struct mp_options *o, bool timeout_given, GError **error)
@@ -337,6 +375,24 @@ static bool convert(struct raw_opts *r, struct mp_options *o, bool timeout_given
         return fail(error, "--json and --write cannot both write to stdout (-)");
     o->verbose = r->verbose;
     o->raw_crc = r->raw_crc;
+    if (r->map != NULL && r->map[0] == '\0')
+        return fail(error, "--map: an empty file name");
+    o->map_path = g_strdup(r->map);
+    if (r->type != NULL && r->type[0] == '\0')
+        return fail(error, "--type: empty (u16 i16 u32 i32 u64 i64 f32 f64 bits str:N)");
+    if (r->order != NULL && r->type == NULL)
+        return fail(error, "--order %s needs --type (the byte order of which type?)", r->order);
+    if (r->order != NULL && r->order[0] == '\0')
+        return fail(error, "--order: empty (ABCD, CDAB, BADC or DCBA)");
+    o->type_name = g_strdup(r->type);
+    o->order_name = g_strdup(r->order);
+    if (r->csv != NULL && r->csv[0] == '\0')
+        return fail(error, "--csv: an empty file name (- is stdout)");
+    o->csv_path = g_strdup(r->csv);
+    if (o->csv_path != NULL && strcmp(o->csv_path, "-") == 0 &&
+        (o->json || (o->record != NULL && strcmp(o->record, "-") == 0)))
+        return fail(error, "--csv - takes stdout: %s",
+                    o->json ? "--json goes with --csv FILE" : "--write - cannot share it");
     if (r->format != NULL && !parse_format(r->format, &o->format, error))
         return false;
     if (r->rest == NULL || r->rest[0] == NULL)
@@ -356,6 +412,10 @@ static bool convert(struct raw_opts *r, struct mp_options *o, bool timeout_given
         return fail(error, "--timeout must be 1 ms or more");
     if (o->command == MP_CMD_SCAN && o->count_polls != 1)
         return fail(error, "--count does not apply to scan (it asks each device once)");
+    if (o->type_name != NULL && o->command != MP_CMD_READ && o->command != MP_CMD_WRITE)
+        return fail(error, "--type applies to read and write");
+    if (o->csv_path != NULL && o->command != MP_CMD_READ)
+        return fail(error, "--csv applies to read (one row per poll)");
     if (o->command == MP_CMD_RAW && r->seq != 0)
         return fail(error, "--seq does not apply to raw: the frame carries its own seq");
     return true;
@@ -396,6 +456,10 @@ static gchar **json_as_flag(int argc, char **argv, GError **error)
                                              "--scan-addr",
                                              "--stall-timeout",
                                              "--silence",
+                                             "--map",
+                                             "--type",
+                                             "--order",
+                                             "--csv",
                                              "--deprecated-i"};
     GPtrArray *out = g_ptr_array_new();
     bool rest = false;
@@ -488,6 +552,14 @@ bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **erro
         {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &r.stall_ms,
          "A target that accepts no data (or no connection) for MS is lost (default 5000)", "MS"},
         {"silence", 0, 0, G_OPTION_ARG_INT, &r.silence_ms, MCP_SILENCE_HELP, "MS"},
+        {"map", 0, 0, G_OPTION_ARG_FILENAME, &r.map,
+         "Register map (docs/REGISTER-MAP.md): read and write items by name", "FILE"},
+        {"type", 0, 0, G_OPTION_ARG_STRING, &r.type,
+         "read/write ADDR: values of type T (u16 i16 u32 i32 u64 i64 f32 f64 bits str:N)", "T"},
+        {"order", 0, 0, G_OPTION_ARG_STRING, &r.order,
+         "--type's byte order: ABCD (default), CDAB, BADC, DCBA", "O"},
+        {"csv", 0, 0, G_OPTION_ARG_FILENAME, &r.csv,
+         "read: one CSV row per poll (time, latency, values) to FILE (- for stdout)", "FILE"},
         MCP_VERSION_OPTION(&r.version),
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &r.rest, NULL, USAGE_LINE},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -523,6 +595,10 @@ bool mp_options_parse(int argc, char **argv, struct mp_options *o, GError **erro
     g_free(r.json_path);
     g_free(r.record);
     g_free(r.scan_addr);
+    g_free(r.map);
+    g_free(r.type);
+    g_free(r.order);
+    g_free(r.csv);
     g_strfreev(r.rest);
     return ok;
 }
@@ -532,5 +608,14 @@ void mp_options_clear(struct mp_options *o)
     g_free(o->target);
     g_free(o->record);
     g_free(o->json_path);
+    g_free(o->map_path);
+    g_free(o->type_name);
+    g_free(o->order_name);
+    g_free(o->csv_path);
+    g_strfreev(o->args);
+    mcp_regmap_free(o->map);
+    mcp_regmap_free(o->type_map);
+    g_free(o->steps);
+    g_free(o->items);
     memset(o, 0, sizeof *o);
 }

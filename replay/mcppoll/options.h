@@ -14,6 +14,7 @@
 #include "exitcode.h"
 #include "mcp/frame.h"
 #include "mcp/pdu.h"
+#include "mcp/regmap.h"
 
 /* Exit codes (replay/common/exitcode.h, docs/options.md). */
 #define MP_EXIT_OK        MCP_EXIT_OK
@@ -31,6 +32,26 @@ enum mp_command {
     MP_CMD_SYNC,
     MP_CMD_RAW,
     MP_CMD_SCAN
+};
+
+/*
+ * One request of a read or write command: a READ of count registers from addr,
+ * or a WRITE of values[0..count). A plain read/write is one step; a read by
+ * item names (--map) or of typed values (--type) is as few as fit (plan.h).
+ */
+struct mp_step {
+    uint8_t device;
+    uint16_t addr;
+    uint16_t count;
+    uint16_t values[MCP_MAX_REGISTERS]; /* WRITE */
+};
+
+/* One typed value the command reads or writes: a map's item, or --type's at an address. */
+struct mp_item {
+    struct mcp_reg_item item; /* a copy: its strings live in the map (o->map or o->type_map) */
+    bool named;               /* from --map (else --type: no name, unit or labels) */
+    size_t step;              /* the step holding it */
+    uint16_t offset;          /* its first register's offset in that step */
 };
 
 /* How register values are shown (--format). */
@@ -72,6 +93,20 @@ struct mp_options {
     enum mp_format format;
     bool verbose;
     char *record;
+    /* --map FILE, --type T, --order O, --csv FILE (issue 19) */
+    char *map_path;
+    char *type_name;  /* NULL: plain 16-bit registers */
+    char *order_name; /* NULL: ABCD */
+    char *csv_path;   /* "-" is stdout */
+    char **args;      /* read/write: the arguments after DEVICE, as typed (plan.c reads them) */
+    bool by_name;     /* read DEVICE NAME... | all, write DEVICE NAME=VALUE... */
+    /* filled by mp_plan_build (plan.h) */
+    struct mcp_regmap *map;      /* --map */
+    struct mcp_regmap *type_map; /* the one-item map --type and --order describe */
+    struct mp_step *steps;
+    size_t step_count;
+    struct mp_item *items; /* in the order shown */
+    size_t item_count;
 };
 
 /* Parses argv; false with *error (code 2) on any bad option or argument. */

@@ -1,6 +1,7 @@
 /* What mcppoll prints: see output.h. */
 #include "output.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +9,7 @@
 #include "mcp/crc.h"
 #include "mcp/names.h"
 #include "mcp/pdu.h"
+#include "mcp/regval.h"
 
 static const char *command_name(enum mp_command c)
 {
@@ -133,14 +135,14 @@ static void format_value(enum mp_format f, uint16_t v, GString *s)
 }
 
 /* What the request was, for the human lines. */
-static void describe_request(const struct mp_options *o, GString *s)
+static void describe_request(const struct mp_options *o, const struct mp_step *st, GString *s)
 {
     switch (o->command) {
     case MP_CMD_READ:
-        g_string_append_printf(s, "device %u READ 0x%04x x%u", o->device, o->addr, o->count);
+        g_string_append_printf(s, "device %u READ 0x%04x x%u", st->device, st->addr, st->count);
         break;
     case MP_CMD_WRITE:
-        g_string_append_printf(s, "device %u WRITE 0x%04x x%u", o->device, o->addr, o->count);
+        g_string_append_printf(s, "device %u WRITE 0x%04x x%u", st->device, st->addr, st->count);
         break;
     case MP_CMD_HEARTBEAT:
         g_string_append(s, "HEARTBEAT");
@@ -197,8 +199,124 @@ static void json_string(const char *text, GString *s)
     g_string_append_c(s, '"');
 }
 
+/* The registers of item m as its step's outcome delivered them; false when it did not. */
+static bool item_regs(const struct mp_options *o, const struct mp_item *m,
+                      const struct mp_outcome *oc, uint16_t *regs)
+{
+    const struct mp_step *st = &o->steps[m->step];
+    if (o->command == MP_CMD_WRITE) {
+        if (!(oc->kind == MP_SENT ||
+              (oc->kind == MP_ANSWERED && mp_answer_status(oc) == MCP_STATUS_OK)))
+            return false;
+        memcpy(regs, st->values + m->offset, m->item.nregs * sizeof *regs);
+        return true;
+    }
+    struct decoded d;
+    decode(oc, &d);
+    if (!d.ok || d.pdu.status != MCP_STATUS_OK || d.pdu.cmd != MCP_CMD_READ_RSP ||
+        !d.pdu.has_register_block || d.pdu.addr != st->addr || d.pdu.value_count != st->count)
+        return false;
+    for (unsigned i = 0; i < m->item.nregs; i++)
+        regs[i] = mcp_pdu_value(d.payload, &d.pdu, m->offset + i);
+    return true;
+}
+
+/* A typed value as shown: its name (--type: its address), number, unit and label. */
+struct item_text {
+    char name[MCP_REG_NAME_MAX + 8];
+    char number[MCP_REG_TEXT_MAX + 48]; /* mcp_reg_format_number (bits: 0xNNNN) */
+    char shown[MCP_REG_TEXT_MAX + 600]; /* mcp_reg_format: "23.4 °C", "1 (on)" */
+    const char *unit;
+    char label[512]; /* integers: the value's label; bits: the labelled bits set */
+    struct mcp_reg_value v;
+};
+
+static void item_text(const struct mp_item *m, const uint16_t *regs, struct item_text *t)
+{
+    const struct mcp_reg_item *it = &m->item;
+    if (m->named)
+        g_strlcpy(t->name, it->name, sizeof t->name);
+    else
+        snprintf(t->name, sizeof t->name, "0x%04x", it->addr);
+    t->unit = it->unit != NULL ? it->unit : "";
+    t->label[0] = '\0';
+    if (regs == NULL) {
+        strcpy(t->number, "-");
+        strcpy(t->shown, "-");
+        return;
+    }
+    mcp_reg_decode(it, regs, &t->v);
+    mcp_reg_format_number(it, &t->v, t->number, sizeof t->number);
+    mcp_reg_format(it, &t->v, t->shown, sizeof t->shown);
+    if (it->type == MCP_REG_BITS) {
+        snprintf(t->number, sizeof t->number, "0x%04llx", (unsigned long long)t->v.raw);
+        size_t n = 0;
+        for (size_t i = 0; i < it->label_count; i++)
+            if (t->v.raw >> it->labels[i].value & 1)
+                n += (size_t)snprintf(t->label + n, n < sizeof t->label ? sizeof t->label - n : 0,
+                                      "%s%s", n ? "," : "", it->labels[i].name);
+    } else if (t->v.label != NULL) {
+        g_strlcpy(t->label, t->v.label, sizeof t->label);
+    }
+}
+
+static bool is_number_text(const char *s)
+{
+    return strcmp(s, "nan") != 0 && strcmp(s, "inf") != 0 && strcmp(s, "-inf") != 0;
+}
+
+/* ,"items":[{"name","addr","value","unit","raw","label"}...] of the values step k delivered. */
+static void items_json(const struct mp_options *o, size_t step, const struct mp_outcome *oc,
+                       GString *s)
+{
+    bool first = true;
+    for (size_t i = 0; i < o->item_count; i++) {
+        const struct mp_item *m = &o->items[i];
+        uint16_t regs[MCP_REG_MAX_REGS];
+        if (m->step != step || !item_regs(o, m, oc, regs))
+            continue;
+        struct item_text t;
+        item_text(m, regs, &t);
+        const struct mcp_reg_item *it = &m->item;
+        g_string_append(s, first ? ",\"items\":[{\"name\":" : ",{\"name\":");
+        first = false;
+        if (m->named)
+            json_string(it->name, s);
+        else
+            g_string_append(s, "null");
+        g_string_append_printf(s, ",\"addr\":%u,\"value\":", it->addr);
+        char num[64];
+        if (it->type == MCP_REG_STR)
+            json_string(t.v.text, s);
+        else if (mcp_reg_format_number(it, &t.v, num, sizeof num) > 0 && is_number_text(num))
+            g_string_append(s, num);
+        else
+            json_string(num, s);
+        g_string_append(s, ",\"unit\":");
+        if (it->unit != NULL)
+            json_string(it->unit, s);
+        else
+            g_string_append(s, "null");
+        g_string_append(s, ",\"raw\":");
+        if (it->type == MCP_REG_STR)
+            g_string_append(s, "null");
+        else if (it->type == MCP_REG_I16 || it->type == MCP_REG_I32 || it->type == MCP_REG_I64)
+            g_string_append_printf(s, "%" G_GINT64_FORMAT, t.v.sraw);
+        else
+            g_string_append_printf(s, "%" G_GUINT64_FORMAT, t.v.raw);
+        g_string_append(s, ",\"label\":");
+        if (t.label[0] != '\0')
+            json_string(t.label, s);
+        else
+            g_string_append(s, "null");
+        g_string_append(s, "}");
+    }
+    if (!first)
+        g_string_append(s, "]");
+}
+
 static void print_json(const struct mp_options *o, const char *command, int device, uint64_t poll,
-                       const struct mp_outcome *oc)
+                       size_t step, const struct mp_outcome *oc)
 {
     struct decoded d;
     decode(oc, &d);
@@ -237,6 +355,8 @@ static void print_json(const struct mp_options *o, const char *command, int devi
             g_string_append_printf(s, "%s%u", i ? "," : "", mcp_pdu_value(d.payload, &d.pdu, i));
         g_string_append(s, "]");
     }
+    if (o->item_count > 0 && (o->command == MP_CMD_READ || o->command == MP_CMD_WRITE))
+        items_json(o, step, oc, s);
     if (oc->kind == MP_LOST) {
         g_string_append(s, ",\"error\":");
         json_string(oc->error, s);
@@ -299,25 +419,38 @@ static void human_line(const struct mp_options *o, const struct mp_outcome *oc,
         g_string_append_printf(s, "  after %u resend%s", oc->resends, oc->resends == 1 ? "" : "s");
 }
 
-void mp_output_outcome(const struct mp_options *o, uint64_t poll, bool polling,
+bool mp_output_stdout_taken(const struct mp_options *o)
+{
+    return o->json || (o->csv_path != NULL && strcmp(o->csv_path, "-") == 0);
+}
+
+void mp_output_outcome(const struct mp_options *o, size_t step, uint64_t poll, bool polling,
                        const struct mp_outcome *oc)
 {
-    int device = o->command == MP_CMD_READ || o->command == MP_CMD_WRITE ? o->device : -1;
+    bool stepped = o->command == MP_CMD_READ || o->command == MP_CMD_WRITE;
+    const struct mp_step *st = stepped ? &o->steps[step] : NULL;
+    int device = stepped ? st->device : -1;
     if (o->json) {
-        print_json(o, command_name(o->command), device, poll, oc);
+        print_json(o, command_name(o->command), device, poll, step, oc);
         return;
     }
+    if (mp_output_stdout_taken(o)) /* --csv -: the rows are the output */
+        return;
     struct decoded d;
     decode(oc, &d);
+    bool typed = o->item_count > 0;
+    /* Polling typed values: one row per poll (mp_output_poll); a step shows only when not OK. */
+    if (typed && polling && oc->kind == MP_ANSWERED && d.ok && d.pdu.status == MCP_STATUS_OK)
+        return;
     GString *s = g_string_new(NULL);
     if (polling) {
         char when[48];
         iso_time(oc->sent_ns, when, sizeof when);
         g_string_append_printf(s, "%s  #%" G_GUINT64_FORMAT "  seq %3u  ", when, poll, oc->seq);
     }
-    describe_request(o, s);
+    describe_request(o, st, s);
     human_line(o, oc, &d, s);
-    bool values = d.ok && d.pdu.cmd == MCP_CMD_READ_RSP && d.pdu.has_register_block;
+    bool values = !typed && d.ok && d.pdu.cmd == MCP_CMD_READ_RSP && d.pdu.has_register_block;
     if (polling && values) {
         g_string_append(s, " ");
         for (size_t i = 0; i < d.pdu.value_count; i++) {
@@ -337,6 +470,195 @@ void mp_output_outcome(const struct mp_options *o, uint64_t poll, bool polling,
     fflush(stdout);
 }
 
+static FILE *csv_out;
+
+/* A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line end. */
+static void csv_field(GString *s, const char *text)
+{
+    if (s->len > 0 && s->str[s->len - 1] != '\n')
+        g_string_append_c(s, ',');
+    if (strpbrk(text, ",\"\r\n") == NULL) {
+        g_string_append(s, text);
+        return;
+    }
+    g_string_append_c(s, '"');
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p == '"')
+            g_string_append_c(s, '"');
+        g_string_append_c(s, *p);
+    }
+    g_string_append_c(s, '"');
+}
+
+bool mp_output_csv_open(const struct mp_options *o, GError **error)
+{
+    if (o->csv_path == NULL)
+        return true;
+    if (strcmp(o->csv_path, "-") == 0) {
+        csv_out = stdout;
+    } else if ((csv_out = fopen(o->csv_path, "w")) == NULL) {
+        g_set_error(error, MP_ERROR, MP_EXIT_OUTPUT, "--csv: cannot write '%s': %s", o->csv_path,
+                    g_strerror(errno));
+        return false;
+    }
+    GString *s = g_string_new(NULL);
+    csv_field(s, "time");
+    csv_field(s, "latency_ms");
+    if (o->item_count > 0) {
+        for (size_t i = 0; i < o->item_count; i++) {
+            struct item_text t;
+            item_text(&o->items[i], NULL, &t);
+            csv_field(s, t.name);
+        }
+    } else {
+        for (unsigned i = 0; i < o->steps[0].count; i++) {
+            char name[16];
+            snprintf(name, sizeof name, "0x%04x", (o->steps[0].addr + i) & 0xFFFF);
+            csv_field(s, name);
+        }
+    }
+    g_string_append_c(s, '\n');
+    fputs(s->str, csv_out);
+    fflush(csv_out);
+    g_string_free(s, TRUE);
+    return true;
+}
+
+bool mp_output_csv_close(GError **error)
+{
+    if (csv_out == NULL)
+        return true;
+    bool ok = fflush(csv_out) == 0 && !ferror(csv_out);
+    int err = errno;
+    if (csv_out != stdout && fclose(csv_out) != 0)
+        ok = false;
+    csv_out = NULL;
+    if (!ok)
+        g_set_error(error, MP_ERROR, MP_EXIT_OUTPUT, "--csv: writing failed: %s", g_strerror(err));
+    return ok;
+}
+
+/* ISO 8601 UTC with milliseconds (GDateTime): 2026-01-02T03:04:05.678Z. */
+static void iso_time_ms(int64_t realtime_ns, char *out, size_t cap)
+{
+    GDateTime *dt = g_date_time_new_from_unix_utc(realtime_ns / 1000000000);
+    gchar *base = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
+    snprintf(out, cap, "%s.%03dZ", base, (int)(realtime_ns % 1000000000 / 1000000));
+    g_free(base);
+    g_date_time_unref(dt);
+}
+
+static void csv_row(const struct mp_options *o, const struct mp_outcome *ocs, size_t done)
+{
+    GString *s = g_string_new(NULL);
+    char when[48], num[32];
+    iso_time_ms(ocs[0].sent_ns, when, sizeof when);
+    csv_field(s, when);
+    int64_t latency = 0;
+    bool all = done == o->step_count;
+    for (size_t k = 0; k < done; k++) {
+        all = all && ocs[k].kind == MP_ANSWERED;
+        latency += ocs[k].latency_ns;
+    }
+    snprintf(num, sizeof num, "%.3f", (double)latency / 1e6);
+    csv_field(s, all ? num : "");
+    if (o->item_count > 0) {
+        for (size_t i = 0; i < o->item_count; i++) {
+            const struct mp_item *m = &o->items[i];
+            uint16_t regs[MCP_REG_MAX_REGS];
+            bool have = m->step < done && item_regs(o, m, &ocs[m->step], regs);
+            struct item_text t;
+            item_text(m, have ? regs : NULL, &t);
+            if (have && m->item.type == MCP_REG_BITS)
+                snprintf(t.number, sizeof t.number, "%llu", (unsigned long long)t.v.raw);
+            csv_field(s, have ? (m->item.type == MCP_REG_STR ? t.v.text : t.number) : "");
+        }
+    } else {
+        struct decoded d;
+        decode(&ocs[0], &d);
+        bool ok = d.ok && d.pdu.status == MCP_STATUS_OK && d.pdu.cmd == MCP_CMD_READ_RSP &&
+                  d.pdu.has_register_block && d.pdu.value_count == o->steps[0].count;
+        for (unsigned i = 0; i < o->steps[0].count; i++) {
+            snprintf(num, sizeof num, "%u", ok ? mcp_pdu_value(d.payload, &d.pdu, i) : 0);
+            csv_field(s, ok ? num : "");
+        }
+    }
+    g_string_append_c(s, '\n');
+    fputs(s->str, csv_out);
+    fflush(csv_out);
+    g_string_free(s, TRUE);
+}
+
+/* Display width of UTF-8 text (a unit such as °C is 2 wide, not 3 bytes). */
+static int width(const char *s)
+{
+    return (int)g_utf8_strlen(s, -1);
+}
+
+static void pad(const char *s, int w)
+{
+    printf("%s%*s", s, w - width(s), "");
+}
+
+void mp_output_poll(const struct mp_options *o, uint64_t poll, bool polling,
+                    const struct mp_outcome *ocs, size_t done)
+{
+    if (done == 0)
+        return;
+    if (csv_out != NULL)
+        csv_row(o, ocs, done);
+    if (o->item_count == 0 || mp_output_stdout_taken(o))
+        return;
+    size_t n = o->item_count;
+    struct item_text *t = g_new0(struct item_text, n);
+    for (size_t i = 0; i < n; i++) {
+        const struct mp_item *m = &o->items[i];
+        uint16_t regs[MCP_REG_MAX_REGS];
+        bool have = m->step < done && item_regs(o, m, &ocs[m->step], regs);
+        item_text(m, have ? regs : NULL, &t[i]);
+    }
+    if (polling) {
+        char when[48];
+        iso_time(ocs[0].sent_ns, when, sizeof when);
+        printf("%s  #%" G_GUINT64_FORMAT, when, poll);
+        for (size_t i = 0; i < n; i++)
+            printf("  %s=%s", t[i].name, t[i].shown);
+        printf("\n");
+    } else {
+        /* --type: addr and value; a map's items: name, value, unit, label */
+        bool named = o->items[0].named;
+        const char *head[4] = {named ? "name" : "addr", "value", "unit", "label"};
+        int cols = named ? 4 : 2;
+        int w[4] = {width(head[0]), width(head[1]), width(head[2]), 0};
+        for (size_t i = 0; i < n; i++) {
+            w[0] = MAX(w[0], width(t[i].name));
+            w[1] = MAX(w[1], width(t[i].number));
+            w[2] = MAX(w[2], width(t[i].unit));
+        }
+        for (size_t i = 0; i <= n; i++) {
+            const char *cell[4] = {head[0], head[1], head[2], head[3]};
+            if (i > 0) {
+                cell[0] = t[i - 1].name;
+                cell[1] = t[i - 1].number;
+                cell[2] = t[i - 1].unit;
+                cell[3] = t[i - 1].label;
+            }
+            int last = cols - 1; /* no trailing blanks: the last non-empty cell ends the line */
+            while (last > 0 && cell[last][0] == '\0')
+                last--;
+            for (int c = 0; c <= last; c++) {
+                if (c < last)
+                    pad(cell[c], w[c] + 2);
+                else
+                    printf("%s", cell[c]);
+            }
+            printf("\n");
+        }
+    }
+    fflush(stdout);
+    g_free(t);
+}
+
 void mp_output_scan_header(const struct mp_options *o)
 {
     if (!o->json)
@@ -346,7 +668,7 @@ void mp_output_scan_header(const struct mp_options *o)
 void mp_output_scan_probe(const struct mp_options *o, uint8_t device, const struct mp_outcome *oc)
 {
     if (o->json) {
-        print_json(o, "scan", device, device, oc);
+        print_json(o, "scan", device, device, 0, oc);
         return;
     }
     int st = mp_answer_status(oc);
@@ -375,7 +697,7 @@ void mp_output_scan_summary(const struct mp_options *o, const uint8_t *found, si
 {
     GString *ids = g_string_new(NULL);
     id_list(found, n_found, ids);
-    FILE *f = o->json ? stderr : stdout;
+    FILE *f = mp_output_stdout_taken(o) ? stderr : stdout;
     fprintf(f, "found %zu of %zu ids probed: %s\n", n_found, o->scan_count,
             n_found ? ids->str : "none");
     fprintf(f,
@@ -396,7 +718,7 @@ static void nak_counts(const struct mcp_master_stats *ms, GString *s)
 void mp_output_summary(const struct mp_options *o, const struct mp_tally *t,
                        const struct mcp_master_stats *ms, uint64_t unmatched, uint64_t events)
 {
-    FILE *f = o->json ? stderr : stdout;
+    FILE *f = mp_output_stdout_taken(o) ? stderr : stdout;
     fprintf(f,
             "--- %" G_GUINT64_FORMAT " requests: %" G_GUINT64_FORMAT " answered (%" G_GUINT64_FORMAT
             " OK, %" G_GUINT64_FORMAT " other status, %" G_GUINT64_FORMAT

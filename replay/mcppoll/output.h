@@ -26,11 +26,32 @@ int mp_answer_status(const struct mp_outcome *oc);
 int mp_tally_add(struct mp_tally *t, const struct mp_outcome *oc);
 
 /*
- * Prints one outcome of the command in o: poll is its 1-based number; polling
- * (a --count other than 1) prints one timestamped row instead of a table.
+ * Prints one outcome of the command in o (read/write: of o->steps[step]):
+ * poll is its 1-based number; polling (a --count other than 1) prints one
+ * timestamped row instead of a table. Under --json, the READ or WRITE's
+ * object lists the typed values it carries ("items").
  */
-void mp_output_outcome(const struct mp_options *o, uint64_t poll, bool polling,
+void mp_output_outcome(const struct mp_options *o, size_t step, uint64_t poll, bool polling,
                        const struct mp_outcome *oc);
+
+/*
+ * After the steps of one poll (ocs[k] for step k < done; the rest did not
+ * run): the table of typed values (name, value, unit, label), or under
+ * polling one row of them; and the --csv row.
+ */
+void mp_output_poll(const struct mp_options *o, uint64_t poll, bool polling,
+                    const struct mp_outcome *ocs, size_t done);
+
+/*
+ * --csv FILE: opens it (- is stdout) and writes the header row; false with
+ * *error (code 6) when it cannot be created. Close: false when a row could
+ * not be written.
+ */
+bool mp_output_csv_open(const struct mp_options *o, GError **error);
+bool mp_output_csv_close(GError **error);
+
+/* Whether what mcppoll prints for people goes to stderr (stdout is --json's or --csv -'s). */
+bool mp_output_stdout_taken(const struct mp_options *o);
 
 /* scan: the header, one probe's row (only devices found, unless --json), the closing table. */
 void mp_output_scan_header(const struct mp_options *o);

@@ -15,15 +15,17 @@ static int quiet_ms(const struct mp_options *o)
     return o->timeout_ms < 100 ? o->timeout_ms : 100;
 }
 
-/* Builds the command's payload; returns its command byte and length in *len. */
-static uint8_t build(const struct mp_options *o, uint8_t *payload, size_t *len)
+/* Builds the payload of the command (read/write: of its step); its command byte, *len. */
+static uint8_t build(const struct mp_options *o, const struct mp_step *st, uint8_t *payload,
+                     size_t *len)
 {
     switch (o->command) {
     case MP_CMD_READ:
-        *len = mcp_build_read(o->device, o->addr, o->count, payload, MCP_MAX_PAYLOAD);
+        *len = mcp_build_read(st->device, st->addr, st->count, payload, MCP_MAX_PAYLOAD);
         return MCP_CMD_READ;
     case MP_CMD_WRITE:
-        *len = mcp_build_write(o->device, o->addr, o->count, o->values, payload, MCP_MAX_PAYLOAD);
+        *len =
+            mcp_build_write(st->device, st->addr, st->count, st->values, payload, MCP_MAX_PAYLOAD);
         return MCP_CMD_WRITE;
     case MP_CMD_HEARTBEAT:
         *len = mcp_build_heartbeat(false, 0, payload, MCP_MAX_PAYLOAD);
@@ -38,7 +40,8 @@ static uint8_t build(const struct mp_options *o, uint8_t *payload, size_t *len)
 }
 
 /* One run of the command: its outcome. The raw frame gets its check unless --raw-crc. */
-static void exchange(struct mp_session *s, const struct mp_options *o, struct mp_outcome *oc)
+static void exchange(struct mp_session *s, const struct mp_options *o, size_t step,
+                     struct mp_outcome *oc)
 {
     if (o->command == MP_CMD_RAW) {
         uint8_t frame[MCP_MAX_FRAME];
@@ -53,7 +56,7 @@ static void exchange(struct mp_session *s, const struct mp_options *o, struct mp
     }
     uint8_t payload[MCP_MAX_PAYLOAD];
     size_t len;
-    uint8_t cmd = build(o, payload, &len);
+    uint8_t cmd = build(o, o->step_count > 0 ? &o->steps[step] : NULL, payload, &len);
     mp_session_exchange(s, cmd, payload, len, quiet_ms(o), oc);
 }
 
@@ -107,23 +110,34 @@ static void explain(const struct mp_session *s, const struct mp_options *o,
 static int run_command(struct mp_session *s, const struct mp_options *o, struct mp_tally *t)
 {
     bool polling = o->count_polls != 1;
+    size_t steps = o->step_count > 0 ? o->step_count : 1;
+    struct mp_outcome *ocs = g_new0(struct mp_outcome, steps);
     for (uint64_t poll = 1; o->count_polls == 0 || poll <= o->count_polls; poll++) {
         int64_t t0 = mp_now_ns();
-        struct mp_outcome oc;
-        exchange(s, o, &oc);
-        if (oc.kind == MP_STOPPED)
-            break;
-        mp_tally_add(t, &oc);
-        mp_output_outcome(o, poll, polling, &oc);
-        if (!polling || oc.kind == MP_LOST)
-            explain(s, o, &oc);
-        if (oc.kind == MP_LOST || mp_session_stop_requested())
+        size_t done = 0;
+        bool lost = false;
+        for (size_t k = 0; k < steps && !lost; k++) {
+            exchange(s, o, k, &ocs[k]);
+            if (ocs[k].kind == MP_STOPPED)
+                break;
+            mp_tally_add(t, &ocs[k]);
+            mp_output_outcome(o, k, poll, polling, &ocs[k]);
+            if (!polling || ocs[k].kind == MP_LOST)
+                explain(s, o, &ocs[k]);
+            done++;
+            lost = ocs[k].kind == MP_LOST;
+            if (mp_session_stop_requested())
+                break;
+        }
+        mp_output_poll(o, poll, polling, ocs, done);
+        if (lost || done < steps || mp_session_stop_requested())
             break;
         if (o->count_polls == 0 || poll < o->count_polls)
             mp_session_idle(s, t0 + (int64_t)o->interval_ms * 1000000);
         if (mp_session_stop_requested())
             break;
     }
+    g_free(ocs);
     if (polling)
         mp_output_summary(o, t, mp_session_master_stats(s), mp_session_unmatched(s),
                           mp_session_events(s));

@@ -10,6 +10,7 @@ line any case produces is validated against test/mcppoll/answer.schema.json.
 Loopback and ptys only; every process is bounded in time.
 """
 import json
+import struct
 import os
 import signal
 import socket
@@ -466,11 +467,16 @@ def case_schema():
             "resends": 0, "naks": [], "malformed": False, "answer": "5aff000b820100030010000212 34abcdb3".replace(" ", ""),
             "addr": 16, "count": 1, "values": [5]}
     jsonschema.validate(good, schema())
+    item = {"name": "tank_temp", "addr": 16, "value": 23.4, "unit": "°C", "raw": 234, "label": None}
+    jsonschema.validate(dict(good, items=[item]), schema())
     print("ok: a good object passes")
     broken = [dict(good, status="FINE"), dict(good, latency_us=None), dict(good, device=None),
               {k: v for k, v in good.items() if k != "status"},
               {k: v for k, v in good.items() if k != "values"},
-              dict(good, result="no_answer"), dict(good, values=[70000]), dict(good, extra=1)]
+              dict(good, result="no_answer"), dict(good, values=[70000]), dict(good, extra=1),
+              dict(good, items=[{"name": "tank_temp"}]), dict(good, items=[dict(item, name="Bad")]),
+              dict(good, items=[dict(item, value=None)]), dict(good, items=[]),
+              dict(good, command="heartbeat", device=None, items=[item])]
     for obj in broken:
         try:
             jsonschema.validate(obj, schema())
@@ -628,6 +634,261 @@ def case_junk():
             t.join(2)
         u.close()
         lst.close()
+
+
+# --- issue 19: typed values (--type/--order), register maps (--map), --csv ---------------
+
+# REGISTER-MAP.md §1/§2: struct format and registers of each type
+TYPES = {"u16": (">H", 1), "i16": (">h", 1), "u32": (">I", 2), "i32": (">i", 2),
+         "u64": (">Q", 4), "i64": (">q", 4), "f32": (">f", 2), "f64": (">d", 4), "bits": (">H", 1)}
+SAMPLES = {"u16": 0xBEEF, "i16": -1234, "u32": 0xDEADBEEF, "i32": -123456789,
+           "u64": 0x0123456789ABCDEF, "i64": -1234567890123456789, "f32": -2.25,
+           "f64": -1234.5678, "bits": 0x8001}
+
+
+def registers(big_endian, order):
+    """§2's table, by hand: the registers that hold a value whose big-endian bytes are given."""
+    b = bytes(big_endian)
+    if order == "DCBA":
+        b = b[::-1]
+    elif order == "BADC":
+        b = b"".join(b[i + 1:i + 2] + b[i:i + 1] for i in range(0, len(b), 2))
+    words = [b[i] << 8 | b[i + 1] for i in range(0, len(b), 2)]
+    if order == "CDAB":
+        words = words[::-1]
+    return words
+
+
+def case_typed():
+    """--type T --order O without a map: every type in every order written, read back as
+    plain registers (compared with struct's bytes laid out by §2's table) and as typed values."""
+    sim = Sim("--devices", "1-3", "--seed", "5")
+    url = sim.urls["udp"]
+    addr = 0x400
+    for t, (fmt, n) in TYPES.items():
+        for order in ("ABCD", "CDAB", "BADC", "DCBA"):
+            v = SAMPLES[t]
+            values = [v, -v if t[0] in "if" else v // 3]
+            text = [repr(x) if isinstance(x, float) else str(x) for x in values]
+            want = sum((registers(struct.pack(fmt, x), order) for x in values), [])
+            poll(*T, "--type", t, "--order", order, url, "write", 3, addr, "--", *text, rc=0,
+                 what=f"write --type {t} --order {order} {text}")
+            r = poll("--json", *T, url, "read", 3, addr, 2 * n, rc=0)
+            got = r.json[0].get("values") if r.json else None
+            check(got == want, f"{t} {order}: registers {got} = struct's {want}")
+            r = poll("--json", *T, "--type", t, "--order", order, url, "read", 3, addr, 2, rc=0)
+            items = r.json[0].get("items", []) if r.json else []
+            check([i["value"] for i in items] == values and
+                  [i["addr"] for i in items] == [addr, addr + n] and
+                  r.json[0]["count"] == 2 * n,
+                  f"{t} {order}: read back as typed values {values} ({items})")
+            r = poll(*T, "--type", t, "--order", order, url, "read", 3, addr, 2, rc=0)
+            rows = [l.split() for l in r.out.splitlines()[1:] if l.startswith("0x0")]
+            check([(int(a, 16), float(x) if t[0] == "f" else int(x, 0)) for a, x in rows] ==
+                  [(addr, values[0]), (addr + n, values[1])],
+                  f"{t} {order}: the table shows addr and value\n{r.out}")
+            addr += 8
+    # str:N takes ABCD and BADC (§2)
+    for order in ("ABCD", "BADC"):
+        poll(*T, "--type", "str:3", "--order", order, url, "write", 3, addr, "SN-42", rc=0)
+        r = poll("--json", *T, url, "read", 3, addr, 3, rc=0)
+        check(r.json and r.json[0]["values"] == registers(b"SN-42\0", order),
+              f"str:3 {order}: 'SN-42' padded with a NUL ({r.json[0]['values'] if r.json else r})")
+        r = poll("--json", *T, "--type", "str:3", "--order", order, url, "read", 3, addr, 1, rc=0)
+        check(r.json and r.json[0]["items"][0]["value"] == "SN-42", f"str:3 {order} read back")
+        addr += 4
+    # out of range, named with the range; nothing is sent
+    sink = Sink()
+    for t, bad, rng in (("u16", "65536", "0..65535"), ("i16", "40000", "-32768..32767"),
+                        ("u32", "-1", "0..4294967295")):
+        r = poll("--type", t, sink.url, "--", "write", 3, 0, 1, bad, rc=2, what=f"{t} {bad}")
+        check("VALUE 2" in r.err and rng in r.err, f"{t} {bad}: refused naming {rng}: {r.err}")
+    r = poll("--type", "f64", sink.url, "read", 3, 0, 32, rc=2, what="32 f64 = 128 registers")
+    check("at most 125" in r.err and "31 values" in r.err, f"too many values: {r.err}")
+    check(sink.received() == 0, "nothing was sent for a value out of range")
+    sim.close()
+
+
+MAP = """# a plant, by hand (REGISTER-MAP.md §1)
+device,addr,name,type,order,scale,offset,unit,labels,access
+3,0x10,tank_temp,i16,,0.1,,°C,,rw
+3,0x11,state,u16,,,,,0=off;1=on;2=fault,rw
+3,0x12,flow,f32,CDAB,,,m3/h,,rw
+3,0x14,serial,str:4,,,,,,r
+3,0x18,secret,u16,,,,,,w
+3,0x19,after,u16,,,,,,rw
+3,0x20,alarms,bits,,,,,0=alarm;3=door_open,rw
+"""
+# 0x200..: 40 u32 then 30 f32, one block of 140 registers without a gap
+MAP += "".join(f"3,{0x200 + 2 * i},c{i},u32,,,,,,r\n" for i in range(40))
+MAP += "".join(f"3,{0x250 + 2 * i},f{i},f32,,,,,,rw\n" for i in range(30))
+
+
+def reads(r):
+    """(addr, count) of every READ mcppoll sent, from -v's frames (§2 READ payload)."""
+    out = []
+    for line in r.err.splitlines():
+        if "-> seq" in line and " READ " in line:
+            b = bytes.fromhex("".join(line.split("READ", 1)[1].split()))
+            out.append((b[6] << 8 | b[7], b[8] << 8 | b[9]))
+    return out
+
+
+def case_map():
+    """--map: read by name and all in as few READs as fit, write by name with engineering
+    values, access and range refused before anything is sent."""
+    m = os.path.join(TMP, "plant.csv")
+    with open(m, "w") as f:
+        f.write(MAP)
+    sim = Sim("--devices", "1-3", "--seed", "5")
+    url = sim.urls["udp"]
+    r = poll("--map", m, "--json", *T, url, "write", 3, "tank_temp=23.4", "state=on",
+             "flow=1.5", "alarms=9", "after=7", rc=0, what="write by name")
+    # contiguous 0x10..0x13 in one WRITE, then 0x19 and 0x20 alone
+    check([(j["addr"], j["count"]) for j in r.json] == [(0x10, 4), (0x19, 1), (0x20, 1)],
+          f"WRITEs of adjacent items are merged ({[(j.get('addr'), j.get('count')) for j in r.json]})")
+    r = poll("--json", *T, url, "read", 3, 0x10, 4, rc=0)
+    want = [234, 1] + registers(struct.pack(">f", 1.5), "CDAB")
+    check(r.json and r.json[0]["values"] == want,
+          f"registers: 23.4/0.1 = 234, on = 1, 1.5 as f32 CDAB: {want} ({r.json and r.json[0]['values']})")
+    r = poll("--json", *T, url, "read", 3, 0x20, 1, rc=0)
+    check(r.json and r.json[0]["values"] == [9], "alarms = 9")
+    poll("--map", m, *T, url, "write", 3, *[f"f{i}={i + 0.5}" for i in range(30)], rc=0)
+    # read all: by hand, runs without a gap of at most 125 registers; secret (w) left out and
+    # no READ spans it: 0x10 x8 (tank_temp..serial), 0x19 x1, 0x20 x1, 0x200 x124, 0x27c x16
+    r = poll("--map", m, "-v", *T, url, "read", 3, "all", rc=0, what="read all")
+    want = [(0x10, 8), (0x19, 1), (0x20, 1), (0x200, 124), (0x27C, 16)]
+    check(reads(r) == want, f"read all sends {len(want)} READs {want} ({reads(r)})")
+    check("leaves out the write-only items (access w): secret" in r.err, f"note on secret\n{r.err}")
+    rows = {l.split()[0]: l.split()[1:] for l in r.out.splitlines()[len(want):] if l.strip()}
+    check(rows.get("tank_temp") == ["23.4", "°C"] and rows.get("state") == ["1", "on"] and
+          rows.get("flow") == ["1.5", "m3/h"] and rows.get("alarms") == ["0x0009", "alarm,door_open"] and
+          rows.get("f29") == ["29.5"] and "secret" not in rows and
+          r.out.splitlines()[len(want)].split() == ["name", "value", "unit", "label"],
+          f"the table: name, value, unit, label\n{r.out}")
+    # by name: items between two asked for are read along when readable (state), never a
+    # register of a write-only item (secret)
+    r = poll("--map", m, "-v", "--json", *T, url, "read", 3, "flow", "tank_temp", rc=0)
+    check(reads(r) == [(0x10, 4)], f"tank_temp and flow: one READ across state ({reads(r)})")
+    items = [i for j in r.json for i in j.get("items", [])]
+    check([(i["name"], i["value"], i["unit"], i["raw"]) for i in items] ==
+          [("flow", 1.5, "m3/h", 0x3FC00000), ("tank_temp", 23.4, "°C", 234)],
+          f"--json items in the order named: name, value, unit, raw (f32: its bits) ({items})")
+    r = poll("--map", m, "-v", *T, url, "read", 3, "serial", "after", rc=0)
+    check(reads(r) == [(0x14, 4), (0x19, 1)], f"no READ spans the write-only secret ({reads(r)})")
+    r = poll("--map", m, "--json", *T, url, "read", 3, "state", rc=0)
+    check(r.json and r.json[0]["items"][0]["label"] == "on", "a label in --json")
+    # refused before anything is sent
+    sink = Sink()
+    r = poll("--map", m, sink.url, "write", 3, "tank_temp=1", "serial=AB", rc=2, what="write r")
+    check("serial is read-only" in r.err and "nothing was sent" in r.err, r.err)
+    r = poll("--map", m, sink.url, "read", 3, "secret", rc=2, what="read w")
+    check("secret is write-only" in r.err, r.err)
+    r = poll("--map", m, sink.url, "write", 3, "tank_temp=4000", rc=2, what="out of range")
+    check("tank_temp: 4000 is out of range -3276.8..3276.7 °C" in r.err, r.err)
+    r = poll("--map", m, sink.url, "write", 3, "state=broken", rc=2, what="no such label")
+    r = poll("--map", m, sink.url, "read", 3, "tank_tmp", rc=2, what="unknown name")
+    check("no item 'tank_tmp' for device 3" in r.err and "tank_temp" in r.err, r.err)
+    r = poll("--map", m, sink.url, "read", 4, "all", rc=2, what="device without items")
+    r = poll(sink.url, "read", 3, "tank_temp", rc=2, what="a name without --map")
+    check("--map" in r.err, r.err)
+    check(sink.received() == 0, "nothing was sent for a refused item")
+    sim.close()
+
+
+BAD_MAPS = [  # (text, line, what the message says) - every error of REGISTER-MAP.md §1
+    ("device,addr,name\n3,0,a\n", 1, "type"),                             # missing column
+    ("device,addr,name,type,colour\n3,0,a,u16,red\n", 1, "colour"),       # unknown column
+    ("device,addr,name,type\n3,0,a,u16\n3,0x1G,b,u16\n", 3, "addr"),      # bad cell
+    ("device,addr,name,type\n3,0,a,u16\n3,1,a,u16\n", 3, "a"),            # name twice
+    ("device,addr,name,type\n3,0,a,u32\n\n3,1,b,u16\n", 4, "b"),          # share a register
+    ("device,addr,name,type\n3,0xFFFF,a,u32\n", 2, "0xffff"),             # past 0xFFFF
+    ("device,addr,name,type\n3,0,a,u16\n4,0,a,i16\n", 3, "a"),            # one name, two types
+    ("device,addr,name,type,labels\n3,0,a,f32,0=x\n", 2, "label"),        # label on f32
+    ("# c\ndevice,addr,name,type\n3,0,a,str:65\n", 3, "str"),             # str:65
+    ("device,addr,name,type,order\n3,0,a,u32,ABDC\n", 2, "order"),        # bad order
+    ("device,addr,name,type,access\n3,0,a,u16,x\n", 2, "access"),         # bad access
+    ("device,addr,name,type\n255,0,a,u16\n", 2, "255"),                   # broadcast device
+]
+
+
+def case_bad_map():
+    """Every kind of bad map: exit 2 and FILE:LINE before anything is sent or written."""
+    sink = Sink()
+    out = os.path.join(TMP, "out")
+    os.mkdir(out)
+    for i, (text, line, word) in enumerate(BAD_MAPS):
+        m = os.path.join(TMP, f"bad{i}.csv")
+        with open(m, "w") as f:
+            f.write(text)
+        for cmd in (["read", 3, "all"], ["heartbeat"], ["read", 3, 0, 1]):
+            r = poll("--map", m, "--csv", os.path.join(out, "x.csv"), "-w",
+                     os.path.join(out, "x.pcap"), sink.url, *cmd) if cmd[0] == "read" else \
+                poll("--map", m, "-w", os.path.join(out, "x.pcap"), sink.url, *cmd)
+            check(r.rc == 2 and r.err.startswith(f"mcppoll: {m}:{line}: ") and word in r.err and
+                  len(r.err.splitlines()) == 1,
+                  f"bad map {i} ({cmd[0]}): exit 2, {m}:{line}: naming {word!r} ({r.rc}: {r.err.strip()})")
+    r = poll("--map", os.path.join(TMP, "none.csv"), sink.url, "heartbeat", rc=2, what="no map file")
+    check("none.csv" in r.err, r.err)
+    check(sink.received() == 0 and os.listdir(out) == [],
+          f"nothing sent, nothing written ({os.listdir(out)})")
+
+
+def case_csv():
+    """--csv: a header and one row per poll, read with Python's csv module: ISO 8601 UTC
+    with milliseconds, the latency, the values as written."""
+    import csv
+    import datetime
+    m = os.path.join(TMP, "plant.csv")
+    with open(m, "w") as f:
+        f.write(MAP)
+    sim = Sim("--devices", "1-3", "--seed", "5")
+    url = sim.urls["udp"]
+    poll("--map", m, *T, url, "write", 3, "tank_temp=-12.5", "state=2", "flow=0.25",
+         "after=65535", "alarms=8", rc=0)
+    path = os.path.join(TMP, "poll.csv")
+    r = poll("--map", m, "--csv", path, *T, "-c", 4, "--interval", 30, url, "read", 3,
+             "tank_temp", "state", "flow", "after", "alarms", rc=0)
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    check(rows and rows[0] == ["time", "latency_ms", "tank_temp", "state", "flow", "after",
+                               "alarms"], f"header ({rows[:1]})")
+    check(len(rows) == 5, f"one row per poll: 4 ({len(rows) - 1})")
+    times = []
+    for row in rows[1:]:
+        try:
+            t = datetime.datetime.strptime(row[0], "%Y-%m-%dT%H:%M:%S.%fZ")
+            times.append(t)
+            check(len(row[0]) == 24, f"milliseconds: {row[0]}")
+        except ValueError:
+            fail(f"not ISO 8601 UTC with ms: {row[0]}")
+        check(float(row[1]) >= 0 and row[2:] == ["-12.5", "2", "0.25", "65535", "8"],
+              f"latency and the values as written ({row})")
+    check(all((b - a).total_seconds() >= 0.025 for a, b in zip(times, times[1:])),
+          f"rows --interval apart ({times})")
+    # no map: one column per register; --csv - is stdout (the summary goes to stderr)
+    poll(*T, url, "write", 3, "0x300", 1, 2, "0xFFFF", rc=0)
+    r = poll("--csv", "-", *T, "-c", 3, "--interval", 10, url, "read", 3, "0x300", 3, rc=0)
+    rows = list(csv.reader(r.out.splitlines()))
+    check(rows[0] == ["time", "latency_ms", "0x0300", "0x0301", "0x0302"] and len(rows) == 4 and
+          all(row[2:] == ["1", "2", "65535"] for row in rows[1:]) and "--- 3 requests" in r.err,
+          f"--csv -: registers by address\n{r.out}{r.err}")
+    # --type: one column per value
+    poll(*T, "--type", "f32", url, "write", 3, "0x300", "1.25", "--", "-3", rc=0)
+    r = poll("--csv", "-", *T, "--type", "f32", "-c", 2, "--interval", 10, url, "read", 3,
+             "0x300", 2, rc=0)
+    rows = list(csv.reader(r.out.splitlines()))
+    check(rows[0][2:] == ["0x0300", "0x0302"] and [row[2:] for row in rows[1:]] ==
+          [["1.25", "-3"]] * 2, f"--csv with --type\n{r.out}")
+    # a missing answer is an empty cell, the row is still there
+    sim.close()
+    sim = Sim("--drop", "1")
+    r = poll("--csv", "-", "--timeout", 100, "-c", 2, "--interval", 0, sim.urls["udp"], "read",
+             1, 0, 2, rc=3)
+    rows = list(csv.reader(r.out.splitlines()))
+    check(len(rows) == 3 and all(row[1:] == ["", "", ""] for row in rows[1:]),
+          f"no answer: empty cells ({rows})")
+    sim.close()
 
 
 if __name__ == "__main__":

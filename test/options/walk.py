@@ -204,6 +204,10 @@ MCPPOLL = {
     "stall-timeout": ([], ["0", "-1"] + NUM, "--stall-timeout"),
     "silence": ([], ["-1", "60001"] + NUM, "--silence"),
     "version": None,
+    "map": ([], ["", "/nonexistent/m.csv"], ("--map", "/nonexistent/m.csv")),
+    "type": ([], ["f33", "", "str:0", "str:65", "u16,x"], "--type"),
+    "order": (["--type", "u32"], ["ZZZZ", "", "AB"], "--order"),
+    "csv": ([], ["", "/nonexistent/dir/p.csv", "/"], "--csv"),
     # hidden aliases kept for one release
     "format": ([], ["decimal", ""], "--show"),
 }
@@ -252,6 +256,7 @@ OUTPUT_EXIT = {(opt, bad): 6 for opt in ("write", "record", "json", "junit")
                for bad in ("/nonexistent/dir/r.pcap", "/nonexistent/dir/r.json",
                            "/nonexistent/dir/r.xml",
                            "/nonexistent/dir/p.pcap", "=/nonexistent/dir/p.jsonl", "/", "=/")}
+OUTPUT_EXIT.update({("csv", "/nonexistent/dir/p.csv"): 6, ("csv", "/"): 6})
 
 
 def listed_options(binary):
@@ -445,7 +450,7 @@ def walk_mcppoll(binary):
             args += ["--write", os.path.join(empty, "p.pcap")]
         if "@SCAN@" in extra:
             return args + [url, "scan", "1-2"]
-        return args + [url, "read", "3", "0", "1"]
+        return args + list(extra) + [url, "read", "3", "0", "1"]
     return walk_generic("mcppoll", binary, MCPPOLL, MCPPOLL_HIDDEN, base, OUTPUT_EXIT)
 
 

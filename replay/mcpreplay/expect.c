@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "expect_map.h"
+
 #include "mcp/match.h"
 #include "mcp/names.h"
 #include "mcp/pdu.h"
@@ -83,6 +85,12 @@ const char *mr_expect_field_names(void)
 
 bool mr_expect_parse_ignore(const char *const *names, uint32_t *mask, GError **error)
 {
+    return mr_expect_parse_ignore_items(names, mask, NULL, error);
+}
+
+bool mr_expect_parse_ignore_items(const char *const *names, uint32_t *mask, GPtrArray *items,
+                                  GError **error)
+{
     for (; names != NULL && *names != NULL; names++) {
         if (**names == '\0') {
             g_set_error(error, MR_ERROR, 2, "--ignore: an empty field name (one of: %s)",
@@ -95,11 +103,19 @@ bool mr_expect_parse_ignore(const char *const *names, uint32_t *mask, GError **e
             if (g_str_has_prefix(name, "mcp5a.")) /* Wireshark field names work too */
                 name += 6;
             bool found = false;
-            for (size_t i = 0; i < G_N_ELEMENTS(field_names); i++)
-                if (field_names[i] != NULL && g_ascii_strcasecmp(name, field_names[i]) == 0) {
-                    *mask |= 1u << i;
-                    found = true;
-                }
+            if (g_str_has_prefix(name, "reg.") && items != NULL) {
+                name += 4; /* mcp5a.reg.NAME: an item, even one called like a field */
+            } else {
+                for (size_t i = 0; i < G_N_ELEMENTS(field_names); i++)
+                    if (field_names[i] != NULL && g_ascii_strcasecmp(name, field_names[i]) == 0) {
+                        *mask |= 1u << i;
+                        found = true;
+                    }
+            }
+            if (!found && items != NULL && *name != '\0') {
+                g_ptr_array_add(items, g_strdup(name)); /* checked against --map later */
+                found = true;
+            }
             if (!found) {
                 g_set_error(error, MR_ERROR, 2, "--ignore: unknown field '%s' (one of: %s)", name,
                             mr_expect_field_names());
@@ -211,16 +227,43 @@ static void value_bytes(struct mr_value *v, const uint8_t *p, size_t n)
         g_strlcat(v->text, "...", sizeof v->text);
 }
 
-static void add_diff(struct mr_verdict *v, const char *name, const struct mr_value *rec,
-                     const struct mr_value *got)
+struct mr_field_diff *mr_verdict_add_diff(struct mr_verdict *v, const char *name,
+                                          const struct mr_value *rec, const struct mr_value *got)
 {
     v->field_total++;
     if (v->field_count >= MR_MAX_FIELD_DIFFS)
-        return;
+        return NULL;
     struct mr_field_diff *d = &v->fields[v->field_count++];
+    memset(d, 0, sizeof *d);
     g_strlcpy(d->name, name, sizeof d->name);
     d->recorded = *rec;
     d->received = *got;
+    return d;
+}
+
+static void add_diff(struct mr_verdict *v, const char *name, const struct mr_value *rec,
+                     const struct mr_value *got)
+{
+    mr_verdict_add_diff(v, name, rec, got);
+}
+
+/* §5: both answers OK READ responses of one device and register range, every value
+ * present: their registers are compared item by item (expect_map.c). */
+static bool by_item(const struct mr_expect *e, const struct mcp_pdu *a, const struct mcp_pdu *b)
+{
+    return e->cfg.map != NULL && !(e->cfg.ignore_mask & (1u << MCP_FIELD_VALUE)) &&
+           a->cmd == MCP_CMD_READ_RSP && b->cmd == MCP_CMD_READ_RSP && !a->malformed &&
+           !b->malformed && a->has_register_block && b->has_register_block &&
+           a->device == b->device && a->addr == b->addr && a->count == b->count &&
+           a->count <= MCP_MAX_REGISTERS && a->value_count == a->count &&
+           b->value_count == b->count;
+}
+
+static void registers_of(const uint8_t *payload, const struct mcp_pdu *p, uint16_t *regs)
+{
+    for (size_t i = 0; i < p->value_count; i++)
+        regs[i] = (uint16_t)(payload[p->values_offset + 2 * i] << 8 |
+                             payload[p->values_offset + 2 * i + 1]);
 }
 
 static uint32_t status_of(const uint8_t *frame, size_t len)
@@ -257,6 +300,7 @@ static size_t compare_answers(const struct mr_expect *e, const uint8_t *rec, siz
     mcp_pdu_parse(rcmd, rp, rn, pa);
     mcp_pdu_parse(gcmd, gp, gn, pb);
     size_t n = pa->field_count > pb->field_count ? pa->field_count : pb->field_count;
+    bool items = by_item(e, pa, pb);
     size_t value_index = 0;
     size_t covered_a = 0, covered_b = 0;
     for (size_t i = 0; i < n; i++) {
@@ -272,7 +316,8 @@ static size_t compare_answers(const struct mr_expect *e, const uint8_t *rec, siz
         if (is_value)
             value_index++;
         /* req_seq is the matching key and changes under --renumber. */
-        if (f->field == MCP_FIELD_REQ_SEQ || (e->cfg.ignore_mask & (1u << f->field)))
+        if (f->field == MCP_FIELD_REQ_SEQ || (e->cfg.ignore_mask & (1u << f->field)) ||
+            (items && is_value))
             continue;
         char label[24];
         if (is_value)
@@ -302,6 +347,13 @@ static size_t compare_answers(const struct mr_expect *e, const uint8_t *rec, siz
                 value_of(&b, fb->field, fb->value);
         }
         add_diff(v, label, &a, &b);
+    }
+    if (items) {
+        uint16_t ra[MCP_MAX_REGISTERS], rb[MCP_MAX_REGISTERS];
+        registers_of(rp, pa, ra);
+        registers_of(gp, pb, rb);
+        mr_expect_map_compare(e->cfg.map, e->cfg.ignore_items, pa->device, pa->addr, pa->count, ra,
+                              rb, v);
     }
     /* Bytes no field covers (an unknown command's payload, a malformed tail). */
     if (rn - covered_a != gn - covered_b ||
@@ -353,6 +405,11 @@ void mr_verdict_format(const struct mr_verdict *v, int timeout_ms, GString *s)
     case MR_CAT_MISMATCHED:
         g_string_append(s, ":");
         for (size_t i = 0; i < v->field_count; i++) {
+            if (v->fields[i].item) {
+                g_string_append(s, i ? "; " : " ");
+                mr_expect_format_item(s, &v->fields[i]);
+                continue;
+            }
             g_string_append_printf(s, "%s %s: recorded ", i ? ";" : "", v->fields[i].name);
             format_value(s, &v->fields[i].recorded);
             g_string_append(s, ", received ");

@@ -16,6 +16,7 @@
 #include "extract.h"
 #include "histogram.h"
 #include "mcp/frame.h"
+#include "mcp/regmap.h"
 
 struct mr_verdict;
 
@@ -23,6 +24,11 @@ struct mr_expect_config {
     struct mcp_codec codec;
     int timeout_ms;
     uint32_t ignore_mask; /* bit (1 << enum mcp_field) */
+    /* --map (REGISTER-MAP.md §5): READ answers compared item by item; NULL: register by
+     * register. Not owned. */
+    const struct mcp_regmap *map;
+    /* --ignore NAME of --map items (NULL-terminated; NULL: none). Not owned. */
+    const char *const *ignore_items;
     bool keep_recorded;   /* --preload: the same recorded answers serve every loop */
     FILE *diff_out;       /* where verdicts are printed as they happen (NULL: nowhere) */
     unsigned max_printed; /* verdicts printed at most */
@@ -50,15 +56,24 @@ const char *mr_category_name(enum mr_category c);
 struct mr_value {
     enum { MR_VALUE_ABSENT, MR_VALUE_NUMBER, MR_VALUE_TEXT } kind;
     uint32_t number;
-    char text[40]; /* MR_VALUE_TEXT: a status name or payload bytes in hex */
-    bool hex;      /* MR_VALUE_NUMBER: shown as 0x%04x (addr, value) */
+    /* MR_VALUE_TEXT: a status name, payload bytes in hex, or an item's shown value
+     * ("23.4 °C", "1 (on)"; a longer one is cut and ends in "...") */
+    char text[80];
+    bool hex; /* MR_VALUE_NUMBER: shown as 0x%04x (addr, value) */
 };
 
 #define MR_MAX_FIELD_DIFFS 8
 
 struct mr_field_diff {
-    char name[24]; /* "status", "value[3]", "cmd", "payload" */
+    char name[MCP_REG_NAME_MAX + 1]; /* "status", "value[3]", "cmd", "payload", an item's name */
     struct mr_value recorded, received;
+    /* A --map item (§5): recorded/received hold its shown values (mcp_reg_format), the
+     * numbers below its engineering values (mcp_reg_format_number). */
+    bool item;
+    bool numeric;     /* not str:N (which has no tolerance) */
+    double tolerance; /* the item's, engineering units */
+    char unit[32];    /* "" when it has none */
+    char recorded_number[80], received_number[80];
 };
 
 struct mr_verdict {
@@ -98,6 +113,13 @@ void mr_expect_free(struct mr_expect *e);
 
 /* Parses --ignore names (uptime, value, status, ...) into a mask; false with *error. */
 bool mr_expect_parse_ignore(const char *const *names, uint32_t *mask, GError **error);
+/*
+ * The same where names may also be --map items (§5): a name that is no field, or one
+ * written mcp5a.reg.NAME / reg.NAME, is appended to items (g_strdup'd) for
+ * mr_expect_check_ignore_items once the map is read.
+ */
+bool mr_expect_parse_ignore_items(const char *const *names, uint32_t *mask, GPtrArray *items,
+                                  GError **error);
 const char *mr_expect_field_names(void);
 
 /* The capture side: every extracted frame, in order (the source's observer); NULL ends a pass. */
@@ -133,6 +155,11 @@ void mr_expect_finish(struct mr_expect *e);
 const struct mr_expect_stats *mr_expect_stats(const struct mr_expect *e);
 /* The verdicts other than as_recorded/extra/unanswered, in order, at most a few hundred. */
 const GArray *mr_expect_verdicts(const struct mr_expect *e); /* struct mr_verdict */
+
+/* Adds a difference to v (counted always, kept while there is room: else NULL). */
+struct mr_field_diff *mr_verdict_add_diff(struct mr_verdict *v, const char *name,
+                                          const struct mr_value *recorded,
+                                          const struct mr_value *received);
 
 /* The verdict as one line of text (no newline), as printed. */
 void mr_verdict_format(const struct mr_verdict *v, int timeout_ms, GString *out);

@@ -29,6 +29,7 @@ struct raw {
     gint64 seed;
     gboolean expect;
     gchar **ignore;
+    gchar *map; /* issue 19 */
     gint timeout_ms, stall_ms;
     gboolean dry_run, quiet, realtime;
     gint retries, busy_backoff_ms;
@@ -236,8 +237,18 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
         return fail(error, "%s must be 0 or more", "--seed");
     o->seed = r->seed;
     o->expect = r->expect;
-    if (!mr_expect_parse_ignore((const char *const *)r->ignore, &o->ignore_mask, error))
+    if (r->map != NULL && !r->expect)
+        return fail(error, "%s",
+                    "--map compares the answers item by item under --expect: give --expect (-e) "
+                    "too");
+    if (r->map != NULL && *r->map == '\0')
+        return fail(error, "%s", "--map: an empty file name");
+    o->map_path = g_strdup(r->map);
+    o->ignore_items = g_ptr_array_new_with_free_func(g_free);
+    if (!mr_expect_parse_ignore_items((const char *const *)r->ignore, &o->ignore_mask,
+                                      r->map != NULL ? o->ignore_items : NULL, error))
         return false;
+    g_ptr_array_add(o->ignore_items, NULL); /* a NULL-terminated list for the expect config */
     if (r->timeout_ms < 1)
         return fail(error, "%s must be 1 ms or more", "--timeout");
     o->timeout_ms = r->timeout_ms;
@@ -348,7 +359,13 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
         {"expect", 'e', 0, G_OPTION_ARG_NONE, &r.expect,
          "Compare the target's answers with the capture's", NULL},
         {"ignore", 0, 0, G_OPTION_ARG_STRING_ARRAY, &r.ignore,
-         "With --expect: do not compare FIELD (uptime, value, status...; repeatable)", "FIELD"},
+         "With --expect: do not compare FIELD (uptime, value, status...) or, with --map, the item "
+         "NAME (repeatable)",
+         "FIELD|NAME"},
+        {"map", 0, 0, G_OPTION_ARG_FILENAME, &r.map,
+         "With --expect: compare READ answers item by item by this register map, each within its "
+         "tolerance (docs/REGISTER-MAP.md)",
+         "FILE"},
         {"timeout", 0, 0, G_OPTION_ARG_INT, &r.timeout_ms,
          "An answer later than MS is late, one later than twice MS missing (default 1000)", "MS"},
         {"stall-timeout", 0, 0, G_OPTION_ARG_INT, &r.stall_ms,
@@ -447,6 +464,7 @@ bool mr_options_parse(int argc, char **argv, struct mr_options *o, GError **erro
     g_free(r.progress);
     g_free(r.display_filter); /* issue 8 */
     g_strfreev(r.ignore);
+    g_free(r.map);
     g_strfreev(r.dlt_user);
     g_strfreev(r.files);
     return ok;
@@ -462,6 +480,10 @@ void mr_options_clear(struct mr_options *o)
     g_free(o->junit);
     g_free(o->display_filter); /* issue 8 */
     g_free(o->select_text);
+    g_free(o->map_path);
+    mcp_regmap_free(o->map);
+    if (o->ignore_items != NULL)
+        g_ptr_array_free(o->ignore_items, TRUE);
     mr_select_clear(&o->select);
     memset(o, 0, sizeof *o);
 }

@@ -8,6 +8,7 @@
 
 #include "dltuser.h"
 #include "mcp/frame.h"
+#include "mcp/regmap.h"
 #include "pacer.h"
 #include "select.h"
 
@@ -34,6 +35,11 @@ struct mr_options {
     gint64 seed;
     bool expect;
     uint32_t ignore_mask;
+    /* issue 19: --map FILE (REGISTER-MAP.md §5), read by main before anything is opened */
+    char *map_path;
+    struct mcp_regmap *map;
+    GPtrArray
+        *ignore_items; /* --ignore NAMEs that are no field: --map items (char *, NULL-ended) */
     int timeout_ms;
     int stall_ms;
     int silence_ms; /* --silence: §5 line silence ending a partial serial frame; 0 never */

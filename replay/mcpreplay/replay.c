@@ -1187,6 +1187,9 @@ static int run(struct runner *r)
             .codec = o->codec,
             .timeout_ms = o->timeout_ms,
             .ignore_mask = o->ignore_mask,
+            .map = o->map, /* issue 19: §5 item comparison (expect_map.c) */
+            .ignore_items =
+                o->ignore_items != NULL ? (const char *const *)o->ignore_items->pdata : NULL,
             .keep_recorded = o->preload,
             .diff_out = r->text_out,
             .max_printed = 50,

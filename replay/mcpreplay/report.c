@@ -2,8 +2,10 @@
 #include "report.h"
 
 #include <errno.h>
+#include <math.h>
 
 #include "capture.h"
+#include "expect_map.h"
 #include "mcp/names.h"
 
 static double rate(uint64_t n, int64_t ns)
@@ -361,6 +363,43 @@ static void json_value(GString *j, const struct mr_value *v)
     }
 }
 
+/* A number as the lib wrote it (mcp_reg_format_number), or a string when it is no JSON
+ * number (nan, inf, -inf, a str:N text). */
+static void json_number_text(GString *j, const char *text, bool numeric)
+{
+    char *end = NULL;
+    double d = numeric && *text != '\0' ? g_ascii_strtod(text, &end) : 0;
+    if (numeric && end != NULL && *end == '\0' && isfinite(d))
+        g_string_append(j, text);
+    else
+        json_string(j, text);
+}
+
+/* issue 19: a --map item (REGISTER-MAP.md §5): "recorded"/"received" are its engineering
+ * values; "recorded_text"/"received_text" as shown ("23.4 °C"), unit, tolerance. */
+static void json_item(GString *j, const struct mr_field_diff *d)
+{
+    g_string_append(j, ",\"item\":true,\"recorded\":");
+    json_number_text(j, d->recorded_number, d->numeric);
+    g_string_append(j, ",\"received\":");
+    json_number_text(j, d->received_number, d->numeric);
+    g_string_append(j, ",\"recorded_text\":");
+    json_string(j, d->recorded.text);
+    g_string_append(j, ",\"received_text\":");
+    json_string(j, d->received.text);
+    g_string_append(j, ",\"unit\":");
+    if (d->unit[0] != '\0')
+        json_string(j, d->unit);
+    else
+        g_string_append(j, "null");
+    if (d->numeric) {
+        char tol[40];
+        mr_expect_format_tolerance(d->tolerance, tol, sizeof tol);
+        g_string_append_printf(j, ",\"tolerance\":%s", tol);
+    } else
+        g_string_append(j, ",\"tolerance\":null");
+}
+
 /* {record, seq, cmd, category, latency_us, fields: [{name, recorded, received}], ...} */
 static void json_verdict(GString *j, const struct mr_verdict *v)
 {
@@ -396,10 +435,14 @@ static void json_verdict(GString *j, const struct mr_verdict *v)
             g_string_append_c(j, ',');
         g_string_append(j, "{\"name\":");
         json_string(j, v->fields[i].name);
-        g_string_append(j, ",\"recorded\":");
-        json_value(j, &v->fields[i].recorded);
-        g_string_append(j, ",\"received\":");
-        json_value(j, &v->fields[i].received);
+        if (v->fields[i].item) {
+            json_item(j, &v->fields[i]);
+        } else {
+            g_string_append(j, ",\"recorded\":");
+            json_value(j, &v->fields[i].recorded);
+            g_string_append(j, ",\"received\":");
+            json_value(j, &v->fields[i].received);
+        }
         g_string_append_c(j, '}');
     }
     g_string_append_printf(j, "],\"fields_left_off\":%zu}", v->field_total - v->field_count);

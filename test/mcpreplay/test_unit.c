@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "expect.h"
+#include "expect_map.h"
 #include "extract.h"
 #include "histogram.h"
 #include "mcp/mcp.h"
@@ -529,6 +530,47 @@ static void test_expect(void)
     g_string_free(diff, TRUE);
 }
 
+/* issue 19: §5 item comparison on registers written by hand from §2. */
+static void test_expect_map(void)
+{
+    static const char csv[] = "device,addr,name,type,unit,labels,tolerance\n"
+                              "3,0,mode,u16,,0=off;1=on;2=fault,\n"
+                              "3,1,serial,str:2,,,\n"
+                              "4,3,other,u16,,,\n" /* device 4's: register 3 of device 3 is bare */
+                              "3,4,count,u32,rpm,,2\n";
+    struct mcp_regmap *map = NULL;
+    g_assert_cmpint(mcp_regmap_parse(csv, sizeof csv - 1, "m.csv", &map, NULL, 0), ==, 0);
+    /* mode 1 -> 2; serial "AB" -> "AC"; reg 3 5 -> 6; count 100 -> 102 (within 2) */
+    const uint16_t rec[] = {1, 0x4142, 0x0000, 5, 0, 100};
+    const uint16_t got[] = {2, 0x4143, 0x0000, 6, 0, 102};
+    struct mr_verdict *v = g_new0(struct mr_verdict, 1);
+    g_assert_cmpuint(mr_expect_map_compare(map, NULL, 3, 0, 6, rec, got, v), ==, 3);
+    GString *s = g_string_new(NULL);
+    v->category = MR_CAT_MISMATCHED;
+    v->cmd = MCP_CMD_READ;
+    mr_verdict_format(v, 1000, s);
+    g_assert_nonnull(strstr(s->str, ": mode: recorded 1 (on), received 2 (fault), tolerance 0; "
+                                    "serial: recorded \"AB\", received \"AC\"; value[3]: "
+                                    "recorded 0x0005, received 0x0006"));
+    g_assert_null(strstr(s->str, "count"));
+    g_assert_false(v->fields[1].numeric);
+    /* count 100 -> 103: past its tolerance; mode and serial ignored by name */
+    const uint16_t got2[] = {2, 0x4143, 0x0000, 5, 0, 103};
+    const char *const ign[] = {"mode", "serial", NULL};
+    memset(v, 0, sizeof *v);
+    g_assert_cmpuint(mr_expect_map_compare(map, ign, 3, 0, 6, rec, got2, v), ==, 1);
+    g_string_truncate(s, 0);
+    mr_expect_format_item(s, &v->fields[0]);
+    g_assert_cmpstr(s->str, ==, "count: recorded 100 rpm, received 103 rpm, tolerance 2");
+    /* a READ starting inside count (register 5 only): compared exactly */
+    memset(v, 0, sizeof *v);
+    g_assert_cmpuint(mr_expect_map_compare(map, NULL, 3, 5, 1, rec + 5, got + 5, v), ==, 1);
+    g_assert_cmpstr(v->fields[0].name, ==, "value[0]");
+    g_string_free(s, TRUE);
+    g_free(v);
+    mcp_regmap_free(map);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -544,5 +586,6 @@ int main(int argc, char **argv)
     g_test_add_func("/mcpreplay/rewrite/renumber-per-sender", test_rewrite_renumber_per_sender);
     g_test_add_func("/mcpreplay/rewrite/faults", test_rewrite_faults);
     g_test_add_func("/mcpreplay/expect", test_expect);
+    g_test_add_func("/mcpreplay/expect/map", test_expect_map);
     return g_test_run();
 }

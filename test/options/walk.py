@@ -162,6 +162,8 @@ MCPREPLAY = {
     "seed": ([], ["-1", "x", ""], "--seed"),
     "expect": None,
     "ignore": ([], ["nothing", ""], "--ignore"),
+    # a map's own errors are "FILE:LINE: what is wrong" (REGISTER-MAP.md §1), naming the file
+    "map": (["--expect"], ["/nonexistent/m.csv", "", "/"], ("--map", "/nonexistent/m.csv", "/: ")),
     "timeout": ([], ["0", "-1"] + NUM, "--timeout"),
     "stall-timeout": ([], ["0", "-1"] + NUM, "--stall-timeout"),
     "silence": ([], ["-1", "60001"] + NUM, "--silence"),

@@ -13,6 +13,7 @@ struct md_item {
     uint32_t addr, end; /* [addr, end) */
     uint32_t off;       /* its registers in the device's store */
     bool frozen;        /* written: the store holds its value (§4) */
+    uint8_t access;     /* item->access, here to check a range without touching items */
     const struct mcp_reg_item *item;
 };
 
@@ -63,6 +64,7 @@ static struct md_device *build_device(const struct mcp_regmap *map, unsigned id,
         m->end = m->addr + items[i]->nregs;
         m->off = regs;
         m->item = items[i];
+        m->access = (uint8_t)items[i]->access;
         regs += items[i]->nregs;
     }
     d->store = g_new0(uint16_t, regs ? regs : 1);
@@ -74,16 +76,14 @@ struct sim_mapdev *sim_mapdev_new(const struct mcp_regmap *map, const bool devic
 {
     struct sim_mapdev *m = g_new0(struct sim_mapdev, 1);
     m->rng = seed;
-    bool named[256] = {false};
-    for (size_t i = 0; i < mcp_regmap_item_count(map); i++) {
-        const struct mcp_reg_item *it = mcp_regmap_item(map, i);
-        if (is_star(it))
-            continue;
-        for (unsigned id = 0; id < 255; id++)
-            named[id] = named[id] || mcp_reg_item_has_device(it, id);
-    }
     for (unsigned id = 0; id < 255; id++) {
-        if (!named[id] && !devices[id])
+        /* named: an item other than a `*` one holds id */
+        const struct mcp_reg_item *const *items;
+        size_t n = mcp_regmap_device_items(map, id, &items);
+        bool named = false;
+        for (size_t i = 0; i < n && !named; i++)
+            named = !is_star(items[i]);
+        if (!named && !devices[id])
             continue;
         m->dev[id] = build_device(map, id, devices[id]);
         m->devices++;
@@ -140,7 +140,7 @@ static enum mcp_status cover(const struct md_device *d, uint32_t addr, uint32_t 
     size_t j = first_item(d, addr);
     *first = j;
     for (uint32_t cur = addr; cur < end; cur = d->items[j++].end) {
-        if (j == d->n || d->items[j].addr > cur || !(d->items[j].item->access & need))
+        if (j == d->n || d->items[j].addr > cur || !(d->items[j].access & need))
             return MCP_STATUS_ILLEGAL_ADDRESS;
     }
     *last = j;

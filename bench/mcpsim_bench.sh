@@ -208,5 +208,20 @@ for k in plain map; do
     ms=$(cat "$tmp"/start.$k.* | median)
     echo "start-up ($k): median ${ms} ms, $(cat "$tmp"/start.$k.* | minmax) ms over $((rounds * 2)) starts"
 done
+# The user-space part, in instructions (callgrind counts the same on a busy
+# machine; mcpsim itself cannot run under valgrind 3.19: epoll_pwait2).
+instr=$build/bench/mcpsim_serve_instr
+if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null && [[ -x $instr ]]; then
+    n=100000
+    valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$instr" "$tmp/bench-map.csv" \
+        "$map_devices" "$map_count" "$n" >/dev/null 2>&1
+    ir() { callgrind_annotate --inclusive=yes "$tmp/cg.out" 2>/dev/null |
+        awk -v f=":$1 " 'index($0, f) && !/=>/ && !done {gsub(",", "", $1); print $1; done = 1}'; }
+    p=$(ir serve_plain)
+    m=$(ir serve_map)
+    awk -v p="$p" -v m="$m" -v n="$n" -v c="$map_count" 'BEGIN {
+        printf "user-space instructions per READ of %d registers (callgrind, %d READs): " \
+            "no map %.0f, map %.0f (+%.0f)\n", c, n, p / n, m / n, (m - p) / n }'
+fi
 echo "raw map runs:"
 cat "$tmp"/plain.* "$tmp"/map.* | sed 's/^/  /'

@@ -251,7 +251,7 @@ static const char help_description[] =
     "  mcpsim                                       UDP and TCP on 127.0.0.1:23130, device 1\n"
     "  mcpsim --listen udp://0.0.0.0:5020 --devices 1-4,7 --seed 7\n"
     "  mcpsim --listen serial:/dev/ttyUSB0?baud=115200 --registers regs.txt\n"
-    "  mcpsim --map plant.csv --devices 1-8 --seed 7  devices of a register map\n"
+    "  mcpsim --map plant.csv --devices 1-8 --seed 7   the devices of a register map\n"
     "  mcpsim --listen 'serial:/dev/ttyS1?baud=19200&parity=even&stop-bits=1'\n"
     "  mcpsim --pty                                 prints the pty to open: listening "
     "serial:/dev/pts/N\n"

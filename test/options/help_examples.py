@@ -13,7 +13,8 @@ this machine does not have replaced:
 - mcpsim's own --listen addresses -> 127.0.0.1 port 0 (and when an example has no --listen,
   one is added: the default 127.0.0.1:23130 may be in use by anyone on a shared machine);
 - the capture files mcpreplay reads are made first with mcpgen (UDP, serial, and uart.pcap
-  as DLT_USER0 = 147 records holding mcpgen's serial bytes); regs.txt is a register file;
+  as DLT_USER0 = 147 records holding mcpgen's serial bytes); regs.txt is a register file,
+  plant.csv a register map;
 - `A | tshark ...`: A runs and its stdout must start with a pcap or pcapng magic.
 
 Tools that run until stopped (mcpsim, mcpserialdump capturing, mcppoll --count 0) are
@@ -114,6 +115,9 @@ def make_inputs(tmp):
         out.append(struct.pack("<IIII", sec, usec, len(body), len(body)) + body)
     open(os.path.join(tmp, "uart.pcap"), "wb").write(b"".join(out))
     open(os.path.join(tmp, "regs.txt"), "w").write("1 0x10 0x1234\n")
+    # plant.csv is a register map (docs/REGISTER-MAP.md)
+    open(os.path.join(tmp, "plant.csv"), "w").write(
+        "device,addr,name,type,sim\n*,0,tank_temp,f32,sine 20 5 60\n3,10,setpoint,i16,const 7\n")
 
 
 def record_field(tmp, sim):

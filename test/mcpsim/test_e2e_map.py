@@ -349,6 +349,19 @@ def case_writes(sim, c):
     assert a == b and a[2:] == b"\x12\x34", f"{a.hex()} {b.hex()}"
 
 
+def case_broadcast(sim, c):
+    """A broadcast WRITE (device 255) acts on every device whose registers allow it, unanswered."""
+    name, typ, order, addr, n = MATRIX[0]  # u16 ABCD, rw on devices 1-2
+    seq = c.seq
+    c.seq = (c.seq + 1) & 0xFF
+    c.send(frame(seq, WRITE, struct.pack(">BHH", 255, addr, 1) + b"\xbe\xef"))
+    c.send(frame(c.seq, WRITE, struct.pack(">BHH", 255, 200, 1) + b"\x00\x09"))  # r item
+    c.seq = (c.seq + 1) & 0xFF
+    for dev in (1, 2):
+        assert c.read(dev, addr, 1) == (OK, b"\xbe\xef"), f"{name} of device {dev}"
+        assert c.read(dev, 200, 1) == (OK, b"\0\x07"), f"ro of device {dev} was written"
+
+
 def case_illegal(sim, c):
     assert c.read(1, 5000, 1)[0] == ILLEGAL_ADDRESS  # no item there
     assert c.write(1, 5000, b"\0\1") == ILLEGAL_ADDRESS
@@ -382,7 +395,7 @@ def run_transport(binary, kind):
     sim = Sim(binary, mapfile, ["--json", jsonfile])
     assert (sim.devices, sim.items) == (3, 2 * (12 + len(MATRIX)) + 1), (sim.devices, sim.items)
     c = Conn(sim, kind)
-    cases = [case_const, case_moving, case_illegal, case_writes]
+    cases = [case_const, case_moving, case_illegal, case_writes, case_broadcast]
     for case in cases:
         case(sim, c)
         print(f"ok - {kind} {case.__name__}")

@@ -12,15 +12,24 @@
 struct md_item {
     uint32_t addr, end; /* [addr, end) */
     uint32_t off;       /* its registers in the device's store */
-    bool frozen;        /* written: the store holds its value (§4) */
+    bool frozen;        /* written (or const): the store holds its value (§4) */
+    bool random;        /* sim random: draws a number at each READ */
     uint8_t access;     /* item->access, here to check a range without touching items */
     const struct mcp_reg_item *item;
 };
+
+/* Devices whose items span at most this many registers get a slot table. */
+#define MD_SLOT_SPAN 16384
 
 struct md_device {
     struct md_item *items; /* sorted by address, never sharing a register */
     size_t n;
     uint16_t *store;
+    /* slot[r - lo]: 1 + the index of the item holding register r, 0 for none,
+     * for r in [lo, hi); NULL when the span is over MD_SLOT_SPAN (then a
+     * binary search finds the items) */
+    uint16_t *slot;
+    uint32_t lo, hi;
 };
 
 struct sim_mapdev {
@@ -65,9 +74,27 @@ static struct md_device *build_device(const struct mcp_regmap *map, unsigned id,
         m->off = regs;
         m->item = items[i];
         m->access = (uint8_t)items[i]->access;
+        m->random = items[i]->sim.kind == MCP_SIM_RANDOM;
         regs += items[i]->nregs;
     }
     d->store = g_new0(uint16_t, regs ? regs : 1);
+    for (size_t i = 0; i < d->n; i++) {
+        /* a const item's registers never change: kept as if written (a WRITE
+         * then stores over them as over any frozen item) */
+        struct md_item *m = &d->items[i];
+        if (m->item->sim.kind == MCP_SIM_CONST) {
+            mcp_reg_sim_registers(m->item, 0, 0, d->store + m->off);
+            m->frozen = true;
+        }
+    }
+    if (d->n > 0 && d->items[d->n - 1].end - d->items[0].addr <= MD_SLOT_SPAN) {
+        d->lo = d->items[0].addr;
+        d->hi = d->items[d->n - 1].end;
+        d->slot = g_new0(uint16_t, d->hi - d->lo);
+        for (size_t i = 0; i < d->n; i++)
+            for (uint32_t r = d->items[i].addr; r < d->items[i].end; r++)
+                d->slot[r - d->lo] = (uint16_t)(i + 1);
+    }
     return d;
 }
 
@@ -100,6 +127,7 @@ void sim_mapdev_free(struct sim_mapdev *m)
         if (m->dev[id] != NULL) {
             g_free(m->dev[id]->items);
             g_free(m->dev[id]->store);
+            g_free(m->dev[id]->slot);
             g_free(m->dev[id]);
         }
     }
@@ -137,6 +165,20 @@ static size_t first_item(const struct md_device *d, uint32_t addr)
 static enum mcp_status cover(const struct md_device *d, uint32_t addr, uint32_t end,
                              enum mcp_reg_access need, size_t *first, size_t *last)
 {
+    if (d->slot != NULL) {
+        if (addr < d->lo || end > d->hi)
+            return MCP_STATUS_ILLEGAL_ADDRESS;
+        size_t k = 0;
+        for (uint32_t cur = addr; cur < end; cur = d->items[k - 1].end) {
+            k = d->slot[cur - d->lo];
+            if (k == 0 || !(d->items[k - 1].access & need))
+                return MCP_STATUS_ILLEGAL_ADDRESS;
+            if (cur == addr)
+                *first = k - 1;
+        }
+        *last = k;
+        return MCP_STATUS_OK;
+    }
     size_t j = first_item(d, addr);
     *first = j;
     for (uint32_t cur = addr; cur < end; cur = d->items[j++].end) {
@@ -153,7 +195,7 @@ static const uint16_t *item_registers(struct sim_mapdev *map, const struct md_de
 {
     if (m->frozen)
         return d->store + m->off;
-    uint64_t bits = m->item->sim.kind == MCP_SIM_RANDOM ? next_random(&map->rng) : 0;
+    uint64_t bits = m->random ? next_random(&map->rng) : 0;
     mcp_reg_sim_registers(m->item, t, bits, tmp);
     return tmp;
 }
@@ -198,6 +240,12 @@ static void do_read(struct sim_mapdev *map, const struct md_device *d, size_t fi
     uint32_t end = (uint32_t)pdu->addr + pdu->count;
     for (size_t k = first; k < last; k++) {
         const struct md_item *m = &d->items[k];
+        if (!m->frozen && m->addr >= pdu->addr && m->end <= end) {
+            /* wholly inside: straight into the answer */
+            uint64_t bits = m->random ? next_random(&map->rng) : 0;
+            mcp_reg_sim_registers(m->item, t, bits, out + (m->addr - pdu->addr));
+            continue;
+        }
         uint16_t tmp[MCP_REG_MAX_REGS];
         const uint16_t *regs = item_registers(map, d, m, t, tmp);
         uint32_t from = MAX(m->addr, (uint32_t)pdu->addr), to = MIN(m->end, end);

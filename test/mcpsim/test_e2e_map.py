@@ -126,6 +126,7 @@ MAP = "\n".join([
     "*;210;gap_a;u16;;;;rw;const 1;",
     "*;212;gap_b;u16;;;;rw;const 2;",
     "3;300;only3;u16;;;;rw;const 33;",
+    "3;40000;far3;u16;;;;r;ramp 0 1000 100;",  # device 3 spans 39,701 registers
 ]).replace(";", ",") + "\n" + "\n".join(MATRIX_LINES) + "\n"
 
 
@@ -382,6 +383,12 @@ def case_illegal(sim, c):
     # device 3: only its own item (it is not in --devices, so no * items)
     assert c.read(3, 300, 1) == (OK, b"\0\x21")
     assert c.read(3, 100, 2)[0] == ILLEGAL_ADDRESS
+    # ... and an item far away (a device spanning many registers)
+    assert c.read(3, 40000, 1)[0] == OK
+    for addr, count in ((301, 1), (299, 2), (39999, 1), (39999, 2), (40001, 1), (300, 125)):
+        assert c.read(3, addr, count)[0] == ILLEGAL_ADDRESS, (addr, count)
+    assert c.write(3, 40000, b"\0\1") == ILLEGAL_ADDRESS
+    assert c.write(3, 300, b"\0\1") == OK and c.read(3, 300, 1) == (OK, b"\0\1")
     assert c.read(9, 100, 2)[0] == UNKNOWN_DEVICE
     assert c.read(1, 100, 0)[0] == 2  # ILLEGAL_VALUE before ILLEGAL_ADDRESS
 
@@ -393,7 +400,7 @@ def run_transport(binary, kind):
         f.write(MAP)
     jsonfile = os.path.join(tmp, "stats.json")
     sim = Sim(binary, mapfile, ["--json", jsonfile])
-    assert (sim.devices, sim.items) == (3, 2 * (12 + len(MATRIX)) + 1), (sim.devices, sim.items)
+    assert (sim.devices, sim.items) == (3, 2 * (12 + len(MATRIX)) + 2), (sim.devices, sim.items)
     c = Conn(sim, kind)
     cases = [case_const, case_moving, case_illegal, case_writes, case_broadcast]
     for case in cases:

@@ -7,7 +7,7 @@
  * count as lost and free their slot.
  *
  * Output, one line: transport=udp connections=4 window=16 seconds=3.00
- *   sent=... answered=... lost=... naks=... rate=... p50_us=... p99_us=... max_us=...
+ *   sent=... answered=... lost=... naks=... not_ok=... rate=... p50_us=... p99_us=... max_us=...
  */
 #include <errno.h>
 #include <poll.h>
@@ -22,6 +22,7 @@
 #include <glib.h>
 
 #include "endpoint.h"
+#include "idlist.h"
 #include "mcp/frame.h"
 #include "mcp/pdu.h"
 
@@ -42,6 +43,7 @@ struct conn {
 
 struct totals {
     uint64_t sent, answered, lost, naks;
+    uint64_t not_ok;      /* answers with a status other than OK */
     uint32_t *samples_ns; /* latency of every answer, saturated at 4.29 s */
     size_t nsamples;
 };
@@ -53,18 +55,40 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* One prebuilt request per seq: READ of 1 register of device 1, or HEARTBEAT. */
-static uint8_t requests[256][16];
-static size_t request_len[256];
+/*
+ * The requests: HEARTBEAT, or READ of --count registers; request k goes to
+ * device ids[k % nids] at --addr + --stride * ((k / nids) % --spread).
+ * Default: 1 register at 0x10 of device 1.
+ */
+static struct {
+    bool heartbeat;
+    uint8_t ids[255];
+    unsigned nids, addr, count, spread, stride;
+    uint64_t k;
+} pattern = {.ids = {1}, .nids = 1, .addr = 0x10, .count = 1, .spread = 1, .stride = 2};
 
-static void build_requests(bool heartbeat)
+#define REQUEST_MAX 16
+
+static size_t build_request(uint8_t seq, uint8_t *out)
 {
-    struct mcp_codec codec = mcp_codec_default();
+    static const struct mcp_codec *codec;
+    static struct mcp_codec def;
+    if (codec == NULL) {
+        def = mcp_codec_default();
+        codec = &def;
+    }
     uint8_t payload[8];
-    size_t plen = heartbeat ? 0 : mcp_build_read(1, 0x10, 1, payload, sizeof payload);
-    for (unsigned s = 0; s < 256; s++)
-        request_len[s] = mcp_frame_encode(&codec, (uint8_t)s, heartbeat ? 0x01 : 0x02, payload,
-                                          plen, requests[s], sizeof requests[s]);
+    size_t plen = 0;
+    if (!pattern.heartbeat) {
+        uint64_t k = pattern.k++;
+        uint8_t device = pattern.ids[k % pattern.nids];
+        unsigned addr =
+            pattern.addr + pattern.stride * (unsigned)((k / pattern.nids) % pattern.spread);
+        plen = mcp_build_read(device, (uint16_t)addr, (uint16_t)pattern.count, payload,
+                              sizeof payload);
+    }
+    return mcp_frame_encode(codec, seq, pattern.heartbeat ? 0x01 : 0x02, payload, plen, out,
+                            REQUEST_MAX);
 }
 
 static void answered(struct conn *c, struct totals *t, uint8_t seq, uint64_t now)
@@ -88,8 +112,10 @@ static void on_frame(struct conn *c, struct totals *t, const uint8_t *f, size_t 
     if (cmd == MCP_CMD_NAK) {
         t->naks++;
     } else if (cmd & MCP_RESPONSE_FLAG) {
-        if (len >= MCP_OVERHEAD + 2)
+        if (len >= MCP_OVERHEAD + 2) {
             answered(c, t, f[5], now); /* req_seq */
+            t->not_ok += f[6] != 0;
+        }
     } else if (mcp_cmd_is_request(cmd)) {
         answered(c, t, f[1], now); /* an echo of our own request */
     }
@@ -118,7 +144,8 @@ static void fill_window(struct conn *c, struct totals *t, unsigned window)
 {
     struct mmsghdr msgs[BATCH];
     struct iovec iovs[BATCH];
-    uint8_t stream[BATCH * 16];
+    uint8_t stream[BATCH * REQUEST_MAX];
+    uint8_t reqs[BATCH][REQUEST_MAX];
     size_t stream_len = 0;
     unsigned n = 0;
     uint64_t now = now_ns();
@@ -132,13 +159,14 @@ static void fill_window(struct conn *c, struct totals *t, unsigned window)
         c->sent_ns[s] = now;
         c->inflight++;
         t->sent++;
+        size_t len = build_request(s, reqs[n]);
         if (c->tcp) {
-            memcpy(stream + stream_len, requests[s], request_len[s]);
-            stream_len += request_len[s];
+            memcpy(stream + stream_len, reqs[n], len);
+            stream_len += len;
         } else {
             memset(&msgs[n], 0, sizeof msgs[n]);
-            iovs[n].iov_base = requests[s];
-            iovs[n].iov_len = request_len[s];
+            iovs[n].iov_base = reqs[n];
+            iovs[n].iov_len = len;
             msgs[n].msg_hdr.msg_iov = &iovs[n];
             msgs[n].msg_hdr.msg_iovlen = 1;
         }
@@ -229,13 +257,24 @@ static double percentile_us(const uint32_t *sorted, size_t n, double p)
 
 int main(int argc, char **argv)
 {
-    gchar *target = NULL;
+    gchar **targets = NULL;
+    gchar *devices = NULL;
+    gint addr = 0x10, count = 1, spread = 1, stride = 2;
     gint connections = 4, window = 16;
     gdouble seconds = 3, warmup = 0.5;
     gboolean heartbeat = FALSE;
     GOptionEntry entries[] = {
-        {"target", 't', 0, G_OPTION_ARG_STRING, &target, "udp://HOST:PORT or tcp://HOST:PORT",
+        {"target", 't', 0, G_OPTION_ARG_STRING_ARRAY, &targets,
+         "udp://HOST:PORT or tcp://HOST:PORT (repeatable: connection i goes to target i mod N; "
+         "one transport)",
          "URL"},
+        {"devices", 0, 0, G_OPTION_ARG_STRING, &devices,
+         "READ these device ids in turn, e.g. 1-250 (default 1)", "LIST"},
+        {"addr", 0, 0, G_OPTION_ARG_INT, &addr, "First register read (default 0x10)", "A"},
+        {"count", 0, 0, G_OPTION_ARG_INT, &count, "Registers per READ (default 1)", "N"},
+        {"spread", 0, 0, G_OPTION_ARG_INT, &spread,
+         "READ at A, A+STRIDE, ... SPREAD addresses in turn (default 1)", "SPREAD"},
+        {"stride", 0, 0, G_OPTION_ARG_INT, &stride, "Step between addresses (default 2)", "STRIDE"},
         {"connections", 'c', 0, G_OPTION_ARG_INT, &connections, "Sockets (clients), default 4",
          "N"},
         {"window", 'w', 0, G_OPTION_ARG_INT, &window,
@@ -253,27 +292,55 @@ int main(int argc, char **argv)
         return 2;
     }
     g_option_context_free(ctx);
-    struct mcp_endpoint ep;
+    guint ntargets = targets ? g_strv_length(targets) : 0;
+    struct mcp_endpoint *eps = g_new0(struct mcp_endpoint, ntargets ? ntargets : 1);
     char err[512];
-    if (target == NULL || !mcp_endpoint_parse(target, &ep, err, sizeof err) ||
-        (ep.kind != MCP_ENDPOINT_UDP && ep.kind != MCP_ENDPOINT_TCP)) {
-        fprintf(stderr, "mcp_loadgen: %s\n",
-                target == NULL ? "--target udp://HOST:PORT or tcp://HOST:PORT is required"
-                               : "--target must be udp:// or tcp://");
+    for (guint i = 0; i < ntargets; i++) {
+        if (!mcp_endpoint_parse(targets[i], &eps[i], err, sizeof err) ||
+            (eps[i].kind != MCP_ENDPOINT_UDP && eps[i].kind != MCP_ENDPOINT_TCP) ||
+            eps[i].kind != eps[0].kind) {
+            fprintf(stderr, "mcp_loadgen: --target must be udp:// or tcp:// (one of them): %s\n",
+                    targets[i]);
+            return 2;
+        }
+    }
+    if (ntargets == 0) {
+        fprintf(stderr, "mcp_loadgen: --target udp://HOST:PORT or tcp://HOST:PORT is required\n");
         return 2;
     }
+    bool present[256];
+    if (devices != NULL) {
+        if (!mcp_parse_id_list(devices, 0, 254, present)) {
+            fprintf(stderr, "mcp_loadgen: --devices: bad list '%s'\n", devices);
+            return 2;
+        }
+        pattern.nids = 0;
+        for (unsigned id = 0; id < 255; id++)
+            if (present[id])
+                pattern.ids[pattern.nids++] = (uint8_t)id;
+    }
+    if (addr < 0 || addr > 0xFFFF || count < 1 || count > 125 || spread < 1 || stride < 0 ||
+        addr + (spread - 1) * stride + count > 0x10000) {
+        fprintf(stderr, "mcp_loadgen: bad --addr, --count, --spread or --stride\n");
+        return 2;
+    }
+    pattern.heartbeat = heartbeat;
+    pattern.addr = (unsigned)addr;
+    pattern.count = (unsigned)count;
+    pattern.spread = (unsigned)spread;
+    pattern.stride = (unsigned)stride;
     if (connections < 1 || connections > 1024 || window < 1 || window > 128 || !(seconds > 0) ||
         warmup < 0) {
         fprintf(stderr, "mcp_loadgen: bad --connections, --window or --seconds\n");
         return 2;
     }
-    build_requests(heartbeat);
-
-    bool tcp = ep.kind == MCP_ENDPOINT_TCP;
+    bool tcp = eps[0].kind == MCP_ENDPOINT_TCP;
     int epfd = epoll_create1(0);
     struct conn *conns = g_new0(struct conn, (gsize)connections);
     for (int i = 0; i < connections; i++) {
         struct conn *c = &conns[i];
+        const struct mcp_endpoint ep = eps[(guint)i % ntargets];
+        const char *target = targets[(guint)i % ntargets];
         c->tcp = tcp;
         c->fd = socket(ep.addr.ss_family, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK, 0);
         if (c->fd < 0 || (connect(c->fd, (struct sockaddr *)&ep.addr, ep.addr_len) < 0 &&
@@ -326,17 +393,20 @@ int main(int argc, char **argv)
     }
     qsort(t.samples_ns, t.nsamples, sizeof t.samples_ns[0], cmp_u32);
     printf("transport=%s connections=%d window=%d seconds=%.2f sent=%llu answered=%llu "
-           "lost=%llu naks=%llu rate=%.0f p50_us=%.1f p99_us=%.1f max_us=%.1f\n",
+           "lost=%llu naks=%llu not_ok=%llu rate=%.0f p50_us=%.1f p99_us=%.1f max_us=%.1f\n",
            tcp ? "tcp" : "udp", connections, window, seconds, (unsigned long long)t.sent,
            (unsigned long long)t.answered, (unsigned long long)t.lost, (unsigned long long)t.naks,
-           (double)t.answered / seconds, percentile_us(t.samples_ns, t.nsamples, 0.50),
+           (unsigned long long)t.not_ok, (double)t.answered / seconds,
+           percentile_us(t.samples_ns, t.nsamples, 0.50),
            percentile_us(t.samples_ns, t.nsamples, 0.99),
            t.nsamples ? t.samples_ns[t.nsamples - 1] / 1000.0 : 0.0);
     for (int i = 0; i < connections; i++)
         close(conns[i].fd);
     g_free(conns);
     g_free(t.samples_ns);
-    g_free(target);
+    g_strfreev(targets);
+    g_free(devices);
+    g_free(eps);
     close(epfd);
     return t.answered > 0 ? 0 : 1;
 }

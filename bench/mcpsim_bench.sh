@@ -9,6 +9,15 @@
 # with mcp_loadgen pinned to GEN_CPU keeping CONNECTIONS x WINDOW READ
 # requests in flight. Figures are medians over the rounds; the ratio is
 # mcpsim / echo. Target: >= 200,000 requests/s over UDP with p99 < 1 ms.
+#
+# Then --map (issue 19; MAP=0 skips it): mcpsim with a register map of
+# MAP_DEVICES (250) devices x MAP_ITEMS (100) items, nine in ten moving
+# (bench/mcpsim_bench_map.py, one line per device and item), against mcpsim
+# without a map (--devices 1-MAP_DEVICES), alternated A B A B, each on
+# MAP_LISTENERS (4) listeners with one load connection per listener, the same
+# load: READs of MAP_COUNT (8) registers (4 items) spread over every device
+# and 96 addresses. Prints the medians, min..max, the ratio map / no map
+# (target >= 0.8) and the start-up time (spawn to the listening lines; < 1 s).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,6 +55,26 @@ start_server() {
     exit 3
 }
 
+# start_timed CMD... : start_server, and the start-up time in ms (spawn to every
+# listening line, polled every 2 ms) in $started_ms.
+start_timed() {
+    local want=$1
+    shift
+    local t0
+    t0=$(date +%s%N)
+    "$@" >"$tmp/server.out" 2>"$tmp/server.err" &
+    server_pid=$!
+    for _ in $(seq 2500); do
+        if [[ $(grep -c '^listening' "$tmp/server.out" || true) -ge $want ]]; then
+            started_ms=$((($(date +%s%N) - t0) / 1000000))
+            return 0
+        fi
+        sleep 0.002
+    done
+    echo "mcpsim_bench: server did not start: $(cat "$tmp/server.err")" >&2
+    exit 3
+}
+
 stop_server() {
     kill "$server_pid"
     wait "$server_pid" || true
@@ -62,7 +91,11 @@ load() {
         --seconds "$secs"
 }
 
+median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+
 # Echo and mcpsim runs alternate closely so that both see the same machine.
+# MAP_ONLY=1: only the --map bench below.
+if [[ ${MAP_ONLY:-0} != 1 ]]; then
 for r in $(seq "$rounds"); do
     for t in udp tcp; do
         start_server taskset -c "$sim_cpu" "$echo_srv" udp://127.0.0.1:0 tcp://127.0.0.1:0
@@ -74,7 +107,6 @@ for r in $(seq "$rounds"); do
     done
 done
 
-median() { sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 stat() { # stat KIND TRANSPORT FIELD
     for r in $(seq "$rounds"); do field "$3" "$(cat "$tmp/$1.$2.$r")"; done | median
 }
@@ -92,3 +124,104 @@ for t in udp tcp; do
 done
 echo "raw runs:"
 cat "$tmp"/echo.* "$tmp"/sim.* | sed 's/^/  /'
+fi
+
+[[ ${MAP:-1} == 0 ]] && exit 0
+
+map_devices=${MAP_DEVICES:-250}
+map_items=${MAP_ITEMS:-100}
+map_listeners=${MAP_LISTENERS:-4}
+map_count=${MAP_COUNT:-8}
+python3 "$here/mcpsim_bench_map.py" "$tmp/bench-map.csv" "$map_devices" "$map_items"
+listens() { for _ in $(seq "$map_listeners"); do printf -- '--listen %s://127.0.0.1:0 ' "$1"; done; }
+targets() { grep "^listening $1://" "$tmp/server.out" | cut -d' ' -f2 | sed 's/^/--target /'; }
+# mcpsim's CPU time so far (user + system, clock ticks): CPU per request is the
+# figure a busy machine disturbs least (the req/s also measure who else runs).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+# cpu_us KIND TRANSPORT ROUND: microseconds of mcpsim CPU per answered request
+# (the warm-up's requests counted at the measured rate).
+cpu_us() {
+    local f=$tmp/$1.$2.$3
+    awk -v ticks="$(field cpu_ticks "$(cat "$f")")" -v rate="$(field rate "$(cat "$f")")" \
+        -v hz="$(getconf CLK_TCK)" -v secs="$secs" \
+        'BEGIN { print (rate > 0 ? ticks / hz * 1e6 / (rate * (secs + 0.5)) : 0) }'
+}
+map_load() { # map_load TRANSPORT
+    [[ -n $(targets "$1") ]] || {
+        echo "mcpsim_bench: no $1 listener in: $(cat "$tmp/server.out" "$tmp/server.err")" >&2
+        exit 3
+    }
+    # shellcheck disable=SC2046
+    taskset -c "$gen_cpu" "$gen" $(targets "$1") --connections "$map_listeners" \
+        --window "$window" --seconds "$secs" --devices "1-$map_devices" --addr 0 \
+        --count "$map_count" --spread 96 --stride 2
+}
+for r in $(seq "$rounds"); do
+    for t in udp tcp; do
+        # shellcheck disable=SC2046
+        start_timed "$map_listeners" "$sim" $(listens "$t") --devices "1-$map_devices" \
+            --cpu "$sim_cpu"
+        echo "$started_ms" >"$tmp/start.plain.$t.$r"
+        c0=$(cpu_ticks)
+        map_load "$t" >"$tmp/plain.$t.$r"
+        echo "cpu_ticks=$(($(cpu_ticks) - c0))" >>"$tmp/plain.$t.$r"
+        stop_server
+        # shellcheck disable=SC2046
+        start_timed "$map_listeners" "$sim" $(listens "$t") --map "$tmp/bench-map.csv" \
+            --devices "1-$map_devices" --seed 1 --cpu "$sim_cpu"
+        echo "$started_ms" >"$tmp/start.map.$t.$r"
+        c0=$(cpu_ticks)
+        map_load "$t" >"$tmp/map.$t.$r"
+        echo "cpu_ticks=$(($(cpu_ticks) - c0))" >>"$tmp/map.$t.$r"
+        stop_server
+    done
+done
+minmax() { sort -g | awk 'NR==1{lo=$1} {hi=$1} END {printf "%.0f..%.0f", lo, hi}'; }
+values() { for r in $(seq "$rounds"); do field "$3" "$(cat "$tmp/$1.$2.$r")"; done; }
+echo
+echo "mcpsim --map bench: $map_devices devices x $map_items items (9 in 10 moving), $map_listeners" \
+    "listeners x 1 connection x window $window, READ $map_count registers over every device;" \
+    "$rounds rounds x ${secs}s alternated no-map/map; medians (min..max); load average:" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-5s %14s %17s %14s %17s %7s %9s %9s %8s\n' transport nomap_req/s range map_req/s range \
+    ratio map_p99 not_ok lost
+for t in udp tcp; do
+    a=$(values plain $t rate | median)
+    b=$(values map $t rate | median)
+    printf '%-5s %14.0f %17s %14.0f %17s %7.2f %9.1f %9.0f %8.0f\n' "$t" "$a" \
+        "$(values plain $t rate | minmax)" "$b" "$(values map $t rate | minmax)" \
+        "$(awk -v a="$b" -v b="$a" 'BEGIN{print (b > 0 ? a / b : 0)}')" \
+        "$(values map $t p99_us | median)" "$(values map $t not_ok | median)" \
+        "$(values map $t lost | median)"
+done
+echo "mcpsim CPU per request (us; the ratio no-map / map estimates the req/s ratio when" \
+    "mcpsim has a core to itself):"
+for t in udp tcp; do
+    a=$(for r in $(seq "$rounds"); do cpu_us plain $t "$r"; done | median)
+    b=$(for r in $(seq "$rounds"); do cpu_us map $t "$r"; done | median)
+    printf '  %-5s no map %6.2f (%s)  map %6.2f (%s)  ratio %.2f\n' "$t" "$a" \
+        "$(for r in $(seq "$rounds"); do cpu_us plain $t "$r"; done | sort -g | tr '\n' ' ' | sed 's/ $//')" \
+        "$b" "$(for r in $(seq "$rounds"); do cpu_us map $t "$r"; done | sort -g | tr '\n' ' ' | sed 's/ $//')" \
+        "$(awk -v a="$a" -v b="$b" 'BEGIN{print (b > 0 ? a / b : 0)}')"
+done
+for k in plain map; do
+    ms=$(cat "$tmp"/start.$k.* | median)
+    echo "start-up ($k): median ${ms} ms, $(cat "$tmp"/start.$k.* | minmax) ms over $((rounds * 2)) starts"
+done
+# The user-space part, in instructions (callgrind counts the same on a busy
+# machine; mcpsim itself cannot run under valgrind 3.19: epoll_pwait2).
+instr=$build/bench/mcpsim_serve_instr
+if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null && [[ -x $instr ]]; then
+    n=100000
+    valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" "$instr" "$tmp/bench-map.csv" \
+        "$map_devices" "$map_count" "$n" >/dev/null 2>&1
+    ir() { callgrind_annotate --inclusive=yes "$tmp/cg.out" 2>/dev/null |
+        awk -v f=":$1 " 'index($0, f) && !/=>/ && !done {gsub(",", "", $1); print $1; done = 1}'; }
+    p=$(ir serve_plain)
+    m=$(ir serve_map)
+    awk -v p="$p" -v m="$m" -v n="$n" -v c="$map_count" 'BEGIN {
+        printf "user-space instructions per READ of %d registers (callgrind, %d READs): " \
+            "no map %.0f, map %.0f (+%.0f)\n", c, n, p / n, m / n, (m - p) / n }'
+fi
+echo "raw map runs:"
+cat "$tmp"/plain.* "$tmp"/map.* | sed 's/^/  /'

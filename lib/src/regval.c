@@ -339,8 +339,9 @@ static void put_raw(const struct mcp_reg_item *it, uint64_t raw, uint16_t *regs)
 int mcp_reg_encode_value(const struct mcp_reg_item *item, double eng, uint16_t *regs, char *err,
                          size_t errlen)
 {
+    /* the value as shown in an error message, formatted only then (formatting
+     * costs more than the encoding: mcpsim encodes at every READ) */
     char shown[48];
-    format_double(shown, sizeof shown, eng);
     if (item->type == MCP_REG_STR) {
         snprintf(err, errlen, "%s: a str item takes text, not a number", item->name);
         return -1;
@@ -354,14 +355,17 @@ int mcp_reg_encode_value(const struct mcp_reg_item *item, double eng, uint16_t *
     }
     if (item->type == MCP_REG_F32) {
         float f = (float)x;
-        if (isfinite(x) && !isfinite(f))
+        if (isfinite(x) && !isfinite(f)) {
+            format_double(shown, sizeof shown, eng);
             return range_error(item, shown, err, errlen);
+        }
         uint32_t b;
         memcpy(&b, &f, sizeof b);
         put_raw(item, b, regs);
         return 0;
     }
     if (!isfinite(x)) {
+        format_double(shown, sizeof shown, eng);
         snprintf(err, errlen, "%s: %s is not a value of a whole-number type (%s)", item->name,
                  shown, mcp_reg_type_name(item->type));
         return -1;
@@ -375,8 +379,10 @@ int mcp_reg_encode_value(const struct mcp_reg_item *item, double eng, uint16_t *
     mcp_reg_raw_range(item->type, &lo, &hi);
     /* hi of the 64-bit types is 2^64 or 2^63 as a double: exclusive there. */
     bool above = bits_of(item->type) == 64 ? r >= hi : r > hi;
-    if (r < lo || above)
+    if (r < lo || above) {
+        format_double(shown, sizeof shown, eng);
         return range_error(item, shown, err, errlen);
+    }
     uint64_t raw = is_signed(item->type) ? (uint64_t)(int64_t)r : (uint64_t)r;
     put_raw(item, raw, regs);
     return 0;

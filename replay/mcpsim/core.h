@@ -50,10 +50,14 @@ struct sim_delay_queue;
 struct sim_udp_table;
 struct sim_tcp;
 struct sim_link;
+struct sim_mapdev;
+struct mcp_regmap;
 
 struct sim_core {
     const struct sim_config *cfg;
     struct sim_devices devices;
+    struct mcp_regmap *map;    /* --map, or NULL */
+    struct sim_mapdev *mapdev; /* --map: serves READ and WRITE instead of devices */
     struct sim_stats stats;
     GRand *rand;
     uint64_t start_ns;

@@ -6,6 +6,7 @@
 
 #include "core.h"
 #include "delay.h"
+#include "mapdev.h"
 #include "mcp/match.h"
 #include "mcp/names.h"
 
@@ -115,7 +116,11 @@ static void serve(struct sim_core *core, struct sim_client *c, struct sim_out *o
     else if (sim_roll(core, cfg->failure_rate))
         fault = MCP_STATUS_DEVICE_FAILURE;
     struct sim_answer ans;
-    sim_devices_serve(&core->devices, f->seq, pdu, f->payload, fault, &ans);
+    if (core->mapdev != NULL)
+        sim_mapdev_serve(core->mapdev, (double)(sim_now_ns() - core->start_ns) / 1e9, f->seq, pdu,
+                         f->payload, fault, &ans);
+    else
+        sim_devices_serve(&core->devices, f->seq, pdu, f->payload, fault, &ans);
     if (!ans.answer || out->silent)
         return;
     if (ans.len >= 2 && ans.payload[1] == MCP_STATUS_DEVICE_BUSY)

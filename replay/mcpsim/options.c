@@ -70,6 +70,7 @@ struct raw_options {
     gboolean pty;
     gchar *devices;
     gchar *registers;
+    gchar *map;
     gchar *seed;
     gchar *latency;
     gdouble drop_rate, busy_rate, failure_rate, nak_busy_rate, events, stats_interval;
@@ -101,6 +102,7 @@ static void raw_free(struct raw_options *r)
     g_free(r->baud_text);
     g_free(r->devices);
     g_free(r->registers);
+    g_free(r->map);
     g_free(r->seed);
     g_free(r->latency);
     g_free(r->stats_json);
@@ -192,6 +194,9 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
     if (r->devices != NULL && !mcp_parse_id_list(r->devices, 0, 254, cfg->devices))
         return fail(err, err_len, "--devices: bad list '%s' (ids 0..254, e.g. 1-4,7)", r->devices);
     cfg->registers_file = g_strdup(r->registers);
+    if (r->map != NULL && r->registers != NULL)
+        return fail(err, err_len, "%s", "--map and --registers exclude each other");
+    cfg->map_file = g_strdup(r->map);
     if (r->seed != NULL) {
         char *end;
         errno = 0;
@@ -254,6 +259,7 @@ static const char help_description[] =
     "  mcpsim                                       UDP and TCP on 127.0.0.1:23130, device 1\n"
     "  mcpsim --listen udp://0.0.0.0:5020 --devices 1-4,7 --seed 7\n"
     "  mcpsim --listen serial:/dev/ttyUSB0?baud=115200 --registers regs.txt\n"
+    "  mcpsim --map plant.csv --devices 1-8 --seed 7   the devices of a register map\n"
     "  mcpsim --listen 'serial:/dev/ttyS1?baud=19200&parity=even&stop-bits=1'\n"
     "  mcpsim --pty                                 prints the pty to open: listening "
     "serial:/dev/pts/N\n"
@@ -295,6 +301,10 @@ bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err,
         {"deprecated-d", 'd', HIDDEN, G_OPTION_ARG_STRING, &r.devices, "old -d", "LIST"},
         {"registers", 0, 0, G_OPTION_ARG_FILENAME, &r.registers,
          "Register values: lines 'DEVICE ADDR VALUE [VALUE...]'", "FILE"},
+        {"map", 0, 0, G_OPTION_ARG_FILENAME, &r.map,
+         "Simulate the devices of this register map (docs/REGISTER-MAP.md; `*` items: the "
+         "--devices ids)",
+         "FILE"},
         {"seed", 's', 0, G_OPTION_ARG_STRING, &r.seed,
          "Fill registers with values from this seed; also seeds the knobs", "N"},
         {"latency", 0, 0, G_OPTION_ARG_STRING, &r.latency,
@@ -370,6 +380,7 @@ void sim_config_free(struct sim_config *cfg)
 {
     g_free(cfg->serial_path);
     g_free(cfg->registers_file);
+    g_free(cfg->map_file);
     g_free(cfg->stats_json);
-    cfg->serial_path = cfg->registers_file = cfg->stats_json = NULL;
+    cfg->serial_path = cfg->registers_file = cfg->map_file = cfg->stats_json = NULL;
 }

@@ -31,6 +31,7 @@ struct sim_config {
     bool pty;
     bool devices[256];
     char *registers_file;
+    char *map_file; /* --map */
     bool have_seed;
     uint64_t seed;
     double latency_ms, jitter_ms;

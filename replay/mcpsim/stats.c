@@ -101,6 +101,7 @@ bool sim_stats_write_json(const struct sim_stats *st, double uptime_s, const cha
 {
     GString *j = g_string_new("{\n");
     g_string_append_printf(j, "  \"uptime_s\": %.3f,\n", uptime_s);
+    JSON_U64(j, "start_monotonic_ns", st->start_ns);
     json_by_cmd(j, "frames_in", st->frames_in);
     json_by_cmd(j, "frames_out", st->frames_out);
     JSON_U64(j, "crc_errors", st->crc_errors);

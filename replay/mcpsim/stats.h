@@ -31,6 +31,7 @@ struct sim_stats {
     uint64_t tcp_clients, tcp_clients_total, tcp_refused, tcp_overflows;
     uint64_t read_pauses; /* a stream client's reading paused for pending output */
     uint64_t serial_lines;
+    uint64_t start_ns; /* CLOCK_MONOTONIC at t = 0 (--map: REGISTER-MAP.md §4) */
 };
 
 /* Multi-line human-readable report; uptime_s is printed in the first line. */

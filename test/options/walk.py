@@ -96,6 +96,7 @@ MCPSIM = {
     "pty": None,
     "devices": ([], ["1-300", "4-2", "x", "", "255"], "--devices"),
     "registers": ([], ["/nonexistent/regs.txt"], "/nonexistent/regs.txt"),
+    "map": ([], ["/nonexistent/map.csv"], "/nonexistent/map.csv"),
     "seed": ([], ["-1", "x", ""], "--seed"),
     "latency": ([], ["ten", "1:2:3", "-1", ""], "--latency"),
     "silence": ([], ["-1", "60001"] + NUM, "--silence"),

@@ -1,0 +1,317 @@
+/* mcpsim --map: register-map devices (docs/REGISTER-MAP.md §4). */
+#include "mapdev.h"
+
+#include <string.h>
+
+#include <glib.h>
+
+#include "mcp/frame.h"
+#include "mcp/regval.h"
+
+/* One item of one device and where its written registers are kept. */
+struct md_item {
+    uint32_t addr, end; /* [addr, end) */
+    uint32_t off;       /* its registers in the device's store */
+    bool frozen;        /* written (or const): the store holds its value (§4) */
+    bool random;        /* sim random: draws a number at each READ */
+    uint8_t access;     /* item->access, here to check a range without touching items */
+    const struct mcp_reg_item *item;
+};
+
+/* Devices whose items span at most this many registers get a slot table. */
+#define MD_SLOT_SPAN 16384
+
+struct md_device {
+    struct md_item *items; /* sorted by address, never sharing a register */
+    size_t n;
+    uint16_t *store;
+    /* slot[r - lo]: 1 + the index of the item holding register r, 0 for none,
+     * for r in [lo, hi); NULL when the span is over MD_SLOT_SPAN (then a
+     * binary search finds the items) */
+    uint16_t *slot;
+    uint32_t lo, hi;
+};
+
+struct sim_mapdev {
+    struct md_device *dev[256]; /* NULL: not simulated */
+    size_t devices, items;
+    uint64_t rng; /* splitmix64 state for `random` */
+};
+
+/* splitmix64, as device.c's seed: the same seed always gives the same draws. */
+static uint64_t next_random(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* `*` in the device column: ids 1..254 and not 0. */
+static bool is_star(const struct mcp_reg_item *it)
+{
+    if (it->devices[0] != 0xFE || it->devices[31] != 0x7F)
+        return false;
+    for (unsigned i = 1; i < 31; i++)
+        if (it->devices[i] != 0xFF)
+            return false;
+    return true;
+}
+
+static struct md_device *build_device(const struct mcp_regmap *map, unsigned id, bool star_ok)
+{
+    const struct mcp_reg_item *const *items;
+    size_t n = mcp_regmap_device_items(map, id, &items);
+    struct md_device *d = g_new0(struct md_device, 1);
+    d->items = g_new0(struct md_item, n ? n : 1);
+    uint32_t regs = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!star_ok && is_star(items[i]))
+            continue;
+        struct md_item *m = &d->items[d->n++];
+        m->addr = items[i]->addr;
+        m->end = m->addr + items[i]->nregs;
+        m->off = regs;
+        m->item = items[i];
+        m->access = (uint8_t)items[i]->access;
+        m->random = items[i]->sim.kind == MCP_SIM_RANDOM;
+        regs += items[i]->nregs;
+    }
+    d->store = g_new0(uint16_t, regs ? regs : 1);
+    for (size_t i = 0; i < d->n; i++) {
+        /* a const item's registers never change: kept as if written (a WRITE
+         * then stores over them as over any frozen item) */
+        struct md_item *m = &d->items[i];
+        if (m->item->sim.kind == MCP_SIM_CONST) {
+            mcp_reg_sim_registers(m->item, 0, 0, d->store + m->off);
+            m->frozen = true;
+        }
+    }
+    if (d->n > 0 && d->items[d->n - 1].end - d->items[0].addr <= MD_SLOT_SPAN) {
+        d->lo = d->items[0].addr;
+        d->hi = d->items[d->n - 1].end;
+        d->slot = g_new0(uint16_t, d->hi - d->lo);
+        for (size_t i = 0; i < d->n; i++)
+            for (uint32_t r = d->items[i].addr; r < d->items[i].end; r++)
+                d->slot[r - d->lo] = (uint16_t)(i + 1);
+    }
+    return d;
+}
+
+struct sim_mapdev *sim_mapdev_new(const struct mcp_regmap *map, const bool devices[256],
+                                  uint64_t seed)
+{
+    struct sim_mapdev *m = g_new0(struct sim_mapdev, 1);
+    m->rng = seed;
+    for (unsigned id = 0; id < 255; id++) {
+        /* named: an item other than a `*` one holds id */
+        const struct mcp_reg_item *const *items;
+        size_t n = mcp_regmap_device_items(map, id, &items);
+        bool named = false;
+        for (size_t i = 0; i < n && !named; i++)
+            named = !is_star(items[i]);
+        if (!named && !devices[id])
+            continue;
+        m->dev[id] = build_device(map, id, devices[id]);
+        m->devices++;
+        m->items += m->dev[id]->n;
+    }
+    return m;
+}
+
+void sim_mapdev_free(struct sim_mapdev *m)
+{
+    if (m == NULL)
+        return;
+    for (unsigned id = 0; id < 256; id++) {
+        if (m->dev[id] != NULL) {
+            g_free(m->dev[id]->items);
+            g_free(m->dev[id]->store);
+            g_free(m->dev[id]->slot);
+            g_free(m->dev[id]);
+        }
+    }
+    g_free(m);
+}
+
+size_t sim_mapdev_device_count(const struct sim_mapdev *m)
+{
+    return m->devices;
+}
+
+size_t sim_mapdev_item_count(const struct sim_mapdev *m)
+{
+    return m->items;
+}
+
+/* The first item of d ending after addr (binary search). */
+static size_t first_item(const struct md_device *d, uint32_t addr)
+{
+    size_t lo = 0, hi = d->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->items[mid].end <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/*
+ * §4: whether items of d cover every register of [addr, end) and allow the
+ * access; sets [*first, *last) to the items touched.
+ */
+static enum mcp_status cover(const struct md_device *d, uint32_t addr, uint32_t end,
+                             enum mcp_reg_access need, size_t *first, size_t *last)
+{
+    if (d->slot != NULL) {
+        if (addr < d->lo || end > d->hi)
+            return MCP_STATUS_ILLEGAL_ADDRESS;
+        size_t k = 0;
+        for (uint32_t cur = addr; cur < end; cur = d->items[k - 1].end) {
+            k = d->slot[cur - d->lo];
+            if (k == 0 || !(d->items[k - 1].access & need))
+                return MCP_STATUS_ILLEGAL_ADDRESS;
+            if (cur == addr)
+                *first = k - 1;
+        }
+        *last = k;
+        return MCP_STATUS_OK;
+    }
+    size_t j = first_item(d, addr);
+    *first = j;
+    for (uint32_t cur = addr; cur < end; cur = d->items[j++].end) {
+        if (j == d->n || d->items[j].addr > cur || !(d->items[j].access & need))
+            return MCP_STATUS_ILLEGAL_ADDRESS;
+    }
+    *last = j;
+    return MCP_STATUS_OK;
+}
+
+/* The registers of m now: written, or its behaviour at t. */
+static const uint16_t *item_registers(struct sim_mapdev *map, const struct md_device *d,
+                                      const struct md_item *m, double t, uint16_t *tmp)
+{
+    if (m->frozen)
+        return d->store + m->off;
+    uint64_t bits = m->random ? next_random(&map->rng) : 0;
+    mcp_reg_sim_registers(m->item, t, bits, tmp);
+    return tmp;
+}
+
+static enum mcp_status range_status(const struct sim_mapdev *m, const struct mcp_pdu *pdu,
+                                    size_t *first, size_t *last)
+{
+    const struct md_device *d = m->dev[pdu->device];
+    if (d == NULL)
+        return MCP_STATUS_UNKNOWN_DEVICE;
+    if (pdu->count == 0 || pdu->count > MCP_MAX_REGISTERS)
+        return MCP_STATUS_ILLEGAL_VALUE;
+    uint32_t end = (uint32_t)pdu->addr + pdu->count;
+    if (end > SIM_REGISTER_COUNT)
+        return MCP_STATUS_ILLEGAL_ADDRESS;
+    return cover(d, pdu->addr, end, pdu->cmd == MCP_CMD_WRITE ? MCP_ACCESS_W : MCP_ACCESS_R, first,
+                 last);
+}
+
+static void do_write(struct sim_mapdev *map, struct md_device *d, size_t first, size_t last,
+                     double t, const struct mcp_pdu *pdu, const uint8_t *payload)
+{
+    uint32_t end = (uint32_t)pdu->addr + pdu->count;
+    for (size_t k = first; k < last; k++) {
+        struct md_item *m = &d->items[k];
+        uint16_t *regs = d->store + m->off;
+        if (!m->frozen) {
+            /* registers of the item the WRITE leaves alone keep their value of now */
+            uint16_t tmp[MCP_REG_MAX_REGS];
+            memcpy(regs, item_registers(map, d, m, t, tmp), m->item->nregs * sizeof *regs);
+            m->frozen = true;
+        }
+        uint32_t from = MAX(m->addr, (uint32_t)pdu->addr), to = MIN(m->end, end);
+        for (uint32_t r = from; r < to; r++)
+            regs[r - m->addr] = mcp_pdu_value(payload, pdu, r - pdu->addr);
+    }
+}
+
+static void do_read(struct sim_mapdev *map, const struct md_device *d, size_t first, size_t last,
+                    double t, const struct mcp_pdu *pdu, uint16_t *out)
+{
+    uint32_t end = (uint32_t)pdu->addr + pdu->count;
+    for (size_t k = first; k < last; k++) {
+        const struct md_item *m = &d->items[k];
+        if (!m->frozen && m->addr >= pdu->addr && m->end <= end) {
+            /* wholly inside: straight into the answer */
+            uint64_t bits = m->random ? next_random(&map->rng) : 0;
+            mcp_reg_sim_registers(m->item, t, bits, out + (m->addr - pdu->addr));
+            continue;
+        }
+        uint16_t tmp[MCP_REG_MAX_REGS];
+        const uint16_t *regs = item_registers(map, d, m, t, tmp);
+        uint32_t from = MAX(m->addr, (uint32_t)pdu->addr), to = MIN(m->end, end);
+        memcpy(out + (from - pdu->addr), regs + (from - m->addr), (to - from) * sizeof *out);
+    }
+}
+
+static void status_only(struct sim_answer *ans, uint8_t cmd, uint8_t seq, uint8_t status)
+{
+    ans->answer = true;
+    ans->cmd = (uint8_t)(cmd | MCP_RESPONSE_FLAG);
+    ans->len = mcp_build_status_response(seq, status, ans->payload, sizeof ans->payload);
+}
+
+/* Broadcast: every device whose registers allow the WRITE takes it; nobody answers. */
+static void serve_broadcast(struct sim_mapdev *m, double t, const struct mcp_pdu *pdu,
+                            const uint8_t *payload, enum mcp_status fault)
+{
+    if (fault != MCP_STATUS_OK || pdu->cmd != MCP_CMD_WRITE)
+        return;
+    struct mcp_pdu one = *pdu;
+    for (unsigned id = 0; id < 255; id++) {
+        size_t first, last;
+        one.device = (uint8_t)id;
+        if (m->dev[id] != NULL && range_status(m, &one, &first, &last) == MCP_STATUS_OK)
+            do_write(m, m->dev[id], first, last, t, &one, payload);
+    }
+}
+
+void sim_mapdev_serve(struct sim_mapdev *m, double t, uint8_t seq, const struct mcp_pdu *pdu,
+                      const uint8_t *payload, enum mcp_status fault, struct sim_answer *ans)
+{
+    ans->answer = false;
+    ans->len = 0;
+    if (pdu->cmd == MCP_CMD_HEARTBEAT) { /* as without a map */
+        status_only(ans, pdu->cmd, seq, (uint8_t)fault);
+        return;
+    }
+    if (pdu->cmd != MCP_CMD_READ && pdu->cmd != MCP_CMD_WRITE) {
+        if (mcp_cmd_is_request(pdu->cmd))
+            status_only(ans, pdu->cmd, seq, MCP_STATUS_UNSUPPORTED_COMMAND);
+        return;
+    }
+    if (pdu->device == MCP_BROADCAST_DEVICE) {
+        serve_broadcast(m, t, pdu, payload, fault);
+        return;
+    }
+    size_t first = 0, last = 0;
+    enum mcp_status st = range_status(m, pdu, &first, &last);
+    if (st == MCP_STATUS_OK)
+        st = fault;
+    if (st != MCP_STATUS_OK) {
+        status_only(ans, pdu->cmd, seq, (uint8_t)st);
+        return;
+    }
+    struct md_device *d = m->dev[pdu->device];
+    ans->answer = true;
+    ans->cmd = (uint8_t)(pdu->cmd | MCP_RESPONSE_FLAG);
+    if (pdu->cmd == MCP_CMD_READ) {
+        uint16_t values[MCP_MAX_REGISTERS];
+        do_read(m, d, first, last, t, pdu, values);
+        ans->len = mcp_build_read_response_ok(seq, pdu->device, pdu->addr, pdu->count, values,
+                                              ans->payload, sizeof ans->payload);
+    } else {
+        do_write(m, d, first, last, t, pdu, payload);
+        ans->len = mcp_build_write_response_ok(seq, pdu->device, pdu->addr, pdu->count,
+                                               ans->payload, sizeof ans->payload);
+    }
+}

@@ -156,8 +156,14 @@ class Dump:
         self.out = out or os.path.join(TMP, f"cap{time.monotonic_ns()}.pcapng")
         self.p = subprocess.Popen([dump_bin()] + list(args) + ["-w", self.out],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.start = self.p.stderr.readline()
-        self.started = "capturing" in self.start
+        # Warnings (another process holds a port: the test's own pty ends) come first.
+        self.start = ""
+        while True:
+            line = self.p.stderr.readline()
+            self.start += line
+            if not line or "capturing" in line or "relaying" in line:
+                break
+        self.started = "capturing" in self.start or "relaying" in self.start
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
         if self.p.poll() is None:
@@ -723,7 +729,9 @@ def case_extcap():
     attrs[4] = attrs[5] = termios.B4800
     termios.tcsetattr(a.slave, termios.TCSANOW, attrs)
     d = subprocess.run(tshark + ["-D"], capture_output=True, text=True, env=env, timeout=60)
-    listed = [l for l in d.stdout.splitlines() if "mcpserial-" in l]
+    listed = [l for l in d.stdout.splitlines() if "mcpserial-" in l and "mcpserial-relay" not in l]
+    check(any("mcpserial-relay" in l for l in d.stdout.splitlines()),
+          "tshark -D lists the relay interface (mcpserial-relay)")
     check(len(listed) == 2 and "mcpserial-ttyMCP0" in listed[0] and "mcpserial-ttyMCP1" in listed[1],
           f"tshark -D lists the two ports: {listed}")
     check(termios.tcgetattr(a.slave)[4] == termios.B4800,

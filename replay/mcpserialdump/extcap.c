@@ -15,9 +15,26 @@
 #define MCPSERIALDUMP_HELP "file:///usr/share/man/man1/mcpserialdump.1"
 #endif
 
+/* The Help link: the man page cmake --install put in the prefix, else the copy
+ * install-extcap-user put in ~/.local/share/man (a personal install has no other). */
+static char *help_url(void)
+{
+    const char *global = MCPSERIALDUMP_HELP;
+    if (g_str_has_prefix(global, "file://") && g_file_test(global + 7, G_FILE_TEST_EXISTS))
+        return g_strdup(global);
+    char *mine = g_build_filename(g_get_home_dir(), ".local", "share", "man", "man1",
+                                  "mcpserialdump.1", NULL);
+    char *url = g_file_test(mine, G_FILE_TEST_EXISTS) ? g_strconcat("file://", mine, NULL)
+                                                      : g_strdup(global);
+    g_free(mine);
+    return url;
+}
+
 void sd_extcap_interfaces(FILE *out)
 {
-    fprintf(out, "extcap {version=%s}{help=%s}\n", MCP_VERSION, MCPSERIALDUMP_HELP);
+    char *help = help_url();
+    fprintf(out, "extcap {version=%s}{help=%s}\n", MCP_VERSION, help);
+    g_free(help);
     GPtrArray *ports = sd_ports_list();
     for (guint i = 0; i < ports->len; i++) {
         const struct sd_port *p = g_ptr_array_index(ports, i);

@@ -28,6 +28,21 @@ bool pcapng_write_shb(FILE *f)
            put16(f, 0) && put32(f, 0xFFFFFFFFu) && put32(f, 0xFFFFFFFFu) && put32(f, shb_len);
 }
 
+bool pcapng_write_shb_comment(FILE *f, const char *comment)
+{
+    size_t len = comment != NULL ? strlen(comment) : 0;
+    if (len > 0xFFFF)
+        len = 0xFFFF;
+    if (len == 0)
+        return pcapng_write_shb(f);
+    /* SHB with opt_comment (code 1) and opt_endofopt. */
+    const uint32_t shb_len = (uint32_t)(28 + 4 + ((len + 3) & ~(size_t)3) + 4);
+    return put32(f, PCAPNG_SHB) && put32(f, shb_len) && put32(f, 0x1A2B3C4Du) && put16(f, 1) &&
+           put16(f, 0) && put32(f, 0xFFFFFFFFu) && put32(f, 0xFFFFFFFFu) && put16(f, 1) &&
+           put16(f, (uint16_t)len) && fwrite(comment, len, 1, f) == 1 && put_padding(f, len) &&
+           put16(f, 0) && put16(f, 0) && put32(f, shb_len);
+}
+
 bool pcapng_write_idb(FILE *f, uint16_t linktype, uint32_t snaplen, bool nano, const char *name)
 {
     /* Options: if_name (code 2) when given, if_tsresol (code 9): 10^-6 or 10^-9,

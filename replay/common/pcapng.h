@@ -20,6 +20,9 @@
 /* The Section Header Block (version 1.0, section length unknown). */
 bool pcapng_write_shb(FILE *f);
 
+/* The same with an opt_comment (e.g. why an extcap stopped before capturing); NULL or "": none. */
+bool pcapng_write_shb_comment(FILE *f, const char *comment);
+
 /*
  * An Interface Description Block; interfaces are numbered 0, 1, ... in the
  * order their IDBs are written. nano: timestamps in ns (else µs). name: the

@@ -101,6 +101,46 @@ static bool write_record(FILE *out, const struct sd_capture_port *p, uint64_t ts
     return pcapng_write_epb(out, p->iface, ts, buf, (uint32_t)(hdr + len)) && fflush(out) == 0;
 }
 
+/* Writes what waits for port p (a relay's forwarded bytes); false with errno on a write error
+ * other than a full buffer. */
+static bool drain(struct sd_capture_port *p)
+{
+    while (p->pending != NULL && p->pending->len > 0) {
+        ssize_t w = write(p->fd, p->pending->data, p->pending->len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno == EAGAIN;
+        }
+        g_byte_array_remove_range(p->pending, 0, (guint)w);
+        p->written += (uint64_t)w;
+    }
+    return true;
+}
+
+/* Relay: the bytes read from one side go to the other at once, before they are recorded;
+ * what the other side does not take now waits in its pending buffer, in order. */
+static bool forward(struct sd_capture_port *to, const uint8_t *data, size_t len)
+{
+    size_t done = 0;
+    if (to->pending->len == 0) {
+        while (done < len) {
+            ssize_t w = write(to->fd, data + done, len - done);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0 && errno == EAGAIN)
+                break;
+            if (w < 0)
+                return false;
+            done += (size_t)w;
+        }
+        to->written += done;
+    }
+    if (done < len)
+        g_byte_array_append(to->pending, data + done, (guint)(len - done));
+    return true;
+}
+
 void sd_capture_run(struct sd_capture *cap, struct sd_capture_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -132,8 +172,11 @@ void sd_capture_run(struct sd_capture *cap, struct sd_capture_result *res)
             }
         }
         for (unsigned i = 0; i < cap->n_ports; i++) {
-            pfd[i].fd = cap->ports[i].fd;
-            pfd[i].events = POLLIN;
+            const struct sd_capture_port *p = &cap->ports[i];
+            bool room = p->peer < 0 || cap->ports[p->peer].pending->len < SD_PENDING_MAX;
+            pfd[i].fd = p->fd;
+            pfd[i].events = (short)((room ? POLLIN : 0) |
+                                    (p->pending != NULL && p->pending->len > 0 ? POLLOUT : 0));
             pfd[i].revents = 0;
         }
         int n = ppoll(pfd, cap->n_ports, &timeout, &run_mask);
@@ -145,13 +188,30 @@ void sd_capture_run(struct sd_capture *cap, struct sd_capture_result *res)
         }
         bool halt = false; /* output failed or -c reached: not one more record */
         for (unsigned i = 0; i < cap->n_ports && !halt; i++) {
-            if (pfd[i].revents == 0)
-                continue;
             struct sd_capture_port *p = &cap->ports[i];
+            if ((pfd[i].revents & POLLOUT) && !drain(p)) {
+                if (running)
+                    set_reason(res, SD_EXIT_PORT_LOST,
+                               "port %s disappeared (cannot write: %s); the capture is complete "
+                               "up to its last byte",
+                               p->path, g_strerror(errno));
+                running = false;
+            }
+            if (pfd[i].revents == 0 || pfd[i].revents == POLLOUT || !(pfd[i].events & POLLIN))
+                continue;
             /* Read even on POLLHUP/POLLERR: bytes still queued come first. */
             ssize_t got = read(p->fd, data, SD_READ_MAX);
             uint64_t ts = now_real_ns();
             if (got > 0) {
+                if (p->peer >= 0 && !forward(&cap->ports[p->peer], data, (size_t)got)) {
+                    if (running)
+                        set_reason(res, SD_EXIT_PORT_LOST,
+                                   "port %s disappeared (cannot write: %s); the capture is "
+                                   "complete up to its last byte",
+                                   cap->ports[p->peer].path, g_strerror(errno));
+                    running = false;
+                    /* the bytes read are still recorded below: they were sent */
+                }
                 if (!write_record(cap->out, p, ts, data, (size_t)got, rec)) {
                     output_failed(res, errno);
                     running = false;
@@ -162,6 +222,8 @@ void sd_capture_run(struct sd_capture *cap, struct sd_capture_result *res)
                 p->bytes += (uint64_t)got;
                 res->records++;
                 res->bytes += (uint64_t)got;
+                if (p->direction >= 0)
+                    sd_dircheck_feed(&p->check, data, (size_t)got);
                 if (cap->debug)
                     fprintf(cap->log, "mcpserialdump: %s: %zd bytes\n", p->path, got);
                 if (cap->count > 0 && res->records >= cap->count) {
@@ -186,6 +248,59 @@ void sd_capture_run(struct sd_capture *cap, struct sd_capture_result *res)
             running = false;
         }
     }
+    /* A relay stopping: what the sides have not taken yet gets one more chance, then is
+     * counted (it is in the capture: it was sent, not delivered). */
+    for (unsigned i = 0; i < cap->n_ports; i++) {
+        struct sd_capture_port *p = &cap->ports[i];
+        if (p->pending == NULL)
+            continue;
+        for (int tries = 0; tries < 50 && p->pending->len > 0; tries++) {
+            if (!drain(p))
+                break;
+            if (p->pending->len > 0) {
+                struct pollfd w = {.fd = p->fd, .events = POLLOUT, .revents = 0};
+                poll(&w, 1, 20);
+            }
+        }
+        res->undelivered += p->pending->len;
+    }
     g_free(data);
     g_free(rec);
+}
+
+unsigned sd_capture_warn_swapped(const struct sd_capture *cap, FILE *to)
+{
+    unsigned warned = 0;
+    for (unsigned i = 0; i < cap->n_ports; i++) {
+        const struct sd_capture_port *a = &cap->ports[i];
+        if (a->direction != 0)
+            continue;
+        for (unsigned k = 0; k < cap->n_ports; k++) {
+            const struct sd_capture_port *b = &cap->ports[k];
+            if (b->direction != 1 || b->iface != a->iface)
+                continue;
+            char text[768];
+            if (sd_dircheck_swapped(&a->check, a->path, &b->check, b->path, text, sizeof text)) {
+                fprintf(to, "mcpserialdump: warning: %s\n", text);
+                warned++;
+            }
+        }
+    }
+    /* A line with one directed port only (no second port given) */
+    for (unsigned i = 0; i < cap->n_ports; i++) {
+        const struct sd_capture_port *a = &cap->ports[i];
+        bool paired = false;
+        for (unsigned k = 0; k < cap->n_ports; k++)
+            paired |= k != i && cap->ports[k].iface == a->iface && cap->ports[k].direction >= 0;
+        if (a->direction != 0 || paired)
+            continue;
+        struct sd_dircheck none = {NULL, 0, 0};
+        char text[768];
+        if (sd_dircheck_swapped(&a->check, a->path, &none, "(no second port)", text, sizeof text)) {
+            fprintf(to, "mcpserialdump: warning: %s\n", text);
+            warned++;
+        }
+    }
+    fflush(to);
+    return warned;
 }

@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <glib.h>
+
+#include "dircheck.h"
 #include "options.h"
 
 /* One port of a line: its records carry `direction` (0, 1, or -1 = none). */
@@ -19,7 +22,16 @@ struct sd_capture_port {
     uint32_t iface; /* the line: the pcapng interface */
     int direction;
     uint64_t records, bytes;
+    /* Relay: every byte read here is written at once to ports[peer] (-1: a tap, no peer).
+     * pending: bytes forwarded to this port that it has not taken yet (written when it
+     * is writable; the peer is not read while more than SD_PENDING_MAX wait). */
+    int peer;
+    GByteArray *pending;
+    uint64_t written; /* bytes of the peer delivered to this port */
+    struct sd_dircheck check;
 };
+
+#define SD_PENDING_MAX 65536
 
 struct sd_capture {
     struct sd_capture_port ports[SD_MAX_PORTS];
@@ -38,6 +50,7 @@ struct sd_capture_result {
     enum sd_exit code;
     char reason[256];
     uint64_t records, bytes;
+    uint64_t undelivered; /* relay: bytes read (and recorded) but not delivered at the end */
 };
 
 /* Installs the stop handlers (SIGINT, SIGTERM; SIGPIPE ignored: writes get EPIPE). */
@@ -51,5 +64,12 @@ bool sd_capture_write_header(struct sd_capture *cap);
 
 /* Runs until a stop condition; the file is flushed after every record. */
 void sd_capture_run(struct sd_capture *cap, struct sd_capture_result *res);
+
+/*
+ * The swapped-ports check of every directed line (ports 2k and 2k+1, or a
+ * relay's two sides): writes one warning line per swapped line to `to`
+ * ("mcpserialdump: warning: ..."). Returns how many were written.
+ */
+unsigned sd_capture_warn_swapped(const struct sd_capture *cap, FILE *to);
 
 #endif

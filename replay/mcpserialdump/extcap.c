@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "exppdu.h"
+#include "options.h"
 #include "ports.h"
 
 #ifndef MCP_VERSION
@@ -14,9 +15,26 @@
 #define MCPSERIALDUMP_HELP "file:///usr/share/man/man1/mcpserialdump.1"
 #endif
 
+/* The Help link: the man page cmake --install put in the prefix, else the copy
+ * install-extcap-user put in ~/.local/share/man (a personal install has no other). */
+static char *help_url(void)
+{
+    const char *global = MCPSERIALDUMP_HELP;
+    if (g_str_has_prefix(global, "file://") && g_file_test(global + 7, G_FILE_TEST_EXISTS))
+        return g_strdup(global);
+    char *mine = g_build_filename(g_get_home_dir(), ".local", "share", "man", "man1",
+                                  "mcpserialdump.1", NULL);
+    char *url = g_file_test(mine, G_FILE_TEST_EXISTS) ? g_strconcat("file://", mine, NULL)
+                                                      : g_strdup(global);
+    g_free(mine);
+    return url;
+}
+
 void sd_extcap_interfaces(FILE *out)
 {
-    fprintf(out, "extcap {version=%s}{help=%s}\n", MCP_VERSION, MCPSERIALDUMP_HELP);
+    char *help = help_url();
+    fprintf(out, "extcap {version=%s}{help=%s}\n", MCP_VERSION, help);
+    g_free(help);
     GPtrArray *ports = sd_ports_list();
     for (guint i = 0; i < ports->len; i++) {
         const struct sd_port *p = g_ptr_array_index(ports, i);
@@ -27,6 +45,9 @@ void sd_extcap_interfaces(FILE *out)
             fprintf(out, "interface {value=%s}{display=MCP serial: %s}\n", p->id, p->path);
     }
     g_ptr_array_unref(ports);
+    /* Always listed (its options never go stale): a program <-> a device, both recorded. */
+    fprintf(out, "interface {value=%s}{display=MCP serial relay: a program <-> a device port}\n",
+            SD_RELAY_IFACE);
 }
 
 void sd_extcap_dlts(FILE *out)
@@ -51,8 +72,39 @@ static void reverse_values(FILE *out, const char *id)
     g_ptr_array_unref(ports);
 }
 
+/* The device side of the relay: every port. */
+static void device_values(FILE *out)
+{
+    GPtrArray *ports = sd_ports_list();
+    for (guint i = 0; i < ports->len; i++) {
+        const struct sd_port *p = g_ptr_array_index(ports, i);
+        fprintf(out, "value {arg=5}{value=%s}{display=%s}%s\n", p->path, p->path,
+                i == 0 ? "{default=true}" : "");
+    }
+    g_ptr_array_unref(ports);
+}
+
+static void relay_config(FILE *out)
+{
+    char *link = g_build_filename(g_get_home_dir(), "ttyMCP-relay", NULL);
+    fprintf(out,
+            "arg {number=4}{call=--relay}{display=Program side}{type=string}"
+            "{default=pty:%s}"
+            "{tooltip=pty:PATH: a new pseudo-terminal, PATH links to it: point the program "
+            "(vendor tool, SCADA driver, mcppoll) at PATH; or the port the program's cable is "
+            "wired to}{group=Relay}\n",
+            link);
+    g_free(link);
+    fprintf(out, "arg {number=5}{call=--relay-device}{display=Device side}{type=selector}"
+                 "{reload=true}{placeholder=Rescan ports}{required=true}"
+                 "{tooltip=The port the device is on: the relay opens it instead of the "
+                 "program}{group=Relay}\n");
+    device_values(out);
+}
+
 void sd_extcap_config(FILE *out, const char *id)
 {
+    bool relay = id != NULL && strcmp(id, SD_RELAY_IFACE) == 0;
     static const unsigned bauds[] = {1200,   2400,   4800,   9600,   19200,  38400,   57600,
                                      115200, 230400, 460800, 500000, 921600, 1000000, 2000000};
     fprintf(out, "arg {number=0}{call=--baud}{display=Baud rate}{type=selector}"
@@ -73,6 +125,10 @@ void sd_extcap_config(FILE *out, const char *id)
                  "{group=Line}\n");
     fprintf(out, "value {arg=3}{value=1}{display=1}{default=true}\n");
     fprintf(out, "value {arg=3}{value=2}{display=2}\n");
+    if (relay) {
+        relay_config(out);
+        return;
+    }
     fprintf(out, "arg {number=4}{call=--reverse-port}{display=Second port (reverse direction)}"
                  "{type=selector}{reload=true}{placeholder=Rescan ports}"
                  "{tooltip=A full-duplex tap: this port hears master -> device (direction 0), "
@@ -87,6 +143,10 @@ void sd_extcap_config(FILE *out, const char *id)
 
 void sd_extcap_reload(FILE *out, const char *id, const char *option)
 {
+    if (strcmp(option, "relay-device") == 0 || strcmp(option, "--relay-device") == 0) {
+        device_values(out);
+        return;
+    }
     if (strcmp(option, "reverse-port") == 0 || strcmp(option, "--reverse-port") == 0)
         reverse_values(out, id);
 }

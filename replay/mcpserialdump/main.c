@@ -11,9 +11,13 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "exppdu.h"
 #include "extcap.h"
+#include "holders.h"
 #include "options.h"
+#include "pcapng.h"
 #include "ports.h"
+#include "relay.h"
 #include "serial.h"
 #include "version.h"
 
@@ -47,6 +51,7 @@ static void plan_lines(const struct sd_options *opt, char **paths, unsigned n,
         memset(p, 0, sizeof *p);
         p->path = paths[i];
         p->fd = -1;
+        p->peer = -1;
         if (opt->one_line) {
             p->iface = cap->n_lines;
             p->direction = -1;
@@ -71,30 +76,107 @@ static FILE *open_output(const char *path, bool fifo, char *err, size_t err_len)
     return f;
 }
 
+/*
+ * A failure before the capture started. The message goes to stderr; as an extcap the fifo,
+ * opened first, also gets it: a pcapng header whose section comment is the message, then the
+ * fifo is closed. dumpcap then ends the capture at once and Wireshark (and tshark) show the
+ * message from stderr ("Error by extcap pipe: ..."); with an empty fifo they show nothing
+ * useful (issue 23).
+ */
+static int fail_early(struct sd_run *run, FILE **out, int code, const char *msg)
+{
+    fprintf(stderr, "mcpserialdump: %s\n", msg);
+    fflush(stderr);
+    if (run->extcap && *out != NULL) {
+        char *comment = g_strdup_printf("mcpserialdump: %s", msg);
+        if (pcapng_write_shb_comment(*out, comment))
+            pcapng_write_idb(*out, LINKTYPE_WIRESHARK_UPPER_PDU, 262144, true, NULL);
+        g_free(comment);
+        if (*out != stdout)
+            fclose(*out);
+        *out = NULL;
+    }
+    return code;
+}
+
+/* Other processes holding the port (a warning, named before capturing: a capture reading a
+ * port a program reads takes bytes from it; mcpsim --pty, socat and test harnesses hold a pty
+ * open without reading, so this is not refused). */
+static void warn_holders(const char *path, bool relay_device)
+{
+    char who[512];
+    unsigned unchecked = 0;
+    if (!sd_port_holders(path, who, sizeof who, &unchecked))
+        return;
+    if (relay_device)
+        fprintf(stderr,
+                "mcpserialdump: warning: %s is also open in %s: if that program reads the "
+                "port, it and the relay share the device's bytes (point it at the relay's "
+                "program side instead)\n",
+                path, who);
+    else
+        fprintf(stderr,
+                "mcpserialdump: warning: %s is also open in %s: if that program reads the "
+                "port, each byte goes to it or to this capture, not both; to see a program's "
+                "traffic, put mcpserialdump between the program and the device: "
+                "mcpserialdump --relay pty serial:%s -w FILE, then point the program at the "
+                "pty it names\n",
+                path, who, path);
+    fflush(stderr);
+}
+
 static int capture(const struct sd_options *opt, struct sd_run *run)
 {
     char *paths[SD_MAX_PORTS];
     unsigned n = 0;
     int code = SD_EXIT_OK;
     char err[512] = "";
+    char msg[1200] = "";
+    FILE *out = NULL;
+    bool relay = opt->relay_program != NULL;
+    bool program_pty = relay && (strcmp(opt->relay_program, "pty") == 0 ||
+                                 g_str_has_prefix(opt->relay_program, "pty:"));
+    struct sd_relay_pty rpty = {.fd = -1, .hold_fd = -1, .path = "", .link = NULL};
 
     if (run->extcap) {
-        if (opt->extcap_interface == NULL) {
-            fprintf(stderr, "mcpserialdump: --capture needs --extcap-interface\n");
-            return SD_EXIT_USAGE;
-        }
         if (opt->fifo == NULL) {
             fprintf(stderr, "mcpserialdump: --capture needs --fifo\n");
             return SD_EXIT_USAGE;
         }
-        paths[n] = sd_ports_resolve(opt->extcap_interface);
-        if (paths[n] == NULL) {
-            fprintf(stderr, "mcpserialdump: no serial port for interface '%s'\n",
-                    opt->extcap_interface);
-            return SD_EXIT_PORT_MISSING;
+        /* The fifo before anything that can fail: dumpcap waits on it, and shows our
+         * message only once it is opened (and closed). */
+        out = open_output(opt->fifo, true, err, sizeof err);
+        if (out == NULL && sd_capture_stop_signal() != 0) {
+            fprintf(run->log, "mcpserialdump: stopped by signal %d before the capture started\n",
+                    sd_capture_stop_signal());
+            return SD_EXIT_OK;
         }
-        n++;
-    } else {
+        if (out == NULL) {
+            fprintf(stderr, "mcpserialdump: %s\n", err);
+            return SD_EXIT_OUTPUT;
+        }
+        if (opt->error[0] != '\0')
+            return fail_early(run, &out, SD_EXIT_USAGE, opt->error);
+        if (opt->extcap_interface == NULL)
+            return fail_early(run, &out, SD_EXIT_USAGE, "--capture needs --extcap-interface");
+        bool relay_iface = strcmp(opt->extcap_interface, SD_RELAY_IFACE) == 0;
+        if (relay_iface && !relay)
+            return fail_early(run, &out, SD_EXIT_USAGE,
+                              "the relay needs the device's port: choose it in the interface's "
+                              "options (Device side)");
+        if (!relay_iface && relay)
+            return fail_early(run, &out, SD_EXIT_USAGE,
+                              "--relay goes with the interface " SD_RELAY_IFACE);
+        if (!relay) {
+            paths[n] = sd_ports_resolve(opt->extcap_interface);
+            if (paths[n] == NULL) {
+                g_snprintf(msg, sizeof msg, "no serial port for interface '%s'",
+                           opt->extcap_interface);
+                return fail_early(run, &out, SD_EXIT_PORT_MISSING, msg);
+            }
+            n++;
+        }
+    } else if (!relay) {
         for (unsigned i = 0; i < opt->n_ports; i++) {
             paths[n] = sd_ports_resolve(opt->ports[i]);
             if (paths[n] == NULL) {
@@ -108,17 +190,24 @@ static int capture(const struct sd_options *opt, struct sd_run *run)
             n++;
         }
     }
-    if (opt->reverse_port != NULL) {
+    if (relay) {
+        /* Port 0: the program's side (its bytes are master -> device); port 1: the device. */
+        paths[n++] = g_strdup(program_pty ? "pty" : opt->relay_program);
+        char *dev = sd_ports_resolve(opt->relay_device);
+        paths[n++] = dev != NULL ? dev : g_strdup(opt->relay_device);
+    }
+    if (!relay && opt->reverse_port != NULL) {
         if (n == SD_MAX_PORTS) {
-            fprintf(stderr, "mcpserialdump: too many ports\n");
+            g_snprintf(msg, sizeof msg, "too many ports");
             code = SD_EXIT_USAGE;
         } else {
             paths[n++] = g_strdup(opt->reverse_port);
         }
     }
     if (code == SD_EXIT_OK && opt->one_line && opt->reverse_port != NULL) {
-        fprintf(stderr, "mcpserialdump: a one-line bus has no second port: choose one-line "
-                        "bus mode or a second port for the reverse direction\n");
+        g_snprintf(msg, sizeof msg,
+                   "a one-line bus has no second port: choose one-line bus mode or a second "
+                   "port for the reverse direction");
         code = SD_EXIT_USAGE;
     }
 
@@ -129,23 +218,38 @@ static int capture(const struct sd_options *opt, struct sd_run *run)
     cap.duration_s = opt->duration_s;
     cap.log = run->log;
     cap.debug = opt->debug;
+    char *line_name = NULL;
 
-    /* Ports first: a port that cannot be captured is reported before any output exists. */
+    /* Ports next: a port that cannot be captured is reported before any capture exists. */
     for (unsigned i = 0; i < n && code == SD_EXIT_OK; i++) {
         for (unsigned k = 0; k < i; k++) {
             if (strcmp(paths[k], paths[i]) == 0) {
-                fprintf(stderr, "mcpserialdump: %s given twice\n", paths[i]);
+                g_snprintf(msg, sizeof msg, "%s given twice", paths[i]);
                 code = SD_EXIT_USAGE;
             }
         }
         if (code != SD_EXIT_OK)
             break;
+        if (relay && i == 0 && program_pty) {
+            enum sd_exit ecode = SD_EXIT_OK;
+            if (!sd_relay_pty_open(opt->relay_program, &opt->line, &rpty, err, sizeof err,
+                                   &ecode)) {
+                g_snprintf(msg, sizeof msg, "%s", err);
+                code = (int)ecode;
+                break;
+            }
+            g_free(paths[0]);
+            paths[0] = g_strdup(rpty.path);
+            cap.ports[0].path = paths[0];
+            cap.ports[0].fd = rpty.fd;
+            continue;
+        }
         bool low_latency = false;
         enum sd_exit ecode = SD_EXIT_OK;
         cap.ports[i].fd =
-            sd_serial_open(paths[i], &opt->line, &low_latency, err, sizeof err, &ecode);
+            sd_serial_open(paths[i], relay, &opt->line, &low_latency, err, sizeof err, &ecode);
         if (cap.ports[i].fd < 0) {
-            fprintf(stderr, "mcpserialdump: %s\n", err);
+            g_snprintf(msg, sizeof msg, "%s", err);
             code = (int)ecode;
             break;
         }
@@ -153,15 +257,34 @@ static int capture(const struct sd_options *opt, struct sd_run *run)
             fprintf(run->log, "mcpserialdump: %s: low latency %s\n", paths[i],
                     low_latency ? "on" : "not supported by the driver");
     }
+    if (code == SD_EXIT_OK && relay) {
+        /* Each side's bytes go to the other at once; the line is named after both. */
+        for (unsigned i = 0; i < 2; i++) {
+            cap.ports[i].peer = (int)(1 - i);
+            cap.ports[i].pending = g_byte_array_new();
+        }
+        line_name = g_strdup_printf("relay %s <-> %s", paths[0], paths[1]);
+        cap.line_names[0] = line_name;
+        if (program_pty) {
+            /* The one line a script waits for (stderr, also as an extcap: the GUI shows
+             * stderr at the end; the log gets it too). */
+            fprintf(stderr, "mcpserialdump: program side: %s%s%s%s\n", rpty.path,
+                    rpty.link ? " (also " : "", rpty.link ? rpty.link : "", rpty.link ? ")" : "");
+            fflush(stderr);
+            if (run->extcap && run->log != stdout) {
+                fprintf(run->log, "mcpserialdump: program side: %s\n", rpty.path);
+                fflush(run->log);
+            }
+        }
+    }
 
-    const char *out_path = run->extcap ? opt->fifo : opt->output;
-    if (code == SD_EXIT_OK) {
-        cap.out = open_output(out_path, run->extcap, err, sizeof err);
-        if (cap.out == NULL && sd_capture_stop_signal() != 0) {
-            /* Stopped while waiting for the fifo's reader: nothing was captured yet. */
-            fprintf(run->log, "mcpserialdump: stopped by signal %d before the capture started\n",
-                    sd_capture_stop_signal());
-        } else if (cap.out == NULL) {
+    if (code != SD_EXIT_OK) {
+        fail_early(run, &out, code, msg);
+    } else {
+        if (out == NULL)
+            out = open_output(opt->output, false, err, sizeof err);
+        cap.out = out;
+        if (cap.out == NULL) {
             fprintf(stderr, "mcpserialdump: %s\n", err);
             code = SD_EXIT_OUTPUT;
         } else if (!sd_capture_write_header(&cap)) {
@@ -171,13 +294,19 @@ static int capture(const struct sd_options *opt, struct sd_run *run)
         }
     }
     if (code == SD_EXIT_OK && cap.out != NULL) {
+        /* Everything opened: now the ports other processes hold too (a warning, so errors
+         * come first and alone). */
+        for (unsigned i = relay && program_pty ? 1 : 0; i < n; i++)
+            warn_holders(paths[i], relay);
         if (!opt->quiet) {
-            fprintf(run->log, "mcpserialdump: capturing");
+            fprintf(run->log, "mcpserialdump: %s", relay ? "relaying" : "capturing");
             for (unsigned i = 0; i < n; i++)
-                fprintf(run->log, "%s %s (line %u, %s)", i ? "," : "", paths[i], cap.ports[i].iface,
-                        cap.ports[i].direction < 0    ? "no direction"
-                        : cap.ports[i].direction == 0 ? "direction 0"
-                                                      : "direction 1");
+                fprintf(run->log, "%s %s (line %u, %s)", i ? (relay ? " <->" : ",") : "", paths[i],
+                        cap.ports[i].iface,
+                        cap.ports[i].direction < 0 ? "no direction"
+                        : cap.ports[i].direction == 0
+                            ? (relay ? "program, direction 0" : "direction 0")
+                            : (relay ? "device, direction 1" : "direction 1"));
             fprintf(run->log, " at %u baud, %u%c%u\n", opt->line.baud, opt->line.data_bits,
                     "NEO"[opt->line.parity], opt -> line.stop_bits);
             fflush(run->log);
@@ -197,6 +326,18 @@ static int capture(const struct sd_options *opt, struct sd_run *run)
             fprintf(why, ")\n");
             fflush(why);
         }
+        if (res.undelivered > 0) {
+            /* In the capture (they were sent) but the other side never took them. */
+            fprintf(stderr,
+                    "mcpserialdump: relay: %" G_GUINT64_FORMAT
+                    " bytes read were not delivered when it stopped (%s took %" G_GUINT64_FORMAT
+                    " of %" G_GUINT64_FORMAT ", %s %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                    ")\n",
+                    res.undelivered, paths[1], cap.ports[1].written, cap.ports[0].bytes, paths[0],
+                    cap.ports[0].written, cap.ports[1].bytes);
+        }
+        /* Swapped ports: a warning on stderr (Wireshark shows it when the capture ends). */
+        sd_capture_warn_swapped(&cap, stderr);
     }
     if (cap.out != NULL && cap.out != stdout && fclose(cap.out) != 0 && code == SD_EXIT_OK &&
         errno != EPIPE) {
@@ -204,10 +345,15 @@ static int capture(const struct sd_options *opt, struct sd_run *run)
         code = SD_EXIT_OUTPUT;
     }
     for (unsigned i = 0; i < n; i++) {
-        if (cap.ports[i].fd >= 0)
+        if (cap.ports[i].fd >= 0 && cap.ports[i].fd != rpty.fd)
             close(cap.ports[i].fd);
+        if (cap.ports[i].pending != NULL)
+            g_byte_array_unref(cap.ports[i].pending);
+        sd_dircheck_free(&cap.ports[i].check);
         g_free(paths[i]);
     }
+    sd_relay_pty_close(&rpty);
+    g_free(line_name);
     return code;
 }
 
@@ -215,8 +361,14 @@ int main(int argc, char **argv)
 {
     struct sd_options opt;
     if (!sd_options_parse(argc, argv, &opt)) {
+        int code = SD_EXIT_USAGE;
+        if (opt.capture && opt.fifo != NULL) {
+            /* As an extcap the error also goes into the fifo, so Wireshark shows it at once. */
+            struct sd_run run = {.extcap = true, .log = stdout};
+            code = capture(&opt, &run);
+        }
         sd_options_free(&opt);
-        return SD_EXIT_USAGE;
+        return code;
     }
     struct sd_run run = {.extcap = false, .log = stderr};
     bool extcap_mode = opt.extcap_interfaces || opt.extcap_version_given || opt.extcap_dlts ||
@@ -238,7 +390,7 @@ int main(int argc, char **argv)
     } else if (opt.list_ports) {
         print_ports();
     } else if (!extcap_mode) {
-        if (opt.n_ports == 0 || opt.output == NULL) {
+        if ((opt.n_ports == 0 && opt.relay_program == NULL) || opt.output == NULL) {
             fprintf(stderr, "mcpserialdump: give a port (-i DEV) and an output (-w FILE, - for "
                             "stdout); see --help\n");
             code = SD_EXIT_USAGE;

@@ -25,9 +25,11 @@ static gboolean on_extcap_version(const gchar *name, const gchar *value, gpointe
 
 static bool fail(const char *fmt, const char *what)
 {
-    fprintf(stderr, "mcpserialdump: ");
-    fprintf(stderr, fmt, what);
-    fprintf(stderr, " (see --help)\n");
+    char text[480];
+    g_snprintf(text, sizeof text, fmt, what);
+    fprintf(stderr, "mcpserialdump: %s (see --help)\n", text);
+    if (parsing != NULL && parsing->error[0] == '\0')
+        g_snprintf(parsing->error, sizeof parsing->error, "%s", text);
     return false;
 }
 
@@ -92,7 +94,8 @@ static bool merge_setting(const char *url, const char *name, unsigned value, uns
 }
 
 /* -i serial:/dev/X?baud=N&parity=P&data-bits=D&stop-bits=S (endpoint.h parses it). */
-static bool add_port_url(struct sd_options *opt, const char *url, struct line_given *given)
+static bool add_port_url(struct sd_options *opt, const char *url, struct line_given *given,
+                         char **into)
 {
     struct mcp_endpoint ep;
     char why[512];
@@ -117,7 +120,17 @@ static bool add_port_url(struct sd_options *opt, const char *url, struct line_gi
         (s->stop_bits != 0 &&
          !merge_setting(url, "stop-bits", s->stop_bits, &opt->line.stop_bits, &given->stop_bits)))
         return false;
-    opt->ports[opt->n_ports++] = g_strdup(ep.path);
+    *into = g_strdup(ep.path);
+    return true;
+}
+
+/* A port given as a path or a serial: URL (its parameters join the line settings). */
+static bool add_port(struct sd_options *opt, const char *text, struct line_given *given,
+                     char **into)
+{
+    if (strncmp(text, "serial:", 7) == 0)
+        return add_port_url(opt, text, given, into);
+    *into = g_strdup(text);
     return true;
 }
 
@@ -166,6 +179,7 @@ bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
     gboolean extcap_interfaces = FALSE, extcap_dlts = FALSE, extcap_config = FALSE;
     gboolean capture = FALSE, one_line = FALSE, list_ports = FALSE, quiet = FALSE;
     gboolean debug = FALSE, version = FALSE, postkill = FALSE;
+    gchar *relay_program = NULL, *relay_device = NULL;
 
     GOptionEntry capture_entries[] = {
         {"interface", 'i', 0, G_OPTION_ARG_FILENAME_ARRAY, &ports,
@@ -182,6 +196,13 @@ bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
          "Half-duplex bus: each port is one undirected line", NULL},
         {"reverse-port", 0, 0, G_OPTION_ARG_FILENAME, &opt->reverse_port,
          "Second port, the reverse direction (same as a second -i; none = no second port)", "DEV"},
+        {"relay", 0, 0, G_OPTION_ARG_FILENAME, &relay_program,
+         "Sit between a program and a device and record both: PROGRAM is pty (a new "
+         "pseudo-terminal for the program), pty:PATH (and PATH links to it) or its port; "
+         "DEVICE the device's port (path or serial: URL)",
+         "PROGRAM DEVICE"},
+        {"relay-device", 0, 0, G_OPTION_ARG_FILENAME, &relay_device,
+         "The device's side of --relay (instead of the argument after PROGRAM)", "DEV|URL"},
         {"count", 'c', 0, G_OPTION_ARG_STRING, &count, "Stop after COUNT records", "COUNT"},
         {"autostop", 'a', 0, G_OPTION_ARG_STRING, &autostop, "Stop after S seconds", "duration:S"},
         {"list-ports", 'D', 0, G_OPTION_ARG_NONE, &list_ports, "List the serial ports and exit",
@@ -225,10 +246,8 @@ bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
     GError *err = NULL;
     bool ok = g_option_context_parse(ctx, &argc, &argv, &err);
     if (!ok) {
-        fprintf(stderr, "mcpserialdump: %s (see --help)\n", err->message);
+        fail("%s", err->message);
         g_clear_error(&err);
-    } else if (argc > 1) {
-        ok = fail("unexpected argument '%s'", argv[1]);
     }
     g_option_context_free(ctx);
 
@@ -266,12 +285,41 @@ bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
         for (gchar **p = ports; *p != NULL && ok; p++) {
             if (opt->n_ports == SD_MAX_PORTS)
                 ok = fail("at most %s ports (-i)", G_STRINGIFY(SD_MAX_PORTS));
-            else if (strncmp(*p, "serial:", 7) == 0)
-                ok = add_port_url(opt, *p, &given);
-            else
-                opt->ports[opt->n_ports++] = g_strdup(*p);
+            else if ((ok = add_port(opt, *p, &given, &opt->ports[opt->n_ports])))
+                opt->n_ports++;
         }
     }
+    if (ok && relay_program == NULL && relay_device != NULL && opt->extcap_interface != NULL &&
+        strcmp(opt->extcap_interface, SD_RELAY_IFACE) == 0)
+        relay_program = g_strdup("pty"); /* the dialog's program side left empty */
+    if (ok && relay_program != NULL) {
+        struct line_given given = {baud != NULL, data_bits != NULL, parity != NULL,
+                                   stop_bits != NULL};
+        if (relay_device == NULL && argc == 2) {
+            relay_device = g_strdup(argv[1]);
+            argc = 1;
+        }
+        if (relay_device == NULL || relay_device[0] == '\0')
+            ok = fail("%s", "--relay PROGRAM DEVICE: give the device's port after the program's "
+                            "side (e.g. --relay pty serial:/dev/ttyUSB0?baud=19200)");
+        else if (opt->n_ports > 0 || opt->reverse_port != NULL || one_line)
+            ok = fail("%s", "--relay takes its two ports itself: no -i, --reverse-port or "
+                            "--one-line with it");
+        else if (strcmp(relay_program, "pty") == 0 || strncmp(relay_program, "pty:", 4) == 0) {
+            if (strncmp(relay_program, "pty:", 4) == 0 && relay_program[4] == '\0')
+                ok = fail("%s", "--relay pty:PATH: PATH is empty");
+            else
+                opt->relay_program = g_strdup(relay_program);
+        } else {
+            ok = add_port(opt, relay_program, &given, &opt->relay_program);
+        }
+        if (ok)
+            ok = add_port(opt, relay_device, &given, &opt->relay_device);
+    } else if (ok && relay_device != NULL) {
+        ok = fail("%s", "--relay-device needs --relay PROGRAM");
+    }
+    if (ok && argc > 1)
+        ok = fail("unexpected argument '%s'", argv[1]);
     if (ok && count != NULL) {
         char *end = NULL;
         guint64 v = g_ascii_strtoull(count, &end, 10);
@@ -296,6 +344,8 @@ bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
     g_free(autostop);
     g_free(debug_file);
     g_free(log_level);
+    g_free(relay_program);
+    g_free(relay_device);
     parsing = NULL;
     return ok;
 }
@@ -312,5 +362,7 @@ void sd_options_free(struct sd_options *opt)
         g_free(opt->ports[i]);
     g_free(opt->reverse_port);
     g_free(opt->output);
+    g_free(opt->relay_program);
+    g_free(opt->relay_device);
     memset(opt, 0, sizeof *opt);
 }

@@ -65,9 +65,17 @@ struct sd_options {
     uint64_t count;    /* -c: stop after this many records, 0 = no limit */
     double duration_s; /* -a duration:S, 0 = no limit */
     bool list_ports;   /* -D */
+    /* --relay PROGRAM DEVICE: sits between a program and a device (relay.h) */
+    char *relay_program; /* "pty", "pty:PATH", or a port path */
+    char *relay_device;  /* a port path (URL parameters merged into line) */
     bool quiet;
     bool show_version;
+    /* The first option error (also printed on stderr), for the extcap's fifo. */
+    char error[512];
 };
+
+/* The relay's extcap interface: a program <-> a device, both chosen in its options. */
+#define SD_RELAY_IFACE "mcpserial-relay"
 
 /*
  * Parses argv into opt. On an error prints the reason to stderr and returns

@@ -55,8 +55,8 @@ static int fail(int fd, char *err, size_t err_len, enum sd_exit *code, enum sd_e
     return -1;
 }
 
-int sd_serial_open(const char *path, const struct sd_line_settings *line, bool *low_latency,
-                   char *err, size_t err_len, enum sd_exit *code)
+int sd_serial_open(const char *path, bool read_write, const struct sd_line_settings *line,
+                   bool *low_latency, char *err, size_t err_len, enum sd_exit *code)
 {
     *low_latency = false;
     speed_t speed;
@@ -75,7 +75,7 @@ int sd_serial_open(const char *path, const struct sd_line_settings *line, bool *
         return fail(-1, err, err_len, code, SD_EXIT_PORT_BUSY,
                     "%s: port busy: locked by process %s (UUCP lock file)", path, detail);
     }
-    int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    int fd = open(path, (read_write ? O_RDWR : O_RDONLY) | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
         if (e == ENOENT || e == ENODEV || e == ENXIO || e == ENOTDIR)

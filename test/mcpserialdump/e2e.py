@@ -14,6 +14,7 @@ import argparse
 import os
 import pty
 import random
+import re
 import select
 import shutil
 import signal
@@ -156,8 +157,14 @@ class Dump:
         self.out = out or os.path.join(TMP, f"cap{time.monotonic_ns()}.pcapng")
         self.p = subprocess.Popen([dump_bin()] + list(args) + ["-w", self.out],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.start = self.p.stderr.readline()
-        self.started = "capturing" in self.start
+        # Warnings (another process holds a port: the test's own pty ends) come first.
+        self.start = ""
+        while True:
+            line = self.p.stderr.readline()
+            self.start += line
+            if not line or "capturing" in line or "relaying" in line:
+                break
+        self.started = "capturing" in self.start or "relaying" in self.start
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
         if self.p.poll() is None:
@@ -723,7 +730,9 @@ def case_extcap():
     attrs[4] = attrs[5] = termios.B4800
     termios.tcsetattr(a.slave, termios.TCSANOW, attrs)
     d = subprocess.run(tshark + ["-D"], capture_output=True, text=True, env=env, timeout=60)
-    listed = [l for l in d.stdout.splitlines() if "mcpserial-" in l]
+    listed = [l for l in d.stdout.splitlines() if "mcpserial-" in l and "mcpserial-relay" not in l]
+    check(any("mcpserial-relay" in l for l in d.stdout.splitlines()),
+          "tshark -D lists the relay interface (mcpserial-relay)")
     check(len(listed) == 2 and "mcpserial-ttyMCP0" in listed[0] and "mcpserial-ttyMCP1" in listed[1],
           f"tshark -D lists the two ports: {listed}")
     check(termios.tcgetattr(a.slave)[4] == termios.B4800,
@@ -795,6 +804,174 @@ def case_extcap():
           f"tshark -f refused with the extcap's message: {f.stderr.strip().splitlines()[-2:]}")
     a.close()
     b.close()
+
+
+def poll_frames(stderr_text, arrow):
+    """The frames mcppoll -v printed as sent ("->") or received ("<-"), as bytes, in order."""
+    out = []
+    for line in stderr_text.splitlines():
+        parts = line.split()
+        if len(parts) > 3 and parts[2] == arrow:
+            hexes = [w for w in parts if len(w) == 2 and all(c in "0123456789abcdef" for c in w)]
+            k = hexes.index("5a")
+            out.append(bytes.fromhex("".join(hexes[k:])))
+    return out
+
+
+def case_relay_program():
+    """mcpserialdump --relay pty:LINK serial:SIM between mcppoll (the program) and mcpsim
+    (the device, on its pty): mcppoll gets every answer, two sessions in a row (the program
+    closes and reopens the pty); the capture holds exactly the frames mcppoll sent (direction
+    0) and received (direction 1), in order, and mcpsim's own log agrees."""
+    sim = subprocess.Popen([tool("replay", "mcpsim", "mcpsim"), "--pty", "-d", "1-2", "-v"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = sim.stdout.readline()
+    sim_path = line.split("serial:")[1].strip() if "serial:" in line else None
+    if not check(sim_path is not None, f"mcpsim serves a pty ({line.strip()})"):
+        sim.kill()
+        return
+    link = os.path.join(TMP, "ttyRELAY")
+    out = os.path.join(TMP, "relay.pcapng")
+    relay = subprocess.Popen([dump_bin(), "--relay", "pty:" + link, f"serial:{sim_path}?baud=115200",
+                              "-w", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    head = ""
+    while "relaying" not in head:
+        l = relay.stderr.readline()
+        if not l:
+            break
+        head += l
+    announced = [l.split("program side: ")[1].split()[0] for l in head.splitlines() if "program side: " in l]
+    check(announced and os.path.realpath(link) == announced[0],
+          f"the program side is announced and {link} links to it: {head.strip()}")
+    sent, got, answers = [], [], []
+    for args in (["-c", "25", "--interval", "20", "heartbeat"], ["-c", "25", "--interval", "20", "read", "1", "0", "4"]):
+        p = subprocess.run([tool("replay", "mcppoll", "mcppoll"), "-v", "--json", f"serial:{link}"] + args,
+                           capture_output=True, text=True, timeout=60)
+        sent += poll_frames(p.stderr, "->")
+        got += poll_frames(p.stderr, "<-")
+        answers += [l for l in p.stdout.splitlines() if l.startswith("{")]
+        check(p.returncode == 0, f"mcppoll {args[-1]} through the relay: exit {p.returncode}")
+    check(len(answers) == 50 and all('"result":"answer"' in a for a in answers),
+          f"mcppoll: {len(answers)} polls, every one answered")
+    relay.send_signal(signal.SIGTERM)
+    _, err = relay.communicate(timeout=10)
+    sim.terminate()
+    _, sim_log = sim.communicate(timeout=10)
+    check(relay.returncode == 0 and "stopped by SIGTERM" in err, f"relay: exit {relay.returncode}: {err.strip()}")
+    check("swapped" not in err and "not delivered" not in err, "no swapped-ports warning, nothing undelivered")
+    check(not os.path.lexists(link), "the link is removed at the end")
+    ifaces, recs = read_pcapng(out)
+    check(len(ifaces) == 1 and ifaces[0][0] == 252, f"one interface, LINKTYPE 252: {ifaces}")
+    check_records_format(recs, "relay_program")
+    d0, d1 = line_bytes(recs, 0, 0), line_bytes(recs, 0, 1)
+    check(d0 == b"".join(sent) and len(sent) >= 52,
+          f"direction 0 (master -> device) is exactly the {len(sent)} frames mcppoll sent, in order")
+    check(d1 == b"".join(got) and len(got) == 50,
+          f"direction 1 (device -> master) is exactly the {len(got)} frames mcppoll received, in order")
+    tx = [(int(w.split("=")[1]), int(c.split("=")[1], 16), int(n.split("=")[1]))
+          for w, c, n in (re.search(r"(seq=\d+) (cmd=0x[0-9a-f]+).*?(len=\d+)", l).groups()
+                          for l in sim_log.splitlines() if l.startswith("tx "))]
+    rx = [(int(w.split("=")[1]), int(c.split("=")[1], 16), int(n.split("=")[1]))
+          for w, c, n in (re.search(r"(seq=\d+) (cmd=0x[0-9a-f]+).*?(len=\d+)", l).groups()
+                          for l in sim_log.splitlines() if l.startswith("rx "))]
+    check(tx == [(f[1], f[4], len(f)) for f in split_frames(d1)],
+          f"direction 1 matches mcpsim's {len(tx)} sent frames (seq, cmd, length), in order")
+    check(rx == [(f[1], f[4], len(f)) for f in split_frames(d0)],
+          f"direction 0 matches mcpsim's {len(rx)} received frames, in order")
+
+
+def extcap_fifo_run(args):
+    """Plays dumpcap: makes the fifo, starts the extcap, opens the fifo for reading (with a
+    deadline: an extcap that never opens it fails the test) and reads all of it."""
+    fifo = os.path.join(TMP, f"fifo{time.monotonic_ns()}")
+    os.mkfifo(fifo)
+    p = subprocess.Popen([dump_bin(), "--capture", "--fifo", fifo] + args,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    data, opened, deadline = b"", False, time.monotonic() + 10
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            chunk = os.read(fd, 65536)
+            if chunk:
+                data += chunk
+                opened = True
+            elif opened or p.poll() is not None:
+                break
+    os.close(fd)
+    try:
+        out, err = p.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+    return p.returncode, data, err
+
+
+def shb_comment(data):
+    """The opt_comment of a pcapng Section Header Block at the start of data (pcapng spec)."""
+    if len(data) < 28 or struct.unpack("<I", data[:4])[0] != 0x0A0D0D0A:
+        return None
+    blen = struct.unpack("<I", data[4:8])[0]
+    i = 24
+    while i + 4 <= blen - 4:
+        code, length = struct.unpack("<HH", data[i:i + 4])
+        if code == 0:
+            break
+        if code == 1:
+            return data[i + 4:i + 4 + length].decode()
+        i += 4 + (length + 3) // 4 * 4
+    return None
+
+
+def case_extcap_errors():
+    """The extcap started on a port it cannot open (missing; not a serial port; a bad baud; a
+    relay without its device): it opens the fifo first, writes a pcapng header whose comment
+    is the reason, exits with the documented code, and says it on stderr."""
+    plain = os.path.join(TMP, "plain-file")
+    open(plain, "w").close()
+    a = Pty()
+    for args, code, words in (
+            (["--extcap-interface", "/dev/mcp-no-such-port"], EXIT["missing"], "no such port"),
+            (["--extcap-interface", plain], EXIT["open"], "not a serial port"),
+            (["--extcap-interface", a.path, "--baud", "12345"], EXIT["settings"], "baud 12345"),
+            (["--extcap-interface", "mcpserial-relay"], EXIT["usage"], "device's port"),
+            (["--extcap-interface", a.path, "--parity", "mark"], EXIT["usage"], "--parity")):
+        rc, data, err = extcap_fifo_run(args)
+        comment = shb_comment(data)
+        check(rc == code and words in err, f"{args[1:]}: exit {rc} (want {code}), stderr: {err.strip()}")
+        check(comment is not None and words in comment and comment.strip() in err,
+              f"{args[1:]}: the fifo got a pcapng header whose comment is the reason: {comment!r}")
+    a.close()
+
+
+def case_swapped():
+    """Ports given swapped (the device's port first): a warning at the end naming them; the
+    right order: none. The truth is what the test wrote on each port."""
+    for swapped in (True, False):
+        req, rsp = Pty(), Pty()
+        first, second = (rsp, req) if swapped else (req, rsp)
+        dump = Dump("-i", first.path, "-i", second.path)
+        check(dump.started, f"started: {dump.start.strip()}")
+        sent = {0: b"", 1: b""}
+        for k in range(10):
+            q, r = frame(k, 0x02, bytes([1, 0, 0, 0, 1])), frame(k, 0x82, bytes([k, 0, 1, 0, 0, 0, 1, 0, k]))
+            req.write(q)
+            time.sleep(0.003)
+            rsp.write(r)
+            sent[1 if swapped else 0] += q
+            sent[0 if swapped else 1] += r
+            time.sleep(0.003)
+        want = {(0, 0): len(sent[0]), (0, 1): len(sent[1])}
+        wait_bytes(dump.out, want.keys(), want)
+        rc, err = dump.stop()
+        warned = "look swapped" in err
+        if swapped:
+            check(rc == 0 and warned and first.path in err and second.path in err,
+                  f"swapped ports: a warning naming both: {err.strip()}")
+        else:
+            check(rc == 0 and not warned, f"right ports: no warning: {err.strip()}")
+        req.close()
+        rsp.close()
 
 
 CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}

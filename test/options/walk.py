@@ -226,6 +226,8 @@ MCPSERIALDUMP = {
     "stop-bits": ([], ["0", "3", "x", ""], "--stop-bits"),
     "one-line": None,
     "reverse-port": ([], ["/nonexistent/tty"], "/nonexistent/tty"),
+    "relay": ([], ["", "pty:"], "--relay"),
+    "relay-device": ([], ["/nonexistent/tty"], "--relay-device"),
     "count": ([], ["0", "-1", "x", ""], "-c"),
     "autostop": ([], ["duration:0", "duration:x", "size:5", ""], "-a"),
     "list-ports": None,

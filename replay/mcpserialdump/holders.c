@@ -1,0 +1,76 @@
+/* Other holders of a tty, from /proc/PID/fd (proc(5)). */
+#include "holders.h"
+
+#include <dirent.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The process's name (/proc/PID/comm), "?" when gone. */
+static char *process_name(const char *pid)
+{
+    char *file = g_strdup_printf("/proc/%s/comm", pid);
+    char *text = NULL;
+    if (!g_file_get_contents(file, &text, NULL, NULL))
+        text = g_strdup("?");
+    g_free(file);
+    return g_strchomp(text);
+}
+
+static bool holds(const char *pid, dev_t rdev, bool *readable)
+{
+    char *dir_path = g_strdup_printf("/proc/%s/fd", pid);
+    DIR *dir = opendir(dir_path);
+    bool found = false;
+    *readable = dir != NULL;
+    if (dir != NULL) {
+        struct dirent *e;
+        while (!found && (e = readdir(dir)) != NULL) {
+            if (e->d_name[0] == '.')
+                continue;
+            char *fd_path = g_strdup_printf("%s/%s", dir_path, e->d_name);
+            struct stat st;
+            found = stat(fd_path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == rdev;
+            g_free(fd_path);
+        }
+        closedir(dir);
+    }
+    g_free(dir_path);
+    return found;
+}
+
+bool sd_port_holders(const char *path, char *out, size_t out_len, unsigned *unchecked)
+{
+    *unchecked = 0;
+    out[0] = '\0';
+    struct stat port;
+    if (stat(path, &port) != 0 || !S_ISCHR(port.st_mode))
+        return false;
+    DIR *proc = opendir("/proc");
+    if (proc == NULL)
+        return false;
+    GString *names = g_string_new(NULL);
+    char self[32];
+    g_snprintf(self, sizeof self, "%ld", (long)getpid());
+    struct dirent *e;
+    while ((e = readdir(proc)) != NULL) {
+        if (!g_ascii_isdigit(e->d_name[0]) || strcmp(e->d_name, self) == 0)
+            continue;
+        bool readable = false;
+        if (holds(e->d_name, port.st_rdev, &readable)) {
+            char *name = process_name(e->d_name);
+            g_string_append_printf(names, "%s%s (pid %s)", names->len ? ", " : "", name, e->d_name);
+            g_free(name);
+        } else if (!readable) {
+            (*unchecked)++;
+        }
+    }
+    closedir(proc);
+    bool any = names->len > 0;
+    g_strlcpy(out, names->str, out_len);
+    g_string_free(names, TRUE);
+    return any;
+}

@@ -146,8 +146,9 @@ def holds(spec, dev):
 
 
 def shown_text(text):
-    """A str:N const as decoders show it: trailing NUL/space dropped, \\ as \\x5c (§1)."""
-    return "".join("\\x5c" if c == "\\" else c for c in text.rstrip(" "))
+    """A str:N const as decoders show it: trailing NUL/space dropped (§1; printable ASCII
+    as itself, a backslash too)."""
+    return text.rstrip(" ")
 
 
 def row_ok(row, value, t, written):

@@ -154,6 +154,7 @@ static bool on_resend(void *ctx, const uint8_t *bytes, size_t len)
         return true;
     if (!mcp_target_send(target_at(r, a->slot), bytes, len, &r->error))
         return false;
+    r->stats.resent++; /* a frame on the wire like the first copy: counted with its bytes */
     r->stats.bytes += len;
     mcp_recorder_add(r->rec, a->slot, true, mr_realtime_ns(), bytes, len);
     return true;

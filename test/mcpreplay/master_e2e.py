@@ -106,6 +106,54 @@ def case_junk():
           f"{j.get('received_junk_chunks')}, exit {j.get('exit_code')})")
 
 
+def case_resent():
+    """Issue 21 #5: a device that NAKs BUSY the first two copies of every frame it gets: the
+    master resends each twice, and the summary's and --json's frame and byte counts both hold
+    what the device received (the resends included), the resends named."""
+    from mcp_crc import frame as mcp_frame
+    cap = tmp("resent-src.pcap")
+    frames = mkcap(cap, "--count", "6", "--gap-us", "200")
+    dev = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    dev.bind(("127.0.0.1", 0))
+    dev.settimeout(0.1)
+    stop = threading.Event()
+    got = []  # every datagram the device received
+
+    def serve():
+        while not stop.is_set():
+            try:
+                data, peer = dev.recvfrom(9000)
+            except socket.timeout:
+                continue
+            got.append(data)
+            if got.count(data) <= 2:  # copies 1 and 2: NAK BUSY; the third: no answer
+                dev.sendto(mcp_frame(data[1], 0x05, bytes([data[1], 0x05])), peer)
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    js = tmp("resent.json")
+    try:
+        p = run(["-t", f"udp://127.0.0.1:{dev.getsockname()[1]}", "--retries", "2",
+                 "--busy-backoff", "1", "--timeout", "300", "--json", js, cap], what="resent")
+    finally:
+        stop.set()
+        t.join(2)
+        dev.close()
+    n, b = len(got), sum(len(d) for d in got)
+    check(n == 3 * len(frames) and b == 3 * sum(len(f) for f in frames),
+          f"resent: the device got each of the {len(frames)} frames 3 times ({n} frames, {b} bytes)"
+          f"\n{p.stdout}{p.stderr}")
+    check(re.search(rf"^sent: +{n} frames \({n - len(frames)} of them resent after NAKs\), {b} bytes ",
+                    p.stdout, re.M),
+          f"resent: the summary counts {n} frames ({n - len(frames)} resent), {b} bytes\n{p.stdout}")
+    j = load(js)
+    validate(j, "resent")
+    check(j["sent"] == n and j["bytes"] == b and j.get("resent") == n - len(frames) and
+          j["master"]["resends"] == n - len(frames),
+          f"resent: --json sent {j['sent']} (want {n}), resent {j.get('resent')} "
+          f"(want {n - len(frames)}), bytes {j['bytes']} (want {b})")
+
+
 def case_busy():
     """NAK BUSY (mcpsim --nak-busy-rate 0.2): every request answered after resends, exit 0,
     resends counted; injected bad checks (--corrupt-crc) are resent correct, as a real master

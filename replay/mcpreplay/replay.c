@@ -44,6 +44,7 @@ void mr_replay_request_stop(void)
 
 struct runner {
     struct mr_dfilter *dfilter; /* issue 8: -Y exports, removed at the end */
+    GError *input_error;        /* no frame to send (issue 21 #5): the verdict's why */
     const struct mr_options *o;
     struct mr_source *src;
     /*
@@ -984,6 +985,28 @@ static void finish_stats(struct runner *r)
     }
 }
 
+/* Issue 21 #5: a capture holding no frame to send (none at all, no MCP frame, none the
+ * selection keeps) ends before any work: its message first and alone, with no schedule header
+ * and no summary of a run that never started; the skips it names listed after it, --json with
+ * the error (--junit: mr_replay_run). Takes err. */
+static int no_frame_to_send(struct runner *r, GError *err)
+{
+    r->input_error = err;
+    int code = err->code ? err->code : MR_EXIT_USAGE;
+    g_printerr("mcpreplay: %s\n", err->message);
+    if (!r->o->quiet)
+        mr_report_skips(r->o->dry_run ? stdout : r->text_out, mr_source_extractor(r->src));
+    r->stats.exit_code = code;
+    r->stats.error = err->message;
+    finish_stats(r);
+    GError *jerr = NULL;
+    if (r->json_out != NULL && !mr_report_json(r->json_out, r->o->json, &r->stats, &jerr)) {
+        g_printerr("mcpreplay: %s\n", jerr->message);
+        g_error_free(jerr);
+    }
+    return code;
+}
+
 /* Output paths first, so a bad one fails before anything is sent; "-" is stdout. */
 /* Opens --json and checks -w can be created: MR_EXIT_OK, MR_EXIT_USAGE or MR_EXIT_OUTPUT. */
 static int open_outputs(struct runner *r)
@@ -1211,6 +1234,14 @@ static int run(struct runner *r)
         g_error_free(src_error);
         return MR_EXIT_USAGE;
     }
+    switch (mr_source_prime(r->src, &src_error)) {
+    case -1:
+        return no_frame_to_send(r, src_error);
+    case 0:
+        return no_frame_to_send(r, no_match(r));
+    default:
+        break;
+    }
 
     if (o->dry_run)
         return dry_run(r);
@@ -1413,6 +1444,8 @@ int mr_replay_run(const struct mr_options *o)
     mr_rewriter_clear(&r->rw);
     if (r->error != NULL)
         g_error_free(r->error);
+    if (r->input_error != NULL)
+        g_error_free(r->input_error);
     g_free(r);
     return code;
 }

@@ -30,6 +30,9 @@
 #define BATCH              32
 #define PROGRESS_EVERY_NS  250000000LL
 #define DRAIN_MS_NO_EXPECT 200
+/* Issue 21 #5: how long after the last send an ICMP error is still waited for when nothing
+ * came back (a one-EVENT run under --expect ends right after its send) */
+#define ICMP_WAIT_MS 50
 /* An answer later than --timeout is late; one later than LATE_FACTOR x --timeout is missing. */
 #define LATE_FACTOR 2
 /* Ids the master gets for requests that have no verdict (not seen by --expect's capture side). */
@@ -442,6 +445,35 @@ static bool wait_for(struct runner *r, int64_t deadline)
     }
     mr_spin_until(deadline);
     return true;
+}
+
+/* Issue 21 #5: when nothing came back, the run can end before an ICMP error for its last
+ * datagrams does (a short run, or --expect with nothing awaited: EVENTs, broadcasts): give it
+ * up to ICMP_WAIT_MS after the last send, on every socket, before the verdict reads them. */
+static void wait_icmp(struct runner *r)
+{
+    if (r->error != NULL || r->stats.received > 0 || !r->started)
+        return;
+    bool udp = false;
+    for (unsigned slot = 0; slot < r->targets->len; slot++)
+        if (target_at(r, slot) != NULL && mcp_target_kind(target_at(r, slot)) == MCP_ENDPOINT_UDP)
+            udp = true;
+    int64_t deadline = r->last_send_ns + (int64_t)ICMP_WAIT_MS * 1000000;
+    while (udp && r->error == NULL && !stop_requested) {
+        int64_t now = mr_now_ns();
+        if (now >= deadline)
+            break;
+        int64_t wait = deadline - now;
+        struct timespec ts = {.tv_sec = wait / 1000000000, .tv_nsec = wait % 1000000000};
+        nfds_t n = poll_set(r);
+        if (ppoll(r->pfds, n, &ts, NULL) > 0) {
+            bool queued = false; /* an error queued: the verdict reads it */
+            for (nfds_t i = 0; i < n; i++)
+                queued = queued || (r->pfds[i].revents & POLLERR) != 0;
+            if (!receive(r) || queued)
+                break;
+        }
+    }
 }
 
 /* ---- sending ---- */
@@ -1343,6 +1375,7 @@ static int run(struct runner *r)
         mr_report_progress_done(stderr, r->progress_tty);
     if (r->error == NULL)
         drain(r);
+    wait_icmp(r);
     for (unsigned slot = 0; slot < r->targets->len && r->error == NULL; slot++)
         if (target_at(r, slot) != NULL && mcp_target_kind(target_at(r, slot)) == MCP_ENDPOINT_UDP)
             mcp_target_check_refused(target_at(r, slot), &r->error);

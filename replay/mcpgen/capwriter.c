@@ -13,6 +13,7 @@ struct capwriter {
     char *path;
     bool nano;
     bool failed;
+    int err; /* errno of the first failed write */
     pcap_t *dead;
     pcap_dumper_t *dumper;
     FILE *ng;
@@ -46,16 +47,26 @@ struct capwriter *capwriter_open(const char *path, bool pcapng, int linktype, bo
             fprintf(stderr, "mcpgen: libpcap cannot open a dead handle\n");
         }
     }
+    w->failed = true; /* said above */
     capwriter_close(w);
     return NULL;
 }
 
+static void failed(struct capwriter *w)
+{
+    if (!w->failed)
+        w->err = errno;
+    w->failed = true;
+}
+
 bool capwriter_write(struct capwriter *w, uint64_t ts_ns, const uint8_t *data, size_t len)
 {
+    if (w->failed)
+        return false;
     uint64_t ts = w->nano ? ts_ns : ts_ns / 1000;
     if (w->ng != NULL) {
         if (!pcapng_write_packet(w->ng, ts, data, (uint32_t)len))
-            w->failed = true;
+            failed(w);
         return !w->failed;
     }
     struct pcap_pkthdr hdr;
@@ -64,28 +75,42 @@ bool capwriter_write(struct capwriter *w, uint64_t ts_ns, const uint8_t *data, s
     hdr.ts.tv_usec = (suseconds_t)(ts % per_sec); /* ns for a nanosecond dumper */
     hdr.caplen = (bpf_u_int32)len;
     hdr.len = (bpf_u_int32)len;
-    pcap_dump((u_char *)w->dumper, &hdr, data);
-    return true;
+    pcap_dump((u_char *)w->dumper, &hdr, data); /* reports nothing: the stream's error flag does */
+    if (ferror(pcap_dump_file(w->dumper)))
+        failed(w);
+    return !w->failed;
+}
+
+void capwriter_report(const struct capwriter *w)
+{
+    const char *name = strcmp(w->path, "-") == 0 ? "stdout" : w->path;
+    if (w->err == EPIPE) /* the reader went away (mcpgen -w - | head): SIGPIPE is ignored */
+        fprintf(stderr,
+                "mcpgen: cannot write the capture to %s: the reader closed it (broken pipe)\n",
+                name);
+    else
+        fprintf(stderr, "mcpgen: cannot write the capture to %s: %s\n", name, strerror(w->err));
 }
 
 bool capwriter_close(struct capwriter *w)
 {
-    bool ok = !w->failed;
+    bool reported = w->failed; /* capwriter_write's caller said it */
     if (w->ng != NULL) {
         if (fflush(w->ng) != 0 || ferror(w->ng))
-            ok = false;
+            failed(w);
         if (fclose(w->ng) != 0)
-            ok = false;
+            failed(w);
     }
     if (w->dumper != NULL) {
         if (pcap_dump_flush(w->dumper) != 0 || ferror(pcap_dump_file(w->dumper)))
-            ok = false;
+            failed(w);
         pcap_dump_close(w->dumper);
     }
     if (w->dead != NULL)
         pcap_close(w->dead);
-    if (!ok && (w->ng != NULL || w->dumper != NULL))
-        fprintf(stderr, "mcpgen: error writing %s: %s\n", w->path, strerror(errno));
+    bool ok = !w->failed;
+    if (!ok && !reported && (w->ng != NULL || w->dumper != NULL))
+        capwriter_report(w);
     g_free(w->buf);
     g_free(w->path);
     g_free(w);

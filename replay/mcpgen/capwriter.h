@@ -18,9 +18,14 @@ struct capwriter;
 
 /* Opens path for writing; on failure prints one line to stderr and returns NULL. */
 struct capwriter *capwriter_open(const char *path, bool pcapng, int linktype, bool nano);
-/* ts_ns: nanoseconds since the Unix epoch (truncated to µs without nano). */
+/* ts_ns: nanoseconds since the Unix epoch (truncated to µs without nano). false once a write
+ * failed (a full disk; a closed pipe, SIGPIPE being ignored): the caller says so with
+ * capwriter_report and stops. */
 bool capwriter_write(struct capwriter *w, uint64_t ts_ns, const uint8_t *data, size_t len);
-/* Flushes and closes; false (with a message) when anything failed to reach the file. */
+/* One stderr line: the capture cannot be written, why ("the reader closed it" for EPIPE). */
+void capwriter_report(const struct capwriter *w);
+/* Flushes and closes; false when anything failed to reach the file, with a message unless
+ * capwriter_write had already failed (its caller reported it). */
 bool capwriter_close(struct capwriter *w);
 
 #endif

@@ -314,7 +314,16 @@ bool truth_write(struct truth *t, const struct truth_header *h, FILE *f, const c
     bool ok = !ferror(f);
     if (fclose(f) != 0)
         ok = false;
-    if (!ok)
-        fprintf(stderr, "mcpgen: error writing %s: %s\n", path, strerror(errno));
+    if (!ok) {
+        int err = errno;
+        const char *name = strcmp(path, "-") == 0 ? "stdout" : path;
+        if (err == EPIPE) /* --truth - | head: SIGPIPE is ignored (main.c) */
+            fprintf(
+                stderr,
+                "mcpgen: cannot write the answer key to %s: the reader closed it (broken pipe)\n",
+                name);
+        else
+            fprintf(stderr, "mcpgen: cannot write the answer key to %s: %s\n", name, strerror(err));
+    }
     return ok;
 }

@@ -2,8 +2,10 @@
 #include "xport.h"
 
 #include <glib.h>
+#include <stdlib.h>
 
 #include "capwriter.h"
+#include "exitcode.h"
 #include "verify.h"
 
 /* Timestamps start at a fixed instant (2023-11-14 22:13:20 UTC), never the clock. */
@@ -15,8 +17,13 @@ uint32_t sink_record(struct record_sink *sink, uint64_t t_ns, const uint8_t *dat
         t_ns = sink->last_ts;
     sink->last_ts = t_ns;
     sink->records++;
-    if (sink->writer != NULL && !capwriter_write(sink->writer, CAPTURE_EPOCH_NS + t_ns, data, len))
-        sink->failed = true;
+    if (sink->writer != NULL &&
+        !capwriter_write(sink->writer, CAPTURE_EPOCH_NS + t_ns, data, len)) {
+        /* Nothing more can reach the capture: stop now (an endless run into a closed pipe would
+         * never end); main's exit handler removes both outputs (docs/options.md: exit 6). */
+        capwriter_report(sink->writer);
+        exit(MCP_EXIT_OUTPUT);
+    }
     if (sink->verifier != NULL)
         verifier_record(sink->verifier, sink->records, t_ns, data, len);
     return sink->records;

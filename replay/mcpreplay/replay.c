@@ -30,6 +30,9 @@
 #define BATCH              32
 #define PROGRESS_EVERY_NS  250000000LL
 #define DRAIN_MS_NO_EXPECT 200
+/* Issue 21 #5: how long after the last send an ICMP error is still waited for when nothing
+ * came back (a one-EVENT run under --expect ends right after its send) */
+#define ICMP_WAIT_MS 50
 /* An answer later than --timeout is late; one later than LATE_FACTOR x --timeout is missing. */
 #define LATE_FACTOR 2
 /* Ids the master gets for requests that have no verdict (not seen by --expect's capture side). */
@@ -44,6 +47,7 @@ void mr_replay_request_stop(void)
 
 struct runner {
     struct mr_dfilter *dfilter; /* issue 8: -Y exports, removed at the end */
+    GError *input_error;        /* no frame to send (issue 21 #5): the verdict's why */
     const struct mr_options *o;
     struct mr_source *src;
     /*
@@ -154,6 +158,7 @@ static bool on_resend(void *ctx, const uint8_t *bytes, size_t len)
         return true;
     if (!mcp_target_send(target_at(r, a->slot), bytes, len, &r->error))
         return false;
+    r->stats.resent++; /* a frame on the wire like the first copy: counted with its bytes */
     r->stats.bytes += len;
     mcp_recorder_add(r->rec, a->slot, true, mr_realtime_ns(), bytes, len);
     return true;
@@ -440,6 +445,35 @@ static bool wait_for(struct runner *r, int64_t deadline)
     }
     mr_spin_until(deadline);
     return true;
+}
+
+/* Issue 21 #5: when nothing came back, the run can end before an ICMP error for its last
+ * datagrams does (a short run, or --expect with nothing awaited: EVENTs, broadcasts): give it
+ * up to ICMP_WAIT_MS after the last send, on every socket, before the verdict reads them. */
+static void wait_icmp(struct runner *r)
+{
+    if (r->error != NULL || r->stats.received > 0 || !r->started)
+        return;
+    bool udp = false;
+    for (unsigned slot = 0; slot < r->targets->len; slot++)
+        if (target_at(r, slot) != NULL && mcp_target_kind(target_at(r, slot)) == MCP_ENDPOINT_UDP)
+            udp = true;
+    int64_t deadline = r->last_send_ns + (int64_t)ICMP_WAIT_MS * 1000000;
+    while (udp && r->error == NULL && !stop_requested) {
+        int64_t now = mr_now_ns();
+        if (now >= deadline)
+            break;
+        int64_t wait = deadline - now;
+        struct timespec ts = {.tv_sec = wait / 1000000000, .tv_nsec = wait % 1000000000};
+        nfds_t n = poll_set(r);
+        if (ppoll(r->pfds, n, &ts, NULL) > 0) {
+            bool queued = false; /* an error queued: the verdict reads it */
+            for (nfds_t i = 0; i < n; i++)
+                queued = queued || (r->pfds[i].revents & POLLERR) != 0;
+            if (!receive(r) || queued)
+                break;
+        }
+    }
 }
 
 /* ---- sending ---- */
@@ -983,6 +1017,28 @@ static void finish_stats(struct runner *r)
     }
 }
 
+/* Issue 21 #5: a capture holding no frame to send (none at all, no MCP frame, none the
+ * selection keeps) ends before any work: its message first and alone, with no schedule header
+ * and no summary of a run that never started; the skips it names listed after it, --json with
+ * the error (--junit: mr_replay_run). Takes err. */
+static int no_frame_to_send(struct runner *r, GError *err)
+{
+    r->input_error = err;
+    int code = err->code ? err->code : MR_EXIT_USAGE;
+    g_printerr("mcpreplay: %s\n", err->message);
+    if (!r->o->quiet)
+        mr_report_skips(r->o->dry_run ? stdout : r->text_out, mr_source_extractor(r->src));
+    r->stats.exit_code = code;
+    r->stats.error = err->message;
+    finish_stats(r);
+    GError *jerr = NULL;
+    if (r->json_out != NULL && !mr_report_json(r->json_out, r->o->json, &r->stats, &jerr)) {
+        g_printerr("mcpreplay: %s\n", jerr->message);
+        g_error_free(jerr);
+    }
+    return code;
+}
+
 /* Output paths first, so a bad one fails before anything is sent; "-" is stdout. */
 /* Opens --json and checks -w can be created: MR_EXIT_OK, MR_EXIT_USAGE or MR_EXIT_OUTPUT. */
 static int open_outputs(struct runner *r)
@@ -1210,6 +1266,14 @@ static int run(struct runner *r)
         g_error_free(src_error);
         return MR_EXIT_USAGE;
     }
+    switch (mr_source_prime(r->src, &src_error)) {
+    case -1:
+        return no_frame_to_send(r, src_error);
+    case 0:
+        return no_frame_to_send(r, no_match(r));
+    default:
+        break;
+    }
 
     if (o->dry_run)
         return dry_run(r);
@@ -1311,6 +1375,7 @@ static int run(struct runner *r)
         mr_report_progress_done(stderr, r->progress_tty);
     if (r->error == NULL)
         drain(r);
+    wait_icmp(r);
     for (unsigned slot = 0; slot < r->targets->len && r->error == NULL; slot++)
         if (target_at(r, slot) != NULL && mcp_target_kind(target_at(r, slot)) == MCP_ENDPOINT_UDP)
             mcp_target_check_refused(target_at(r, slot), &r->error);
@@ -1412,6 +1477,8 @@ int mr_replay_run(const struct mr_options *o)
     mr_rewriter_clear(&r->rw);
     if (r->error != NULL)
         g_error_free(r->error);
+    if (r->input_error != NULL)
+        g_error_free(r->input_error);
     g_free(r);
     return code;
 }

@@ -60,10 +60,13 @@ static double us(int64_t ns)
 void mr_report_summary(FILE *out, const struct mr_run_stats *s)
 {
     fprintf(out, "target:    %s (%s)\n", s->target, s->mode);
-    fprintf(out,
-            "sent:      %" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT
-            " bytes in %.6f s: %.1f frames/s, %.3f Mbit/s\n",
-            s->sent, s->bytes, (double)s->elapsed_ns / 1e9, frame_rate(s->sent, s->elapsed_ns),
+    /* frames and bytes count the same frames: the capture's and the master's resends (§3) */
+    uint64_t frames = s->sent + s->resent;
+    fprintf(out, "sent:      %" G_GUINT64_FORMAT " frames", frames);
+    if (s->resent > 0)
+        fprintf(out, " (%" G_GUINT64_FORMAT " of them resent after NAKs)", s->resent);
+    fprintf(out, ", %" G_GUINT64_FORMAT " bytes in %.6f s: %.1f frames/s, %.3f Mbit/s\n", s->bytes,
+            (double)s->elapsed_ns / 1e9, frame_rate(frames, s->elapsed_ns),
             rate(s->bytes, s->elapsed_ns) * 8 / 1e6);
     if (s->timed && s->lateness.count > 0)
         fprintf(out, "lateness:  p50 %.1f us, p99 %.1f us, max %.1f us (against the schedule)\n",
@@ -454,13 +457,13 @@ bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, G
     json_string(j, s->target);
     g_string_append(j, ",\"mode\":");
     json_string(j, s->mode);
-    g_string_append_printf(j,
-                           ",\"exit_code\":%d,\"sent\":%" G_GUINT64_FORMAT
-                           ",\"bytes\":%" G_GUINT64_FORMAT ",\"elapsed_s\":%.9f"
-                           ",\"rate_fps\":%.3f,\"loops\":%" G_GUINT64_FORMAT
-                           ",\"sockets_closed\":%" G_GUINT64_FORMAT,
-                           s->exit_code, s->sent, s->bytes, (double)s->elapsed_ns / 1e9,
-                           frame_rate(s->sent, s->elapsed_ns), s->loops, s->sockets_closed);
+    g_string_append_printf(
+        j,
+        ",\"exit_code\":%d,\"sent\":%" G_GUINT64_FORMAT ",\"resent\":%" G_GUINT64_FORMAT
+        ",\"bytes\":%" G_GUINT64_FORMAT ",\"elapsed_s\":%.9f"
+        ",\"rate_fps\":%.3f,\"loops\":%" G_GUINT64_FORMAT ",\"sockets_closed\":%" G_GUINT64_FORMAT,
+        s->exit_code, s->sent + s->resent, s->resent, s->bytes, (double)s->elapsed_ns / 1e9,
+        frame_rate(s->sent + s->resent, s->elapsed_ns), s->loops, s->sockets_closed);
     g_string_append_printf(j, ",\"interrupted\":%s", s->interrupted ? "true" : "false");
     if (s->interrupted && s->total > 0)
         g_string_append_printf(j, ",\"not_sent\":%" G_GUINT64_FORMAT,

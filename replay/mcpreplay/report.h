@@ -15,9 +15,10 @@
 
 struct mr_run_stats {
     const char *target;
-    const char *mode; /* "capture x1", "pps 1000", "topspeed"... */
-    uint64_t sent;
-    uint64_t bytes;
+    const char *mode;   /* "capture x1", "pps 1000", "topspeed"... */
+    uint64_t sent;      /* the capture's frames sent (a resend not counted: see resent) */
+    uint64_t resent;    /* frames sent again after a NAK (§3); on the wire: sent + resent frames */
+    uint64_t bytes;     /* of the sent + resent frames */
     int64_t elapsed_ns; /* first send to last send */
     bool timed;         /* lateness is meaningful (not --topspeed) */
     struct mr_histogram lateness;

@@ -262,6 +262,15 @@ struct mr_frame *mr_source_next(struct mr_source *src, GError **error)
     }
 }
 
+int mr_source_prime(struct mr_source *src, GError **error)
+{
+    if (src->loaded != NULL)
+        return src->loaded->len > 0 ? 1 : 0;
+    if (!fill(src, error))
+        return -1;
+    return ready_empty(src) ? 0 : 1;
+}
+
 unsigned mr_source_loop(const struct mr_source *src)
 {
     return src->loop;

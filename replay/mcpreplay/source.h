@@ -47,6 +47,11 @@ void mr_source_free(struct mr_source *src);
  */
 struct mr_frame *mr_source_next(struct mr_source *src, GError **error);
 
+/* Issue 21 #5: reads until the first frame to send is ready (or the first pass ends), so a
+ * capture without one fails before anything is opened or printed: -1 with *error (no MCP
+ * frames, a read error), 0 when the selection keeps no frame, 1 when one is ready. Streams
+ * no more than mr_source_next would. */
+int mr_source_prime(struct mr_source *src, GError **error);
 unsigned mr_source_loop(const struct mr_source *src); /* 0-based pass of the last frame */
 const struct mr_extractor *mr_source_extractor(const struct mr_source *src);
 uint64_t mr_source_selected_per_pass(const struct mr_source *src); /* known after a pass */

@@ -673,6 +673,43 @@ def case_bad_input():
                   f"TCP reset: exit 3 ({p.stderr.strip()})")
 
 
+def case_empty():
+    """Issue 21 #5: a capture with no record, or with records none of which is MCP, is exit 2
+    with its one message and nothing else: no summary of a run that never started, no empty
+    schedule header (-n), with or without -K; nothing reaches the target; --json holds the
+    error."""
+    import struct
+    head = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)  # pcap, Ethernet
+    empty = os.path.join(TMP, "empty.pcap")
+    with open(empty, "wb") as f:
+        f.write(head)
+    nomcp = os.path.join(TMP, "nomcp.pcap")
+    arp = bytes(12) + b"\x08\x06" + bytes(46)  # an Ethernet frame of ARP: not MCP
+    with open(nomcp, "wb") as f:
+        f.write(head + struct.pack("<IIII", 1, 0, len(arp), len(arp)) + arp)
+    for cap in (empty, nomcp):
+        name = os.path.basename(cap)
+        for extra in ([], ["-K"], ["-n"], ["-n", "-K"], ["--progress", "0.01"]):
+            sink = Sink("udp")
+            args = extra + ([] if "-n" in extra else ["-t", sink.url]) + [cap]
+            p = run(args, timeout=20)
+            sink.close()
+            what = f"{name} {' '.join(extra) or '(default)'}"
+            check(p.returncode == 2, f"{what}: exit 2 ({p.returncode})")
+            check(p.stderr == f"mcpreplay: no MCP frames in {cap}\n" and p.stdout == "",
+                  f"{what}: the message alone\nstdout:\n{p.stdout}stderr:\n{p.stderr}")
+            check(not sink.frames(), f"{what}: nothing sent ({len(sink.frames())})")
+        js = os.path.join(TMP, name + ".json")
+        sink = Sink("udp")
+        p = run(["-t", sink.url, "--json", js, cap], timeout=20)
+        sink.close()
+        with open(js) as f:
+            j = json.load(f)
+        check(p.returncode == 2 and p.stdout == "" and j.get("exit_code") == 2 and j["sent"] == 0 and
+              j.get("error") == f"no MCP frames in {cap}",
+              f"{name} --json: exit 2, the error in the file ({p.returncode}, {j.get('error')})")
+
+
 def case_mcpgen():
     """Captures from mcpgen (an independent generator with its own answer key): the frames
     mcpreplay extracts - record, seq, cmd, sender, in order - are exactly the truth file's."""

@@ -106,6 +106,132 @@ def case_junk():
           f"{j.get('received_junk_chunks')}, exit {j.get('exit_code')})")
 
 
+def case_resent():
+    """Issue 21 #5: a device that NAKs BUSY the first two copies of every frame it gets: the
+    master resends each twice, and the summary's and --json's frame and byte counts both hold
+    what the device received (the resends included), the resends named."""
+    from mcp_crc import frame as mcp_frame
+    cap = tmp("resent-src.pcap")
+    frames = mkcap(cap, "--count", "6", "--gap-us", "200")
+    dev = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    dev.bind(("127.0.0.1", 0))
+    dev.settimeout(0.1)
+    stop = threading.Event()
+    got = []  # every datagram the device received
+
+    def serve():
+        while not stop.is_set():
+            try:
+                data, peer = dev.recvfrom(9000)
+            except socket.timeout:
+                continue
+            got.append(data)
+            if got.count(data) <= 2:  # copies 1 and 2: NAK BUSY; the third: no answer
+                dev.sendto(mcp_frame(data[1], 0x05, bytes([data[1], 0x05])), peer)
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    js = tmp("resent.json")
+    try:
+        p = run(["-t", f"udp://127.0.0.1:{dev.getsockname()[1]}", "--retries", "2",
+                 "--busy-backoff", "1", "--timeout", "300", "--json", js, cap], what="resent")
+    finally:
+        stop.set()
+        t.join(2)
+        dev.close()
+    n, b = len(got), sum(len(d) for d in got)
+    check(n == 3 * len(frames) and b == 3 * sum(len(f) for f in frames),
+          f"resent: the device got each of the {len(frames)} frames 3 times ({n} frames, {b} bytes)"
+          f"\n{p.stdout}{p.stderr}")
+    check(re.search(rf"^sent: +{n} frames \({n - len(frames)} of them resent after NAKs\), {b} bytes ",
+                    p.stdout, re.M),
+          f"resent: the summary counts {n} frames ({n - len(frames)} resent), {b} bytes\n{p.stdout}")
+    j = load(js)
+    validate(j, "resent")
+    check(j["sent"] == n and j["bytes"] == b and j.get("resent") == n - len(frames) and
+          j["master"]["resends"] == n - len(frames),
+          f"resent: --json sent {j['sent']} (want {n}), resent {j.get('resent')} "
+          f"(want {n - len(frames)}), bytes {j['bytes']} (want {b})")
+
+
+def icmp_checksum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(int.from_bytes(b[i:i + 2], "big") for i in range(0, len(b), 2))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return ~s & 0xFFFF
+
+
+def case_icmp_late():
+    """Issue 21 #5: an ICMP port unreachable that comes 5 ms after the last send of a one-EVENT
+    run under --expect (nothing awaited: the drain ends at once) still fails the run, exit 3
+    naming it. On loopback the kernel's own ICMP beats send()'s return, so a stub plays the
+    far router: it takes the datagram on a UDP socket (no kernel ICMP) and answers, late, with
+    an ICMP type 3 code 3 quoting it, through a raw socket (root; skipped otherwise)."""
+    import struct
+    try:
+        raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    except PermissionError:
+        print("SKIP: a raw ICMP socket needs CAP_NET_RAW")
+        return
+    from mcp_crc import frame as mcp_frame
+    ev = mcp_frame(7, 0x04, bytes([1, 1, 0, 0, 0, 9]))  # EVENT: never answered
+    # one UDP datagram 10.0.0.1:40000 > 10.0.0.101:23130 in an Ethernet pcap
+    udp = struct.pack("!HHHH", 40000, 23130, 8 + len(ev), 0) + ev
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
+                     bytes([10, 0, 0, 1]), bytes([10, 0, 0, 101]))
+    ip = ip[:10] + struct.pack("!H", icmp_checksum(ip)) + ip[12:]
+    pkt = bytes(6) + bytes([0, 1, 2, 3, 4, 5]) + b"\x08\x00" + ip + udp
+    cap = tmp("event.pcap")
+    with open(cap, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        f.write(struct.pack("<IIII", 1700000000, 0, len(pkt), len(pkt)) + pkt)
+
+    def attempt(late_icmp):
+        dev = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        dev.bind(("127.0.0.1", 0))
+        port = dev.getsockname()[1]
+        dev.settimeout(10)
+        got = []
+
+        def serve():
+            try:
+                data, peer = dev.recvfrom(9000)
+            except socket.timeout:
+                return
+            got.append(data)
+            if not late_icmp:
+                return
+            time.sleep(0.005)
+            # the datagram as it went: IPv4 + UDP header + payload, quoted after the ICMP header
+            u = struct.pack("!HHHH", peer[1], port, 8 + len(data), 0) + data
+            h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(u), 0, 0x4000, 64, 17, 0,
+                            socket.inet_aton("127.0.0.1"), socket.inet_aton("127.0.0.1"))
+            h = h[:10] + struct.pack("!H", icmp_checksum(h)) + h[12:]
+            body = struct.pack("!BBHI", 3, 3, 0, 0) + h + u
+            body = body[:2] + struct.pack("!H", icmp_checksum(body)) + body[4:]
+            raw.sendto(body, ("127.0.0.1", 0))
+
+        t = threading.Thread(target=serve, daemon=True)
+        t.start()
+        try:
+            p = run(["-t", f"udp://127.0.0.1:{port}", "--expect", cap], what="one EVENT")
+        finally:
+            t.join(12)
+            dev.close()
+        check(got == [ev], f"one EVENT: the stub got it ({got})")
+        return p
+
+    p = attempt(late_icmp=False)
+    check(p.returncode == 0, f"no ICMP: the EVENT sent, ok (exit {p.returncode})\n{p.stdout}{p.stderr}")
+    p = attempt(late_icmp=True)
+    check(p.returncode == 3 and "ICMP port unreachable (type 3 code 3)" in p.stderr and
+          "result: ok" not in p.stdout,
+          f"ICMP 5 ms after the last send: exit 3 naming it (exit {p.returncode})\n{p.stdout}{p.stderr}")
+    raw.close()
+
+
 def case_busy():
     """NAK BUSY (mcpsim --nak-busy-rate 0.2): every request answered after resends, exit 0,
     resends counted; injected bad checks (--corrupt-crc) are resent correct, as a real master

@@ -5,7 +5,18 @@
  */
 #include "regmap.h"
 
+#include <epan/tap.h>
+
 #include "mcp/regval.h"
+
+/* Wireshark's expert tap (-z expert), found once. */
+static int expert_tap_id(void)
+{
+    static int id = -2;
+    if (id == -2)
+        id = find_tap_id("expert");
+    return id;
+}
 
 static void add_value(proto_tree *pt, tvbuff_t *tvb, int off, const struct mcp_reg_item *it,
                       const uint16_t *regs)
@@ -79,31 +90,33 @@ void mcp5a_regmap_add_items(proto_tree *pt, tvbuff_t *tvb, packet_info *pinfo,
         n = (guint)avail / 2;
     const struct mcp_reg_item *const *items;
     size_t count = mcp_regmap_overlapping(map, pdu->device, pdu->addr, n, &items);
-    gboolean noted = FALSE;
+    if (count == 0)
+        return;
+    guint frame_end = (guint)pdu->addr + n; /* exclusive */
+    if (pt == NULL) {
+        /* No tree: whole items show nothing, and only the first and the last
+         * item can be partial. The note's one effect here is on -z expert
+         * (its tap), so it is added only for a listener. */
+        const struct mcp_reg_item *a = items[0], *z = items[count - 1];
+        if ((a->addr < pdu->addr || (guint)z->addr + z->nregs > frame_end) &&
+            have_tap_listener(expert_tap_id()))
+            expert_add_info(pinfo, NULL, &ei_mcp5a_reg_partial);
+        return;
+    }
     for (size_t i = 0; i < count; i++) {
         const struct mcp_reg_item *it = items[i];
         guint first = it->addr >= pdu->addr ? (guint)(it->addr - pdu->addr) : 0;
         guint end = (guint)it->addr + it->nregs; /* exclusive */
-        gboolean whole = it->addr >= pdu->addr && end <= (guint)pdu->addr + n;
-        if (!whole && pt == NULL) {
-            /* No tree: what a note does without one (the frame's severity,
-             * the Expert column) takes one note, whose text no one reads. */
-            if (!noted)
-                expert_add_info(pinfo, NULL, &ei_mcp5a_reg_partial);
-            noted = TRUE;
-            continue;
-        }
+        gboolean whole = it->addr >= pdu->addr && end <= frame_end;
         if (!whole) {
             guint lo = it->addr > pdu->addr ? it->addr : pdu->addr;
-            guint hi = end < (guint)pdu->addr + n ? end : (guint)pdu->addr + n;
+            guint hi = end < frame_end ? end : frame_end;
             expert_add_info_format(pinfo, proto_tree_get_parent(pt), &ei_mcp5a_reg_partial,
                                    "%s: partial: %u of %u registers (0x%04x..0x%04x) in this "
                                    "frame: no value",
                                    it->name, hi - lo, it->nregs, it->addr, end - 1);
             continue;
         }
-        if (pt == NULL)
-            continue;
         uint16_t regs[MCP_REG_MAX_REGS];
         int off = values_off + 2 * (int)first;
         for (unsigned r = 0; r < it->nregs; r++)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Extraction speed: frames/s of `mcpreplay --dry-run --from all` over a
 # 1,000,000-frame UDP capture and a TCP one (mcpgen), beside `tshark -r` of the
 # same files with the mcp5a plugin (target: >= 10x tshark's rate), and the peak

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Takes docs/images/wireshark-mcp5a.png: the real Wireshark GUI (under Xvfb)
 # showing an MCP5A packet with a gap, its analysis expanded. Not run in CI.
 #   apt-get install wireshark-qt xvfb imagemagick xdotool

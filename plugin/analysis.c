@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Sequence analysis and matching per sender (§3, §4), stored per PDU. */
 #include "analysis.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Sequence analysis (§3) and request/response matching (§4), computed once
  * per PDU on the first pass and stored; every later pass renders the stored

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One frame: header, payload subtree, CRC, analysis, expert infos, Info, tap. */
 #include "mcp5a.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Junk: stream bytes skipped while resynchronising (§5). */
 #include "mcp5a.h"
 

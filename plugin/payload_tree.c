@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Payload subtree from the library's field list (mcp_pdu_parse). */
 #include "payload_tree.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Compact per-PDU storage of analysis results, keyed by (frame number, index
  * of the PDU within the frame). A million-frame capture keeps a million

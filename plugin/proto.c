@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Protocol registration, handoff to TCP/UDP/exported PDUs, per-file state. */
 #include "mcp5a.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The register map's run-time fields (docs/REGISTER-MAP.md §3), registered
  * and deregistered as packet-http.c does for its custom header fields.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The mcp5a tap and its stats tree (tshark -q -z mcp5a,tree; Statistics ›
  * MCP5A in the GUI): frames by command, responses by status, CRC errors,

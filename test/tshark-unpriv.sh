@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs tshark with the freshly built mcp5a plugin, as Wireshark requires:
 # as root it silently ignores personal plugins, so the plugin is staged in a
 # personal plugin folder under a throw-away HOME and tshark runs as nobody.

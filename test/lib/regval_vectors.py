@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Writes test/lib/regval_vectors.h: register <-> value vectors for test_regval.c.
 
 The expected values are computed here, independently of lib/src/regval.c, from

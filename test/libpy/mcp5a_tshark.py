@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """What the plugin tests share: the captures in captures/ and their truth files
 (docs/truth-format.md), tshark with the staged plugin (test/tshark-unpriv.sh),
 and one set of tshark runs per capture that the checking tests read

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs inside a chroot made by scripts/chroot-wireshark.sh (the checkout is
 # mounted read-only at /mcp5a-src): builds the plugin with -Werror against
 # the chroot's Wireshark, runs the plugin's ctest tests (plugin.*), and with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Display names of MCP v1 values (docs/PROTOCOL.md §2). */
 #ifndef MCP_NAMES_H
 #define MCP_NAMES_H

@@ -324,8 +324,8 @@ gboolean mcp5a_analyse(packet_info *pinfo, guint16 pdu_index, enum mcp5a_link li
         out->request_in = r->link_frame;
         out->has_time = (r->flags & MCP5A_REC_HAS_TIME) != 0;
         gint64 ns = mcp5a_record_time(r);
-        out->time.secs = (time_t)(ns / 1000000000);
-        out->time.nsecs = (int)(ns % 1000000000);
+        out->response_time.secs = (time_t)(ns / 1000000000);
+        out->response_time.nsecs = (int)(ns % 1000000000);
     } else {
         out->response_in = r->link_frame;
         out->no_response = PINFO_FD_VISITED(pinfo) && facts->expects_answer &&

@@ -44,7 +44,7 @@ struct mcp5a_result {
     guint32 request_in;  /* responses: the request's frame, 0 = none */
     guint32 response_in; /* requests: the response's frame, 0 = none (yet) */
     gboolean has_time;
-    nstime_t time; /* responses: time since the request */
+    nstime_t response_time; /* responses: time since the request */
     /* Requests (§4) that have no answer in the whole capture, nor a resend
      * that was answered: known only once the capture has been read, so set
      * only on later passes (PINFO_FD_VISITED). */

@@ -194,7 +194,7 @@ static void add_analysis(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
         pi = proto_tree_add_uint(t, hf_mcp5a_request_in, tvb, 0, 0, r->request_in);
         proto_item_set_generated(pi);
         if (r->has_time) {
-            pi = proto_tree_add_time(t, hf_mcp5a_time, tvb, 0, 0, &r->time);
+            pi = proto_tree_add_time(t, hf_mcp5a_time, tvb, 0, 0, &r->response_time);
             proto_item_set_generated(pi);
         }
     }
@@ -233,7 +233,7 @@ static void queue_tap(packet_info *pinfo, const struct frame_view *v, const stru
     info.link = link;
     info.answered = have_result && r->request_in != 0 && r->has_time;
     if (info.answered)
-        info.response_time = r->time;
+        info.response_time = r->response_time;
     mcp5a_tap_queue(pinfo, &info);
 }
 

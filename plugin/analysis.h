@@ -31,6 +31,8 @@ struct mcp5a_frame_facts {
     guint8 req_seq;
     gboolean has_nak; /* a NAK naming a seq of the peer */
     guint8 nak_seq;
+    gboolean has_device; /* the payload names a device (READ, WRITE, their responses, EVENT) */
+    guint8 device;
 };
 
 /* The stored result of one PDU (kept small: one per PDU of the capture). */
@@ -49,6 +51,10 @@ struct mcp5a_result {
      * that was answered: known only once the capture has been read, so set
      * only on later passes (PINFO_FD_VISITED). */
     gboolean no_response;
+    /* The device id the frame names, or for a matched response without one
+     * (an error status, a HEARTBEAT) its request's: for per-device statistics. */
+    gboolean has_device;
+    guint8 device;
 };
 
 /*

@@ -218,6 +218,12 @@ static void fill_facts(const struct frame_view *v, const struct mcp_pdu *pdu,
     f->req_seq = pdu->req_seq;
     f->has_nak = v->cmd == MCP_CMD_NAK && pdu->has_nak;
     f->nak_seq = pdu->nak_seq;
+    for (size_t i = 0; i < pdu->field_count; i++) {
+        if (pdu->fields[i].field == MCP_FIELD_DEVICE) {
+            f->has_device = TRUE;
+            f->device = (guint8)pdu->fields[i].value;
+        }
+    }
 }
 
 static void queue_tap(packet_info *pinfo, const struct frame_view *v, const struct mcp_pdu *pdu,
@@ -231,6 +237,11 @@ static void queue_tap(packet_info *pinfo, const struct frame_view *v, const stru
     info.crc_bad = v->crc_bad;
     info.verdict = have_result ? r->verdict : -1;
     info.link = link;
+    info.is_request = !v->crc_bad && mcp_cmd_is_request(v->cmd);
+    info.has_nak = !v->crc_bad && v->cmd == MCP_CMD_NAK && pdu->has_nak;
+    info.nak_reason = pdu->nak_reason;
+    info.has_device = have_result && r->has_device;
+    info.device = info.has_device ? r->device : 0;
     info.answered = have_result && r->request_in != 0 && r->has_time;
     if (info.answered)
         info.response_time = r->response_time;

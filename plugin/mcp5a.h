@@ -115,6 +115,11 @@ struct mcp5a_tap_info {
     enum mcp5a_link link;
     gboolean answered;      /* a response matched to its request (§4) */
     nstime_t response_time; /* answered: time since the request */
+    gboolean is_request;    /* §4's requests (valid CRC) */
+    gboolean has_nak;       /* a NAK (valid CRC) and its reason */
+    guint8 nak_reason;
+    gboolean has_device; /* the device id the frame names, or its request's */
+    guint8 device;
 };
 void mcp5a_register_tap(void);
 void mcp5a_tap_queue(packet_info *pinfo, const struct mcp5a_tap_info *info);

@@ -23,7 +23,8 @@ cmake -S "$src" -B "$build" -DMCP_WERROR=ON -DMCP5A_FUZZ_MUTANTS=500 -DMCP5A_FUZ
     exit 1
 }
 grep -E "mcp5a|Wireshark" "$build.configure.log" || true
-cmake --build "$build" -j"$(nproc)" --target mcp5a mcp5a_asan
+# regmap_reload: the program plugin.regmap_reload runs.
+cmake --build "$build" -j"$(nproc)" --target mcp5a mcp5a_asan regmap_reload
 echo "== $version: plugin tests"
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" -R '^plugin\.'
 if [ -n "$dump" ]; then

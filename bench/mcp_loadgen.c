@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mcp_loadgen: drives an MCP device (or an echo server) over UDP or TCP with
  * many requests in flight and reports answered requests per second and

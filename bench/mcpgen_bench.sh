@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mcpgen throughput: frames per second writing N frames (default 1,000,000)
 # per transport, with and without the answer key, against baselines measured
 # in the same run on the same files:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mcpgen peak memory against --limit: memory must stay flat (the answer key
 # and the cross-check spill to a temporary file), while the outputs grow.
 # Prints, per frame count: peak RSS (getrusage, via GNU time), wall time,

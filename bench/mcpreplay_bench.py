@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """mcpreplay benchmarks, each printed beside its reference measured in the same run.
 
     bench/mcpreplay_bench.py [--build BUILD_DIR] [--rounds N] [topspeed|rate|speed|rss|all]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Extraction speed over a 1,000,000-frame UDP capture and a TCP one (mcpgen),
 # each tool run ROUNDS times alternated (A B C D A B C D), medians [min..max]
 # of wall-clock seconds, the load average quoted (the machine is shared):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The ceiling for mcpreplay's top speed: a plain send() loop over the same
  * frames (hex lines, as test/mcpreplay's mkcap writes them) to a UDP target,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * UDP sink for the mcpreplay benchmarks: receives with recvmmsg and keeps the
  * kernel's receive timestamp of every datagram (SO_TIMESTAMPNS), then writes

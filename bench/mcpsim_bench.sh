@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mcpsim throughput and latency over UDP and TCP loopback, beside the loopback
 # echo ceiling measured in the same run with the same load generator.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Writes a UDP capture in which every MCP request comes from a new UDP source
 (address, port), as real clients do that open a socket per request: PAIRS
 READ requests (docs/PROTOCOL.md §2: device 1, 1 register), each answered by

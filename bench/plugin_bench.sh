@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The mcp5a plugin's cost in tshark: a 1,000,000-frame UDP capture (32
 # masters, requests and answers, a few faults) dissected with the plugin and,
 # in the same run, without it (--disable-protocol mcp5a --disable-heuristic

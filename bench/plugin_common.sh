@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What bench/plugin_bench.sh and bench/plugin_instr.sh share (sourced, bash): the
 # checkout ($root), tshark with the plugin as nobody ($runner:
 # test/tshark-unpriv.sh, the plugin from MCP5A_PLUGIN), a work folder and the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tshark's peak RSS on a capture where every request comes from a new UDP
 # source port (bench/newport_cap.py: PAIRS request/response pairs, each its
 # own conversation), with the mcp5a plugin BEFORE and AFTER a change, one pass

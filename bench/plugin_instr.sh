@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The mcp5a plugin's per-frame cost in instructions (valgrind --tool=callgrind
 # counts the same on a busy machine), over tshark's own start-up cost:
 #   per-frame(X) = (Ir(X on the capture) - Ir(X on its first frame)) / (frames - 1)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What a register map costs the mcp5a plugin, in instructions a frame
 # (callgrind, as bench/plugin_instr.sh): with a 1,000-item map
 # (bench/regmap_bench_map.py, every device, an item every 4 registers),

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Writes a register map of ITEMS items (default 1,000) for every device (`*`),
 item k at register 4k, the types in turn: u16, i16 scaled, f32 CDAB, u32,
 bits with labels, u64, f64 DCBA, str:4. Used by bench/plugin_regmap_instr.sh.

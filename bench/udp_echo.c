@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * udp_echo: the loopback ceiling for mcp_loadgen. Sends every UDP datagram
  * back to its sender unchanged (recvmmsg/sendmmsg, like mcpsim) and every TCP

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerates every sample capture and its answer key with mcpgen.
 #
 #   captures/regenerate.sh [OUTDIR]    write into OUTDIR (default: this folder)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Man pages (installed gzipped, as Debian has them) and Debian packages (cpack -G DEB, from the build folder; scripts/package-test.sh):
 #   mcp-tools               mcpreplay, mcpsim, mcpgen, mcppoll, mcpserialdump, their man
 #                           pages, and mcpserialdump in Wireshark's global extcap folder

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Takes docs/images/wireshark-mcp5a.png: the real Wireshark GUI (under Xvfb)
-# showing an MCP5A packet with a gap, its analysis expanded. Not run in CI.
+# with the MCP5A configuration profile (plugin/profile/MCP5A: colouring rules,
+# filter buttons, columns) showing an MCP5A packet with a gap, its analysis
+# expanded. Not run in CI.
 #   apt-get install wireshark-qt xvfb imagemagick xdotool
 #   docs/screenshot.sh build/plugin/mcp5a.so [CAPTURE] [FRAME] [UP]
 # UP: how many MCP5A items above the packet's last one to expand (default 0).
@@ -13,12 +16,14 @@ up=${4:-0}
 out="$root/docs/images/wireshark-mcp5a.png"
 stage=$(mktemp -d /tmp/mcp5a-shot.XXXXXX)
 trap 'kill $xvfb_pid $ws_pid 2>/dev/null || true; rm -rf "$stage"' EXIT
-mkdir -p "$stage/.local/lib/wireshark/plugins/4.0/epan" "$stage/.config/wireshark"
+mkdir -p "$stage/.local/lib/wireshark/plugins/4.0/epan" "$stage/.config/wireshark/profiles"
 cp "$plugin" "$stage/.local/lib/wireshark/plugins/4.0/epan/mcp5a.so"
 cp "$capture" "$stage/capture.pcap"
-# No bytes pane: the packet details get the room.
-printf 'gui.update.enabled: FALSE\nprivs.warn_if_elevated: FALSE\ngui.layout_content_3: NONE\n' \
-    >"$stage/.config/wireshark/preferences"
+# The profile as install-plugin-user installs it; no bytes pane: the packet
+# details get the room.
+cp -R "$root/plugin/profile/MCP5A" "$stage/.config/wireshark/profiles/"
+printf 'gui.update.enabled: FALSE\nprivs.warn_if_elevated: FALSE\ngui.layout_content_3: NONE\n' |
+    tee -a "$stage/.config/wireshark/profiles/MCP5A/preferences" >"$stage/.config/wireshark/preferences"
 chmod -R a+rwX "$stage"
 if [ -z "$frame" ]; then # the first gap
     frame=$(HOME="$stage" setpriv --reuid=65534 --regid=65534 --clear-groups \
@@ -31,7 +36,7 @@ sleep 2
 # As root Wireshark ignores personal plugins: run it as nobody.
 env DISPLAY=$display HOME="$stage" XDG_CONFIG_HOME="$stage/.config" \
     setpriv --reuid=65534 --regid=65534 --clear-groups \
-    wireshark -r "$stage/capture.pcap" -Y "mcp5a" -g "$frame" >/dev/null 2>&1 &
+    wireshark -C MCP5A -r "$stage/capture.pcap" -Y "mcp5a" -g "$frame" >/dev/null 2>&1 &
 ws_pid=$!
 sleep 12
 win=$(DISPLAY=$display xdotool search --name "capture.pcap" | head -1)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Sequence analysis and matching per sender (§3, §4), stored per PDU. */
 #include "analysis.h"
 
@@ -258,6 +259,10 @@ static void compute(packet_info *pinfo, guint16 pdu_index, enum mcp5a_link link,
         r->verdict = MCP5A_VERDICT_IGNORED; /* §3, §4: the frame's fields are not trusted */
         return;
     }
+    if (f->has_device) {
+        r->flags |= MCP5A_REC_HAS_DEVICE;
+        r->device = f->device;
+    }
     struct mcp5a_sender *self, *peer;
     find_senders(pinfo, link, &self, &peer);
 
@@ -291,6 +296,10 @@ static void compute(packet_info *pinfo, guint16 pdu_index, enum mcp5a_link link,
             if (q != NULL) {
                 mcp5a_record_set_time(r, nstime_to_ns(&pinfo->abs_ts) - mcp5a_record_time(q));
                 q->link_frame = pinfo->num;
+                if (q->flags & MCP5A_REC_HAS_DEVICE) { /* the device the request named */
+                    r->flags |= MCP5A_REC_HAS_DEVICE;
+                    r->device = q->device;
+                }
                 mark_originals_answered((guint32)(req & 0xffffffffu));
             }
         }
@@ -315,6 +324,8 @@ gboolean mcp5a_analyse(packet_info *pinfo, guint16 pdu_index, enum mcp5a_link li
     out->has_expected = (r->flags & MCP5A_REC_HAS_EXPECTED) != 0;
     out->expected_seq = r->expected_seq;
     out->nak_consumed = (r->flags & MCP5A_REC_NAK_CONSUMED) != 0;
+    out->has_device = (r->flags & MCP5A_REC_HAS_DEVICE) != 0;
+    out->device = r->device;
     if (r->verdict == MCP5A_VERDICT_GAP)
         out->missing = r->count;
     else if (r->verdict == MCP5A_VERDICT_OUT_OF_ORDER)
@@ -323,8 +334,8 @@ gboolean mcp5a_analyse(packet_info *pinfo, guint16 pdu_index, enum mcp5a_link li
         out->request_in = r->link_frame;
         out->has_time = (r->flags & MCP5A_REC_HAS_TIME) != 0;
         gint64 ns = mcp5a_record_time(r);
-        out->time.secs = (time_t)(ns / 1000000000);
-        out->time.nsecs = (int)(ns % 1000000000);
+        out->response_time.secs = (time_t)(ns / 1000000000);
+        out->response_time.nsecs = (int)(ns % 1000000000);
     } else {
         out->response_in = r->link_frame;
         out->no_response = PINFO_FD_VISITED(pinfo) && facts->expects_answer &&

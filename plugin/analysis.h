@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Sequence analysis (§3) and request/response matching (§4), computed once
  * per PDU on the first pass and stored; every later pass renders the stored
@@ -30,6 +31,8 @@ struct mcp5a_frame_facts {
     guint8 req_seq;
     gboolean has_nak; /* a NAK naming a seq of the peer */
     guint8 nak_seq;
+    gboolean has_device; /* the payload names a device (READ, WRITE, their responses, EVENT) */
+    guint8 device;
 };
 
 /* The stored result of one PDU (kept small: one per PDU of the capture). */
@@ -43,11 +46,15 @@ struct mcp5a_result {
     guint32 request_in;  /* responses: the request's frame, 0 = none */
     guint32 response_in; /* requests: the response's frame, 0 = none (yet) */
     gboolean has_time;
-    nstime_t time; /* responses: time since the request */
+    nstime_t response_time; /* responses: time since the request */
     /* Requests (§4) that have no answer in the whole capture, nor a resend
      * that was answered: known only once the capture has been read, so set
      * only on later passes (PINFO_FD_VISITED). */
     gboolean no_response;
+    /* The device id the frame names, or for a matched response without one
+     * (an error status, a HEARTBEAT) its request's: for per-device statistics. */
+    gboolean has_device;
+    guint8 device;
 };
 
 /*

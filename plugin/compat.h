@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What differs between the Wireshark versions the plugin builds against
  * (4.0 to 4.6), decided by CMake feature probes (plugin/CMakeLists.txt sets

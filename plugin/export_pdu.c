@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * PDU export (docs/PROTOCOL.md §6): the export tap "MCP5A" (tshark -U MCP5A,
  * File › Export PDUs) writes every MCP frame as one exported-PDU record

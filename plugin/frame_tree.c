@@ -1,9 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One frame: header, payload subtree, CRC, analysis, expert infos, Info, tap. */
 #include "mcp5a.h"
 
 #include "analysis.h"
 #include "info_col.h"
 #include "payload_tree.h"
+
+static int hf_mcp5a_magic = -1;
+static int hf_mcp5a_seq = -1;
+static int hf_mcp5a_len = -1;
+static int hf_mcp5a_cmd = -1;
+static int hf_mcp5a_cmd_response = -1;
+static int hf_mcp5a_crc = -1;
+static int hf_mcp5a_crc_status = -1;
+static int hf_mcp5a_analysis = -1;
+static int hf_mcp5a_analysis_expected_seq = -1;
+static int hf_mcp5a_analysis_missing = -1;
+static int hf_mcp5a_analysis_behind = -1;
+static int hf_mcp5a_response_in = -1;
+static int hf_mcp5a_request_in = -1;
+static int hf_mcp5a_time = -1;
+
+static int ett_mcp5a = -1;
+static int ett_mcp5a_cmd = -1;
+static int ett_mcp5a_analysis = -1;
+
+static expert_field ei_mcp5a_crc_bad = EI_INIT;
+static expert_field ei_mcp5a_analysis_gap = EI_INIT;
+static expert_field ei_mcp5a_analysis_duplicate = EI_INIT;
+static expert_field ei_mcp5a_analysis_out_of_order = EI_INIT;
+static expert_field ei_mcp5a_analysis_retransmission = EI_INIT;
+static expert_field ei_mcp5a_cmd_unknown = EI_INIT;
+static expert_field ei_mcp5a_analysis_no_response = EI_INIT;
+static expert_field ei_mcp5a_cut = EI_INIT;
+
+static const value_string mcp5a_cmd_vals[] = {MCP_CMD_NAME_LIST(MCP5A_VALS_ENTRY){0, NULL}};
 
 /* What the header and trailer say, as far as they were captured. */
 struct frame_view {
@@ -58,18 +89,18 @@ static void add_header(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
 {
     if (t == NULL) { /* no tree: only the expert info (severity, Expert column) */
         if (cmd_name == NULL)
-            expert_add_info(pinfo, NULL, &mcp5a_ei.unknown_cmd);
+            expert_add_info(pinfo, NULL, &ei_mcp5a_cmd_unknown);
         return;
     }
-    proto_tree_add_item(t, mcp5a_hf.magic, tvb, 0, 1, ENC_NA);
-    proto_tree_add_item(t, mcp5a_hf.seq, tvb, 1, 1, ENC_NA);
-    proto_tree_add_item(t, mcp5a_hf.len, tvb, 2, 2,
+    proto_tree_add_item(t, hf_mcp5a_magic, tvb, 0, 1, ENC_NA);
+    proto_tree_add_item(t, hf_mcp5a_seq, tvb, 1, 1, ENC_NA);
+    proto_tree_add_item(t, hf_mcp5a_len, tvb, 2, 2,
                         codec->length_le ? ENC_LITTLE_ENDIAN : ENC_BIG_ENDIAN);
-    proto_item *ci = proto_tree_add_item(t, mcp5a_hf.cmd, tvb, 4, 1, ENC_NA);
-    proto_tree *ct = proto_item_add_subtree(ci, mcp5a_ett.cmd);
-    proto_tree_add_item(ct, mcp5a_hf.cmd_response, tvb, 4, 1, ENC_NA);
+    proto_item *ci = proto_tree_add_item(t, hf_mcp5a_cmd, tvb, 4, 1, ENC_NA);
+    proto_tree *ct = proto_item_add_subtree(ci, ett_mcp5a_cmd);
+    proto_tree_add_item(ct, hf_mcp5a_cmd_response, tvb, 4, 1, ENC_NA);
     if (cmd_name == NULL)
-        expert_add_info(pinfo, ci, &mcp5a_ei.unknown_cmd);
+        expert_add_info(pinfo, ci, &ei_mcp5a_cmd_unknown);
 }
 
 static void add_crc(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const struct mcp_codec *codec,
@@ -77,22 +108,22 @@ static void add_crc(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const stru
 {
     if (t == NULL) { /* no tree: only the expert infos */
         if (v->cut)
-            expert_add_info(pinfo, NULL, &mcp5a_ei.cut);
+            expert_add_info(pinfo, NULL, &ei_mcp5a_cut);
         else if (v->crc_bad)
-            expert_add_info(pinfo, NULL, &mcp5a_ei.crc_bad);
+            expert_add_info(pinfo, NULL, &ei_mcp5a_crc_bad);
         return;
     }
     if (v->cut) {
         proto_item *si =
-            proto_tree_add_uint(t, mcp5a_hf.crc_status, tvb, 0, 0, PROTO_CHECKSUM_E_UNVERIFIED);
+            proto_tree_add_uint(t, hf_mcp5a_crc_status, tvb, 0, 0, PROTO_CHECKSUM_E_UNVERIFIED);
         proto_item_set_generated(si);
         proto_item_append_text(si, " (frame cut by the snaplen: %u of %u bytes captured)",
                                v->captured, v->frame_len);
-        expert_add_info(pinfo, si, &mcp5a_ei.cut);
+        expert_add_info(pinfo, si, &ei_mcp5a_cut);
         return;
     }
     proto_item *ci = proto_tree_add_checksum(
-        t, tvb, v->frame_len - 1, mcp5a_hf.crc, mcp5a_hf.crc_status, NULL, pinfo, v->crc_computed,
+        t, tvb, v->frame_len - 1, hf_mcp5a_crc, hf_mcp5a_crc_status, NULL, pinfo, v->crc_computed,
         ENC_NA, v->crc_checked ? PROTO_CHECKSUM_VERIFY : PROTO_CHECKSUM_NO_FLAGS);
     if (!v->crc_bad)
         return;
@@ -104,7 +135,7 @@ static void add_crc(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const stru
                                v->crc_computed, other != NULL ? "; valid as " : "",
                                other != NULL ? other : "");
     }
-    expert_add_info(pinfo, ci, &mcp5a_ei.crc_bad);
+    expert_add_info(pinfo, ci, &ei_mcp5a_crc_bad);
 }
 
 static void add_analysis(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
@@ -114,65 +145,65 @@ static void add_analysis(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
         return;
     if (t == NULL) { /* no tree: only the expert infos, in the same order */
         static expert_field *const by_verdict[MCP5A_VERDICT_COUNT] = {
-            [MCP5A_VERDICT_GAP] = &mcp5a_ei.gap,
-            [MCP5A_VERDICT_DUPLICATE] = &mcp5a_ei.duplicate,
-            [MCP5A_VERDICT_OUT_OF_ORDER] = &mcp5a_ei.out_of_order,
-            [MCP5A_VERDICT_RETRANSMISSION] = &mcp5a_ei.retransmission,
+            [MCP5A_VERDICT_GAP] = &ei_mcp5a_analysis_gap,
+            [MCP5A_VERDICT_DUPLICATE] = &ei_mcp5a_analysis_duplicate,
+            [MCP5A_VERDICT_OUT_OF_ORDER] = &ei_mcp5a_analysis_out_of_order,
+            [MCP5A_VERDICT_RETRANSMISSION] = &ei_mcp5a_analysis_retransmission,
         };
         if (r->verdict < MCP5A_VERDICT_COUNT && by_verdict[r->verdict] != NULL)
             expert_add_info(pinfo, NULL, by_verdict[r->verdict]);
         if (r->no_response)
-            expert_add_info(pinfo, NULL, &mcp5a_ei.no_response);
+            expert_add_info(pinfo, NULL, &ei_mcp5a_analysis_no_response);
         return;
     }
-    proto_item *ai = proto_tree_add_item(t, mcp5a_hf.analysis, tvb, 0, 0, ENC_NA);
+    proto_item *ai = proto_tree_add_item(t, hf_mcp5a_analysis, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ai);
-    proto_tree *at = proto_item_add_subtree(ai, mcp5a_ett.analysis);
+    proto_tree *at = proto_item_add_subtree(ai, ett_mcp5a_analysis);
     proto_item *pi;
     if (r->has_expected) {
-        pi = proto_tree_add_uint(at, mcp5a_hf.expected_seq, tvb, 1, 1, r->expected_seq);
+        pi = proto_tree_add_uint(at, hf_mcp5a_analysis_expected_seq, tvb, 1, 1, r->expected_seq);
         proto_item_set_generated(pi);
     }
     switch (r->verdict) {
     case MCP5A_VERDICT_GAP:
-        pi = proto_tree_add_uint(at, mcp5a_hf.missing, tvb, 1, 1, r->missing);
+        pi = proto_tree_add_uint(at, hf_mcp5a_analysis_missing, tvb, 1, 1, r->missing);
         proto_item_set_generated(pi);
         proto_item_append_text(pi, " (expected seq %u, got %u)", r->expected_seq, v->seq);
-        expert_add_info(pinfo, pi, &mcp5a_ei.gap);
+        expert_add_info(pinfo, pi, &ei_mcp5a_analysis_gap);
         break;
     case MCP5A_VERDICT_DUPLICATE:
         proto_item_append_text(ai, ": duplicate, seq %u again (expected %u)", v->seq,
                                r->expected_seq);
-        expert_add_info(pinfo, ai, &mcp5a_ei.duplicate);
+        expert_add_info(pinfo, ai, &ei_mcp5a_analysis_duplicate);
         break;
     case MCP5A_VERDICT_OUT_OF_ORDER:
-        pi = proto_tree_add_uint(at, mcp5a_hf.behind, tvb, 1, 1, r->behind);
+        pi = proto_tree_add_uint(at, hf_mcp5a_analysis_behind, tvb, 1, 1, r->behind);
         proto_item_set_generated(pi);
         proto_item_append_text(pi, " (seq %u, expected %u)", v->seq, r->expected_seq);
-        expert_add_info(pinfo, pi, &mcp5a_ei.out_of_order);
+        expert_add_info(pinfo, pi, &ei_mcp5a_analysis_out_of_order);
         break;
     case MCP5A_VERDICT_RETRANSMISSION:
         proto_item_append_text(ai, ": retransmission of NAKed seq %u (expected %u)", v->seq,
                                r->expected_seq);
-        expert_add_info(pinfo, ai, &mcp5a_ei.retransmission);
+        expert_add_info(pinfo, ai, &ei_mcp5a_analysis_retransmission);
         break;
     default:
         break;
     }
     if (r->request_in != 0) {
-        pi = proto_tree_add_uint(t, mcp5a_hf.request_in, tvb, 0, 0, r->request_in);
+        pi = proto_tree_add_uint(t, hf_mcp5a_request_in, tvb, 0, 0, r->request_in);
         proto_item_set_generated(pi);
         if (r->has_time) {
-            pi = proto_tree_add_time(t, mcp5a_hf.time, tvb, 0, 0, &r->time);
+            pi = proto_tree_add_time(t, hf_mcp5a_time, tvb, 0, 0, &r->response_time);
             proto_item_set_generated(pi);
         }
     }
     if (r->response_in != 0) {
-        pi = proto_tree_add_uint(t, mcp5a_hf.response_in, tvb, 0, 0, r->response_in);
+        pi = proto_tree_add_uint(t, hf_mcp5a_response_in, tvb, 0, 0, r->response_in);
         proto_item_set_generated(pi);
     }
     if (r->no_response)
-        expert_add_info(pinfo, ai, &mcp5a_ei.no_response);
+        expert_add_info(pinfo, ai, &ei_mcp5a_analysis_no_response);
 }
 
 static void fill_facts(const struct frame_view *v, const struct mcp_pdu *pdu,
@@ -187,6 +218,12 @@ static void fill_facts(const struct frame_view *v, const struct mcp_pdu *pdu,
     f->req_seq = pdu->req_seq;
     f->has_nak = v->cmd == MCP_CMD_NAK && pdu->has_nak;
     f->nak_seq = pdu->nak_seq;
+    for (size_t i = 0; i < pdu->field_count; i++) {
+        if (pdu->fields[i].field == MCP_FIELD_DEVICE) {
+            f->has_device = TRUE;
+            f->device = (guint8)pdu->fields[i].value;
+        }
+    }
 }
 
 static void queue_tap(packet_info *pinfo, const struct frame_view *v, const struct mcp_pdu *pdu,
@@ -200,9 +237,14 @@ static void queue_tap(packet_info *pinfo, const struct frame_view *v, const stru
     info.crc_bad = v->crc_bad;
     info.verdict = have_result ? r->verdict : -1;
     info.link = link;
+    info.is_request = !v->crc_bad && mcp_cmd_is_request(v->cmd);
+    info.has_nak = !v->crc_bad && v->cmd == MCP_CMD_NAK && pdu->has_nak;
+    info.nak_reason = pdu->nak_reason;
+    info.has_device = have_result && r->has_device;
+    info.device = info.has_device ? r->device : 0;
     info.answered = have_result && r->request_in != 0 && r->has_time;
     if (info.answered)
-        info.response_time = r->time;
+        info.response_time = r->response_time;
     mcp5a_tap_queue(pinfo, &info);
 }
 
@@ -213,7 +255,7 @@ static int dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, en
     if (tvb_captured_length(tvb) < MCP_HEADER_LEN) {
         /* Not even the header was captured: nothing to analyse. */
         proto_item *ti = proto_tree_add_item(tree, proto_mcp5a, tvb, 0, -1, ENC_NA);
-        expert_add_info(pinfo, ti, &mcp5a_ei.cut);
+        expert_add_info(pinfo, ti, &ei_mcp5a_cut);
         mcp5a_info_add_lasting(pinfo, "[CUT] MCP frame header");
         return tvb_reported_length(tvb);
     }
@@ -225,9 +267,9 @@ static int dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, en
 
     struct mcp5a_frame_facts facts;
     fill_facts(&v, &pdu, &facts);
-    guint16 index = mcp5a_packet_state(pinfo)->pdus++;
+    guint16 pdu_index = mcp5a_packet_state(pinfo)->pdus++;
     struct mcp5a_result result;
-    gboolean have_result = mcp5a_analyse(pinfo, index, link, &facts, &result);
+    gboolean have_result = mcp5a_analyse(pinfo, pdu_index, link, &facts, &result);
 
     /* Without a tree (tshark without -V or a filter) the items are skipped:
      * proto_tree_add_* checks its arguments even then, and only the expert
@@ -236,7 +278,7 @@ static int dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, en
     if (tree != NULL) {
         proto_item *ti = proto_tree_add_item(tree, proto_mcp5a, tvb, 0, v.captured, ENC_NA);
         proto_item_append_text(ti, ", %s, seq=%u", mcp_cmd_name(v.cmd), v.seq);
-        t = proto_item_add_subtree(ti, mcp5a_ett.frame);
+        t = proto_item_add_subtree(ti, ett_mcp5a);
     }
     const char *cmd_name = mcp_name_of(mcp_cmd_names, v.cmd);
     add_header(t, tvb, pinfo, &codec, cmd_name);
@@ -275,4 +317,74 @@ int mcp5a_dissect_frame_checked(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t
     if (tvb_captured_length(tvb) < tvb_reported_length(tvb))
         return dissect_frame(tvb, pinfo, tree, link, -1);
     return dissect_frame(tvb, pinfo, tree, link, crc_computed);
+}
+
+void mcp5a_register_frame(void)
+{
+    static hf_register_info hf[] = {
+        {&hf_mcp5a_magic, {"Magic", "mcp5a.magic", FT_UINT8, BASE_HEX, NULL, 0, NULL, HFILL}},
+        {&hf_mcp5a_seq, {"Sequence number", "mcp5a.seq", FT_UINT8, BASE_DEC, NULL, 0, NULL, HFILL}},
+        {&hf_mcp5a_len,
+         {"Length", "mcp5a.len", FT_UINT16, BASE_DEC, NULL, 0, "Payload length", HFILL}},
+        {&hf_mcp5a_cmd,
+         {"Command", "mcp5a.cmd", FT_UINT8, BASE_HEX, VALS(mcp5a_cmd_vals), 0, NULL, HFILL}},
+        {&hf_mcp5a_cmd_response,
+         {"Response", "mcp5a.cmd.response", FT_BOOLEAN, 8, NULL, MCP_RESPONSE_FLAG,
+          "Bit 7 of the command", HFILL}},
+        {&hf_mcp5a_crc, {"CRC", "mcp5a.crc", FT_UINT8, BASE_HEX, NULL, 0, NULL, HFILL}},
+        {&hf_mcp5a_crc_status,
+         {"CRC status", "mcp5a.crc.status", FT_UINT8, BASE_NONE, VALS(proto_checksum_vals), 0, NULL,
+          HFILL}},
+        {&hf_mcp5a_analysis,
+         {"Sequence analysis", "mcp5a.analysis", FT_NONE, BASE_NONE, NULL, 0, NULL, HFILL}},
+        {&hf_mcp5a_analysis_expected_seq,
+         {"Expected sequence number", "mcp5a.analysis.expected_seq", FT_UINT8, BASE_DEC, NULL, 0,
+          "L + 1 for this sender before this frame", HFILL}},
+        {&hf_mcp5a_analysis_missing,
+         {"Missing frames", "mcp5a.analysis.missing", FT_UINT8, BASE_DEC, NULL, 0,
+          "On a gap: how many frames of this sender are missing", HFILL}},
+        {&hf_mcp5a_analysis_behind,
+         {"Frames behind", "mcp5a.analysis.behind", FT_UINT8, BASE_DEC, NULL, 0,
+          "Out of order: how far behind the highest seq so far", HFILL}},
+        {&hf_mcp5a_response_in,
+         {"Response in", "mcp5a.response_in", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0, NULL, HFILL}},
+        {&hf_mcp5a_request_in,
+         {"Request in", "mcp5a.request_in", FT_FRAMENUM, BASE_NONE,
+          FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0, NULL, HFILL}},
+        {&hf_mcp5a_time,
+         {"Response time", "mcp5a.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0,
+          "Time between the request and this response", HFILL}},
+    };
+
+    static int *ett[] = {
+        &ett_mcp5a,
+        &ett_mcp5a_cmd,
+        &ett_mcp5a_analysis,
+    };
+
+    static ei_register_info ei[] = {
+        {&ei_mcp5a_crc_bad, {"mcp5a.crc.bad", PI_CHECKSUM, PI_ERROR, "Bad CRC", EXPFILL}},
+        {&ei_mcp5a_analysis_gap,
+         {"mcp5a.analysis.gap", PI_SEQUENCE, PI_WARN, "Sequence gap: frames missing", EXPFILL}},
+        {&ei_mcp5a_analysis_duplicate,
+         {"mcp5a.analysis.duplicate", PI_SEQUENCE, PI_WARN, "Duplicate frame", EXPFILL}},
+        {&ei_mcp5a_analysis_out_of_order,
+         {"mcp5a.analysis.out_of_order", PI_SEQUENCE, PI_WARN, "Out-of-order frame", EXPFILL}},
+        {&ei_mcp5a_analysis_retransmission,
+         {"mcp5a.analysis.retransmission", PI_SEQUENCE, PI_NOTE, "Retransmission of a NAKed frame",
+          EXPFILL}},
+        {&ei_mcp5a_cmd_unknown,
+         {"mcp5a.cmd.unknown", PI_UNDECODED, PI_WARN, "Unknown command", EXPFILL}},
+        {&ei_mcp5a_analysis_no_response,
+         {"mcp5a.analysis.no_response", PI_SEQUENCE, PI_WARN,
+          "No response in the capture to this request", EXPFILL}},
+        {&ei_mcp5a_cut,
+         {"mcp5a.cut", PI_UNDECODED, PI_NOTE, "Frame cut short by the capture's snaplen", EXPFILL}},
+    };
+
+    proto_register_field_array(proto_mcp5a, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_module_t *expert = expert_register_protocol(proto_mcp5a);
+    expert_register_field_array(expert, ei, array_length(ei));
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Heuristic dissectors for TCP and UDP (§6), enabled by default: a payload is
  * claimed only when it begins with a whole frame (0x5A, length <= 4096, all

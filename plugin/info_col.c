@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Info column texts: analysis prefixes the way TCP shows them, then the frame.
  * The text is built once per frame with plain appends into a stack buffer:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The Info column: one readable summary per frame, joined per packet. */
 #ifndef MCP5A_INFO_COL_H
 #define MCP5A_INFO_COL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Per-sender latest request of each seq: see last_request.h. */
 #include "last_request.h"
 

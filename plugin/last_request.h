@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Per sender, for each seq it used: its latest request (record id + 1, and
  * cmd), so a resend of an unanswered request is linked to its original (§3

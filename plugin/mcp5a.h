@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The mcp5a Wireshark plugin: declarations shared by its files.
  *
@@ -29,32 +30,17 @@
 
 extern int proto_mcp5a;
 
-/* Header-field ids (hf), one per display-filter field of docs/PROTOCOL.md §6. */
-struct mcp5a_hf {
-    int magic, seq, len, cmd, cmd_response, crc, crc_status, payload;
-    int req_seq, status, device, addr, count, value, uptime;
-    int event_code, event_timestamp, event_data;
-    int nak_seq, nak_reason, sync_reason;
-    int analysis, expected_seq, missing, behind;
-    int response_in, request_in, time;
-    int junk_len, junk_data;
-};
-extern struct mcp5a_hf mcp5a_hf;
+/*
+ * Header fields, subtrees and expert infos (the names of docs/PROTOCOL.md §6):
+ * each file registers those it adds, from proto_register_mcp5a.
+ */
+void mcp5a_register_frame(void);   /* frame_tree.c */
+void mcp5a_register_payload(void); /* payload_tree.c */
+void mcp5a_register_junk(void);    /* junk.c */
 
-struct mcp5a_ett {
-    gint frame, cmd, payload, crc, analysis, junk;
-};
-extern struct mcp5a_ett mcp5a_ett;
-
-struct mcp5a_ei {
-    expert_field crc_bad, gap, duplicate, out_of_order, retransmission;
-    expert_field nak, status, malformed, unknown_cmd, junk, bad_length, cut;
-    expert_field no_response;
-};
-extern struct mcp5a_ei mcp5a_ei;
-
-/* fields.c */
-void mcp5a_register_fields(void);
+/* A value_string entry from the library's name lists (mcp/names.h):
+ * static const value_string x_vals[] = {MCP_CMD_NAME_LIST(MCP5A_VALS_ENTRY){0, NULL}}; */
+#define MCP5A_VALS_ENTRY(value, name) {value, name},
 
 /* prefs.c: the §6 preferences. */
 struct mcp5a_prefs {
@@ -62,7 +48,7 @@ struct mcp5a_prefs {
     gint crc_variant; /* enum mcp_crc_variant */
     mcp5a_pref_bool length_le;
     const char *register_map; /* docs/REGISTER-MAP.md §3; "" = none */
-    guint serial_silence_ms; /* §5 line silence ending a partial serial frame; 0 never */
+    guint serial_silence_ms;  /* §5 line silence ending a partial serial frame; 0 never */
 };
 extern struct mcp5a_prefs mcp5a_prefs;
 void mcp5a_register_prefs(module_t *module);
@@ -129,6 +115,11 @@ struct mcp5a_tap_info {
     enum mcp5a_link link;
     gboolean answered;      /* a response matched to its request (§4) */
     nstime_t response_time; /* answered: time since the request */
+    gboolean is_request;    /* §4's requests (valid CRC) */
+    gboolean has_nak;       /* a NAK (valid CRC) and its reason */
+    guint8 nak_reason;
+    gboolean has_device; /* the device id the frame names, or its request's */
+    guint8 device;
 };
 void mcp5a_register_tap(void);
 void mcp5a_tap_queue(packet_info *pinfo, const struct mcp5a_tap_info *info);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unanswered requests (docs/PROTOCOL.md §4, §6 mcp5a.analysis.no_response):
  * which destinations never answer, because every receiver acts and none

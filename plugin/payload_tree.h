@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The payload subtree: every field of the command's layout (§2). */
 #ifndef MCP5A_PAYLOAD_TREE_H
 #define MCP5A_PAYLOAD_TREE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Chunked arrays of per-PDU analysis results (see pdu_store.h). */
 #include "pdu_store.h"
 

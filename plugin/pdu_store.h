@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Compact per-PDU storage of analysis results, keyed by (frame number, index
  * of the PDU within the frame). A million-frame capture keeps a million
@@ -16,6 +17,7 @@
 #define MCP5A_REC_IS_RESPONSE     0x04 /* link_frame is request_in (else response_in) */
 #define MCP5A_REC_HAS_TIME        0x08
 #define MCP5A_REC_RESEND_ANSWERED 0x10 /* requests: a later resend (same seq, cmd) was answered */
+#define MCP5A_REC_HAS_DEVICE      0x20 /* device: the frame's device id, or its request's */
 
 struct mcp5a_record {
     guint32 link_frame;
@@ -24,7 +26,8 @@ struct mcp5a_record {
     guint8 verdict;
     guint8 flags;
     guint8 expected_seq;
-    guint8 count; /* missing (gap) or behind (out of order) */
+    guint8 count;  /* missing (gap) or behind (out of order) */
+    guint8 device; /* MCP5A_REC_HAS_DEVICE (fills the padding: still 20 bytes) */
 };
 
 /* Appends the record of PDU pdu_index of frame; *id names it for mcp5a_store_at. */

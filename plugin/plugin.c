@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Plugin entry points: plugin_version, plugin_want_major/minor and
  * plugin_register in every version; plugin_describe where wsutil/plugins.h

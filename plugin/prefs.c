@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The §6 preferences: mcp5a.check_crc, mcp5a.crc_variant, mcp5a.length_le,
  * mcp5a.serial.silence_ms, mcp5a.register_map. */
 #include "mcp5a.h"

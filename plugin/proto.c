@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Protocol registration, handoff to TCP/UDP/exported PDUs, per-file state. */
 #include "mcp5a.h"
 
@@ -102,7 +103,9 @@ void proto_reg_handoff_mcp5a(void);
 void proto_register_mcp5a(void)
 {
     proto_mcp5a = proto_register_protocol(MCP5A_PROTO_NAME, MCP5A_PROTO_SHORT, MCP5A_PROTO_FILTER);
-    mcp5a_register_fields();
+    mcp5a_register_frame();
+    mcp5a_register_payload();
+    mcp5a_register_junk();
     mcp5a_regmap_register();
     module_t *module = prefs_register_protocol(proto_mcp5a, apply_prefs);
     mcp5a_register_prefs(module);

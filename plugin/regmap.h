@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Register maps in the dissector (docs/REGISTER-MAP.md §3): the preference
  * mcp5a.register_map, one run-time field mcp5a.reg.NAME per item name, and the

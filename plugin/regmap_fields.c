@@ -1,11 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The register map's run-time fields (docs/REGISTER-MAP.md §3), registered
  * and deregistered as packet-http.c does for its custom header fields.
  */
 #include "regmap.h"
 
-#include <sys/stat.h>
-
+#include <glib/gstdio.h>
 #include <wsutil/report_message.h>
 
 int ett_mcp5a_reg_bits = -1;
@@ -173,8 +173,8 @@ void mcp5a_regmap_apply(const char *path)
 {
     if (path == NULL)
         path = "";
-    struct stat st;
-    gboolean have_stat = path[0] != '\0' && stat(path, &st) == 0;
+    GStatBuf st; /* g_stat: GLib's portable stat (wsutil/file_util.h is not installed before 4.6) */
+    gboolean have_stat = path[0] != '\0' && g_stat(path, &st) == 0;
     if (tried_path != NULL && strcmp(tried_path, path) == 0 &&
         (path[0] == '\0' ||
          (have_stat && st.st_size == tried_size && st.st_mtim.tv_sec == tried_mtime.tv_sec &&

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Named, typed register values (docs/REGISTER-MAP.md §3): every item of the
  * frame's device wholly inside its registers, as mcp5a.reg.NAME; an item only

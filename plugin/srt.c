@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Service Response Time per command (docs/PROTOCOL.md §4, §6):
  * tshark -z mcp5a,srt and Statistics › Service Response Time › MCP5A. One

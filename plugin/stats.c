@@ -1,7 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The mcp5a tap and its stats tree (tshark -q -z mcp5a,tree; Statistics ›
- * MCP5A in the GUI): frames by command, responses by status, CRC errors,
- * sequence verdicts, junk bytes, frames per sender.
+ * The mcp5a tap and its stats trees:
+ *  - tshark -q -z mcp5a,tree (Statistics › MCP5A › Overview): frames by
+ *    command, responses by status, CRC errors, sequence verdicts, junk bytes,
+ *    frames per sender;
+ *  - tshark -q -z mcp5a_devices,tree (Statistics › MCP5A › Devices): per
+ *    device (its address, or the serial line, then its device id) requests,
+ *    answered, unanswered, NAKs by reason, statuses other than OK, bad CRCs,
+ *    response times.
  */
 #include "mcp5a.h"
 
@@ -17,6 +23,7 @@ static int mcp5a_tap = -1;
 struct tap_record {
     struct mcp5a_tap_info info;
     const char *sender;
+    const char *device; /* the device's address, or "serial line N" */
 };
 
 void mcp5a_register_tap(void)
@@ -33,6 +40,24 @@ static const char *sender_name(packet_info *pinfo, enum mcp5a_link link)
                               pinfo->destport);
 }
 
+/* The device end of the frame's conversation: the end on the port the
+ * dissector is registered for (TCP and UDP: the device's port), else the
+ * end the command says (responses and EVENT come from the device, the rest
+ * goes to it). Serial: the line (§5). */
+static const char *device_name(packet_info *pinfo, const struct mcp5a_tap_info *info)
+{
+    if (info->link == MCP5A_LINK_SERIAL)
+        return wmem_strdup_printf(pinfo->pool, "serial line %u", mcp5a_serial_line(pinfo));
+    gboolean from_device;
+    if (pinfo->srcport != pinfo->destport && pinfo->match_uint == pinfo->srcport)
+        from_device = TRUE;
+    else if (pinfo->srcport != pinfo->destport && pinfo->match_uint == pinfo->destport)
+        from_device = FALSE;
+    else
+        from_device = mcp_cmd_is_response(info->cmd) || info->cmd == MCP_CMD_EVENT;
+    return address_to_str(pinfo->pool, from_device ? &pinfo->src : &pinfo->dst);
+}
+
 void mcp5a_tap_queue(packet_info *pinfo, const struct mcp5a_tap_info *info)
 {
     if (!have_tap_listener(mcp5a_tap))
@@ -40,6 +65,7 @@ void mcp5a_tap_queue(packet_info *pinfo, const struct mcp5a_tap_info *info)
     struct tap_record *rec = wmem_new(pinfo->pool, struct tap_record);
     rec->info = *info;
     rec->sender = info->is_junk ? NULL : sender_name(pinfo, info->link);
+    rec->device = info->is_junk ? NULL : device_name(pinfo, info);
     tap_queue_packet(mcp5a_tap, pinfo, rec);
 }
 
@@ -126,9 +152,84 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo _U_,
     return TAP_PACKET_REDRAW;
 }
 
+/* -z mcp5a_devices,tree */
+#define DEV_ROOT       "Devices"
+#define DEV_REQUESTS   "Requests"
+#define DEV_ANSWERED   "Answered"
+#define DEV_UNANSWERED "Unanswered"
+#define DEV_CRC        "Bad CRCs"
+#define DEV_NAKS       "NAKs by reason"
+#define DEV_STATUSES   "Statuses other than OK"
+#define DEV_RTT        "Response time (ms)"
+
+static int dev_root;
+
+static void devices_init(stats_tree *st)
+{
+    dev_root = stats_tree_create_node(st, DEV_ROOT, 0, STAT_DT_INT, TRUE);
+}
+
+/* A value's name from a library table, or "NAME N" for one it does not know. */
+static const char *value_name(char *buf, size_t size, const struct mcp_name *table, guint8 value,
+                              const char *unknown)
+{
+    const char *name = mcp_name_of(table, value);
+    if (name != NULL)
+        return name;
+    snprintf(buf, size, "%s %u", unknown, value);
+    return buf;
+}
+
+static tap_packet_status devices_packet(stats_tree *st, packet_info *pinfo _U_,
+                                        epan_dissect_t *edt _U_, const void *data,
+                                        tap_flags_t flags _U_)
+{
+    const struct tap_record *rec = data;
+    const struct mcp5a_tap_info *in = &rec->info;
+    if (in->is_junk || rec->device == NULL)
+        return TAP_PACKET_DONT_REDRAW;
+    char id[24];
+    if (in->has_device)
+        snprintf(id, sizeof id, "device %u", in->device);
+    else
+        snprintf(id, sizeof id, "no device id");
+    /* Counts are MCP frames: the device's, then the device id's. */
+    tick_stat_node(st, DEV_ROOT, 0, TRUE);
+    int addr = tick_stat_node(st, rec->device, dev_root, TRUE);
+    int dev = tick_stat_node(st, id, addr, TRUE);
+    /* Every device id shows these four, even at 0. */
+    increase_stat_node(st, DEV_REQUESTS, dev, FALSE, in->is_request ? 1 : 0);
+    increase_stat_node(st, DEV_ANSWERED, dev, FALSE, 0);
+    increase_stat_node(st, DEV_UNANSWERED, dev, FALSE, in->is_request ? 1 : 0);
+    increase_stat_node(st, DEV_CRC, dev, FALSE, in->crc_bad ? 1 : 0);
+    char name[32];
+    if (in->has_nak) {
+        int naks = tick_stat_node(st, DEV_NAKS, dev, TRUE);
+        tick_stat_node(
+            st, value_name(name, sizeof name, mcp_nak_reason_names, in->nak_reason, "reason"), naks,
+            FALSE);
+    }
+    if (in->has_status && in->status != MCP_STATUS_OK && !in->crc_bad) {
+        int statuses = tick_stat_node(st, DEV_STATUSES, dev, TRUE);
+        tick_stat_node(st, value_name(name, sizeof name, mcp_status_names, in->status, "status"),
+                       statuses, FALSE);
+    }
+    /* A matched response answers one request of this device id (it carries
+     * its request's id); duplicates are left out, as in -z mcp5a,srt. */
+    if (in->answered && in->verdict != MCP5A_VERDICT_DUPLICATE) {
+        increase_stat_node(st, DEV_ANSWERED, dev, FALSE, 1);
+        increase_stat_node(st, DEV_UNANSWERED, dev, FALSE, -1);
+        avg_stat_node_add_value_float(st, DEV_RTT, dev, FALSE,
+                                      (float)nstime_to_msec(&in->response_time));
+    }
+    return TAP_PACKET_REDRAW;
+}
+
 static void register_tree(void)
 {
-    stats_tree_register_plugin("mcp5a", "mcp5a", "MCP5A", 0, tree_packet, tree_init, NULL);
+    stats_tree_register_plugin("mcp5a", "mcp5a", "MCP5A/Overview", 0, tree_packet, tree_init, NULL);
+    stats_tree_register_plugin("mcp5a", "mcp5a_devices", "MCP5A/Devices", 0, devices_packet,
+                               devices_init, NULL);
 }
 
 void mcp5a_register_stats_tree(void)

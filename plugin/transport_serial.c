@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Serial lines in exported-PDU records (§5): each record is a chunk of one
  * direction's byte stream. The library's stream decoder in SERIAL mode, one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * TCP: a byte stream of back-to-back frames (§5), split and joined by
  * tcp_dissect_pdus. A chunk that does not start a frame (a segment missing

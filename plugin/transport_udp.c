@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * UDP: each datagram holds whole frames back to back (§5). The library's
  * stream decoder in FRAMED mode, run over one datagram, finds them; bytes

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds and tests the mcp5a plugin against the Wireshark of another Debian
 # release, inside a chroot this script creates (as root, needs debootstrap):
 #   trixie  Debian 13       Wireshark 4.4
@@ -22,7 +23,7 @@
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 usage() {
-    sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
+    sed -n '3,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
     exit 2
 }
 [ $# -ge 2 ] || usage

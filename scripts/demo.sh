@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The main job: build, decode a sample capture with the mcp5a plugin in tshark,
 # then replay a capture against mcpsim, record the session, and replay the
 # recording with --expect against a fresh mcpsim (a capture as a regression test).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the Debian packages (cpack -G DEB: mcp-tools, wireshark-plugin-mcp5a) INSIDE a
 # clean Debian chroot, so the plugin matches that release's Wireshark, with -DMCP_WERROR=ON
 # (that release's compiler: a warning fails the build, as in CI), installs them there with

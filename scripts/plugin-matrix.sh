@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The mcp5a plugin against the Wireshark versions users run: 4.0 on this
 # machine (build/, the plugin tests already ran in scripts/test.sh), then 4.4
 # (Debian 13, trixie) and 4.6 (Debian testing, forky) in chroots made by

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs everything the project needs on a fresh Debian 12 machine (run as root).
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then

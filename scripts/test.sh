@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The whole test suite: the -Werror build and every ctest test, the plugin
 # against Wireshark 4.4 and 4.6 (and the Debian packages built, installed
 # and removed in 4.6's chroot), then the library and tools again under

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs tshark with the freshly built mcp5a plugin, as Wireshark requires:
 # as root it silently ignores personal plugins, so the plugin is staged in a
 # personal plugin folder under a throw-away HOME and tshark runs as nobody.
@@ -7,7 +8,8 @@
 #
 # Capture files must be readable by nobody (world-readable, in a folder it can
 # enter); output goes to stdout as usual. Set MCP5A_TSHARK to run another
-# binary (editcap is not needed: it has no plugins). MCP5A_WS_XY (e.g. 4.4)
+# binary (editcap is not needed: it has no plugins). MCP5A_PROFILES stages
+# configuration profiles (below). MCP5A_WS_XY (e.g. 4.4)
 # saves asking that tshark its version on every run.
 set -euo pipefail
 plugin=${MCP5A_PLUGIN:?set MCP5A_PLUGIN to the built mcp5a.so}
@@ -29,6 +31,12 @@ dir="$stage/.local/lib/wireshark/plugins/$xy/epan"
 # --install) would be loaded first and the staged one skipped.
 mkdir -p "$dir" "$stage/global"
 cp "$plugin" "$dir/mcp5a.so"
+# MCP5A_PROFILES: a folder of configuration profiles (plugin/profile), staged
+# as the personal ones, as install-plugin-user installs them (tshark -C NAME).
+if [ -n "${MCP5A_PROFILES:-}" ]; then
+    mkdir -p "$stage/.config/wireshark/profiles"
+    cp -R "$MCP5A_PROFILES"/. "$stage/.config/wireshark/profiles/"
+fi
 chmod -R a+rX "$stage"
 export WIRESHARK_ABORT_ON_DISSECTOR_BUG=1
 # Global plugins are scanned before personal ones: an mcp5a.so installed in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Directions on an undirected (half-duplex bus) line: docs/PROTOCOL.md §5. */
 #include "mcp/busdir.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* MCP v1 frame codec (docs/PROTOCOL.md §1). */
 #include "mcp/frame.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Request/response matching (docs/PROTOCOL.md §4). */
 #include "mcp/match.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* MCP v1 payload layouts (docs/PROTOCOL.md §2): one walker decodes, builders encode. */
 #include "mcp/pdu.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The register-map reader: docs/REGISTER-MAP.md §1 (columns, cells, errors). */
 
 #include "mcp/regmap.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* RFC 4180 records for the register-map reader (docs/REGISTER-MAP.md §1). */
 #include "regmap_csv.h"
 

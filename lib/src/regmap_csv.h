@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The CSV layer of the register-map reader (docs/REGISTER-MAP.md §1, RFC 4180):
  * records of cells, `,` or `;`, quoted cells with "" for a quote, LF/CRLF,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Numbers in register-map cells and written values, whatever the program's locale. */
 
 #include "regmap_num.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Numbers in register-map cells and written values, whatever the program's locale. Internal. */
 #ifndef MCP_REGMAP_NUM_H
 #define MCP_REGMAP_NUM_H

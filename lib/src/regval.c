@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The typed codec of docs/REGISTER-MAP.md §2-§5. */
 
 #include "mcp/regval.h"

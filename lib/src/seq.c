@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Sequence analysis per sender (docs/PROTOCOL.md §3). */
 #include "mcp/seq.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Stream decoder for byte streams (docs/PROTOCOL.md §5). */
 #include "mcp/stream.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Capture reading through libwiretap. */
 #include "capread.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Reads one capture file through libwiretap (Wireshark's capture-file
  * library): every format Wireshark opens, compressed files, pcapng sections of

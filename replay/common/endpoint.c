@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Endpoint URL parsing and formatting. */
 #include "endpoint.h"
 

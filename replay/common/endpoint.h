@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Endpoint URLs shared by the tools: udp://HOST:PORT, tcp://HOST:PORT,
  * serial:/dev/ttyX[?baud=N][&parity=none|even|odd][&data-bits=5..8][&stop-bits=1|2]

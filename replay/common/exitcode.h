@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The exit codes of every tool: one meaning per code (issue 21, docs/options.md
  * "Exit codes"). A tool uses the codes whose case it can meet; none gives a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Exported-PDU tags of a serial record (docs/PROTOCOL.md §5). */
 #include "exppdu.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The exported-PDU tags that start a serial record in a
  * LINKTYPE_WIRESHARK_UPPER_PDU (252) capture (docs/PROTOCOL.md §5):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ICMP errors of a connected UDP socket: see icmperr.h. */
 #include "icmperr.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ICMP errors on a connected UDP socket (Linux IP_RECVERR / IPV6_RECVERR, ip(7), ipv6(7)).
  * Without them a connected UDP socket reports only the "hard" ICMP errors, and only as an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Device id lists: see idlist.h. */
 #include "idlist.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Device id lists of the tools' --devices option (mcpgen, mcpsim): "1-4,7" names ids 1, 2, 3,
  * 4 and 7 (MCP device ids, docs/PROTOCOL.md §2: 0..254; 255 is the broadcast id).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `--map FILE` in every tool: one loader, one message, one exit code. */
 #include "mapopt.h"
 

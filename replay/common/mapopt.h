@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * `--map FILE` in every tool (docs/REGISTER-MAP.md §1): the map loaded before
  * anything is sent or written; a bad map is one stderr line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The master's side of one conversation: see master.h. */
 #include "master.h"
 

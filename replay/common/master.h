@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The master's side of one MCP conversation, written once for every tool that
  * talks to a device (mcpreplay, mcppoll). Protocol rules come from lib/ (frame

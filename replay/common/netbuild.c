@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Packet headers with correct checksums (RFC 791, 768, 793, 8200). */
 #include "netbuild.h"
 

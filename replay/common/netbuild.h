@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Link, IP and transport headers for the packets the tools write into
  * captures (mcpgen's records, mcpreplay -w): Ethernet (optionally

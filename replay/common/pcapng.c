@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Minimal pcapng writer (SHB, IDB, EPB), per the pcapng specification. */
 #include "pcapng.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A minimal pcapng writer (the pcapng specification, draft-ietf-opsawg-pcapng):
  * a Section Header Block, one Interface Description Block per interface

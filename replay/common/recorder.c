@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Writing what was sent and received as a capture. */
 #include "recorder.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A capture of everything (mcpreplay -w, mcppoll -w) sent to and received from the
  * target, with real timestamps (ns). UDP and TCP conversations are written as

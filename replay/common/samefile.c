@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Whether two paths name one file: device and inode, not strings. */
 #include "samefile.h"
 

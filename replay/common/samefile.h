@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Whether two paths name one file (an output that would overwrite an input or another output). */
 #ifndef MCP_SAMEFILE_H
 #define MCP_SAMEFILE_H

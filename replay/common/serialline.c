@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Serial line settings with termios: see serialline.h. */
 #include "serialline.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Serial lines of the tools: the settings of a
  * serial:/dev/X?baud=N&parity=P&data-bits=D&stop-bits=S endpoint (parsed by endpoint.c) applied

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Targets of the tools (mcpreplay, mcppoll): see target.h. */
 #include "target.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Targets shared by the tools (mcpreplay, mcppoll). Where frames go: udp://, tcp:// (a real
  * connection, reconnected on reset when allowed),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --version for every tool (see version.h). */
 #include "version.h"
 

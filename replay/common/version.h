@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * --version for every tool: one line "TOOL VERSION (MCP v1; built with GLib X.Y.Z[, EXTRA])".
  * VERSION is the top-level CMake project(VERSION), passed in as MCP_TOOLKIT_VERSION.

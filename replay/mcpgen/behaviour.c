@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Master requests and device answers (docs/PROTOCOL.md §2). */
 #include "behaviour.h"
 

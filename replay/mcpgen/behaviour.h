@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What masters ask and how devices answer (docs/PROTOCOL.md §2): request
  * payloads for every command of the mix, and the device's answer with the

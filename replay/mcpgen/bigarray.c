@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A spilling append-only array (see bigarray.h). */
 #include "bigarray.h"
 #include "exitcode.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * An append-only array of fixed-size elements that keeps only its most
  * recently used chunks in memory and spills the others to an unlinked

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Capture output: libpcap's dumper for pcap, pcapng.c for pcapng. */
 #include "capwriter.h"
 

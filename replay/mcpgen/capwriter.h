@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Capture file output: pcap through libpcap, pcapng through a minimal writer
  * of our own (libpcap 1.10 reads pcapng but cannot write it).

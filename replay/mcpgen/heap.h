@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A binary min-heap of scheduled model events, ordered by (time, insertion order). */
 #ifndef MCPGEN_HEAP_H
 #define MCPGEN_HEAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mcpgen: writes MCP v1 sample captures (pcap or pcapng; UDP, TCP or serial)
  * and their answer key, deterministically from --seed.

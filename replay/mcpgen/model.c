@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Traffic model and fault injection (docs/PROTOCOL.md §2-§4). */
 #include "model.h"
 

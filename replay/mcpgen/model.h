@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The traffic model: masters send requests, devices answer after a latency
  * and send EVENTs, and faults are injected on fresh frames with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mcpgen's command line: every knob of the traffic model, the faults and the output. */
 #ifndef MCPGEN_OPTIONS_H
 #define MCPGEN_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* splitmix64: tiny, fast, and well distributed for a traffic model. */
 #include "rng.h"
 

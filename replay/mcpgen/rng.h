@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A small seeded PRNG (splitmix64): the same seed gives the same capture on every machine. */
 #ifndef MCPGEN_RNG_H
 #define MCPGEN_RNG_H

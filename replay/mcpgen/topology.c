@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Addresses, links and senders of a generated capture. */
 #include "topology.h"
 

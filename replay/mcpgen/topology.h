@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Who talks to whom: hosts (masters, devices, the broadcast address), links
  * (a master and a device, or a master and the broadcast address, or the two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The answer key: bookkeeping and the JSON Lines writer. */
 #include "truth.h"
 

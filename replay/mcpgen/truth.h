@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The answer key (docs/truth-format.md): what the spec demands a decoder
  * shows for every frame, filled in from the generator's own bookkeeping.

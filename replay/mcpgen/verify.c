@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Cross-check of the answer key with the protocol library (see verify.h). */
 #include "verify.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The independent cross-check: decodes every record as written (link, IP,
  * UDP/TCP or exported-PDU headers), runs the protocol library's stream

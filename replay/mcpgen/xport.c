@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Transport dispatch and the record sink shared by all transports. */
 #include "xport.h"
 

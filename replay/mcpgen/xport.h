@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Transports: turn bursts of MCP frames (one sender, one instant) into
  * capture records, and tell the answer key in which record a decoder shows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Serial line in LINKTYPE_WIRESHARK_UPPER_PDU records (§5): each record is
  * the exported-PDU tags (dissector name "mcp5a.serial", P2P direction) and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * TCP: one connection per master-device pair, opened with a three-way
  * handshake when first used and closed with FINs at the end. Frames are a

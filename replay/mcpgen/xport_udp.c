@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* UDP: each datagram holds one or more whole frames (§5). */
 #include "xport.h"
 

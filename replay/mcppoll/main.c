@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mcppoll: talks to one MCP device by hand. See docs/mcppoll.1. */
 #include <errno.h>
 #include <signal.h>

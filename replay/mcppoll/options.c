@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mcppoll's command line: see options.h. */
 #include "options.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mcppoll's command line: options, the TARGET and the COMMAND with its
  * arguments (docs/mcppoll.1). Everything is checked here, before anything is

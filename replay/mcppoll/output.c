@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What mcppoll prints: see output.h. */
 #include "output.h"
 

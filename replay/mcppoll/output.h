@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What mcppoll prints: an answer as a readable table or one JSON object per
  * line (--json), polling rows with timestamps, scan rows, and the summary.

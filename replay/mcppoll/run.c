@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mcppoll's run: see run.h. */
 #include "run.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mcppoll's run: opens the session, starts it with a SYNC (§3, unless
  * --no-sync), runs the command once or --count times every --interval, or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One session with one device: see session.h. */
 #include "session.h"
 

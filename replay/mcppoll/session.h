@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * One session with one device: the target (replay/common/target), the master
  * (replay/common/master: numbering, §3 NAK resends, §4 matching, timeouts)

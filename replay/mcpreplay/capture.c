@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Capture file reading: the files of one capture in order, through capread. */
 #include "capture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Reads one or more capture files in order (replay/common/capread: every
  * format libwiretap reads), one record at a time, with nanosecond timestamps,

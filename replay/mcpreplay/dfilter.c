@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* -Y: frame selection by tshark's display filter and PDU export. */
 #include "dfilter.h"
 

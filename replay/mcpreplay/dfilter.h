@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * -Y/--display-filter: tshark with the mcp5a plugin selects the frames. Each
  * capture is run through `tshark -r FILE -Y FILTER -U MCP5A -w OUT` (a child

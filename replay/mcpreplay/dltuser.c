@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The DLT_USER table: Wireshark's user_dlts file and --dlt-user values. */
 #include "dltuser.h"
 

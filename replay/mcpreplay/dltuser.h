@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * LINKTYPE_USER0..15 (DLT 147..162) mapped to a dissector the way Wireshark's
  * DLT_USER table does it (epan/dissectors/packet-user_encap.c, the UAT file

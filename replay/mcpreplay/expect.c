@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Regression mode: matching and comparing answers. */
 #include "expect.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Regression mode (--expect): each request sent gets a verdict from the
  * master's outcome (answer, late answer, NAKed, none: replay/common/master.h)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Frame extraction from decoded records. */
 #include "extract.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Turns decoded capture records into MCP frames, each with its capture
  * timestamp, record number and sender: every frame of a UDP datagram, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A fixed-size log-linear histogram of non-negative nanosecond values:
  * memory does not grow with the count, quantiles are within 1/64 (1.6%).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* IP fragment reassembly. */
 #include "ip_reasm.h"
 

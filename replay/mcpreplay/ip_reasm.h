@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * IPv4 and IPv6 fragment reassembly with bounded memory: at most
  * MR_IP_MAX_DATAGRAMS datagrams in progress, each at most 65535 bytes, given

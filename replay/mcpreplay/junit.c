@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --junit FILE: the --expect verdict as JUnit XML (junit.h, issue 21). */
 #include "junit.h"
 

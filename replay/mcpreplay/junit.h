@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * --junit FILE (issue 21): the --expect verdict as JUnit XML, the schema
  * Jenkins, GitLab and GitHub read: one <testsuite> per run, one <testcase> per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mcpreplay: replays the MCP frames of captures to a device. See docs/mcpreplay.md. */
 #include <signal.h>
 #include <stdio.h>

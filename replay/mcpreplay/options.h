@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Command-line options of mcpreplay (GOption) and their checks. */
 #ifndef MR_OPTIONS_H
 #define MR_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The schedule: when each frame is due, as an absolute CLOCK_MONOTONIC time
  * computed from one anchor (never "now + gap", so error cannot accumulate),

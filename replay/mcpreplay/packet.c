@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Link-layer, network and transport decoding of capture records. */
 #include "packet.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Decodes one capture record down to its MCP-carrying payload: link layer
  * (Ethernet with 802.1Q/802.1ad/0x9100 tags at any depth, MPLS, PPPoE,

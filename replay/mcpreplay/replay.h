@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One replay run: source -> rewrite/faults -> schedule -> target, with answers, record and report.
  */
 #ifndef MR_REPLAY_H

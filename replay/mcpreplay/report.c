@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Summary, progress and JSON output. */
 #include "report.h"
 

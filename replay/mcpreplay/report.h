@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a run achieved: the live progress line, the final summary and --json. */
 #ifndef MR_REPORT_H
 #define MR_REPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Rewrites frames on their way out: --renumber (fresh seqs for each sender
  * the target sees, check recomputed), --fix-crc, and the injected

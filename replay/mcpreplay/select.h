@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Which extracted frames are sent: --from, --cmd and --frames. */
 #ifndef MR_SELECT_H
 #define MR_SELECT_H

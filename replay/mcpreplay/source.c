@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The frame source: reading, extraction, selection, loops and preloading. */
 #include "source.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The frames to send, in capture order, pulled one at a time: capture reader
  * -> extractor -> selection, repeated for --loop with timestamps shifted so

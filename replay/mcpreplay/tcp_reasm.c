@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* TCP stream reassembly for one direction. */
 #include "tcp_reasm.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Reassembles one direction of a TCP connection into its byte stream:
  * segments are put in sequence order, retransmitted and overlapping bytes are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The capture loop (ppoll over the ports; every record written and flushed at once). */
 #include "capture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The capture loop: reads every port of every line, writes one pcapng
  * record per read (docs/PROTOCOL.md §5), and stops on a signal, -c, -a, the

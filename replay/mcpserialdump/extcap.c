@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The extcap replies: interfaces, DLTs and the configuration dialog. */
 #include "extcap.h"
 

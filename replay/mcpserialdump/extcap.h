@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The replies of the Wireshark extcap protocol (Wireshark's doc/extcap.adoc):
  * interfaces, link types and the configuration dialog. Every argument type

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mcpserialdump: captures live serial lines into pcapng for the mcp5a
  * Wireshark plugin, standalone (-i DEV -w FILE) or as a Wireshark extcap

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mcpserialdump's options: GOption, one table for both ways of running it. */
 #include "options.h"
 

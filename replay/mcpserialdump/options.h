@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mcpserialdump's command line: the Wireshark extcap protocol and the
  * standalone options (docs/mcpserialdump.1).

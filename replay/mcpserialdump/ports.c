@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Serial port discovery by name only: glob(3) and sysfs, no open(2) of a port. */
 #include "ports.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The serial ports of the system, as extcap interfaces. Discovery lists
  * device nodes and never opens them (Wireshark runs every extcap at each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Serial ports in raw mode for capture (termios(3), tty_ioctl(4)). */
 #include "serial.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Opening a serial port for capture: raw mode, the line settings, low latency. */
 #ifndef MCPSERIALDUMP_SERIAL_H
 #define MCPSERIALDUMP_SERIAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Broadcast destinations of UDP datagrams. */
 #include "bcast.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Which UDP datagrams were sent to a broadcast address (§2: a request sent to
  * a UDP broadcast address is never answered). The destination comes from

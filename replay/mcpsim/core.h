@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The simulator's shared state and the pieces every transport uses: a client
  * (one conversation), where a client's frames go (a peer), and the frame

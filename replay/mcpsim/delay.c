@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The latency queue: a deadline-ordered list; inserts scan from the tail since
  * deadlines mostly grow (constant latency plus some jitter). */
 #include "delay.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Answers held back by --latency MS[:JITTER_MS], sent when their time comes. */
 #ifndef MCPSIM_DELAY_H
 #define MCPSIM_DELAY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Register store and request serving of the simulated devices (docs/PROTOCOL.md §2). */
 #include "device.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The simulated devices: a register store per device and the status
  * decisions of docs/PROTOCOL.md §2. Pure logic, no I/O.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* From a received frame to the simulator's answers: NAKs, device answers, resends. */
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Byte-stream clients (TCP connections, the serial line). */
 #include "link.h"
 

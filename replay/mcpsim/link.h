@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A byte-stream client: a TCP connection or the serial line. Reads feed the
  * library's stream decoder; answers queue in a bounded output buffer that is

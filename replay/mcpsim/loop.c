@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* epoll loop with nanosecond timeouts: delayed answers, EVENTs, stats, idle sweeps. */
 #include "loop.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The event loop: epoll over every socket and line, signals, timers. */
 #ifndef MCPSIM_LOOP_H
 #define MCPSIM_LOOP_H

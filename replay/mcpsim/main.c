@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mcpsim: a simulated MCP v1 device for testing masters, replayers and dissectors. */
 #include <errno.h>
 #include <inttypes.h>

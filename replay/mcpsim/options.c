@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mcpsim's command line (GOption). */
 #include "options.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Command-line options of mcpsim. */
 #ifndef MCPSIM_OPTIONS_H
 #define MCPSIM_OPTIONS_H

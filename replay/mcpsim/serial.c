@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Serial line and pty: termios raw mode, then a byte-stream link in §5 SERIAL mode. */
 #include "serial.h"
 

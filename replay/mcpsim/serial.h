@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The serial line: a real tty (--listen serial:/dev/X?baud=N&...) or a pseudo-terminal (--pty). */
 #ifndef MCPSIM_SERIAL_H
 #define MCPSIM_SERIAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Per-client sequence tracking, NAK decisions and own numbering (docs/PROTOCOL.md §3). */
 #include "session.h"
 

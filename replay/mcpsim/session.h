@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * One client of the simulator (a UDP source address and port, a TCP
  * connection or the serial line): the sequence tracker of the client's frames,

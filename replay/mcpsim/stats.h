@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Counters of the simulator: printed on exit and every --stats-interval, written as JSON. */
 #ifndef MCPSIM_STATS_H
 #define MCPSIM_STATS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* TCP: accept connections up to a limit; each is a byte-stream link in FRAMED mode. */
 #include "tcp.h"
 

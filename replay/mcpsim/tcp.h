@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* TCP listeners and connections (one client per connection). */
 #ifndef MCPSIM_TCP_H
 #define MCPSIM_TCP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * UDP: each datagram holds one or more frames (§5), decoded in FRAMED mode.
  * Datagrams are read with recvmmsg in batches; the answers to one datagram go

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* UDP listeners: recvmmsg/sendmmsg batches, a bounded table of clients. */
 #ifndef MCPSIM_UDP_H
 #define MCPSIM_UDP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* epoll registration: every watched descriptor carries a struct sim_watch. */
 #ifndef MCPSIM_WATCH_H
 #define MCPSIM_WATCH_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Mounts inside a chroot, and their undoing, for scripts/chroot-wireshark.sh and
 # scripts/package-test.sh (sourced, bash). Every mount made through here is
 # recorded, and chroot_unmount_all undoes them newest first: call it from the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Regenerates every sample capture into a temporary folder and fails if any
 # file differs by a byte from captures/, or if a file is missing or extra;
 # also checks that captures/README.md lists every file with its exact command.

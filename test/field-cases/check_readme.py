@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Checks the field cases' README expectations (test/field-cases/README.md),
 written as data in expectations.json, against `mcpreplay --dry-run`:
 exit code, records, seqs, lengths, due times, messages. Adding a case is one

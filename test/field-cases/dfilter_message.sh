@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # -Y with a tshark that cannot run the export (here: the system tshark without
 # the plugin, which does not know the mcp5a preferences) names tshark's own
 # error, not the warning tshark prints first when it runs as root ("Running

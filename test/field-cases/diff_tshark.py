@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Differential test: the frames mcpreplay extracts equal what tshark with the
 plugin shows, for every capture given (globbed by the caller: a new capture
 shape is one new file, not new test code).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mcpreplay -Y FILTER replays exactly the frames tshark with the plugin shows
 # for -Y FILTER on the same capture (record order, seq, cmd). Skips (77) only
 # when the staged plugin has no MCP5A export tap; a missing tshark is a clear

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # -Y replays tshark's PDU export, which carries whole frames only: frames the
 # capture does not hold whole (cut by the snaplen) must still be named as
 # skips and end the run with exit 4, as without -Y (h19's finding 7: they

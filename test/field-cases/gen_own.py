@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Writes the project's own captures for each kind of issue 8 (test/field-cases/own/):
 encapsulations, fragments, heuristics off the MCP port, exported PDUs, gzip,
 pcapng with two serial lines. The differential test compares mcpreplay with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A capture from a pipe, stdin ("-", /dev/stdin), a FIFO or <(...) is read
 # once and replayed as the same file would be (h19's finding 8: it was read
 # twice, the first read consumed the pipe: "no MCP frames", exit 2). The

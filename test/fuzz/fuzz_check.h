@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the library's libFuzzer targets share: the entry point libFuzzer calls,
  * and CHECK, an invariant that aborts (a crash libFuzzer reports, with the input)

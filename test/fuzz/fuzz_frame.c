@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: mcp_frame_decode, mcp_pdu_parse and mcp_stream_resync_offset
  * on arbitrary bytes, under both length byte orders. Besides the sanitizers'

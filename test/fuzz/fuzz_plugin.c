@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * In-process libFuzzer harness for the mcp5a plugin, the way Wireshark's
  * fuzzshark works: epan is started once, the plugin (compiled into this

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: mcp_regmap_parse on arbitrary bytes (docs/REGISTER-MAP.md
  * §1). A refused map has a "FILE:..." message and no map; an accepted one is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: the stream decoder (docs/PROTOCOL.md §5) on arbitrary bytes.
  *

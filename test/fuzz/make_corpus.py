@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Writes the fuzzers' seed corpus from docs/PROTOCOL.md §1's test vectors.
 
 Run from anywhere: python3 test/fuzz/make_corpus.py. The files are committed;

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Seeds for fuzz_plugin from the captures in captures/: the MCP bytes of
 each capture's UDP datagrams, TCP segments and serial records (read with
 plain tshark fields, no plugin needed), a few records at a time, each seed

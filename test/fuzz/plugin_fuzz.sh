@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs fuzz_plugin for SECONDS from seeds cut out of CAPTURES_DIR, with the
 # CRC check on and then off, and prints executions and coverage. Exit 1 when
 # libFuzzer finds a crash (the input is left in WORKDIR/crash-*).

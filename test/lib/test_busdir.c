@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Directions on an undirected line, from the text of docs/PROTOCOL.md §5
  * ("Direction unknown: a half-duplex bus"): each accepted frame takes its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The five frame checks of docs/PROTOCOL.md §1 against their definitions. */
 #include <glib.h>
 #include <string.h>

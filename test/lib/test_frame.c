@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The frame codec of docs/PROTOCOL.md §1: test vectors, both length orders, every outcome. */
 #include <glib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Name tables of docs/PROTOCOL.md §2. */
 #include <glib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Payload layouts of docs/PROTOCOL.md §2: builders, parser, malformed lengths, unknown commands. */
 #include <glib.h>
 #include <string.h>

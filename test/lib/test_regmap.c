@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The register-map reader of docs/REGISTER-MAP.md §1 (the CSV file, its
  * columns, cells, defaults and errors as FILE:LINE: what) and its look-ups

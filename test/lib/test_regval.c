@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The typed codec of docs/REGISTER-MAP.md: §2 (orders, write direction and
  * range refusal), §3 (engineering values, labels, shown text), §4 (simulated

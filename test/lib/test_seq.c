@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Sequence analysis of docs/PROTOCOL.md §3: every row of the d table, wrap, SYNC, NAKs. */
 #include <glib.h>
 

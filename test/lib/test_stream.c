@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The stream decoder of docs/PROTOCOL.md §5: splits, junk, false starts, modes, finish. */
 #include <glib.h>
 #include <string.h>

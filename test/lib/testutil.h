@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Small helpers shared by the library's unit tests. */
 #ifndef MCP_TEST_TESTUTIL_H
 #define MCP_TEST_TESTUTIL_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Capture files read by the tests, written here from the specifications (not
 from the tools' code): pcap (https://www.tcpdump.org/manpages/pcap-savefile.5.html,
 micro- and nanosecond, either byte order) and pcapng (SHB, IDB, EPB; other

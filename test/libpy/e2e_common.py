@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """What the end-to-end tests of the tools share (test/mcppoll/e2e.py,
 test/mcpreplay/e2e.py): TAP-like check lines, mcpsim on loopback, and main()."""
 import argparse

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """What the plugin tests share: the captures in captures/ and their truth files
 (docs/truth-format.md), tshark with the staged plugin (test/tshark-unpriv.sh),
 and one set of tshark runs per capture that the checking tests read
@@ -6,7 +7,8 @@ capture and configuration, not once per test.
 
 Runs per capture with a truth file, with the preferences its header names:
   two_pass   -2 -T json -x -J "frame exported_pdu mcp5a" -z expert
-  one_pass   -T json -J "frame ip ipv6 tcp udp mcp5a" -z mcp5a,srt -z mcp5a,tree, writing the
+  one_pass   -T json -J "frame ip ipv6 tcp udp mcp5a" -z mcp5a,srt -z mcp5a,tree
+             -z mcp5a_devices,tree, writing the
              PDU export (-U MCP5A -w export.pcapng -P) in the same pass
   read_back  the export, as two_pass without the tap
 and per capture (truth or not) the field dump compared across Wireshark
@@ -27,7 +29,7 @@ CAPTURE_EXTS = (".pcap", ".pcapng")
 TWO_PASS = ["-2", "-T", "json", "--no-duplicate-keys", "-x", "-J", "frame exported_pdu mcp5a"]
 ONE_PASS = ["-T", "json", "--no-duplicate-keys", "-J", "frame ip ipv6 tcp udp mcp5a"]
 TWO_PASS_TAPS = ["-z", "expert"]
-ONE_PASS_TAPS = ["-z", "mcp5a,srt", "-z", "mcp5a,tree"]
+ONE_PASS_TAPS = ["-z", "mcp5a,srt", "-z", "mcp5a,tree", "-z", "mcp5a_devices,tree"]
 
 
 def read_truth(path):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The §1 default check, crc8-smbus (poly 0x07, init 0, no reflection), and a
 frame built with it, for tests that build or read frames themselves: an oracle
 written from the spec, independent of lib/."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # "Peak memory flat whatever the input's length", measured the same way for every
 # tool (sourced, bash; test/mcpgen/memory_flat.sh, test/mcpreplay/memory_flat.sh):
 # the tool's peak RSS (GNU time's %M, KB) on a small and a large input, and the

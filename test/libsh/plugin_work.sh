@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What the plugin's shell tests in test/plugin share (sourced, bash):
 #   . "$(dirname "$0")/../libsh/plugin_work.sh" NAME
 # sets here (the test's folder), runner (tshark with the staged plugin, run as

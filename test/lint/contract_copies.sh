@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # docs/PROTOCOL.md and docs/REGISTER-MAP.md are exact copies of the contracts
 # in ../shared (beside the checkout, as on CI): a difference fails, naming it.
 #   test/lint/contract_copies.sh SOURCE_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every Python file of the tests, benches and scripts names only what it defines
 # or imports: pyflakes' "undefined name" (and syntax errors) fail; its style
 # warnings do not. A test script that lost an import in a merge fails here,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bad options: one line on stderr and exit 2; an output that cannot be
 # written: exit 6 (one exit-code table: docs/options.md). Nothing is left behind.
 #   bad_options.sh MCPGEN

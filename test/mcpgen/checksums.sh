@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tshark, with checksum validation switched on, finds every IPv4 header, UDP
 # and TCP checksum of the IP captures in DIR good, and none bad.
 #   checksums.sh DIR      (exit 77 without tshark)

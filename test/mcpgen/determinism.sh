@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The same arguments and seed give byte-identical captures and truth files;
 # another seed gives a different capture. For every transport and format.
 #   determinism.sh MCPGEN

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Each fault option produces its own verdicts, at about its rate, and nothing else.
 
 For every fault option alone at P = 0.1 (on UDP, TCP and serial), the truth

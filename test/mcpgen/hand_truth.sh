@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Tiny scenarios whose answer keys were worked out by hand from
 # docs/PROTOCOL.md §3/§4 (see the comments), compared line for line.
 #   hand_truth.sh MCPGEN

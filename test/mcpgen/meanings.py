@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """--devices and --latency mean in mcpgen what they mean in mcpsim (docs/options.md, issue 14):
 
 - --devices LIST names device ids: with 1-2,7 the capture's devices are exactly the hosts of

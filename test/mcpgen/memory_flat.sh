@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Memory flat whatever --limit: the peak RSS of 600,000 frames stays within
 # 16 MB of that of 20,000 frames (the answer key and the cross-check keep 8
 # chunks per array in memory and spill the rest; holding every frame, as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Reads a capture with libpcap (pcap or pcapng) and prints what a reader
  * sees, for the mcpgen tests:

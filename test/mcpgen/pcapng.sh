@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The pcapng writer: libpcap reads back exactly the records and timestamps of
 # the pcap that libpcap itself wrote from the same seed (µs and ns), tshark
 # reads the pcapng with the right timestamp precision and the same times,

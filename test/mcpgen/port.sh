@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # --port: the devices' port in the packets, and the answer key follows it.
 # The cross-check decodes the written packets, so exit 0 means the headers and
 # the answer key agree; tshark (when present) confirms the port on the wire.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every capture in DIR is read to its end by libpcap, holds as many records
 # as its truth file says, and has the link type its truth file names.
 #   readable.sh PCAPCHECK DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The §5 false-start delay is really exercised by a serial capture.
 
 Reads the capture's exported-PDU records directly (pcap, crc8-smbus,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Serial records as Wireshark reads them: every record carries the exported-PDU
 # dissector name "mcp5a.serial" and a P2P direction of 0 or 1, both directions
 # occur, and the record count matches the truth file.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # SIGINT and SIGTERM during a run: exit 5 and neither the capture nor the
 # answer key is left behind (README: "On any failure neither file is left
 # behind"). A progress line with --progress, none when stderr is no terminal.

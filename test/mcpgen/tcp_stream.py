@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """TCP stream correctness of mcpgen captures, checked with tshark's own reassembly.
 
 For every TCP stream, `tshark -z follow,tcp,raw` gives each direction's bytes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of mcpgen's building blocks; expected values from RFCs, the pcapng spec and §2. */
 #include <glib.h>
 #include <stdio.h>

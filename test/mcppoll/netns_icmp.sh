@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ICMP errors from a router are reported (h19 finding 11): a client namespace h25a
 # behind a router namespace h25b whose routes answer 'unreachable' (203.0.113.0/25) and
 # 'prohibit' (203.0.113.128/25). Both namespaces are this test's own (deleted at the end);

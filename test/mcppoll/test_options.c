@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests of mcppoll's command line (replay/mcppoll/options.h): numbers in
  * decimal or 0x hex with their ranges, device lists, and the commands'

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """End-to-end tests of mcpreplay: one case per ctest test.
 
     e2e.py CASE --build BUILD_DIR [--plugin PATH]

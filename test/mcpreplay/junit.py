@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """mcpreplay --junit FILE (issue 21 part 4): the --expect verdict as JUnit XML, parsed with
 Python's xml and compared with --json of the same run.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """End-to-end tests of mcpreplay as an MCP master and of its verdict (issue 9): one case per
 ctest test.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Streamed memory flat whatever the capture's length: mcpreplay's peak RSS
 # replaying 200,000 UDP frames (--topspeed, to a loopback socket that never
 # answers) stays within 1 MiB of that of 10,000 frames. The queue of ready

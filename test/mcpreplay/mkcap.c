@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Test helper: writes MCP captures whose content is known by construction,
  * through libpcap (pcap_open_dead + pcap_dump), plus the master's frames as

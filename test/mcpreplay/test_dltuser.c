@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The DLT_USER table (replay/mcpreplay/dltuser.c) and LINKTYPE_USER records
  * in the extractor. The file semantics asserted here are those tshark 4.0

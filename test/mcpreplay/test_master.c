@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Unit tests of the shared master (replay/common/master.h) against docs/PROTOCOL.md
  * §3 (NAK, resend with the original seq) and §4 (matching). Frames are built

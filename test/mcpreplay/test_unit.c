@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of mcpreplay's parts; expected values come from the spec and hand-built packets. */
 #include <glib.h>
 #include <pcap/dlt.h>

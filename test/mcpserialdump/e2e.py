@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """End-to-end tests of mcpserialdump, one case per ctest test (no hardware:
 pseudo-terminals are the serial lines).
 

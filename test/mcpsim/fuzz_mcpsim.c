@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * libFuzzer target: arbitrary bytes through mcpsim's frame handling, as a TCP
  * connection (FRAMED stream) or a serial line (SERIAL stream), cut into

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs test_mcpsim_e2e_bcast inside a throw-away network namespace with a veth
 # pair (10.77.0.1/24, broadcast 10.77.0.255), so broadcast datagrams never
 # leave this test. Exit 77 (skipped) when namespaces cannot be created.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Child-process and socket helpers for the mcpsim end-to-end tests. */
 #include "simclient.h"
 

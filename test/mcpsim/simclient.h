@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Test helpers: run mcpsim as a child process and talk to it over UDP, TCP or
  * its pty with frames built by the library's encoder.

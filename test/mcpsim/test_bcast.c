@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the broadcast-destination decision (§2: never answered). */
 #include <arpa/inet.h>
 #include <string.h>

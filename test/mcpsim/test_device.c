@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the device model: register store, status decisions, serving (§2). */
 #include <stdlib.h>
 #include <string.h>

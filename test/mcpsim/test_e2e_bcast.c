@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * §2: a request sent to a UDP broadcast address is never answered, but it
  * acts. Runs inside the network namespace that netns_bcast.sh creates, where

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * End-to-end: every command and status, broadcast, notifications and each NAK
  * case of docs/PROTOCOL.md §2-§3, over UDP, TCP and the pty. Each case starts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * End-to-end robustness: junk and split frames on TCP and the pty, clients
  * vanishing mid-frame, 256 concurrent TCP clients, SIGTERM/SIGINT with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the per-client NAK decisions and own numbering (§3). */
 #include <string.h>
 

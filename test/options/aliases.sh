@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mcpgen's old spellings (hidden for one release, CHANGELOG.md) give the same
 # bytes as the new ones.
 #   aliases.sh MCPGEN

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """One exit-code table for every tool (issue 21, docs/options.md "Exit codes").
 
     exit_codes.py BUILD_DIR SOURCE_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Every example line of every tool's --help works (h19 finding 9: mcppoll's own
 `--count 0 --interval 500 --json udp://... read 3 0 2` failed with "unknown command '3'").
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cmake --install (into a DESTDIR) installs every tool with its man page, each
 # man page renders without warnings, every SEE ALSO page it names is installed
 # too, and every installed tool answers --version.

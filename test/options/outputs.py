@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Outputs and endings every tool must get right (h19 findings 1, 2, 4, 6, 17).
 
     outputs.py CASE BUILD_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Serial settings as URL parameters (issue 14, docs/options.md rule 3): every tool that opens
 a serial line applies serial:/dev/X?baud=N&parity=P&data-bits=D&stop-bits=S with termios.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Walks every option of a tool (docs/options.md) and proves that every bad
 value gives exit 2 (an output file that cannot be created: 6; an mcpserialdump
 port: 3, as the one exit-code table says) and one stderr line naming the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Compares two dump_fields.sh outputs (e.g. Wireshark 4.0 on the machine and
 # 4.4 in a chroot): the same mcp5a fields, and in every capture, pass and
 # frame the same values. Only mcp5a.* fields are dumped, so what Wireshark

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Compares what tshark + the mcp5a plugin shows with the capture's truth file
 (docs/truth-format.md), PDU by PDU, two passes and one pass.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Runs tshark with the plugin over every capture in CAPTURES_DIR once per
 configuration (test/libpy/mcp5a_tshark.py lists the runs) and writes what it
 shows into OUT_DIR, for the checking tests (plugin.captures, no_response,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """An MCP frame quoted inside an ICMP error (destination unreachable) is shown
 as MCP, but it was not sent by its sender at that point of the capture: it
 takes no part in sequence analysis or request/response matching (§3, §4), as

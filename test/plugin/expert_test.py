@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Expert infos group (issue 13): every mcp5a expert info carries its kind's
 fixed summary, so the Expert Information dialog (tshark -z expert) shows one
 group per kind, with the counts the answer keys give.
@@ -19,7 +20,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "libpy"))
 import mcp5a_tshark as mt  # noqa: E402
 
-VERDICT_SUMMARY = {  # registered summaries in plugin/fields.c, truth verdicts
+VERDICT_SUMMARY = {  # registered summaries in plugin/frame_tree.c, truth verdicts
     "gap": "Sequence gap: frames missing",
     "duplicate": "Duplicate frame",
     "out_of_order": "Out-of-order frame",

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """PDU export of a half-duplex bus (docs/PROTOCOL.md §5, §6): a serial capture
 whose records carry no direction tag. Each exported frame must carry, in its
 EXP_PDU_TAG_P2P_DIRECTION tag, the direction of the station that sent it —

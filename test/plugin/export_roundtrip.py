@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """PDU export round trip (docs/PROTOCOL.md §6): exports CAPTURE with the tap
 MCP5A, reads the export back with the plugin and checks that
 

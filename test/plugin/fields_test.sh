@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tshark -G fields lists every display-filter field of docs/PROTOCOL.md §6
 # (names copied from the spec), and the §6 preferences exist with their defaults
 # (the port ranges are not listed there: prefs_test.sh covers them).

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Writes vector files (mkcap.py format) of ordinary, non-MCP traffic: DNS,
 NTP, HTTP, and seeded random UDP and TCP payloads on random ports (a quarter
 of them starting with 0x5A, the MCP magic).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The heuristic dissectors (§6) claim nothing in ordinary traffic (DNS, NTP,
 # HTTP, seeded random UDP/TCP payloads, some starting with 0x5A), and do claim
 # MCP on a port that is not 23130 when it begins with a CRC-valid frame.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs inside a chroot made by scripts/chroot-wireshark.sh (the checkout is
 # mounted read-only at /mcp5a-src): builds the plugin with -Werror against
 # the chroot's Wireshark, runs the plugin's ctest tests (plugin.*), and with
@@ -22,6 +23,7 @@ cmake -S "$src" -B "$build" -DMCP_WERROR=ON -DMCP5A_FUZZ_MUTANTS=500 -DMCP5A_FUZ
     exit 1
 }
 grep -E "mcp5a|Wireshark" "$build.configure.log" || true
+# regmap_reload: the program plugin.regmap_reload runs.
 cmake --build "$build" -j"$(nproc)" --target mcp5a mcp5a_asan regmap_reload
 echo "== $version: plugin tests"
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" -R '^plugin\.'

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Builds a small capture from a hand-written vector file, through text2pcap.
 
 Vector file, one directive per line ('#' starts a comment):

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """mcp5a.analysis.no_response against the answer keys (docs/truth-format.md).
 
 For every capture with a truth file, the requests that must carry the expert

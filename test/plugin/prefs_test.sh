@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The §6 preferences change results as the spec says. Expected counts come
 # from how the vector captures were written (vectors/*.vec).
 #   MCP5A_PLUGIN=mcp5a.so prefs_test.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Without a map nothing changes (docs/REGISTER-MAP.md §3): with the
 preference mcp5a.register_map empty, naming an empty map (header only), or
 naming a map whose only device is absent from every capture, tshark's -V

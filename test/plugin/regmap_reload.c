@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A register map replaced in one process (docs/REGISTER-MAP.md §3): epan is
  * started once with the plugin compiled in (as test/fuzz/fuzz_plugin.c does),

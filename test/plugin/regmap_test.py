@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The register map in the dissector (docs/REGISTER-MAP.md §3, preference
 mcp5a.register_map), against values worked out here with struct from the
 contract, never from the dissector's own output.

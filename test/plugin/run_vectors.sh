@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds each hand-written vector capture (vectors/*.vec) and compares the
 # plugin's output with its hand-written truth, in two passes and in one.
 #   MCP5A_PLUGIN=mcp5a.so run_vectors.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Response times (issue 13): tshark -z mcp5a,srt and the stats tree's
 "Response time (ms) by command" rows against the answer keys.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tshark -q -z mcp5a,tree on the udp_basic vector: the counts below were
 # worked out by hand from vectors/udp_basic.vec.
 #   MCP5A_PLUGIN=mcp5a.so stats_test.sh

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tshark with the ASan runtime preloaded, for a plugin built with
 # -fsanitize=address,undefined (tshark itself is not instrumented).
 # Use as MCP5A_TSHARK for test/tshark-unpriv.sh; only tshark gets the runtime.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Valgrind (memcheck) over tshark -2 -V on the vector captures (UDP, TCP,
 # serial): no invalid reads/writes, no uninitialised use (valgrind's error
 # exit), and no definitely-lost block allocated through the plugin. tshark and

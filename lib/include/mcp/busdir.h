@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Directions on a line whose records carry none: a sniffer on a half-duplex
  * (two-wire RS-485) bus hears master and devices on one wire

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Frame check variants of MCP v1 (docs/PROTOCOL.md §1). */
 #ifndef MCP_CRC_H
 #define MCP_CRC_H

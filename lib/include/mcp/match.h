@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Request/response matching of docs/PROTOCOL.md §4. One table holds the
  * unanswered requests of one sender; the responses of the reverse direction

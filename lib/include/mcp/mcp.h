@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The MCP v1 protocol library: everything the spec (docs/PROTOCOL.md) defines. */
 #ifndef MCP_MCP_H
 #define MCP_MCP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* MCP v1 commands and payload layouts (docs/PROTOCOL.md §2). */
 #ifndef MCP_PDU_H
 #define MCP_PDU_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Register maps (docs/REGISTER-MAP.md): which registers of which device hold
  * which named, typed value. mcp_regmap_parse/_load read the CSV file of §1

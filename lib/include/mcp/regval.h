@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The typed codec of docs/REGISTER-MAP.md: registers <-> an item's value (§2),
  * the engineering value and its text (§3), the write direction with its range

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The sequence-analysis rules of docs/PROTOCOL.md §3, one tracker per sender. */
 #ifndef MCP_SEQ_H
 #define MCP_SEQ_H

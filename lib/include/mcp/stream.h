@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Stream decoder for byte streams (TCP, serial): docs/PROTOCOL.md §5.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Fuzzing the Wireshark way (tools/fuzz-test.sh): editcap -E mutations of every
 # vector capture and every capture in CAPTURES_DIR, dissected with
 # `tshark -nVxr` (every other batch with -2) and WIRESHARK_ABORT_ON_DISSECTOR_BUG,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Long fuzz runs for soak testing (not in CI): fuzz_test.sh rounds with new
 # seeds until MINUTES have passed or a round fails.
 #   MCP5A_PLUGIN=build/plugin/mcp5a_asan.so soak.sh MINUTES [CAPTURES_DIR] [PER_ROUND]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Per-request cost of the match table (lib/src/match.c, docs/PROTOCOL.md §4)
  * at 10, 1,000 and 100,000 pending requests, beside the pre-issue-24 table

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Match table per-request cost (issue 24): wall-clock ns/op from match_bench
 # (A B A B, medians and spread, new against the pre-issue-24 table), then
 # instructions per op from callgrind, which the load on a shared machine does

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The match table as it was before issue 24 (a list per seq, walked on every
  * add to enforce the depth bound; one malloc per request), kept as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pre-issue-24 match table (bench/match_v1.c): the baseline of bench/match_bench. */
 #ifndef MATCH_V1_H
 #define MATCH_V1_H

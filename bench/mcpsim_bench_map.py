@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Writes mcpsim_bench.sh's register map: DEVICES devices (ids 1..DEVICES,
 default 250) of ITEMS items each (default 100), one line per device and item
 (DEVICES x ITEMS lines, as a vendor's per-device export would be). Item k is at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mcpsim_serve_instr: the user-space cost of serving one READ, with and
  * without --map, on the request pattern of mcpsim_bench.sh's map case:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Latency mcpserialdump --relay adds per chunk (issue 23).
 
     relay_latency.py BUILD_DIR [--chunks N] [--rounds R]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Takes docs/images/wireshark-regmap.png and docs/images/wireshark-regmap-iograph.png:
 # the real Wireshark GUI (under Xvfb) with captures/plant.pcap and its register
 # map (captures/plant-map.csv): a READ response with its named values expanded,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mcpgen --map: requests at a register map's items, answers with their §4 values. */
 #include "mapgen.h"
 

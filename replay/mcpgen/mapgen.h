@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mcpgen --map FILE (docs/REGISTER-MAP.md): traffic aimed at a register map's
  * items. The devices are the map's (an item of every device, `*`, stands for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a read or write command sends: see plan.h. */
 #include "plan.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What a read or write command sends: its steps (READs or WRITEs) and the
  * typed values they carry (options.h: struct mp_step, struct mp_item).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* --expect with --map: item-by-item comparison (docs/REGISTER-MAP.md §5). */
 #include "expect_map.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * --expect with --map (docs/REGISTER-MAP.md §5): the registers of a READ answer
  * compared item by item, each within its tolerance, and named in the verdict;

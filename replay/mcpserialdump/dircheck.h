@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Swapped ports: each directed port's bytes are decoded as a §5 stream, and
  * every frame is given its direction by the §5 command rule (lib busdir.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Other holders of a tty, from /proc/PID/fd (proc(5)). */
 #include "holders.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Which other processes hold a serial port open (Linux: /proc/PID/fd links to
  * the same character device). A capture reading a port that a program also

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The relay's pseudo-terminal (pty(7), posix_openpt(3)). */
 #include "relay.h"
 

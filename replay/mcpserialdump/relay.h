@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The relay's program side (--relay PROGRAM DEVICE): a new pseudo-terminal
  * for the program (pty, pty:PATH), or a port the program's line is wired to.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mcpsim --map: register-map devices (docs/REGISTER-MAP.md §4). */
 #include "mapdev.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mcpsim --map: the devices a register map describes (docs/REGISTER-MAP.md
  * §4). Each device has exactly the registers its items cover; an item's

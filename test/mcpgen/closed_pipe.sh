@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Issue 21 #5: mcpgen writing to a pipe whose reader closes early (`mcpgen -w - | head -c 100`)
 # ends with exit 6 (docs/options.md: an output cannot be written) and one stderr line saying
 # the reader closed it, not by SIGPIPE (141) nor silently; the reader got the start of a capture

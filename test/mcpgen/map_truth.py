@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """mcpgen --map against the dissector and the contract (docs/REGISTER-MAP.md).
 
 For captures/plant.pcap and fresh mcpgen --map captures (UDP with faults, TCP,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """mcpreplay --expect --map (issue 19, docs/REGISTER-MAP.md §5): READ answers compared item
 by item, each within its tolerance; a mismatch names the item, both engineering values and
 the unit in the text, --json and --junit; --ignore NAME takes item names; registers no whole

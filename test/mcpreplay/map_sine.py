@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A regression replay of a moving value (issue 19): mcppoll records READs of a `sine`
 item from mcpsim --map; mcpreplay --expect --map replays the recording against a fresh
 mcpsim --map started at another phase of the sine. Without a tolerance the run fails and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """End to end: mcpsim --map (docs/REGISTER-MAP.md §4) over UDP, TCP and a pty,
 and every kind of bad map.
 

@@ -5,7 +5,7 @@
 #
 #   bench/vs_grpc.sh [BUILD_DIR]      (default: build)
 #   env: ROUNDS=3 SECONDS_PER_RUN=2 WARMUP=0.5 CLIENTS="1 10 100 1000"
-#        REGISTERS="1 125" OPEN_CLIENTS=100 SIM_CPU=0 GEN_CPU=1
+#        REGISTERS="1 125" OPEN_CLIENTS= SIM_CPU=0 GEN_CPU=1
 #
 # Both servers start once and stay up (idle while the other is measured),
 # pinned to SIM_CPU: mcpsim (--cpu, one thread) and grpc_server (taskset: one
@@ -22,9 +22,10 @@
 # threads) per answered request, the figure a busy machine disturbs least.
 #
 # Open loop: then, for each register count, a fixed rate of half the lowest
-# of the protocols' closed-loop peaks (the best median over CLIENTS), over
-# OPEN_CLIENTS clients; latency runs from each request's due time (no
-# coordinated omission). Same alternation and rounds.
+# of the protocols' closed-loop peaks (the best median over CLIENTS), over as
+# many clients as that peak had (or OPEN_CLIENTS), so that the slowest
+# protocol runs at half its capacity; latency runs from each request's due
+# time (no coordinated omission). Same alternation and rounds.
 #
 # Last line: "mcp-udp/grpc req/s at 100 clients, 125 registers: X.XX" (the
 # ratio of the medians; "n/a" when that cell was not run).
@@ -47,7 +48,6 @@ secs=${SECONDS_PER_RUN:-2}
 warmup=${WARMUP:-0.5}
 read -r -a clients <<<"${CLIENTS:-1 10 100 1000}"
 read -r -a registers <<<"${REGISTERS:-1 125}"
-open_clients=${OPEN_CLIENTS:-100}
 sim_cpu=${SIM_CPU:-0}
 gen_cpu=${GEN_CPU:-1}
 protos=(mcp-udp mcp-tcp grpc)
@@ -168,35 +168,40 @@ for regs in "${registers[@]}"; do
 done
 
 # The open-loop rate per register count: half the lowest protocol peak.
-declare -A open_rate
+declare -A open_rate open_clients
 for regs in "${registers[@]}"; do
     low=
     for p in "${protos[@]}"; do
-        peak=$(for n in "${clients[@]}"; do values "$tmp/cl.$p.$regs.$n" rate | median; done |
-            sort -g | tail -1)
-        if [[ -z $low ]] || awk -v a="$peak" -v b="$low" 'BEGIN { exit !(a < b) }'; then low=$peak; fi
+        # "RATE CLIENTS" of this protocol's best cell
+        peak=$(for n in "${clients[@]}"; do
+            echo "$(values "$tmp/cl.$p.$regs.$n" rate | median) $n"
+        done | sort -g | tail -1)
+        if [[ -z $low ]] || awk -v a="${peak% *}" -v b="${low% *}" 'BEGIN { exit !(a < b) }'; then
+            low=$peak
+        fi
     done
-    open_rate[$regs]=$(awk -v l="$low" 'BEGIN { printf "%.0f", l / 2 }')
+    open_rate[$regs]=$(awk -v l="${low% *}" 'BEGIN { printf "%.0f", l / 2 }')
+    open_clients[$regs]=${OPEN_CLIENTS:-${low#* }}
 done
 load2=$(cut -d' ' -f1-3 /proc/loadavg)
 for r in $(seq "$rounds"); do
     for regs in "${registers[@]}"; do
         for p in "${protos[@]}"; do
-            run "$p" "$regs" "$open_clients" "$tmp/op.$p.$regs.$r" "${open_rate[$regs]}"
+            run "$p" "$regs" "${open_clients[$regs]}" "$tmp/op.$p.$regs.$r" "${open_rate[$regs]}"
         done
     done
 done
 load3=$(cut -d' ' -f1-3 /proc/loadavg)
 echo
-echo "open loop: a fixed rate, half the lowest closed-loop peak above, over $open_clients" \
-    "clients; latency from each request's due time; $rounds rounds x ${secs}s alternated;" \
-    "medians; load average before $load2, after $load3"
-printf '%4s %7s %-8s %10s %17s %9s %9s %9s %7s %8s\n' regs rate protocol req/s min..max \
+echo "open loop: a fixed rate, half the lowest closed-loop peak above, over as many clients" \
+    "as that peak had; latency from each request's due time; $rounds rounds x ${secs}s" \
+    "alternated; medians; load average before $load2, after $load3"
+printf '%4s %7s %-8s %10s %17s %9s %9s %9s %7s %8s\n' regs clients protocol req/s min..max \
     p50_us p99_us p99.9_us srv_us lost
 for regs in "${registers[@]}"; do
     for p in "${protos[@]}"; do
-        row "$tmp/op.$p.$regs" "$regs" "${open_rate[$regs]}" "$p"
-        printf ' %8.0f\n' "$(values "$tmp/op.$p.$regs" lost | median)"
+        row "$tmp/op.$p.$regs" "$regs" "${open_clients[$regs]}" "$p"
+        printf ' %8.0f   rate %s\n' "$(values "$tmp/op.$p.$regs" lost | median)" "${open_rate[$regs]}"
     done
 done
 echo "raw runs:"

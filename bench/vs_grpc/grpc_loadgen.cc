@@ -11,8 +11,8 @@
 // on client k mod N (several may then be outstanding on one client), and its
 // latency runs from that due time, not from when it went out: a stalled
 // server is charged for every request it held up (no coordinated omission).
-// A queue busy-polls when the next send is due within a millisecond (gRPC's
-// own poller waits in whole milliseconds).
+// The sends come from a thread of their own sleeping to each due time
+// (gRPC's poller waits in whole milliseconds), on the same core.
 //
 // Output, one line, the fields of mcp_loadgen:
 //   transport=grpc connections=N window=1 seconds=S sent= answered= lost=0 naks=0 not_ok=
@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -85,49 +86,54 @@ class Worker
     void Run(uint64_t start, uint64_t measure_from, uint64_t end, double rate)
     {
         measure_from_ = measure_from;
+        std::thread sender;
         if (rate <= 0) {
+            std::lock_guard<std::mutex> lock(mu_);
             for (int i = 0; i < (int)stubs_.size(); i++)
                 Issue(i, now_ns());
+        } else {
+            // Open loop: a thread of its own sends Read k at start + k / rate
+            // (clock_nanosleep, 1 ns timer slack) while this one takes answers.
+            sender = std::thread([this, start, end, rate] {
+                prctl(PR_SET_TIMERSLACK, 1UL);
+                for (uint64_t k = 0;; k++) {
+                    uint64_t due = start + (uint64_t)((double)k * 1e9 / rate);
+                    if (due >= end)
+                        break;
+                    struct timespec ts = {(time_t)(due / 1000000000u), (long)(due % 1000000000u)};
+                    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) != 0) {
+                    }
+                    std::lock_guard<std::mutex> lock(mu_);
+                    Issue((int)(k % stubs_.size()), due);
+                }
+            });
         }
-        uint64_t k = 0; // open loop: the next Read due, at start + k / rate
         for (;;) {
             uint64_t now = now_ns();
             if (now >= end)
                 break;
-            uint64_t next_due = end;
-            if (rate > 0) {
-                for (;;) {
-                    uint64_t due = start + (uint64_t)((double)k * 1e9 / rate);
-                    if (due > now) {
-                        next_due = due;
-                        break;
-                    }
-                    Issue((int)(k % stubs_.size()), due);
-                    k++;
-                }
-            }
-            // Block in whole milliseconds only when the next send is that far off.
-            gpr_timespec deadline = gpr_inf_past(GPR_CLOCK_MONOTONIC);
-            if (rate <= 0 || next_due - now > 1000000)
-                deadline = gpr_time_add(
-                    gpr_now(GPR_CLOCK_MONOTONIC),
-                    gpr_time_from_nanos((int64_t)std::min<uint64_t>(next_due - now, 10000000) -
-                                            (rate > 0 ? 1000000 : 0),
-                                        GPR_TIMESPAN));
+            gpr_timespec deadline =
+                gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
+                             gpr_time_from_nanos((int64_t)std::min<uint64_t>(end - now, 10000000),
+                                                 GPR_TIMESPAN));
             void *tag;
             bool ok;
-            auto st = cq_.AsyncNext(&tag, &ok, deadline);
-            while (st == grpc::CompletionQueue::GOT_EVENT) {
+            if (cq_.AsyncNext(&tag, &ok, deadline) == grpc::CompletionQueue::GOT_EVENT) {
+                std::lock_guard<std::mutex> lock(mu_);
                 Done(static_cast<Call *>(tag), rate <= 0);
-                st = cq_.AsyncNext(&tag, &ok, gpr_inf_past(GPR_CLOCK_MONOTONIC));
             }
         }
+        if (sender.joinable())
+            sender.join();
         // Unanswered Reads are cancelled and drained; they count in neither figure.
-        stop_ = true;
-        for (Call *c : outstanding_)
-            c->ctx.TryCancel();
         void *tag;
         bool ok;
+        {
+            std::lock_guard<std::mutex> lock(mu_);
+            stop_ = true;
+            for (Call *c : outstanding_)
+                c->ctx.TryCancel();
+        }
         while (!outstanding_.empty() && cq_.Next(&tag, &ok))
             Done(static_cast<Call *>(tag), false);
         cq_.Shutdown();
@@ -181,6 +187,7 @@ class Worker
     std::vector<Call *> outstanding_;
     uint64_t measure_from_ = 0;
     bool stop_ = false;
+    std::mutex mu_; // the sender thread's Issue against the answers' Done
 };
 
 double percentile_us(const std::vector<uint32_t> &sorted, double p)

@@ -6,7 +6,7 @@
 #   bench/vs_grpc/smoke.sh BUILD_DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-out=$(ROUNDS=1 SECONDS_PER_RUN=0.15 WARMUP=0.05 CLIENTS="1 100" REGISTERS=125 OPEN_CLIENTS=10 \
+out=$(ROUNDS=1 SECONDS_PER_RUN=0.15 WARMUP=0.05 CLIENTS="1 100" REGISTERS=125 \
     "$here/../vs_grpc.sh" "$1")
 echo "$out"
 fail() {

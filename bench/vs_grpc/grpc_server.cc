@@ -65,9 +65,16 @@ class Call
     void Serve()
     {
         uint32_t device = req_.device(), addr = req_.addr(), count = req_.count();
+        // MCP's fields are u8/u16; what does not fit gets the status §2 would
+        // give (device, then count, then range; sim_register_status's order).
         enum mcp_status st = MCP_STATUS_UNKNOWN_DEVICE;
-        if (device < MCP_BROADCAST_DEVICE && addr <= 0xFFFF && count <= 0xFFFF)
-            st = sim_register_status(&g_devices, (uint8_t)device, (uint16_t)addr, (uint16_t)count);
+        if (device < MCP_BROADCAST_DEVICE) {
+            st =
+                sim_register_status(&g_devices, (uint8_t)device, addr > 0xFFFF ? 0 : (uint16_t)addr,
+                                    count > 0xFFFF ? 0 : (uint16_t)count);
+            if (st == MCP_STATUS_OK && addr > 0xFFFF)
+                st = MCP_STATUS_ILLEGAL_ADDRESS;
+        }
         resp_.set_status(st);
         if (st != MCP_STATUS_OK)
             return;

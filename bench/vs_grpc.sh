@@ -19,7 +19,9 @@
 # mcp-udp, mcp-tcp, grpc in turn, and the rounds repeat that order
 # (A B C A B C ...). Figures are medians over the rounds, with the min..max of
 # requests/s; srv_us is the server's CPU time (user + system, all its
-# threads) per answered request, the figure a busy machine disturbs least.
+# threads) per answered request, the figure a busy machine disturbs least;
+# gen_us the load generator's (/usr/bin/time), to see which side is the
+# bottleneck.
 #
 # Open loop: then, for each register count, a fixed rate of half the lowest
 # of the protocols' closed-loop peaks (the best median over CLIENTS), over as
@@ -85,6 +87,15 @@ tcp_url=$(grep -m1 '^listening tcp://' "$tmp/sim.out" | cut -d' ' -f2)
 grpc_addr=$(grep -m1 '^listening grpc://' "$tmp/gsrv.out" | cut -d' ' -f2 | sed 's|^grpc://||')
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# timed CMD...: runs it, then appends its CPU seconds (user + system) to $out
+timed() {
+    local rc=0
+    /usr/bin/time -f 'gen_cpu_s=%U %S' -o "$out.time" "$@" || rc=$?
+    awk '/^gen_cpu_s=/ { sub("gen_cpu_s=", ""); printf "gen_cpu_s=%.2f\n", $1 + $2 }' \
+        "$out.time" >>"$out.gen"
+    rm -f "$out.time"
+    return $rc
+}
 
 # run PROTO REGS CLIENTS OUT [RATE]: one load run, its line in OUT with the
 # server's CPU ticks appended.
@@ -98,21 +109,23 @@ run() {
     mcp-udp | mcp-tcp)
         local url=$udp_url
         [[ $proto == mcp-tcp ]] && url=$tcp_url
-        taskset -c "$gen_cpu" "$gen" --target "$url" --connections "$n" --window 1 \
+        timed taskset -c "$gen_cpu" "$gen" --target "$url" --connections "$n" --window 1 \
             --count "$regs" --seconds "$secs" --warmup "$warmup" "${extra[@]}" >"$out" || true
         ;;
     grpc)
-        taskset -c "$gen_cpu" "$ggen" --target "$grpc_addr" --clients "$n" --count "$regs" \
+        timed taskset -c "$gen_cpu" "$ggen" --target "$grpc_addr" --clients "$n" --count "$regs" \
             --seconds "$secs" --warmup "$warmup" "${extra[@]}" >"$out" || true
         ;;
     esac
     local line
-    line=$(cat "$out")
+    line=$(head -1 "$out")
     if [[ -z $line || $(field answered "$line") == 0 || $(field not_ok "$line") != 0 ]]; then
         echo "vs_grpc: $proto, $regs registers, $n clients${rate:+, rate $rate}: bad run: '$line'" >&2
         exit 4
     fi
     echo "cpu_ticks=$(($(cpu_ticks "$pid") - c0))" >>"$out"
+    cat "$out.gen" >>"$out"
+    rm -f "$out.gen"
 }
 
 field() { sed -n "s/.*\b$1=\([0-9.]*\).*/\1/p" <<<"$2" | head -1; }
@@ -129,14 +142,22 @@ srv_us() {
             'BEGIN { print (rate > 0 ? t / hz * 1e6 / (rate * (s + w)) : 0) }'
     done | median
 }
+# gen_us PREFIX: the same for the load generator (its whole run: connecting
+# included, which weighs with 1,000 gRPC channels)
+gen_us() {
+    for r in $(seq "$rounds"); do
+        awk -v c="$(field gen_cpu_s "$(cat "$1.$r")")" -v rate="$(field rate "$(cat "$1.$r")")" \
+            -v s="$secs" -v w="$warmup" 'BEGIN { print (rate > 0 ? c * 1e6 / (rate * (s + w)) : 0) }'
+    done | median
+}
 # row PREFIX LABEL...: one table line
 row() {
     local p=$1
     shift
-    printf '%4s %7s %-8s %10.0f %17s %9.1f %9.1f %9.1f %7.2f' "$@" \
+    printf '%4s %7s %-8s %10.0f %17s %9.1f %9.1f %9.1f %7.2f %7.2f' "$@" \
         "$(values "$p" rate | median)" "$(values "$p" rate | minmax)" \
         "$(values "$p" p50_us | median)" "$(values "$p" p99_us | median)" \
-        "$(values "$p" p999_us | median)" "$(srv_us "$p")"
+        "$(values "$p" p999_us | median)" "$(srv_us "$p")" "$(gen_us "$p")"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
@@ -155,8 +176,8 @@ load1=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "closed loop: $rounds rounds x ${secs}s (+${warmup}s warm-up) per cell, alternated" \
     "${protos[*]}; servers on CPU $sim_cpu, load generators on CPU $gen_cpu; medians;" \
     "load average before $load0, after $load1"
-printf '%4s %7s %-8s %10s %17s %9s %9s %9s %7s %8s\n' regs clients protocol req/s min..max \
-    p50_us p99_us p99.9_us srv_us x_grpc
+printf '%4s %7s %-8s %10s %17s %9s %9s %9s %7s %7s %8s\n' regs clients protocol req/s \
+    min..max p50_us p99_us p99.9_us srv_us gen_us x_grpc
 for regs in "${registers[@]}"; do
     for n in "${clients[@]}"; do
         g=$(values "$tmp/cl.grpc.$regs.$n" rate | median)
@@ -196,8 +217,8 @@ echo
 echo "open loop: a fixed rate, half the lowest closed-loop peak above, over as many clients" \
     "as that peak had; latency from each request's due time; $rounds rounds x ${secs}s" \
     "alternated; medians; load average before $load2, after $load3"
-printf '%4s %7s %-8s %10s %17s %9s %9s %9s %7s %8s\n' regs clients protocol req/s min..max \
-    p50_us p99_us p99.9_us srv_us lost
+printf '%4s %7s %-8s %10s %17s %9s %9s %9s %7s %7s %8s\n' regs clients protocol req/s \
+    min..max p50_us p99_us p99.9_us srv_us gen_us lost
 for regs in "${registers[@]}"; do
     for p in "${protos[@]}"; do
         row "$tmp/op.$p.$regs" "$regs" "${open_clients[$regs]}" "$p"

@@ -10,7 +10,8 @@
  * sent on connection k mod N (up to 255 outstanding there; --window is not
  * used), and its latency runs from that due time, not from when it went out:
  * a stalled server is charged for every request it held up (no coordinated
- * omission). The loop busy-polls when the next send is due within 1 ms.
+ * omission). Between sends it sleeps in epoll_pwait2 to the next due time
+ * (1 ns timer slack), as grpc_loadgen's sender does.
  *
  * Output, one line: transport=udp connections=4 window=16 seconds=3.00
  *   sent=... answered=... lost=... naks=... not_ok=... [rate_target=...] rate=...
@@ -427,21 +428,22 @@ int main(int argc, char **argv)
         }
         if (now >= end)
             break;
-        int timeout_ms = 10;
+        uint64_t wait_ns = 10000000;
         if (rate > 0) {
             uint64_t due;
             while ((due = start + (uint64_t)((double)k * 1e9 / rate)) <= now &&
                    send_due(&conns[k % (uint64_t)connections], &t, due))
                 k++;
-            /* block in whole milliseconds only when the next send is that far off */
-            timeout_ms = due > now + 1000000 ? (int)((due - now) / 1000000) - 1 : 0;
-            if (timeout_ms > 10)
-                timeout_ms = 10;
+            /* sleep to the next due time (or until an answer comes) */
+            wait_ns = due > now ? due - now : 0;
+            if (wait_ns > 10000000)
+                wait_ns = 10000000;
         } else {
             for (int i = 0; i < connections; i++)
                 fill_window(&conns[i], &t, (unsigned)window);
         }
-        int n = epoll_wait(epfd, events, 64, timeout_ms);
+        struct timespec wait = {.tv_sec = 0, .tv_nsec = (long)wait_ns};
+        int n = epoll_pwait2(epfd, events, 64, &wait, NULL);
         for (int i = 0; i < n; i++)
             read_ready(events[i].data.ptr, &t);
         if (now >= next_expire) {

@@ -7,8 +7,16 @@
  * server, by the echoed frame's own seq). Requests unanswered after 200 ms
  * count as lost and free their slot.
  *
+ * Open loop (--rate R): request k is due at start + k/R whatever came back,
+ * sent on connection k mod N (up to 255 outstanding there; --window is not
+ * used), and its latency runs from that due time, not from when it went out:
+ * a stalled server is charged for every request it held up (no coordinated
+ * omission). Between sends it sleeps in epoll_pwait2 to the next due time
+ * (1 ns timer slack), as grpc_loadgen's sender does.
+ *
  * Output, one line: transport=udp connections=4 window=16 seconds=3.00
- *   sent=... answered=... lost=... naks=... not_ok=... rate=... p50_us=... p99_us=... max_us=...
+ *   sent=... answered=... lost=... naks=... not_ok=... [rate_target=...] rate=...
+ *   p50_us=... p99_us=... p999_us=... max_us=...
  */
 #include <errno.h>
 #include <poll.h>
@@ -16,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -203,6 +212,39 @@ static void fill_window(struct conn *c, struct totals *t, unsigned window)
     }
 }
 
+/*
+ * Open loop: sends request k (due at due_ns, its latency origin) on c.
+ * Returns false when c has no free seq (255 outstanding): it is sent later,
+ * still charged from due_ns.
+ */
+static bool send_due(struct conn *c, struct totals *t, uint64_t due_ns)
+{
+    uint8_t s = c->next_seq;
+    if (c->outstanding[s])
+        return false;
+    c->next_seq++;
+    c->outstanding[s] = true;
+    c->sent_ns[s] = due_ns;
+    c->inflight++;
+    t->sent++;
+    uint8_t req[REQUEST_MAX];
+    size_t len = build_request(s, req), off = 0;
+    while (off < len) {
+        ssize_t w = send(c->fd, req + off, len - off, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 && c->tcp && errno == EAGAIN) {
+            struct pollfd p = {.fd = c->fd, .events = POLLOUT};
+            poll(&p, 1, 100);
+            continue;
+        }
+        if (w < 0)
+            break; /* it will time out as lost */
+        off += (size_t)w;
+    }
+    return true;
+}
+
 static void read_ready(struct conn *c, struct totals *t)
 {
     uint64_t now = now_ns();
@@ -262,7 +304,7 @@ int main(int argc, char **argv)
     gchar *devices = NULL;
     gint addr = 0x10, count = 1, spread = 1, stride = 2;
     gint connections = 4, window = 16;
-    gdouble seconds = 3, warmup = 0.5;
+    gdouble seconds = 3, warmup = 0.5, rate = 0;
     gboolean heartbeat = FALSE;
     GOptionEntry entries[] = {
         {"target", 't', 0, G_OPTION_ARG_STRING_ARRAY, &targets,
@@ -282,6 +324,10 @@ int main(int argc, char **argv)
          "Requests in flight per socket (1..128), default 16", "N"},
         {"seconds", 's', 0, G_OPTION_ARG_DOUBLE, &seconds, "Measured duration, default 3", "S"},
         {"warmup", 0, 0, G_OPTION_ARG_DOUBLE, &warmup, "Unmeasured warm-up, default 0.5", "S"},
+        {"rate", 0, 0, G_OPTION_ARG_DOUBLE, &rate,
+         "Open loop: R requests/s on a fixed schedule, latency from each one's due time "
+         "(--window unused)",
+         "R"},
         {"heartbeat", 0, 0, G_OPTION_ARG_NONE, &heartbeat, "Send HEARTBEATs instead of READs",
          NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
@@ -331,11 +377,12 @@ int main(int argc, char **argv)
     pattern.spread = (unsigned)spread;
     pattern.stride = (unsigned)stride;
     if (connections < 1 || connections > 1024 || window < 1 || window > 128 || !(seconds > 0) ||
-        warmup < 0) {
-        fprintf(stderr, "mcp_loadgen: bad --connections, --window or --seconds\n");
+        warmup < 0 || rate < 0) {
+        fprintf(stderr, "mcp_loadgen: bad --connections, --window, --seconds or --rate\n");
         return 2;
     }
     bool tcp = eps[0].kind == MCP_ENDPOINT_TCP;
+    prctl(PR_SET_TIMERSLACK, 1UL); /* sleeps end when asked, for the open loop's schedule */
     int epfd = epoll_create1(0);
     struct conn *conns = g_new0(struct conn, (gsize)connections);
     for (int i = 0; i < connections; i++) {
@@ -371,6 +418,7 @@ int main(int argc, char **argv)
     uint64_t end = measure_from + (uint64_t)(seconds * 1e9);
     bool measuring = false;
     uint64_t next_expire = start + 10000000ull;
+    uint64_t k = 0; /* open loop: the next request due, at start + k / rate */
     struct epoll_event events[64];
     for (;;) {
         uint64_t now = now_ns();
@@ -381,9 +429,22 @@ int main(int argc, char **argv)
         }
         if (now >= end)
             break;
-        for (int i = 0; i < connections; i++)
-            fill_window(&conns[i], &t, (unsigned)window);
-        int n = epoll_wait(epfd, events, 64, 10);
+        uint64_t wait_ns = 10000000;
+        if (rate > 0) {
+            uint64_t due;
+            while ((due = start + (uint64_t)((double)k * 1e9 / rate)) <= now &&
+                   send_due(&conns[k % (uint64_t)connections], &t, due))
+                k++;
+            /* sleep to the next due time (or until an answer comes) */
+            wait_ns = due > now ? due - now : 0;
+            if (wait_ns > 10000000)
+                wait_ns = 10000000;
+        } else {
+            for (int i = 0; i < connections; i++)
+                fill_window(&conns[i], &t, (unsigned)window);
+        }
+        struct timespec wait = {.tv_sec = 0, .tv_nsec = (long)wait_ns};
+        int n = epoll_pwait2(epfd, events, 64, &wait, NULL);
         for (int i = 0; i < n; i++)
             read_ready(events[i].data.ptr, &t);
         if (now >= next_expire) {
@@ -394,12 +455,16 @@ int main(int argc, char **argv)
     }
     qsort(t.samples_ns, t.nsamples, sizeof t.samples_ns[0], cmp_u32);
     printf("transport=%s connections=%d window=%d seconds=%.2f sent=%llu answered=%llu "
-           "lost=%llu naks=%llu not_ok=%llu rate=%.0f p50_us=%.1f p99_us=%.1f max_us=%.1f\n",
+           "lost=%llu naks=%llu not_ok=%llu",
            tcp ? "tcp" : "udp", connections, window, seconds, (unsigned long long)t.sent,
            (unsigned long long)t.answered, (unsigned long long)t.lost, (unsigned long long)t.naks,
-           (unsigned long long)t.not_ok, (double)t.answered / seconds,
-           percentile_us(t.samples_ns, t.nsamples, 0.50),
+           (unsigned long long)t.not_ok);
+    if (rate > 0)
+        printf(" rate_target=%.0f", rate);
+    printf(" rate=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f\n",
+           (double)t.answered / seconds, percentile_us(t.samples_ns, t.nsamples, 0.50),
            percentile_us(t.samples_ns, t.nsamples, 0.99),
+           percentile_us(t.samples_ns, t.nsamples, 0.999),
            t.nsamples ? t.samples_ns[t.nsamples - 1] / 1000.0 : 0.0);
     for (int i = 0; i < connections; i++)
         close(conns[i].fd);

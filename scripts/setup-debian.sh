@@ -17,5 +17,9 @@ apt-get install -y -q --no-install-recommends \
     debootstrap man-db
 # The JSON schema checks of the tools' --json output (test/mcpreplay).
 apt-get install -y -q --no-install-recommends python3-jsonschema
+# gRPC for the optional benchmark bench/vs_grpc (-DMCP_BENCH_GRPC=ON, built and smoke-tested
+# by scripts/test.sh); the default build does not need it.
+apt-get install -y -q --no-install-recommends \
+    libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
 # Debian packages (cpack -G DEB with dpkg-shlibdeps, cmake/Packaging.cmake) and their check.
 apt-get install -y -q --no-install-recommends dpkg-dev file lintian

@@ -15,8 +15,8 @@ took() {
     t=$SECONDS
 }
 
-echo "== build (warnings are errors)"
-scripts/build.sh
+echo "== build (warnings are errors; with the optional gRPC benchmark, bench/vs_grpc)"
+scripts/build.sh -DMCP_BENCH_GRPC=ON
 took build
 echo "== tests"
 ctest --test-dir build --output-on-failure -j"$jobs"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mcpsim (MCP over UDP and TCP) against a gRPC server doing the same READ work
 # (bench/vs_grpc/), side by side in one run. Needs a build with
 # -DMCP_BENCH_GRPC=ON.

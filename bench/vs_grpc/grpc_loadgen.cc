@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // grpc_loadgen: the gRPC counterpart of bench/mcp_loadgen for bench/vs_grpc.sh.
 // Drives mcpbench.Device/Read (mcpread.proto) with gRPC's asynchronous client
 // API: one completion queue and one thread per core this process may run on

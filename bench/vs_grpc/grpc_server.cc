@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // grpc_server: the gRPC side of bench/vs_grpc.sh. Serves mcpbench.Device/Read
 // (mcpread.proto) from the same in-memory device as mcpsim: mcpsim_core's
 // register store (sim_devices_*), the same status rules (sim_register_status)

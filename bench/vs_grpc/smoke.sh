@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # ctest bench.vs_grpc.smoke: bench/vs_grpc.sh for about two seconds. Both
 # protocols really run (closed loop at 1 and 100 clients, then open loop,
 # 125 registers), and the table's figures and the last line must be there

@@ -16,6 +16,6 @@ while IFS= read -r f; do
         echo "FAIL: $f has no SPDX-License-Identifier: GPL-2.0-or-later in its first 5 lines" >&2
         missing=$((missing + 1))
     fi
-done < <(git ls-files -- '*.c' '*.h' '*.cpp' '*.cc' '*.py' '*.sh' '*CMakeLists.txt' '*.cmake' .ci/run)
+done < <(git ls-files -- '*.c' '*.h' '*.cpp' '*.cc' '*.proto' '*.py' '*.sh' '*CMakeLists.txt' '*.cmake' .ci/run)
 echo "spdx: $checked files checked, $missing without the licence line"
 [ "$missing" -eq 0 ]

@@ -44,6 +44,11 @@ struct slot {
     bool resend_pending;
     int64_t resend_due;
     bool crc_naked; /* NAKed BAD_CRC: the device's SEQ_GAP NAK for the same loss may follow */
+    /* Once its request is answered: how many more answers our own extra copies of this
+     * frame may still draw (resends - 1: a device NAKs BAD_CRC as L + 1, so a second bad
+     * frame arriving before the first one's resend names the first again, and it is sent
+     * a third time; the device rightly answers each copy it takes). */
+    unsigned spare_answers;
 };
 
 struct mcp_master {
@@ -228,6 +233,7 @@ void mcp_master_sent(struct mcp_master *m, const uint8_t *bytes, size_t len, uin
     s->len = len;
     s->resends = 0;
     s->crc_naked = false;
+    s->spare_answers = 0;
     m->next_seq = (uint8_t)(seq + 1);
     m->stats.sent++;
     if (id == 0 || !mcp_expects_answer(cmd, bytes + MCP_HEADER_LEN, len - MCP_OVERHEAD))
@@ -334,6 +340,14 @@ static void on_response(struct mcp_master *m, const uint8_t *bytes, size_t len, 
     struct req *r = NULL;
     if (mcp_match_response(&m->table, bytes[MCP_HEADER_LEN], bytes[4], &id))
         r = lookup(m, id);
+    struct slot *s = &m->slots[bytes[MCP_HEADER_LEN]];
+    if (r == NULL && s->used && s->spare_answers > 0 && s->len > 4 &&
+        (bytes[4] & 0x7F) == s->bytes[4]) {
+        /* An answer to a copy we sent again ourselves, not the device answering twice. */
+        s->spare_answers--;
+        m->stats.answers_to_copies++;
+        return;
+    }
     if (r == NULL) {
         m->stats.unmatched++;
         struct mcp_master_event ev = {.kind = MCP_MASTER_UNMATCHED, .bytes = bytes, .len = len};
@@ -351,6 +365,8 @@ static void on_response(struct mcp_master *m, const uint8_t *bytes, size_t len, 
     m->stats.answered++;
     if (r->resends > 0)
         m->stats.answered_after_resend++;
+    if (s->req == r)
+        s->spare_answers = s->resends > 1 ? s->resends - 1 : 0;
     if (ev.late)
         m->stats.late++;
     settle(m, r);
@@ -479,5 +495,6 @@ void mcp_master_stats_add(struct mcp_master_stats *a, const struct mcp_master_st
     a->timeouts += b->timeouts;
     a->expired += b->expired;
     a->unmatched += b->unmatched;
+    a->answers_to_copies += b->answers_to_copies;
     a->forgotten += b->forgotten;
 }

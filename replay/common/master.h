@@ -87,6 +87,9 @@ struct mcp_master_stats {
     uint64_t timeouts;  /* requests that passed timeout_ns unanswered */
     uint64_t expired;   /* ... and stayed unanswered until late_ns */
     uint64_t unmatched; /* responses matching no waiting request */
+    /* responses to a frame we sent more than twice, after its request was answered:
+     * answers to our own extra copies (at most resends - 1 a frame), not unmatched */
+    uint64_t answers_to_copies;
     uint64_t forgotten; /* requests expired early: over MCP_MASTER_MAX_OPEN open at once */
 };
 

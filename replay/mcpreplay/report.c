@@ -138,6 +138,9 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
                 m->resends, m->answered_after_resend, m->gave_up, m->late, m->unmatched);
         if (m->naks_unknown)
             fprintf(out, ", %" G_GUINT64_FORMAT " NAKs for frames never sent", m->naks_unknown);
+        if (m->answers_to_copies)
+            fprintf(out, ", %" G_GUINT64_FORMAT " answers to our own extra copies of a frame",
+                    m->answers_to_copies);
         if (m->forgotten)
             fprintf(out,
                     ", %" G_GUINT64_FORMAT " requests given up unanswered early (over %d awaited "
@@ -514,9 +517,10 @@ bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, G
                                ",\"answered_after_resend\":%" G_GUINT64_FORMAT
                                ",\"gave_up\":%" G_GUINT64_FORMAT ",\"late\":%" G_GUINT64_FORMAT
                                ",\"unmatched\":%" G_GUINT64_FORMAT
-                               ",\"naks_for_unsent\":%" G_GUINT64_FORMAT ",\"naks\":{",
+                               ",\"naks_for_unsent\":%" G_GUINT64_FORMAT
+                               ",\"answers_to_copies\":%" G_GUINT64_FORMAT ",\"naks\":{",
                                m->resends, m->answered_after_resend, m->gave_up, m->late,
-                               m->unmatched, m->naks_unknown);
+                               m->unmatched, m->naks_unknown, m->answers_to_copies);
         json_naks(j, m->naks);
         g_string_append(j, "}}");
     }

@@ -189,6 +189,51 @@ static void test_bad_crc_resend_fixed(void)
     free_log(&l);
 }
 
+/* A second bad frame before the first one's resend draws a BAD_CRC NAK naming the first
+ * again (L + 1): that frame goes out three times and the device answers two copies. The
+ * second answer is an answer to our own copy, not unmatched; a third is unmatched, and so
+ * is any second answer to a frame sent once (a device answering twice, h19 #13). */
+static void test_answers_to_copies(void)
+{
+    struct log l = {0};
+    struct mcp_master *m = new_master(&l, 3);
+    uint8_t req[64], buf[64];
+    size_t rn = read_req(8, req);
+    req[rn - 1] ^= 0xFF; /* the original is spoiled */
+    mcp_master_sent(m, req, rn, 1, 0);
+    size_t n = nak(0, 8, MCP_NAK_BAD_CRC, buf);
+    mcp_master_received(m, buf, n, true, 1 * MS);
+    g_assert_true(mcp_master_tick(m, 1 * MS));
+    n = nak(1, 8, MCP_NAK_BAD_CRC, buf); /* frame 9 spoiled too, named as L + 1 = 8 */
+    mcp_master_received(m, buf, n, true, 2 * MS);
+    g_assert_true(mcp_master_tick(m, 2 * MS));
+    g_assert_cmpuint(l.resent->len, ==, 2);
+    n = status_rsp(2, 8, MCP_CMD_READ, MCP_STATUS_ILLEGAL_ADDRESS, buf);
+    mcp_master_received(m, buf, n, true, 3 * MS);
+    const struct mcp_master_stats *st = mcp_master_stats(m);
+    g_assert_cmpuint(st->answered, ==, 1);
+    g_assert_cmpuint(st->unmatched, ==, 0);
+    n = status_rsp(3, 8, MCP_CMD_READ, MCP_STATUS_ILLEGAL_ADDRESS, buf);
+    mcp_master_received(m, buf, n, true, 4 * MS);
+    g_assert_cmpuint(st->answers_to_copies, ==, 1);
+    g_assert_cmpuint(st->unmatched, ==, 0);
+    n = status_rsp(4, 8, MCP_CMD_READ, MCP_STATUS_ILLEGAL_ADDRESS, buf);
+    mcp_master_received(m, buf, n, true, 5 * MS); /* three copies sent, one was spoiled */
+    g_assert_cmpuint(st->answers_to_copies, ==, 1);
+    g_assert_cmpuint(st->unmatched, ==, 1);
+    /* A frame sent once and answered twice: the second answer is unmatched. */
+    rn = read_req(10, req);
+    mcp_master_sent(m, req, rn, 2, 6 * MS);
+    n = status_rsp(5, 10, MCP_CMD_READ, MCP_STATUS_ILLEGAL_ADDRESS, buf);
+    mcp_master_received(m, buf, n, true, 7 * MS);
+    mcp_master_received(m, buf, n, true, 8 * MS);
+    g_assert_cmpuint(st->answered, ==, 2);
+    g_assert_cmpuint(st->answers_to_copies, ==, 1);
+    g_assert_cmpuint(st->unmatched, ==, 2);
+    mcp_master_free(m);
+    free_log(&l);
+}
+
 /* Retries are bounded; BAD_LENGTH is never resent; a NAK for an unsent seq is only counted. */
 static void test_give_up(void)
 {
@@ -317,6 +362,7 @@ int main(int argc, char **argv)
     g_test_add_func("/master/answer", test_answer);
     g_test_add_func("/master/busy-resend", test_busy_resend);
     g_test_add_func("/master/bad-crc-resend-fixed", test_bad_crc_resend_fixed);
+    g_test_add_func("/master/answers-to-copies", test_answers_to_copies);
     g_test_add_func("/master/give-up", test_give_up);
     g_test_add_func("/master/late-and-expired", test_late_and_expired);
     g_test_add_func("/master/numbering-broadcast", test_numbering_broadcast);

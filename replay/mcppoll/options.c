@@ -63,9 +63,7 @@ static const char description[] =
     "  6  an output (-w, --json=FILE, --csv) cannot be created or written (was 2 before 0.2)\n"
     "See mcppoll(1).";
 
-static bool fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-
-static bool fail(GError **error, const char *fmt, ...)
+bool mp_usage_error(GError **error, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -131,10 +129,11 @@ bool mp_parse_devices(const char *text, uint8_t *ids, size_t *n, GError **error)
     }
     g_strfreev(parts);
     if (!ok)
-        return fail(error,
-                    "scan: bad device list '%s' (ids 0..254 and ranges LOW-HIGH, comma-separated, "
-                    "e.g. 1-10,20)",
-                    text);
+        return mp_usage_error(
+            error,
+            "scan: bad device list '%s' (ids 0..254 and ranges LOW-HIGH, comma-separated, "
+            "e.g. 1-10,20)",
+            text);
     *n = 0;
     for (int d = 0; d < 255; d++)
         if (seen[d])
@@ -147,10 +146,10 @@ static bool number_arg(const char *what, const char *text, long min, long max, l
                        GError **error)
 {
     if (text == NULL)
-        return fail(error, "missing %s", what);
+        return mp_usage_error(error, "missing %s", what);
     if (!mp_parse_number(text, min, max, out))
-        return fail(error, "%s: '%s' is not a number from %ld to %ld (decimal or 0x hex)", what,
-                    text, min, max);
+        return mp_usage_error(error, "%s: '%s' is not a number from %ld to %ld (decimal or 0x hex)",
+                              what, text, min, max);
     return true;
 }
 
@@ -162,25 +161,28 @@ static bool parse_hex(const char *text, struct mp_options *o, GError **error)
         if (isspace((unsigned char)*p) || *p == ':' || *p == '-')
             continue;
         if (!isxdigit((unsigned char)*p))
-            return fail(error, "raw: '%c' is not a hex digit", *p);
+            return mp_usage_error(error, "raw: '%c' is not a hex digit", *p);
         int v = g_ascii_xdigit_value(*p);
         if (half < 0) {
             half = v;
             continue;
         }
         if (n >= sizeof o->raw)
-            return fail(error, "raw: longer than the largest frame (%d bytes)", MCP_MAX_FRAME);
+            return mp_usage_error(error, "raw: longer than the largest frame (%d bytes)",
+                                  MCP_MAX_FRAME);
         o->raw[n++] = (uint8_t)(half << 4 | v);
         half = -1;
     }
     if (half >= 0)
-        return fail(error, "raw: an odd number of hex digits");
+        return mp_usage_error(error, "raw: an odd number of hex digits");
     size_t header = MCP_HEADER_LEN + (o->raw_crc ? 1 : 0);
     if (n < header)
-        return fail(error, "raw: a frame has at least %zu bytes here (magic, seq, length, cmd%s)",
-                    header, o->raw_crc ? ", check" : "");
+        return mp_usage_error(
+            error, "raw: a frame has at least %zu bytes here (magic, seq, length, cmd%s)", header,
+            o->raw_crc ? ", check" : "");
     if (!o->raw_crc && n + 1 > sizeof o->raw)
-        return fail(error, "raw: longer than the largest frame (%d bytes)", MCP_MAX_FRAME);
+        return mp_usage_error(error, "raw: longer than the largest frame (%d bytes)",
+                              MCP_MAX_FRAME);
     o->raw_len = n;
     return true;
 }
@@ -198,30 +200,33 @@ static bool parse_command(char **args, struct mp_options *o, GError **error)
         /* With --map, the word after DEVICE is an item's name (names start with a letter). */
         o->by_name = argc >= 2 && (rd ? g_ascii_isalpha(a[1][0]) : strchr(a[1], '=') != NULL);
         if (argc < 2 || (rd && !o->by_name && argc != 3) || (!rd && !o->by_name && argc < 3))
-            return fail(error, rd ? "usage: read DEVICE ADDR COUNT, or with --map: read DEVICE "
-                                    "NAME... or read DEVICE all"
-                                  : "usage: write DEVICE ADDR VALUE..., or with --map: write "
-                                    "DEVICE NAME=VALUE...");
+            return mp_usage_error(error,
+                                  rd ? "usage: read DEVICE ADDR COUNT, or with --map: read DEVICE "
+                                       "NAME... or read DEVICE all"
+                                     : "usage: write DEVICE ADDR VALUE..., or with --map: write "
+                                       "DEVICE NAME=VALUE...");
         if (!number_arg("DEVICE", a[0], 0, 255, &v, error))
             return false;
         o->device = (uint8_t)v;
         if (rd && o->device == MCP_BROADCAST_DEVICE)
-            return fail(error, "read: device 255 is the broadcast address: nobody answers it");
+            return mp_usage_error(error,
+                                  "read: device 255 is the broadcast address: nobody answers it");
         if (o->by_name) {
             if (o->map_path == NULL)
-                return fail(error,
-                            rd ? "read: '%s' is not an address; items are read by name with "
-                                 "--map FILE"
-                               : "write: '%s': items are written by name with --map FILE",
-                            a[1]);
+                return mp_usage_error(
+                    error,
+                    rd ? "read: '%s' is not an address; items are read by name with "
+                         "--map FILE"
+                       : "write: '%s': items are written by name with --map FILE",
+                    a[1]);
             if (o->type_name != NULL)
-                return fail(error,
-                            "--type applies to %s DEVICE ADDR ...: a map's items have "
-                            "their own types",
-                            name);
+                return mp_usage_error(error,
+                                      "--type applies to %s DEVICE ADDR ...: a map's items have "
+                                      "their own types",
+                                      name);
             for (size_t i = 1; !rd && i < argc; i++)
                 if (strchr(a[i], '=') == NULL || a[i][0] == '=')
-                    return fail(error, "write: '%s' is not NAME=VALUE", a[i]);
+                    return mp_usage_error(error, "write: '%s' is not NAME=VALUE", a[i]);
             o->args = g_strdupv(a + 1);
             return true;
         }
@@ -236,8 +241,8 @@ static bool parse_command(char **args, struct mp_options *o, GError **error)
             return true;
         }
         if (argc - 2 > MCP_MAX_REGISTERS)
-            return fail(error, "write: %zu values; at most %d fit in one WRITE", argc - 2,
-                        MCP_MAX_REGISTERS);
+            return mp_usage_error(error, "write: %zu values; at most %d fit in one WRITE", argc - 2,
+                                  MCP_MAX_REGISTERS);
         if (o->type_name != NULL) { /* typed values: plan.c encodes them */
             o->args = g_strdupv(a + 1);
             o->count = (uint16_t)(argc - 2);
@@ -256,13 +261,13 @@ static bool parse_command(char **args, struct mp_options *o, GError **error)
     if (g_ascii_strcasecmp(name, "heartbeat") == 0) {
         o->command = MP_CMD_HEARTBEAT;
         if (argc != 0)
-            return fail(error, "usage: heartbeat (no arguments)");
+            return mp_usage_error(error, "usage: heartbeat (no arguments)");
         return true;
     }
     if (g_ascii_strcasecmp(name, "sync") == 0) {
         o->command = MP_CMD_SYNC;
         if (argc > 1)
-            return fail(error, "usage: sync [REASON]");
+            return mp_usage_error(error, "usage: sync [REASON]");
         if (argc == 1) {
             if (!number_arg("REASON", a[0], 0, 255, &v, error))
                 return false;
@@ -274,7 +279,7 @@ static bool parse_command(char **args, struct mp_options *o, GError **error)
     if (g_ascii_strcasecmp(name, "raw") == 0) {
         o->command = MP_CMD_RAW;
         if (argc < 1)
-            return fail(error, "usage: raw HEX (e.g. raw '5a 00 00 00 01')");
+            return mp_usage_error(error, "usage: raw HEX (e.g. raw '5a 00 00 00 01')");
         char *joined = g_strjoinv(" ", a);
         bool ok = parse_hex(joined, o, error);
         g_free(joined);
@@ -283,10 +288,11 @@ static bool parse_command(char **args, struct mp_options *o, GError **error)
     if (g_ascii_strcasecmp(name, "scan") == 0) {
         o->command = MP_CMD_SCAN;
         if (argc > 1)
-            return fail(error, "usage: scan [DEVICES] (e.g. scan 1-10,20)");
+            return mp_usage_error(error, "usage: scan [DEVICES] (e.g. scan 1-10,20)");
         return mp_parse_devices(argc == 1 ? a[0] : "1-254", o->scan_ids, &o->scan_count, error);
     }
-    return fail(error, "unknown command '%s' (read, write, heartbeat, sync, raw or scan)", name);
+    return mp_usage_error(error, "unknown command '%s' (read, write, heartbeat, sync, raw or scan)",
+                          name);
 }
 
 static bool parse_format(const char *text, enum mp_format *f, GError **error)
@@ -304,8 +310,8 @@ static bool parse_format(const char *text, enum mp_format *f, GError **error)
             *f = table[i].f;
             return true;
         }
-    return fail(error, "--show: unknown format '%s' (table, hex, unsigned, signed or binary)",
-                text);
+    return mp_usage_error(
+        error, "--show: unknown format '%s' (table, hex, unsigned, signed or binary)", text);
 }
 
 static gchar **json_target; /* where the --json callback stores its FILE */
@@ -341,66 +347,69 @@ static bool convert(struct raw_opts *r, struct mp_options *o, bool timeout_given
     o->codec = mcp_codec_default();
     o->codec.length_le = r->length_le;
     if (r->crc != NULL && !mcp_crc_variant_from_name(r->crc, &o->codec.crc))
-        return fail(error, "--crc: unknown variant '%s' (one of: %s)", r->crc,
-                    mcp_crc_variant_list());
+        return mp_usage_error(error, "--crc: unknown variant '%s' (one of: %s)", r->crc,
+                              mcp_crc_variant_list());
     if (r->retries < 0)
-        return fail(error, "--retries must be 0 or more");
+        return mp_usage_error(error, "--retries must be 0 or more");
     o->retries = (unsigned)r->retries;
     if (r->busy_backoff_ms < 0)
-        return fail(error, "--busy-backoff must be 0 ms or more");
+        return mp_usage_error(error, "--busy-backoff must be 0 ms or more");
     o->busy_backoff_ms = r->busy_backoff_ms;
     if (r->stall_ms < 1)
-        return fail(error, "--stall-timeout must be 1 ms or more");
+        return mp_usage_error(error, "--stall-timeout must be 1 ms or more");
     o->stall_ms = r->stall_ms;
     char why[128];
     if (!mcp_silence_check(r->silence_ms, why, sizeof why))
-        return fail(error, "%s", why);
+        return mp_usage_error(error, "%s", why);
     o->silence_ms = r->silence_ms;
     if (r->seq < 0 || r->seq > 255)
-        return fail(error, "--seq must be from 0 to 255");
+        return mp_usage_error(error, "--seq must be from 0 to 255");
     o->seq = (uint8_t)r->seq;
     o->no_sync = r->no_sync;
     if (r->interval_ms < 0)
-        return fail(error, "--interval must be 0 ms or more");
+        return mp_usage_error(error, "--interval must be 0 ms or more");
     o->interval_ms = r->interval_ms;
     if (r->count < 0)
-        return fail(error, "--count must be 0 (until Ctrl-C) or more");
+        return mp_usage_error(error, "--count must be 0 (until Ctrl-C) or more");
     o->count_polls = (uint64_t)r->count;
     if (r->record != NULL && r->record[0] == '\0')
-        return fail(error, "--write: an empty file name (- is stdout)");
+        return mp_usage_error(error, "--write: an empty file name (- is stdout)");
     o->record = g_strdup(r->record);
     o->json = r->json_path != NULL;
     o->json_path = g_strdup(r->json_path);
     if (o->json && o->record != NULL && strcmp(r->json_path, "-") == 0 &&
         strcmp(o->record, "-") == 0)
-        return fail(error, "--json and --write cannot both write to stdout (-)");
+        return mp_usage_error(error, "--json and --write cannot both write to stdout (-)");
     o->verbose = r->verbose;
     o->raw_crc = r->raw_crc;
     if (r->map != NULL && r->map[0] == '\0')
-        return fail(error, "--map: an empty file name");
+        return mp_usage_error(error, "--map: an empty file name");
     o->map_path = g_strdup(r->map);
     if (r->type != NULL && r->type[0] == '\0')
-        return fail(error, "--type: empty (u16 i16 u32 i32 u64 i64 f32 f64 bits str:N)");
+        return mp_usage_error(error, "--type: empty (u16 i16 u32 i32 u64 i64 f32 f64 bits str:N)");
     if (r->order != NULL && r->type == NULL)
-        return fail(error, "--order %s needs --type (the byte order of which type?)", r->order);
+        return mp_usage_error(error, "--order %s needs --type (the byte order of which type?)",
+                              r->order);
     if (r->order != NULL && r->order[0] == '\0')
-        return fail(error, "--order: empty (ABCD, CDAB, BADC or DCBA)");
+        return mp_usage_error(error, "--order: empty (ABCD, CDAB, BADC or DCBA)");
     o->type_name = g_strdup(r->type);
     o->order_name = g_strdup(r->order);
     if (r->csv != NULL && r->csv[0] == '\0')
-        return fail(error, "--csv: an empty file name (- is stdout)");
+        return mp_usage_error(error, "--csv: an empty file name (- is stdout)");
     o->csv_path = g_strdup(r->csv);
     if (o->csv_path != NULL && strcmp(o->csv_path, "-") == 0 &&
         (o->json || (o->record != NULL && strcmp(o->record, "-") == 0)))
-        return fail(error, "--csv - takes stdout: %s",
-                    o->json ? "--json goes with --csv FILE" : "--write - cannot share it");
+        return mp_usage_error(error, "--csv - takes stdout: %s",
+                              o->json ? "--json goes with --csv FILE"
+                                      : "--write - cannot share it");
     if (r->format != NULL && !parse_format(r->format, &o->format, error))
         return false;
     if (r->rest == NULL || r->rest[0] == NULL)
-        return fail(error, "no target given (usage: mcppoll [OPTIONS] " USAGE_LINE ")");
+        return mp_usage_error(error, "no target given (usage: mcppoll [OPTIONS] " USAGE_LINE ")");
     o->target = g_strdup(r->rest[0]);
     if (r->rest[1] == NULL)
-        return fail(error, "no command given (read, write, heartbeat, sync, raw or scan)");
+        return mp_usage_error(error,
+                              "no command given (read, write, heartbeat, sync, raw or scan)");
     if (!parse_command(r->rest + 1, o, error))
         return false;
     long v = 0;
@@ -410,15 +419,15 @@ static bool convert(struct raw_opts *r, struct mp_options *o, bool timeout_given
     /* A scan asks up to 254 ids one after the other: a short wait for each by default. */
     o->timeout_ms = timeout_given ? r->timeout_ms : (o->command == MP_CMD_SCAN ? 100 : 1000);
     if (o->timeout_ms < 1)
-        return fail(error, "--timeout must be 1 ms or more");
+        return mp_usage_error(error, "--timeout must be 1 ms or more");
     if (o->command == MP_CMD_SCAN && o->count_polls != 1)
-        return fail(error, "--count does not apply to scan (it asks each device once)");
+        return mp_usage_error(error, "--count does not apply to scan (it asks each device once)");
     if (o->type_name != NULL && o->command != MP_CMD_READ && o->command != MP_CMD_WRITE)
-        return fail(error, "--type applies to read and write");
+        return mp_usage_error(error, "--type applies to read and write");
     if (o->csv_path != NULL && o->command != MP_CMD_READ)
-        return fail(error, "--csv applies to read (one row per poll)");
+        return mp_usage_error(error, "--csv applies to read (one row per poll)");
     if (o->command == MP_CMD_RAW && r->seq != 0)
-        return fail(error, "--seq does not apply to raw: the frame carries its own seq");
+        return mp_usage_error(error, "--seq does not apply to raw: the frame carries its own seq");
     return true;
 }
 

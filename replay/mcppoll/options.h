@@ -120,6 +120,9 @@ void mp_options_clear(struct mp_options *o);
  */
 bool mp_parse_number(const char *text, long min, long max, long *out);
 
+/* Sets *error to a usage error (exit MP_EXIT_USAGE) with the formatted message; returns false. */
+bool mp_usage_error(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
 /*
  * A device list: "1-10,20" (ids 0..254, ranges inclusive, any order, no
  * duplicates kept). Writes the ids in ascending order; false with *error.

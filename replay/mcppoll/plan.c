@@ -8,19 +8,6 @@
 #include "mapopt.h"
 #include "mcp/regval.h"
 
-static bool fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-
-static bool fail(GError **error, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_set_error_literal(error, MP_ERROR, MP_EXIT_USAGE, msg);
-    g_free(msg);
-    return false;
-}
-
 static uint32_t end_of(const struct mcp_reg_item *it)
 {
     return (uint32_t)it->addr + it->nregs;
@@ -75,11 +62,11 @@ static const struct mcp_reg_item *type_template(struct mp_options *o, GError **e
     if (rc != 0) {
         const char *why = g_str_has_prefix(err, "t:2: ") ? err + 5 : err;
         /* lib says "type: ..." or "order: ...": the option's name is --type or --order */
-        return fail(error, "%s%s",
-                    g_str_has_prefix(why, "type") || g_str_has_prefix(why, "order")
-                        ? "--"
-                        : "--type/--order: ",
-                    why),
+        return mp_usage_error(error, "%s%s",
+                              g_str_has_prefix(why, "type") || g_str_has_prefix(why, "order")
+                                  ? "--"
+                                  : "--type/--order: ",
+                              why),
                NULL;
     }
     return mcp_regmap_item(o->type_map, 0);
@@ -93,7 +80,7 @@ static bool plan_typed(struct mp_options *o, GError **error)
     unsigned w = tpl->nregs;
     const char *tname = o->type_name;
     if ((unsigned)o->count * w > MCP_MAX_REGISTERS)
-        return fail(
+        return mp_usage_error(
             error, "%s: %u values of %s take %u registers; one %s carries at most %d (%u values)",
             o->command == MP_CMD_READ ? "read" : "write", o->count, tname, o->count * w,
             o->command == MP_CMD_READ ? "READ" : "WRITE", MCP_MAX_REGISTERS, MCP_MAX_REGISTERS / w);
@@ -112,7 +99,7 @@ static bool plan_typed(struct mp_options *o, GError **error)
         named.name = what;
         if (mcp_reg_encode_text(&named, o->args[1 + i], st->values + m->offset, err, sizeof err) !=
             0)
-            return fail(error, "write: %s (--type %s)", err, tname);
+            return mp_usage_error(error, "write: %s (--type %s)", err, tname);
     }
     return true;
 }
@@ -136,7 +123,8 @@ static bool plan_read_names(struct mp_options *o, GError **error)
     size_t shown = 0;
     if (every) {
         if (n == 0)
-            ok = fail(error, "read: device %u has no items in the map %s", o->device, o->map_path);
+            ok = mp_usage_error(error, "read: device %u has no items in the map %s", o->device,
+                                o->map_path);
         for (size_t i = 0; i < n; i++) {
             if (readable(all[i])) {
                 wanted[i] = true;
@@ -146,26 +134,28 @@ static bool plan_read_names(struct mp_options *o, GError **error)
             }
         }
         if (ok && shown == 0)
-            ok = fail(error, "read: every item of device %u is write-only (access w)", o->device);
+            ok = mp_usage_error(error, "read: every item of device %u is write-only (access w)",
+                                o->device);
     }
     for (size_t a = 0; ok && !every && o->args[a] != NULL; a++) {
         char err[MCP_REGMAP_ERR_MAX];
         const struct mcp_reg_item *it =
             mcp_mapopt_item(o->map, o->device, o->args[a], err, sizeof err);
         if (it == NULL) {
-            ok = fail(error, "read: %s (--map %s)", err, o->map_path);
+            ok = mp_usage_error(error, "read: %s (--map %s)", err, o->map_path);
             break;
         }
         if (!readable(it)) {
-            ok = fail(error, "read: %s is write-only (access %s, line %u of %s): nothing was sent",
-                      it->name, mcp_reg_access_name(it->access), it->line, o->map_path);
+            ok = mp_usage_error(
+                error, "read: %s is write-only (access %s, line %u of %s): nothing was sent",
+                it->name, mcp_reg_access_name(it->access), it->line, o->map_path);
             break;
         }
         size_t k = 0;
         while (all[k] != it)
             k++;
         if (wanted[k]) {
-            ok = fail(error, "read: %s is named twice", it->name);
+            ok = mp_usage_error(error, "read: %s is named twice", it->name);
             break;
         }
         wanted[k] = true;
@@ -225,18 +215,18 @@ static bool plan_write_names(struct mp_options *o, GError **error)
         const struct mcp_reg_item *it = mcp_mapopt_item(o->map, o->device, name, err, sizeof err);
         g_free(name);
         if (it == NULL)
-            return fail(error, "write: %s (--map %s)", err, o->map_path);
+            return mp_usage_error(error, "write: %s (--map %s)", err, o->map_path);
         if (!(it->access & MCP_ACCESS_W))
-            return fail(error,
-                        "write: %s is read-only (access %s, line %u of %s): nothing was sent",
-                        it->name, mcp_reg_access_name(it->access), it->line, o->map_path);
+            return mp_usage_error(
+                error, "write: %s is read-only (access %s, line %u of %s): nothing was sent",
+                it->name, mcp_reg_access_name(it->access), it->line, o->map_path);
         for (size_t k = 0; k < o->item_count; k++)
             if (strcmp(o->items[k].item.name, it->name) == 0)
-                return fail(error, "write: %s is named twice", it->name);
+                return mp_usage_error(error, "write: %s is named twice", it->name);
         struct mp_item *m = add_item(o, it, true);
         uint16_t regs[MCP_REG_MAX_REGS];
         if (mcp_reg_encode_text(it, eq + 1, regs, err, sizeof err) != 0)
-            return fail(error, "write: %s", err);
+            return mp_usage_error(error, "write: %s", err);
         /* the registers wait in the item's place until the steps exist */
         m->step = a;
     }

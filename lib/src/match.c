@@ -72,7 +72,7 @@ static struct mcp_match_ring *new_ring(const struct mcp_match_ring *ring, unsign
 
 /* Indexed: notes a request as its seq's newest; at the depth bound its oldest is forgotten. */
 static bool push_entry(struct mcp_match_ring **by_seq, uint8_t seq, uint8_t cmd, uint64_t id,
-                       size_t *pending)
+                       size_t *pending, bool *forgot, uint64_t *forgotten_id)
 {
     struct mcp_match_ring *r = by_seq[seq];
     if (r == NULL || (r->n == r->cap && r->cap < MCP_MATCH_DEPTH)) {
@@ -85,6 +85,8 @@ static bool push_entry(struct mcp_match_ring **by_seq, uint8_t seq, uint8_t cmd,
     unsigned mask = r->cap - 1u;
     if (r->n == MCP_MATCH_DEPTH) {
         /* Bound the memory a peer that never answers can cost: the oldest's slot is reused. */
+        *forgot = true;
+        *forgotten_id = r->e[r->first].id;
         r->e[r->first] = (struct mcp_match_entry){.id = id, .cmd = cmd};
         r->first = (uint8_t)((r->first + 1u) & mask);
         return true;
@@ -102,9 +104,11 @@ static bool build_index(struct mcp_match_table *table)
     if (by_seq == NULL)
         return false;
     size_t n = 0;
+    bool forgot = false; /* never: at most MCP_MATCH_INLINE < MCP_MATCH_DEPTH entries move */
+    uint64_t forgotten_id;
     for (size_t i = 0; i < table->pending; i++) {
-        if (!push_entry(by_seq, table->inline_seq[i], table->inline_cmd[i], table->inline_id[i],
-                        &n)) {
+        if (!push_entry(by_seq, table->inline_seq[i], table->inline_cmd[i], table->inline_id[i], &n,
+                        &forgot, &forgotten_id)) {
             struct mcp_match_table partial = {.by_seq = by_seq};
             mcp_match_clear(&partial);
             return false;
@@ -116,6 +120,15 @@ static bool build_index(struct mcp_match_table *table)
 
 bool mcp_match_add_request(struct mcp_match_table *table, uint8_t seq, uint8_t cmd, uint64_t id)
 {
+    bool forgot;
+    uint64_t forgotten_id;
+    return mcp_match_add_request_forget(table, seq, cmd, id, &forgot, &forgotten_id);
+}
+
+bool mcp_match_add_request_forget(struct mcp_match_table *table, uint8_t seq, uint8_t cmd,
+                                  uint64_t id, bool *forgot, uint64_t *forgotten_id)
+{
+    *forgot = false;
     if (table->by_seq == NULL) {
         size_t n = table->pending;
         if (n < MCP_MATCH_INLINE) {
@@ -128,7 +141,7 @@ bool mcp_match_add_request(struct mcp_match_table *table, uint8_t seq, uint8_t c
         if (!build_index(table))
             return false;
     }
-    return push_entry(table->by_seq, seq, cmd, id, &table->pending);
+    return push_entry(table->by_seq, seq, cmd, id, &table->pending, forgot, forgotten_id);
 }
 
 bool mcp_match_response(struct mcp_match_table *table, uint8_t req_seq, uint8_t response_cmd,

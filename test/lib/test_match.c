@@ -125,6 +125,37 @@ static void test_depth_bound(void)
     mcp_match_clear(&t);
 }
 
+/* The forgotten request is named: the oldest of its seq, once the seq is full, and only then. */
+static void test_forget_names_oldest(void)
+{
+    struct mcp_match_table t;
+    mcp_match_init(&t);
+    bool forgot = true;
+    uint64_t gone = 12345;
+    /* Other seqs interleaved: each seq's bound is its own. */
+    for (uint64_t i = 0; i < MCP_MATCH_DEPTH; i++) {
+        g_assert_true(mcp_match_add_request_forget(&t, 7, MCP_CMD_READ, 1000 + i, &forgot, &gone));
+        g_assert_false(forgot);
+        g_assert_true(mcp_match_add_request_forget(&t, 8, MCP_CMD_WRITE, 2000 + i, &forgot, &gone));
+        g_assert_false(forgot);
+    }
+    g_assert_cmpuint(gone, ==, 12345); /* untouched while nothing was forgotten */
+    for (uint64_t i = 0; i < 3 * MCP_MATCH_DEPTH; i++) {
+        g_assert_true(mcp_match_add_request_forget(&t, 7, MCP_CMD_READ, 5000 + i, &forgot, &gone));
+        g_assert_true(forgot);
+        /* oldest first: 1000.. then the first of the new ones */
+        g_assert_cmpuint(gone, ==, i < MCP_MATCH_DEPTH ? 1000 + i : 5000 + i - MCP_MATCH_DEPTH);
+    }
+    /* An answer frees a slot: the next add forgets nothing. */
+    uint64_t id;
+    g_assert_true(mcp_match_response(&t, 7, MCP_CMD_READ_RSP, &id));
+    g_assert_cmpuint(id, ==, 5000 + 3 * MCP_MATCH_DEPTH - 1);
+    g_assert_true(mcp_match_add_request_forget(&t, 7, MCP_CMD_READ, 9, &forgot, &gone));
+    g_assert_false(forgot);
+    g_assert_cmpuint(t.pending, ==, 2 * MCP_MATCH_DEPTH);
+    mcp_match_clear(&t);
+}
+
 static void test_clear(void)
 {
     struct mcp_match_table t;
@@ -490,6 +521,7 @@ int main(int argc, char **argv)
     g_test_add_func("/match/unknown-request-matches", test_unknown_request_matches);
     g_test_add_func("/match/every-seq", test_every_seq);
     g_test_add_func("/match/depth-bound", test_depth_bound);
+    g_test_add_func("/match/forget-names-oldest", test_forget_names_oldest);
     g_test_add_func("/match/clear", test_clear);
     g_test_add_func("/match/growth", test_growth);
     g_test_add_func("/match/inline-removal", test_inline_removal);

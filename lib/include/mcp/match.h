@@ -75,6 +75,19 @@ void mcp_match_clear(struct mcp_match_table *table);
 bool mcp_match_add_request(struct mcp_match_table *table, uint8_t seq, uint8_t cmd, uint64_t id);
 
 /*
+ * mcp_match_add_request, telling which request (if any) was forgotten to make
+ * room: when seq already held MCP_MATCH_DEPTH unanswered requests, *forgot is
+ * set true and *forgotten_id receives the oldest's id (no response can match
+ * it from now on: §4's latest-first rule never reaches it within the bound);
+ * otherwise *forgot is false and *forgotten_id untouched. Lets a caller that
+ * keeps data per request (mcpreplay --expect) let it go at once, so its
+ * memory stays bounded too. Same cost, results and failure as
+ * mcp_match_add_request; forgot and forgotten_id must not be NULL.
+ */
+bool mcp_match_add_request_forget(struct mcp_match_table *table, uint8_t seq, uint8_t cmd,
+                                  uint64_t id, bool *forgot, uint64_t *forgotten_id);
+
+/*
  * Matches a response (§4): the latest unanswered request with seq req_seq
  * (0..255) and cmd (response_cmd & 0x7F). On a match, *id receives the
  * request's id, the request counts as answered (it is removed: it matches

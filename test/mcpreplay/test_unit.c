@@ -7,7 +7,9 @@
 #include "expect.h"
 #include "expect_map.h"
 #include "extract.h"
+#include "agequeue.h"
 #include "histogram.h"
+#include "idmap.h"
 #include "mcp/mcp.h"
 #include "packet.h"
 #include "pacer.h"
@@ -572,6 +574,81 @@ static void test_expect_map(void)
     mcp_regmap_free(map);
 }
 
+/* ---- idmap and agequeue (--expect's tables) against GLib's as the model ---- */
+
+static void test_idmap_as_ghashtable(void)
+{
+    struct mr_idmap m;
+    mr_idmap_init(&m);
+    GHashTable *model = g_hash_table_new(g_int64_hash, g_int64_equal);
+    GRand *rng = g_rand_new_with_seed(24);
+    uint64_t *keys = g_new(uint64_t, 4096);
+    for (int i = 0; i < 4096; i++) /* small and huge ids; many collide on their home slot */
+        keys[i] = i % 2 ? (uint64_t)i + 1 : ((uint64_t)g_rand_int(rng) << 32 | (uint64_t)i) + 1;
+    for (int op = 0; op < 300000; op++) {
+        /* phases: grow to thousands, then shrink to a few (exercises both resizes) */
+        bool growing = (op / 50000) % 2 == 0;
+        uint64_t *k = &keys[g_rand_int_range(rng, 0, 4096)];
+        int what = g_rand_int_range(rng, 0, 10);
+        if (what < (growing ? 6 : 2)) {
+            mr_idmap_put(&m, *k, k);
+            g_hash_table_insert(model, k, k);
+        } else if (what < 8) {
+            void *got = mr_idmap_take(&m, *k);
+            void *want = g_hash_table_lookup(model, k);
+            g_hash_table_remove(model, k);
+            g_assert_true(got == want);
+        } else {
+            g_assert_true(mr_idmap_get(&m, *k) == g_hash_table_lookup(model, k));
+        }
+        g_assert_cmpuint(m.count, ==, g_hash_table_size(model));
+    }
+    for (int i = 0; i < 4096; i++) /* every key, present or not */
+        g_assert_true(mr_idmap_get(&m, keys[i]) == g_hash_table_lookup(model, &keys[i]));
+    g_assert_null(mr_idmap_get(&m, 0));
+    mr_idmap_clear(&m);
+    g_assert_null(mr_idmap_get(&m, keys[1]));
+    g_free(keys);
+    g_rand_free(rng);
+    g_hash_table_destroy(model);
+}
+
+static bool odd_id(void *ctx, uint64_t id)
+{
+    (void)ctx;
+    return id % 2 == 1;
+}
+
+static void test_agequeue(void)
+{
+    struct mr_agequeue q;
+    mr_agequeue_init(&q);
+    g_assert_null(mr_agequeue_head(&q));
+    uint64_t next_out = 1;
+    /* pushes and pops interleaved so the ring wraps before it grows */
+    for (uint64_t id = 1; id <= 1000; id++) {
+        mr_agequeue_push(&q, id, (int64_t)id * 10);
+        if (id % 3 == 0) {
+            g_assert_cmpuint(mr_agequeue_head(&q)->id, ==, next_out);
+            g_assert_cmpint(mr_agequeue_head(&q)->ts_ns, ==, (int64_t)next_out * 10);
+            mr_agequeue_pop(&q);
+            next_out++;
+        }
+    }
+    g_assert_cmpuint(q.n, ==, 1000 - 333);
+    mr_agequeue_compact(&q, odd_id, NULL); /* order kept, evens gone */
+    for (uint64_t id = next_out; id <= 1000; id++) {
+        if (id % 2 == 0)
+            continue;
+        g_assert_cmpuint(mr_agequeue_head(&q)->id, ==, id);
+        mr_agequeue_pop(&q);
+    }
+    g_assert_null(mr_agequeue_head(&q));
+    mr_agequeue_pop(&q); /* popping an empty queue does nothing */
+    g_assert_cmpuint(q.n, ==, 0);
+    mr_agequeue_clear(&q);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -580,6 +657,8 @@ int main(int argc, char **argv)
     g_test_add_func("/mcpreplay/packet/ipv6-tcp", test_packet_ipv6_tcp);
     g_test_add_func("/mcpreplay/packet/upper-pdu", test_packet_upper_pdu);
     g_test_add_func("/mcpreplay/tcp/reassembly", test_reasm);
+    g_test_add_func("/mcpreplay/idmap/as-ghashtable", test_idmap_as_ghashtable);
+    g_test_add_func("/mcpreplay/agequeue", test_agequeue);
     g_test_add_func("/mcpreplay/histogram", test_histogram);
     g_test_add_func("/mcpreplay/pacer", test_pacer);
     g_test_add_func("/mcpreplay/select", test_select);

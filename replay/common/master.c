@@ -39,7 +39,9 @@ struct slot {
     uint64_t send_index; /* m->sent_count when first sent */
     struct req *req;     /* the request this frame is, while it is open */
     size_t len;
-    uint8_t *bytes; /* check recomputed */
+    size_t cap;     /* bytes allocated: grows, never shrinks (no allocation per frame) */
+    uint8_t *bytes; /* the frame as sent; its check is recomputed before a resend */
+    bool crc_fixed; /* bytes' check recomputed already */
     unsigned resends;
     bool resend_pending;
     int64_t resend_due;
@@ -227,9 +229,12 @@ void mcp_master_sent(struct mcp_master *m, const uint8_t *bytes, size_t len, uin
     cancel_resend(m, s);
     s->used = true;
     s->send_index = ++m->sent_count;
-    s->bytes = g_realloc(s->bytes, len);
+    if (s->cap < len) {
+        s->cap = len < 64 ? 64 : len;
+        s->bytes = g_realloc(s->bytes, s->cap);
+    }
     memcpy(s->bytes, bytes, len);
-    mcp_frame_fix_crc(&m->cfg.codec, s->bytes, len);
+    s->crc_fixed = false; /* done at the first resend: most frames are never resent */
     s->len = len;
     s->resends = 0;
     s->crc_naked = false;
@@ -397,6 +402,10 @@ static bool run_resends(struct mcp_master *m, int64_t now_ns)
             s->req->resends++;
             s->req->timed_out = false; /* the clock starts again with the resend */
             wait_for_answer(m, s->req, now_ns);
+        }
+        if (!s->crc_fixed) {
+            mcp_frame_fix_crc(&m->cfg.codec, s->bytes, s->len);
+            s->crc_fixed = true;
         }
         if (m->send != NULL && !m->send(m->ctx, s->bytes, s->len))
             return false;

@@ -988,12 +988,12 @@ static void finish_stats(struct runner *r)
     r->stats.mode = r->o->pace_text;
     r->stats.elapsed_ns = r->started ? r->last_send_ns - r->first_send_ns : 0;
     r->stats.timed = r->o->pace != MR_PACE_TOP;
-    r->stats.loops = mr_source_loop(r->src) + 1;
+    r->stats.loops = r->src != NULL ? mr_source_loop(r->src) + 1 : 1;
     r->stats.reconnects = 0;
     for (unsigned slot = 0; r->targets != NULL && slot < r->targets->len; slot++)
         if (target_at(r, slot) != NULL)
             r->stats.reconnects += mcp_target_reconnects(target_at(r, slot));
-    r->stats.extract = mr_source_extractor(r->src) != NULL
+    r->stats.extract = r->src != NULL && mr_source_extractor(r->src) != NULL
                            ? mr_extractor_stats(mr_source_extractor(r->src))
                            : NULL;
     r->stats.faults = &r->rw.stats;
@@ -1011,7 +1011,7 @@ static void finish_stats(struct runner *r)
             r->stats.crc_hint = mcp_crc_variant_name((enum mcp_crc_variant)v);
             break;
         }
-    r->stats.extractor = mr_source_extractor(r->src); /* issue 8 */
+    r->stats.extractor = r->src != NULL ? mr_source_extractor(r->src) : NULL; /* issue 8 */
     if (r->expect != NULL) {
         r->stats.expect = mr_expect_stats(r->expect);
         r->stats.verdicts = mr_expect_verdicts(r->expect);
@@ -1027,7 +1027,7 @@ static int no_frame_to_send(struct runner *r, GError *err)
     r->input_error = err;
     int code = err->code ? err->code : MR_EXIT_USAGE;
     g_printerr("mcpreplay: %s\n", err->message);
-    if (!r->o->quiet)
+    if (!r->o->quiet && r->src != NULL)
         mr_report_skips(r->o->dry_run ? stdout : r->text_out, mr_source_extractor(r->src));
     r->stats.exit_code = code;
     r->stats.error = err->message;
@@ -1262,10 +1262,9 @@ static int run(struct runner *r)
     if (r->dfilter != NULL)
         scfg.files = mr_dfilter_files(r->dfilter);
     r->src = mr_source_new(&scfg, &src_error);
-    if (r->src == NULL) {
-        g_printerr("mcpreplay: %s\n", src_error->message);
-        g_error_free(src_error);
-        return MR_EXIT_USAGE;
+    if (r->src == NULL) { /* not a capture, unreadable: --json still says why (not empty) */
+        src_error->code = MR_EXIT_USAGE;
+        return no_frame_to_send(r, src_error);
     }
     switch (mr_source_prime(r->src, &src_error)) {
     case -1:

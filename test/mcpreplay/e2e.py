@@ -709,6 +709,20 @@ def case_empty():
         check(p.returncode == 2 and p.stdout == "" and j.get("exit_code") == 2 and j["sent"] == 0 and
               j.get("error") == f"no MCP frames in {cap}",
               f"{name} --json: exit 2, the error in the file ({p.returncode}, {j.get('error')})")
+    # Not a capture at all, or no such file: --json is not left empty, it says why.
+    garbage = os.path.join(TMP, "garbage.bin")
+    with open(garbage, "wb") as f:
+        f.write(bytes(range(256)) * 4)
+    for cap, why in ((garbage, "not a readable capture"),
+                     (os.path.join(TMP, "absent.pcap"), "No such file or directory")):
+        js = os.path.join(TMP, os.path.basename(cap) + ".json")
+        p = run(["-n", "--json", js, cap], timeout=20)
+        with open(js) as f:
+            j = json.load(f)
+        check(p.returncode == 2 and j.get("exit_code") == 2 and cap in j.get("error", "") and
+              why in j.get("error", "") and j["sent"] == 0,
+              f"{os.path.basename(cap)} --json: exit 2 and the reason in the file "
+              f"({p.returncode}, {j.get('error')})")
 
 
 def case_mcpgen():

@@ -138,6 +138,20 @@ static bool plan_read_names(struct mp_options *o, GError **error)
                                 o->device);
     }
     for (size_t a = 0; ok && !every && o->args[a] != NULL; a++) {
+        if (strcmp(o->args[a], "all") == 0 && mcp_regmap_find(o->map, o->device, "all") == NULL) {
+            /* e.g. "read 1 all --json out.json": --json's FILE needs '=', so out.json was
+             * taken as a name */
+            GString *others = g_string_new(NULL);
+            for (size_t b = 0; o->args[b] != NULL; b++)
+                if (b != a)
+                    g_string_append_printf(others, " '%s'", o->args[b]);
+            ok = mp_usage_error(error,
+                                "read: 'all' stands alone, here it comes with%s (an option's "
+                                "optional value is given with '=': --json=FILE)",
+                                others->str);
+            g_string_free(others, TRUE);
+            break;
+        }
         char err[MCP_REGMAP_ERR_MAX];
         const struct mcp_reg_item *it =
             mcp_mapopt_item(o->map, o->device, o->args[a], err, sizeof err);

@@ -791,6 +791,9 @@ def case_map():
     r = poll("--map", m, sink.url, "read", 3, "tank_tmp", rc=2, what="unknown name")
     check("no item 'tank_tmp' for device 3" in r.err and "tank_temp" in r.err, r.err)
     r = poll("--map", m, sink.url, "read", 4, "all", rc=2, what="device without items")
+    # "--json out.json" (no '='): out.json is a name; the message says so, not "no item 'all'"
+    r = poll("--map", m, sink.url, "read", 3, "all", "--json", "out.json", rc=2, what="all + a name")
+    check("'all' stands alone" in r.err and "'out.json'" in r.err and "--json=FILE" in r.err, r.err)
     r = poll(sink.url, "read", 3, "tank_temp", rc=2, what="a name without --map")
     check("--map" in r.err, r.err)
     check(sink.received() == 0, "nothing was sent for a refused item")

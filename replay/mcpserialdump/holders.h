@@ -14,8 +14,10 @@
 /*
  * Looks for processes other than this one with path (any link to the same
  * device) open. Returns true and writes "mcppoll (pid 4242), mcpsim (pid 17)"
- * into out when it finds any. Processes whose fds cannot be read (other users,
- * unprivileged) are not seen; *unchecked counts them.
+ * into out when it finds any. A process that also holds the master side of
+ * the pty path is (/dev/pts/N) made the pty and is the line's far end (mcpsim
+ * --pty, socat): it is not named. Processes whose fds cannot be read (other
+ * users, unprivileged) are not seen; *unchecked counts them.
  */
 bool sd_port_holders(const char *path, char *out, size_t out_len, unsigned *unchecked);
 

@@ -267,15 +267,13 @@ static int capture(const struct sd_options *opt, struct sd_run *run)
         line_name = g_strdup_printf("relay %s <-> %s", paths[0], paths[1]);
         cap.line_names[0] = line_name;
         if (program_pty) {
-            /* The one line a script waits for (stderr, also as an extcap: the GUI shows
-             * stderr at the end; the log gets it too). */
-            fprintf(stderr, "mcpserialdump: program side: %s%s%s%s\n", rpty.path,
+            /* The one line a script waits for, on stderr. As an extcap, in the log only:
+             * Wireshark shows an extcap's stderr as "Error by extcap pipe" when the capture
+             * ends, and the dialog's user chose the link (pty:PATH) already. */
+            FILE *to = run->extcap ? run->log : stderr;
+            fprintf(to, "mcpserialdump: program side: %s%s%s%s\n", rpty.path,
                     rpty.link ? " (also " : "", rpty.link ? rpty.link : "", rpty.link ? ")" : "");
-            fflush(stderr);
-            if (run->extcap && run->log != stdout) {
-                fprintf(run->log, "mcpserialdump: program side: %s\n", rpty.path);
-                fflush(run->log);
-            }
+            fflush(to);
         }
     }
 

@@ -975,6 +975,35 @@ def case_swapped():
         rsp.close()
 
 
+def case_held():
+    """Issue 23: a port another process holds is named before capturing, with the relay
+    suggested; the process that made the pty (it holds the master side: the line's far
+    end, as mcpsim --pty is) is not a second reader and is not named."""
+    p = Pty()  # this test holds the master and the slave: the pty's owner
+    dump = Dump("-i", p.path)
+    rc, err = dump.stop()
+    check(dump.started and "also open" not in err, f"the pty's owner is not named: {err.strip()}")
+    # A second reader of the same port (what a program pointed at the port is).
+    reader = subprocess.Popen([sys.executable, "-c",
+                               "import sys, time; f = open(sys.argv[1], 'rb', buffering=0); "
+                               "print('open', flush=True); time.sleep(60)", p.path],
+                              stdout=subprocess.PIPE, text=True)
+    check(reader.stdout.readline().strip() == "open", "the second reader opened the port")
+    dump = Dump("-i", p.path)
+    rc, err = dump.stop()
+    named = f"(pid {reader.pid})" in err and "is also open in" in err
+    check(dump.started and named and f"mcpserialdump --relay pty serial:{p.path}" in err,
+          f"the second reader is named, the relay suggested: {err.strip()}")
+    check(err.index("also open") < err.index("capturing"), "the warning comes before capturing")
+    reader.kill()
+    reader.wait()
+    # The relay's device side held only by the pty's owner (the device): no warning.
+    dump = Dump("--relay", "pty", f"serial:{p.path}")
+    rc, err = dump.stop()
+    check(dump.started and "also open" not in err, f"relay, device side: no warning: {err.strip()}")
+    p.close()
+
+
 CASES = {n[5:]: f for n, f in globals().items() if n.startswith("case_")}
 
 

@@ -39,7 +39,8 @@ struct direction {
     uint64_t cut_record; /* 0: none pending */
     size_t cut_len;      /* bytes on the wire the record lacks */
     /* UDP: the last datagram's payload and time, for copies a SPAN port makes. */
-    GByteArray *last_udp;
+    uint8_t *last_udp; /* NULL: none yet */
+    size_t last_udp_len, last_udp_cap;
     int64_t last_udp_ts;
 };
 
@@ -63,6 +64,15 @@ struct conv_key {
     uint8_t addr_a[16], addr_b[16];
 };
 
+/* Recently used conversations, by a cheap hash of the key: a capture interleaves a few
+ * conversations, each looked up once a record; the hash table is asked only on a miss. */
+#define CONV_CACHE_SIZE 64
+
+struct conv_cache_entry {
+    struct conv_key key;
+    uint32_t ab; /* direction index "a -> b" + 1; 0: empty */
+};
+
 struct mr_extractor {
     struct mcp_codec codec;
     uint16_t mcp_port;
@@ -76,9 +86,7 @@ struct mr_extractor {
     GArray *skips; /* struct mr_skip */
     struct mr_extract_stats stats;
     uint64_t next_uid;
-    /* The last conversation looked up: consecutive records mostly share one. */
-    struct conv_key last_key;
-    uint32_t last_ab; /* direction index "a -> b" + 1; 0: none */
+    struct conv_cache_entry conv_cache[CONV_CACHE_SIZE];
     /* The record being processed (data not kept), for the stream callbacks;
      * after the last record, that one. */
     struct mr_record cur_rec;
@@ -115,15 +123,29 @@ struct mr_frame *mr_frame_copy(const struct mr_frame *frame)
     return c;
 }
 
+static uint32_t load32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Word by word (the key's 16-byte addresses as four words each). */
 static guint conv_hash(gconstpointer p)
 {
     const struct conv_key *k = p;
-    guint h = k->kind * 31u + k->family;
-    h = h * 31u + k->port_a;
-    h = h * 31u + k->port_b;
-    for (int i = 0; i < 16; i++)
-        h = h * 31u + k->addr_a[i] + 7u * k->addr_b[i];
-    return h;
+    uint32_t h = (uint32_t)k->kind << 24 ^ (uint32_t)k->family << 16 ^ k->port_a;
+    h = h * 0x9E3779B1u ^ k->port_b;
+    for (int i = 0; i < 16; i += 4) {
+        h = h * 0x9E3779B1u ^ load32(k->addr_a + i);
+        h = h * 0x9E3779B1u ^ load32(k->addr_b + i);
+    }
+    return h ^ h >> 15;
+}
+
+static struct conv_cache_entry *conv_cache_slot(struct mr_extractor *ex, const struct conv_key *k)
+{
+    return &ex->conv_cache[(conv_hash(k) * 0x9E3779B1u) >> 26];
 }
 
 static gboolean conv_equal(gconstpointer a, gconstpointer b)
@@ -134,8 +156,7 @@ static gboolean conv_equal(gconstpointer a, gconstpointer b)
 static void direction_free(gpointer p)
 {
     struct direction *d = p;
-    if (d->last_udp != NULL)
-        g_byte_array_unref(d->last_udp);
+    g_free(d->last_udp);
     mr_tcp_reasm_clear(&d->reasm);
     g_free(d->stream);
     g_free(d);
@@ -301,11 +322,12 @@ static struct direction *find_direction(struct mr_extractor *ex, const struct mr
     key.port_b = src_first ? pkt->dport : pkt->sport;
 
     gpointer found = NULL;
-    if (ex->last_ab != 0 && memcmp(&key, &ex->last_key, sizeof key) == 0)
-        found = GUINT_TO_POINTER(ex->last_ab);
+    struct conv_cache_entry *cached = conv_cache_slot(ex, &key);
+    if (cached->ab != 0 && memcmp(&key, &cached->key, sizeof key) == 0)
+        found = GUINT_TO_POINTER(cached->ab);
     else if ((found = g_hash_table_lookup(ex->convs, &key)) != NULL) {
-        ex->last_key = key;
-        ex->last_ab = GPOINTER_TO_UINT(found);
+        cached->key = key;
+        cached->ab = GPOINTER_TO_UINT(found);
     }
     if (found != NULL) {
         uint32_t ab = GPOINTER_TO_UINT(found) - 1;
@@ -317,7 +339,7 @@ static struct direction *find_direction(struct mr_extractor *ex, const struct mr
         /* A new SYN on a 4-tuple seen before: a new connection, a new byte stream. */
         finish_conversation(ex, d);
         g_hash_table_remove(ex->convs, &key);
-        ex->last_ab = 0;
+        cached->ab = 0;
     }
     uint32_t fwd_index = ex->dirs->len;
     struct direction *fwd = new_direction(ex, pkt->kind);
@@ -519,14 +541,18 @@ static void extract_udp(struct mr_extractor *ex, struct direction *d, const stru
     if (!d->on_mcp_port && !mcp_frame_begins_whole(&ex->codec, p, left))
         return;
     if (pkt->kind == MR_PACKET_UDP && !pkt->whole_frames) {
-        if (d->last_udp != NULL && d->last_udp->len == left &&
-            memcmp(d->last_udp->data, p, left) == 0 && ex->meta.ts_ns - d->last_udp_ts >= 0 &&
-            ex->meta.ts_ns - d->last_udp_ts <= DUPLICATE_WINDOW_NS)
+        if (d->last_udp != NULL && d->last_udp_len == left &&
+            ex->meta.ts_ns - d->last_udp_ts >= 0 &&
+            ex->meta.ts_ns - d->last_udp_ts <= DUPLICATE_WINDOW_NS &&
+            memcmp(d->last_udp, p, left) == 0)
             ex->stats.udp_suspected_duplicates++;
-        if (d->last_udp == NULL)
-            d->last_udp = g_byte_array_new();
-        g_byte_array_set_size(d->last_udp, 0);
-        g_byte_array_append(d->last_udp, p, (guint)left);
+        if (left > d->last_udp_cap || d->last_udp == NULL) {
+            d->last_udp_cap = left > 64 ? left : 64;
+            g_free(d->last_udp);
+            d->last_udp = g_malloc(d->last_udp_cap);
+        }
+        memcpy(d->last_udp, p, left);
+        d->last_udp_len = left;
         d->last_udp_ts = ex->meta.ts_ns;
     }
     while (left > 0) {

@@ -57,12 +57,16 @@ struct bus {
     struct mcp_bus_line dir;
 };
 
-struct conv_key {
+struct conv_key { /* 40 bytes, no padding: compared and hashed as five 64-bit words */
     uint8_t kind;
     uint8_t family;
     uint16_t port_a, port_b;
+    uint16_t zero;
     uint8_t addr_a[16], addr_b[16];
 };
+
+#define CONV_KEY_WORDS 5
+G_STATIC_ASSERT(sizeof(struct conv_key) == 8 * CONV_KEY_WORDS);
 
 /* Recently used conversations, by a cheap hash of the key: a capture interleaves a few
  * conversations, each looked up once a record; the hash table is asked only on a miss. */
@@ -99,9 +103,47 @@ struct mr_extractor {
     struct mr_dlt_user_seen dlt_seen[MR_DLT_USER_COUNT];
 };
 
+/*
+ * Frames freed are kept for the next ones (issue 24: malloc and free were a tenth of
+ * the extraction): frames of up to FRAME_CLASSES * FRAME_CLASS bytes are allocated with
+ * room for their size class, and up to FRAME_KEPT of each class wait in a per-thread
+ * stack. A frame's len never changes, so its class is known when it is freed.
+ */
+#define FRAME_CLASS   32
+#define FRAME_CLASSES 8
+/* Under AddressSanitizer none are kept: a frame used after its free stays a finding. */
+#if defined(__SANITIZE_ADDRESS__)
+#define FRAME_KEPT 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FRAME_KEPT 0
+#endif
+#endif
+#ifndef FRAME_KEPT
+#define FRAME_KEPT 64
+#endif
+
+struct frame_stack {
+    unsigned n;
+    struct mr_frame *f[FRAME_KEPT + 1];
+};
+
+static _Thread_local struct frame_stack frames_kept[FRAME_CLASSES];
+
+/* Under FRAME_CLASSES: kept; from it on, allocated to its size. */
+static size_t frame_class(size_t len)
+{
+    return len == 0 ? 0 : (len - 1) / FRAME_CLASS;
+}
+
 struct mr_frame *mr_frame_new(size_t len)
 {
-    struct mr_frame *f = g_malloc(sizeof *f + len);
+    size_t c = frame_class(len);
+    struct mr_frame *f;
+    if (c < FRAME_CLASSES && frames_kept[c].n > 0)
+        f = frames_kept[c].f[--frames_kept[c].n];
+    else
+        f = g_malloc(sizeof *f + (c < FRAME_CLASSES ? (c + 1) * FRAME_CLASS : len));
     memset(f, 0, sizeof *f);
     f->bytes = (uint8_t *)(f + 1);
     f->len = len;
@@ -110,6 +152,15 @@ struct mr_frame *mr_frame_new(size_t len)
 
 void mr_frame_free(struct mr_frame *frame)
 {
+    if (frame == NULL)
+        return;
+#if FRAME_KEPT > 0
+    size_t c = frame_class(frame->len);
+    if (c < FRAME_CLASSES && frames_kept[c].n < FRAME_KEPT) {
+        frames_kept[c].f[frames_kept[c].n++] = frame;
+        return;
+    }
+#endif
     g_free(frame);
 }
 
@@ -123,34 +174,34 @@ struct mr_frame *mr_frame_copy(const struct mr_frame *frame)
     return c;
 }
 
-static uint32_t load32(const uint8_t *p)
+static uint64_t key_word(const struct conv_key *k, int i)
 {
-    uint32_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
+    uint64_t w;
+    memcpy(&w, (const uint8_t *)k + 8 * i, sizeof w);
+    return w;
 }
 
-/* Word by word (the key's 16-byte addresses as four words each). */
+/* The words folded, then mixed once (the words differ in their addresses and ports). */
 static guint conv_hash(gconstpointer p)
 {
     const struct conv_key *k = p;
-    uint32_t h = (uint32_t)k->kind << 24 ^ (uint32_t)k->family << 16 ^ k->port_a;
-    h = h * 0x9E3779B1u ^ k->port_b;
-    for (int i = 0; i < 16; i += 4) {
-        h = h * 0x9E3779B1u ^ load32(k->addr_a + i);
-        h = h * 0x9E3779B1u ^ load32(k->addr_b + i);
-    }
-    return h ^ h >> 15;
-}
-
-static struct conv_cache_entry *conv_cache_slot(struct mr_extractor *ex, const struct conv_key *k)
-{
-    return &ex->conv_cache[(conv_hash(k) * 0x9E3779B1u) >> 26];
+    uint64_t h = key_word(k, 0) ^ key_word(k, 1) ^ key_word(k, 2) ^ (key_word(k, 3) << 1) ^
+                 (key_word(k, 4) << 3);
+    h *= 0x9E3779B97F4A7C15u;
+    return (guint)(h >> 32);
 }
 
 static gboolean conv_equal(gconstpointer a, gconstpointer b)
 {
-    return memcmp(a, b, sizeof(struct conv_key)) == 0;
+    uint64_t diff = 0;
+    for (int i = 0; i < CONV_KEY_WORDS; i++)
+        diff |= key_word(a, i) ^ key_word(b, i);
+    return diff == 0;
+}
+
+static struct conv_cache_entry *conv_cache_slot(struct mr_extractor *ex, const struct conv_key *k)
+{
+    return &ex->conv_cache[conv_hash(k) >> 26];
 }
 
 static void direction_free(gpointer p)
@@ -323,7 +374,7 @@ static struct direction *find_direction(struct mr_extractor *ex, const struct mr
 
     gpointer found = NULL;
     struct conv_cache_entry *cached = conv_cache_slot(ex, &key);
-    if (cached->ab != 0 && memcmp(&key, &cached->key, sizeof key) == 0)
+    if (cached->ab != 0 && conv_equal(&key, &cached->key))
         found = GUINT_TO_POINTER(cached->ab);
     else if ((found = g_hash_table_lookup(ex->convs, &key)) != NULL) {
         cached->key = key;

@@ -178,9 +178,8 @@ static struct fastpcap *fast_open(const char *path, wtap *wth)
         return NULL;
     int type = wtap_file_type_subtype(wth);
     bool nsec = type == wtap_pcap_nsec_file_type_subtype();
-    if ((type != wtap_pcap_file_type_subtype() && !nsec) ||
-        wtap_get_compression_type(wth) != WTAP_UNCOMPRESSED)
-        return NULL;
+    if (type != wtap_pcap_file_type_subtype() && !nsec)
+        return NULL; /* a compressed file fails the magic check below */
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return NULL;

@@ -3,9 +3,10 @@
  * Reads one capture file through libwiretap (Wireshark's capture-file
  * library): every format Wireshark opens, compressed files, pcapng sections of
  * either byte order whose interfaces have different link types and timestamp
- * resolutions. A record's own captured length governs (a header snaplen never
- * cuts a record). Records are numbered as Wireshark numbers frames (every
- * record wtap_read returns, packets or not, counts).
+ * resolutions; plain pcap files that libwiretap opens as such are read
+ * directly (the same records, faster). A record's own captured length governs
+ * (a header snaplen never cuts a record). Records are numbered as Wireshark
+ * numbers frames (every record wtap_read returns, packets or not, counts).
  */
 #ifndef MCP_CAPREAD_H
 #define MCP_CAPREAD_H
@@ -42,6 +43,13 @@ void mcp_capread_close(struct mcp_capread *cr);
  * record ("the file ends inside record N"); the records before it came out. */
 enum mcp_capread_status mcp_capread_next(struct mcp_capread *cr, struct mcp_caprec *rec,
                                          GError **error);
+
+/*
+ * True while the records come from the direct reader of plain pcap files (the same
+ * records libwiretap gives, read without it: capread.c), false when libwiretap reads
+ * them. MCP_CAPREAD_WIRETAP=1 in the environment at open: always libwiretap.
+ */
+bool mcp_capread_direct(const struct mcp_capread *cr);
 
 /* LINKTYPE_* value of a libwiretap WTAP_ENCAP_* value, -1 if it has none. */
 int mcp_capread_linktype(int wtap_encap);

@@ -39,7 +39,8 @@ struct direction {
     uint64_t cut_record; /* 0: none pending */
     size_t cut_len;      /* bytes on the wire the record lacks */
     /* UDP: the last datagram's payload and time, for copies a SPAN port makes. */
-    GByteArray *last_udp;
+    uint8_t *last_udp; /* NULL: none yet */
+    size_t last_udp_len, last_udp_cap;
     int64_t last_udp_ts;
 };
 
@@ -56,11 +57,24 @@ struct bus {
     struct mcp_bus_line dir;
 };
 
-struct conv_key {
+struct conv_key { /* 40 bytes, no padding: compared and hashed as five 64-bit words */
     uint8_t kind;
     uint8_t family;
     uint16_t port_a, port_b;
+    uint16_t zero;
     uint8_t addr_a[16], addr_b[16];
+};
+
+#define CONV_KEY_WORDS 5
+G_STATIC_ASSERT(sizeof(struct conv_key) == 8 * CONV_KEY_WORDS);
+
+/* Recently used conversations, by a cheap hash of the key: a capture interleaves a few
+ * conversations, each looked up once a record; the hash table is asked only on a miss. */
+#define CONV_CACHE_SIZE 64
+
+struct conv_cache_entry {
+    struct conv_key key;
+    uint32_t ab; /* direction index "a -> b" + 1; 0: empty */
 };
 
 struct mr_extractor {
@@ -76,9 +90,7 @@ struct mr_extractor {
     GArray *skips; /* struct mr_skip */
     struct mr_extract_stats stats;
     uint64_t next_uid;
-    /* The last conversation looked up: consecutive records mostly share one. */
-    struct conv_key last_key;
-    uint32_t last_ab; /* direction index "a -> b" + 1; 0: none */
+    struct conv_cache_entry conv_cache[CONV_CACHE_SIZE];
     /* The record being processed (data not kept), for the stream callbacks;
      * after the last record, that one. */
     struct mr_record cur_rec;
@@ -91,9 +103,47 @@ struct mr_extractor {
     struct mr_dlt_user_seen dlt_seen[MR_DLT_USER_COUNT];
 };
 
+/*
+ * Frames freed are kept for the next ones (issue 24: malloc and free were a tenth of
+ * the extraction): frames of up to FRAME_CLASSES * FRAME_CLASS bytes are allocated with
+ * room for their size class, and up to FRAME_KEPT of each class wait in a per-thread
+ * stack. A frame's len never changes, so its class is known when it is freed.
+ */
+#define FRAME_CLASS   32
+#define FRAME_CLASSES 8
+/* Under AddressSanitizer none are kept: a frame used after its free stays a finding. */
+#if defined(__SANITIZE_ADDRESS__)
+#define FRAME_KEPT 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FRAME_KEPT 0
+#endif
+#endif
+#ifndef FRAME_KEPT
+#define FRAME_KEPT 64
+#endif
+
+struct frame_stack {
+    unsigned n;
+    struct mr_frame *f[FRAME_KEPT + 1];
+};
+
+static _Thread_local struct frame_stack frames_kept[FRAME_CLASSES];
+
+/* Under FRAME_CLASSES: kept; from it on, allocated to its size. */
+static size_t frame_class(size_t len)
+{
+    return len == 0 ? 0 : (len - 1) / FRAME_CLASS;
+}
+
 struct mr_frame *mr_frame_new(size_t len)
 {
-    struct mr_frame *f = g_malloc(sizeof *f + len);
+    size_t c = frame_class(len);
+    struct mr_frame *f;
+    if (c < FRAME_CLASSES && frames_kept[c].n > 0)
+        f = frames_kept[c].f[--frames_kept[c].n];
+    else
+        f = g_malloc(sizeof *f + (c < FRAME_CLASSES ? (c + 1) * FRAME_CLASS : len));
     memset(f, 0, sizeof *f);
     f->bytes = (uint8_t *)(f + 1);
     f->len = len;
@@ -102,6 +152,15 @@ struct mr_frame *mr_frame_new(size_t len)
 
 void mr_frame_free(struct mr_frame *frame)
 {
+    if (frame == NULL)
+        return;
+#if FRAME_KEPT > 0
+    size_t c = frame_class(frame->len);
+    if (c < FRAME_CLASSES && frames_kept[c].n < FRAME_KEPT) {
+        frames_kept[c].f[frames_kept[c].n++] = frame;
+        return;
+    }
+#endif
     g_free(frame);
 }
 
@@ -115,27 +174,40 @@ struct mr_frame *mr_frame_copy(const struct mr_frame *frame)
     return c;
 }
 
+static uint64_t key_word(const struct conv_key *k, int i)
+{
+    uint64_t w;
+    memcpy(&w, (const uint8_t *)k + 8 * i, sizeof w);
+    return w;
+}
+
+/* The words folded, then mixed once (the words differ in their addresses and ports). */
 static guint conv_hash(gconstpointer p)
 {
     const struct conv_key *k = p;
-    guint h = k->kind * 31u + k->family;
-    h = h * 31u + k->port_a;
-    h = h * 31u + k->port_b;
-    for (int i = 0; i < 16; i++)
-        h = h * 31u + k->addr_a[i] + 7u * k->addr_b[i];
-    return h;
+    uint64_t h = key_word(k, 0) ^ key_word(k, 1) ^ key_word(k, 2) ^ (key_word(k, 3) << 1) ^
+                 (key_word(k, 4) << 3);
+    h *= 0x9E3779B97F4A7C15u;
+    return (guint)(h >> 32);
 }
 
 static gboolean conv_equal(gconstpointer a, gconstpointer b)
 {
-    return memcmp(a, b, sizeof(struct conv_key)) == 0;
+    uint64_t diff = 0;
+    for (int i = 0; i < CONV_KEY_WORDS; i++)
+        diff |= key_word(a, i) ^ key_word(b, i);
+    return diff == 0;
+}
+
+static struct conv_cache_entry *conv_cache_slot(struct mr_extractor *ex, const struct conv_key *k)
+{
+    return &ex->conv_cache[conv_hash(k) >> 26];
 }
 
 static void direction_free(gpointer p)
 {
     struct direction *d = p;
-    if (d->last_udp != NULL)
-        g_byte_array_unref(d->last_udp);
+    g_free(d->last_udp);
     mr_tcp_reasm_clear(&d->reasm);
     g_free(d->stream);
     g_free(d);
@@ -301,11 +373,12 @@ static struct direction *find_direction(struct mr_extractor *ex, const struct mr
     key.port_b = src_first ? pkt->dport : pkt->sport;
 
     gpointer found = NULL;
-    if (ex->last_ab != 0 && memcmp(&key, &ex->last_key, sizeof key) == 0)
-        found = GUINT_TO_POINTER(ex->last_ab);
+    struct conv_cache_entry *cached = conv_cache_slot(ex, &key);
+    if (cached->ab != 0 && conv_equal(&key, &cached->key))
+        found = GUINT_TO_POINTER(cached->ab);
     else if ((found = g_hash_table_lookup(ex->convs, &key)) != NULL) {
-        ex->last_key = key;
-        ex->last_ab = GPOINTER_TO_UINT(found);
+        cached->key = key;
+        cached->ab = GPOINTER_TO_UINT(found);
     }
     if (found != NULL) {
         uint32_t ab = GPOINTER_TO_UINT(found) - 1;
@@ -317,7 +390,7 @@ static struct direction *find_direction(struct mr_extractor *ex, const struct mr
         /* A new SYN on a 4-tuple seen before: a new connection, a new byte stream. */
         finish_conversation(ex, d);
         g_hash_table_remove(ex->convs, &key);
-        ex->last_ab = 0;
+        cached->ab = 0;
     }
     uint32_t fwd_index = ex->dirs->len;
     struct direction *fwd = new_direction(ex, pkt->kind);
@@ -519,14 +592,18 @@ static void extract_udp(struct mr_extractor *ex, struct direction *d, const stru
     if (!d->on_mcp_port && !mcp_frame_begins_whole(&ex->codec, p, left))
         return;
     if (pkt->kind == MR_PACKET_UDP && !pkt->whole_frames) {
-        if (d->last_udp != NULL && d->last_udp->len == left &&
-            memcmp(d->last_udp->data, p, left) == 0 && ex->meta.ts_ns - d->last_udp_ts >= 0 &&
-            ex->meta.ts_ns - d->last_udp_ts <= DUPLICATE_WINDOW_NS)
+        if (d->last_udp != NULL && d->last_udp_len == left &&
+            ex->meta.ts_ns - d->last_udp_ts >= 0 &&
+            ex->meta.ts_ns - d->last_udp_ts <= DUPLICATE_WINDOW_NS &&
+            memcmp(d->last_udp, p, left) == 0)
             ex->stats.udp_suspected_duplicates++;
-        if (d->last_udp == NULL)
-            d->last_udp = g_byte_array_new();
-        g_byte_array_set_size(d->last_udp, 0);
-        g_byte_array_append(d->last_udp, p, (guint)left);
+        if (left > d->last_udp_cap || d->last_udp == NULL) {
+            d->last_udp_cap = left > 64 ? left : 64;
+            g_free(d->last_udp);
+            d->last_udp = g_malloc(d->last_udp_cap);
+        }
+        memcpy(d->last_udp, p, left);
+        d->last_udp_len = left;
         d->last_udp_ts = ex->meta.ts_ns;
     }
     while (left > 0) {

@@ -512,15 +512,15 @@ bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, G
     }
     if (s->master != NULL) {
         const struct mcp_master_stats *m = s->master;
-        g_string_append_printf(j,
-                               ",\"master\":{\"resends\":%" G_GUINT64_FORMAT
-                               ",\"answered_after_resend\":%" G_GUINT64_FORMAT
-                               ",\"gave_up\":%" G_GUINT64_FORMAT ",\"late\":%" G_GUINT64_FORMAT
-                               ",\"unmatched\":%" G_GUINT64_FORMAT
-                               ",\"naks_for_unsent\":%" G_GUINT64_FORMAT
-                               ",\"answers_to_copies\":%" G_GUINT64_FORMAT ",\"naks\":{",
-                               m->resends, m->answered_after_resend, m->gave_up, m->late,
-                               m->unmatched, m->naks_unknown, m->answers_to_copies);
+        g_string_append_printf(
+            j,
+            ",\"master\":{\"resends\":%" G_GUINT64_FORMAT
+            ",\"answered_after_resend\":%" G_GUINT64_FORMAT ",\"gave_up\":%" G_GUINT64_FORMAT
+            ",\"late\":%" G_GUINT64_FORMAT ",\"unmatched\":%" G_GUINT64_FORMAT
+            ",\"naks_for_unsent\":%" G_GUINT64_FORMAT ",\"answers_to_copies\":%" G_GUINT64_FORMAT
+            ",\"forgotten\":%" G_GUINT64_FORMAT ",\"naks\":{",
+            m->resends, m->answered_after_resend, m->gave_up, m->late, m->unmatched,
+            m->naks_unknown, m->answers_to_copies, m->forgotten);
         json_naks(j, m->naks);
         g_string_append(j, "}}");
     }

@@ -8,8 +8,10 @@ struct mr_source {
     struct mr_source_config cfg;
     struct mr_capture *cap;
     struct mr_extractor *ex;
-    GPtrArray *ready; /* selected frames waiting to be pulled, from ready_head on */
-    guint ready_head;
+    /* Selected frames waiting to be pulled: ready[ready_head..ready_len). A plain array (not a
+     * GPtrArray, whose resizing and free function cost more than the extraction per frame). */
+    struct mr_frame **ready;
+    size_t ready_head, ready_len, ready_cap;
     GPtrArray *loaded; /* --preload: one pass of selected frames */
     guint loaded_next;
     unsigned loop;
@@ -24,6 +26,15 @@ struct mr_source {
     uint64_t next_uid;
 };
 
+static void ready_push(struct mr_source *src, struct mr_frame *frame)
+{
+    if (src->ready_len == src->ready_cap) {
+        src->ready_cap = src->ready_cap ? 2 * src->ready_cap : 64;
+        src->ready = g_renew(struct mr_frame *, src->ready, src->ready_cap);
+    }
+    src->ready[src->ready_len++] = frame;
+}
+
 static void on_frame(void *ctx, struct mr_frame *frame)
 {
     struct mr_source *src = ctx;
@@ -36,7 +47,7 @@ static void on_frame(void *ctx, struct mr_frame *frame)
         return;
     }
     src->selected_this_pass++;
-    g_ptr_array_add(src->ready, frame);
+    ready_push(src, frame);
 }
 
 static void raw_frame(struct mr_source *src, const struct mr_record *rec)
@@ -52,20 +63,19 @@ static void raw_frame(struct mr_source *src, const struct mr_record *rec)
     f->crc_ok = true;
     memcpy(f->bytes, rec->data, rec->caplen);
     src->selected_this_pass++;
-    g_ptr_array_add(src->ready, f);
+    ready_push(src, f);
 }
 
 static bool ready_empty(const struct mr_source *src)
 {
-    return src->ready_head >= src->ready->len;
+    return src->ready_head >= src->ready_len;
 }
 
 /* Drops the slots of frames already pulled: an empty queue starts over, so
  * it holds only the frames of the records read since (memory stays flat). */
 static void ready_reset(struct mr_source *src)
 {
-    g_ptr_array_set_size(src->ready, 0);
-    src->ready_head = 0;
+    src->ready_head = src->ready_len = 0;
 }
 
 /* The oldest ready frame, or NULL. */
@@ -75,10 +85,7 @@ static struct mr_frame *ready_pop(struct mr_source *src)
         ready_reset(src);
         return NULL;
     }
-    struct mr_frame *f = g_ptr_array_index(src->ready, src->ready_head);
-    g_ptr_array_index(src->ready, src->ready_head) = NULL;
-    src->ready_head++;
-    return f;
+    return src->ready[src->ready_head++];
 }
 
 /* Reads records until a frame is ready or the pass ends. */
@@ -188,7 +195,6 @@ struct mr_source *mr_source_new(const struct mr_source_config *config, GError **
         src->cfg.loops = 1;
     src->cap = cap;
     src->linktype = -1;
-    src->ready = g_ptr_array_new_with_free_func((GDestroyNotify)mr_frame_free);
     if (!config->raw) {
         src->ex = mr_extractor_new(&config->codec, config->mcp_port);
         mr_extractor_set_dlt_user(src->ex, config->dlt_user);
@@ -214,7 +220,9 @@ void mr_source_free(struct mr_source *src)
 {
     if (src == NULL)
         return;
-    g_ptr_array_free(src->ready, TRUE);
+    for (size_t i = src->ready_head; i < src->ready_len; i++)
+        mr_frame_free(src->ready[i]);
+    g_free(src->ready);
     if (src->loaded != NULL)
         g_ptr_array_free(src->loaded, TRUE);
     mr_extractor_free(src->ex);

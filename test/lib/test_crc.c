@@ -96,6 +96,36 @@ static void test_long_input_matches_definition(void)
                         crc_bitwise(&crc_definitions[i], data, sizeof data));
 }
 
+/*
+ * The tables of four bytes at a time (crc.c slices the input by four): every
+ * entry of each is reached by one byte value at one position of a 4-byte input
+ * (the others zero or not), and every length up to 64 matches the definition.
+ */
+static void test_sliced_tables_match_definition(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(crc_definitions); i++) {
+        const struct crc_definition *def = &crc_definitions[i];
+        for (unsigned pos = 0; pos < 4; pos++)
+            for (unsigned b = 0; b < 256; b++)
+                for (unsigned fill = 0; fill < 2; fill++) {
+                    uint8_t four[4] = {0};
+                    if (fill)
+                        memcpy(four, "\x5a\xa7\x13\xe2", 4);
+                    four[pos] = (uint8_t)b;
+                    if (mcp_crc(def->variant, four, 4) != crc_bitwise(def, four, 4))
+                        g_error("%s differs on %02x %02x %02x %02x", def->name, four[0], four[1],
+                                four[2], four[3]);
+                }
+        uint8_t data[64];
+        for (size_t k = 0; k < sizeof data; k++)
+            data[k] = (uint8_t)(k * 151 + 29 + (k >> 2));
+        for (size_t len = 0; len <= sizeof data; len++)
+            for (size_t off = 0; off + len <= sizeof data && off < 4; off++)
+                g_assert_cmphex(mcp_crc(def->variant, data + off, len), ==,
+                                crc_bitwise(def, data + off, len));
+    }
+}
+
 static void test_xor8_and_sum8_definitions(void)
 {
     uint8_t data[300];
@@ -157,6 +187,7 @@ int main(int argc, char **argv)
     g_test_add_func("/crc/reference-model-check-values", test_reference_model_check_values);
     g_test_add_func("/crc/tables-match-bitwise-definition", test_tables_match_bitwise_definition);
     g_test_add_func("/crc/long-input-matches-definition", test_long_input_matches_definition);
+    g_test_add_func("/crc/sliced-tables-match-definition", test_sliced_tables_match_definition);
     g_test_add_func("/crc/xor8-and-sum8-definitions", test_xor8_and_sum8_definitions);
     g_test_add_func("/crc/empty-input", test_empty_input);
     g_test_add_func("/crc/variant-names", test_variant_names);

@@ -451,6 +451,31 @@ def case_options():
     check(len(sink.frames()) == 7, f"--limit 7 --topspeed --loop 100: 7 frames sent ({len(sink.frames())})")
 
 
+def case_forgotten():
+    """Over 4096 requests awaited at once (MCP_MASTER_MAX_OPEN, a target that never answers a
+    top-speed stream), the oldest are given up unanswered early: counted in the summary and in
+    --json (master.forgotten); without --expect answers are not judged, so the run is ok (every
+    frame sent, exit 0)."""
+    cap = tmp("forgotten-src.pcap")
+    frames = mkcap(cap, "--count", "5000", "--gap-us", "100")
+    sink = Sink("udp")  # receives, never answers
+    js = tmp("forgotten.json")
+    p = run(["-t", sink.url, "--topspeed", "--timeout", "500", "--json", js, cap], timeout=60,
+            what="forgotten")
+    sink.close()  # a Python reader loses datagrams of a top-speed stream: --json's count is used
+    requests = sum(1 for f in frames if f[4] & 0x80 == 0 and f[4] not in (0x04, 0x06, 0x05))
+    want = requests - 4096
+    j = load(js)
+    validate(j, "forgotten")
+    check(p.returncode == 0 and j.get("exit_code") == 0 and j.get("sent") == len(frames),
+          f"forgotten: every frame sent ({j.get('sent')} of {len(frames)}), exit 0 ({p.returncode})\n"
+          f"{p.stdout}{p.stderr}")
+    check(want > 0 and f"{want} requests given up unanswered early (over 4096 awaited at once)"
+          in p.stdout, f"forgotten: the summary names {want} ({requests} requests)\n{p.stdout}")
+    check(j.get("master", {}).get("forgotten") == want,
+          f"forgotten: --json master.forgotten {j.get('master', {}).get('forgotten')} (want {want})")
+
+
 def case_duration():
     """--duration holds on --topspeed's batched path with several senders (each frame may flush a
     batch of one): --loop 1000000 --duration 1 stops after about a second."""

@@ -257,12 +257,13 @@ def tshark_links(cap):
 
 
 def stats_senders(cap):
-    """Frames per sender from -z mcp5a,tree: {'serial:0': n, 'serial:1': m}."""
+    """Frames per sender from -z mcp5a,tree: {'serial:0': n, 'serial:1': m} for the tree's
+    "master (LINE)" and "device (LINE)" (LINE: the interface name mcpserialdump wrote)."""
     out = {}
     for line in tshark_file(cap, "-q", "-z", "mcp5a,tree"):
-        parts = line.split()
-        if parts and parts[0] in ("serial:0", "serial:1") and len(parts) > 1:
-            out[parts[0]] = int(parts[1])
+        m = re.match(r"^ (master|device)(?: \(.*?\))?\s{2,}(\d+)\s", line)
+        if m:
+            out["serial:0" if m.group(1) == "master" else "serial:1"] = int(m.group(2))
     return out
 
 

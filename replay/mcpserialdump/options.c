@@ -160,7 +160,11 @@ static const char *const description =
     "As a Wireshark extcap (installed in its extcap folder) every serial port shows in the\n"
     "interface list and in tshark -D; the ports listed are /dev/ttyS* with a UART, ttyUSB*,\n"
     "ttyACM* and /dev/serial/by-id/*, or the glob patterns in $MCPSERIALDUMP_PORTS\n"
-    "(colon-separated) when it is set.\n"
+    "(colon-separated) when it is set. A port captured from there stays listed as \"not\n"
+    "connected\" while it is unplugged, so that Wireshark keeps its saved options (the baud\n"
+    "rate...) and does not warn \"No such preference extcap.mcpserial_...\" at start-up; the\n"
+    "last 16 are kept in $XDG_STATE_HOME/mcpserialdump/ports (~/.local/state/...), and\n"
+    "--forget PORT (or all) takes them off.\n"
     "\n"
     "Exit status (one table for every tool: docs/options.md; before 0.2: 1 usage, 2 port\n"
     "missing, 3 busy, 4 cannot be opened, 5 line settings, 7 port lost, 8 capture filter):\n"
@@ -209,6 +213,10 @@ bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
         {"list-ports", 'D', 0, G_OPTION_ARG_NONE, &list_ports, "List the serial ports and exit",
          NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary at the end", NULL},
+        {"forget", 0, 0, G_OPTION_ARG_FILENAME, &opt->forget,
+         "Stop listing a port captured from in Wireshark that is gone (its id or path, or "
+         "all; see below)",
+         "PORT"},
         MCP_VERSION_OPTION(&version),
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionEntry extcap_entries[] = {
@@ -365,5 +373,6 @@ void sd_options_free(struct sd_options *opt)
     g_free(opt->output);
     g_free(opt->relay_program);
     g_free(opt->relay_device);
+    g_free(opt->forget);
     memset(opt, 0, sizeof *opt);
 }

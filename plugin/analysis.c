@@ -194,7 +194,7 @@ static struct mcp5a_conv *find_tcp_conv(packet_info *pinfo)
 static void find_senders(packet_info *pinfo, enum mcp5a_link link, struct mcp5a_sender **self,
                          struct mcp5a_sender **peer)
 {
-    if (link == MCP5A_LINK_SERIAL) {
+    if (MCP5A_LINK_IS_SERIAL(link)) {
         if (serial_lines == NULL)
             serial_lines = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
         gpointer line = GUINT_TO_POINTER(mcp5a_serial_line(pinfo));

@@ -11,6 +11,7 @@
 
 #include <wireshark.h>
 
+#include <epan/epan.h>
 #include <epan/packet.h>
 
 /* heur_dissector_t returns bool from 4.4 (gboolean before). */
@@ -39,6 +40,14 @@ typedef __typeof__(((wmem_user_cb_t)0)(NULL, WMEM_CB_FREE_EVENT, NULL)) mcp5a_wm
 /* tvb_get_uint8() replaced (and deprecated) tvb_get_guint8(). */
 #ifndef MCP5A_HAVE_TVB_GET_UINT8
 #define tvb_get_uint8 tvb_get_guint8
+#endif
+
+/* epan_get_interface_name() takes the record's pcapng section too in 4.4 and 4.6, not in 4.0. */
+#ifdef MCP5A_HAVE_INTERFACE_NAME_SECTION
+#define mcp5a_interface_name(pinfo, id)                                                            \
+    epan_get_interface_name((pinfo)->epan, (id), (pinfo)->rec->section_number)
+#else
+#define mcp5a_interface_name(pinfo, id) epan_get_interface_name((pinfo)->epan, (id))
 #endif
 
 #endif

@@ -57,7 +57,7 @@ void mcp5a_export_pdu(tvbuff_t *tvb, packet_info *pinfo, enum mcp5a_link link)
     if (!have_tap_listener(export_tap) || pinfo->flags.in_error_pkt)
         return;
     exp_pdu_data_t *exp;
-    if (link == MCP5A_LINK_SERIAL) {
+    if (MCP5A_LINK_IS_SERIAL(link)) {
         /* Tags in numerical order: name (12), original frame (30), direction (35). */
         const exp_pdu_data_item_t *items[] = {&exp_pdu_data_orig_frame_num, &p2p_dir_item, NULL};
         exp = export_pdu_create_tags(pinfo, MCP5A_EXPORT_NAME, EXP_PDU_TAG_DISSECTOR_NAME, items);
@@ -93,11 +93,17 @@ static int dissect_export_record(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
              * "mcp5a"): §5's one-wire-bus rule gives the frame its direction. */
             int saved_dir = pinfo->p2p_dir;
             if (link == MCP5A_LINK_SERIAL && pinfo->p2p_dir != P2P_DIR_SENT &&
-                pinfo->p2p_dir != P2P_DIR_RECV)
+                pinfo->p2p_dir != P2P_DIR_RECV) {
+                link = MCP5A_LINK_SERIAL_BUS;
                 pinfo->p2p_dir = mcp5a_serial_bus_direction(pinfo, tvb_get_uint8(tvb, 4)) ==
                                          MCP_DIR_DEVICE_TO_MASTER
                                      ? P2P_DIR_RECV
                                      : P2P_DIR_SENT;
+            }
+            if (MCP5A_LINK_IS_SERIAL(link))
+                mcp5a_serial_set_addresses(pinfo, pinfo->p2p_dir == P2P_DIR_RECV
+                                                      ? MCP_DIR_DEVICE_TO_MASTER
+                                                      : MCP_DIR_MASTER_TO_DEVICE);
             mcp5a_dissect_frame(tvb, pinfo, tree, link);
             pinfo->p2p_dir = saved_dir;
             return (int)captured;

@@ -20,6 +20,7 @@ static int hf_mcp5a_analysis_behind = -1;
 static int hf_mcp5a_response_in = -1;
 static int hf_mcp5a_request_in = -1;
 static int hf_mcp5a_time = -1;
+static int hf_mcp5a_serial_swapped = -1;
 
 static int ett_mcp5a = -1;
 static int ett_mcp5a_cmd = -1;
@@ -33,6 +34,8 @@ static expert_field ei_mcp5a_analysis_retransmission = EI_INIT;
 static expert_field ei_mcp5a_cmd_unknown = EI_INIT;
 static expert_field ei_mcp5a_analysis_no_response = EI_INIT;
 static expert_field ei_mcp5a_cut = EI_INIT;
+static expert_field ei_mcp5a_serial_swapped_response = EI_INIT;
+static expert_field ei_mcp5a_serial_swapped_request = EI_INIT;
 
 static const value_string mcp5a_cmd_vals[] = {MCP_CMD_NAME_LIST(MCP5A_VALS_ENTRY){0, NULL}};
 
@@ -206,6 +209,41 @@ static void add_analysis(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
         expert_add_info(pinfo, ai, &ei_mcp5a_analysis_no_response);
 }
 
+/*
+ * A serial frame whose command says it travels the other way than its record
+ * (§5's command rule, mcp_bus_sender_direction: responses and EVENTs come from
+ * a device, requests from the master; NAK and SYNC either way): the line's
+ * ports were most likely given swapped when it was captured. Only where the
+ * record carried the direction (not a half-duplex bus, whose directions the
+ * same rule gives), and not for a frame failing its check (its cmd is not
+ * trusted). The analysis is untouched: it runs on the recorded directions.
+ */
+static void add_direction_check(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo,
+                                enum mcp5a_link link, const struct frame_view *v)
+{
+    if (link != MCP5A_LINK_SERIAL || v->crc_bad ||
+        (pinfo->p2p_dir != P2P_DIR_SENT && pinfo->p2p_dir != P2P_DIR_RECV))
+        return;
+    int recorded =
+        pinfo->p2p_dir == P2P_DIR_RECV ? MCP_DIR_DEVICE_TO_MASTER : MCP_DIR_MASTER_TO_DEVICE;
+    int by_command = mcp_bus_sender_direction(v->cmd);
+    if (by_command < 0 || by_command == recorded)
+        return;
+    expert_field *ei = by_command == MCP_DIR_DEVICE_TO_MASTER ? &ei_mcp5a_serial_swapped_response
+                                                              : &ei_mcp5a_serial_swapped_request;
+    if (t == NULL) { /* no tree: only the expert info */
+        expert_add_info(pinfo, NULL, ei);
+        return;
+    }
+    proto_item *si = proto_tree_add_item(t, hf_mcp5a_serial_swapped, tvb, 4, 1, ENC_NA);
+    proto_item_set_generated(si);
+    proto_item_append_text(si, ": %s recorded %s (the command comes from %s)", mcp_cmd_name(v->cmd),
+                           recorded == MCP_DIR_MASTER_TO_DEVICE ? "master \xe2\x86\x92 device"
+                                                                : "device \xe2\x86\x92 master",
+                           by_command == MCP_DIR_DEVICE_TO_MASTER ? "a device" : "the master");
+    expert_add_info(pinfo, si, ei);
+}
+
 static void fill_facts(const struct frame_view *v, const struct mcp_pdu *pdu,
                        struct mcp5a_frame_facts *f)
 {
@@ -284,6 +322,7 @@ static int dissect_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, en
     add_header(t, tvb, pinfo, &codec, cmd_name);
     mcp5a_add_payload(t, tvb, pinfo, v.length, v.payload_avail, &pdu, v.cut);
     add_crc(t, tvb, pinfo, &codec, &v);
+    add_direction_check(t, tvb, pinfo, link, &v);
     if (have_result)
         add_analysis(t, tvb, pinfo, &v, &result);
 
@@ -355,6 +394,11 @@ void mcp5a_register_frame(void)
         {&hf_mcp5a_time,
          {"Response time", "mcp5a.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0,
           "Time between the request and this response", HFILL}},
+        {&hf_mcp5a_serial_swapped,
+         {"Direction against the command", "mcp5a.serial.swapped", FT_NONE, BASE_NONE, NULL, 0,
+          "Serial: a response or EVENT recorded master -> device, or a request recorded "
+          "device -> master (the capture's ports look swapped)",
+          HFILL}},
     };
 
     static int *ett[] = {
@@ -381,6 +425,14 @@ void mcp5a_register_frame(void)
           "No response in the capture to this request", EXPFILL}},
         {&ei_mcp5a_cut,
          {"mcp5a.cut", PI_UNDECODED, PI_NOTE, "Frame cut short by the capture's snaplen", EXPFILL}},
+        /* §3 makes a response arriving at a device a protocol error (NAK reason 4). */
+        {&ei_mcp5a_serial_swapped_response,
+         {"mcp5a.serial.swapped.response", PI_PROTOCOL, PI_WARN,
+          "Response or EVENT in the master \xe2\x86\x92 device direction: ports swapped?",
+          EXPFILL}},
+        {&ei_mcp5a_serial_swapped_request,
+         {"mcp5a.serial.swapped.request", PI_PROTOCOL, PI_WARN,
+          "Request in the device \xe2\x86\x92 master direction: ports swapped?", EXPFILL}},
     };
 
     proto_register_field_array(proto_mcp5a, hf, array_length(hf));

@@ -64,8 +64,11 @@ struct mcp5a_packet_state *mcp5a_packet_state(packet_info *pinfo);
 /* How a frame's sender is identified (§3). */
 enum mcp5a_link {
     MCP5A_LINK_CONVERSATION, /* TCP/UDP: one direction of the conversation */
-    MCP5A_LINK_SERIAL        /* serial: pinfo->p2p_dir */
+    MCP5A_LINK_SERIAL,       /* serial: pinfo->p2p_dir, as the record carried it */
+    MCP5A_LINK_SERIAL_BUS    /* serial, a record without a direction (§5, a half-duplex
+                                bus): pinfo->p2p_dir as §5's command rule gave it */
 };
+#define MCP5A_LINK_IS_SERIAL(link) ((link) != MCP5A_LINK_CONVERSATION)
 
 /*
  * frame_tree.c: shows one frame. tvb holds exactly the frame (its reported
@@ -100,6 +103,15 @@ guint32 mcp5a_serial_line(packet_info *pinfo);
  * a DLT_USER record mapped to "mcp5a"): its direction (enum mcp_direction) by
  * the §5 rule over the line's frames, decided on the first pass and kept. */
 int mcp5a_serial_bus_direction(packet_info *pinfo, guint8 cmd);
+/* The name of one end of the record's line as the Source and Destination
+ * columns and the stats tree show it: "master" or "device" (dir: enum
+ * mcp_direction), then the line's capture interface name in parentheses when
+ * the capture has one ("master (/dev/ttyUSB0)"), else the line's number for
+ * every line but the first ("device (line 1)"). Lives as long as the file. */
+const char *mcp5a_serial_end_name(packet_info *pinfo, int dir);
+/* Sets pinfo->src and pinfo->dst (AT_STRINGZ) to the ends of the record's
+ * line for a frame or record going in direction dir (enum mcp_direction). */
+void mcp5a_serial_set_addresses(packet_info *pinfo, int dir);
 void mcp5a_serial_cleanup(void);
 void mcp5a_register_heuristics(dissector_handle_t tcp_handle, dissector_handle_t udp_handle);
 

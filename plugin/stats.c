@@ -3,7 +3,8 @@
  * The mcp5a tap and its stats trees:
  *  - tshark -q -z mcp5a,tree (Statistics › MCP5A › Overview): frames by
  *    command, responses by status, CRC errors, sequence verdicts, junk bytes,
- *    frames per sender;
+ *    frames per sender (on a serial line the master's and the device's
+ *    frames, "master (LINE)" and "device (LINE)");
  *  - tshark -q -z mcp5a_devices,tree (Statistics › MCP5A › Devices): per
  *    device (its address, or the serial line, then its device id) requests,
  *    answered, unanswered, NAKs by reason, statuses other than OK, bad CRCs,
@@ -33,8 +34,10 @@ void mcp5a_register_tap(void)
 
 static const char *sender_name(packet_info *pinfo, enum mcp5a_link link)
 {
-    if (link == MCP5A_LINK_SERIAL)
-        return pinfo->p2p_dir == P2P_DIR_RECV ? "serial:1" : "serial:0";
+    if (MCP5A_LINK_IS_SERIAL(link))
+        return mcp5a_serial_end_name(pinfo, pinfo->p2p_dir == P2P_DIR_RECV
+                                                ? MCP_DIR_DEVICE_TO_MASTER
+                                                : MCP_DIR_MASTER_TO_DEVICE);
     return wmem_strdup_printf(pinfo->pool, "%s:%u>%s:%u", address_to_str(pinfo->pool, &pinfo->src),
                               pinfo->srcport, address_to_str(pinfo->pool, &pinfo->dst),
                               pinfo->destport);
@@ -46,7 +49,7 @@ static const char *sender_name(packet_info *pinfo, enum mcp5a_link link)
  * goes to it). Serial: the line (§5). */
 static const char *device_name(packet_info *pinfo, const struct mcp5a_tap_info *info)
 {
-    if (info->link == MCP5A_LINK_SERIAL)
+    if (MCP5A_LINK_IS_SERIAL(info->link))
         return wmem_strdup_printf(pinfo->pool, "serial line %u", mcp5a_serial_line(pinfo));
     gboolean from_device;
     if (pinfo->srcport != pinfo->destport && pinfo->match_uint == pinfo->srcport)

@@ -13,6 +13,13 @@
  * its direction from the library's §5 rule (mcp_bus_line_next); the frame is
  * then dissected and analysed as if its record had carried that direction.
  *
+ * Source and Destination are the ends of the line, "master" and "device",
+ * with the line's capture interface name (pcapng if_name; mcpserialdump
+ * writes the port's path): "master (/dev/ttyUSB0)", as AT_STRINGZ addresses
+ * the way Wireshark's Bluetooth dissectors name "host" and "controller". A
+ * record without a direction gets them when the frames it shows all went one
+ * way by §5's rule.
+ *
  * Each record is fed with its timestamp: line silence between two records of a
  * stream that ends a partial frame (§5, preference mcp5a.serial.silence_ms) is
  * applied by the library, so the frames behind a false start show in the
@@ -37,6 +44,9 @@ struct serial_direction {
 /* Streams by line and slot: key (line << 2 | slot), slot 0/1 the directions, 2 undirected. */
 static wmem_map_t *directions;
 #define SLOT_UNDIRECTED 2
+
+/* Per line: the names of its ends, [0] the master, [1] the device (file scope). */
+static wmem_map_t *end_names;
 
 /* One frame or junk run a record revealed. */
 struct serial_event {
@@ -89,6 +99,50 @@ guint32 mcp5a_serial_line(packet_info *pinfo)
         (pinfo->rec->presence_flags & WTAP_HAS_INTERFACE_ID))
         return pinfo->rec->rec_header.packet_header.interface_id;
     return 0;
+}
+
+/* The line's capture interface name, NULL when the capture has none (a pcap
+ * file; a pcapng interface without if_name, which Wireshark calls "unknown"). */
+static const char *line_label(packet_info *pinfo, guint32 line)
+{
+    if (pinfo->epan == NULL || pinfo->rec == NULL || pinfo->rec->rec_type != REC_TYPE_PACKET ||
+        !(pinfo->rec->presence_flags & WTAP_HAS_INTERFACE_ID))
+        return NULL;
+    const char *name = mcp5a_interface_name(pinfo, line);
+    if (name == NULL || name[0] == '\0' || strcmp(name, "unknown") == 0)
+        return NULL;
+    return name;
+}
+
+const char *mcp5a_serial_end_name(packet_info *pinfo, int dir)
+{
+    if (end_names == NULL)
+        end_names = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    guint32 line = mcp5a_serial_line(pinfo);
+    const char **names = wmem_map_lookup(end_names, GUINT_TO_POINTER(line));
+    if (names == NULL) {
+        names = wmem_alloc_array(wmem_file_scope(), const char *, 2);
+        const char *label = line_label(pinfo, line);
+        static const char *const ends[2] = {"master", "device"};
+        for (int i = 0; i < 2; i++) {
+            if (label != NULL)
+                names[i] = wmem_strdup_printf(wmem_file_scope(), "%s (%s)", ends[i], label);
+            else if (line != 0)
+                names[i] = wmem_strdup_printf(wmem_file_scope(), "%s (line %u)", ends[i], line);
+            else
+                names[i] = ends[i];
+        }
+        wmem_map_insert(end_names, GUINT_TO_POINTER(line), names);
+    }
+    return names[dir == MCP_DIR_DEVICE_TO_MASTER ? 1 : 0];
+}
+
+void mcp5a_serial_set_addresses(packet_info *pinfo, int dir)
+{
+    const char *from = mcp5a_serial_end_name(pinfo, dir);
+    const char *to = mcp5a_serial_end_name(pinfo, 1 - dir);
+    set_address(&pinfo->src, AT_STRINGZ, (int)strlen(from) + 1, from);
+    set_address(&pinfo->dst, AT_STRINGZ, (int)strlen(to) + 1, to);
 }
 
 /* The stream of the record's line and slot, created on first use. */
@@ -159,8 +213,31 @@ static void show_event(const struct serial_event *se, tvbuff_t *tvb, packet_info
     int saved_dir = pinfo->p2p_dir;
     if (se->dir >= 0)
         pinfo->p2p_dir = se->dir == MCP_DIR_DEVICE_TO_MASTER ? P2P_DIR_RECV : P2P_DIR_SENT;
-    mcp5a_dissect_frame(ftvb, pinfo, tree, MCP5A_LINK_SERIAL);
+    mcp5a_dissect_frame(ftvb, pinfo, tree,
+                        se->dir >= 0 ? MCP5A_LINK_SERIAL_BUS : MCP5A_LINK_SERIAL);
     pinfo->p2p_dir = saved_dir;
+}
+
+/* Source and Destination: the record's direction; without one, the §5
+ * direction its frames share (none when they differ or it shows none). */
+static void set_record_addresses(packet_info *pinfo, const struct serial_record *rec)
+{
+    int dir = pinfo->p2p_dir == P2P_DIR_RECV   ? MCP_DIR_DEVICE_TO_MASTER
+              : pinfo->p2p_dir == P2P_DIR_SENT ? MCP_DIR_MASTER_TO_DEVICE
+                                               : -1;
+    if (dir < 0) {
+        for (guint i = 0; i < rec->count; i++) {
+            const struct serial_event *se = &rec->events[i];
+            if (se->junk || se->dir < 0)
+                continue;
+            if (dir >= 0 && dir != se->dir)
+                return;
+            dir = se->dir;
+        }
+        if (dir < 0)
+            return;
+    }
+    mcp5a_serial_set_addresses(pinfo, dir);
 }
 
 int mcp5a_dissect_serial(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -174,6 +251,7 @@ int mcp5a_dissect_serial(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, vo
     }
     if (rec == NULL)
         return (int)tvb_captured_length(tvb);
+    set_record_addresses(pinfo, rec);
     if (rec->count == 0)
         col_set_str(pinfo->cinfo, COL_INFO, "MCP serial bytes (frame continues in a later record)");
     for (guint i = 0; i < rec->count; i++)
@@ -196,9 +274,11 @@ int mcp5a_serial_bus_direction(packet_info *pinfo, guint8 cmd)
 void mcp5a_serial_init(void)
 {
     directions = NULL;
+    end_names = NULL;
 }
 
 void mcp5a_serial_cleanup(void)
 {
     directions = NULL; /* file scope frees them */
+    end_names = NULL;
 }

@@ -19,6 +19,14 @@ int mcp_bus_frame_direction(uint8_t cmd, int prev_dir)
     return MCP_DIR_MASTER_TO_DEVICE;
 }
 
+int mcp_bus_sender_direction(uint8_t cmd)
+{
+    /* A NAK answers a frame of either end; a device may SYNC too (§3). */
+    if (cmd == MCP_CMD_NAK || cmd == MCP_CMD_SYNC)
+        return -1;
+    return mcp_bus_frame_direction(cmd, -1);
+}
+
 void mcp_bus_line_init(struct mcp_bus_line *line)
 {
     line->has_prev = false;

@@ -5,19 +5,16 @@
 #include <glib.h>
 
 #include "mcp/busdir.h"
-#include "mcp/pdu.h"
 
 static void on_event(void *ctx, const struct mcp_stream_event *ev)
 {
     struct sd_dircheck *d = ctx;
     if (ev->kind != MCP_STREAM_FRAME)
         return;
-    uint8_t cmd = ev->frame.cmd;
-    if (cmd == MCP_CMD_NAK || cmd == MCP_CMD_SYNC)
-        return; /* §5: a NAK's direction comes from its neighbour; a device may SYNC too */
-    if (mcp_bus_frame_direction(cmd, -1) == MCP_DIR_DEVICE_TO_MASTER)
+    int dir = mcp_bus_sender_direction(ev->frame.cmd);
+    if (dir == MCP_DIR_DEVICE_TO_MASTER)
         d->answers++;
-    else
+    else if (dir == MCP_DIR_MASTER_TO_DEVICE)
         d->requests++;
 }
 

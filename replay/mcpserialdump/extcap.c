@@ -8,6 +8,7 @@
 #include "exppdu.h"
 #include "options.h"
 #include "ports.h"
+#include "remember.h"
 
 #ifndef MCP_VERSION
 #define MCP_VERSION "0.0"
@@ -37,14 +38,27 @@ void sd_extcap_interfaces(FILE *out)
     fprintf(out, "extcap {version=%s}{help=%s}\n", MCP_VERSION, help);
     g_free(help);
     GPtrArray *ports = sd_ports_list();
+    GHashTable *listed = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; i < ports->len; i++) {
         const struct sd_port *p = g_ptr_array_index(ports, i);
+        g_hash_table_add(listed, p->id);
         if (p->target != NULL)
             fprintf(out, "interface {value=%s}{display=MCP serial: %s (%s)}\n", p->id, p->path,
                     p->target);
         else
             fprintf(out, "interface {value=%s}{display=MCP serial: %s}\n", p->id, p->path);
     }
+    /* Ports captured from before and gone now: listed, so that Wireshark keeps their saved
+     * options instead of warning about them at every start (remember.h). */
+    GPtrArray *gone = sd_remembered_ports();
+    for (guint i = 0; i < gone->len; i++) {
+        const struct sd_port *p = g_ptr_array_index(gone, i);
+        if (!g_hash_table_contains(listed, p->id))
+            fprintf(out, "interface {value=%s}{display=MCP serial: %s (not connected)}\n", p->id,
+                    p->path);
+    }
+    g_ptr_array_unref(gone);
+    g_hash_table_destroy(listed);
     g_ptr_array_unref(ports);
     /* Always listed (its options never go stale): a program <-> a device, both recorded. */
     fprintf(out, "interface {value=%s}{display=MCP serial relay: a program <-> a device port}\n",

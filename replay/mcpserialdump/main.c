@@ -19,6 +19,7 @@
 #include "pcapng.h"
 #include "ports.h"
 #include "relay.h"
+#include "remember.h"
 #include "serial.h"
 #include "version.h"
 
@@ -31,14 +32,79 @@ struct sd_run {
 static void print_ports(void)
 {
     GPtrArray *ports = sd_ports_list();
+    GHashTable *listed = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; i < ports->len; i++) {
         const struct sd_port *p = g_ptr_array_index(ports, i);
+        g_hash_table_add(listed, p->id);
         printf("%u. %s%s%s%s (%s)\n", i + 1, p->path, p->target ? " -> " : "",
                p->target ? p->target : "", "", p->id);
     }
     if (ports->len == 0)
         fprintf(stderr, "mcpserialdump: no serial ports found\n");
+    /* What the extcap lists besides: ports captured from in Wireshark, now gone (remember.h). */
+    GPtrArray *gone = sd_remembered_ports();
+    guint k = ports->len;
+    for (guint i = 0; i < gone->len; i++) {
+        const struct sd_port *p = g_ptr_array_index(gone, i);
+        if (!g_hash_table_contains(listed, p->id))
+            printf("%u. %s (%s) not connected: remembered for Wireshark's saved options "
+                   "(--forget %s)\n",
+                   ++k, p->path, p->id, p->id);
+    }
+    g_ptr_array_unref(gone);
+    g_hash_table_destroy(listed);
     g_ptr_array_unref(ports);
+}
+
+/* --forget PORT|all */
+static int forget(const char *what)
+{
+    char err[512] = "";
+    int taken = sd_forget_ports(what, err, sizeof err);
+    if (taken < 0) {
+        fprintf(stderr, "mcpserialdump: cannot update the remembered ports: %s\n", err);
+        return SD_EXIT_OUTPUT;
+    }
+    char *file = sd_remember_file();
+    if (taken == 0 && strcmp(what, "all") != 0)
+        printf("mcpserialdump: %s is not remembered (%s)\n", what, file);
+    else
+        printf("mcpserialdump: %d port%s forgotten (%s)\n", taken, taken == 1 ? "" : "s", file);
+    g_free(file);
+    return SD_EXIT_OK;
+}
+
+/* The interface Wireshark captures from: a listed port's id. The port is remembered so the
+ * extcap lists it while it is unplugged, and Wireshark keeps its saved options (remember.h).
+ * A path given by hand (not an id) is not. */
+static void remember_interface(const struct sd_run *run, const char *iface, const char *path)
+{
+    char *id = sd_ports_id(path);
+    char err[512] = "";
+    if (strcmp(id, iface) == 0 && !sd_remember_port(id, path, err, sizeof err))
+        fprintf(run->log, "mcpserialdump: cannot remember %s for Wireshark's options: %s\n", id,
+                err);
+    g_free(id);
+}
+
+/* Why an interface has no port: a remembered one that is unplugged, or an unknown id. */
+static void no_port_message(const char *iface, char *msg, size_t len)
+{
+    GPtrArray *gone = sd_remembered_ports();
+    const struct sd_port *found = NULL;
+    for (guint i = 0; i < gone->len && found == NULL; i++) {
+        const struct sd_port *p = g_ptr_array_index(gone, i);
+        if (strcmp(p->id, iface) == 0)
+            found = p;
+    }
+    if (found != NULL)
+        g_snprintf(msg, len,
+                   "%s is not connected (listed because it was captured from before, so that "
+                   "Wireshark keeps its options; mcpserialdump --forget %s stops listing it)",
+                   found->path, found->id);
+    else
+        g_snprintf(msg, len, "no serial port for interface '%s'", iface);
+    g_ptr_array_unref(gone);
 }
 
 /* Groups the ports into lines (one pcapng interface each) and gives them directions. */
@@ -171,10 +237,10 @@ static int capture(const struct sd_options *opt, struct sd_run *run)
         if (!relay) {
             paths[n] = sd_ports_resolve(opt->extcap_interface);
             if (paths[n] == NULL) {
-                g_snprintf(msg, sizeof msg, "no serial port for interface '%s'",
-                           opt->extcap_interface);
+                no_port_message(opt->extcap_interface, msg, sizeof msg);
                 return fail_early(run, &out, SD_EXIT_PORT_MISSING, msg);
             }
+            remember_interface(run, opt->extcap_interface, paths[n]);
             n++;
         }
     } else if (!relay) {
@@ -388,6 +454,8 @@ int main(int argc, char **argv)
         mcp_version_print(stdout, "mcpserialdump", NULL);
     } else if (opt.list_ports) {
         print_ports();
+    } else if (opt.forget != NULL) {
+        code = forget(opt.forget);
     } else if (!extcap_mode) {
         if ((opt.n_ports == 0 && opt.relay_program == NULL) || opt.output == NULL) {
             fprintf(stderr, "mcpserialdump: give a port (-i DEV) and an output (-w FILE, - for "

@@ -147,6 +147,10 @@ static const char *const description =
     "Line settings (default 115200 8N1) are --baud, --parity, --data-bits and --stop-bits, or\n"
     "the same as URL parameters of -i: serial:/dev/X?baud=N&parity=P&data-bits=D&stop-bits=S.\n"
     "All ports of a capture share them.\n"
+    "Relay: --relay PROGRAM DEVICE sits between a program and a device instead of beside them\n"
+    "(a program reading a port takes its bytes from a capture): it opens DEVICE and gives the\n"
+    "program a side of its own, pty (a new pseudo-terminal), pty:PATH (PATH links to it) or a\n"
+    "port, passes every byte on and records both directions.\n"
     "\n"
     "Examples:\n"
     "  mcpserialdump -i /dev/ttyUSB0 --baud 115200 -w line.pcapng\n"
@@ -154,13 +158,19 @@ static const char *const description =
     "  mcpserialdump -i 'serial:/dev/ttyUSB0?baud=19200&parity=even' -w line.pcapng\n"
     "  mcpserialdump -i /dev/ttyUSB0 --one-line --baud 9600 -w - | tshark -r - -Y mcp5a\n"
     "  mcpserialdump -i /dev/ttyUSB0 -w short.pcapng -c 100 -a duration:10\n"
+    "  mcpserialdump --relay pty:ttyMCP /dev/ttyUSB0 --baud 19200 -w relay.pcapng   (program: "
+    "./ttyMCP)\n"
     "  mcpserialdump -D                  (the ports Wireshark would list)\n"
     "  mcpserialdump -V                  (the version)\n"
     "\n"
     "As a Wireshark extcap (installed in its extcap folder) every serial port shows in the\n"
     "interface list and in tshark -D; the ports listed are /dev/ttyS* with a UART, ttyUSB*,\n"
     "ttyACM* and /dev/serial/by-id/*, or the glob patterns in $MCPSERIALDUMP_PORTS\n"
-    "(colon-separated) when it is set.\n"
+    "(colon-separated) when it is set. A port captured from there stays listed as \"not\n"
+    "connected\" while it is unplugged, so that Wireshark keeps its saved options (the baud\n"
+    "rate...) and does not warn \"No such preference extcap.mcpserial_...\" at start-up; the\n"
+    "last 16 are kept in $XDG_STATE_HOME/mcpserialdump/ports (~/.local/state/...), and\n"
+    "--forget PORT (or all) takes them off.\n"
     "\n"
     "Exit status (one table for every tool: docs/options.md; before 0.2: 1 usage, 2 port\n"
     "missing, 3 busy, 4 cannot be opened, 5 line settings, 7 port lost, 8 capture filter):\n"
@@ -209,6 +219,10 @@ bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
         {"list-ports", 'D', 0, G_OPTION_ARG_NONE, &list_ports, "List the serial ports and exit",
          NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "No summary at the end", NULL},
+        {"forget", 0, 0, G_OPTION_ARG_FILENAME, &opt->forget,
+         "Stop listing a port captured from in Wireshark that is gone (its id or path, or "
+         "all; see below)",
+         "PORT"},
         MCP_VERSION_OPTION(&version),
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionEntry extcap_entries[] = {
@@ -365,5 +379,6 @@ void sd_options_free(struct sd_options *opt)
     g_free(opt->output);
     g_free(opt->relay_program);
     g_free(opt->relay_device);
+    g_free(opt->forget);
     memset(opt, 0, sizeof *opt);
 }

@@ -66,6 +66,7 @@ struct sd_options {
     uint64_t count;    /* -c: stop after this many records, 0 = no limit */
     double duration_s; /* -a duration:S, 0 = no limit */
     bool list_ports;   /* -D */
+    char *forget;      /* --forget PORT|all: take remembered ports off the list (remember.h) */
     /* --relay PROGRAM DEVICE: sits between a program and a device (relay.h) */
     char *relay_program; /* "pty", "pty:PATH", or a port path */
     char *relay_device;  /* a port path (URL parameters merged into line) */

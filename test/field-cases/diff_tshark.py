@@ -136,11 +136,17 @@ AT = re.compile(r"^  at (-?\d+)\.(\d{9}) bytes ([0-9a-f]*)$")
 
 
 def tshark_serial_senders(runner, path, extra, env):
-    """{"serial:0": n, "serial:1": m}: frames per serial sender in tshark's stats tree."""
+    """{"serial:0": n, "serial:1": m}: frames per serial sender in tshark's stats tree,
+    named as mcpreplay names them. The tree says "master" and "device", with "(line N)"
+    for an unnamed line but the first (these captures have no interface names)."""
     p = subprocess.run([runner, "-r", path, "-q", "-z", "mcp5a,tree"] + extra,
                        capture_output=True, text=True, timeout=120, env=env)
-    return {m.group(1): int(m.group(2))
-            for m in re.finditer(r"^ (serial(?:@\d+)?:\d)\s+(\d+)", p.stdout, re.M)}
+    out = {}
+    for m in re.finditer(r"^ (master|device)(?: \(line (\d+)\))?\s{2,}(\d+)", p.stdout, re.M):
+        d = 0 if m.group(1) == "master" else 1
+        name = f"serial@{m.group(2)}:{d}" if m.group(2) else f"serial:{d}"
+        out[name] = int(m.group(3))
+    return out
 
 
 def serial_senders(binary, path, env, extra):

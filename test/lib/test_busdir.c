@@ -88,6 +88,25 @@ static void test_lines_independent(void)
     g_assert_cmpint(mcp_bus_line_next(&a, MCP_CMD_NAK), ==, 1);
 }
 
+/* A line whose records carry directions: responses (bit 7 set) and EVENT come
+ * from a device, requests (bit 7 clear but EVENT, NAK, SYNC; unknown ones
+ * too, §2) from the master; NAK and SYNC from either end. */
+static void test_sender_direction(void)
+{
+    for (int cmd = 0x00; cmd <= 0xFF; cmd++) {
+        int want;
+        if (cmd == MCP_CMD_NAK || cmd == MCP_CMD_SYNC)
+            want = -1;
+        else if (cmd >= 0x80 || cmd == MCP_CMD_EVENT)
+            want = 1;
+        else
+            want = 0;
+        g_assert_cmpint(mcp_bus_sender_direction((uint8_t)cmd), ==, want);
+    }
+    g_assert_cmpint(mcp_bus_sender_direction(MCP_CMD_READ), ==, MCP_DIR_MASTER_TO_DEVICE);
+    g_assert_cmpint(mcp_bus_sender_direction(MCP_CMD_READ_RSP), ==, MCP_DIR_DEVICE_TO_MASTER);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -97,5 +116,6 @@ int main(int argc, char **argv)
     g_test_add_func("/busdir/nak-opposite-of-previous", test_nak_opposite_of_previous);
     g_test_add_func("/busdir/line-sequence", test_line_sequence);
     g_test_add_func("/busdir/lines-independent", test_lines_independent);
+    g_test_add_func("/busdir/sender-direction", test_sender_direction);
     return g_test_run();
 }

@@ -257,12 +257,13 @@ def tshark_links(cap):
 
 
 def stats_senders(cap):
-    """Frames per sender from -z mcp5a,tree: {'serial:0': n, 'serial:1': m}."""
+    """Frames per sender from -z mcp5a,tree: {'serial:0': n, 'serial:1': m} for the tree's
+    "master (LINE)" and "device (LINE)" (LINE: the interface name mcpserialdump wrote)."""
     out = {}
     for line in tshark_file(cap, "-q", "-z", "mcp5a,tree"):
-        parts = line.split()
-        if parts and parts[0] in ("serial:0", "serial:1") and len(parts) > 1:
-            out[parts[0]] = int(parts[1])
+        m = re.match(r"^ (master|device)(?: \(.*?\))?\s{2,}(\d+)\s", line)
+        if m:
+            out["serial:0" if m.group(1) == "master" else "serial:1"] = int(m.group(2))
     return out
 
 
@@ -719,6 +720,7 @@ def case_extcap():
                 os.path.join(root, n)) else None
     os.chmod(TMP, 0o755)
     env = dict(os.environ, HOME=stage, XDG_CONFIG_HOME=os.path.join(stage, ".config"),
+               XDG_STATE_HOME=os.path.join(stage, ".local", "state"),
                MCPSERIALDUMP_PORTS=os.path.join(ports, "tty*"), WIRESHARK_ABORT_ON_DISSECTOR_BUG="1",
                WIRESHARK_PLUGIN_DIR=empty_plugin_dir())
     os.chmod(env["WIRESHARK_PLUGIN_DIR"], 0o755)
@@ -805,6 +807,86 @@ def case_extcap():
           f"tshark -f refused with the extcap's message: {f.stderr.strip().splitlines()[-2:]}")
     a.close()
     b.close()
+
+
+def case_extcap_remembered():
+    """Stale per-port options (issue 23): Wireshark keeps an extcap interface's options as
+    extcap.<iface>.<option> in its preferences file and warns "No such preference" at every
+    start for those of an interface the extcap no longer lists. A port captured from through
+    tshark is remembered and, once unplugged, still listed as not connected: no warning for
+    its saved baud rate, which tshark still knows; a port never captured from (the control)
+    does warn. Plugged in again it is listed as before; --forget takes it off the list."""
+    if not need_tshark():
+        print("SKIP: tshark is needed", flush=True)
+        return
+    stage = os.path.join(TMP, "home")
+    ext = os.path.join(stage, ARGS.extcap_subdir)
+    state = os.path.join(stage, ".local", "state")
+    conf = os.path.join(stage, ".config", "wireshark")
+    for d in (ext, state, conf):
+        os.makedirs(d, exist_ok=True)
+    shutil.copy(dump_bin(), os.path.join(ext, "mcpserialdump"))
+    ports = os.path.join(TMP, "ports")
+    os.makedirs(ports)
+    a = Pty()
+    link = os.path.join(ports, "ttyMCP0")
+    os.symlink(a.path, link)
+    if os.geteuid() == 0:
+        os.chown(a.path, 65534, 65534)
+    for root, dirs, files in os.walk(TMP):
+        for n in dirs + files:
+            if not os.path.islink(os.path.join(root, n)):
+                os.chmod(os.path.join(root, n), 0o755)
+    os.chmod(TMP, 0o755)
+    if os.geteuid() == 0:
+        os.chown(state, 65534, 65534)  # tshark's extcap (nobody) writes the list there
+    env = dict(os.environ, HOME=stage, XDG_CONFIG_HOME=os.path.join(stage, ".config"),
+               XDG_STATE_HOME=state, MCPSERIALDUMP_PORTS=os.path.join(ports, "tty*"),
+               WIRESHARK_PLUGIN_DIR=empty_plugin_dir())
+    os.chmod(env["WIRESHARK_PLUGIN_DIR"], 0o755)
+    as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+    tshark = as_user + [ARGS.tshark]
+
+    def run(*args):
+        return subprocess.run(tshark + list(args), capture_output=True, text=True, env=env,
+                              timeout=90)
+
+    def listed(out):
+        return [l for l in out.splitlines() if "mcpserial-ttyMCP0" in l]
+
+    c = run("-i", "mcpserial-ttyMCP0", "-o", "extcap.mcpserial_ttymcp0.baud:9600",
+            "-a", "duration:1", "-w", os.devnull)
+    check(c.returncode == 0, f"tshark -i mcpserial-ttyMCP0 -a duration:1: exit {c.returncode} "
+                             f"({c.stderr.strip()[-300:]})")
+    remembered = os.path.join(state, "mcpserialdump", "ports")
+    text = open(remembered).read() if os.path.exists(remembered) else ""
+    check(text == f"mcpserial-ttyMCP0\t{link}\n", f"the port is remembered: {text!r}")
+    # What Wireshark saves after such a capture, and an entry of a port never captured from.
+    with open(os.path.join(conf, "preferences"), "w") as f:
+        f.write("extcap.mcpserial_ttymcp0.baud: 9600\nextcap.mcpserial_ttymcp7.baud: 9600\n")
+    os.chmod(os.path.join(conf, "preferences"), 0o644)
+    os.unlink(link)  # unplugged
+    d = run("-D")
+    check(any("not connected" in l for l in listed(d.stdout)),
+          f"unplugged, tshark -D still lists it, not connected: {listed(d.stdout)}")
+    check("mcpserial_ttymcp0" not in d.stderr, "no warning for its saved option: "
+          + (d.stderr.strip()[-300:] or "stderr empty"))
+    check("No such preference" in d.stderr and "mcpserial_ttymcp7" in d.stderr,
+          "the port never captured from still warns (the check sees warnings)")
+    p = run("-G", "currentprefs")
+    check(re.search(r"^extcap\.mcpserial_ttymcp0\.baud: 9600$", p.stdout, re.M) is not None,
+          "its baud rate is still known: extcap.mcpserial_ttymcp0.baud: 9600")
+    os.symlink(a.path, link)  # plugged in again
+    d = run("-D")
+    check(len(listed(d.stdout)) == 1 and "not connected" not in listed(d.stdout)[0],
+          f"plugged in again, listed once, as a port: {listed(d.stdout)}")
+    os.unlink(link)
+    f = subprocess.run(as_user + [dump_bin(), "--forget", "mcpserial-ttyMCP0"],
+                       capture_output=True, text=True, env=env, timeout=30)
+    d = run("-D")
+    check(f.returncode == 0 and not listed(d.stdout) and "mcpserial_ttymcp0" in d.stderr,
+          f"--forget: not listed any more ({f.stdout.strip()}), and Wireshark warns again")
+    a.close()
 
 
 def poll_frames(stderr_text, arrow):

@@ -18,7 +18,7 @@ this machine does not have replaced:
   plant.csv a register map;
 - `A | tshark ...`: A runs and its stdout must start with a pcap or pcapng magic.
 
-Tools that run until stopped (mcpsim, mcpserialdump capturing, mcppoll --count 0) are
+Tools that run until stopped (mcpsim, mcpserialdump capturing or relaying, mcppoll --count 0) are
 stopped with SIGINT/SIGTERM once running and must exit 0 (mcpsim after announcing every
 listener). A Linux pty refuses parity (8N only, drivers/tty/pty.c), so an example asking
 for parity=even on a serial line can only be checked as far as the line: it must be
@@ -157,7 +157,8 @@ def check(name, line, sim, ptys, tmp):
     assert argv[0] == name, line
     argv = [tool(name)] + substitute(name, argv[1:], sim, ptys)[0:]
     parity = re.search(r"parity[= ]even", line) is not None
-    runs_until_stopped = (name == "mcpsim" or (name == "mcpserialdump" and "-i" in argv)
+    runs_until_stopped = (name == "mcpsim"
+                          or (name == "mcpserialdump" and ("-i" in argv or "--relay" in argv))
                           or (name == "mcppoll" and re.search(r"(--count|-c) 0\b", line)))
     env = dict(os.environ)
     if "-Y" in argv and name == "mcpreplay":

@@ -233,6 +233,7 @@ MCPSERIALDUMP = {
     "autostop": ([], ["duration:0", "duration:x", "size:5", ""], "-a"),
     "list-ports": None,
     "quiet": None,
+    "forget": None,  # takes remembered ports off a list: any name is valid (none match: exit 0)
     "version": None,
     # the extcap protocol (Wireshark passes these; bad values are refused the same way)
     "extcap-interfaces": None,

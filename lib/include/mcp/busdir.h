@@ -33,6 +33,16 @@ extern "C" {
  */
 int mcp_bus_frame_direction(uint8_t cmd, int prev_dir);
 
+/*
+ * The direction a frame of this command must travel on a line whose records
+ * carry directions (a full-duplex tap, a relay), by the same §5 command rule:
+ * 1 (device -> master) for a response (bit 7 set) or an EVENT, 0 (master ->
+ * device) for a request (bit 7 clear, unknown requests too); -1 for a NAK or
+ * a SYNC, which either end sends (§3). A frame recorded the other way round
+ * means the line's ports were given swapped.
+ */
+int mcp_bus_sender_direction(uint8_t cmd);
+
 /* One undirected line: the direction given to its last frame. */
 struct mcp_bus_line {
     bool has_prev;

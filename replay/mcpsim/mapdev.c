@@ -9,11 +9,10 @@
 #include "mcp/frame.h"
 #include "mcp/regval.h"
 
-/* One item of one device and where its written registers are kept. */
+/* One item of a layout and where its registers are kept in a device's store. */
 struct md_item {
     uint32_t addr, end; /* [addr, end) */
     uint32_t off;       /* its registers in the device's store */
-    bool frozen;        /* written (or const): the store holds its value (§4) */
     bool random;        /* sim random: draws a number at each READ */
     uint8_t access;     /* item->access, here to check a range without touching items */
     const struct mcp_reg_item *item;
@@ -22,21 +21,40 @@ struct md_item {
 /* Devices whose items span at most this many registers get a slot table. */
 #define MD_SLOT_SPAN 16384
 
-struct md_device {
+/* What devices with one item set share (never changed once built). */
+struct md_layout {
     struct md_item *items; /* sorted by address, never sharing a register */
     size_t n;
-    uint16_t *store;
+    uint32_t regs;   /* registers the items cover: the size of a device's store */
+    uint16_t *init;  /* a new device's store: the const items' registers, 0 elsewhere */
+    uint8_t *frozen; /* a new device's frozen flags: 1 for const items */
     /* slot[r - lo]: 1 + the index of the item holding register r, 0 for none,
      * for r in [lo, hi); NULL when the span is over MD_SLOT_SPAN (then a
      * binary search finds the items) */
     uint16_t *slot;
     uint32_t lo, hi;
+    const struct mcp_reg_item **key; /* its item set (the layouts' hash key) */
+};
+
+/* One device: its layout and what it changes itself. */
+struct md_device {
+    const struct md_layout *lay;
+    uint64_t rng;    /* splitmix64 state for its `random` items */
+    uint8_t *frozen; /* per item: written (or const): the store holds its value (§4) */
+    uint16_t *store; /* lay->regs registers */
+};
+
+struct sim_maplayouts {
+    const struct mcp_regmap *map;
+    /* by[id][star]: the layout of device id with (1) or without (0) the `*` items */
+    struct md_layout *by[255][2];
+    GHashTable *sets; /* item set -> struct md_layout *, owns the layouts */
+    size_t count;
 };
 
 struct sim_mapdev {
     struct md_device *dev[256]; /* NULL: not simulated */
     size_t devices, items;
-    uint64_t rng; /* splitmix64 state for `random` */
 };
 
 /* splitmix64, as device.c's seed: the same seed always gives the same draws. */
@@ -59,63 +77,165 @@ static bool is_star(const struct mcp_reg_item *it)
     return true;
 }
 
-static struct md_device *build_device(const struct mcp_regmap *map, unsigned id, bool star_ok)
+/* An item set: its items' addresses, NULL-terminated (the items are the map's, shared). */
+static guint set_hash(gconstpointer p)
 {
-    const struct mcp_reg_item *const *items;
-    size_t n = mcp_regmap_device_items(map, id, &items);
-    struct md_device *d = g_new0(struct md_device, 1);
+    const struct mcp_reg_item *const *k = p;
+    guint h = 2166136261u;
+    for (; *k != NULL; k++)
+        h = (h ^ (guint)((uintptr_t)*k >> 3)) * 16777619u;
+    return h;
+}
+
+static gboolean set_equal(gconstpointer a, gconstpointer b)
+{
+    const struct mcp_reg_item *const *x = a, *const *y = b;
+    for (; *x != NULL && *x == *y; x++, y++)
+        ;
+    return *x == *y;
+}
+
+static void layout_free(gpointer p)
+{
+    struct md_layout *l = p;
+    g_free(l->items);
+    g_free(l->init);
+    g_free(l->frozen);
+    g_free(l->slot);
+    g_free(l->key);
+    g_free(l);
+}
+
+struct sim_maplayouts *sim_maplayouts_new(const struct mcp_regmap *map)
+{
+    struct sim_maplayouts *l = g_new0(struct sim_maplayouts, 1);
+    l->map = map;
+    l->sets = g_hash_table_new_full(set_hash, set_equal, NULL, layout_free);
+    return l;
+}
+
+void sim_maplayouts_free(struct sim_maplayouts *l)
+{
+    if (l == NULL)
+        return;
+    g_hash_table_destroy(l->sets);
+    g_free(l);
+}
+
+size_t sim_maplayouts_count(const struct sim_maplayouts *l)
+{
+    return l->count;
+}
+
+/* The layout of an item set (key: its items sorted by address, NULL-terminated; taken). */
+static struct md_layout *build_layout(const struct mcp_reg_item **key, size_t n)
+{
+    struct md_layout *d = g_new0(struct md_layout, 1);
+    d->key = key;
+    d->n = n;
     d->items = g_new0(struct md_item, n ? n : 1);
     uint32_t regs = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!star_ok && is_star(items[i]))
-            continue;
-        struct md_item *m = &d->items[d->n++];
-        m->addr = items[i]->addr;
-        m->end = m->addr + items[i]->nregs;
+        struct md_item *m = &d->items[i];
+        m->addr = key[i]->addr;
+        m->end = m->addr + key[i]->nregs;
         m->off = regs;
-        m->item = items[i];
-        m->access = (uint8_t)items[i]->access;
-        m->random = items[i]->sim.kind == MCP_SIM_RANDOM;
-        regs += items[i]->nregs;
+        m->item = key[i];
+        m->access = (uint8_t)key[i]->access;
+        m->random = key[i]->sim.kind == MCP_SIM_RANDOM;
+        regs += key[i]->nregs;
     }
-    d->store = g_new0(uint16_t, regs ? regs : 1);
-    for (size_t i = 0; i < d->n; i++) {
+    d->regs = regs;
+    d->init = g_new0(uint16_t, regs ? regs : 1);
+    d->frozen = g_new0(uint8_t, n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
         /* a const item's registers never change: kept as if written (a WRITE
          * then stores over them as over any frozen item) */
         struct md_item *m = &d->items[i];
         if (m->item->sim.kind == MCP_SIM_CONST) {
-            mcp_reg_sim_registers(m->item, 0, 0, d->store + m->off);
-            m->frozen = true;
+            mcp_reg_sim_registers(m->item, 0, 0, d->init + m->off);
+            d->frozen[i] = 1;
         }
     }
-    if (d->n > 0 && d->items[d->n - 1].end - d->items[0].addr <= MD_SLOT_SPAN) {
+    if (n > 0 && d->items[n - 1].end - d->items[0].addr <= MD_SLOT_SPAN) {
         d->lo = d->items[0].addr;
-        d->hi = d->items[d->n - 1].end;
+        d->hi = d->items[n - 1].end;
         d->slot = g_new0(uint16_t, d->hi - d->lo);
-        for (size_t i = 0; i < d->n; i++)
+        for (size_t i = 0; i < n; i++)
             for (uint32_t r = d->items[i].addr; r < d->items[i].end; r++)
                 d->slot[r - d->lo] = (uint16_t)(i + 1);
     }
     return d;
 }
 
-struct sim_mapdev *sim_mapdev_new(const struct mcp_regmap *map, const bool devices[256],
-                                  uint64_t seed)
+/* The layout of device id, with or without the `*` items: built once per item set. */
+static const struct md_layout *layout_of(struct sim_maplayouts *l, unsigned id, bool star_ok)
+{
+    struct md_layout **slot = &l->by[id][star_ok];
+    if (*slot != NULL)
+        return *slot;
+    const struct mcp_reg_item *const *items;
+    size_t n = mcp_regmap_device_items(l->map, id, &items);
+    const struct mcp_reg_item **key = g_new(const struct mcp_reg_item *, n + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (star_ok || !is_star(items[i]))
+            key[k++] = items[i];
+    key[k] = NULL;
+    struct md_layout *found = g_hash_table_lookup(l->sets, key);
+    if (found != NULL) {
+        g_free(key);
+    } else {
+        found = build_layout(key, k);
+        g_hash_table_insert(l->sets, key, found);
+        l->count++;
+    }
+    *slot = found;
+    return found;
+}
+
+/* A device of layout lay: one block holding its store and frozen flags. */
+static struct md_device *device_new(const struct md_layout *lay, uint64_t rng)
+{
+    size_t store_bytes = (lay->regs ? lay->regs : 1) * sizeof(uint16_t);
+    struct md_device *d = g_malloc(sizeof *d + store_bytes + (lay->n ? lay->n : 1));
+    d->lay = lay;
+    d->rng = rng;
+    d->store = (uint16_t *)(d + 1);
+    d->frozen = (uint8_t *)d->store + store_bytes;
+    memcpy(d->store, lay->init, lay->regs * sizeof(uint16_t));
+    memcpy(d->frozen, lay->frozen, lay->n);
+    return d;
+}
+
+/*
+ * The start of device id's `random` generator in device set `set`: seed,
+ * set and id mixed by splitmix64 (distinct sets, distinct ids, distinct draws).
+ */
+static uint64_t device_seed(uint64_t seed, unsigned set, unsigned id)
+{
+    uint64_t s = seed ^ ((uint64_t)set << 8 | id) * 0xD1B54A32D192ED03ull;
+    return next_random(&s);
+}
+
+struct sim_mapdev *sim_mapdev_new(struct sim_maplayouts *layouts, const bool devices[256],
+                                  bool add_named, uint64_t seed, unsigned set)
 {
     struct sim_mapdev *m = g_new0(struct sim_mapdev, 1);
-    m->rng = seed;
     for (unsigned id = 0; id < 255; id++) {
-        /* named: an item other than a `*` one holds id */
-        const struct mcp_reg_item *const *items;
-        size_t n = mcp_regmap_device_items(map, id, &items);
         bool named = false;
-        for (size_t i = 0; i < n && !named; i++)
-            named = !is_star(items[i]);
+        if (add_named && !devices[id]) {
+            /* named: an item other than a `*` one holds id */
+            const struct mcp_reg_item *const *items;
+            size_t n = mcp_regmap_device_items(layouts->map, id, &items);
+            for (size_t i = 0; i < n && !named; i++)
+                named = !is_star(items[i]);
+        }
         if (!named && !devices[id])
             continue;
-        m->dev[id] = build_device(map, id, devices[id]);
+        m->dev[id] = device_new(layout_of(layouts, id, devices[id]), device_seed(seed, set, id));
         m->devices++;
-        m->items += m->dev[id]->n;
+        m->items += m->dev[id]->lay->n;
     }
     return m;
 }
@@ -124,14 +244,8 @@ void sim_mapdev_free(struct sim_mapdev *m)
 {
     if (m == NULL)
         return;
-    for (unsigned id = 0; id < 256; id++) {
-        if (m->dev[id] != NULL) {
-            g_free(m->dev[id]->items);
-            g_free(m->dev[id]->store);
-            g_free(m->dev[id]->slot);
-            g_free(m->dev[id]);
-        }
-    }
+    for (unsigned id = 0; id < 256; id++)
+        g_free(m->dev[id]);
     g_free(m);
 }
 
@@ -145,8 +259,13 @@ size_t sim_mapdev_item_count(const struct sim_mapdev *m)
     return m->items;
 }
 
+bool sim_mapdev_has(const struct sim_mapdev *m, uint8_t id)
+{
+    return m->dev[id] != NULL;
+}
+
 /* The first item of d ending after addr (binary search). */
-static size_t first_item(const struct md_device *d, uint32_t addr)
+static size_t first_item(const struct md_layout *d, uint32_t addr)
 {
     size_t lo = 0, hi = d->n;
     while (lo < hi) {
@@ -163,7 +282,7 @@ static size_t first_item(const struct md_device *d, uint32_t addr)
  * §4: whether items of d cover every register of [addr, end) and allow the
  * access; sets [*first, *last) to the items touched.
  */
-static enum mcp_status cover(const struct md_device *d, uint32_t addr, uint32_t end,
+static enum mcp_status cover(const struct md_layout *d, uint32_t addr, uint32_t end,
                              enum mcp_reg_access need, size_t *first, size_t *last)
 {
     if (d->slot != NULL) {
@@ -190,13 +309,13 @@ static enum mcp_status cover(const struct md_device *d, uint32_t addr, uint32_t 
     return MCP_STATUS_OK;
 }
 
-/* The registers of m now: written, or its behaviour at t. */
-static const uint16_t *item_registers(struct sim_mapdev *map, const struct md_device *d,
-                                      const struct md_item *m, double t, uint16_t *tmp)
+/* The registers of item k of d now: written, or its behaviour at t. */
+static const uint16_t *item_registers(struct md_device *d, size_t k, double t, uint16_t *tmp)
 {
-    if (m->frozen)
+    const struct md_item *m = &d->lay->items[k];
+    if (d->frozen[k])
         return d->store + m->off;
-    uint64_t bits = m->random ? next_random(&map->rng) : 0;
+    uint64_t bits = m->random ? next_random(&d->rng) : 0;
     mcp_reg_sim_registers(m->item, t, bits, tmp);
     return tmp;
 }
@@ -212,22 +331,22 @@ static enum mcp_status range_status(const struct sim_mapdev *m, const struct mcp
     uint32_t end = (uint32_t)pdu->addr + pdu->count;
     if (end > SIM_REGISTER_COUNT)
         return MCP_STATUS_ILLEGAL_ADDRESS;
-    return cover(d, pdu->addr, end, pdu->cmd == MCP_CMD_WRITE ? MCP_ACCESS_W : MCP_ACCESS_R, first,
-                 last);
+    return cover(d->lay, pdu->addr, end, pdu->cmd == MCP_CMD_WRITE ? MCP_ACCESS_W : MCP_ACCESS_R,
+                 first, last);
 }
 
-static void do_write(struct sim_mapdev *map, struct md_device *d, size_t first, size_t last,
-                     double t, const struct mcp_pdu *pdu, const uint8_t *payload)
+static void do_write(struct md_device *d, size_t first, size_t last, double t,
+                     const struct mcp_pdu *pdu, const uint8_t *payload)
 {
     uint32_t end = (uint32_t)pdu->addr + pdu->count;
     for (size_t k = first; k < last; k++) {
-        struct md_item *m = &d->items[k];
+        const struct md_item *m = &d->lay->items[k];
         uint16_t *regs = d->store + m->off;
-        if (!m->frozen) {
+        if (!d->frozen[k]) {
             /* registers of the item the WRITE leaves alone keep their value of now */
             uint16_t tmp[MCP_REG_MAX_REGS];
-            memcpy(regs, item_registers(map, d, m, t, tmp), m->item->nregs * sizeof *regs);
-            m->frozen = true;
+            memcpy(regs, item_registers(d, k, t, tmp), m->item->nregs * sizeof *regs);
+            d->frozen[k] = 1;
         }
         uint32_t from = MAX(m->addr, (uint32_t)pdu->addr), to = MIN(m->end, end);
         for (uint32_t r = from; r < to; r++)
@@ -235,20 +354,21 @@ static void do_write(struct sim_mapdev *map, struct md_device *d, size_t first, 
     }
 }
 
-static void do_read(struct sim_mapdev *map, const struct md_device *d, size_t first, size_t last,
-                    double t, const struct mcp_pdu *pdu, uint16_t *out)
+static void do_read(struct md_device *d, size_t first, size_t last, double t,
+                    const struct mcp_pdu *pdu, uint16_t *out)
 {
     uint32_t end = (uint32_t)pdu->addr + pdu->count;
+    const struct md_item *items = d->lay->items;
     for (size_t k = first; k < last; k++) {
-        const struct md_item *m = &d->items[k];
-        if (!m->frozen && m->addr >= pdu->addr && m->end <= end) {
+        const struct md_item *m = &items[k];
+        if (!d->frozen[k] && m->addr >= pdu->addr && m->end <= end) {
             /* wholly inside: straight into the answer */
-            uint64_t bits = m->random ? next_random(&map->rng) : 0;
+            uint64_t bits = m->random ? next_random(&d->rng) : 0;
             mcp_reg_sim_registers(m->item, t, bits, out + (m->addr - pdu->addr));
             continue;
         }
         uint16_t tmp[MCP_REG_MAX_REGS];
-        const uint16_t *regs = item_registers(map, d, m, t, tmp);
+        const uint16_t *regs = item_registers(d, k, t, tmp);
         uint32_t from = MAX(m->addr, (uint32_t)pdu->addr), to = MIN(m->end, end);
         memcpy(out + (from - pdu->addr), regs + (from - m->addr), (to - from) * sizeof *out);
     }
@@ -272,7 +392,7 @@ static void serve_broadcast(struct sim_mapdev *m, double t, const struct mcp_pdu
         size_t first, last;
         one.device = (uint8_t)id;
         if (m->dev[id] != NULL && range_status(m, &one, &first, &last) == MCP_STATUS_OK)
-            do_write(m, m->dev[id], first, last, t, &one, payload);
+            do_write(m->dev[id], first, last, t, &one, payload);
     }
 }
 
@@ -307,11 +427,11 @@ void sim_mapdev_serve(struct sim_mapdev *m, double t, uint8_t seq, const struct 
     ans->cmd = (uint8_t)(pdu->cmd | MCP_RESPONSE_FLAG);
     if (pdu->cmd == MCP_CMD_READ) {
         uint16_t values[MCP_MAX_REGISTERS];
-        do_read(m, d, first, last, t, pdu, values);
+        do_read(d, first, last, t, pdu, values);
         ans->len = mcp_build_read_response_ok(seq, pdu->device, pdu->addr, pdu->count, values,
                                               ans->payload, sizeof ans->payload);
     } else {
-        do_write(m, d, first, last, t, pdu, payload);
+        do_write(d, first, last, t, pdu, payload);
         ans->len = mcp_build_write_response_ok(seq, pdu->device, pdu->addr, pdu->count,
                                                ans->payload, sizeof ans->payload);
     }

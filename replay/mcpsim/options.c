@@ -160,7 +160,7 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
         const char *u = g_ptr_array_index(r->listen, i);
         struct mcp_endpoint ep;
         char why[512];
-        if (!mcp_endpoint_parse(u, &ep, why, sizeof why))
+        if (!mcp_endpoint_parse_with(u, MCP_ENDPOINT_DEVICES, &ep, why, sizeof why))
             return fail(err, err_len, "--listen: %s", why);
         if (ep.kind == MCP_ENDPOINT_SERIAL) {
             /* serial:/dev/X?baud=N&...: the URL form of the old --serial DEV --baud N */
@@ -173,6 +173,9 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
                 return fail(err, err_len,
                             "--listen '%s': give the baud rate once (not also --baud)", u);
             cfg->serial = ep.serial;
+            cfg->serial_has_devices = ep.has_devices;
+            memcpy(cfg->serial_devices, ep.devices, sizeof cfg->serial_devices);
+            cfg->serial_number = i + 1;
             continue;
         }
         if (ep.kind != MCP_ENDPOINT_UDP && ep.kind != MCP_ENDPOINT_TCP)
@@ -182,6 +185,7 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
                         u);
         if (cfg->listen_count == SIM_MAX_LISTENERS)
             return fail(err, err_len, "--listen: at most 16 network listeners (%s)", u);
+        cfg->listen_number[cfg->listen_count] = i + 1;
         cfg->listen[cfg->listen_count++] = ep;
     }
     if (r->serial != NULL && r->pty)

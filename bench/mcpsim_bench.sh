@@ -244,8 +244,8 @@ compare() {
             "$(values "$k" udp rss_kb | median) kB (udp), $(values "$k" tcp rss_kb | median) kB (tcp)"
     done
     echo "start-up (map, mcpsim's own 'ready in' line, main() to every listener open): median" \
-        "$(cat "$tmp"/ready."$mapped".* | median) ms, $(cat "$tmp"/ready."$mapped".* |
-            awk 'NR==1{lo=$1} {hi=$1} END {printf "%.1f..%.1f", lo, hi}' ) ms"
+        "$(cat "$tmp"/ready."$mapped".* | median) ms, $(cat "$tmp"/ready."$mapped".* | sort -g |
+            awk 'NR==1{lo=$1} {hi=$1} END {printf "%.1f..%.1f", lo, hi}') ms"
     # The user-space part, in instructions (callgrind counts the same on a busy
     # machine; mcpsim itself cannot run under valgrind 3.19: epoll_pwait2).
     local instr=$build/bench/mcpsim_serve_instr sets=1

@@ -5,12 +5,14 @@
  * READ of COUNT registers of devices 1..DEVICES of SETS device sets (1: the
  * shared --devices set; more: listeners' own devices=1-DEVICES sets, each its
  * own device instances) in turn, at 0, 2, ... 190: request k goes to set
- * k mod SETS, device 1 + (k / SETS) mod DEVICES.
+ * k mod SETS, device 1 + (k / SETS) mod DEVICES. mcpsim reads the clock once
+ * per read from a socket, so the READs of one batch share t (REGISTER-MAP.md
+ * §4): here BATCH (default 16, a load connection's window) requests in turn.
  * Run under callgrind (bench/mcpsim_bench.sh does when valgrind is there):
  * the instructions of serve_map and serve_plain divided by N are the figures
  * a noisy machine does not move. Also prints ns per READ (noisy).
  *
- *   mcpsim_serve_instr MAP.csv DEVICES COUNT N [SETS]
+ *   mcpsim_serve_instr MAP.csv DEVICES COUNT N [SETS [BATCH]]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +24,7 @@
 
 #define MAX_SETS 16
 
-static unsigned devices_n, count, sets_n = 1;
+static unsigned devices_n, count, sets_n = 1, batch = 16;
 
 static unsigned request(uint64_t k, uint8_t *payload, struct mcp_pdu *pdu)
 {
@@ -50,7 +52,8 @@ __attribute__((noinline)) static unsigned serve_map(struct sim_devset **sets, ui
     struct sim_answer ans;
     for (uint64_t k = 0; k < n; k++) {
         unsigned s = request(k, payload, &pdu);
-        sim_devset_serve(sets[s], (double)k * 1e-5, (uint8_t)k, &pdu, payload, MCP_STATUS_OK, &ans);
+        sim_devset_serve(sets[s], (double)(k / batch) * 1e-4, (uint8_t)k, &pdu, payload,
+                         MCP_STATUS_OK, &ans);
         bad += ans.payload[1] != 0;
     }
     return bad;
@@ -72,19 +75,21 @@ __attribute__((noinline)) static unsigned serve_plain(struct sim_devset **sets, 
 
 int main(int argc, char **argv)
 {
-    if (argc != 5 && argc != 6) {
-        fprintf(stderr, "usage: mcpsim_serve_instr MAP.csv DEVICES COUNT N [SETS]\n");
+    if (argc < 5 || argc > 7) {
+        fprintf(stderr, "usage: mcpsim_serve_instr MAP.csv DEVICES COUNT N [SETS [BATCH]]\n");
         return 2;
     }
     devices_n = (unsigned)atoi(argv[2]);
     count = (unsigned)atoi(argv[3]);
     uint64_t n = strtoull(argv[4], NULL, 10);
-    if (argc == 6)
+    if (argc >= 6)
         sets_n = (unsigned)atoi(argv[5]);
+    if (argc == 7)
+        batch = (unsigned)atoi(argv[6]);
     struct mcp_regmap *map;
     char err[MCP_REGMAP_ERR_MAX] = "bad arguments";
     if (devices_n < 1 || devices_n > 254 || count < 1 || count > 125 || sets_n < 1 ||
-        sets_n > MAX_SETS || mcp_regmap_load(argv[1], &map, err, sizeof err) != 0) {
+        sets_n > MAX_SETS || batch < 1 || mcp_regmap_load(argv[1], &map, err, sizeof err) != 0) {
         fprintf(stderr, "mcpsim_serve_instr: %s\n", err);
         return 2;
     }
@@ -107,9 +112,10 @@ int main(int argc, char **argv)
     double t1 = now_s();
     unsigned bad_map = serve_map(mapped, n);
     double t2 = now_s();
-    printf("reads=%llu sets=%u devices=%u plain_ns=%.1f map_ns=%.1f not_ok=%u map_build_ms=%.2f "
+    printf("reads=%llu batch=%u sets=%u devices=%u plain_ns=%.1f map_ns=%.1f not_ok=%u "
+           "map_build_ms=%.2f "
            "item_indexes=%zu\n",
-           (unsigned long long)n, sets_n, sets_n * devices_n, (t1 - t0) / (double)n * 1e9,
+           (unsigned long long)n, batch, sets_n, sets_n * devices_n, (t1 - t0) / (double)n * 1e9,
            (t2 - t1) / (double)n * 1e9, bad_plain + bad_map, (b1 - b0) * 1e3,
            sim_maplayouts_count(layouts));
     for (unsigned s = 0; s < sets_n; s++) {

@@ -69,6 +69,9 @@ struct sim_core {
     struct sim_stats stats;
     GRand *rand;
     uint64_t start_ns;
+    /* CLOCK_MONOTONIC when the frames being handled were read (one read, one time): the t
+     * of REGISTER-MAP.md §4 for the READs among them */
+    uint64_t now_ns;
     int epfd;
     bool stop;
     int exit_code; /* returned by sim_run once stopped */

@@ -116,8 +116,8 @@ static void serve(struct sim_core *core, struct sim_client *c, struct sim_out *o
     else if (sim_roll(core, cfg->failure_rate))
         fault = MCP_STATUS_DEVICE_FAILURE;
     struct sim_answer ans;
-    /* t (§4) only matters with a map: no clock read per request without one */
-    double t = c->set->mapdev != NULL ? (double)(sim_now_ns() - core->start_ns) / 1e9 : 0;
+    /* t (§4): when the frames now handled were read (no clock read per request) */
+    double t = core->now_ns > core->start_ns ? (double)(core->now_ns - core->start_ns) / 1e9 : 0;
     sim_devset_serve(c->set, t, f->seq, pdu, f->payload, fault, &ans);
     if (!ans.answer || out->silent)
         return;

@@ -2,6 +2,7 @@
 /* mcpsim --map: register-map devices (docs/REGISTER-MAP.md §4). */
 #include "mapdev.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib.h>
@@ -13,9 +14,29 @@
 struct md_item {
     uint32_t addr, end; /* [addr, end) */
     uint32_t off;       /* its registers in the device's store */
+    uint32_t value;     /* its behaviour's registers among the layouts' values, or NO_VALUE */
     bool random;        /* sim random: draws a number at each READ */
     uint8_t access;     /* item->access, here to check a range without touching items */
     const struct mcp_reg_item *item;
+};
+
+#define NO_VALUE UINT32_MAX
+
+/*
+ * What a moving item's registers depend on (§4 then §2), random aside: items
+ * with equal keys, on any device of any listener, hold equal registers at
+ * equal t. Zeroed before it is filled, so its bytes are its hash and equality.
+ */
+struct md_behaviour {
+    double a, b, c, scale, offset;
+    int32_t kind, type, order, decimals;
+    uint8_t nregs, scaled;
+};
+
+/* The registers of a behaviour, computed once per t (the t of a batch of requests). */
+struct md_value {
+    double t; /* NaN: never computed */
+    uint16_t regs[4];
 };
 
 /* Devices whose items span at most this many registers get a slot table. */
@@ -50,11 +71,15 @@ struct sim_maplayouts {
     struct md_layout *by[255][2];
     GHashTable *sets; /* item set -> struct md_layout *, owns the layouts */
     size_t count;
+    GHashTable *behaviours; /* struct md_behaviour * -> index + 1 in values */
+    struct md_value *values;
+    size_t nvalues, cap;
 };
 
 struct sim_mapdev {
     struct md_device *dev[256]; /* NULL: not simulated */
     size_t devices, items;
+    struct sim_maplayouts *layouts;
 };
 
 /* splitmix64, as device.c's seed: the same seed always gives the same draws. */
@@ -106,11 +131,26 @@ static void layout_free(gpointer p)
     g_free(l);
 }
 
+static guint behaviour_hash(gconstpointer p)
+{
+    const uint8_t *b = p;
+    guint h = 2166136261u;
+    for (size_t i = 0; i < sizeof(struct md_behaviour); i++)
+        h = (h ^ b[i]) * 16777619u;
+    return h;
+}
+
+static gboolean behaviour_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(struct md_behaviour)) == 0;
+}
+
 struct sim_maplayouts *sim_maplayouts_new(const struct mcp_regmap *map)
 {
     struct sim_maplayouts *l = g_new0(struct sim_maplayouts, 1);
     l->map = map;
     l->sets = g_hash_table_new_full(set_hash, set_equal, NULL, layout_free);
+    l->behaviours = g_hash_table_new_full(behaviour_hash, behaviour_equal, g_free, NULL);
     return l;
 }
 
@@ -119,7 +159,39 @@ void sim_maplayouts_free(struct sim_maplayouts *l)
     if (l == NULL)
         return;
     g_hash_table_destroy(l->sets);
+    g_hash_table_destroy(l->behaviours);
+    g_free(l->values);
     g_free(l);
+}
+
+/*
+ * The index of item's behaviour among l->values, shared by every item with the
+ * same one; NO_VALUE for what is not a function of t alone (random, const,
+ * str, wider than 4 registers).
+ */
+static uint32_t behaviour_of(struct sim_maplayouts *l, const struct mcp_reg_item *it)
+{
+    if (it->sim.kind == MCP_SIM_RANDOM || it->sim.kind == MCP_SIM_CONST ||
+        it->type == MCP_REG_STR || it->nregs > 4)
+        return NO_VALUE;
+    struct md_behaviour *k = g_new0(struct md_behaviour, 1);
+    k->a = it->sim.a, k->b = it->sim.b, k->c = it->sim.c;
+    k->scale = it->scale, k->offset = it->offset;
+    k->kind = (int32_t)it->sim.kind, k->type = (int32_t)it->type;
+    k->order = (int32_t)it->order, k->decimals = it->decimals;
+    k->nregs = it->nregs, k->scaled = it->scaled;
+    gpointer found = g_hash_table_lookup(l->behaviours, k);
+    if (found != NULL) {
+        g_free(k);
+        return GPOINTER_TO_UINT(found) - 1;
+    }
+    if (l->nvalues == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 64;
+        l->values = g_renew(struct md_value, l->values, l->cap);
+    }
+    l->values[l->nvalues].t = NAN;
+    g_hash_table_insert(l->behaviours, k, GUINT_TO_POINTER(l->nvalues + 1));
+    return (uint32_t)l->nvalues++;
 }
 
 size_t sim_maplayouts_count(const struct sim_maplayouts *l)
@@ -128,7 +200,8 @@ size_t sim_maplayouts_count(const struct sim_maplayouts *l)
 }
 
 /* The layout of an item set (key: its items sorted by address, NULL-terminated; taken). */
-static struct md_layout *build_layout(const struct mcp_reg_item **key, size_t n)
+static struct md_layout *build_layout(struct sim_maplayouts *l, const struct mcp_reg_item **key,
+                                      size_t n)
 {
     struct md_layout *d = g_new0(struct md_layout, 1);
     d->key = key;
@@ -143,6 +216,7 @@ static struct md_layout *build_layout(const struct mcp_reg_item **key, size_t n)
         m->item = key[i];
         m->access = (uint8_t)key[i]->access;
         m->random = key[i]->sim.kind == MCP_SIM_RANDOM;
+        m->value = behaviour_of(l, key[i]);
         regs += key[i]->nregs;
     }
     d->regs = regs;
@@ -186,7 +260,7 @@ static const struct md_layout *layout_of(struct sim_maplayouts *l, unsigned id, 
     if (found != NULL) {
         g_free(key);
     } else {
-        found = build_layout(key, k);
+        found = build_layout(l, key, k);
         g_hash_table_insert(l->sets, key, found);
         l->count++;
     }
@@ -222,6 +296,7 @@ struct sim_mapdev *sim_mapdev_new(struct sim_maplayouts *layouts, const bool dev
                                   bool add_named, uint64_t seed, unsigned set)
 {
     struct sim_mapdev *m = g_new0(struct sim_mapdev, 1);
+    m->layouts = layouts;
     for (unsigned id = 0; id < 255; id++) {
         bool named = false;
         if (add_named && !devices[id]) {
@@ -309,15 +384,34 @@ static enum mcp_status cover(const struct md_layout *d, uint32_t addr, uint32_t 
     return MCP_STATUS_OK;
 }
 
+/*
+ * The registers of a moving item at t: its behaviour's, computed once per t
+ * for every item that shares it; a random item's own draw into tmp.
+ */
+static const uint16_t *moving_registers(struct md_value *values, struct md_device *d,
+                                        const struct md_item *m, double t, uint16_t *tmp)
+{
+    if (m->value != NO_VALUE) {
+        struct md_value *v = &values[m->value];
+        if (v->t != t) {
+            mcp_reg_sim_registers(m->item, t, 0, v->regs);
+            v->t = t;
+        }
+        return v->regs;
+    }
+    uint64_t bits = m->random ? next_random(&d->rng) : 0;
+    mcp_reg_sim_registers(m->item, t, bits, tmp);
+    return tmp;
+}
+
 /* The registers of item k of d now: written, or its behaviour at t. */
-static const uint16_t *item_registers(struct md_device *d, size_t k, double t, uint16_t *tmp)
+static const uint16_t *item_registers(struct md_value *values, struct md_device *d, size_t k,
+                                      double t, uint16_t *tmp)
 {
     const struct md_item *m = &d->lay->items[k];
     if (d->frozen[k])
         return d->store + m->off;
-    uint64_t bits = m->random ? next_random(&d->rng) : 0;
-    mcp_reg_sim_registers(m->item, t, bits, tmp);
-    return tmp;
+    return moving_registers(values, d, m, t, tmp);
 }
 
 static enum mcp_status range_status(const struct sim_mapdev *m, const struct mcp_pdu *pdu,
@@ -335,8 +429,8 @@ static enum mcp_status range_status(const struct sim_mapdev *m, const struct mcp
                  first, last);
 }
 
-static void do_write(struct md_device *d, size_t first, size_t last, double t,
-                     const struct mcp_pdu *pdu, const uint8_t *payload)
+static void do_write(struct md_value *values, struct md_device *d, size_t first, size_t last,
+                     double t, const struct mcp_pdu *pdu, const uint8_t *payload)
 {
     uint32_t end = (uint32_t)pdu->addr + pdu->count;
     for (size_t k = first; k < last; k++) {
@@ -345,7 +439,7 @@ static void do_write(struct md_device *d, size_t first, size_t last, double t,
         if (!d->frozen[k]) {
             /* registers of the item the WRITE leaves alone keep their value of now */
             uint16_t tmp[MCP_REG_MAX_REGS];
-            memcpy(regs, item_registers(d, k, t, tmp), m->item->nregs * sizeof *regs);
+            memcpy(regs, item_registers(values, d, k, t, tmp), m->item->nregs * sizeof *regs);
             d->frozen[k] = 1;
         }
         uint32_t from = MAX(m->addr, (uint32_t)pdu->addr), to = MIN(m->end, end);
@@ -354,21 +448,58 @@ static void do_write(struct md_device *d, size_t first, size_t last, double t,
     }
 }
 
-static void do_read(struct md_device *d, size_t first, size_t last, double t,
-                    const struct mcp_pdu *pdu, uint16_t *out)
+/* n registers of an item (n <= 4 mostly): fixed-size copies the compiler inlines. */
+static inline void copy_regs(uint16_t *dst, const uint16_t *src, uint32_t n)
+{
+    switch (n) {
+    case 1:
+        dst[0] = src[0];
+        return;
+    case 2:
+        memcpy(dst, src, 2 * sizeof *dst);
+        return;
+    case 4:
+        memcpy(dst, src, 4 * sizeof *dst);
+        return;
+    default:
+        memcpy(dst, src, n * sizeof *dst);
+        return;
+    }
+}
+
+static void do_read(struct md_value *values, struct md_device *d, size_t first, size_t last,
+                    double t, const struct mcp_pdu *pdu, uint16_t *out)
 {
     uint32_t end = (uint32_t)pdu->addr + pdu->count;
     const struct md_item *items = d->lay->items;
     for (size_t k = first; k < last; k++) {
         const struct md_item *m = &items[k];
-        if (!d->frozen[k] && m->addr >= pdu->addr && m->end <= end) {
-            /* wholly inside: straight into the answer */
+        bool inside = m->addr >= pdu->addr && m->end <= end;
+        uint16_t tmp[MCP_REG_MAX_REGS];
+        const uint16_t *regs;
+        if (d->frozen[k]) {
+            regs = d->store + m->off;
+        } else if (m->value != NO_VALUE) {
+            struct md_value *v = &values[m->value];
+            if (v->t != t) {
+                mcp_reg_sim_registers(m->item, t, 0, v->regs);
+                v->t = t;
+            }
+            regs = v->regs;
+        } else {
+            /* random: the device's own draw, straight into the answer when it fits */
             uint64_t bits = m->random ? next_random(&d->rng) : 0;
-            mcp_reg_sim_registers(m->item, t, bits, out + (m->addr - pdu->addr));
+            if (inside) {
+                mcp_reg_sim_registers(m->item, t, bits, out + (m->addr - pdu->addr));
+                continue;
+            }
+            mcp_reg_sim_registers(m->item, t, bits, tmp);
+            regs = tmp;
+        }
+        if (inside) {
+            copy_regs(out + (m->addr - pdu->addr), regs, m->end - m->addr);
             continue;
         }
-        uint16_t tmp[MCP_REG_MAX_REGS];
-        const uint16_t *regs = item_registers(d, k, t, tmp);
         uint32_t from = MAX(m->addr, (uint32_t)pdu->addr), to = MIN(m->end, end);
         memcpy(out + (from - pdu->addr), regs + (from - m->addr), (to - from) * sizeof *out);
     }
@@ -392,7 +523,7 @@ static void serve_broadcast(struct sim_mapdev *m, double t, const struct mcp_pdu
         size_t first, last;
         one.device = (uint8_t)id;
         if (m->dev[id] != NULL && range_status(m, &one, &first, &last) == MCP_STATUS_OK)
-            do_write(m->dev[id], first, last, t, &one, payload);
+            do_write(m->layouts->values, m->dev[id], first, last, t, &one, payload);
     }
 }
 
@@ -427,11 +558,11 @@ void sim_mapdev_serve(struct sim_mapdev *m, double t, uint8_t seq, const struct 
     ans->cmd = (uint8_t)(pdu->cmd | MCP_RESPONSE_FLAG);
     if (pdu->cmd == MCP_CMD_READ) {
         uint16_t values[MCP_MAX_REGISTERS];
-        do_read(d, first, last, t, pdu, values);
+        do_read(m->layouts->values, d, first, last, t, pdu, values);
         ans->len = mcp_build_read_response_ok(seq, pdu->device, pdu->addr, pdu->count, values,
                                               ans->payload, sizeof ans->payload);
     } else {
-        do_write(d, first, last, t, pdu, payload);
+        do_write(m->layouts->values, d, first, last, t, pdu, payload);
         ans->len = mcp_build_write_response_ok(seq, pdu->device, pdu->addr, pdu->count,
                                                ans->payload, sizeof ans->payload);
     }

@@ -294,7 +294,7 @@ static void on_readable(struct sim_core *core, struct sim_watch *w, uint32_t eve
         int n = recvmmsg(l->fd, msgs, BATCH, MSG_DONTWAIT, NULL);
         if (n <= 0)
             break;
-        uint64_t now = sim_now_ns();
+        uint64_t now = core->now_ns = sim_now_ns();
         for (int i = 0; i < n; i++) {
             core->stats.datagrams_in++;
             core->stats.bytes_in += msgs[i].msg_len;

@@ -41,6 +41,7 @@ OK, ILLEGAL_ADDRESS, UNKNOWN_DEVICE = 0, 1, 5
 MAP = """device,addr,name,type,order,access,sim
 *,100,ramp,f32,ABCD,rw,ramp 0 100 10
 *,102,rnd,u16,,r,random 0 65535
+*,103,ramp_le,f32,DCBA,rw,ramp 0 100 10
 7,200,only7,u16,,rw,const 77
 """
 
@@ -163,14 +164,14 @@ def case_map(binary):
     master, slave, slave_path = pty_pair()
     sim = Sim(binary, map_listens(slave_path),
               ["--map", mapfile, "--devices", "1-2", "--seed", "7"])
-    # shared set: 1, 2 (ramp, rnd) and 7 (named: only7, no * items) = 3 devices, 5 items;
-    # A: 5..9 (2 items each, 7 also only7) = 5, 11; B: 7 (3), 250 (2) = 2, 5; S: 7 = 1, 3
-    assert (sim.devices, sim.items) == (11, 24), (sim.devices, sim.items)
-    # item sets: {ramp, rnd} (ids 1, 2, 5, 6, 8, 9, 250), {only7}, {ramp, rnd, only7}
+    # shared set: 1, 2 (3 * items) and 7 (named: only7, no * items) = 3 devices, 7 items;
+    # A: 5..9 (3 each, 7 also only7) = 5, 16; B: 7 (4), 250 (3) = 2, 7; S: 7 = 1, 4
+    assert (sim.devices, sim.items) == (11, 34), (sim.devices, sim.items)
+    # item sets: the * ones (ids 1, 2, 5, 6, 8, 9, 250), {only7}, * and only7
     assert sim.indexes == 3, sim.indexes
     assert sim.own == ["devices=5-9", "devices=7,250", None, None, "devices=7"], sim.own
     assert sim.urls[4] == f"serial:{slave_path}", sim.urls
-    print(f"ok - map: 11 devices, 24 items, 3 item indexes, listening lines {sim.own}")
+    print(f"ok - map: 11 devices, 34 items, 3 item indexes, listening lines {sim.own}")
     a, b, c, d = sim.conn(0), sim.conn(1), sim.conn(2), sim.conn(3)
     s = pty_conn(master)
 
@@ -184,6 +185,16 @@ def case_map(binary):
     read_ramp(sim, c, 1)
     read_ramp(sim, b, 250)
     print("ok - map: items per set (explicit on each set holding the id, * on its ids)")
+
+    # one READ, one t: the two ramps (one behaviour, two byte orders) are the same value
+    for conn, dev in ((a, 5), (b, 7), (c, 2), (s, 7)):
+        t0, t1, regs = conn.timed_read(sim, dev, 100, 5)
+        v, w = tm.decode("f32", "ABCD", regs[:4]), tm.decode("f32", "DCBA", regs[6:])
+        lo, hi = tm.span(ramp, t0, t1)
+        tm.check_in(f"ramp of device {dev}", v, lo, hi, 1e-4)
+        assert v == w, f"device {dev}: ramp {v} (ABCD) and {w} (DCBA) in one READ"
+        assert regs[:4] != regs[6:] or v == 0, "ABCD and DCBA gave the same bytes"
+    print("ok - map: one behaviour in two byte orders, read together, the same value")
 
     # ids outside a set: UNKNOWN_DEVICE, as any unknown id
     for conn, dev in ((a, 1), (a, 250), (b, 5), (b, 1), (s, 5), (c, 5), (d, 250), (c, 9)):

@@ -332,6 +332,29 @@ def case_plain(binary):
     assert r.returncode == 2 and f"{regs}:2: device is not simulated" in r.stderr.decode(), r
     print("ok - plain: own register stores per listener, --seed and --registers per set,"
           " unknown ids")
+    case_events(binary)
+
+
+def case_events(binary):
+    """--events: a device of the client's listener reports."""
+    sim = Sim(binary, ["udp://127.0.0.1:0?devices=7,9", "tcp://127.0.0.1:0"],
+              ["--devices", "1", "--events", "200"], map_lines=False)
+    seen = {}
+    for i in range(2):
+        c = sim.conn(i)
+        c.send(tm.frame(0, 0x01, b""))  # a HEARTBEAT: now a client seen
+        ids = set()
+        end = time.monotonic() + 0.5
+        while time.monotonic() < end and len(ids) < 3:
+            cmd, p = c.recv_frame()
+            if cmd == 0x04:  # EVENT: device, code, timestamp
+                ids.add(p[0])
+        seen[i] = ids
+        c.close()
+    sim.stop()
+    assert seen[0] == {7, 9}, seen
+    assert seen[1] == {1}, seen
+    print(f"ok - plain: EVENTs name the devices of the client's listener {seen}")
 
 
 def case_badopts(binary):

@@ -58,6 +58,10 @@ trap cleanup EXIT
 
 # start_server CMD... : starts it, waits (at most 5 s) for both listening lines.
 start_server() {
+    # emptied first: the child truncates them only once it runs, and the last
+    # server's listening lines must not be taken for this one's
+    : >"$tmp/server.out"
+    : >"$tmp/server.err"
     "$@" >"$tmp/server.out" 2>"$tmp/server.err" &
     server_pid=$!
     for _ in $(seq 50); do
@@ -74,6 +78,8 @@ start_timed() {
     local want=$1
     shift
     local t0
+    : >"$tmp/server.out" # (as in start_server)
+    : >"$tmp/server.err"
     t0=$(date +%s%N)
     "$@" >"$tmp/server.out" 2>"$tmp/server.err" &
     server_pid=$!

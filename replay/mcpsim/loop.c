@@ -195,6 +195,26 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
+/*
+ * epoll_pwait2 (nanosecond timeouts); where the kernel lacks it (before Linux
+ * 5.11, or under valgrind 3.19), epoll_wait with the timeout rounded up to a
+ * millisecond.
+ */
+static int wait_events(struct sim_core *core, struct epoll_event *events, int max, uint64_t wait_ns)
+{
+    static bool no_pwait2;
+    if (!no_pwait2) {
+        struct timespec ts = {.tv_sec = (time_t)(wait_ns / 1000000000u),
+                              .tv_nsec = (long)(wait_ns % 1000000000u)};
+        int n = epoll_pwait2(core->epfd, events, max, &ts, NULL);
+        if (n >= 0 || errno != ENOSYS)
+            return n;
+        no_pwait2 = true;
+    }
+    uint64_t ms = (wait_ns + 999999u) / 1000000u;
+    return epoll_wait(core->epfd, events, max, ms > INT32_MAX ? INT32_MAX : (int)ms);
+}
+
 int sim_run(struct sim_core *core)
 {
     const struct sim_config *cfg = core->cfg;
@@ -226,9 +246,7 @@ int sim_run(struct sim_core *core)
             due = min_u64(due, sim_link_idle_due(core->serial));
         now = sim_now_ns();
         uint64_t wait = due > now ? due - now : 0;
-        struct timespec ts = {.tv_sec = (time_t)(wait / 1000000000u),
-                              .tv_nsec = (long)(wait % 1000000000u)};
-        int n = epoll_pwait2(core->epfd, events, 64, &ts, NULL);
+        int n = wait_events(core, events, 64, wait);
         if (n < 0 && errno != EINTR) {
             fprintf(stderr, "mcpsim: epoll_wait: %s\n", strerror(errno));
             return SIM_EXIT_RUNTIME;

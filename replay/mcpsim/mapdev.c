@@ -53,6 +53,10 @@ struct md_layout {
      * for r in [lo, hi); NULL when the span is over MD_SLOT_SPAN (then a
      * binary search finds the items) */
     uint16_t *slot;
+    /* run[access - 1][r - lo] (access MCP_ACCESS_R, MCP_ACCESS_W): how many
+     * registers from r on items allowing that access cover without a gap, at
+     * most 255 (a request names 125 at most); with slot */
+    uint8_t *run[2];
     uint32_t lo, hi;
     const struct mcp_reg_item **key; /* its item set (the layouts' hash key) */
 };
@@ -127,6 +131,8 @@ static void layout_free(gpointer p)
     g_free(l->init);
     g_free(l->frozen);
     g_free(l->slot);
+    g_free(l->run[0]);
+    g_free(l->run[1]);
     g_free(l->key);
     g_free(l);
 }
@@ -234,10 +240,21 @@ static struct md_layout *build_layout(struct sim_maplayouts *l, const struct mcp
     if (n > 0 && d->items[n - 1].end - d->items[0].addr <= MD_SLOT_SPAN) {
         d->lo = d->items[0].addr;
         d->hi = d->items[n - 1].end;
-        d->slot = g_new0(uint16_t, d->hi - d->lo);
+        uint32_t span = d->hi - d->lo;
+        d->slot = g_new0(uint16_t, span);
         for (size_t i = 0; i < n; i++)
             for (uint32_t r = d->items[i].addr; r < d->items[i].end; r++)
                 d->slot[r - d->lo] = (uint16_t)(i + 1);
+        for (unsigned a = 0; a < 2; a++) {
+            d->run[a] = g_new0(uint8_t, span);
+            for (uint32_t r = span; r-- > 0;) {
+                unsigned k = d->slot[r];
+                if (k == 0 || !(d->items[k - 1].access & (a + 1)))
+                    continue;
+                unsigned next = r + 1 < span ? d->run[a][r + 1] : 0;
+                d->run[a][r] = (uint8_t)(next < 255 ? next + 1 : 255);
+            }
+        }
     }
     return d;
 }
@@ -361,17 +378,11 @@ static enum mcp_status cover(const struct md_layout *d, uint32_t addr, uint32_t 
                              enum mcp_reg_access need, size_t *first, size_t *last)
 {
     if (d->slot != NULL) {
-        if (addr < d->lo || end > d->hi)
+        /* covered without a gap by items allowing it: the run from addr reaches end */
+        if (addr < d->lo || end > d->hi || d->run[need - 1][addr - d->lo] < end - addr)
             return MCP_STATUS_ILLEGAL_ADDRESS;
-        size_t k = 0;
-        for (uint32_t cur = addr; cur < end; cur = d->items[k - 1].end) {
-            k = d->slot[cur - d->lo];
-            if (k == 0 || !(d->items[k - 1].access & need))
-                return MCP_STATUS_ILLEGAL_ADDRESS;
-            if (cur == addr)
-                *first = k - 1;
-        }
-        *last = k;
+        *first = d->slot[addr - d->lo] - 1u;
+        *last = d->slot[end - 1 - d->lo];
         return MCP_STATUS_OK;
     }
     size_t j = first_item(d, addr);

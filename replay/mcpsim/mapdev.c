@@ -25,13 +25,13 @@ struct md_item {
 /*
  * What a moving item's registers depend on (§4 then §2), random aside: items
  * with equal keys, on any device of any listener, hold equal registers at
- * equal t. Zeroed before it is filled, so its bytes are its hash and equality.
+ * equal t. Without padding, so its bytes are its hash and equality.
  */
 struct md_behaviour {
     double a, b, c, scale, offset;
-    int32_t kind, type, order, decimals;
-    uint8_t nregs, scaled;
+    int32_t kind, type, order, decimals, nregs, scaled; /* 64 bytes, no padding */
 };
+_Static_assert(sizeof(struct md_behaviour) == 8 * 5 + 4 * 6, "struct md_behaviour has padding");
 
 /* The registers of a behaviour, computed once per t (the t of a batch of requests). */
 struct md_value {
@@ -180,23 +180,21 @@ static uint32_t behaviour_of(struct sim_maplayouts *l, const struct mcp_reg_item
     if (it->sim.kind == MCP_SIM_RANDOM || it->sim.kind == MCP_SIM_CONST ||
         it->type == MCP_REG_STR || it->nregs > 4)
         return NO_VALUE;
-    struct md_behaviour *k = g_new0(struct md_behaviour, 1);
-    k->a = it->sim.a, k->b = it->sim.b, k->c = it->sim.c;
-    k->scale = it->scale, k->offset = it->offset;
-    k->kind = (int32_t)it->sim.kind, k->type = (int32_t)it->type;
-    k->order = (int32_t)it->order, k->decimals = it->decimals;
-    k->nregs = it->nregs, k->scaled = it->scaled;
-    gpointer found = g_hash_table_lookup(l->behaviours, k);
-    if (found != NULL) {
-        g_free(k);
+    struct md_behaviour k;
+    k.a = it->sim.a, k.b = it->sim.b, k.c = it->sim.c;
+    k.scale = it->scale, k.offset = it->offset;
+    k.kind = (int32_t)it->sim.kind, k.type = (int32_t)it->type;
+    k.order = (int32_t)it->order, k.decimals = it->decimals;
+    k.nregs = it->nregs, k.scaled = it->scaled;
+    gpointer found = g_hash_table_lookup(l->behaviours, &k);
+    if (found != NULL)
         return GPOINTER_TO_UINT(found) - 1;
-    }
     if (l->nvalues == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 64;
         l->values = g_renew(struct md_value, l->values, l->cap);
     }
     l->values[l->nvalues].t = NAN;
-    g_hash_table_insert(l->behaviours, k, GUINT_TO_POINTER(l->nvalues + 1));
+    g_hash_table_insert(l->behaviours, g_memdup2(&k, sizeof k), GUINT_TO_POINTER(l->nvalues + 1));
     return (uint32_t)l->nvalues++;
 }
 

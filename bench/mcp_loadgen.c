@@ -43,6 +43,7 @@
 struct conn {
     int fd;
     bool tcp;
+    uint64_t k; /* requests built for this connection: its place in the pattern */
     uint8_t next_seq;
     unsigned inflight;
     bool outstanding[256];
@@ -66,20 +67,20 @@ static uint64_t now_ns(void)
 }
 
 /*
- * The requests: HEARTBEAT, or READ of --count registers; request k goes to
- * device ids[k % nids] at --addr + --stride * ((k / nids) % --spread).
- * Default: 1 register at 0x10 of device 1.
+ * The requests: HEARTBEAT, or READ of --count registers; each connection walks
+ * the pattern on its own (so with several --target each target gets every id):
+ * its request k goes to device ids[k % nids] at --addr + --stride * ((k / nids)
+ * % --spread). Default: 1 register at 0x10 of device 1.
  */
 static struct {
     bool heartbeat;
     uint8_t ids[255];
     unsigned nids, addr, count, spread, stride;
-    uint64_t k;
 } pattern = {.ids = {1}, .nids = 1, .addr = 0x10, .count = 1, .spread = 1, .stride = 2};
 
 #define REQUEST_MAX 16
 
-static size_t build_request(uint8_t seq, uint8_t *out)
+static size_t build_request(struct conn *c, uint8_t seq, uint8_t *out)
 {
     static const struct mcp_codec *codec;
     static struct mcp_codec def;
@@ -90,7 +91,7 @@ static size_t build_request(uint8_t seq, uint8_t *out)
     uint8_t payload[8];
     size_t plen = 0;
     if (!pattern.heartbeat) {
-        uint64_t k = pattern.k++;
+        uint64_t k = c->k++;
         uint8_t device = pattern.ids[k % pattern.nids];
         unsigned addr =
             pattern.addr + pattern.stride * (unsigned)((k / pattern.nids) % pattern.spread);
@@ -169,7 +170,7 @@ static void fill_window(struct conn *c, struct totals *t, unsigned window)
         c->sent_ns[s] = now;
         c->inflight++;
         t->sent++;
-        size_t len = build_request(s, reqs[n]);
+        size_t len = build_request(c, s, reqs[n]);
         if (c->tcp) {
             memcpy(stream + stream_len, reqs[n], len);
             stream_len += len;
@@ -228,7 +229,7 @@ static bool send_due(struct conn *c, struct totals *t, uint64_t due_ns)
     c->inflight++;
     t->sent++;
     uint8_t req[REQUEST_MAX];
-    size_t len = build_request(s, req), off = 0;
+    size_t len = build_request(c, s, req), off = 0;
     while (off < len) {
         ssize_t w = send(c->fd, req + off, len - off, MSG_NOSIGNAL);
         if (w < 0 && errno == EINTR)
@@ -312,7 +313,9 @@ int main(int argc, char **argv)
          "one transport)",
          "URL"},
         {"devices", 0, 0, G_OPTION_ARG_STRING, &devices,
-         "READ these device ids in turn, e.g. 1-250 (default 1)", "LIST"},
+         "READ these device ids in turn, e.g. 1-250 (default 1); each connection walks them "
+         "all, so with N --target each target gets every id",
+         "LIST"},
         {"addr", 0, 0, G_OPTION_ARG_INT, &addr, "First register read (default 0x10)", "A"},
         {"count", 0, 0, G_OPTION_ARG_INT, &count, "Registers per READ (default 1)", "N"},
         {"spread", 0, 0, G_OPTION_ARG_INT, &spread,

@@ -12,6 +12,8 @@
 
 #include <glib.h>
 
+#include "idlist.h"
+
 static bool fail(char *err, size_t err_len, const char *url, const char *why)
 {
     if (err != NULL && err_len > 0)
@@ -32,9 +34,23 @@ static bool parse_port(const char *text, uint16_t *port)
     return true;
 }
 
-static bool parse_socket(const char *url, const char *rest, struct mcp_endpoint *ep, char *err,
-                         size_t err_len)
+static bool parse_query(const char *url, const char *query, struct mcp_endpoint *ep, unsigned flags,
+                        char *err, size_t err_len);
+
+static bool parse_socket(const char *url, const char *whole, struct mcp_endpoint *ep,
+                         unsigned flags, char *err, size_t err_len)
 {
+    /* HOST:PORT, then ?PARAMETERS (a host or port never holds a '?') */
+    const char *query = strchr(whole, '?');
+    char addr_part[sizeof ep->host + 16];
+    size_t addr_len = query != NULL ? (size_t)(query - whole) : strlen(whole);
+    if (addr_len >= sizeof addr_part)
+        return fail(err, err_len, url, "host name too long");
+    memcpy(addr_part, whole, addr_len);
+    addr_part[addr_len] = '\0';
+    if (query != NULL && !parse_query(url, query, ep, flags, err, err_len))
+        return false;
+    const char *rest = addr_part;
     const char *host_start = rest;
     const char *host_end;
     const char *colon;
@@ -97,33 +113,70 @@ static bool parse_unsigned(const char *text, unsigned long max, unsigned *out)
     return true;
 }
 
-/* One NAME=VALUE parameter of a serial URL; false with the reason in why. */
-static bool serial_param(const char *param, struct mcp_serial_settings *s, char *why,
-                         size_t why_len)
+/* The parameters a URL may take; devices is mcpsim's (MCP_ENDPOINT_DEVICES). */
+enum param { P_BAUD, P_PARITY, P_DATA_BITS, P_STOP_BITS, P_DEVICES, P_COUNT };
+static const char *const param_names[P_COUNT] = {"baud", "parity", "data-bits", "stop-bits",
+                                                 "devices"};
+
+/* The list of parameters the URL takes, for "unknown parameter" messages. */
+static const char *param_help(bool serial, unsigned flags)
 {
+    if (serial)
+        return (flags & MCP_ENDPOINT_DEVICES)
+                   ? "serial parameters: baud=N, parity=none|even|odd, data-bits=5..8, "
+                     "stop-bits=1|2, devices=LIST"
+                   : "serial parameters: baud=N, parity=none|even|odd, data-bits=5..8, "
+                     "stop-bits=1|2";
+    return (flags & MCP_ENDPOINT_DEVICES) ? "udp and tcp parameters: devices=LIST"
+                                          : "udp and tcp URLs take no parameters here";
+}
+
+/* devices=LIST: mcpsim --devices' list (ids 0..254). */
+static bool devices_param(const char *v, struct mcp_endpoint *ep, char *why, size_t why_len)
+{
+    if (ep->has_devices) {
+        snprintf(why, why_len, "devices given twice");
+        return false;
+    }
+    if (!mcp_parse_id_list(v, 0, 254, ep->devices)) {
+        snprintf(why, why_len,
+                 "devices=%s: not a list of device ids 0..254 (e.g. devices=1-250 or "
+                 "devices=1-4,7; 255 is broadcast)",
+                 v);
+        return false;
+    }
+    ep->has_devices = true;
+    return true;
+}
+
+/* One NAME=VALUE parameter of a URL; false with the reason in why. */
+static bool url_param(const char *param, struct mcp_endpoint *ep, unsigned flags, char *why,
+                      size_t why_len)
+{
+    bool serial = ep->kind == MCP_ENDPOINT_SERIAL;
+    struct mcp_serial_settings *s = &ep->serial;
     const char *eq = strchr(param, '=');
     size_t name_len = eq != NULL ? (size_t)(eq - param) : strlen(param);
     const char *v = eq != NULL ? eq + 1 : "";
-    static const char *const names[] = {"baud", "parity", "data-bits", "stop-bits"};
-    size_t i = 0;
-    while (i < G_N_ELEMENTS(names) &&
-           !(strlen(names[i]) == name_len && strncmp(param, names[i], name_len) == 0))
+    unsigned i = 0;
+    while (i < P_COUNT &&
+           !(strlen(param_names[i]) == name_len && strncmp(param, param_names[i], name_len) == 0))
         i++;
-    if (i < G_N_ELEMENTS(names) && eq == NULL) {
-        snprintf(why, why_len, "%s: needs a value (%s=...)", names[i], names[i]);
+    bool allowed = i == P_DEVICES ? (flags & MCP_ENDPOINT_DEVICES) != 0 : serial;
+    if (i == P_COUNT || !allowed) {
+        snprintf(why, why_len, "unknown parameter '%s' (%s)", param, param_help(serial, flags));
         return false;
     }
-    if (i == G_N_ELEMENTS(names)) {
-        snprintf(why, why_len,
-                 "unknown parameter '%s' (serial parameters: baud=N, parity=none|even|odd, "
-                 "data-bits=5..8, stop-bits=1|2)",
-                 param);
+    if (eq == NULL) {
+        snprintf(why, why_len, "%s: needs a value (%s=...)", param_names[i], param_names[i]);
         return false;
     }
     unsigned n = 0;
     speed_t speed;
     switch (i) {
-    case 0:
+    case P_DEVICES:
+        return devices_param(v, ep, why, why_len);
+    case P_BAUD:
         if (s->baud != 0)
             break;
         if (!parse_unsigned(v, 100000000, &n) || !mcp_serial_speed(n, &speed)) {
@@ -135,7 +188,7 @@ static bool serial_param(const char *param, struct mcp_serial_settings *s, char 
         }
         s->baud = n;
         return true;
-    case 1:
+    case P_PARITY:
         if (s->parity != 0)
             break;
         s->parity = strcmp(v, "none") == 0   ? 'n'
@@ -147,7 +200,7 @@ static bool serial_param(const char *param, struct mcp_serial_settings *s, char 
             return false;
         }
         return true;
-    case 2:
+    case P_DATA_BITS:
         if (s->data_bits != 0)
             break;
         if (!parse_unsigned(v, 8, &n) || n < 5) {
@@ -166,12 +219,30 @@ static bool serial_param(const char *param, struct mcp_serial_settings *s, char 
         s->stop_bits = n;
         return true;
     }
-    snprintf(why, why_len, "%s given twice", names[i]);
+    snprintf(why, why_len, "%s given twice", param_names[i]);
     return false;
 }
 
-static bool parse_serial(const char *url, const char *rest, struct mcp_endpoint *ep, char *err,
-                         size_t err_len)
+/* The parameters after '?' (query points at the '?'), joined with '&'. */
+static bool parse_query(const char *url, const char *query, struct mcp_endpoint *ep, unsigned flags,
+                        char *err, size_t err_len)
+{
+    if (query[1] == '\0')
+        return fail(err, err_len, url,
+                    ep->kind == MCP_ENDPOINT_SERIAL
+                        ? "nothing after '?' (serial:/dev/ttyUSB0?baud=115200)"
+                        : "nothing after '?'");
+    bool ok = true;
+    char why[300];
+    gchar **params = g_strsplit(query + 1, "&", -1);
+    for (gchar **p = params; ok && *p != NULL; p++)
+        ok = url_param(*p, ep, flags, why, sizeof why);
+    g_strfreev(params);
+    return ok || fail(err, err_len, url, why);
+}
+
+static bool parse_serial(const char *url, const char *rest, struct mcp_endpoint *ep, unsigned flags,
+                         char *err, size_t err_len)
 {
     const char *query = strchr(rest, '?');
     size_t path_len = query ? (size_t)(query - rest) : strlen(rest);
@@ -181,35 +252,31 @@ static bool parse_serial(const char *url, const char *rest, struct mcp_endpoint 
         return fail(err, err_len, url, "device path too long");
     memcpy(ep->path, rest, path_len);
     ep->path[path_len] = '\0';
-    if (query == NULL)
-        return true;
-    if (query[1] == '\0')
-        return fail(err, err_len, url, "nothing after '?' (serial:/dev/ttyUSB0?baud=115200)");
-    bool ok = true;
-    char why[200];
-    gchar **params = g_strsplit(query + 1, "&", -1);
-    for (gchar **p = params; ok && *p != NULL; p++)
-        ok = serial_param(*p, &ep->serial, why, sizeof why);
-    g_strfreev(params);
-    return ok || fail(err, err_len, url, why);
+    return query == NULL || parse_query(url, query, ep, flags, err, err_len);
 }
 
 bool mcp_endpoint_parse(const char *url, struct mcp_endpoint *ep, char *err, size_t err_len)
+{
+    return mcp_endpoint_parse_with(url, 0, ep, err, err_len);
+}
+
+bool mcp_endpoint_parse_with(const char *url, unsigned flags, struct mcp_endpoint *ep, char *err,
+                             size_t err_len)
 {
     memset(ep, 0, sizeof *ep);
     if (url == NULL)
         return fail(err, err_len, "(null)", "missing");
     if (strncmp(url, "udp://", 6) == 0) {
         ep->kind = MCP_ENDPOINT_UDP;
-        return parse_socket(url, url + 6, ep, err, err_len);
+        return parse_socket(url, url + 6, ep, flags, err, err_len);
     }
     if (strncmp(url, "tcp://", 6) == 0) {
         ep->kind = MCP_ENDPOINT_TCP;
-        return parse_socket(url, url + 6, ep, err, err_len);
+        return parse_socket(url, url + 6, ep, flags, err, err_len);
     }
     if (strncmp(url, "serial:", 7) == 0) {
         ep->kind = MCP_ENDPOINT_SERIAL;
-        return parse_serial(url, url + 7, ep, err, err_len);
+        return parse_serial(url, url + 7, ep, flags, err, err_len);
     }
     if (strncmp(url, "iface:", 6) == 0) {
         ep->kind = MCP_ENDPOINT_IFACE;

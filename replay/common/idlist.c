@@ -3,6 +3,7 @@
 #include "idlist.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,4 +43,24 @@ bool mcp_parse_id_list(const char *text, unsigned min_id, unsigned max_id, bool 
     }
     g_strfreev(parts);
     return ok;
+}
+
+void mcp_format_id_list(const bool present[256], char *out, size_t out_len)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (unsigned id = 0; id < 255; id++) {
+        if (!present[id])
+            continue;
+        unsigned last = id;
+        while (last + 1 < 255 && present[last + 1])
+            last++;
+        int n = last == id
+                    ? snprintf(out + used, out_len - used, "%s%u", used ? "," : "", id)
+                    : snprintf(out + used, out_len - used, "%s%u-%u", used ? "," : "", id, last);
+        if (n < 0 || (size_t)n >= out_len - used)
+            return; /* cut */
+        used += (size_t)n;
+        id = last;
+    }
 }

@@ -7,6 +7,7 @@
 #define MCP_IDLIST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /*
  * Parses a comma-separated list of ids and ranges LO-HI (LO <= HI), every id within
@@ -15,5 +16,11 @@
  * range or an id out of bounds.
  */
 bool mcp_parse_id_list(const char *text, unsigned min_id, unsigned max_id, bool present[256]);
+
+/*
+ * Writes the ids set in present[0..254] as the shortest such list ("1-4,7"; "" for none) into
+ * out (capacity out_len, at least 1; cut when too short). mcp_parse_id_list reads it back.
+ */
+void mcp_format_id_list(const bool present[256], char *out, size_t out_len);
 
 #endif

@@ -15,6 +15,7 @@
 #include <glib.h>
 
 #include "device.h"
+#include "devset.h"
 #include "mcp/frame.h"
 #include "options.h"
 #include "session.h"
@@ -34,7 +35,8 @@ struct sim_peer {
 struct sim_client {
     struct sim_session session;
     struct sim_peer peer;
-    char name[96]; /* "udp 127.0.0.1:40000", for logs */
+    struct sim_devset *set; /* the devices it reaches: its listener's */
+    char name[96];          /* "udp 127.0.0.1:40000", for logs */
     uint64_t last_seen_ns;
     bool seen;      /* has sent at least one byte */
     GList lru_link; /* UDP client table */
@@ -51,17 +53,25 @@ struct sim_delay_queue;
 struct sim_udp_table;
 struct sim_tcp;
 struct sim_link;
-struct sim_mapdev;
 struct mcp_regmap;
 
 struct sim_core {
     const struct sim_config *cfg;
-    struct sim_devices devices;
-    struct mcp_regmap *map;    /* --map, or NULL */
-    struct sim_mapdev *mapdev; /* --map: serves READ and WRITE instead of devices */
+    struct mcp_regmap *map;         /* --map, or NULL */
+    struct sim_maplayouts *layouts; /* --map: item indexes shared by every device set */
+    struct sim_devset *shared;      /* --devices: listeners without devices=, --pty */
+    GPtrArray *sets;                /* every struct sim_devset *, freed at exit */
+    struct sim_devset *listen_sets[SIM_MAX_LISTENERS]; /* cfg->listen[i]'s */
+    struct sim_devset *serial_set;                     /* the serial line's or --pty's */
+    uint64_t main_ns;     /* CLOCK_MONOTONIC when main() began (start-up time) */
+    uint64_t map_read_ns; /* --map: main() to the map read */
+    size_t map_devices;   /* --map: device instances over every set */
     struct sim_stats stats;
     GRand *rand;
     uint64_t start_ns;
+    /* CLOCK_MONOTONIC when the frames being handled were read (one read, one time): the t
+     * of REGISTER-MAP.md §4 for the READs among them */
+    uint64_t now_ns;
     int epfd;
     bool stop;
     int exit_code; /* returned by sim_run once stopped */

@@ -62,7 +62,7 @@ static bool parse_number(const char *text, unsigned long max, unsigned long *out
     return true;
 }
 
-static bool load_line(struct sim_devices *devs, char *line, const char **why)
+static bool load_line(struct sim_devices *const *sets, size_t nsets, char *line, const char **why)
 {
     char *hash = strchr(line, '#');
     if (hash != NULL)
@@ -76,8 +76,11 @@ static bool load_line(struct sim_devices *devs, char *line, const char **why)
         *why = "device must be a number 0..254";
         return false;
     }
-    if (device == MCP_BROADCAST_DEVICE || devs->regs[device] == NULL) {
-        *why = "device is not simulated (see --devices)";
+    bool held = false;
+    for (size_t i = 0; i < nsets && device != MCP_BROADCAST_DEVICE; i++)
+        held |= sets[i]->regs[device] != NULL;
+    if (!held) {
+        *why = "device is not simulated (see --devices and the listeners' devices=)";
         return false;
     }
     tok = strtok_r(NULL, " \t\r\n", &save);
@@ -95,7 +98,9 @@ static bool load_line(struct sim_devices *devs, char *line, const char **why)
             *why = "values run past register 0xFFFF";
             return false;
         }
-        devs->regs[device][addr + n] = (uint16_t)value;
+        for (size_t i = 0; i < nsets; i++)
+            if (sets[i]->regs[device] != NULL)
+                sets[i]->regs[device][addr + n] = (uint16_t)value;
         n++;
     }
     if (n == 0) {
@@ -106,6 +111,12 @@ static bool load_line(struct sim_devices *devs, char *line, const char **why)
 }
 
 bool sim_devices_load(struct sim_devices *devs, const char *path, char *err, size_t err_len)
+{
+    return sim_devices_load_all(&devs, 1, path, err, err_len);
+}
+
+bool sim_devices_load_all(struct sim_devices *const *sets, size_t nsets, const char *path,
+                          char *err, size_t err_len)
 {
     FILE *f = fopen(path, "r");
     if (f == NULL) {
@@ -119,7 +130,7 @@ bool sim_devices_load(struct sim_devices *devs, const char *path, char *err, siz
     while (getline(&line, &cap, f) >= 0) {
         lineno++;
         const char *why = NULL;
-        if (!load_line(devs, line, &why)) {
+        if (!load_line(sets, nsets, line, &why)) {
             snprintf(err, err_len, "%s:%u: %s", path, lineno, why);
             ok = false;
             break;

@@ -40,6 +40,13 @@ void sim_devices_seed(struct sim_devices *devs, uint64_t seed);
 bool sim_devices_load(struct sim_devices *devs, const char *path, char *err, size_t err_len);
 
 /*
+ * sim_devices_load into several stores at once: a line goes to every store that has its
+ * device, and is an error only when none has it.
+ */
+bool sim_devices_load_all(struct sim_devices *const *sets, size_t nsets, const char *path,
+                          char *err, size_t err_len);
+
+/*
  * The status a READ or WRITE of a single device gets (§2): UNKNOWN_DEVICE,
  * then ILLEGAL_VALUE for count 0 or over 125, then ILLEGAL_ADDRESS for a
  * range past 0xFFFF, else OK.

@@ -7,7 +7,6 @@
 
 #include "core.h"
 #include "delay.h"
-#include "mapdev.h"
 #include "mcp/match.h"
 #include "mcp/names.h"
 
@@ -117,11 +116,9 @@ static void serve(struct sim_core *core, struct sim_client *c, struct sim_out *o
     else if (sim_roll(core, cfg->failure_rate))
         fault = MCP_STATUS_DEVICE_FAILURE;
     struct sim_answer ans;
-    if (core->mapdev != NULL)
-        sim_mapdev_serve(core->mapdev, (double)(sim_now_ns() - core->start_ns) / 1e9, f->seq, pdu,
-                         f->payload, fault, &ans);
-    else
-        sim_devices_serve(&core->devices, f->seq, pdu, f->payload, fault, &ans);
+    /* t (§4): when the frames now handled were read (no clock read per request) */
+    double t = core->now_ns > core->start_ns ? (double)(core->now_ns - core->start_ns) / 1e9 : 0;
+    sim_devset_serve(c->set, t, f->seq, pdu, f->payload, fault, &ans);
     if (!ans.answer || out->silent)
         return;
     if (ans.len >= 2 && ans.payload[1] == MCP_STATUS_DEVICE_BUSY)

@@ -120,7 +120,7 @@ static void read_some(struct sim_core *core, struct sim_link *link)
     if (n > 0) {
         core->stats.bytes_in += (uint64_t)n;
         link->client.seen = true;
-        link->client.last_seen_ns = sim_now_ns();
+        link->client.last_seen_ns = core->now_ns = sim_now_ns();
         if (link->serial) /* §5 line silence is counted from these bytes */
             mcp_stream_feed_at(&link->stream, (int64_t)link->client.last_seen_ns, buf, (size_t)n,
                                on_stream_event, &fc);
@@ -142,6 +142,7 @@ static void read_some(struct sim_core *core, struct sim_link *link)
         return;
     }
     /* EOF or a reset: a frame cut short is junk. */
+    core->now_ns = sim_now_ns();
     mcp_stream_finish(&link->stream, on_stream_event, &fc);
     link->eof = true;
 }
@@ -164,6 +165,7 @@ void sim_link_idle(struct sim_core *core, struct sim_link *link, uint64_t now_ns
         return;
     struct link_out lo = {.out = {.emit = link_emit}, .core = core, .link = link};
     struct feed_ctx fc = {.core = core, .link = link, .out = &lo};
+    core->now_ns = now_ns;
     /* The partial frame's first byte is junk and the held bytes are decoded
      * again at once (§5 for the serial line; mcpsim's own rule on TCP). */
     link->in_handler = true;

@@ -45,8 +45,8 @@ bool sim_listener_add(struct sim_core *core, struct sim_listener *l)
 }
 
 bool sim_listener_open(struct sim_core *core, int fd, const char *scheme,
-                       void (*on_event)(struct sim_core *, struct sim_watch *, uint32_t), char *url,
-                       size_t url_len, char *err, size_t err_len)
+                       void (*on_event)(struct sim_core *, struct sim_watch *, uint32_t),
+                       struct sim_devset *set, char *url, size_t url_len, char *err, size_t err_len)
 {
     struct sockaddr_storage bound;
     socklen_t blen = sizeof bound;
@@ -58,6 +58,7 @@ bool sim_listener_open(struct sim_core *core, int fd, const char *scheme,
     struct sim_listener *l = g_new0(struct sim_listener, 1);
     l->watch.on_event = on_event;
     l->fd = fd;
+    l->set = set;
     if (!sim_listener_add(core, l)) {
         snprintf(err, err_len, "epoll: %s", strerror(errno));
         close(fd);
@@ -112,12 +113,11 @@ static void direct_emit(struct sim_out *out, struct sim_client *client, const ui
 
 static void send_event(struct sim_core *core, struct sim_client *c)
 {
-    const struct sim_config *cfg = core->cfg;
-    /* A random configured device reports a random standard code. */
+    /* A random device of the client's set (of the ids given) reports a random standard code. */
     uint8_t ids[255];
     size_t n = 0;
     for (unsigned id = 0; id < 255; id++)
-        if (cfg->devices[id])
+        if (c->set->ids[id])
             ids[n++] = (uint8_t)id;
     uint8_t device = n ? ids[g_rand_int_range(core->rand, 0, (gint32)n)] : 0;
     uint8_t code = (uint8_t)g_rand_int_range(core->rand, MCP_EVENT_ALARM, MCP_EVENT_RESTART + 1);
@@ -195,6 +195,26 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
+/*
+ * epoll_pwait2 (nanosecond timeouts); where the kernel lacks it (before Linux
+ * 5.11, or under valgrind 3.19), epoll_wait with the timeout rounded up to a
+ * millisecond.
+ */
+static int wait_events(struct sim_core *core, struct epoll_event *events, int max, uint64_t wait_ns)
+{
+    static bool no_pwait2;
+    if (!no_pwait2) {
+        struct timespec ts = {.tv_sec = (time_t)(wait_ns / 1000000000u),
+                              .tv_nsec = (long)(wait_ns % 1000000000u)};
+        int n = epoll_pwait2(core->epfd, events, max, &ts, NULL);
+        if (n >= 0 || errno != ENOSYS)
+            return n;
+        no_pwait2 = true;
+    }
+    uint64_t ms = (wait_ns + 999999u) / 1000000u;
+    return epoll_wait(core->epfd, events, max, ms > INT32_MAX ? INT32_MAX : (int)ms);
+}
+
 int sim_run(struct sim_core *core)
 {
     const struct sim_config *cfg = core->cfg;
@@ -226,9 +246,7 @@ int sim_run(struct sim_core *core)
             due = min_u64(due, sim_link_idle_due(core->serial));
         now = sim_now_ns();
         uint64_t wait = due > now ? due - now : 0;
-        struct timespec ts = {.tv_sec = (time_t)(wait / 1000000000u),
-                              .tv_nsec = (long)(wait % 1000000000u)};
-        int n = epoll_pwait2(core->epfd, events, 64, &ts, NULL);
+        int n = wait_events(core, events, 64, wait);
         if (n < 0 && errno != EINTR) {
             fprintf(stderr, "mcpsim: epoll_wait: %s\n", strerror(errno));
             return SIM_EXIT_RUNTIME;

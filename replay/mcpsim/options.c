@@ -160,7 +160,7 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
         const char *u = g_ptr_array_index(r->listen, i);
         struct mcp_endpoint ep;
         char why[512];
-        if (!mcp_endpoint_parse(u, &ep, why, sizeof why))
+        if (!mcp_endpoint_parse_with(u, MCP_ENDPOINT_DEVICES, &ep, why, sizeof why))
             return fail(err, err_len, "--listen: %s", why);
         if (ep.kind == MCP_ENDPOINT_SERIAL) {
             /* serial:/dev/X?baud=N&...: the URL form of the old --serial DEV --baud N */
@@ -173,6 +173,9 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
                 return fail(err, err_len,
                             "--listen '%s': give the baud rate once (not also --baud)", u);
             cfg->serial = ep.serial;
+            cfg->serial_has_devices = ep.has_devices;
+            memcpy(cfg->serial_devices, ep.devices, sizeof cfg->serial_devices);
+            cfg->serial_number = i + 1;
             continue;
         }
         if (ep.kind != MCP_ENDPOINT_UDP && ep.kind != MCP_ENDPOINT_TCP)
@@ -182,6 +185,7 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
                         u);
         if (cfg->listen_count == SIM_MAX_LISTENERS)
             return fail(err, err_len, "--listen: at most 16 network listeners (%s)", u);
+        cfg->listen_number[cfg->listen_count] = i + 1;
         cfg->listen[cfg->listen_count++] = ep;
     }
     if (r->serial != NULL && r->pty)
@@ -261,6 +265,8 @@ static const char help_description[] =
     "  mcpsim --listen udp://0.0.0.0:5020 --devices 1-4,7 --seed 7\n"
     "  mcpsim --listen serial:/dev/ttyUSB0?baud=115200 --registers regs.txt\n"
     "  mcpsim --map plant.csv --devices 1-8 --seed 7   the devices of a register map\n"
+    "  mcpsim --listen 'udp://0.0.0.0:5020?devices=1-250' --listen "
+    "'udp://0.0.0.0:5021?devices=1-250' --map plant.csv   500 devices, 250 per port\n"
     "  mcpsim --listen 'serial:/dev/ttyS1?baud=19200&parity=even&stop-bits=1'\n"
     "  mcpsim --pty                                 prints the pty to open: listening "
     "serial:/dev/pts/N\n"
@@ -289,25 +295,37 @@ bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err,
          "Listen on udp://ADDR:PORT, tcp://ADDR:PORT (repeatable; IPv6 as [::1]; port 0 picks "
          "one) or serve the serial line serial:/dev/X?baud=N&parity=none|even|odd&data-bits=5..8&"
          "stop-bits=1|2 (raw mode; each parameter optional, default 8N1 at the line's rate). "
-         "Default: udp and tcp "
+         "Any of them may take devices=LIST (udp://ADDR:PORT?devices=1-250, "
+         "serial:/dev/X?baud=N&devices=1-4): the listener then serves its own devices with those "
+         "ids (device 7 there is not device 7 of another listener); without it a listener "
+         "serves the --devices ones, shared. Default: udp and tcp "
          "on 127.0.0.1:23130 unless a serial line or --pty is given",
          "URL"},
         {"deprecated-l", 'l', HIDDEN, G_OPTION_ARG_CALLBACK, (gpointer)add_listen, "old -l", "URL"},
         {"serial", 0, HIDDEN, G_OPTION_ARG_FILENAME, &r.serial, "old form of --listen serial:DEV",
          "DEV"},
         {"baud", 0, HIDDEN, G_OPTION_ARG_STRING, &r.baud_text, "old form of ?baud=N", "N"},
-        {"pty", 0, 0, G_OPTION_ARG_NONE, &r.pty, "Serve a new pseudo-terminal", NULL},
+        {"pty", 0, 0, G_OPTION_ARG_NONE, &r.pty,
+         "Serve a new pseudo-terminal (with the --devices devices)", NULL},
         {"devices", 0, 0, G_OPTION_ARG_STRING, &r.devices,
-         "Device ids to simulate, e.g. 1-4,7 (default 1)", "LIST"},
+         "Device ids to simulate, e.g. 1-4,7 (ids 0..254, default 1): the devices of --pty and of "
+         "every listener without devices=, shared by them",
+         "LIST"},
         {"deprecated-d", 'd', HIDDEN, G_OPTION_ARG_STRING, &r.devices, "old -d", "LIST"},
         {"registers", 0, 0, G_OPTION_ARG_FILENAME, &r.registers,
          "Register values: lines 'DEVICE ADDR VALUE [VALUE...]'", "FILE"},
         {"map", 0, 0, G_OPTION_ARG_FILENAME, &r.map,
-         "Simulate the devices of this register map (docs/REGISTER-MAP.md; `*` items: the "
-         "--devices ids)",
+         "Simulate the devices of this register map (docs/REGISTER-MAP.md): `*` items go to the "
+         "--devices ids and to each listener's devices= ids; an item naming ids goes to those "
+         "ids wherever a listener has them, and adds them to the --devices ones",
          "FILE"},
         {"seed", 's', 0, G_OPTION_ARG_STRING, &r.seed,
-         "Fill registers with values from this seed; also seeds the knobs", "N"},
+         "Fill registers with values from this seed (a listener's own devices= differently); "
+         "with --map, each device's `random` "
+         "draws (from the seed, its listener and its id: the same seed and requests to a device, "
+         "the same values; device 7 of two listeners with devices= draws differently); also "
+         "seeds the knobs",
+         "N"},
         {"latency", 0, 0, G_OPTION_ARG_STRING, &r.latency,
          "Delay answers by MS +- JITTER_MS ms (uniform; as mcpgen --latency)", "MS[:JITTER_MS]"},
         {"drop", 0, 0, G_OPTION_ARG_DOUBLE, &r.drop_rate,

@@ -25,12 +25,17 @@ enum {
 };
 
 struct sim_config {
+    /* network listeners; listen[i].has_devices: its own device set (devices=LIST) */
     struct mcp_endpoint listen[SIM_MAX_LISTENERS];
     size_t listen_count;
-    char *serial_path;                 /* --listen serial:PATH (or the hidden --serial) */
-    struct mcp_serial_settings serial; /* its ?baud=&parity=&data-bits=&stop-bits= */
-    bool pty;
-    bool devices[256];
+    unsigned listen_number[SIM_MAX_LISTENERS]; /* its position among the --listen options, from 1 */
+    char *serial_path;                         /* --listen serial:PATH (or the hidden --serial) */
+    struct mcp_serial_settings serial;         /* its ?baud=&parity=&data-bits=&stop-bits= */
+    bool serial_has_devices;                   /* its &devices=LIST: its own device set */
+    bool serial_devices[256];
+    unsigned serial_number; /* its position among the --listen options (0: --serial) */
+    bool pty;               /* serves the --devices set */
+    bool devices[256];      /* --devices: listeners without devices=, --pty */
     char *registers_file;
     char *map_file; /* --map */
     bool have_seed;

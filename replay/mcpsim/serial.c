@@ -53,8 +53,8 @@ static int open_pty(char *path, size_t path_len, int *keep_fd, char *err, size_t
 }
 
 bool sim_serial_open(struct sim_core *core, const char *path,
-                     const struct mcp_serial_settings *settings, bool pty, char *url,
-                     size_t url_len, char *err, size_t err_len)
+                     const struct mcp_serial_settings *settings, bool pty, struct sim_devset *set,
+                     char *url, size_t url_len, char *err, size_t err_len)
 {
     char name[256];
     int keep_fd = -1;
@@ -81,6 +81,7 @@ bool sim_serial_open(struct sim_core *core, const char *path,
     line->keep_fd = keep_fd;
     line->link.on_close = line_closed;
     line->link.client.peer.kind = SIM_PEER_SERIAL;
+    line->link.client.set = set;
     char label[300];
     snprintf(label, sizeof label, "serial %s", name);
     if (!sim_link_start(core, &line->link, fd, true, label)) {

@@ -11,12 +11,12 @@
 
 /*
  * Opens the line (or, with pty, a new pseudo-terminal) in raw mode with the settings
- * (mcp_serial_apply: termios, checked by reading them back) and registers it. On success
- * writes its URL ("serial:/dev/pts/3") into url.
+ * (mcp_serial_apply: termios, checked by reading them back) and registers it; its client
+ * reaches the devices of set. On success writes its URL ("serial:/dev/pts/3") into url.
  */
 bool sim_serial_open(struct sim_core *core, const char *path,
-                     const struct mcp_serial_settings *settings, bool pty, char *url,
-                     size_t url_len, char *err, size_t err_len);
+                     const struct mcp_serial_settings *settings, bool pty, struct sim_devset *set,
+                     char *url, size_t url_len, char *err, size_t err_len);
 
 void sim_serial_close(struct sim_core *core);
 

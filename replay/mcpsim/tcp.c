@@ -83,7 +83,8 @@ void sim_tcp_sweep(struct sim_core *core, uint64_t now_ns)
     g_list_free(ids);
 }
 
-static void accept_one(struct sim_core *core, int lfd, int fd, const struct sockaddr_storage *ss)
+static void accept_one(struct sim_core *core, const struct sim_listener *l, int fd,
+                       const struct sockaddr_storage *ss)
 {
     struct sim_tcp *tcp = core->tcp;
     if (g_hash_table_size(tcp->conns) >= tcp->max_clients) {
@@ -91,7 +92,6 @@ static void accept_one(struct sim_core *core, int lfd, int fd, const struct sock
         close(fd);
         return;
     }
-    (void)lfd;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     struct tcp_conn *conn = g_new0(struct tcp_conn, 1);
@@ -101,6 +101,7 @@ static void accept_one(struct sim_core *core, int lfd, int fd, const struct sock
     snprintf(name, sizeof name, "tcp %s", addr);
     conn->link.on_close = conn_closed;
     conn->link.client.peer.kind = SIM_PEER_TCP;
+    conn->link.client.set = l->set;
     conn->link.client.peer.conn_id = conn->id;
     if (!sim_link_start(core, &conn->link, fd, false, name)) {
         close(fd);
@@ -128,12 +129,12 @@ static void on_acceptable(struct sim_core *core, struct sim_watch *w, uint32_t e
                 fprintf(stderr, "mcpsim: accept: %s\n", strerror(errno));
             return; /* EAGAIN, or a connection that vanished before accept */
         }
-        accept_one(core, l->fd, fd, &ss);
+        accept_one(core, l, fd, &ss);
     }
 }
 
-bool sim_tcp_listen(struct sim_core *core, const struct mcp_endpoint *ep, char *url, size_t url_len,
-                    char *err, size_t err_len)
+bool sim_tcp_listen(struct sim_core *core, const struct mcp_endpoint *ep, struct sim_devset *set,
+                    char *url, size_t url_len, char *err, size_t err_len)
 {
     int fd = socket(ep->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
@@ -151,5 +152,5 @@ bool sim_tcp_listen(struct sim_core *core, const struct mcp_endpoint *ep, char *
         close(fd);
         return false;
     }
-    return sim_listener_open(core, fd, "tcp", on_acceptable, url, url_len, err, err_len);
+    return sim_listener_open(core, fd, "tcp", on_acceptable, set, url, url_len, err, err_len);
 }

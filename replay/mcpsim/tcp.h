@@ -14,8 +14,9 @@ struct sim_tcp *sim_tcp_new(unsigned max_clients);
 /* Closes every connection. */
 void sim_tcp_free(struct sim_core *core, struct sim_tcp *tcp);
 
-bool sim_tcp_listen(struct sim_core *core, const struct mcp_endpoint *ep, char *url, size_t url_len,
-                    char *err, size_t err_len);
+/* Listens on ep; its connections reach the devices of set. */
+bool sim_tcp_listen(struct sim_core *core, const struct mcp_endpoint *ep, struct sim_devset *set,
+                    char *url, size_t url_len, char *err, size_t err_len);
 
 /* The open connection with this id, or NULL when it has gone. */
 struct sim_link *sim_tcp_find(struct sim_core *core, uint64_t conn_id);

@@ -123,11 +123,13 @@ static void make_key(struct udp_key *k, int fd, bool broadcast, const struct soc
     memcpy(&k->addr, addr, k->len);
 }
 
-static struct udp_client *lookup(struct sim_core *core, int fd, bool broadcast,
-                                 const struct sockaddr_storage *addr, socklen_t len, uint64_t now)
+static struct udp_client *lookup(struct sim_core *core, const struct sim_listener *l,
+                                 bool broadcast, const struct sockaddr_storage *addr, socklen_t len,
+                                 uint64_t now)
 {
     struct sim_udp_table *t = core->udp;
     struct udp_key key;
+    int fd = l->fd;
     make_key(&key, fd, broadcast, addr, len);
     struct udp_client *uc = g_hash_table_lookup(t->by_addr, &key);
     if (uc != NULL) {
@@ -141,6 +143,7 @@ static struct udp_client *lookup(struct sim_core *core, int fd, bool broadcast,
         uc = g_new0(struct udp_client, 1);
         uc->key = key;
         sim_session_init(&uc->c.session);
+        uc->c.set = l->set;
         uc->c.peer.kind = SIM_PEER_UDP;
         uc->c.peer.fd = fd;
         uc->c.peer.addr = key.addr;
@@ -291,13 +294,13 @@ static void on_readable(struct sim_core *core, struct sim_watch *w, uint32_t eve
         int n = recvmmsg(l->fd, msgs, BATCH, MSG_DONTWAIT, NULL);
         if (n <= 0)
             break;
-        uint64_t now = sim_now_ns();
+        uint64_t now = core->now_ns = sim_now_ns();
         for (int i = 0; i < n; i++) {
             core->stats.datagrams_in++;
             core->stats.bytes_in += msgs[i].msg_len;
             bool bcast = sim_bcast_datagram(&core->udp->bcast, &msgs[i].msg_hdr);
             struct udp_client *uc =
-                lookup(core, l->fd, bcast, &rx_addrs[i], msgs[i].msg_hdr.msg_namelen, now);
+                lookup(core, l, bcast, &rx_addrs[i], msgs[i].msg_hdr.msg_namelen, now);
             o.out.silent = bcast;
             o.src = &uc->key.addr;
             o.src_len = uc->key.len;
@@ -318,8 +321,8 @@ static void on_readable(struct sim_core *core, struct sim_watch *w, uint32_t eve
     }
 }
 
-bool sim_udp_listen(struct sim_core *core, const struct mcp_endpoint *ep, char *url, size_t url_len,
-                    char *err, size_t err_len)
+bool sim_udp_listen(struct sim_core *core, const struct mcp_endpoint *ep, struct sim_devset *set,
+                    char *url, size_t url_len, char *err, size_t err_len)
 {
     int fd = socket(ep->addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
@@ -343,5 +346,5 @@ bool sim_udp_listen(struct sim_core *core, const struct mcp_endpoint *ep, char *
         close(fd);
         return false;
     }
-    return sim_listener_open(core, fd, "udp", on_readable, url, url_len, err, err_len);
+    return sim_listener_open(core, fd, "udp", on_readable, set, url, url_len, err, err_len);
 }

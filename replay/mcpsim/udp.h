@@ -16,8 +16,8 @@ void sim_udp_free(struct sim_udp_table *t);
  * Binds a UDP listener and registers it with the core's epoll. On success
  * writes its URL (with the port actually bound) into url.
  */
-bool sim_udp_listen(struct sim_core *core, const struct mcp_endpoint *ep, char *url, size_t url_len,
-                    char *err, size_t err_len);
+bool sim_udp_listen(struct sim_core *core, const struct mcp_endpoint *ep, struct sim_devset *set,
+                    char *url, size_t url_len, char *err, size_t err_len);
 
 /* Forgets clients idle for longer than the idle time. */
 void sim_udp_sweep(struct sim_core *core, uint64_t now_ns);

@@ -17,6 +17,7 @@ struct sim_watch {
 struct sim_listener {
     struct sim_watch watch;
     int fd;
+    struct sim_devset *set; /* the devices its clients reach (NULL: the signalfd) */
 };
 
 bool sim_watch_add(struct sim_core *core, int fd, uint32_t events, struct sim_watch *w);
@@ -33,6 +34,7 @@ bool sim_listener_add(struct sim_core *core, struct sim_listener *l);
  */
 bool sim_listener_open(struct sim_core *core, int fd, const char *scheme,
                        void (*on_event)(struct sim_core *, struct sim_watch *, uint32_t),
-                       char *url, size_t url_len, char *err, size_t err_len);
+                       struct sim_devset *set, char *url, size_t url_len, char *err,
+                       size_t err_len);
 
 #endif

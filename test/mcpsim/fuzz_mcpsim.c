@@ -52,7 +52,7 @@ static void setup(void)
     memset(&core, 0, sizeof core);
     core.cfg = &cfg;
     core.rand = g_rand_new_with_seed(1);
-    sim_devices_init(&core.devices, cfg.devices);
+    core.shared = sim_devset_new_plain(0, cfg.devices, false, 0);
     ready = true;
 }
 
@@ -76,6 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct sim_client client;
     memset(&client, 0, sizeof client);
     sim_session_init(&client.session);
+    client.set = core.shared;
     static struct mcp_stream stream;
     struct mcp_stream_config scfg = {.codec = cfg.codec,
                                      .mode = serial ? MCP_STREAM_SERIAL : MCP_STREAM_FRAMED,

@@ -92,7 +92,9 @@ MCPGEN = {
 MCPGEN_HIDDEN = {"out", "frames", "bad-crc", "gap", "jitter"}
 
 MCPSIM = {
-    "listen": ([], ["bogus", "udp://127.0.0.1:99999", "iface:lo", "", "tcp://[::1"] + SERIAL_BAD,
+    "listen": ([], ["bogus", "udp://127.0.0.1:99999", "iface:lo", "", "tcp://[::1",
+                    "udp://127.0.0.1:0?devices=300", "tcp://127.0.0.1:0?devices=",
+                    "udp://127.0.0.1:0?device=1"] + SERIAL_BAD,
                "--listen"),
     "pty": None,
     "devices": ([], ["1-300", "4-2", "x", "", "255"], "--devices"),
@@ -134,8 +136,8 @@ MCPSIM_EXIT = {"json": 6, "stats-json": 6}
 
 MCPREPLAY = {
     # (serial:/nonexistent is a target that cannot be reached: exit 3, not a bad value)
-    "target": ([], ["bogus", "udp://127.0.0.1:99999", "tcp://[::1", "", "serial:?baud=x"]
-               + SERIAL_BAD, "--target"),
+    "target": ([], ["bogus", "udp://127.0.0.1:99999", "tcp://[::1", "", "serial:?baud=x",
+                    "udp://127.0.0.1:9?devices=1"] + SERIAL_BAD, "--target"),
     "port": ([], ["0", "-1", "65536"] + NUM, "--port"),
     "from": ([], ["nobody", ""], "--from"),
     "cmd": ([], ["EXPLODE", "0x1ff", ""], "--cmd"),

@@ -29,6 +29,10 @@ privs.warn_if_elevated: FALSE
 gui.layout_content_3: NONE
 mcp5a.register_map: $stage/plant-map.csv
 PREFS
+# Source and Destination wide enough for "master (relay /dev/pts/1 <-> /dev/pts/0)".
+cat >"$stage/.config/wireshark/recent" <<'RECENT'
+column.width: %m, 50, %t, 95, %s, 340, %d, 340, %p, 50, %L, 50, %i, 330
+RECENT
 chmod -R a+rwX "$stage"
 as_user() {
     env HOME="$stage" XDG_CONFIG_HOME="$stage/.config" \

@@ -8,6 +8,7 @@
 #include "agequeue.h"
 #include "expect_map.h"
 #include "idmap.h"
+#include "slab.h"
 
 #include "mcp/match.h"
 #include "mcp/names.h"
@@ -38,7 +39,8 @@ enum live_state { LIVE_WAIT, LIVE_GOT, LIVE_NAKED, LIVE_NONE };
 
 /* One request sent. */
 struct expectation {
-    uint64_t id;
+    uint64_t id;    /* its handle in mr_expect.open (what the master names it by) */
+    uint64_t order; /* sends so far: open expectations are settled oldest first at the end */
     struct recorded *rec;
     uint8_t sent_seq, cmd;
     int device; /* -1: none */
@@ -97,13 +99,14 @@ struct mr_expect {
      * is settled (or gone) are skipped, and compacted away when they outnumber the live ones */
     struct mr_agequeue unknown;
     size_t unknown_count; /* recorded requests in REC_UNKNOWN */
-    struct mr_idmap open; /* id -> struct expectation * */
-    struct pool recorded_pool, expectation_pool;
+    struct mr_slab open;  /* struct expectation, by handle: no hashing a request (issue 24) */
+    struct pool recorded_pool;
     uint32_t last_sender; /* capture_table's last answer, valid when last_table != NULL */
     struct mcp_match_table *last_table;
     size_t waiting;      /* open expectations in LIVE_WAIT */
     size_t sent_unknown; /* recorded requests sent whose recorded answer is not known yet */
     uint64_t next_id;
+    uint64_t max_uid; /* the highest uid recorded */
     unsigned printed;
     GArray *verdicts; /* struct mr_verdict */
     struct mr_expect_stats stats;
@@ -184,12 +187,17 @@ static void recorded_free(void *ctx, void *p)
     pool_give(&e->recorded_pool, r);
 }
 
-static void expectation_free(void *ctx, void *p)
+static void expectation_free(struct mr_expect *e, struct expectation *x)
 {
-    struct mr_expect *e = ctx;
-    struct expectation *x = p;
     g_free(x->answer);
-    pool_give(&e->expectation_pool, x);
+    mr_slab_free(&e->open, x->id);
+}
+
+static void expectation_answer_free(void *ctx, void *obj, uint64_t handle)
+{
+    (void)ctx;
+    (void)handle;
+    g_free(((struct expectation *)obj)->answer);
 }
 
 static void table_free(gpointer p)
@@ -204,7 +212,7 @@ struct mr_expect *mr_expect_new(const struct mr_expect_config *cfg)
     e->cfg = *cfg;
     e->capture_tables = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, table_free);
     mr_idmap_init(&e->recorded);
-    mr_idmap_init(&e->open);
+    mr_slab_init(&e->open, sizeof(struct expectation));
     mr_agequeue_init(&e->unknown);
     e->verdicts = g_array_new(FALSE, TRUE, sizeof(struct mr_verdict));
     mr_histogram_init(&e->stats.latency);
@@ -216,11 +224,10 @@ void mr_expect_free(struct mr_expect *e)
     if (e == NULL)
         return;
     mr_agequeue_clear(&e->unknown);
-    mr_idmap_foreach(&e->open, expectation_free, e);
-    mr_idmap_clear(&e->open);
+    mr_slab_foreach(&e->open, expectation_answer_free, NULL);
+    mr_slab_clear(&e->open);
     mr_idmap_foreach(&e->recorded, recorded_free, e);
     mr_idmap_clear(&e->recorded);
-    pool_drain(&e->expectation_pool);
     pool_drain(&e->recorded_pool);
     g_hash_table_destroy(e->capture_tables);
     g_array_free(e->verdicts, TRUE);
@@ -603,7 +610,7 @@ static void try_finish(struct mr_expect *e, struct expectation *x)
     if (x->wnext != NULL)
         x->wnext->wprev = x->wprev;
     recorded_release(e, r);
-    expectation_free(e, mr_idmap_take(&e->open, x->id));
+    expectation_free(e, x);
 }
 
 /* Settles the capture's side of r and every expectation waiting for it; r may be freed:
@@ -685,7 +692,11 @@ void mr_expect_observe(struct mr_expect *e, const struct mr_frame *frame, bool s
                                      selected ? frame->uid : 0, &forgot, &forgotten);
         if (forgot)
             forgotten_by_capture(e, forgotten);
-        if (selected && mr_idmap_get(&e->recorded, frame->uid) == NULL) {
+        /* uids grow within a pass: one above every uid seen is new without a look-up */
+        if (selected &&
+            (frame->uid > e->max_uid || mr_idmap_get(&e->recorded, frame->uid) == NULL)) {
+            if (frame->uid > e->max_uid)
+                e->max_uid = frame->uid;
             struct recorded *r = pool_take(&e->recorded_pool, sizeof *r);
             r->uid = frame->uid;
             r->record = frame->record;
@@ -730,8 +741,10 @@ uint64_t mr_expect_sent(struct mr_expect *e, const struct mr_frame *frame, int64
     struct recorded *r = mr_idmap_get(&e->recorded, frame->uid);
     if (r == NULL) /* not a request the capture side saw (e.g. not selected): no verdict */
         return 0;
-    struct expectation *x = pool_take(&e->expectation_pool, sizeof *x);
-    x->id = ++e->next_id;
+    uint64_t id;
+    struct expectation *x = mr_slab_new(&e->open, &id);
+    x->id = id;
+    x->order = ++e->next_id;
     x->rec = r;
     r->refs++;
     if (!r->sent && r->state == REC_UNKNOWN)
@@ -749,7 +762,6 @@ uint64_t mr_expect_sent(struct mr_expect *e, const struct mr_frame *frame, int64
                  frame->len - MCP_OVERHEAD >= 5;
     x->device = block ? frame->bytes[MCP_HEADER_LEN] : -1;
     x->live = LIVE_WAIT;
-    mr_idmap_put(&e->open, x->id, x);
     e->waiting++;
     e->stats.requests++;
     return x->id;
@@ -757,7 +769,7 @@ uint64_t mr_expect_sent(struct mr_expect *e, const struct mr_frame *frame, int64
 
 static struct expectation *waiting(struct mr_expect *e, uint64_t id)
 {
-    struct expectation *x = mr_idmap_get(&e->open, id);
+    struct expectation *x = mr_slab_get(&e->open, id);
     if (x == NULL || x->live != LIVE_WAIT)
         return NULL;
     e->waiting--;
@@ -814,24 +826,25 @@ size_t mr_expect_waiting(const struct mr_expect *e)
     return e->waiting;
 }
 
-static void collect(void *ctx, void *value)
+static void collect(void *ctx, void *obj, uint64_t handle)
 {
-    g_ptr_array_add(ctx, value);
+    (void)handle;
+    g_ptr_array_add(ctx, obj);
 }
 
-static gint by_id(gconstpointer a, gconstpointer b)
+static gint by_order(gconstpointer a, gconstpointer b)
 {
     const struct expectation *x = *(struct expectation *const *)a,
                              *y = *(struct expectation *const *)b;
-    return x->id < y->id ? -1 : x->id > y->id;
+    return x->order < y->order ? -1 : x->order > y->order;
 }
 
 /* The open expectations, oldest first (a snapshot: settling them changes the map). */
 static GPtrArray *open_expectations(const struct mr_expect *e)
 {
-    GPtrArray *open = g_ptr_array_sized_new((guint)e->open.count);
-    mr_idmap_foreach(&e->open, collect, open);
-    g_ptr_array_sort(open, by_id);
+    GPtrArray *open = g_ptr_array_sized_new((guint)e->open.live);
+    mr_slab_foreach(&e->open, collect, open);
+    g_ptr_array_sort(open, by_order);
     return open;
 }
 

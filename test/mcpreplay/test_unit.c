@@ -10,6 +10,7 @@
 #include "agequeue.h"
 #include "histogram.h"
 #include "idmap.h"
+#include "slab.h"
 #include "mcp/mcp.h"
 #include "packet.h"
 #include "pacer.h"
@@ -613,6 +614,59 @@ static void test_idmap_as_ghashtable(void)
     g_hash_table_destroy(model);
 }
 
+static void count_live(void *ctx, void *obj, uint64_t handle)
+{
+    (void)handle;
+    *(uint64_t *)ctx += *(uint32_t *)obj;
+}
+
+/* Handles find their object while it lives and nothing after, even once the slot is reused. */
+static void test_slab(void)
+{
+    struct mr_slab s;
+    mr_slab_init(&s, sizeof(uint32_t) + 7); /* an odd size: slots stay aligned */
+    enum { N = 3000 };
+    uint64_t *h = g_new(uint64_t, N);
+    for (uint32_t i = 0; i < N; i++) {
+        uint32_t *o = mr_slab_new(&s, &h[i]);
+        g_assert_nonnull(o);
+        g_assert_cmpuint(h[i], !=, 0);
+        g_assert_cmpuint(*o, ==, 0); /* zeroed */
+        g_assert_cmpuint((uintptr_t)o % _Alignof(max_align_t), ==, 0);
+        *o = i + 1;
+    }
+    for (uint32_t i = 0; i < N; i += 2)
+        mr_slab_free(&s, h[i]);
+    mr_slab_free(&s, h[0]); /* twice: nothing */
+    g_assert_cmpuint(s.live, ==, N / 2);
+    uint64_t sum = 0;
+    mr_slab_foreach(&s, count_live, &sum);
+    uint64_t want = 0;
+    for (uint32_t i = 1; i < N; i += 2)
+        want += i + 1;
+    g_assert_cmpuint(sum, ==, want);
+    /* the freed slots are reused; the old handles still find nothing */
+    uint64_t *h2 = g_new(uint64_t, N / 2);
+    for (uint32_t i = 0; i < N / 2; i++)
+        *(uint32_t *)mr_slab_new(&s, &h2[i]) = 100000 + i;
+    g_assert_cmpuint(s.slots, ==, 3 * 1024); /* no new chunk was needed */
+    for (uint32_t i = 0; i < N; i++) {
+        uint32_t *o = mr_slab_get(&s, h[i]);
+        if (i % 2 == 0)
+            g_assert_null(o);
+        else
+            g_assert_cmpuint(*o, ==, i + 1);
+    }
+    for (uint32_t i = 0; i < N / 2; i++)
+        g_assert_cmpuint(*(uint32_t *)mr_slab_get(&s, h2[i]), ==, 100000 + i);
+    g_assert_null(mr_slab_get(&s, 0));
+    g_assert_null(mr_slab_get(&s, (uint64_t)1 << 32 | 999999));
+    mr_slab_clear(&s);
+    g_assert_null(mr_slab_get(&s, h[1]));
+    g_free(h);
+    g_free(h2);
+}
+
 static bool odd_id(void *ctx, uint64_t id)
 {
     (void)ctx;
@@ -659,6 +713,7 @@ int main(int argc, char **argv)
     g_test_add_func("/mcpreplay/tcp/reassembly", test_reasm);
     g_test_add_func("/mcpreplay/idmap/as-ghashtable", test_idmap_as_ghashtable);
     g_test_add_func("/mcpreplay/agequeue", test_agequeue);
+    g_test_add_func("/mcpreplay/slab", test_slab);
     g_test_add_func("/mcpreplay/histogram", test_histogram);
     g_test_add_func("/mcpreplay/pacer", test_pacer);
     g_test_add_func("/mcpreplay/select", test_select);

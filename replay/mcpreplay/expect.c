@@ -5,7 +5,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "agequeue.h"
 #include "expect_map.h"
 #include "idmap.h"
 #include "slab.h"
@@ -32,7 +31,8 @@ struct recorded {
     uint64_t answer_record;
     struct expectation *waiters; /* expectations waiting for the state to settle (wnext) */
     unsigned refs;
-    bool sent; /* the request has gone out at least once */
+    bool sent;                      /* the request has gone out at least once */
+    struct recorded *unext, *uprev; /* mr_expect's unknown list, while REC_UNKNOWN */
 };
 
 enum live_state { LIVE_WAIT, LIVE_GOT, LIVE_NAKED, LIVE_NONE };
@@ -95,11 +95,10 @@ struct mr_expect {
     struct mr_expect_config cfg;
     GHashTable *capture_tables; /* sender index -> struct mcp_match_table * */
     struct mr_idmap recorded;   /* uid -> struct recorded * */
-    /* uids of recorded requests, capture order, for RECORDED_WINDOW_NS; entries whose request
-     * is settled (or gone) are skipped, and compacted away when they outnumber the live ones */
-    struct mr_agequeue unknown;
-    size_t unknown_count; /* recorded requests in REC_UNKNOWN */
-    struct mr_slab open;  /* struct expectation, by handle: no hashing a request (issue 24) */
+    /* The recorded requests in REC_UNKNOWN, capture order (for RECORDED_WINDOW_NS); one
+     * leaves the list as it is settled, however early. */
+    struct recorded *unknown_head, *unknown_tail;
+    struct mr_slab open; /* struct expectation, by handle: no hashing a request (issue 24) */
     struct pool recorded_pool;
     uint32_t last_sender; /* capture_table's last answer, valid when last_table != NULL */
     struct mcp_match_table *last_table;
@@ -213,7 +212,6 @@ struct mr_expect *mr_expect_new(const struct mr_expect_config *cfg)
     e->capture_tables = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, table_free);
     mr_idmap_init(&e->recorded);
     mr_slab_init(&e->open, sizeof(struct expectation));
-    mr_agequeue_init(&e->unknown);
     e->verdicts = g_array_new(FALSE, TRUE, sizeof(struct mr_verdict));
     mr_histogram_init(&e->stats.latency);
     return e;
@@ -223,7 +221,6 @@ void mr_expect_free(struct mr_expect *e)
 {
     if (e == NULL)
         return;
-    mr_agequeue_clear(&e->unknown);
     mr_slab_foreach(&e->open, expectation_answer_free, NULL);
     mr_slab_clear(&e->open);
     mr_idmap_foreach(&e->recorded, recorded_free, e);
@@ -619,7 +616,15 @@ static void settle_recorded(struct mr_expect *e, struct recorded *r, enum record
 {
     r->refs++; /* r outlives its last waiter's verdict */
     if (r->state == REC_UNKNOWN) {
-        e->unknown_count--;
+        if (r->uprev != NULL)
+            r->uprev->unext = r->unext;
+        else
+            e->unknown_head = r->unext;
+        if (r->unext != NULL)
+            r->unext->uprev = r->uprev;
+        else
+            e->unknown_tail = r->uprev;
+        r->unext = r->uprev = NULL;
         if (r->sent)
             e->sent_unknown--;
     }
@@ -637,24 +642,10 @@ static void settle_recorded(struct mr_expect *e, struct recorded *r, enum record
 /* Settles the recorded requests older than RECORDED_WINDOW_NS (all of them: now_ts NULL). */
 static void expire_unknown(struct mr_expect *e, const int64_t *now_ts)
 {
-    const struct mr_agequeue_entry *head;
-    while ((head = mr_agequeue_head(&e->unknown)) != NULL) {
-        struct recorded *r = mr_idmap_get(&e->recorded, head->id);
-        if (r != NULL && r->state == REC_UNKNOWN) {
-            if (now_ts != NULL && r->ts_ns + RECORDED_WINDOW_NS >= *now_ts)
-                return;
-            mr_agequeue_pop(&e->unknown);
-            settle_recorded(e, r, REC_ABSENT);
-        } else {
-            mr_agequeue_pop(&e->unknown); /* settled before its time: nothing to do */
-        }
-    }
-}
-
-static bool still_unknown(void *ctx, uint64_t uid)
-{
-    const struct recorded *r = mr_idmap_get(ctx, uid);
-    return r != NULL && r->state == REC_UNKNOWN;
+    struct recorded *r;
+    while ((r = e->unknown_head) != NULL &&
+           (now_ts == NULL || r->ts_ns + RECORDED_WINDOW_NS < *now_ts))
+        settle_recorded(e, r, REC_ABSENT); /* unlinks it */
 }
 
 /* §4 as lib's table keeps it: a request its table forgot (MCP_MATCH_DEPTH newer ones with its
@@ -704,10 +695,12 @@ void mr_expect_observe(struct mr_expect *e, const struct mr_frame *frame, bool s
             r->seq = frame->seq;
             r->cmd = frame->cmd;
             mr_idmap_put(&e->recorded, r->uid, r);
-            e->unknown_count++;
-            mr_agequeue_push(&e->unknown, r->uid, r->ts_ns);
-            if (e->unknown.n > 2 * e->unknown_count + 4096)
-                mr_agequeue_compact(&e->unknown, still_unknown, &e->recorded);
+            r->uprev = e->unknown_tail;
+            if (e->unknown_tail != NULL)
+                e->unknown_tail->unext = r;
+            else
+                e->unknown_head = r;
+            e->unknown_tail = r;
         }
         return;
     }

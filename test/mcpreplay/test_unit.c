@@ -7,7 +7,6 @@
 #include "expect.h"
 #include "expect_map.h"
 #include "extract.h"
-#include "agequeue.h"
 #include "histogram.h"
 #include "idmap.h"
 #include "slab.h"
@@ -575,7 +574,7 @@ static void test_expect_map(void)
     mcp_regmap_free(map);
 }
 
-/* ---- idmap and agequeue (--expect's tables) against GLib's as the model ---- */
+/* ---- idmap and slab (--expect's tables) against GLib's as the model ---- */
 
 static void test_idmap_as_ghashtable(void)
 {
@@ -667,42 +666,6 @@ static void test_slab(void)
     g_free(h2);
 }
 
-static bool odd_id(void *ctx, uint64_t id)
-{
-    (void)ctx;
-    return id % 2 == 1;
-}
-
-static void test_agequeue(void)
-{
-    struct mr_agequeue q;
-    mr_agequeue_init(&q);
-    g_assert_null(mr_agequeue_head(&q));
-    uint64_t next_out = 1;
-    /* pushes and pops interleaved so the ring wraps before it grows */
-    for (uint64_t id = 1; id <= 1000; id++) {
-        mr_agequeue_push(&q, id, (int64_t)id * 10);
-        if (id % 3 == 0) {
-            g_assert_cmpuint(mr_agequeue_head(&q)->id, ==, next_out);
-            g_assert_cmpint(mr_agequeue_head(&q)->ts_ns, ==, (int64_t)next_out * 10);
-            mr_agequeue_pop(&q);
-            next_out++;
-        }
-    }
-    g_assert_cmpuint(q.n, ==, 1000 - 333);
-    mr_agequeue_compact(&q, odd_id, NULL); /* order kept, evens gone */
-    for (uint64_t id = next_out; id <= 1000; id++) {
-        if (id % 2 == 0)
-            continue;
-        g_assert_cmpuint(mr_agequeue_head(&q)->id, ==, id);
-        mr_agequeue_pop(&q);
-    }
-    g_assert_null(mr_agequeue_head(&q));
-    mr_agequeue_pop(&q); /* popping an empty queue does nothing */
-    g_assert_cmpuint(q.n, ==, 0);
-    mr_agequeue_clear(&q);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -712,7 +675,6 @@ int main(int argc, char **argv)
     g_test_add_func("/mcpreplay/packet/upper-pdu", test_packet_upper_pdu);
     g_test_add_func("/mcpreplay/tcp/reassembly", test_reasm);
     g_test_add_func("/mcpreplay/idmap/as-ghashtable", test_idmap_as_ghashtable);
-    g_test_add_func("/mcpreplay/agequeue", test_agequeue);
     g_test_add_func("/mcpreplay/slab", test_slab);
     g_test_add_func("/mcpreplay/histogram", test_histogram);
     g_test_add_func("/mcpreplay/pacer", test_pacer);

@@ -198,6 +198,16 @@ static bool convert(struct raw_options *r, struct sim_config *cfg, char *err, si
         cfg->serial.baud = (unsigned)r->baud;
     if (r->devices != NULL && !mcp_parse_id_list(r->devices, 0, 254, cfg->devices))
         return fail(err, err_len, "--devices: bad list '%s' (ids 0..254, e.g. 1-4,7)", r->devices);
+    if (r->devices != NULL && r->listen->len > 0 && !r->pty) {
+        bool shared_used = r->serial != NULL && !cfg->serial_has_devices;
+        for (size_t i = 0; i < cfg->listen_count; i++)
+            shared_used = shared_used || !cfg->listen[i].has_devices;
+        if (!shared_used)
+            return fail(err, err_len,
+                        "--devices %s would serve nothing: every --listen has its own devices= "
+                        "(drop --devices, or a listener's devices= to give it the --devices ones)",
+                        r->devices);
+    }
     cfg->registers_file = g_strdup(r->registers);
     if (r->map != NULL && r->registers != NULL)
         return fail(err, err_len, "%s", "--map and --registers exclude each other");

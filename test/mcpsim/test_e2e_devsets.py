@@ -374,6 +374,13 @@ def case_badopts(binary):
             "devices" in err, f"{url}: {err!r}"
         assert r.stdout == b"", f"{url}: stdout {r.stdout!r}"
         print(f"ok - bad {url}: {err.strip()}")
+    # --devices that no listener would serve is refused, not silently unused
+    r = subprocess.run([binary, "--listen", "udp://127.0.0.1:0?devices=1-3",
+                        "--listen", "tcp://127.0.0.1:0?devices=5", "--devices", "4"],
+                       capture_output=True, timeout=10)
+    err = r.stderr.decode()
+    assert r.returncode == 2 and "--devices 4 would serve nothing" in err and r.stdout == b"", r
+    print(f"ok - unused --devices: {err.strip()}")
     # devices= is mcpsim's: another tool's URL refuses it
     mcpreplay = os.path.join(os.path.dirname(os.path.dirname(binary)), "mcpreplay", "mcpreplay")
     if os.path.exists(mcpreplay):

@@ -24,7 +24,7 @@ static int mcp5a_tap = -1;
 struct tap_record {
     struct mcp5a_tap_info info;
     const char *sender;
-    const char *device; /* the device's address, or "serial line N" */
+    const char *device; /* the device's address, or the line's device end ("device (LINE)") */
 };
 
 void mcp5a_register_tap(void)
@@ -49,8 +49,8 @@ static const char *sender_name(packet_info *pinfo, enum mcp5a_link link)
  * goes to it). Serial: the line (§5). */
 static const char *device_name(packet_info *pinfo, const struct mcp5a_tap_info *info)
 {
-    if (MCP5A_LINK_IS_SERIAL(info->link))
-        return wmem_strdup_printf(pinfo->pool, "serial line %u", mcp5a_serial_line(pinfo));
+    if (MCP5A_LINK_IS_SERIAL(info->link)) /* "device (/dev/ttyUSB0)", as the columns say */
+        return mcp5a_serial_end_name(pinfo, MCP_DIR_DEVICE_TO_MASTER);
     gboolean from_device;
     if (pinfo->srcport != pinfo->destport && pinfo->match_uint == pinfo->srcport)
         from_device = TRUE;

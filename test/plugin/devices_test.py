@@ -10,7 +10,9 @@ capture times (tshark's frame.time_epoch, written by the generator):
   - the device of a frame is the end of its conversation on the MCP port
     23130 (the sender's other end when the sender is on it), by the command
     when both or neither end is (responses and EVENT come from the device);
-    on a serial line, "serial line N" with N the record's capture interface;
+    on a serial line, the line's device end as the columns name it:
+    "device (NAME)" with NAME the record's capture interface's if_name,
+    "device (line N)" for an unnamed interface N > 0, "device" for 0;
   - frames: every pdu line; requests: a valid check and a request command
     (§4: bit 7 clear, not EVENT, NAK or SYNC); answered: the responses the
     truth matches to a request (request_in), duplicates left out;
@@ -44,9 +46,12 @@ def is_request(cmd):
     return cmd & 0x80 == 0 and cmd not in (0x04, 0x05, 0x06)
 
 
-def device_of(p, iface):
+def device_of(p, iface, ifaces):
     if p["sender"].startswith("serial:"):
-        return f"serial line {iface}"
+        name = ifaces[iface].name if iface < len(ifaces) else None
+        if name and name != "unknown":
+            return f"device ({name})"
+        return f"device (line {iface})" if iface else "device"
     src, dst = (ENDPOINT.match(e).groups() for e in p["sender"].split(">"))
     sport, dport = int(src[1]), int(dst[1])
     if sport == PORT and dport != PORT:
@@ -61,10 +66,10 @@ def expected(cap, packets, pdus):
     for pkt in packets:
         frame = pkt["_source"]["layers"]["frame"]
         times[int(frame["frame.number"])] = mt.time_epoch(frame["frame.time_epoch"])
-    _, recs = capfile.read(cap)
+    ifaces, recs = capfile.read(cap)
     devs = {}
     for p in pdus:
-        d = devs.setdefault(device_of(p, recs[p["frame"] - 1].iface),
+        d = devs.setdefault(device_of(p, recs[p["frame"] - 1].iface, ifaces),
                             {"frames": 0, **{c: 0 for c in COUNTERS}, RTT: []})
         d["frames"] += 1
         if not p["crc_ok"]:

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "expect_map.h"
-#include "idmap.h"
 #include "slab.h"
 
 #include "mcp/match.h"
@@ -21,7 +20,7 @@ enum recorded_state { REC_UNKNOWN, REC_PRESENT, REC_ABSENT };
 
 /* What the capture says about one selected request. */
 struct recorded {
-    uint64_t uid;
+    uint64_t handle; /* in mr_expect.recorded; the frame's expect_ref */
     uint64_t record;
     int64_t ts_ns;
     uint8_t seq, cmd;
@@ -54,58 +53,21 @@ struct expectation {
     struct expectation *wnext, *wprev; /* rec's waiters */
 };
 
-/* Freed structs kept for reuse (at most POOL_KEEP of a kind): at top speed a request then
- * costs no malloc/free pair (issue 24). */
-#define POOL_KEEP 4096
-struct pool {
-    void *head; /* each free struct's first bytes link to the next */
-    size_t n;
-};
-
-static void *pool_take(struct pool *p, size_t size)
-{
-    if (p->head == NULL)
-        return g_malloc0(size);
-    void *x = p->head;
-    memcpy(&p->head, x, sizeof p->head);
-    p->n--;
-    memset(x, 0, size);
-    return x;
-}
-
-static void pool_give(struct pool *p, void *x)
-{
-    if (p->n >= POOL_KEEP) {
-        g_free(x);
-        return;
-    }
-    memcpy(x, &p->head, sizeof p->head);
-    p->head = x;
-    p->n++;
-}
-
-static void pool_drain(struct pool *p)
-{
-    while (p->head != NULL)
-        g_free(pool_take(p, sizeof p->head));
-    p->n = 0;
-}
-
 struct mr_expect {
     struct mr_expect_config cfg;
     GHashTable *capture_tables; /* sender index -> struct mcp_match_table * */
-    struct mr_idmap recorded;   /* uid -> struct recorded * */
+    /* struct recorded, by handle: the capture's match tables and the frames (expect_ref) name
+     * them by it, so no request is hashed (issue 24) */
+    struct mr_slab recorded;
     /* The recorded requests in REC_UNKNOWN, capture order (for RECORDED_WINDOW_NS); one
      * leaves the list as it is settled, however early. */
     struct recorded *unknown_head, *unknown_tail;
-    struct mr_slab open; /* struct expectation, by handle: no hashing a request (issue 24) */
-    struct pool recorded_pool;
+    struct mr_slab open;  /* struct expectation, by handle: no hashing a request (issue 24) */
     uint32_t last_sender; /* capture_table's last answer, valid when last_table != NULL */
     struct mcp_match_table *last_table;
     size_t waiting;      /* open expectations in LIVE_WAIT */
     size_t sent_unknown; /* recorded requests sent whose recorded answer is not known yet */
     uint64_t next_id;
-    uint64_t max_uid; /* the highest uid recorded */
     unsigned printed;
     GArray *verdicts; /* struct mr_verdict */
     struct mr_expect_stats stats;
@@ -178,14 +140,18 @@ bool mr_expect_parse_ignore_items(const char *const *names, uint32_t *mask, GPtr
     return true;
 }
 
-static void recorded_free(void *ctx, void *p)
+static void recorded_free(struct mr_expect *e, struct recorded *r)
 {
-    struct mr_expect *e = ctx;
-    struct recorded *r = p;
     g_free(r->answer);
-    pool_give(&e->recorded_pool, r);
+    mr_slab_free(&e->recorded, r->handle);
 }
 
+static void recorded_answer_free(void *ctx, void *obj, uint64_t handle)
+{
+    (void)ctx;
+    (void)handle;
+    g_free(((struct recorded *)obj)->answer);
+}
 static void expectation_free(struct mr_expect *e, struct expectation *x)
 {
     g_free(x->answer);
@@ -210,7 +176,7 @@ struct mr_expect *mr_expect_new(const struct mr_expect_config *cfg)
     struct mr_expect *e = g_new0(struct mr_expect, 1);
     e->cfg = *cfg;
     e->capture_tables = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, table_free);
-    mr_idmap_init(&e->recorded);
+    mr_slab_init(&e->recorded, sizeof(struct recorded));
     mr_slab_init(&e->open, sizeof(struct expectation));
     e->verdicts = g_array_new(FALSE, TRUE, sizeof(struct mr_verdict));
     mr_histogram_init(&e->stats.latency);
@@ -223,9 +189,8 @@ void mr_expect_free(struct mr_expect *e)
         return;
     mr_slab_foreach(&e->open, expectation_answer_free, NULL);
     mr_slab_clear(&e->open);
-    mr_idmap_foreach(&e->recorded, recorded_free, e);
-    mr_idmap_clear(&e->recorded);
-    pool_drain(&e->recorded_pool);
+    mr_slab_foreach(&e->recorded, recorded_answer_free, NULL);
+    mr_slab_clear(&e->recorded);
     g_hash_table_destroy(e->capture_tables);
     g_array_free(e->verdicts, TRUE);
     g_free(e);
@@ -516,7 +481,7 @@ void mr_verdict_format(const struct mr_verdict *v, int timeout_ms, GString *s)
 static void recorded_release(struct mr_expect *e, struct recorded *r)
 {
     if (--r->refs == 0 && r->sent && r->state != REC_UNKNOWN && !e->cfg.keep_recorded)
-        recorded_free(e, mr_idmap_take(&e->recorded, r->uid));
+        recorded_free(e, r);
 }
 
 static void report(struct mr_expect *e, const struct mr_verdict *v)
@@ -651,15 +616,15 @@ static void expire_unknown(struct mr_expect *e, const int64_t *now_ts)
 /* §4 as lib's table keeps it: a request its table forgot (MCP_MATCH_DEPTH newer ones with its
  * seq unanswered) can no longer be answered in the capture: absent now, not after the window,
  * so a peer that never answers costs bounded memory. */
-static void forgotten_by_capture(struct mr_expect *e, uint64_t uid)
+static void forgotten_by_capture(struct mr_expect *e, uint64_t handle)
 {
-    struct recorded *r = mr_idmap_get(&e->recorded, uid);
+    struct recorded *r = mr_slab_get(&e->recorded, handle);
     if (r == NULL || r->state != REC_UNKNOWN)
         return;
     settle_recorded(e, r, REC_ABSENT);
 }
 
-void mr_expect_observe(struct mr_expect *e, const struct mr_frame *frame, bool selected,
+void mr_expect_observe(struct mr_expect *e, struct mr_frame *frame, bool selected,
                        const struct mr_extractor *ex)
 {
     if (frame == NULL) { /* end of a pass: every answer the capture holds has been seen */
@@ -677,42 +642,42 @@ void mr_expect_observe(struct mr_expect *e, const struct mr_frame *frame, bool s
     const uint8_t *payload = frame->bytes + MCP_HEADER_LEN;
     size_t plen = frame->len - MCP_OVERHEAD;
     if (mcp_expects_answer(frame->cmd, payload, plen)) {
-        bool forgot;
-        uint64_t forgotten;
-        mcp_match_add_request_forget(capture_table(e, frame->sender), frame->seq, frame->cmd,
-                                     selected ? frame->uid : 0, &forgot, &forgotten);
-        if (forgot)
-            forgotten_by_capture(e, forgotten);
-        /* uids grow within a pass: one above every uid seen is new without a look-up */
-        if (selected &&
-            (frame->uid > e->max_uid || mr_idmap_get(&e->recorded, frame->uid) == NULL)) {
-            if (frame->uid > e->max_uid)
-                e->max_uid = frame->uid;
-            struct recorded *r = pool_take(&e->recorded_pool, sizeof *r);
-            r->uid = frame->uid;
+        uint64_t handle = 0; /* 0: not selected, no verdict to give */
+        if (selected && mr_slab_get(&e->recorded, frame->expect_ref) != NULL) {
+            handle = frame->expect_ref; /* seen before (the same frame again) */
+        } else if (selected) {
+            struct recorded *r = mr_slab_new(&e->recorded, &handle);
+            r->handle = handle;
             r->record = frame->record;
             r->ts_ns = frame->ts_ns;
             r->seq = frame->seq;
             r->cmd = frame->cmd;
-            mr_idmap_put(&e->recorded, r->uid, r);
             r->uprev = e->unknown_tail;
             if (e->unknown_tail != NULL)
                 e->unknown_tail->unext = r;
             else
                 e->unknown_head = r;
             e->unknown_tail = r;
+            frame->expect_ref = handle; /* what mr_expect_sent finds it by */
         }
+        bool forgot;
+        uint64_t forgotten;
+        mcp_match_add_request_forget(capture_table(e, frame->sender), frame->seq, frame->cmd,
+                                     handle, &forgot, &forgotten);
+        if (forgot && forgotten != 0)
+            forgotten_by_capture(e, forgotten);
         return;
     }
     if (mcp_cmd_is_response(frame->cmd) && plen >= 2) {
         const struct mr_sender *sender = mr_extractor_sender(ex, frame->sender);
         if (sender == NULL)
             return;
-        uint64_t uid;
-        if (!mcp_match_response(capture_table(e, sender->reverse), payload[0], frame->cmd, &uid) ||
-            uid == 0)
+        uint64_t handle;
+        if (!mcp_match_response(capture_table(e, sender->reverse), payload[0], frame->cmd,
+                                &handle) ||
+            handle == 0)
             return;
-        struct recorded *r = mr_idmap_get(&e->recorded, uid);
+        struct recorded *r = mr_slab_get(&e->recorded, handle);
         if (r == NULL || r->state != REC_UNKNOWN)
             return;
         r->answer = g_memdup2(frame->bytes, frame->len);
@@ -731,7 +696,7 @@ uint64_t mr_expect_sent(struct mr_expect *e, const struct mr_frame *frame, int64
         return 0;
     if (!mcp_expects_answer(frame->cmd, frame->bytes + MCP_HEADER_LEN, frame->len - MCP_OVERHEAD))
         return 0;
-    struct recorded *r = mr_idmap_get(&e->recorded, frame->uid);
+    struct recorded *r = mr_slab_get(&e->recorded, frame->expect_ref);
     if (r == NULL) /* not a request the capture side saw (e.g. not selected): no verdict */
         return 0;
     uint64_t id;

@@ -123,8 +123,10 @@ bool mr_expect_parse_ignore_items(const char *const *names, uint32_t *mask, GPtr
                                   GError **error);
 const char *mr_expect_field_names(void);
 
-/* The capture side: every extracted frame, in order (the source's observer); NULL ends a pass. */
-void mr_expect_observe(struct mr_expect *e, const struct mr_frame *frame, bool selected,
+/* The capture side: every extracted frame, in order (the source's observer); NULL ends a pass.
+ * A selected request's frame gets its expect_ref (what mr_expect_sent finds its recorded side
+ * by; copies of the frame carry it). */
+void mr_expect_observe(struct mr_expect *e, struct mr_frame *frame, bool selected,
                        const struct mr_extractor *ex);
 
 /*

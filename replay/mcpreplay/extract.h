@@ -26,8 +26,9 @@ struct mr_frame {
     bool from_master;
     bool crc_ok;
     uint8_t seq, cmd;
-    uint8_t orig_seq; /* seq as captured, before --renumber */
-    bool corrupted;   /* --corrupt-crc spoiled its check */
+    uint8_t orig_seq;    /* seq as captured, before --renumber */
+    bool corrupted;      /* --corrupt-crc spoiled its check */
+    uint64_t expect_ref; /* --expect: its recorded request's handle (expect.c), 0: none */
     size_t len;
     uint8_t *bytes; /* the frame's bytes, in the same allocation as the struct */
 };

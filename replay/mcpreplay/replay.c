@@ -983,7 +983,7 @@ static bool open_recorder(struct runner *r, GError **error)
     return true;
 }
 
-static void on_capture_frame(void *ctx, const struct mr_frame *frame, bool selected,
+static void on_capture_frame(void *ctx, struct mr_frame *frame, bool selected,
                              const struct mr_extractor *ex)
 {
     struct runner *r = ctx;

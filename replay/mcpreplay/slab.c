@@ -26,12 +26,13 @@ static size_t slot_bytes(const struct mr_slab *s)
 static struct mr_slab_slot *slot_at(const struct mr_slab *s, uint32_t i)
 {
     return (struct mr_slab_slot *)((unsigned char *)s->chunks[i / SLAB_CHUNK] +
-                                   (size_t)(i % SLAB_CHUNK) * slot_bytes(s));
+                                   (size_t)(i % SLAB_CHUNK) * s->stride);
 }
 
 void mr_slab_init(struct mr_slab *s, size_t object_size)
 {
     *s = (struct mr_slab){.size = object_size, .free_head = NONE};
+    s->stride = slot_bytes(s);
 }
 
 void mr_slab_clear(struct mr_slab *s)
@@ -47,7 +48,7 @@ void *mr_slab_new(struct mr_slab *s, uint64_t *handle)
     if (s->free_head == NONE) { /* a new chunk, its slots on the free list in order */
         g_assert(s->slots <= UINT32_MAX - 2 * SLAB_CHUNK);
         s->chunks = g_renew(struct mr_slab_slot *, s->chunks, s->chunk_count + 1);
-        s->chunks[s->chunk_count++] = g_malloc0(SLAB_CHUNK * slot_bytes(s));
+        s->chunks[s->chunk_count++] = g_malloc0(SLAB_CHUNK * s->stride);
         for (uint32_t i = SLAB_CHUNK; i-- > 0;) {
             struct mr_slab_slot *x = slot_at(s, s->slots + i);
             x->next_free = s->free_head;

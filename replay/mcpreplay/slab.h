@@ -19,6 +19,7 @@ struct mr_slab_slot;
 
 struct mr_slab {
     size_t size;                  /* bytes of an object */
+    size_t stride;                /* bytes of a slot: its header, the object, alignment */
     struct mr_slab_slot **chunks; /* SLAB_CHUNK slots each */
     uint32_t chunk_count, slots;  /* slots allocated */
     uint32_t free_head;           /* UINT32_MAX: none */

@@ -18,7 +18,7 @@
 
 /* Sees every extracted frame (selected or not) in capture order; frame NULL
  * marks the end of one pass over the capture. */
-typedef void (*mr_observer_cb)(void *ctx, const struct mr_frame *frame, bool selected,
+typedef void (*mr_observer_cb)(void *ctx, struct mr_frame *frame, bool selected,
                                const struct mr_extractor *ex);
 
 struct mr_source_config {

@@ -8,7 +8,6 @@
 #include "expect_map.h"
 #include "extract.h"
 #include "histogram.h"
-#include "idmap.h"
 #include "slab.h"
 #include "mcp/mcp.h"
 #include "packet.h"
@@ -574,44 +573,7 @@ static void test_expect_map(void)
     mcp_regmap_free(map);
 }
 
-/* ---- idmap and slab (--expect's tables) against GLib's as the model ---- */
-
-static void test_idmap_as_ghashtable(void)
-{
-    struct mr_idmap m;
-    mr_idmap_init(&m);
-    GHashTable *model = g_hash_table_new(g_int64_hash, g_int64_equal);
-    GRand *rng = g_rand_new_with_seed(24);
-    uint64_t *keys = g_new(uint64_t, 4096);
-    for (int i = 0; i < 4096; i++) /* small and huge ids; many collide on their home slot */
-        keys[i] = i % 2 ? (uint64_t)i + 1 : ((uint64_t)g_rand_int(rng) << 32 | (uint64_t)i) + 1;
-    for (int op = 0; op < 300000; op++) {
-        /* phases: grow to thousands, then shrink to a few (exercises both resizes) */
-        bool growing = (op / 50000) % 2 == 0;
-        uint64_t *k = &keys[g_rand_int_range(rng, 0, 4096)];
-        int what = g_rand_int_range(rng, 0, 10);
-        if (what < (growing ? 6 : 2)) {
-            mr_idmap_put(&m, *k, k);
-            g_hash_table_insert(model, k, k);
-        } else if (what < 8) {
-            void *got = mr_idmap_take(&m, *k);
-            void *want = g_hash_table_lookup(model, k);
-            g_hash_table_remove(model, k);
-            g_assert_true(got == want);
-        } else {
-            g_assert_true(mr_idmap_get(&m, *k) == g_hash_table_lookup(model, k));
-        }
-        g_assert_cmpuint(m.count, ==, g_hash_table_size(model));
-    }
-    for (int i = 0; i < 4096; i++) /* every key, present or not */
-        g_assert_true(mr_idmap_get(&m, keys[i]) == g_hash_table_lookup(model, &keys[i]));
-    g_assert_null(mr_idmap_get(&m, 0));
-    mr_idmap_clear(&m);
-    g_assert_null(mr_idmap_get(&m, keys[1]));
-    g_free(keys);
-    g_rand_free(rng);
-    g_hash_table_destroy(model);
-}
+/* ---- slab (--expect's tables) ---- */
 
 static void count_live(void *ctx, void *obj, uint64_t handle)
 {
@@ -674,7 +636,6 @@ int main(int argc, char **argv)
     g_test_add_func("/mcpreplay/packet/ipv6-tcp", test_packet_ipv6_tcp);
     g_test_add_func("/mcpreplay/packet/upper-pdu", test_packet_upper_pdu);
     g_test_add_func("/mcpreplay/tcp/reassembly", test_reasm);
-    g_test_add_func("/mcpreplay/idmap/as-ghashtable", test_idmap_as_ghashtable);
     g_test_add_func("/mcpreplay/slab", test_slab);
     g_test_add_func("/mcpreplay/histogram", test_histogram);
     g_test_add_func("/mcpreplay/pacer", test_pacer);

@@ -155,6 +155,15 @@ static void write_run(struct mr_junit *j, const struct mr_run_stats *s)
         if (s->unmatched_fail)
             g_string_append(why, "answers matching no request fail the run "
                                  "(--allow-unmatched accepts them); ");
+        if (s->nothing_compared)
+            g_string_append(why, "nothing compared: no request sent has an answer in the "
+                                 "capture; ");
+        if (s->sent_responses_naked > 0)
+            g_string_append_printf(why,
+                                   "the target NAKed %" G_GUINT64_FORMAT
+                                   " of our frames UNEXPECTED_RESPONSE (responses sent: the "
+                                   "capture's directions look swapped?); ",
+                                   s->sent_responses_naked);
         if (s->received_bad_crc > 0)
             g_string_append_printf(why,
                                    "%" G_GUINT64_FORMAT " frames from the target fail the %s "

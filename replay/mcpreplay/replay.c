@@ -20,6 +20,7 @@
 #include "master.h"
 #include "mcp/crc.h"
 #include "mcp/names.h"
+#include "mcp/pdu.h"
 #include "pacer.h"
 #include "recorder.h"
 #include "junit.h"
@@ -1464,6 +1465,19 @@ static int run(struct runner *r)
             code = MR_EXIT_MISMATCH;
         r->stats.unmatched_fail = !o->allow_unmatched && unmatched_answers(r) > 0;
         if (r->stats.unmatched_fail) /* h19 #13: a device answering twice is a regression */
+            code = MR_EXIT_MISMATCH;
+        /* A tester's finding: "ok" with nothing compared passes vacuously: requests were sent
+         * but none has an answer in the capture (a capture of one direction). Frames that
+         * expect no answer (EVENT, broadcasts, SYNC) still check that none comes back. */
+        r->stats.nothing_compared =
+            !r->stats.interrupted && es->requests > 0 &&
+            es->matched + es->mismatched + es->late + es->naked + es->missing == 0;
+        struct mcp_master_stats ms = {0};
+        for (unsigned slot = 0; slot < r->masters->len; slot++)
+            if (master_at(r, slot) != NULL)
+                mcp_master_stats_add(&ms, mcp_master_stats(master_at(r, slot)));
+        r->stats.sent_responses_naked = ms.naks[MCP_NAK_UNEXPECTED_RESPONSE];
+        if (r->stats.nothing_compared || r->stats.sent_responses_naked > 0)
             code = MR_EXIT_MISMATCH;
     }
     if (r->stats.interrupted && (code == MR_EXIT_OK || code == MR_EXIT_MISMATCH))

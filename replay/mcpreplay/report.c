@@ -167,6 +167,16 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
                 "expect:    %" G_GUINT64_FORMAT " answers matching no request fail the run "
                 "(--allow-unmatched accepts them)\n",
                 m->unmatched);
+    if (s->nothing_compared)
+        fprintf(out, "expect:    nothing compared: none of the requests sent has an answer in the "
+                     "capture (a capture of one direction, or --from/--cmd leaving the "
+                     "answers out): the run checked nothing, so it fails\n");
+    if (s->sent_responses_naked > 0)
+        fprintf(out,
+                "expect:    the target NAKed %" G_GUINT64_FORMAT
+                " of our frames UNEXPECTED_RESPONSE: responses were sent to it (the capture's "
+                "directions look swapped, or --from picked the device's side)\n",
+                s->sent_responses_naked);
     if (s->error != NULL)
         fprintf(out, "stopped:   %s\n", s->error);
     mr_report_skips(out, s->extractor); /* issue 8 */
@@ -544,15 +554,17 @@ bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, G
     }
     if (s->expect != NULL) {
         const struct mr_expect_stats *e = s->expect;
-        g_string_append_printf(j,
-                               ",\"expect\":{\"requests\":%" G_GUINT64_FORMAT
-                               ",\"answered\":%" G_GUINT64_FORMAT ",\"matched\":%" G_GUINT64_FORMAT
-                               ",\"mismatched\":%" G_GUINT64_FORMAT ",\"late\":%" G_GUINT64_FORMAT
-                               ",\"naked\":%" G_GUINT64_FORMAT ",\"missing\":%" G_GUINT64_FORMAT
-                               ",\"extra\":%" G_GUINT64_FORMAT ",\"unanswered\":%" G_GUINT64_FORMAT
-                               ",\"verdicts_left_off\":%" G_GUINT64_FORMAT,
-                               e->requests, e->answered, e->matched, e->mismatched, e->late,
-                               e->naked, e->missing, e->extra, e->unanswered, e->listed_left_off);
+        g_string_append_printf(
+            j,
+            ",\"expect\":{\"requests\":%" G_GUINT64_FORMAT ",\"answered\":%" G_GUINT64_FORMAT
+            ",\"matched\":%" G_GUINT64_FORMAT ",\"mismatched\":%" G_GUINT64_FORMAT
+            ",\"late\":%" G_GUINT64_FORMAT ",\"naked\":%" G_GUINT64_FORMAT
+            ",\"missing\":%" G_GUINT64_FORMAT ",\"extra\":%" G_GUINT64_FORMAT
+            ",\"unanswered\":%" G_GUINT64_FORMAT ",\"verdicts_left_off\":%" G_GUINT64_FORMAT
+            ",\"nothing_compared\":%s,\"sent_responses_naked\":%" G_GUINT64_FORMAT,
+            e->requests, e->answered, e->matched, e->mismatched, e->late, e->naked, e->missing,
+            e->extra, e->unanswered, e->listed_left_off, s->nothing_compared ? "true" : "false",
+            s->sent_responses_naked);
         json_hist(j, "latency", &e->latency);
         g_string_append(j, ",\"verdicts\":[");
         for (guint i = 0; s->verdicts != NULL && i < s->verdicts->len; i++) {

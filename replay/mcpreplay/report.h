@@ -45,6 +45,12 @@ struct mr_run_stats {
      * capture's frames x --loop, within --limit), 0 when not counted (captures over 64 MiB) */
     bool interrupted;
     bool unmatched_fail; /* h19 #13: --expect failed on answers matching no request */
+    /* --expect compared no request with the capture's answer (none was recorded, or none
+     * selected): a run that checked nothing fails rather than passes vacuously */
+    bool nothing_compared;
+    /* --expect: NAKs UNEXPECTED_RESPONSE for our frames (we sent responses: the capture's
+     * directions look swapped, or --from picked the device's side); they fail the run */
+    uint64_t sent_responses_naked;
     uint64_t total;
     /* issue 8: frames not extracted, with their senders' names (NULL: none) */
     const struct mr_extractor *extractor;

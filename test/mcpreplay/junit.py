@@ -114,8 +114,14 @@ def case_skips(sim):
     rc_ok = p.returncode in (1, 4)  # the hole also loses the answers the capture missed
     check(rc_ok and j["skipped_count"] > 0, f"a capture with a hole: exit {p.returncode}, "
                                            f"{j['skipped_count']} skipped")
-    run_fail = 1 if p.returncode == 4 else 0
+    # the capture holds no answer (mkcap without --responses): nothing compared fails the run
+    # (exit 1) with a run-level failure, as skips do (exit 4)
+    check(j["expect"]["nothing_compared"], "a capture without answers: nothing compared")
+    run_fail = 1 if p.returncode == 4 or j["expect"]["nothing_compared"] else 0
     cases = counts_agree(root, j, "a capture with a hole", run_failures=run_fail)
+    run_case = [c for c in cases if c.get("name") == "run" and c.find("failure") is not None]
+    check(p.returncode == 4 or (run_case and "nothing compared" in run_case[0].find("failure").get("message", "")),
+          "the run's failure says nothing was compared")
     skipped = [c for c in cases if c.find("skipped") is not None]
     check(all(c.find("skipped").get("message") for c in skipped),
           f"{len(skipped)} skipped cases, each with its reason")

@@ -340,6 +340,33 @@ def case_close_frames():
     check(p50 < 1_500_000, f"latency p50 is the device's, not a wait for a longer gap ({p50} ns)")
 
 
+def case_nothing_compared():
+    """--expect that checked nothing is not "ok" (a tester's finding): requests sent with no
+    answer in the capture to compare with (a capture of one direction) fail the run, and so do
+    responses sent to the device (--from device, or a capture whose ports were swapped: the
+    device NAKs them UNEXPECTED_RESPONSE). EVENTs and broadcasts alone still pass."""
+    cap = tmp("requests-only.pcap")
+    mkcap(cap, "--transport", "udp", "--count", "20", "--gap-us", "300")
+    sim = Sim("--seed", "5")
+    js = tmp("nothing.json")
+    p = run(["-t", sim.urls["udp"], "--expect", "--json", js, cap], expect_rc=1,
+            what="requests without recorded answers")
+    e = load(js)["expect"]
+    validate(load(js), "nothing compared")
+    check(e["nothing_compared"] and e["requests"] > 0 and e["extra"] == e["requests"],
+          f"nothing compared: named in --json ({e['requests']} requests, {e['extra']} extra)")
+    check("nothing compared" in p.stdout and "FAILED" in p.stdout, f"and in the summary\n{p.stdout}")
+    both = tmp("both.pcap")
+    mkcap(both, "--transport", "udp", "--count", "20", "--gap-us", "300", "--responses")
+    js = tmp("from-device.json")
+    p = run(["-t", sim.urls["udp"], "--expect", "--from", "device", "--json", js, both],
+            expect_rc=1, what="--from device: responses sent to the device")
+    sim.close()
+    e = load(js)["expect"]
+    check(e["sent_responses_naked"] > 0 and "UNEXPECTED_RESPONSE" in p.stdout,
+          f"responses sent: the device's NAKs fail the run ({e['sent_responses_naked']})\n{p.stdout}")
+
+
 class MaximStub:
     """A device stub of our own: answers every request it can decode (under crc8-smbus) with a
     status-only OK answer checked with crc8-maxim (poly 0x31 reflected, spec §1), like firmware

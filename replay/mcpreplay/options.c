@@ -267,6 +267,13 @@ static bool convert(struct raw *r, struct mr_options *o, GError **error)
     if (r->junit != NULL && !r->expect)
         return fail(error, "%s", "--junit writes the --expect verdict: give --expect (-e) too");
     o->junit = g_strdup(r->junit);
+    if (r->dry_run && r->expect) /* a tester's finding: -n -e --junit wrote a passing file */
+        return fail(error, "%s",
+                    "--dry-run sends nothing, so --expect has nothing to check: drop one");
+    if (r->dry_run && r->json != NULL && strcmp(r->json, "-") == 0)
+        return fail(error, "%s",
+                    "--dry-run prints the schedule on stdout: --json - would mix into it "
+                    "(give --json FILE)");
     o->dry_run = r->dry_run;
     o->quiet = r->quiet;
     o->realtime = r->realtime;

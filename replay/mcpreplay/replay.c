@@ -911,6 +911,9 @@ static size_t format_listing_line(char *buf, int64_t due_ns, const struct mr_fra
 
 #define LISTING_BUFFER (64 * 1024)
 
+static void finish_stats(struct runner *r);
+static int dry_run_json(struct runner *r, int code, const char *error);
+
 static int dry_run(struct runner *r)
 {
     GError *err = NULL;
@@ -975,13 +978,32 @@ static int dry_run(struct runner *r)
     }
     if (err != NULL) {
         g_printerr("mcpreplay: %s\n", err->message);
+        int code = dry_run_json(r, MR_EXIT_USAGE, err->message);
         g_error_free(err);
-        return MR_EXIT_USAGE;
+        return code;
     }
     printf("%" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT " bytes\n", r->stats.sent,
            r->stats.bytes);
     mr_report_capture_notes(stdout, mr_source_extractor(r->src));
-    return skips_verdict(r, stdout); /* issue 8 */
+    return dry_run_json(r, skips_verdict(r, stdout), NULL); /* issue 8 */
+}
+
+/* -n --json FILE: the listing's counts ("sent": frames listed) and its verdict, as a run's. */
+static int dry_run_json(struct runner *r, int code, const char *error)
+{
+    if (r->json_out == NULL)
+        return code;
+    r->stats.exit_code = code;
+    r->stats.error = error;
+    finish_stats(r);
+    GError *jerr = NULL;
+    if (!mr_report_json(r->json_out, r->o->json, &r->stats, &jerr)) {
+        g_printerr("mcpreplay: %s\n", jerr->message);
+        g_error_free(jerr);
+        if (code == MR_EXIT_OK)
+            code = MR_EXIT_OUTPUT;
+    }
+    return code;
 }
 
 /* ---- set-up ---- */

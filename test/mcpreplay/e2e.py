@@ -709,6 +709,22 @@ def case_empty():
         check(p.returncode == 2 and p.stdout == "" and j.get("exit_code") == 2 and j["sent"] == 0 and
               j.get("error") == f"no MCP frames in {cap}",
               f"{name} --json: exit 2, the error in the file ({p.returncode}, {j.get('error')})")
+    # -n --json FILE: the listing's counts, not an empty file (a tester's finding); -n with
+    # --expect, or with --json - (stdout is the listing), is refused before anything is made
+    good = os.path.join(TMP, "listed.pcap")
+    mkcap(good, "--count", "7", "--gap-us", "100")
+    js = os.path.join(TMP, "listed.json")
+    p = run(["-n", "--json", js, good], timeout=20)
+    with open(js) as f:
+        j = json.load(f)
+    check(p.returncode == 0 and j["exit_code"] == 0 and j["sent"] == 7 and j["target"] == "(dry run)",
+          f"-n --json: the listing's counts ({p.returncode}, sent {j.get('sent')})")
+    xml = os.path.join(TMP, "never.xml")
+    for args, what in ((["-n", "-e", "--junit", xml, good], "-n --expect"),
+                       (["-n", "--json", "-", good], "-n --json -")):
+        p = run(args, timeout=20)
+        check(p.returncode == 2 and p.stdout == "" and not os.path.exists(xml),
+              f"{what}: refused, exit 2, nothing written ({p.returncode}: {p.stderr.strip()})")
     # Not a capture at all, or no such file: --json is not left empty, it says why.
     garbage = os.path.join(TMP, "garbage.bin")
     with open(garbage, "wb") as f:

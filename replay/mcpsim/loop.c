@@ -145,7 +145,7 @@ static double uptime_s(const struct sim_core *core)
 /* False when --json could not be written (said on stderr). */
 static bool report(struct sim_core *core)
 {
-    sim_stats_print(&core->stats, uptime_s(core), stdout);
+    sim_stats_print(&core->stats, uptime_s(core), sim_text_out(core->cfg));
     if (core->cfg->stats_json != NULL) {
         char err[512];
         if (!sim_stats_write_json(&core->stats, uptime_s(core), core->cfg->stats_json, err,

@@ -2,6 +2,7 @@
 /* mcpsim: a simulated MCP v1 device for testing masters, replayers and dissectors. */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,7 +123,11 @@ static void own_devices(const struct sim_devset *set, char *out, size_t out_len)
 /* Opens every listener, then announces them all at once. */
 static int setup_listeners(struct sim_core *core, const struct sim_config *cfg)
 {
-    GString *lines = g_string_new(NULL);
+    /* One line per listener, in the order of the --listen options (a listener's own devices
+     * draw by that position: a script reading line N finds listener N); --pty (and the old
+     * --serial) last. */
+    GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+    unsigned *order = g_new0(unsigned, cfg->listen_count + 1);
     char url[400], err[600], own[1100];
     int rc = SIM_EXIT_OK;
     for (size_t i = 0; i < cfg->listen_count && rc == SIM_EXIT_OK; i++) {
@@ -132,22 +137,36 @@ static int setup_listeners(struct sim_core *core, const struct sim_config *cfg)
                       ? sim_udp_listen(core, ep, set, url, sizeof url, err, sizeof err)
                       : sim_tcp_listen(core, ep, set, url, sizeof url, err, sizeof err);
         own_devices(set, own, sizeof own);
-        if (ok)
-            g_string_append_printf(lines, "listening %s%s\n", url, own);
-        else
+        if (ok) {
+            order[lines->len] = cfg->listen_number[i];
+            g_ptr_array_add(lines, g_strdup_printf("listening %s%s\n", url, own));
+        } else {
             rc = SIM_EXIT_LISTEN;
+        }
     }
     if (rc == SIM_EXIT_OK && (cfg->serial_path != NULL || cfg->pty)) {
         own_devices(core->serial_set, own, sizeof own);
         if (sim_serial_open(core, cfg->serial_path, &cfg->serial, cfg->pty, core->serial_set, url,
-                            sizeof url, err, sizeof err))
-            g_string_append_printf(lines, "listening %s%s\n", url, own);
-        else
+                            sizeof url, err, sizeof err)) {
+            order[lines->len] = cfg->serial_number > 0 ? cfg->serial_number : UINT_MAX;
+            g_ptr_array_add(lines, g_strdup_printf("listening %s%s\n", url, own));
+        } else {
             rc = SIM_EXIT_LISTEN;
+        }
     }
     if (rc == SIM_EXIT_OK) {
-        fputs(lines->str, stdout);
-        fflush(stdout);
+        FILE *text = sim_text_out(cfg);
+        guint *idx = g_new(guint, lines->len + 1);
+        for (guint k = 0; k < lines->len; k++) { /* insertion sort by position: a few lines */
+            guint j = k;
+            for (; j > 0 && order[idx[j - 1]] > order[k]; j--)
+                idx[j] = idx[j - 1];
+            idx[j] = k;
+        }
+        for (guint k = 0; k < lines->len; k++)
+            fputs(g_ptr_array_index(lines, idx[k]), text);
+        g_free(idx);
+        fflush(text);
         if (core->layouts != NULL) {
             /* the start-up with a map: how long from main() to every listener open */
             uint64_t ready_ns = sim_now_ns() - core->main_ns;
@@ -160,7 +179,8 @@ static int setup_listeners(struct sim_core *core, const struct sim_config *cfg)
     } else {
         fprintf(stderr, "mcpsim: %s\n", err);
     }
-    g_string_free(lines, TRUE);
+    g_ptr_array_free(lines, TRUE);
+    g_free(order);
     return rc;
 }
 

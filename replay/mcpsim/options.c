@@ -357,7 +357,8 @@ bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err,
         {"stats-interval", 0, 0, G_OPTION_ARG_DOUBLE, &r.stats_interval,
          "Print the counters every S seconds (they are always printed on exit)", "S"},
         {"json", 0, 0, G_OPTION_ARG_FILENAME, &r.stats_json,
-         "Also write the counters as JSON to FILE (- for stdout)", "FILE"},
+         "Also write the counters as JSON to FILE (- for stdout: the text then goes to stderr)",
+         "FILE"},
         {"stats-json", 0, HIDDEN, G_OPTION_ARG_FILENAME, &r.stats_json, "old name of --json",
          "FILE"},
         {"verbose", 'v', 0, G_OPTION_ARG_NONE, &r.verbose, "Log every frame on stderr", NULL},
@@ -403,6 +404,11 @@ bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err,
         cfg->listen_count = 2;
     }
     return ok;
+}
+
+FILE *sim_text_out(const struct sim_config *cfg)
+{
+    return cfg->stats_json != NULL && strcmp(cfg->stats_json, "-") == 0 ? stderr : stdout;
 }
 
 void sim_config_free(struct sim_config *cfg)

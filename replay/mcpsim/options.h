@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "endpoint.h"
 #include "exitcode.h"
@@ -66,5 +67,9 @@ bool sim_options_parse(int argc, char **argv, struct sim_config *cfg, char *err,
 bool sim_json_path_writable(const char *path, char *err, size_t err_len);
 
 void sim_config_free(struct sim_config *cfg);
+
+/* Where the text goes (the listening lines, the counters): stdout, or stderr under --json -
+ * (stdout then carries the JSON counters alone). */
+FILE *sim_text_out(const struct sim_config *cfg);
 
 #endif

@@ -429,9 +429,40 @@ def case_big(binary):
           f" ({spawn_to_ready * 1000:.0f} ms from spawn); first and last id of 4 listeners")
 
 
+def case_output(binary):
+    """The listening lines follow the --listen order (a listener's own devices draw by its
+    position), --pty last; with --json - stdout carries the JSON counters alone and the text
+    goes to stderr (a tester's findings)."""
+    import json
+    import pty as ptymod
+    import signal
+    m, s = ptymod.openpty()
+    path = os.ttyname(s)
+    p = subprocess.Popen([binary, "--listen", f"serial:{path}?devices=5-6",
+                          "--listen", "tcp://127.0.0.1:0?devices=9", "--listen", "udp://127.0.0.1:0",
+                          "--json", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    while len(lines) < 3:
+        line = p.stderr.readline()
+        assert line, f"mcpsim ended early: {lines}"
+        if line.startswith("listening "):
+            lines.append(line.split()[1])
+    assert lines[0] == f"serial:{path}" and lines[1].startswith("tcp://") and \
+        lines[2].startswith("udp://"), f"listening lines in --listen order: {lines}"
+    print(f"ok - listening lines in --listen order, on stderr under --json -: {lines}")
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=10)
+    os.close(m)
+    os.close(s)
+    doc = json.loads(out)  # stdout is one JSON document, nothing else
+    assert p.returncode == 0 and "frames_in" in doc and "mcpsim stats" in err, (p.returncode, err)
+    print("ok - --json -: stdout is the JSON counters alone, the text counters on stderr")
+
+
 def main():
     binary, what = sys.argv[1], sys.argv[2]
-    {"map": case_map, "plain": case_plain, "badopts": case_badopts, "big": case_big}[what](binary)
+    {"map": case_map, "plain": case_plain, "badopts": case_badopts, "big": case_big,
+     "output": case_output}[what](binary)
 
 
 if __name__ == "__main__":

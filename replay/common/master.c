@@ -219,6 +219,7 @@ void mcp_master_sent(struct mcp_master *m, const uint8_t *bytes, size_t len, uin
         return;
     uint8_t seq = bytes[1], cmd = bytes[4];
     struct slot *s = &m->slots[seq];
+    bool reused = s->req != NULL && s->req->cmd == cmd && s->req->id != id;
     if (s->req != NULL) { /* an older request with this seq can no longer be resent */
         struct req *old = s->req;
         s->req = NULL;
@@ -264,6 +265,8 @@ void mcp_master_sent(struct mcp_master *m, const uint8_t *bytes, size_t len, uin
     r->cmd = cmd;
     m->open++;
     s->req = r;
+    if (reused)
+        m->stats.seq_reused++;
     mcp_match_add_request(&m->table, seq, cmd, (uint64_t)gen << 32 | index);
     wait_for_answer(m, r, now_ns);
     m->stats.requests++;
@@ -484,6 +487,12 @@ void mcp_master_finish(struct mcp_master *m)
         cancel_resend(m, &m->slots[seq]);
 }
 
+bool mcp_master_awaits(const struct mcp_master *m, uint8_t seq, uint8_t cmd)
+{
+    const struct req *r = m->slots[seq].req;
+    return r != NULL && r->cmd == cmd;
+}
+
 const struct mcp_master_stats *mcp_master_stats(const struct mcp_master *m)
 {
     return &m->stats;
@@ -506,4 +515,5 @@ void mcp_master_stats_add(struct mcp_master_stats *a, const struct mcp_master_st
     a->unmatched += b->unmatched;
     a->answers_to_copies += b->answers_to_copies;
     a->forgotten += b->forgotten;
+    a->seq_reused += b->seq_reused;
 }

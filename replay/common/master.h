@@ -91,6 +91,9 @@ struct mcp_master_stats {
      * answers to our own extra copies (at most resends - 1 a frame), not unmatched */
     uint64_t answers_to_copies;
     uint64_t forgotten; /* requests expired early: over MCP_MASTER_MAX_OPEN open at once */
+    /* requests sent while an earlier one with their seq and cmd was still awaited: §4 cannot
+     * tell the two answers apart (the first to come is taken as the newer request's) */
+    uint64_t seq_reused;
 };
 
 /* Sends a frame again (a resend); false when the target is lost (the tick stops). */
@@ -103,6 +106,13 @@ struct mcp_master;
 struct mcp_master *mcp_master_new(const struct mcp_master_config *cfg, mcp_master_send_cb send,
                                   mcp_master_event_cb event, void *ctx);
 void mcp_master_free(struct mcp_master *m);
+
+/*
+ * True while a request of seq and cmd sent by this master is awaited (answered, given up or
+ * expired ends it): another request with that seq and cmd now would make the two answers
+ * indistinguishable (§4 takes the first to come as the newer request's). O(1).
+ */
+bool mcp_master_awaits(const struct mcp_master *m, uint8_t seq, uint8_t cmd);
 
 /* Starts numbering at seq (default 0). */
 void mcp_master_set_next_seq(struct mcp_master *m, uint8_t seq);

@@ -20,6 +20,7 @@
 #include "master.h"
 #include "mcp/crc.h"
 #include "mcp/names.h"
+#include "mcp/match.h"
 #include "mcp/pdu.h"
 #include "pacer.h"
 #include "recorder.h"
@@ -412,6 +413,7 @@ static void show_progress(struct runner *r, int64_t now)
 }
 
 static bool spin_until(struct runner *r, int64_t deadline);
+static bool poll_answers(struct runner *r);
 
 /*
  * Waits for a deadline while serving the target's answers and the expect
@@ -469,14 +471,20 @@ static bool spin_until(struct runner *r, int64_t deadline)
             return true;
         if (now < next_poll || deadline - now < SPIN_POLL_GUARD_NS)
             continue;
-        nfds_t n = poll_set(r);
-        struct timespec zero = {0, 0};
-        if (n > 0 && ppoll(r->pfds, n, &zero, NULL) > 0 && !receive(r))
+        if (!poll_answers(r))
             return false;
-        if (!tick_masters(r, mr_now_ns()))
-            return false;
-        next_poll = mr_now_ns() + SPIN_POLL_NS + 100 * (int64_t)n;
+        next_poll = mr_now_ns() + SPIN_POLL_NS + 100 * (int64_t)poll_set(r);
     }
+}
+
+/* Reads the answers waiting in the sockets now (no wait) and runs the masters' timers. */
+static bool poll_answers(struct runner *r)
+{
+    nfds_t n = poll_set(r);
+    struct timespec zero = {0, 0};
+    if (n > 0 && ppoll(r->pfds, n, &zero, NULL) > 0 && !receive(r))
+        return false;
+    return tick_masters(r, mr_now_ns());
 }
 
 /* Issue 21 #5: when nothing came back, the run can end before an ICMP error for its last
@@ -676,6 +684,50 @@ static bool flush_batch(struct runner *r)
 }
 
 /* Schedules and sends one frame (takes ownership). False: stop. */
+/*
+ * --expect: a request is held while an earlier one with its seq and cmd is awaited (§4 could
+ * not tell their answers apart: the first to come would be taken as the newer request's, and
+ * the verdicts would cross, differently from run to run; a tester's finding), until that one
+ * is answered, given up or expired. A target that has answered nothing for --timeout since the
+ * first send (a sink, a device that is down) is silent and holds nothing: there is nothing to
+ * tell apart, and a top-speed run against a silent sink goes on at top speed after at most
+ * one --timeout. False when the run must stop.
+ */
+static bool silent_target(const struct runner *r, const struct mcp_master *m, int64_t now)
+{
+    return mcp_master_stats(m)->answered == 0 &&
+           now - r->first_send_ns >= (int64_t)r->o->timeout_ms * 1000000;
+}
+
+static bool hold_for_seq(struct runner *r, unsigned slot, const struct mr_frame *f)
+{
+    if (r->expect == NULL || f->len < MCP_OVERHEAD ||
+        !mcp_expects_answer(f->cmd, f->bytes + MCP_HEADER_LEN, f->len - MCP_OVERHEAD))
+        return true;
+    struct mcp_master *m = master_at(r, slot);
+    if (m == NULL)
+        return true;
+    bool batched = false; /* sent in the batch, not reported to the master yet */
+    for (size_t i = 0; r->batch_slot == slot && i < r->batch_len && !batched; i++)
+        batched = r->batch[i]->seq == f->seq && r->batch[i]->cmd == f->cmd;
+    if ((!batched && !mcp_master_awaits(m, f->seq, f->cmd)) || silent_target(r, m, mr_now_ns()))
+        return true;
+    if (r->batch_len > 0 && !flush_batch(r))
+        return false;
+    if (!mcp_master_awaits(m, f->seq, f->cmd))
+        return true;
+    r->stats.held_for_seq++;
+    int64_t limit = mr_now_ns() + (int64_t)r->o->timeout_ms * 1000000 * LATE_FACTOR;
+    while (mcp_master_awaits(m, f->seq, f->cmd)) {
+        int64_t now = mr_now_ns();
+        if (now >= limit || stop_requested || silent_target(r, m, now))
+            break;
+        if (!wait_for(r, now + 200000 < limit ? now + 200000 : limit))
+            return !stop_requested && r->error == NULL;
+    }
+    return !stop_requested;
+}
+
 static bool send_frame(struct runner *r, struct mr_frame *f)
 {
     int64_t due = mr_pacer_next(&r->pacer, f->ts_ns, f->len);
@@ -691,6 +743,10 @@ static bool send_frame(struct runner *r, struct mr_frame *f)
     }
     unsigned slot;
     if (!slot_for(r, f, &slot)) {
+        mr_frame_free(f);
+        return false;
+    }
+    if (!hold_for_seq(r, slot, f)) {
         mr_frame_free(f);
         return false;
     }

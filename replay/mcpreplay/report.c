@@ -162,6 +162,19 @@ void mr_report_summary(FILE *out, const struct mr_run_stats *s)
                     us(mr_histogram_quantile(&e->latency, 0.5)),
                     us(mr_histogram_quantile(&e->latency, 0.99)), us(e->latency.max));
     }
+    if (s->held_for_seq > 0)
+        fprintf(out,
+                "expect:    %" G_GUINT64_FORMAT
+                " requests held until an earlier one with their seq was answered or expired "
+                "(§4: two answers to one seq cannot be told apart)\n",
+                s->held_for_seq);
+    if (m != NULL && m->seq_reused > 0 && s->expect != NULL)
+        fprintf(out,
+                "expect:    %" G_GUINT64_FORMAT
+                " requests went out while an earlier one with their seq was still awaited: "
+                "§4 cannot tell the two answers apart, so their verdicts may be crossed "
+                "(replay slower: --pps, --speed; or the device answers too slowly)\n",
+                m->seq_reused);
     if (s->unmatched_fail && m != NULL)
         fprintf(out,
                 "expect:    %" G_GUINT64_FORMAT " answers matching no request fail the run "
@@ -528,9 +541,9 @@ bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, G
             ",\"answered_after_resend\":%" G_GUINT64_FORMAT ",\"gave_up\":%" G_GUINT64_FORMAT
             ",\"late\":%" G_GUINT64_FORMAT ",\"unmatched\":%" G_GUINT64_FORMAT
             ",\"naks_for_unsent\":%" G_GUINT64_FORMAT ",\"answers_to_copies\":%" G_GUINT64_FORMAT
-            ",\"forgotten\":%" G_GUINT64_FORMAT ",\"naks\":{",
+            ",\"forgotten\":%" G_GUINT64_FORMAT ",\"seq_reused\":%" G_GUINT64_FORMAT ",\"naks\":{",
             m->resends, m->answered_after_resend, m->gave_up, m->late, m->unmatched,
-            m->naks_unknown, m->answers_to_copies, m->forgotten);
+            m->naks_unknown, m->answers_to_copies, m->forgotten, m->seq_reused);
         json_naks(j, m->naks);
         g_string_append(j, "}}");
     }
@@ -561,10 +574,11 @@ bool mr_report_json(FILE *out, const char *path, const struct mr_run_stats *s, G
             ",\"late\":%" G_GUINT64_FORMAT ",\"naked\":%" G_GUINT64_FORMAT
             ",\"missing\":%" G_GUINT64_FORMAT ",\"extra\":%" G_GUINT64_FORMAT
             ",\"unanswered\":%" G_GUINT64_FORMAT ",\"verdicts_left_off\":%" G_GUINT64_FORMAT
-            ",\"nothing_compared\":%s,\"sent_responses_naked\":%" G_GUINT64_FORMAT,
+            ",\"nothing_compared\":%s,\"sent_responses_naked\":%" G_GUINT64_FORMAT
+            ",\"held_for_seq\":%" G_GUINT64_FORMAT,
             e->requests, e->answered, e->matched, e->mismatched, e->late, e->naked, e->missing,
             e->extra, e->unanswered, e->listed_left_off, s->nothing_compared ? "true" : "false",
-            s->sent_responses_naked);
+            s->sent_responses_naked, s->held_for_seq);
         json_hist(j, "latency", &e->latency);
         g_string_append(j, ",\"verdicts\":[");
         for (guint i = 0; s->verdicts != NULL && i < s->verdicts->len; i++) {

@@ -45,6 +45,8 @@ struct mr_run_stats {
      * capture's frames x --loop, within --limit), 0 when not counted (captures over 64 MiB) */
     bool interrupted;
     bool unmatched_fail; /* h19 #13: --expect failed on answers matching no request */
+    /* --expect: requests held until an earlier one with their seq was answered or expired */
+    uint64_t held_for_seq;
     /* --expect compared no request with the capture's answer (none was recorded, or none
      * selected): a run that checked nothing fails rather than passes vacuously */
     bool nothing_compared;

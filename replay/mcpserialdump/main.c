@@ -457,7 +457,11 @@ int main(int argc, char **argv)
     } else if (opt.forget != NULL) {
         code = forget(opt.forget);
     } else if (!extcap_mode) {
-        if ((opt.n_ports == 0 && opt.relay_program == NULL) || opt.output == NULL) {
+        if (opt.relay_program != NULL && opt.output == NULL) {
+            fprintf(stderr, "mcpserialdump: --relay records what it relays: give an output "
+                            "(-w FILE, - for stdout); see --help\n");
+            code = SD_EXIT_USAGE;
+        } else if ((opt.n_ports == 0 && opt.relay_program == NULL) || opt.output == NULL) {
             fprintf(stderr, "mcpserialdump: give a port (-i DEV) and an output (-w FILE, - for "
                             "stdout); see --help\n");
             code = SD_EXIT_USAGE;

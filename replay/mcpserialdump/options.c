@@ -96,12 +96,12 @@ static bool merge_setting(const char *url, const char *name, unsigned value, uns
 
 /* -i serial:/dev/X?baud=N&parity=P&data-bits=D&stop-bits=S (endpoint.h parses it). */
 static bool add_port_url(struct sd_options *opt, const char *url, struct line_given *given,
-                         char **into)
+                         char **into, const char *option)
 {
     struct mcp_endpoint ep;
     char why[512];
     if (!mcp_endpoint_parse(url, &ep, why, sizeof why)) {
-        char *msg = g_strdup_printf("-i: %s", why);
+        char *msg = g_strdup_printf("%s: %s", option, why);
         fail("%s", msg);
         g_free(msg);
         return false;
@@ -125,12 +125,13 @@ static bool add_port_url(struct sd_options *opt, const char *url, struct line_gi
     return true;
 }
 
-/* A port given as a path or a serial: URL (its parameters join the line settings). */
+/* A port given as a path or a serial: URL (its parameters join the line settings); option
+ * names where it was given, for the messages ("-i", "--relay (device side)"). */
 static bool add_port(struct sd_options *opt, const char *text, struct line_given *given,
-                     char **into)
+                     char **into, const char *option)
 {
     if (strncmp(text, "serial:", 7) == 0)
-        return add_port_url(opt, text, given, into);
+        return add_port_url(opt, text, given, into, option);
     *into = g_strdup(text);
     return true;
 }
@@ -300,7 +301,7 @@ bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
         for (gchar **p = ports; *p != NULL && ok; p++) {
             if (opt->n_ports == SD_MAX_PORTS)
                 ok = fail("at most %s ports (-i)", G_STRINGIFY(SD_MAX_PORTS));
-            else if ((ok = add_port(opt, *p, &given, &opt->ports[opt->n_ports])))
+            else if ((ok = add_port(opt, *p, &given, &opt->ports[opt->n_ports], "-i")))
                 opt->n_ports++;
         }
     }
@@ -326,10 +327,11 @@ bool sd_options_parse(int argc, char **argv, struct sd_options *opt)
             else
                 opt->relay_program = g_strdup(relay_program);
         } else {
-            ok = add_port(opt, relay_program, &given, &opt->relay_program);
+            ok =
+                add_port(opt, relay_program, &given, &opt->relay_program, "--relay (program side)");
         }
         if (ok)
-            ok = add_port(opt, relay_device, &given, &opt->relay_device);
+            ok = add_port(opt, relay_device, &given, &opt->relay_device, "--relay (device side)");
     } else if (ok && relay_device != NULL) {
         ok = fail("%s", "--relay-device needs --relay PROGRAM");
     }

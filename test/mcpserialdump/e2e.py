@@ -686,6 +686,13 @@ def case_errors():
                 ["--one-line", "-i", a.path, "--reverse-port", a.path + "x", "-w", "x"]):
         rc, out, err = run_dump(*bad)
         check(rc == EXIT["usage"] and "mcpserialdump:" in err, f"usage error {bad[-2:]}: exit {rc}: {err.strip()}")
+    # the relay's messages name the relay, not -i (a tester's finding)
+    rc, out, err = run_dump("--relay", "pty", f"serial:{a.path}?baud=12345", "-w", os.path.join(TMP, "r.pcapng"))
+    check(rc == EXIT["usage"] and "--relay (device side): invalid endpoint" in err and "-i" not in err,
+          f"relay, a bad device URL: named as the relay's: exit {rc}: {err.strip()}")
+    rc, out, err = run_dump("--relay", "pty", f"serial:{a.path}")
+    check(rc == EXIT["usage"] and "--relay records what it relays" in err and "-i DEV" not in err,
+          f"relay without -w: says so: exit {rc}: {err.strip()}")
     rc, out, err = run_dump("--extcap-capture-filter", "tcp port 80", "--extcap-interface", "mcpserial-x")
     check(rc == EXIT["filter"] and "no capture filter" in out, f"capture filter refused: exit {rc}: {out.strip()}")
     rc, out, err = run_dump("--extcap-capture-filter", "", "--extcap-interface", "mcpserial-x")

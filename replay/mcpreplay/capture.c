@@ -118,6 +118,23 @@ const char *mr_capture_path(const char *file, GError **error)
     return copy;
 }
 
+/* err, with the copy's path (a pipe's spooled copy) replaced by the name the user gave. */
+static void propagate_named(GError **error, GError *err, const char *path, const char *file)
+{
+    if (err == NULL)
+        return;
+    if (path == NULL || path == file || strstr(err->message, path) == NULL) {
+        g_propagate_error(error, err);
+        return;
+    }
+    char **parts = g_strsplit(err->message, path, -1);
+    char *msg = g_strjoinv(file, parts);
+    g_strfreev(parts);
+    g_set_error_literal(error, err->domain, err->code, msg);
+    g_free(msg);
+    g_error_free(err);
+}
+
 /* Opens a capture by its name, reading a pipe's copy; errors name the capture, not the copy. */
 static struct mcp_capread *open_capture(const char *file, GError **error)
 {
@@ -126,16 +143,7 @@ static struct mcp_capread *open_capture(const char *file, GError **error)
         return NULL;
     GError *err = NULL;
     struct mcp_capread *cr = mcp_capread_open(path, &err);
-    if (cr == NULL && err != NULL && path != file) {
-        char **parts = g_strsplit(err->message, path, -1);
-        char *msg = g_strjoinv(file, parts);
-        g_strfreev(parts);
-        g_set_error_literal(error, err->domain, err->code, msg);
-        g_free(msg);
-        g_error_free(err);
-    } else if (err != NULL) {
-        g_propagate_error(error, err);
-    }
+    propagate_named(error, err, path, file);
     return cr;
 }
 
@@ -198,7 +206,11 @@ enum mr_read_status mr_capture_next(struct mr_capture *cap, struct mr_record *re
         }
         const char *file = cap->files[cap->current];
         struct mcp_caprec cr;
-        switch (mcp_capread_next(cap->cr, &cr, error)) {
+        GError *err = NULL;
+        enum mcp_capread_status st = mcp_capread_next(cap->cr, &cr, &err);
+        if (err != NULL) /* a pipe's copy: the message names "-" (the user's), not the copy */
+            propagate_named(error, err, mr_capture_path(file, NULL), file);
+        switch (st) {
         case MCP_CAPREAD_END:
             mcp_capread_close(cap->cr);
             cap->cr = NULL;

@@ -575,6 +575,12 @@ def case_bad_input():
                   f"{kind}: exit 2 with the file named ({p.returncode}: {msg})")
         if kind in ("truncated", "caplen"):
             check("record " in msg, f"{kind}: the record number is given")
+        if kind == "truncated":  # read from a pipe: named "-", not mcpreplay's private copy
+            with open(cap, "rb") as f:
+                q = subprocess.run([mcpreplay(), "-q", "-t", sink.url, "-"], stdin=f,
+                                   capture_output=True, text=True, timeout=20)
+            check(q.returncode == 2 and "-: record " in q.stderr and "mcpreplay-in" not in q.stderr,
+                  f"truncated on stdin: named '-' ({q.returncode}: {q.stderr.strip()})")
     sink.close()
     good = os.path.join(TMP, "good.pcap")
     mkcap(good, "--count", "5", "--gap-us", "100")

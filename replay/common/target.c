@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "icmperr.h"
@@ -117,6 +118,10 @@ static bool open_serial(struct mcp_target *t, GError **error)
         g_set_error(error, MCP_TARGET_ERROR, MCP_TARGET_UNREACHABLE, "target %s: %s", t->url, why);
         return false;
     }
+    /* Bytes waiting in the line from before (a previous session's late answer or NAK) are
+     * not this session's: counted, they would be junk or answers to nothing (a tester's
+     * finding). */
+    tcflush(t->fd, TCIFLUSH);
     return true;
 }
 

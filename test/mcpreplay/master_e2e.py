@@ -393,6 +393,31 @@ def case_seq_reuse():
               f"{e['held_for_seq']} held, {j['master']['seq_reused']} seqs reused)\n{p.stdout}")
 
 
+def case_serial_stale():
+    """Bytes left in a serial line from before (a previous session's late answer or NAK) are
+    not this session's: the target is flushed when opened, so they are neither junk nor
+    answers to nothing (a tester's finding: a late NAK from the previous run was counted)."""
+    import pty as ptymod
+    import tty as ttymod
+    m, sl = ptymod.openpty()
+    ttymod.setraw(m)
+    ttymod.setraw(sl)
+    path = os.ttyname(sl)
+    os.write(m, b"\x5a\x07\x00\x02\x85\x03\x02\x99" + b"stale junk")  # waits in the line
+    time.sleep(0.1)
+    js = tmp("stale.json")
+    cap = tmp("stale.pcap")
+    mkcap(cap, "--transport", "serial", "--count", "3", "--gap-us", "300")
+    p = run(["-q", "-t", f"serial:{path}?baud=115200", "--json", js, cap],
+            expect_rc=0, what="a line with stale bytes in it")
+    os.close(m)
+    os.close(sl)
+    j = load(js)
+    check(j["received"] == 0 and j["received_junk_bytes"] == 0,
+          f"the stale bytes are not counted (received {j['received']}, junk "
+          f"{j['received_junk_bytes']})\n{p.stdout}{p.stderr}")
+
+
 class MaximStub:
     """A device stub of our own: answers every request it can decode (under crc8-smbus) with a
     status-only OK answer checked with crc8-maxim (poly 0x31 reflected, spec §1), like firmware

@@ -110,6 +110,19 @@ static struct mcp_master *master_at(const struct runner *r, unsigned slot)
     return slot < r->masters->len ? g_ptr_array_index(r->masters, slot) : NULL;
 }
 
+/* The counters of every conversation's master, summed into *total; returns how many there are. */
+static unsigned masters_total(const struct runner *r, struct mcp_master_stats *total)
+{
+    unsigned n = 0;
+    *total = (struct mcp_master_stats){0};
+    for (unsigned slot = 0; r->masters != NULL && slot < r->masters->len; slot++)
+        if (master_at(r, slot) != NULL) {
+            mcp_master_stats_add(total, mcp_master_stats(master_at(r, slot)));
+            n++;
+        }
+    return n;
+}
+
 /* The socket for a frame's sender, opened on its first frame; false with r->error. */
 static bool slot_for(struct runner *r, const struct mr_frame *f, unsigned *slot);
 
@@ -403,10 +416,8 @@ static void show_progress(struct runner *r, int64_t now)
         p.answers = es->answered;
         p.mismatches = es->mismatched + es->late + es->naked + es->missing;
     } else {
-        struct mcp_master_stats ms = {0};
-        for (unsigned slot = 0; slot < r->masters->len; slot++)
-            if (master_at(r, slot) != NULL)
-                mcp_master_stats_add(&ms, mcp_master_stats(master_at(r, slot)));
+        struct mcp_master_stats ms;
+        masters_total(r, &ms);
         p.answers = ms.answered;
     }
     mr_report_progress(stderr, r->progress_tty, &p);
@@ -969,6 +980,7 @@ static size_t format_listing_line(char *buf, int64_t due_ns, const struct mr_fra
 
 static void finish_stats(struct runner *r);
 static int dry_run_json(struct runner *r, int code, const char *error);
+static int write_json(struct runner *r, int code);
 
 static int dry_run(struct runner *r)
 {
@@ -1044,6 +1056,20 @@ static int dry_run(struct runner *r)
     return dry_run_json(r, skips_verdict(r, stdout), NULL); /* issue 8 */
 }
 
+/* Writes --json (if asked) from r->stats; a write failure is said, and turns an ok code into
+ * MR_EXIT_OUTPUT. Returns the code. */
+static int write_json(struct runner *r, int code)
+{
+    GError *jerr = NULL;
+    if (r->json_out != NULL && !mr_report_json(r->json_out, r->o->json, &r->stats, &jerr)) {
+        g_printerr("mcpreplay: %s\n", jerr->message);
+        g_error_free(jerr);
+        if (code == MR_EXIT_OK)
+            code = MR_EXIT_OUTPUT;
+    }
+    return code;
+}
+
 /* -n --json FILE: the listing's counts ("sent": frames listed) and its verdict, as a run's. */
 static int dry_run_json(struct runner *r, int code, const char *error)
 {
@@ -1052,14 +1078,7 @@ static int dry_run_json(struct runner *r, int code, const char *error)
     r->stats.exit_code = code;
     r->stats.error = error;
     finish_stats(r);
-    GError *jerr = NULL;
-    if (!mr_report_json(r->json_out, r->o->json, &r->stats, &jerr)) {
-        g_printerr("mcpreplay: %s\n", jerr->message);
-        g_error_free(jerr);
-        if (code == MR_EXIT_OK)
-            code = MR_EXIT_OUTPUT;
-    }
-    return code;
+    return write_json(r, code);
 }
 
 /* ---- set-up ---- */
@@ -1139,11 +1158,8 @@ static void finish_stats(struct runner *r)
                            ? mr_extractor_stats(mr_source_extractor(r->src))
                            : NULL;
     r->stats.faults = &r->rw.stats;
-    for (unsigned slot = 0; r->masters != NULL && slot < r->masters->len; slot++)
-        if (master_at(r, slot) != NULL) {
-            mcp_master_stats_add(&r->master_total, mcp_master_stats(master_at(r, slot)));
-            r->stats.master = &r->master_total;
-        }
+    if (masters_total(r, &r->master_total) > 0)
+        r->stats.master = &r->master_total;
     r->stats.timeout_ms = r->o->timeout_ms;
     r->stats.sockets_closed = r->evictions;
     r->stats.crc_name = mcp_crc_variant_name(r->o->codec.crc);
@@ -1174,12 +1190,7 @@ static int no_frame_to_send(struct runner *r, GError *err)
     r->stats.exit_code = code;
     r->stats.error = err->message;
     finish_stats(r);
-    GError *jerr = NULL;
-    if (r->json_out != NULL && !mr_report_json(r->json_out, r->o->json, &r->stats, &jerr)) {
-        g_printerr("mcpreplay: %s\n", jerr->message);
-        g_error_free(jerr);
-    }
-    return code;
+    return write_json(r, code); /* code is not ok: a write failure is said, the code kept */
 }
 
 /* Output paths first, so a bad one fails before anything is sent; "-" is stdout. */
@@ -1278,14 +1289,6 @@ static void count_frames(struct runner *r, const struct mr_source_config *scfg)
 
 /* Answers that matched no waiting request (§4: a response answers the latest unanswered
  * request with its seq and cmd), over every master. */
-static uint64_t unmatched_answers(const struct runner *r)
-{
-    uint64_t n = 0;
-    for (unsigned slot = 0; r->masters != NULL && slot < r->masters->len; slot++)
-        if (master_at(r, slot) != NULL)
-            n += mcp_master_stats(master_at(r, slot))->unmatched;
-    return n;
-}
 
 /* h19 #2: what an interrupted run would have sent: the frames of one pass (counted again when
  * the progress line did not) x --loop, within --limit; 0 (unknown) over COUNT_PASS_MAX_BYTES. */
@@ -1541,7 +1544,9 @@ static int run(struct runner *r)
         const struct mr_expect_stats *es = mr_expect_stats(r->expect);
         if (es->missing > 0 || es->mismatched > 0 || es->late > 0 || es->naked > 0)
             code = MR_EXIT_MISMATCH;
-        r->stats.unmatched_fail = !o->allow_unmatched && unmatched_answers(r) > 0;
+        struct mcp_master_stats ms;
+        masters_total(r, &ms);
+        r->stats.unmatched_fail = !o->allow_unmatched && ms.unmatched > 0;
         if (r->stats.unmatched_fail) /* h19 #13: a device answering twice is a regression */
             code = MR_EXIT_MISMATCH;
         /* A tester's finding: "ok" with nothing compared passes vacuously: requests were sent
@@ -1550,10 +1555,6 @@ static int run(struct runner *r)
         r->stats.nothing_compared =
             !r->stats.interrupted && es->requests > 0 &&
             es->matched + es->mismatched + es->late + es->naked + es->missing == 0;
-        struct mcp_master_stats ms = {0};
-        for (unsigned slot = 0; slot < r->masters->len; slot++)
-            if (master_at(r, slot) != NULL)
-                mcp_master_stats_add(&ms, mcp_master_stats(master_at(r, slot)));
         r->stats.sent_responses_naked = ms.naks[MCP_NAK_UNEXPECTED_RESPONSE];
         if (r->stats.nothing_compared || r->stats.sent_responses_naked > 0)
             code = MR_EXIT_MISMATCH;
@@ -1582,15 +1583,7 @@ static int run(struct runner *r)
     finish_stats(r);
     if (!o->quiet)
         mr_report_summary(r->text_out, &r->stats);
-    if (r->json_out != NULL) {
-        GError *jerr = NULL;
-        if (!mr_report_json(r->json_out, o->json, &r->stats, &jerr)) {
-            g_printerr("mcpreplay: %s\n", jerr->message);
-            g_error_free(jerr);
-            if (code == MR_EXIT_OK)
-                code = MR_EXIT_OUTPUT;
-        }
-    }
+    code = write_json(r, code);
     code = finish_junit(r, code);
     if (src_error != NULL)
         g_error_free(src_error);

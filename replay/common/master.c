@@ -219,7 +219,7 @@ void mcp_master_sent(struct mcp_master *m, const uint8_t *bytes, size_t len, uin
         return;
     uint8_t seq = bytes[1], cmd = bytes[4];
     struct slot *s = &m->slots[seq];
-    bool reused = s->req != NULL && s->req->cmd == cmd && s->req->id != id;
+    bool reused = mcp_master_awaits(m, seq, cmd) && s->req->id != id;
     if (s->req != NULL) { /* an older request with this seq can no longer be resent */
         struct req *old = s->req;
         s->req = NULL;
